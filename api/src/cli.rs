@@ -1,0 +1,235 @@
+//! The `juece` commands. Each one opens what it needs through `setup` and
+//! calls the engine; output formats here are contracts for scripts.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use juece_engine::calendar::period::{add_working_days, calendar_day_period, PeriodResult};
+use juece_engine::calendar::WorkCalendar;
+use juece_engine::definition::{self, Workflow};
+use juece_engine::orchestrator::verify_store;
+use juece_engine::render::graph;
+
+use crate::setup;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "juece",
+    version,
+    about = "Runs major administrative decisions through Decree No. 713, and enforces it"
+)]
+pub struct Cli {
+    /// `sqlite://FILE` (default, created on first start) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://juece.db", global = true)]
+    pub database_url: String,
+    /// The folder of workflow definitions, profiles and calendars.
+    #[arg(long, env = "JUECE_WORKFLOWS", default_value = "workflows", global = true)]
+    pub workflows: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve {
+        #[arg(long, env = "JUECE_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Validate and prove workflow definitions (all under --workflows when no path is given).
+    Check { path: Option<PathBuf> },
+    /// Draw a workflow's stage graph.
+    Graph {
+        path: PathBuf,
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+    },
+    /// The tamper-evident record.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Run one complete sample decision through the engine.
+    Demo {
+        /// Write each memo of the sample decision here (HTML and Markdown).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Working-day calendar and statutory periods.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Walk every chain; name the first broken record.
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CalendarCommand {
+    /// The date N working days after FROM (FROM not counted).
+    WorkingDays {
+        from: NaiveDate,
+        n: u32,
+        #[arg(long)]
+        explain: bool,
+    },
+    /// The last day of a calendar-day period under the Civil Code rules.
+    Period {
+        from: NaiveDate,
+        days: u32,
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Rest days and make-up working days of a year.
+    Show { year: i32 },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum GraphFormat {
+    Dot,
+    Svg,
+    Mermaid,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { bind } => {
+            let store = setup::open_store(&cli.database_url).await?;
+            // Refuse to serve on definitions that do not prove.
+            setup::load_engine_parts(&cli.workflows)?;
+            let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
+            tracing::info!(addr = %listener.local_addr()?, database = %setup::redact(&cli.database_url), "juece serving");
+            crate::server::serve(listener, crate::server::AppState { store }).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let store = setup::open_store(&cli.database_url).await?;
+            println!("migrated: {} (ready: {})", setup::redact(&cli.database_url), store.ready().await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { path } => Ok(check(&cli.workflows, path)),
+        Command::Graph { path, format } => {
+            let wf = load_one(&path, &cli.workflows)?;
+            let out = match format {
+                GraphFormat::Dot => graph::dot(&wf),
+                GraphFormat::Mermaid => graph::mermaid(&wf),
+                GraphFormat::Svg => graph::svg(&wf).map_err(anyhow::Error::msg)?,
+            };
+            print!("{out}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let store = setup::open_store(&cli.database_url).await?;
+            let report = verify_store(store.as_ref()).await?;
+            if let Some(b) = report.breaks.first() {
+                println!("FAIL {b}");
+                println!("checked {} decisions, {} records, {} memos", report.decisions, report.records, report.memos);
+                return Ok(ExitCode::from(1));
+            }
+            println!("OK {} decisions, {} records, {} memos verified", report.decisions, report.records, report.memos);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { out } => {
+            let engine = setup::open_engine(&cli.database_url, &cli.workflows).await?;
+            crate::demo::run(&engine, out.as_deref(), &mut std::io::stdout()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calendar { command } => {
+            let cal = WorkCalendar::load_dir(&setup::calendars_dir(&cli.workflows))?;
+            calendar(&cal, command)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn load_one(path: &std::path::Path, workflows: &std::path::Path) -> anyhow::Result<Workflow> {
+    definition::load_path(path, workflows)
+        .map_err(|errs| anyhow::anyhow!(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))
+}
+
+/// Prints one block per definition; exit 0 only when every one proves.
+fn check(workflows: &std::path::Path, path: Option<PathBuf>) -> ExitCode {
+    let result = match &path {
+        Some(p) => definition::load_path(p, workflows).map(|w| vec![w]),
+        None => definition::load_dir(workflows),
+    };
+    match result {
+        Ok(list) => {
+            for w in &list {
+                print_proof(w);
+            }
+            println!("{} definition(s) proven", list.len());
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            for e in &errors {
+                println!("ERROR {e}");
+            }
+            println!("{} error(s)", errors.len());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_proof(w: &Workflow) {
+    let j = w.jurisdiction.as_deref().map(|j| format!(" [{j}]")).unwrap_or_default();
+    println!("{} v{}{} — {} ({})", w.key, w.version, j, w.title_zh, w.source.display());
+    println!(
+        "  {} stages, {} acts, {} gates, {} deadlines",
+        w.stages.len(),
+        w.acts.len(),
+        w.gates.len(),
+        w.deadlines.len()
+    );
+    for o in &w.proof.obligations {
+        println!("  PROVEN {} — {}", o.article, o.statement);
+    }
+    println!("  on every path to the decision: {}", w.proof.decision_dominators.join(" → "));
+    println!("  on every path to publication: {}", w.proof.publication_dominators.join(" → "));
+}
+
+fn calendar(cal: &WorkCalendar, command: CalendarCommand) -> anyhow::Result<()> {
+    let print = |r: &PeriodResult, explain: bool| {
+        let flag = if r.provisional { " (PROVISIONAL: rests on a calendar with no official notice)" } else { "" };
+        println!("{}{flag}", r.last_day);
+        if explain {
+            for d in &r.days {
+                println!("  {} {} {}", d.date, if d.counted { "counted" } else { "skipped" }, d.note);
+            }
+            println!(
+                "  ends at 24:00 CST = {} UTC; calendar {}",
+                r.ends_at.format("%Y-%m-%dT%H:%M:%SZ"),
+                r.calendar_version
+            );
+        }
+    };
+    match command {
+        CalendarCommand::WorkingDays { from, n, explain } => print(&add_working_days(cal, from, n), explain),
+        CalendarCommand::Period { from, days, explain } => {
+            if days == 0 {
+                bail!("a period has at least one day");
+            }
+            print(&calendar_day_period(cal, from, days), explain)
+        }
+        CalendarCommand::Show { year } => {
+            let info = cal.year_info(year);
+            println!("{year} {:?} — {}", info.status, info.source.title);
+            for (d, h) in info.rest_days() {
+                println!("  {d} rest     {}", h.name);
+            }
+            for (d, h) in info.makeup_days() {
+                println!("  {d} make-up  {}", h.name);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! The juece server and command-line tool. This crate speaks HTTP and the
+//! command line; every rule and every query lives in `juece_engine`, and no
+//! SQL lives here.
+//!
+//! * `cli` — the `juece` commands.
+//! * `server` — the axum router (health and readiness for now).
+//! * `demo` — one complete sample decision through the engine.
+//! * `setup` — opening the store, the workflows and the calendar from the configuration.
+
+pub mod cli;
+pub mod demo;
+pub mod server;
+pub mod setup;
+pub mod telemetry;

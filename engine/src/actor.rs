@@ -1,0 +1,104 @@
+//! Who acts: roles of the procedure and the actor snapshot kept in the
+//! audit record (name, unit and position as of the act, for lifelong
+//! accountability under Art. 38).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 决策机关办公厅: catalogue, start, controllability, meeting, publication.
+    GeneralOffice,
+    /// 承办单位: drafts, participation, experts, risk, submissions.
+    Drafter,
+    /// 专家.
+    Expert,
+    /// 专家库管理部门.
+    PoolManager,
+    /// 合法性审查部门.
+    LegalityReviewer,
+    /// 法律顾问 / 公职律师.
+    LegalAdviser,
+    /// 会议组成人员.
+    MeetingMember,
+    /// 行政首长.
+    ChiefExecutive,
+    /// 决策执行单位.
+    ExecutingUnit,
+    /// 公众.
+    Public,
+    /// 人大、审计、上级机关: read only.
+    Oversight,
+    Administrator,
+    /// The deadline scheduler applying an auto-act.
+    System,
+}
+
+impl Role {
+    pub const ALL: [Role; 13] = [
+        Role::GeneralOffice,
+        Role::Drafter,
+        Role::Expert,
+        Role::PoolManager,
+        Role::LegalityReviewer,
+        Role::LegalAdviser,
+        Role::MeetingMember,
+        Role::ChiefExecutive,
+        Role::ExecutingUnit,
+        Role::Public,
+        Role::Oversight,
+        Role::Administrator,
+        Role::System,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::GeneralOffice => "general_office",
+            Role::Drafter => "drafter",
+            Role::Expert => "expert",
+            Role::PoolManager => "pool_manager",
+            Role::LegalityReviewer => "legality_reviewer",
+            Role::LegalAdviser => "legal_adviser",
+            Role::MeetingMember => "meeting_member",
+            Role::ChiefExecutive => "chief_executive",
+            Role::ExecutingUnit => "executing_unit",
+            Role::Public => "public",
+            Role::Oversight => "oversight",
+            Role::Administrator => "administrator",
+            Role::System => "system",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// The actor of an act as recorded: a snapshot, never a live reference, so
+/// the record still names the person and their position after they leave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    pub user_id: String,
+    pub name: String,
+    pub unit: String,
+    pub position: String,
+    pub roles: Vec<Role>,
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The scheduler acting on a deadline.
+    pub fn system() -> Actor {
+        Actor {
+            user_id: "system".into(),
+            name: "juece scheduler".into(),
+            unit: "system".into(),
+            position: "scheduler".into(),
+            roles: vec![Role::System],
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Expert consultation (Arts. 19–21) and risk assessment (Arts. 22–24).
+
+use serde::Deserialize;
+
+use super::{non_blank, HandlerCtx};
+use crate::facts::{Controllability, ExpertAssignment, ExpertOpinion, RiskReport};
+use crate::refusal::Reason;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SelectIn {
+    expert_id: String,
+    name: String,
+    #[serde(default)]
+    institution: bool,
+    #[serde(default)]
+    official: bool,
+    field: String,
+    /// The expert's conflict declaration for this matter, if any (Art. 20).
+    conflict: Option<String>,
+    /// Set when this expert replaces another: who, and why.
+    replaces: Option<String>,
+    replacement_reason: Option<String>,
+}
+
+pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let s: SelectIn = ctx.parse()?;
+    non_blank(ctx, "expert_id", &s.expert_id)?;
+    if ctx.facts.experts.iter().any(|e| e.expert_id == s.expert_id && e.replaced_reason.is_none()) {
+        return Err(ctx.invalid(format!("expert `{}` is already on the panel", s.expert_id)));
+    }
+    if let Some(old) = &s.replaces {
+        let reason = s.replacement_reason.clone().unwrap_or_default();
+        non_blank(ctx, "replacement_reason", &reason)?;
+        let invalid = ctx.invalid(format!("no expert `{old}` on the panel"));
+        let e = ctx.facts.experts.iter_mut().find(|e| &e.expert_id == old).ok_or(invalid)?;
+        e.replaced_reason = Some(reason);
+    }
+    ctx.facts.experts.push(ExpertAssignment {
+        expert_id: s.expert_id,
+        name: s.name,
+        institution: s.institution,
+        official: s.official,
+        field: s.field,
+        conflict: s.conflict.filter(|c| !c.trim().is_empty()),
+        opinion: None,
+        replaced_reason: None,
+    });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpinionIn {
+    expert_id: String,
+    necessity: String,
+    feasibility: String,
+    scientific_soundness: String,
+    signature: Option<String>,
+    seal: Option<String>,
+}
+
+pub(super) fn submit_expert_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let o: OpinionIn = ctx.parse()?;
+    non_blank(ctx, "necessity", &o.necessity)?;
+    non_blank(ctx, "feasibility", &o.feasibility)?;
+    non_blank(ctx, "scientific_soundness", &o.scientific_soundness)?;
+    let draft_hash = ctx.current_draft_hash()?;
+    let now = ctx.now;
+    let invalid = ctx.invalid(format!("expert `{}` has no open assignment", o.expert_id));
+    let e = ctx
+        .facts
+        .experts
+        .iter_mut()
+        .find(|e| e.expert_id == o.expert_id && e.replaced_reason.is_none())
+        .ok_or(invalid)?;
+    e.opinion = Some(ExpertOpinion {
+        necessity: o.necessity,
+        feasibility: o.feasibility,
+        scientific_soundness: o.scientific_soundness,
+        signature: o.signature.filter(|s| !s.trim().is_empty()),
+        seal: o.seal.filter(|s| !s.trim().is_empty()),
+        draft_hash,
+        submitted_at: now,
+    });
+    let snapshot = e.clone();
+    *ctx.memo_data =
+        Some(serde_json::json!({ "title": ctx.facts.title, "organ": ctx.facts.organ, "expert": snapshot }));
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SummaryIn {
+    text: String,
+}
+
+pub(super) fn record_expert_adoption_summary(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let s: SummaryIn = ctx.parse()?;
+    non_blank(ctx, "text", &s.text)?;
+    ctx.facts.expert_adoption_summary = Some(s.text);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RiskIn {
+    assessor: String,
+    #[serde(default)]
+    methods: Vec<String>,
+    #[serde(default)]
+    departments_consulted: Vec<String>,
+    #[serde(default)]
+    risk_points: Vec<String>,
+    #[serde(default)]
+    measures: Vec<String>,
+    #[serde(default)]
+    contingency_plan: String,
+    level: String,
+}
+
+pub(super) fn submit_risk_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let r: RiskIn = ctx.parse()?;
+    non_blank(ctx, "assessor", &r.assessor)?;
+    if !ctx.params.risk_levels.contains(&r.level) {
+        return Err(ctx.invalid(format!("risk level must be one of {}", ctx.params.risk_levels.join(", "))));
+    }
+    let draft_hash = ctx.current_draft_hash()?;
+    let report = RiskReport {
+        assessor: r.assessor,
+        methods: r.methods,
+        departments_consulted: r.departments_consulted,
+        risk_points: r.risk_points,
+        measures: r.measures,
+        contingency_plan: r.contingency_plan,
+        level: r.level,
+        draft_hash,
+    };
+    *ctx.memo_data = Some(serde_json::json!({ "title": ctx.facts.title, "organ": ctx.facts.organ, "report": report }));
+    ctx.facts.risk_report = Some(report);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JudgementIn {
+    controllable: bool,
+}
+
+pub(super) fn judge_controllability(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let j: JudgementIn = ctx.parse()?;
+    let draft_hash = ctx.current_draft_hash()?;
+    ctx.facts.controllability =
+        Some(Controllability { controllable: j.controllable, by: ctx.who(), draft_hash, at: ctx.now });
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! Initiation (Arts. 10–11): proposals and the decision organ's start decision.
+
+use serde::Deserialize;
+
+use super::{non_blank, HandlerCtx};
+use crate::facts::{Proposal, StartRecord};
+use crate::refusal::Reason;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProposalIn {
+    title: String,
+    organ: String,
+    proposer_type: String,
+    proposer: String,
+    summary: String,
+    main_problem: Option<String>,
+    reasons_and_basis: Option<String>,
+    preliminary_solution: Option<String>,
+    necessity: Option<String>,
+    feasibility: Option<String>,
+    #[serde(default)]
+    written: bool,
+}
+
+pub(super) fn submit_proposal(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let p: ProposalIn = ctx.parse()?;
+    non_blank(ctx, "title", &p.title)?;
+    non_blank(ctx, "organ", &p.organ)?;
+    ctx.facts.title = p.title.trim().to_string();
+    ctx.facts.organ = p.organ.trim().to_string();
+    ctx.facts.proposal = Some(Proposal {
+        proposer_type: p.proposer_type,
+        proposer: p.proposer,
+        summary: p.summary,
+        main_problem: p.main_problem,
+        reasons_and_basis: p.reasons_and_basis,
+        preliminary_solution: p.preliminary_solution,
+        necessity: p.necessity,
+        feasibility: p.feasibility,
+        written: p.written,
+    });
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "proposal": ctx.facts.proposal,
+    }));
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StartIn {
+    category: Option<u8>,
+    /// Art. 3(2) exclusion claimed for the matter, if any (the gate refuses it).
+    #[allow(dead_code)]
+    exclusion: Option<String>,
+    #[serde(default)]
+    undertaking_units: Vec<String>,
+    lead_unit: Option<String>,
+    catalogue_item: Option<String>,
+}
+
+pub(super) fn start_decision(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let s: StartIn = ctx.parse()?;
+    let units: Vec<String> = s.undertaking_units.iter().map(|u| u.trim().to_string()).collect();
+    ctx.facts.start = Some(StartRecord {
+        category: s.category.unwrap_or(0),
+        lead_unit: s.lead_unit.or_else(|| (units.len() == 1).then(|| units[0].clone())),
+        undertaking_units: units,
+        catalogue_item: s.catalogue_item,
+        decided_by: ctx.who(),
+        decided_at: ctx.now,
+    });
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "start": ctx.facts.start,
+    }));
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeclineIn {
+    reason: String,
+}
+
+pub(super) fn decline_proposal(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let d: DeclineIn = ctx.parse()?;
+    non_blank(ctx, "reason", &d.reason)
+}

@@ -1,0 +1,157 @@
+//! Legality review (Arts. 25–28) and the Art. 29 package.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{non_blank, HandlerCtx};
+use crate::calendar::period::add_working_days;
+use crate::facts::{FairCompetition, LawyerOpinion, LegalityOpinion, LegalitySubmission, Package};
+use crate::refusal::Reason;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubmissionIn {
+    #[serde(default)]
+    legal_basis: Vec<String>,
+    #[serde(default)]
+    procedure_explanation: String,
+    received_complete_on: NaiveDate,
+    requested_due: NaiveDate,
+    urgency_reason: Option<String>,
+}
+
+pub(super) fn submit_for_legality_review(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let s: SubmissionIn = ctx.parse()?;
+    let draft_hash = ctx.current_draft_hash()?;
+    let floor = add_working_days(ctx.calendar, s.received_complete_on, ctx.params.legality_review_min_working_days);
+    let submission = LegalitySubmission {
+        draft_hash,
+        legal_basis: s.legal_basis,
+        procedure_explanation: s.procedure_explanation,
+        received_complete_on: s.received_complete_on,
+        requested_due: s.requested_due,
+        floor_due: floor.last_day,
+        urgency_reason: s.urgency_reason.filter(|r| !r.trim().is_empty()),
+    };
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "submission": submission, "floor": floor,
+    }));
+    ctx.facts.legality_submissions.push(submission);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LawyerIn {
+    capacity: String,
+    opinion: String,
+}
+
+pub(super) fn record_lawyer_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let l: LawyerIn = ctx.parse()?;
+    if !["法律顾问", "公职律师"].contains(&l.capacity.as_str()) {
+        return Err(ctx.invalid("capacity must be 法律顾问 or 公职律师"));
+    }
+    non_blank(ctx, "opinion", &l.opinion)?;
+    let draft_hash = ctx.current_draft_hash()?;
+    ctx.facts.lawyer_opinions.push(LawyerOpinion {
+        author: ctx.who(),
+        capacity: l.capacity,
+        opinion: l.opinion,
+        draft_hash,
+    });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpinionIn {
+    #[serde(default)]
+    authority: String,
+    #[serde(default)]
+    procedure: String,
+    #[serde(default)]
+    content: String,
+    conclusion: String,
+    legal_risk_statement: Option<String>,
+}
+
+const CONCLUSIONS: [&str; 4] = ["lawful", "lawful_subject_to_changes", "unlawful", "exploratory_with_legal_risk"];
+
+pub(super) fn issue_legality_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let o: OpinionIn = ctx.parse()?;
+    if !CONCLUSIONS.contains(&o.conclusion.as_str()) {
+        return Err(ctx.invalid(format!("conclusion must be one of {}", CONCLUSIONS.join(", "))));
+    }
+    let draft_hash = ctx.current_draft_hash()?;
+    let opinion = LegalityOpinion {
+        authority: o.authority,
+        procedure: o.procedure,
+        content: o.content,
+        conclusion: o.conclusion,
+        legal_risk_statement: o.legal_risk_statement.filter(|s| !s.trim().is_empty()),
+        reviewer: ctx.who(),
+        draft_hash,
+        issued_at: ctx.now,
+    };
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "opinion": opinion,
+        "lawyer_opinions": ctx.facts.lawyer_opinions,
+    }));
+    ctx.facts.legality_opinion = Some(opinion);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FairCompetitionIn {
+    initial_review: String,
+    regulator_conclusion: String,
+    passed: bool,
+}
+
+pub(super) fn record_fair_competition(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let f: FairCompetitionIn = ctx.parse()?;
+    non_blank(ctx, "initial_review", &f.initial_review)?;
+    non_blank(ctx, "regulator_conclusion", &f.regulator_conclusion)?;
+    ctx.facts.fair_competition = Some(FairCompetition {
+        initial_review: f.initial_review,
+        regulator_conclusion: f.regulator_conclusion,
+        passed: f.passed,
+    });
+    Ok(())
+}
+
+/// Assemble the Art. 29 package as a checklist of what the facts hold; the
+/// gates on this act refuse it while an applicable item is missing.
+pub(super) fn submit_package(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    super::advance(ctx)?;
+    let f = &*ctx.facts;
+    let mut items = vec!["(一) 决策草案及相关材料".to_string()];
+    if f.fair_competition.is_some() {
+        items.push("(一) 公平竞争审查意见".into());
+    }
+    if f.public_adoption_summary.is_some() {
+        items.push("(二) 社会公众意见研究采纳情况".into());
+    }
+    if f.expert_adoption_summary.is_some() {
+        items.push("(三) 专家论证意见研究采纳情况".into());
+    }
+    if f.risk_report.is_some() {
+        items.push("(四) 风险评估报告".into());
+    }
+    if f.legality_opinion.is_some() {
+        items.push("(五) 合法性审查意见".into());
+    }
+    if f.dispute_statement.is_some() {
+        items.push("(六) 争议说明".into());
+    }
+    let draft_hash = ctx.current_draft_hash()?;
+    let package = Package { items, draft_hash, submitted_at: ctx.now };
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "package": package,
+        "legality_opinion": ctx.facts.legality_opinion,
+    }));
+    ctx.facts.package = Some(package);
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! Collective discussion and decision (Art. 30).
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{non_blank, HandlerCtx};
+use crate::facts::{DecisionOutcome, Meeting, Stance};
+use crate::refusal::Reason;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConveneIn {
+    meeting_type: String,
+    date: NaiveDate,
+    members: Vec<String>,
+}
+
+pub(super) fn convene_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let c: ConveneIn = ctx.parse()?;
+    if c.members.is_empty() {
+        return Err(ctx.invalid("the meeting needs its members from the organ's roster"));
+    }
+    ctx.facts.meeting = Some(Meeting {
+        meeting_type: c.meeting_type,
+        date: c.date,
+        members: c.members,
+        stances: Vec::new(),
+        chief: None,
+        divergence_reason: None,
+        closed_at: None,
+    });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StanceIn {
+    member: String,
+    stance: String,
+    words: String,
+}
+
+const STANCES: [&str; 4] = ["support", "oppose", "support_with_changes", "reserve"];
+
+fn meeting_mut<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut Meeting, Reason> {
+    ctx.facts.meeting.as_mut().ok_or_else(|| {
+        Reason::new(
+            "art30_meeting_not_convened",
+            "Art. 30(1)",
+            "尚未召开常务会议或全体会议",
+            "no meeting has been convened",
+        )
+    })
+}
+
+pub(super) fn record_stance(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let s: StanceIn = ctx.parse()?;
+    if !STANCES.contains(&s.stance.as_str()) {
+        return Err(ctx.invalid(format!("stance must be one of {}", STANCES.join(", "))));
+    }
+    non_blank(ctx, "words", &s.words)?;
+    let now = ctx.now;
+    // Minutes are append-only: a member's later stance is a new entry, the
+    // earlier one stays in the record.
+    meeting_mut(ctx)?.stances.push(Stance { member: s.member, stance: s.stance, words: s.words, at: now });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChiefIn {
+    decision: String,
+    words: String,
+    divergence_reason: Option<String>,
+}
+
+pub(super) fn record_chief_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let c: ChiefIn = ctx.parse()?;
+    if !["adopt", "reject"].contains(&c.decision.as_str()) {
+        return Err(ctx.invalid("decision must be adopt or reject"));
+    }
+    non_blank(ctx, "words", &c.words)?;
+    let (now, name) = (ctx.now, ctx.who());
+    let m = meeting_mut(ctx)?;
+    m.chief = Some(Stance { member: name, stance: c.decision, words: c.words, at: now });
+    m.divergence_reason = c.divergence_reason.filter(|r| !r.trim().is_empty());
+    Ok(())
+}
+
+pub(super) fn close_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    super::advance(ctx)?;
+    let now = ctx.now;
+    let m = meeting_mut(ctx)?;
+    if m.closed_at.is_none() {
+        m.closed_at = Some(now);
+    }
+    Ok(())
+}
+
+pub(super) fn decide(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    super::advance(ctx)?;
+    let draft_hash = ctx.current_draft_hash()?;
+    let now = ctx.now;
+    let m = meeting_mut(ctx)?.clone();
+    let outcome = DecisionOutcome {
+        outcome: m.chief.as_ref().map(|c| c.stance.clone()).unwrap_or_default(),
+        majority: m.majority().to_string(),
+        draft_hash,
+        decided_at: now,
+    };
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "meeting": m, "outcome": outcome,
+        "draft": ctx.facts.current_draft(), "legality_opinion": ctx.facts.legality_opinion,
+    }));
+    ctx.facts.outcome = Some(outcome);
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! Public participation and hearings (Arts. 14–18).
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{non_blank, HandlerCtx};
+use crate::calendar::period::calendar_day_period;
+use crate::facts::{Activity, CommentNotice, Disposition, Hearing, HearingParticipant, PublicOpinion};
+use crate::refusal::Reason;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoticeIn {
+    channels: Vec<String>,
+    submission_methods: Vec<String>,
+    /// The publication day; the period counts from the day after (Civil Code Art. 201).
+    start: NaiveDate,
+    days: u32,
+    shortening_reason: Option<String>,
+}
+
+pub(super) fn publish_comment_notice(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let n: NoticeIn = ctx.parse()?;
+    if n.days == 0 || n.days > 366 {
+        return Err(ctx.invalid("`days` must be between 1 and 366"));
+    }
+    let draft_hash = ctx.current_draft_hash()?;
+    let period = calendar_day_period(ctx.calendar, n.start, n.days);
+    let notice = CommentNotice {
+        id: ctx.facts.comment_notices.len() as u32 + 1,
+        draft_hash,
+        channels: n.channels,
+        submission_methods: n.submission_methods,
+        start: n.start,
+        days: n.days,
+        last_day: period.last_day,
+        ends_at: period.ends_at,
+        shortening_reason: n.shortening_reason.filter(|r| !r.trim().is_empty()),
+        published_at: ctx.now,
+    };
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "notice": notice, "period": period,
+        "draft": ctx.facts.current_draft(),
+    }));
+    ctx.facts.comment_notices.push(notice);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActivityIn {
+    method: String,
+    #[serde(default)]
+    participant_types: Vec<String>,
+    summary: String,
+}
+
+const METHODS: [&str; 8] =
+    ["symposium", "hearing", "field_visit", "written", "public_comment", "questionnaire", "poll", "other"];
+
+pub(super) fn record_activity(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let a: ActivityIn = ctx.parse()?;
+    if !METHODS.contains(&a.method.as_str()) {
+        return Err(ctx.invalid(format!("method must be one of {}", METHODS.join(", "))));
+    }
+    ctx.facts.activities.push(Activity {
+        method: a.method,
+        participant_types: a.participant_types,
+        summary: a.summary,
+    });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommentIn {
+    content: String,
+    submitter: Option<String>,
+}
+
+pub(super) fn receive_comment(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let c: CommentIn = ctx.parse()?;
+    non_blank(ctx, "content", &c.content)?;
+    if c.content.chars().count() > 20_000 {
+        return Err(ctx.invalid("a comment is limited to 20,000 characters"));
+    }
+    let id = ctx.facts.opinions.len() as u32 + 1;
+    ctx.facts.opinions.push(PublicOpinion {
+        id,
+        content: c.content,
+        submitter: c.submitter.filter(|s| !s.trim().is_empty()),
+        received_at: ctx.now,
+        disposition: None,
+    });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisposeIn {
+    opinion_id: u32,
+    outcome: String,
+    reason: String,
+}
+
+pub(super) fn dispose_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let d: DisposeIn = ctx.parse()?;
+    if !["adopted", "partly", "not_adopted"].contains(&d.outcome.as_str()) {
+        return Err(ctx.invalid("outcome must be adopted, partly or not_adopted"));
+    }
+    let by = ctx.who();
+    let Some(op) = ctx.facts.opinions.iter_mut().find(|o| o.id == d.opinion_id) else {
+        return Err(ctx.invalid(format!("no opinion #{}", d.opinion_id)));
+    };
+    op.disposition = Some(Disposition { outcome: d.outcome, reason: d.reason, by });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SummaryIn {
+    text: String,
+}
+
+pub(super) fn record_public_adoption_summary(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let s: SummaryIn = ctx.parse()?;
+    non_blank(ctx, "text", &s.text)?;
+    ctx.facts.public_adoption_summary = Some(s.text);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HearingNoticeIn {
+    date: NaiveDate,
+    place: String,
+    sides: Vec<String>,
+}
+
+pub(super) fn publish_hearing_notice(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let h: HearingNoticeIn = ctx.parse()?;
+    non_blank(ctx, "place", &h.place)?;
+    let hearing = ctx.facts.hearing.get_or_insert_with(Hearing::default);
+    hearing.notice_published_at = Some(ctx.now);
+    hearing.date = Some(h.date);
+    hearing.place = h.place;
+    hearing.sides = h.sides;
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "hearing": ctx.facts.hearing,
+        "draft": ctx.facts.current_draft(),
+    }));
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParticipantIn {
+    name: String,
+    side: String,
+    materials_delivered_on: Option<NaiveDate>,
+}
+
+pub(super) fn add_hearing_participant(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let p: ParticipantIn = ctx.parse()?;
+    non_blank(ctx, "name", &p.name)?;
+    let Some(hearing) = ctx.facts.hearing.as_mut() else {
+        return Err(Reason::new(
+            "art16_notice_first",
+            "Art. 16(2)",
+            "应先发布听证公告",
+            "publish the hearing notice first",
+        ));
+    };
+    hearing.participants.retain(|x| x.name != p.name);
+    hearing.participants.push(HearingParticipant {
+        name: p.name,
+        side: p.side,
+        materials_delivered_on: p.materials_delivered_on,
+        signed: false,
+        refusal_reason: None,
+    });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfirmIn {
+    participant: String,
+    signed: bool,
+    refusal_reason: Option<String>,
+}
+
+pub(super) fn confirm_hearing_record(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let c: ConfirmIn = ctx.parse()?;
+    if !c.signed && c.refusal_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(ctx.invalid("a participant who does not sign needs a recorded refusal reason"));
+    }
+    let invalid = ctx.invalid(format!("no hearing participant `{}`", c.participant));
+    let p = ctx
+        .facts
+        .hearing
+        .as_mut()
+        .and_then(|h| h.participants.iter_mut().find(|p| p.name == c.participant))
+        .ok_or(invalid)?;
+    p.signed = c.signed;
+    p.refusal_reason = c.refusal_reason;
+    Ok(())
+}

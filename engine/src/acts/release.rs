@@ -1,0 +1,85 @@
+//! Before release and publication (Arts. 8, 31, 32, 34).
+
+use serde::Deserialize;
+
+use super::{non_blank, HandlerCtx};
+use crate::facts::{PartyReport, Publication};
+use crate::refusal::Reason;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitIn {
+    unit: String,
+}
+
+pub(super) fn designate_executing_unit(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let u: UnitIn = ctx.parse()?;
+    non_blank(ctx, "unit", &u.unit)?;
+    ctx.facts.executing_unit = Some(u.unit.trim().to_string());
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReferenceIn {
+    reference_no: String,
+}
+
+pub(super) fn record_npc_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let r: ReferenceIn = ctx.parse()?;
+    non_blank(ctx, "reference_no", &r.reference_no)?;
+    ctx.facts.npc_report = Some(r.reference_no);
+    Ok(())
+}
+
+pub(super) fn report_to_party(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let r: ReferenceIn = ctx.parse()?;
+    non_blank(ctx, "reference_no", &r.reference_no)?;
+    ctx.facts.party_report = Some(PartyReport { reference_no: r.reference_no, submitted_at: ctx.now, response: None });
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "report": ctx.facts.party_report,
+        "outcome": ctx.facts.outcome,
+    }));
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResponseIn {
+    response: String,
+}
+
+pub(super) fn record_party_response(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let r: ResponseIn = ctx.parse()?;
+    non_blank(ctx, "response", &r.response)?;
+    let invalid = ctx.invalid("the decision has not been reported to the Party committee");
+    ctx.facts.party_report.as_mut().ok_or(invalid)?.response = Some(r.response);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublishIn {
+    channels: Vec<String>,
+    adoption_explanation: Option<String>,
+    #[serde(default)]
+    interpretation_activities: Vec<String>,
+}
+
+pub(super) fn publish_decision(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let p: PublishIn = ctx.parse()?;
+    let publication = Publication {
+        channels: p.channels,
+        adoption_explanation: p.adoption_explanation.filter(|s| !s.trim().is_empty()),
+        interpretation_activities: p.interpretation_activities,
+        published_at: ctx.now,
+    };
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "publication": publication,
+        "draft": ctx.facts.current_draft(), "executing_unit": ctx.facts.executing_unit,
+        "public_adoption_summary": ctx.facts.public_adoption_summary,
+        "expert_adoption_summary": ctx.facts.expert_adoption_summary,
+    }));
+    ctx.facts.publication = Some(publication);
+    Ok(())
+}

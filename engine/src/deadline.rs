@@ -1,0 +1,83 @@
+//! Deadlines as data: a definition names an *anchor* (a point in the facts
+//! a deadline counts from) and, for recurring ones, a cron schedule read in
+//! China Standard Time. `compute` turns them into a concrete instant with
+//! the inputs it used, so every deadline can be explained later.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Asia::Shanghai;
+
+use crate::calendar::period::{add_working_days, china_midnight_after};
+use crate::calendar::WorkCalendar;
+use crate::definition::{DeadlineDef, DeadlineKind, Parameters};
+use crate::effect::DeadlineSpec;
+use crate::facts::Facts;
+
+/// Anchors a definition may name.
+pub const ANCHORS: [&str; 4] = ["comment_period_end", "legality_review_due", "publication_alarm", "now"];
+
+pub fn anchor_known(name: &str) -> bool {
+    ANCHORS.contains(&name)
+}
+
+/// The instant an anchor names, with a description of how it was found.
+fn anchor(
+    name: &str,
+    f: &Facts,
+    p: &Parameters,
+    cal: &WorkCalendar,
+    now: DateTime<Utc>,
+) -> Option<(DateTime<Utc>, serde_json::Value)> {
+    match name {
+        "comment_period_end" => {
+            let n = f.comment_notices.last()?;
+            Some((
+                n.ends_at,
+                serde_json::json!({
+                    "rule": "calendar_days", "start": n.start, "days": n.days, "last_day": n.last_day,
+                    "calendar_version": cal.version(),
+                }),
+            ))
+        }
+        "legality_review_due" => {
+            let s = f.legality_submissions.last()?;
+            Some((
+                china_midnight_after(s.requested_due),
+                serde_json::json!({
+                    "rule": "requested_due", "received_complete_on": s.received_complete_on,
+                    "requested_due": s.requested_due, "floor_due": s.floor_due,
+                }),
+            ))
+        }
+        "publication_alarm" => {
+            let decided = f.outcome.as_ref()?.decided_at.with_timezone(&Shanghai).date_naive();
+            let r = add_working_days(cal, decided, p.publication_alarm_working_days);
+            Some((r.ends_at, serde_json::to_value(&r).ok()?))
+        }
+        "now" => Some((now, serde_json::json!({ "rule": "now" }))),
+        _ => None,
+    }
+}
+
+pub fn compute(
+    d: &DeadlineDef,
+    f: &Facts,
+    p: &Parameters,
+    cal: &WorkCalendar,
+    now: DateTime<Utc>,
+) -> Option<DeadlineSpec> {
+    let (at, mut basis) = anchor(&d.anchor, f, p, cal, now)?;
+    let due_at = match (&d.kind, &d.cron) {
+        (DeadlineKind::Due | DeadlineKind::AutoAct, _) => at,
+        (_, Some(schedule)) => {
+            // The first firing on a working day after the anchor.
+            let from = at.max(now).with_timezone(&Shanghai);
+            let next = schedule.after(&from).take(400).find(|t| cal.is_working_day(t.date_naive()))?;
+            next.with_timezone(&Utc)
+        }
+        (_, None) => at,
+    };
+    if let Some(obj) = basis.as_object_mut() {
+        obj.insert("anchor".into(), serde_json::json!(d.anchor));
+    }
+    Some(DeadlineSpec { name: d.name.clone(), kind: d.kind, due_at, act: d.act.clone(), notify: d.notify, basis })
+}

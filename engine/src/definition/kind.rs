@@ -1,0 +1,137 @@
+//! The legal meaning of a stage. Kinds are fixed in code because the
+//! compliance proof is the law, not data: a definition can arrange stages,
+//! but it cannot redefine what a legality review is.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageKind {
+    Initiation,
+    NotStarted,
+    Drafting,
+    CostBenefit,
+    PublicParticipation,
+    Hearing,
+    ExpertConsultation,
+    RiskAssessment,
+    LegalityReview,
+    Submission,
+    CollectiveDiscussion,
+    Decision,
+    PartyReport,
+    Publication,
+    Execution,
+    Suspension,
+    PostEvaluation,
+    Archive,
+    Closed,
+}
+
+impl StageKind {
+    pub const ALL: [StageKind; 19] = [
+        StageKind::Initiation,
+        StageKind::NotStarted,
+        StageKind::Drafting,
+        StageKind::CostBenefit,
+        StageKind::PublicParticipation,
+        StageKind::Hearing,
+        StageKind::ExpertConsultation,
+        StageKind::RiskAssessment,
+        StageKind::LegalityReview,
+        StageKind::Submission,
+        StageKind::CollectiveDiscussion,
+        StageKind::Decision,
+        StageKind::PartyReport,
+        StageKind::Publication,
+        StageKind::Execution,
+        StageKind::Suspension,
+        StageKind::PostEvaluation,
+        StageKind::Archive,
+        StageKind::Closed,
+    ];
+
+    /// Stages the Decree requires only when applicable (Arts. 12(3), 14, 16,
+    /// 19, 22); each needs a recorded applicability determination to be
+    /// passed over.
+    pub const CONDITIONAL: [StageKind; 5] = [
+        StageKind::CostBenefit,
+        StageKind::PublicParticipation,
+        StageKind::Hearing,
+        StageKind::ExpertConsultation,
+        StageKind::RiskAssessment,
+    ];
+
+    /// Kinds every procedure must contain (exactly one stage each).
+    pub const REQUIRED: [StageKind; 15] = [
+        StageKind::Initiation,
+        StageKind::Drafting,
+        StageKind::CostBenefit,
+        StageKind::PublicParticipation,
+        StageKind::Hearing,
+        StageKind::ExpertConsultation,
+        StageKind::RiskAssessment,
+        StageKind::LegalityReview,
+        StageKind::Submission,
+        StageKind::CollectiveDiscussion,
+        StageKind::Decision,
+        StageKind::PartyReport,
+        StageKind::Publication,
+        StageKind::Execution,
+        StageKind::Archive,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageKind::Initiation => "initiation",
+            StageKind::NotStarted => "not_started",
+            StageKind::Drafting => "drafting",
+            StageKind::CostBenefit => "cost_benefit",
+            StageKind::PublicParticipation => "public_participation",
+            StageKind::Hearing => "hearing",
+            StageKind::ExpertConsultation => "expert_consultation",
+            StageKind::RiskAssessment => "risk_assessment",
+            StageKind::LegalityReview => "legality_review",
+            StageKind::Submission => "submission",
+            StageKind::CollectiveDiscussion => "collective_discussion",
+            StageKind::Decision => "decision",
+            StageKind::PartyReport => "party_report",
+            StageKind::Publication => "publication",
+            StageKind::Execution => "execution",
+            StageKind::Suspension => "suspension",
+            StageKind::PostEvaluation => "post_evaluation",
+            StageKind::Archive => "archive",
+            StageKind::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StageKind> {
+        StageKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn is_conditional(self) -> bool {
+        StageKind::CONDITIONAL.contains(&self)
+    }
+
+    /// The article that makes the stage conditional (for refusals).
+    pub fn article(self) -> &'static str {
+        match self {
+            StageKind::CostBenefit => "Art. 12(3)",
+            StageKind::PublicParticipation => "Art. 14",
+            StageKind::Hearing => "Art. 16",
+            StageKind::ExpertConsultation => "Art. 19",
+            StageKind::RiskAssessment => "Art. 22",
+            StageKind::LegalityReview => "Art. 25",
+            StageKind::CollectiveDiscussion => "Art. 30",
+            StageKind::PartyReport => "Art. 31",
+            StageKind::Publication => "Art. 32",
+            _ => "Art. 6",
+        }
+    }
+}
+
+impl std::fmt::Display for StageKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,130 @@
+//! Workflow definitions: the procedure as data. `load_dir` is the single
+//! door from `workflows/` into the engine; everything it returns has been
+//! validated and proven lawful (see `proof`).
+
+mod kind;
+pub mod params;
+mod raw;
+mod validate;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+pub use kind::StageKind;
+pub use params::Parameters;
+pub use validate::DefinitionError;
+
+use crate::actor::Role;
+use crate::graph::WorkflowGraph;
+use crate::proof::ProofReport;
+
+/// One stage of a procedure.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub key: String,
+    pub kind: StageKind,
+    pub title_zh: String,
+    pub title_en: String,
+    pub terminal: bool,
+}
+
+/// An act allowed in some stages, with who may perform it and what it must pass.
+#[derive(Debug, Clone)]
+pub struct ActDef {
+    pub name: String,
+    pub handler: String,
+    pub stages: BTreeSet<String>,
+    pub to: Option<String>,
+    pub roles: BTreeSet<Role>,
+    pub article: String,
+    pub gates: Vec<String>,
+    pub skips: Vec<StageKind>,
+    pub memo: Option<String>,
+    pub set_deadlines: Vec<String>,
+    pub cancel_deadlines: Vec<String>,
+}
+
+/// A named check with the refusal it produces.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    pub reason_code: String,
+    pub check: String,
+    pub article: String,
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    Due,
+    Reminder,
+    Escalation,
+    AutoAct,
+    Periodic,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeadlineDef {
+    pub name: String,
+    pub kind: DeadlineKind,
+    pub anchor: String,
+    pub cron: Option<cron::Schedule>,
+    pub act: Option<String>,
+    pub notify: Option<Role>,
+}
+
+/// A validated, proven workflow (or a profile applied to one).
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    pub key: String,
+    pub version: u32,
+    pub title_zh: String,
+    pub title_en: String,
+    /// The jurisdiction a profile names; `None` for the national baseline.
+    pub jurisdiction: Option<String>,
+    pub start: String,
+    pub stages: BTreeMap<String, Stage>,
+    pub acts: BTreeMap<String, ActDef>,
+    pub gates: BTreeMap<String, Gate>,
+    pub deadlines: BTreeMap<String, DeadlineDef>,
+    pub parameters: Parameters,
+    /// Folder holding `memos/`.
+    pub dir: PathBuf,
+    pub source: PathBuf,
+    pub graph: WorkflowGraph,
+    pub proof: ProofReport,
+}
+
+impl Workflow {
+    pub fn stage(&self, key: &str) -> Option<&Stage> {
+        self.stages.get(key)
+    }
+
+    /// The (only) stage of a kind; validation guarantees required kinds exist.
+    pub fn stage_of_kind(&self, kind: StageKind) -> Option<&Stage> {
+        self.stages.values().find(|s| s.kind == kind)
+    }
+
+    /// Acts that can be taken in `stage`, sorted by name.
+    pub fn acts_in(&self, stage: &str) -> Vec<&ActDef> {
+        self.acts.values().filter(|a| a.stages.contains(stage)).collect()
+    }
+
+    /// Path of a memo template in a language.
+    pub fn memo_path(&self, memo: &str, lang: &str) -> PathBuf {
+        self.dir.join("memos").join(format!("{memo}.{lang}.hbs"))
+    }
+}
+
+/// Load every workflow (`*/workflow.toml`) and every profile
+/// (`profiles/*.toml`) under `dir`. All errors of all files are returned.
+pub fn load_dir(dir: &Path) -> Result<Vec<Workflow>, Vec<DefinitionError>> {
+    validate::load_dir(dir)
+}
+
+/// Load one workflow file, or one profile file whose base lives in the
+/// workflows folder `base_dir`.
+pub fn load_path(path: &Path, base_dir: &Path) -> Result<Workflow, Vec<DefinitionError>> {
+    validate::load_path(path, base_dir)
+}

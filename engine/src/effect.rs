@@ -1,0 +1,41 @@
+//! What an accepted act causes besides the new state. The transition
+//! function only *describes* effects; the orchestrator turns them into rows
+//! committed in the same transaction as the state change.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::actor::Role;
+use crate::definition::DeadlineKind;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "effect", rename_all = "snake_case")]
+pub enum Effect {
+    /// Render a memo template with this data (both languages).
+    RenderMemo {
+        memo: String,
+        data: serde_json::Value,
+    },
+    SetDeadline(DeadlineSpec),
+    CancelDeadline {
+        name: String,
+    },
+    Notify {
+        role: Role,
+        subject: String,
+    },
+}
+
+/// A deadline as the transition function computed it, with the inputs of
+/// the computation so it can be explained and re-checked later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadlineSpec {
+    pub name: String,
+    pub kind: DeadlineKind,
+    pub due_at: DateTime<Utc>,
+    /// The act the scheduler applies when it falls due (auto-acts).
+    pub act: Option<String>,
+    pub notify: Option<Role>,
+    /// How `due_at` was computed (rule, start, calendar version...).
+    pub basis: serde_json::Value,
+}

@@ -1,0 +1,401 @@
+//! The facts recorded on a decision, act by act. Handlers (`acts/`) write
+//! them; gates (`gates/`) read them. Everything is plain data so the whole
+//! state serialises into the store and into the dossier export.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Facts {
+    pub title: String,
+    /// The decision organ (决策机关), e.g. 某市人民政府.
+    pub organ: String,
+    pub proposal: Option<Proposal>,
+    pub start: Option<StartRecord>,
+    pub flags: Flags,
+    pub drafts: Vec<Draft>,
+    /// Applicability determinations by conditional stage kind.
+    pub applicability: BTreeMap<String, Determination>,
+    pub non_disclosure: Option<NonDisclosure>,
+    pub cost_benefit: Option<CostBenefit>,
+    pub consultations: Vec<Consultation>,
+    pub dispute_statement: Option<String>,
+    pub comment_notices: Vec<CommentNotice>,
+    pub activities: Vec<Activity>,
+    pub opinions: Vec<PublicOpinion>,
+    pub public_adoption_summary: Option<String>,
+    pub hearing: Option<Hearing>,
+    pub experts: Vec<ExpertAssignment>,
+    pub expert_adoption_summary: Option<String>,
+    pub risk_report: Option<RiskReport>,
+    pub controllability: Option<Controllability>,
+    pub legality_submissions: Vec<LegalitySubmission>,
+    pub lawyer_opinions: Vec<LawyerOpinion>,
+    pub legality_opinion: Option<LegalityOpinion>,
+    pub fair_competition: Option<FairCompetition>,
+    pub package: Option<Package>,
+    pub meeting: Option<Meeting>,
+    pub outcome: Option<DecisionOutcome>,
+    pub executing_unit: Option<String>,
+    pub party_report: Option<PartyReport>,
+    pub npc_report: Option<String>,
+    pub publication: Option<Publication>,
+    pub execution_reports: Vec<ExecutionReport>,
+    pub suspension: Option<Suspension>,
+    pub post_evaluation: Option<PostEvaluation>,
+    pub archive: Option<Archive>,
+}
+
+impl Facts {
+    pub fn current_draft(&self) -> Option<&Draft> {
+        self.drafts.last()
+    }
+
+    pub fn current_draft_hash(&self) -> Option<&str> {
+        self.current_draft().map(|d| d.hash.as_str())
+    }
+
+    /// The determination recorded for a conditional stage kind.
+    pub fn determination(&self, kind: &str) -> Option<&Determination> {
+        self.applicability.get(kind)
+    }
+
+    /// True unless the stage was determined not applicable or already done.
+    pub fn is_applicable(&self, kind: &str) -> bool {
+        self.determination(kind).is_none_or(|d| d.outcome == Applicability::Applicable)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Proposal {
+    pub proposer_type: String,
+    pub proposer: String,
+    pub summary: String,
+    pub main_problem: Option<String>,
+    pub reasons_and_basis: Option<String>,
+    pub preliminary_solution: Option<String>,
+    pub necessity: Option<String>,
+    pub feasibility: Option<String>,
+    pub written: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartRecord {
+    pub category: u8,
+    pub undertaking_units: Vec<String>,
+    pub lead_unit: Option<String>,
+    pub catalogue_item: Option<String>,
+    pub decided_by: String,
+    pub decided_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Flags {
+    pub technical: bool,
+    pub high_public_concern: bool,
+    pub affects_market_entities: bool,
+    pub specific_group_interest: bool,
+    pub npc_report_required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub version: u32,
+    /// SHA-256 of the canonical draft content; opinions bind to it.
+    pub hash: String,
+    pub text: String,
+    pub explanation: String,
+    pub legal_basis: Vec<String>,
+    pub options: Vec<String>,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applicability {
+    Applicable,
+    NotApplicable,
+    AlreadyDone,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Determination {
+    pub outcome: Applicability,
+    pub reason: String,
+    /// For `already_done`: the existing document (id, issuing body, date).
+    pub reference: Option<String>,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NonDisclosure {
+    /// A ground of 政府信息公开条例 Arts. 14–16.
+    pub legal_ground: String,
+    pub approved_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostBenefit {
+    pub inputs: String,
+    pub benefits: String,
+    pub draft_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Consultation {
+    pub unit: String,
+    pub agreed: bool,
+    pub opinion: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommentNotice {
+    pub id: u32,
+    pub draft_hash: String,
+    pub channels: Vec<String>,
+    pub submission_methods: Vec<String>,
+    pub start: NaiveDate,
+    pub days: u32,
+    pub last_day: NaiveDate,
+    pub ends_at: DateTime<Utc>,
+    pub shortening_reason: Option<String>,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    pub method: String,
+    pub participant_types: Vec<String>,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicOpinion {
+    pub id: u32,
+    pub content: String,
+    pub submitter: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub disposition: Option<Disposition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Disposition {
+    /// adopted / partly / not_adopted
+    pub outcome: String,
+    pub reason: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Hearing {
+    pub notice_published_at: Option<DateTime<Utc>>,
+    pub date: Option<NaiveDate>,
+    pub place: String,
+    pub sides: Vec<String>,
+    pub participants: Vec<HearingParticipant>,
+    pub record_confirmed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HearingParticipant {
+    pub name: String,
+    pub side: String,
+    pub materials_delivered_on: Option<NaiveDate>,
+    pub signed: bool,
+    pub refusal_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpertAssignment {
+    pub expert_id: String,
+    pub name: String,
+    pub institution: bool,
+    pub official: bool,
+    pub field: String,
+    pub conflict: Option<String>,
+    pub opinion: Option<ExpertOpinion>,
+    pub replaced_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpertOpinion {
+    pub necessity: String,
+    pub feasibility: String,
+    pub scientific_soundness: String,
+    pub signature: Option<String>,
+    pub seal: Option<String>,
+    pub draft_hash: String,
+    pub submitted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskReport {
+    pub assessor: String,
+    pub methods: Vec<String>,
+    pub departments_consulted: Vec<String>,
+    pub risk_points: Vec<String>,
+    pub measures: Vec<String>,
+    pub contingency_plan: String,
+    pub level: String,
+    pub draft_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Controllability {
+    pub controllable: bool,
+    pub by: String,
+    pub draft_hash: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LegalitySubmission {
+    pub draft_hash: String,
+    pub legal_basis: Vec<String>,
+    pub procedure_explanation: String,
+    pub received_complete_on: NaiveDate,
+    pub requested_due: NaiveDate,
+    /// The earliest due date the floor allows (inputs kept for re-checking).
+    pub floor_due: NaiveDate,
+    pub urgency_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LawyerOpinion {
+    pub author: String,
+    /// 法律顾问 or 公职律师
+    pub capacity: String,
+    pub opinion: String,
+    pub draft_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LegalityOpinion {
+    pub authority: String,
+    pub procedure: String,
+    pub content: String,
+    /// lawful / lawful_subject_to_changes / unlawful / exploratory_with_legal_risk
+    pub conclusion: String,
+    pub legal_risk_statement: Option<String>,
+    pub reviewer: String,
+    pub draft_hash: String,
+    pub issued_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FairCompetition {
+    pub initial_review: String,
+    pub regulator_conclusion: String,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Package {
+    pub items: Vec<String>,
+    pub draft_hash: String,
+    pub submitted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meeting {
+    /// executive (常务会议) or plenary (全体会议)
+    pub meeting_type: String,
+    pub date: NaiveDate,
+    pub members: Vec<String>,
+    pub stances: Vec<Stance>,
+    pub chief: Option<Stance>,
+    pub divergence_reason: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stance {
+    pub member: String,
+    /// support / oppose / support_with_changes / reserve
+    pub stance: String,
+    pub words: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionOutcome {
+    /// adopt / reject
+    pub outcome: String,
+    pub majority: String,
+    pub draft_hash: String,
+    pub decided_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartyReport {
+    pub reference_no: String,
+    pub submitted_at: DateTime<Utc>,
+    pub response: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Publication {
+    pub channels: Vec<String>,
+    pub adoption_explanation: Option<String>,
+    pub interpretation_activities: Vec<String>,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecutionReport {
+    /// progress / decision_problem / major_change / force_majeure
+    pub kind: String,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suspension {
+    pub report_index: usize,
+    pub urgency_reason: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostEvaluation {
+    pub trigger: String,
+    pub evaluator: String,
+    pub report: Option<String>,
+    pub recommendation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Archive {
+    pub archivist: String,
+    pub items: Vec<String>,
+    pub archived_at: DateTime<Utc>,
+}
+
+impl Meeting {
+    /// The majority of the members' stances (the chief executive excluded):
+    /// `support` (support and support-with-changes), `oppose`, or `none` on
+    /// a tie or when nobody has spoken. `reserve` counts for neither side.
+    pub fn majority(&self) -> &'static str {
+        let support =
+            self.stances.iter().filter(|s| s.stance == "support" || s.stance == "support_with_changes").count();
+        let oppose = self.stances.iter().filter(|s| s.stance == "oppose").count();
+        match support.cmp(&oppose) {
+            std::cmp::Ordering::Greater => "support",
+            std::cmp::Ordering::Less => "oppose",
+            std::cmp::Ordering::Equal => "none",
+        }
+    }
+
+    /// True when the chief executive's decision departs from the majority.
+    pub fn diverges(&self, decision: &str) -> bool {
+        matches!((self.majority(), decision), ("support", "reject") | ("oppose", "adopt"))
+    }
+}

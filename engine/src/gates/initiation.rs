@@ -1,0 +1,111 @@
+//! Checks of initiation and drafting (Arts. 3, 10–14).
+
+use super::{ensure, GateCtx};
+use crate::definition::StageKind;
+
+/// Art. 10(2): proposals of departments and lower governments argue their
+/// case; Art. 10(3): citizens' proposals are written.
+pub(super) fn proposal_fields(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(p) = &c.after.proposal else { return Err("no proposal".into()) };
+    match p.proposer_type.as_str() {
+        "department" | "lower_government" => {
+            let missing: Vec<&str> = [
+                ("main_problem", &p.main_problem),
+                ("reasons_and_basis", &p.reasons_and_basis),
+                ("preliminary_solution", &p.preliminary_solution),
+                ("necessity", &p.necessity),
+                ("feasibility", &p.feasibility),
+            ]
+            .into_iter()
+            .filter(|(_, v)| v.as_deref().is_none_or(|s| s.trim().is_empty()))
+            .map(|(n, _)| n)
+            .collect();
+            ensure(missing.is_empty(), || format!("missing: {}", missing.join(", ")))
+        }
+        "citizen" | "organisation" => ensure(p.written, || "a citizen's proposal must be written".into()),
+        "leader" | "npc_deputy" | "cppcc_member" => Ok(()),
+        other => Err(format!("unknown proposer type `{other}`")),
+    }
+}
+
+pub(super) fn category_given(c: &GateCtx<'_>) -> Result<(), String> {
+    let cat = c.after.start.as_ref().map(|s| s.category).unwrap_or(0);
+    ensure((1..=5).contains(&cat), || "category must be one of Art. 3(1) items 1–5".into())
+}
+
+pub(super) fn not_excluded(c: &GateCtx<'_>) -> Result<(), String> {
+    match c.str("exclusion") {
+        Some(e) => Err(format!("excluded matter: {e}")),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn undertaking_unit_given(c: &GateCtx<'_>) -> Result<(), String> {
+    let n = c.after.start.as_ref().map_or(0, |s| s.undertaking_units.len());
+    ensure(n > 0, || "no undertaking unit designated".into())
+}
+
+pub(super) fn lead_unit_designated(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(s) = &c.after.start else { return Ok(()) };
+    if s.undertaking_units.len() < 2 {
+        return Ok(());
+    }
+    ensure(s.lead_unit.as_ref().is_some_and(|l| s.undertaking_units.contains(l)), || {
+        format!("{} units and no lead unit among them", s.undertaking_units.len())
+    })
+}
+
+pub(super) fn catalogue_item_given(c: &GateCtx<'_>) -> Result<(), String> {
+    let has = c.after.start.as_ref().is_some_and(|s| s.catalogue_item.is_some());
+    ensure(!c.params.catalogue_mandatory || has, || "this jurisdiction requires a catalogue item".into())
+}
+
+pub(super) fn draft_exists(c: &GateCtx<'_>) -> Result<(), String> {
+    ensure(!c.after.drafts.is_empty(), || "no draft recorded".into())
+}
+
+pub(super) fn legal_basis_non_empty(c: &GateCtx<'_>) -> Result<(), String> {
+    ensure(c.after.current_draft().is_some_and(|d| !d.legal_basis.is_empty()), || "legal basis list is empty".into())
+}
+
+pub(super) fn determination_reasoned(c: &GateCtx<'_>) -> Result<(), String> {
+    ensure(c.str("reason").is_some(), || "a determination needs a reason".into())?;
+    let already = c.str("outcome") == Some("already_done");
+    ensure(!already || c.str("reference").is_some(), || {
+        "`already_done` needs a reference to the existing document".into()
+    })
+}
+
+pub(super) fn determination_not_forced(c: &GateCtx<'_>) -> Result<(), String> {
+    let stage = c.str("stage").unwrap_or_default();
+    let waived = c.str("outcome") != Some("applicable");
+    ensure(!(waived && c.params.always_applicable.contains(stage)), || format!("`{stage}` is always applicable here"))
+}
+
+/// 政府信息公开条例 Arts. 14–16 grounds.
+pub const NON_DISCLOSURE_GROUNDS: [&str; 5] =
+    ["state_secret", "security_or_stability", "trade_secret", "personal_privacy", "internal_affairs"];
+
+pub(super) fn non_disclosure_ground(c: &GateCtx<'_>) -> Result<(), String> {
+    let g = c.after.non_disclosure.as_ref().map(|n| n.legal_ground.as_str()).unwrap_or("");
+    ensure(NON_DISCLOSURE_GROUNDS.contains(&g), || {
+        format!("ground must be one of {}", NON_DISCLOSURE_GROUNDS.join(", "))
+    })
+}
+
+pub(super) fn cost_benefit_recorded(c: &GateCtx<'_>) -> Result<(), String> {
+    if !c.applies(StageKind::CostBenefit.as_str()) {
+        return Ok(());
+    }
+    let current = c.after.current_draft_hash();
+    ensure(c.after.cost_benefit.as_ref().is_some_and(|cb| Some(cb.draft_hash.as_str()) == current), || {
+        "no cost-benefit analysis for the current draft".into()
+    })
+}
+
+pub(super) fn dispute_explained(c: &GateCtx<'_>) -> Result<(), String> {
+    let disagreeing: Vec<&str> = c.after.consultations.iter().filter(|x| !x.agreed).map(|x| x.unit.as_str()).collect();
+    ensure(disagreeing.is_empty() || c.after.dispute_statement.is_some(), || {
+        format!("units that disagree: {}", disagreeing.join(", "))
+    })
+}

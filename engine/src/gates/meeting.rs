@@ -1,0 +1,105 @@
+//! Checks of the meeting, release, publication and execution (Arts. 8, 30–37).
+
+use super::{ensure, GateCtx};
+
+pub(super) fn meeting_type_lawful(c: &GateCtx<'_>) -> Result<(), String> {
+    let t = c.after.meeting.as_ref().map(|m| m.meeting_type.as_str()).unwrap_or("none");
+    ensure(t == "executive" || t == "plenary", || format!("`{t}` is not an executive (常务) or plenary (全体) meeting"))
+}
+
+pub(super) fn meeting_open(c: &GateCtx<'_>) -> Result<(), String> {
+    ensure(c.before.meeting.as_ref().is_some_and(|m| m.closed_at.is_none()), || "the meeting is closed".into())
+}
+
+pub(super) fn member_on_roster(c: &GateCtx<'_>) -> Result<(), String> {
+    let member = c.str("member").unwrap_or_default();
+    ensure(c.after.meeting.as_ref().is_some_and(|m| m.members.iter().any(|n| n == member)), || {
+        format!("`{member}` is not a member of this meeting")
+    })
+}
+
+/// Art. 30(2): the chief executive speaks last; after that no member's
+/// stance can be added.
+pub(super) fn chief_not_yet_spoken(c: &GateCtx<'_>) -> Result<(), String> {
+    ensure(c.before.meeting.as_ref().is_none_or(|m| m.chief.is_none()), || {
+        "the chief executive has already spoken".into()
+    })
+}
+
+/// Art. 30(2): a decision departing from the majority needs its reasons
+/// given at the meeting — so with the chief's opinion, before closing.
+pub(super) fn divergence_explained(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(m) = &c.after.meeting else { return Ok(()) };
+    let Some(chief) = &m.chief else { return Ok(()) };
+    ensure(!m.diverges(&chief.stance) || m.divergence_reason.is_some(), || {
+        format!("the majority is `{}` and the decision `{}`; reasons required", m.majority(), chief.stance)
+    })
+}
+
+pub(super) fn chief_adopted(c: &GateCtx<'_>) -> Result<(), String> {
+    let chief = c.after.meeting.as_ref().and_then(|m| m.chief.as_ref());
+    ensure(chief.is_some_and(|s| s.stance == "adopt"), || "the chief executive has not decided to adopt".into())
+}
+
+pub(super) fn party_report_answered(c: &GateCtx<'_>) -> Result<(), String> {
+    ensure(c.after.party_report.as_ref().is_some_and(|p| p.response.is_some()), || {
+        "no report to the Party committee with its response (D26)".into()
+    })
+}
+
+pub(super) fn npc_report_made(c: &GateCtx<'_>) -> Result<(), String> {
+    ensure(!c.after.flags.npc_report_required || c.after.npc_report.is_some(), || "the NPC report is required".into())
+}
+
+pub(super) fn executing_unit_designated(c: &GateCtx<'_>) -> Result<(), String> {
+    ensure(c.after.executing_unit.is_some(), || "no executing unit designated".into())
+}
+
+pub(super) fn publication_channels(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(p) = &c.after.publication else { return Err("no publication".into()) };
+    let missing: Vec<&str> = c
+        .params
+        .publication_required_channels
+        .iter()
+        .filter(|ch| !p.channels.contains(ch))
+        .map(String::as_str)
+        .collect();
+    ensure(missing.is_empty(), || format!("required channels missing: {}", missing.join(", ")))
+}
+
+pub(super) fn publication_adoption_explanation(c: &GateCtx<'_>) -> Result<(), String> {
+    let f = &c.after.flags;
+    if !(f.technical || f.high_public_concern) {
+        return Ok(());
+    }
+    let Some(p) = &c.after.publication else { return Err("no publication".into()) };
+    ensure(p.adoption_explanation.is_some() && !p.interpretation_activities.is_empty(), || {
+        "a technical or high-concern decision is published with the adoption explanation and an interpretation activity"
+            .into()
+    })
+}
+
+pub(super) fn suspension_report_linked(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(s) = &c.after.suspension else { return Err("no suspension".into()) };
+    let report = s.report_index.checked_sub(1).and_then(|i| c.after.execution_reports.get(i));
+    ensure(report.is_some_and(|r| r.kind != "progress"), || "no linked Art. 35 problem report".into())
+}
+
+pub(super) fn suspension_urgency(c: &GateCtx<'_>) -> Result<(), String> {
+    ensure(c.after.suspension.as_ref().is_some_and(|s| !s.urgency_reason.trim().is_empty()), || {
+        "no urgency reason".into()
+    })
+}
+
+/// Art. 36(2): not the unit that did the main demonstration or assessment.
+pub(super) fn evaluator_independent(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(pe) = &c.after.post_evaluation else { return Err("no evaluation".into()) };
+    let mut conflicted: Vec<&str> = Vec::new();
+    if let Some(r) = &c.after.risk_report {
+        conflicted.push(r.assessor.as_str());
+    }
+    conflicted.extend(c.after.experts.iter().filter(|e| e.institution).map(|e| e.name.as_str()));
+    ensure(!conflicted.contains(&pe.evaluator.as_str()), || {
+        format!("{} did the main assessment before the decision", pe.evaluator)
+    })
+}

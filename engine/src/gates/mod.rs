@@ -1,0 +1,147 @@
+//! Gates: named checks an act must pass. The definition attaches a gate to
+//! an act and gives it its `reason_code`, article and messages; the check
+//! itself is code, looked up by name here. A check sees the facts before
+//! and after the act (the act's handler has run on a copy), the payload,
+//! the actor and the time, and returns the specifics of a failure.
+
+pub mod archive;
+mod initiation;
+mod meeting;
+mod participation;
+mod review;
+
+use chrono::{DateTime, Utc};
+
+use crate::actor::Actor;
+use crate::calendar::WorkCalendar;
+use crate::definition::{Gate, Parameters, Workflow};
+use crate::facts::Facts;
+use crate::refusal::Reason;
+
+pub struct GateCtx<'a> {
+    pub before: &'a Facts,
+    pub after: &'a Facts,
+    pub payload: &'a serde_json::Value,
+    pub actor: &'a Actor,
+    pub now: DateTime<Utc>,
+    pub params: &'a Parameters,
+    pub calendar: &'a WorkCalendar,
+    pub workflow: &'a Workflow,
+}
+
+impl GateCtx<'_> {
+    pub fn str(&self, field: &str) -> Option<&str> {
+        self.payload.get(field).and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// Whether a conditional stage applies (not determined otherwise).
+    pub fn applies(&self, kind: &str) -> bool {
+        self.after.is_applicable(kind) || self.params.always_applicable.contains(kind)
+    }
+}
+
+/// `Err(detail)` when the check fails; the detail says what exactly is wrong.
+pub type Check = fn(&GateCtx<'_>) -> Result<(), String>;
+
+/// Fail with `detail` unless `ok`.
+pub(crate) fn ensure(ok: bool, detail: impl FnOnce() -> String) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(detail())
+    }
+}
+
+const CHECKS: &[(&str, Check)] = &[
+    ("proposal_fields", initiation::proposal_fields),
+    ("category_given", initiation::category_given),
+    ("not_excluded", initiation::not_excluded),
+    ("undertaking_unit_given", initiation::undertaking_unit_given),
+    ("lead_unit_designated", initiation::lead_unit_designated),
+    ("catalogue_item_given", initiation::catalogue_item_given),
+    ("draft_exists", initiation::draft_exists),
+    ("legal_basis_non_empty", initiation::legal_basis_non_empty),
+    ("determination_reasoned", initiation::determination_reasoned),
+    ("determination_not_forced", initiation::determination_not_forced),
+    ("non_disclosure_ground", initiation::non_disclosure_ground),
+    ("cost_benefit_recorded", initiation::cost_benefit_recorded),
+    ("dispute_explained", initiation::dispute_explained),
+    ("comment_period_min", participation::comment_period_min),
+    ("comment_notice_fields", participation::comment_notice_fields),
+    ("comment_period_ended", participation::comment_period_ended),
+    ("comment_period_open", participation::comment_period_open),
+    ("participation_activity", participation::participation_activity),
+    ("opinions_disposed", participation::opinions_disposed),
+    ("disposition_reason", participation::disposition_reason),
+    ("specific_group_consulted", participation::specific_group_consulted),
+    ("hearing_notice_on_time", participation::hearing_notice_on_time),
+    ("hearing_sides_represented", participation::hearing_sides_represented),
+    ("hearing_materials_on_time", participation::hearing_materials_on_time),
+    ("hearing_record_confirmed", participation::hearing_record_confirmed),
+    ("expert_no_conflict", review::expert_no_conflict),
+    ("expert_signed", review::expert_signed),
+    ("expert_sealed", review::expert_sealed),
+    ("expert_opinions_complete", review::expert_opinions_complete),
+    ("expert_panel_composition", review::expert_panel_composition),
+    ("expert_adoption_recorded", review::expert_adoption_recorded),
+    ("risk_report_sections", review::risk_report_sections),
+    ("risk_report_present", review::risk_report_present),
+    ("risk_controllable", review::risk_controllable),
+    ("submission_procedure_explained", review::submission_procedure_explained),
+    ("submission_legal_basis", review::submission_legal_basis),
+    ("review_time_floor", review::review_time_floor),
+    ("submission_for_current_draft", review::submission_for_current_draft),
+    ("lawyer_opinion_present", review::lawyer_opinion_present),
+    ("legality_findings_complete", review::legality_findings_complete),
+    ("exploratory_statement", review::exploratory_statement),
+    ("legality_opinion_present", review::legality_opinion_present),
+    ("legality_not_unlawful", review::legality_not_unlawful),
+    ("legality_opinion_current", review::legality_opinion_current),
+    ("package_public_adoption", review::package_public_adoption),
+    ("package_expert_adoption", review::package_expert_adoption),
+    ("package_risk_report", review::package_risk_report),
+    ("package_fair_competition", review::package_fair_competition),
+    ("meeting_type_lawful", meeting::meeting_type_lawful),
+    ("meeting_open", meeting::meeting_open),
+    ("member_on_roster", meeting::member_on_roster),
+    ("chief_not_yet_spoken", meeting::chief_not_yet_spoken),
+    ("divergence_explained", meeting::divergence_explained),
+    ("chief_adopted", meeting::chief_adopted),
+    ("party_report_answered", meeting::party_report_answered),
+    ("npc_report_made", meeting::npc_report_made),
+    ("executing_unit_designated", meeting::executing_unit_designated),
+    ("publication_channels", meeting::publication_channels),
+    ("publication_adoption_explanation", meeting::publication_adoption_explanation),
+    ("suspension_report_linked", meeting::suspension_report_linked),
+    ("suspension_urgency", meeting::suspension_urgency),
+    ("evaluator_independent", meeting::evaluator_independent),
+    ("archive_complete", archive::archive_complete),
+];
+
+pub fn lookup(name: &str) -> Option<Check> {
+    CHECKS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+}
+
+pub fn is_known(name: &str) -> bool {
+    lookup(name).is_some()
+}
+
+/// Every check name, for documentation and tests.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    CHECKS.iter().map(|(n, _)| *n)
+}
+
+/// Run a gate; a failure becomes the gate's reason with the check's detail.
+pub fn evaluate(gate: &Gate, ctx: &GateCtx<'_>) -> Result<(), Reason> {
+    let Some(check) = lookup(&gate.check) else {
+        return Err(Reason::new(&gate.reason_code, &gate.article, &gate.zh, &gate.en).with_detail("unknown check"));
+    };
+    check(ctx).map_err(|detail| {
+        let r = Reason::new(&gate.reason_code, &gate.article, &gate.zh, &gate.en);
+        if detail.is_empty() {
+            r
+        } else {
+            r.with_detail(detail)
+        }
+    })
+}

@@ -1,0 +1,110 @@
+//! Checks of public participation and hearings (Arts. 14–18).
+
+use super::{ensure, GateCtx};
+use crate::calendar::period::latest_day_before;
+use crate::definition::StageKind;
+
+pub(super) fn comment_period_min(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(n) = c.after.comment_notices.last() else { return Err("no notice".into()) };
+    ensure(n.days >= c.params.comment_min_days || n.shortening_reason.is_some(), || {
+        format!("{} days < {} and no shortening reason stated in the notice", n.days, c.params.comment_min_days)
+    })
+}
+
+pub(super) fn comment_notice_fields(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(n) = c.after.comment_notices.last() else { return Err("no notice".into()) };
+    let mut missing = Vec::new();
+    if n.submission_methods.iter().all(|m| m.trim().is_empty()) {
+        missing.push("submission_methods");
+    }
+    if !n.channels.iter().any(|ch| ch == "website") {
+        missing.push("channel `website`");
+    }
+    ensure(missing.is_empty(), || format!("missing: {}", missing.join(", ")))
+}
+
+/// The stage cannot close before the latest notice's period has ended.
+pub(super) fn comment_period_ended(c: &GateCtx<'_>) -> Result<(), String> {
+    match c.after.comment_notices.last() {
+        Some(n) => ensure(c.now >= n.ends_at, || format!("the period runs until {} (UTC)", n.ends_at)),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn comment_period_open(c: &GateCtx<'_>) -> Result<(), String> {
+    match c.before.comment_notices.last() {
+        Some(n) => ensure(c.now < n.ends_at, || format!("the period ended at {} (UTC)", n.ends_at)),
+        None => Err("no comment notice has been published".into()),
+    }
+}
+
+pub(super) fn participation_activity(c: &GateCtx<'_>) -> Result<(), String> {
+    ensure(!c.after.activities.is_empty() || !c.after.comment_notices.is_empty(), || {
+        "no participation activity recorded".into()
+    })
+}
+
+pub(super) fn opinions_disposed(c: &GateCtx<'_>) -> Result<(), String> {
+    let open: Vec<String> =
+        c.after.opinions.iter().filter(|o| o.disposition.is_none()).map(|o| format!("#{}", o.id)).collect();
+    ensure(open.is_empty(), || format!("{} opinion(s) without disposition: {}", open.len(), open.join(", ")))
+}
+
+pub(super) fn disposition_reason(c: &GateCtx<'_>) -> Result<(), String> {
+    let reasoned = c.str("reason").is_some();
+    ensure(reasoned || c.str("outcome") == Some("adopted"), || "an opinion not (fully) adopted needs a reason".into())
+}
+
+pub(super) fn specific_group_consulted(c: &GateCtx<'_>) -> Result<(), String> {
+    if !c.after.flags.specific_group_interest {
+        return Ok(());
+    }
+    let ok = c
+        .after
+        .activities
+        .iter()
+        .any(|a| a.participant_types.iter().any(|t| ["人民团体", "社会组织", "群众代表"].contains(&t.as_str())));
+    ensure(ok, || "no activity with 人民团体, 社会组织 or 群众代表".into())
+}
+
+pub(super) fn hearing_notice_on_time(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(h) = &c.after.hearing else { return Err("no hearing notice".into()) };
+    let (Some(date), Some(published)) = (h.date, h.notice_published_at) else { return Err("no hearing date".into()) };
+    let published = published.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let latest = latest_day_before(date, c.params.hearing_notice_min_days);
+    ensure(published <= latest, || format!("notice published {published}, must be on or before {latest}"))
+}
+
+pub(super) fn hearing_sides_represented(c: &GateCtx<'_>) -> Result<(), String> {
+    if !c.applies(StageKind::Hearing.as_str()) {
+        return Ok(());
+    }
+    let Some(h) = &c.after.hearing else { return Err("no hearing".into()) };
+    let missing: Vec<&str> =
+        h.sides.iter().filter(|s| !h.participants.iter().any(|p| &p.side == *s)).map(String::as_str).collect();
+    ensure(missing.is_empty(), || format!("sides without a participant: {}", missing.join(", ")))?;
+    let n = h.participants.len() as u32;
+    ensure(n >= c.params.hearing_min_participants, || {
+        format!("{n} participants, the jurisdiction requires {}", c.params.hearing_min_participants)
+    })
+}
+
+pub(super) fn hearing_materials_on_time(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(h) = &c.after.hearing else { return Ok(()) };
+    let Some(date) = h.date else { return Err("no hearing date".into()) };
+    let latest = latest_day_before(date, c.params.hearing_materials_min_days);
+    let late: Vec<String> = h
+        .participants
+        .iter()
+        .filter(|p| p.materials_delivered_on.is_none_or(|d| d > latest))
+        .map(|p| p.name.clone())
+        .collect();
+    ensure(late.is_empty(), || format!("materials not delivered by {latest}: {}", late.join(", ")))
+}
+
+pub(super) fn hearing_record_confirmed(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(h) = &c.after.hearing else { return Ok(()) };
+    let open: Vec<&str> =
+        h.participants.iter().filter(|p| !p.signed && p.refusal_reason.is_none()).map(|p| p.name.as_str()).collect();
+    ensure(open.is_empty(), || format!("neither signed nor refused with a reason: {}", open.join(", ")))
+}

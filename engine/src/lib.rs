@@ -1,0 +1,38 @@
+//! The juece engine: it runs each major administrative decision (重大行政决策)
+//! through the procedure of State Council Decree No. 713 and enforces it.
+//!
+//! # Concepts
+//! * **Workflow** — a procedure as data (`workflows/`), validated and
+//!   proven lawful on load ([`definition`], [`graph`], [`proof`]).
+//! * **Decision** — one matter going through a workflow ([`decision`]),
+//!   with the facts recorded so far ([`facts`]).
+//! * **Act** — something a person (or the scheduler) does to a decision
+//!   ([`act`]); [`machine::step`] accepts or refuses it, purely.
+//! * **Gate** — a named check an act must pass, with its `reason_code` and
+//!   article ([`gates`]); **handlers** record what an act says ([`acts`]).
+//! * **Effects** — memos, deadlines, notifications an act causes ([`effect`]).
+//! * **Record** — the hash-chained audit trail ([`audit`]).
+//!
+//! # Layout
+//! * `orchestrator` — the only type callers use: load → step → commit.
+//! * `store` — the persistence contract and its SQLite and PostgreSQL implementations.
+
+pub mod act;
+pub mod actor;
+pub mod acts;
+pub mod audit;
+pub mod calendar;
+pub mod deadline;
+pub mod decision;
+pub mod definition;
+pub mod effect;
+pub mod facts;
+pub mod gates;
+pub mod graph;
+pub mod machine;
+pub mod memo;
+pub mod orchestrator;
+pub mod proof;
+pub mod refusal;
+pub mod render;
+pub mod store;

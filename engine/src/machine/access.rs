@@ -1,0 +1,60 @@
+//! Who may perform an act on this decision: the role the definition names,
+//! scoped to the units and assignments of the decision. Authorization lives
+//! here, in the engine, so that every caller gets the same answer.
+
+use crate::act::Act;
+use crate::actor::{Actor, Role};
+use crate::decision::Decision;
+use crate::definition::ActDef;
+use crate::refusal::{Reason, Refusal};
+
+pub(super) fn check(def: &ActDef, state: &Decision, act: &Act, actor: &Actor) -> Result<(), Refusal> {
+    let allowed: Vec<Role> = actor.roles.iter().copied().filter(|r| def.roles.contains(r)).collect();
+    if allowed.is_empty() {
+        return Err(Refusal::one(
+            Reason::new("role_not_permitted", &def.article, "无权实施该行为", "your role may not perform this act")
+                .with_detail(format!(
+                    "act `{}` needs one of: {}",
+                    def.name,
+                    def.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+        ));
+    }
+    // A role held without a unit restriction (the general office, the chief
+    // executive, the scheduler...) is enough on its own.
+    if allowed.iter().any(|r| !scoped(*r)) {
+        return Ok(());
+    }
+    let facts = &state.facts;
+    let ok = allowed.iter().any(|r| match r {
+        Role::Drafter => match &facts.start {
+            Some(s) => s.undertaking_units.iter().any(|u| *u == actor.unit),
+            None => true,
+        },
+        Role::ExecutingUnit => facts.executing_unit.as_deref() == Some(actor.unit.as_str()),
+        Role::Expert => {
+            let id = act.payload.get("expert_id").and_then(|v| v.as_str());
+            id == Some(actor.user_id.as_str()) && facts.experts.iter().any(|e| e.expert_id == actor.user_id)
+        }
+        Role::MeetingMember => facts.meeting.as_ref().is_some_and(|m| m.members.iter().any(|n| *n == actor.name)),
+        _ => true,
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Refusal::one(
+            Reason::new(
+                "not_assigned",
+                &def.article,
+                "您未被指派办理该决策事项",
+                "you are not assigned to this decision (unit or assignment)",
+            )
+            .with_detail(format!("{} of {}", actor.name, actor.unit)),
+        ))
+    }
+}
+
+/// Roles whose acts are limited to their own unit or assignment.
+fn scoped(role: Role) -> bool {
+    matches!(role, Role::Drafter | Role::ExecutingUnit | Role::Expert | Role::MeetingMember)
+}

@@ -1,0 +1,666 @@
+//! The transition function, act by act: each legal rule refuses with its
+//! exact reason code, and a refusal never changes the state.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+use super::{step, Context};
+use crate::act::Act;
+use crate::actor::{Actor, Role};
+use crate::calendar::WorkCalendar;
+use crate::decision::Decision;
+use crate::definition::{self, Workflow};
+
+fn workflows_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows")
+}
+
+fn load(key: &str) -> (Workflow, WorkCalendar) {
+    let all = definition::load_dir(&workflows_dir()).expect("workflows prove");
+    let wf = all.into_iter().find(|w| w.key == key).expect("workflow present");
+    let cal = WorkCalendar::load_dir(&workflows_dir().join("calendars")).expect("calendars load");
+    (wf, cal)
+}
+
+fn actor(name: &str, unit: &str, role: Role) -> Actor {
+    Actor { user_id: name.into(), name: name.into(), unit: unit.into(), position: "p".into(), roles: vec![role] }
+}
+
+fn office() -> Actor {
+    actor("office", "办公厅", Role::GeneralOffice)
+}
+fn drafter() -> Actor {
+    actor("drafter", "生态环境局", Role::Drafter)
+}
+
+struct S {
+    wf: Workflow,
+    cal: WorkCalendar,
+    d: Decision,
+    now: DateTime<Utc>,
+}
+
+impl S {
+    fn new(key: &str) -> S {
+        let (wf, cal) = load(key);
+        // 09:00 CST, Monday 2 March 2026.
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+        let d = Decision::new("d1", &wf.key, wf.version, &wf.start, now);
+        S { wf, cal, d, now }
+    }
+
+    fn try_act(&mut self, who: &Actor, name: &str, payload: Value) -> Result<(), Vec<String>> {
+        let ctx = Context { workflow: &self.wf, calendar: &self.cal };
+        let before = self.d.clone();
+        match step(ctx, &self.d, &Act::new(name, payload), who, self.now) {
+            Ok(o) => {
+                assert_eq!(o.decision.version, before.version + 1);
+                self.d = o.decision;
+                Ok(())
+            }
+            Err(r) => {
+                assert_eq!(self.d, before, "a refusal must not change the state");
+                assert!(r
+                    .reasons
+                    .iter()
+                    .all(|x| !x.article.is_empty() && !x.message_zh.is_empty() && !x.message_en.is_empty()));
+                Err(r.codes().iter().map(|c| c.to_string()).collect())
+            }
+        }
+    }
+
+    fn ok(&mut self, who: &Actor, name: &str, payload: Value) {
+        if let Err(codes) = self.try_act(who, name, payload.clone()) {
+            panic!("{name} {payload} refused: {codes:?}");
+        }
+    }
+
+    fn refused(&mut self, who: &Actor, name: &str, payload: Value, code: &str) {
+        match self.try_act(who, name, payload) {
+            Ok(()) => panic!("{name} accepted, expected {code}"),
+            Err(codes) => assert!(codes.iter().any(|c| c == code), "{name}: expected {code}, got {codes:?}"),
+        }
+    }
+
+    fn today(&self) -> chrono::NaiveDate {
+        self.now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive()
+    }
+
+    fn started(key: &str) -> S {
+        let mut s = S::new(key);
+        s.ok(
+            &office(),
+            "submit_proposal",
+            json!({
+                "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "市长", "summary": "s",
+            }),
+        );
+        s.ok(
+            &office(),
+            "start_decision",
+            json!({ "category": 1, "undertaking_units": ["生态环境局"], "catalogue_item": "2026-03" }),
+        );
+        s.ok(&drafter(), "record_draft", json!({ "text": "x", "explanation": "e", "legal_basis": ["某法"] }));
+        // The justice bureau comments in the inter-departmental consultation;
+        // that never counts as the legality review (Art. 25(1), A16).
+        s.ok(&drafter(), "record_consultation", json!({ "unit": "司法局", "agreed": true, "opinion": "无意见" }));
+        s
+    }
+
+    /// Skip every conditional stage with a recorded determination.
+    fn at_legality_review(key: &str) -> S {
+        let mut s = S::started(key);
+        s.ok(&drafter(), "finish_drafting", json!({}));
+        for (stage, skip) in [
+            ("cost_benefit", "skip_cost_benefit"),
+            ("public_participation", "skip_public_participation"),
+            ("hearing", "skip_hearing"),
+            ("expert_consultation", "skip_expert_consultation"),
+            ("risk_assessment", "skip_risk_assessment"),
+        ] {
+            s.ok(
+                &drafter(),
+                "determine_applicability",
+                json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" }),
+            );
+            s.ok(&drafter(), skip, json!({}));
+        }
+        assert_eq!(s.d.stage, "legality_review");
+        s
+    }
+
+    fn reviewed(key: &str, conclusion: &str) -> S {
+        let mut s = S::at_legality_review(key);
+        let today = s.today();
+        s.ok(
+            &drafter(),
+            "submit_for_legality_review",
+            json!({
+                "legal_basis": ["某法"], "procedure_explanation": "已履行", "received_complete_on": today,
+                "requested_due": today + Duration::days(20),
+            }),
+        );
+        s.ok(
+            &actor("lawyer", "司法局", Role::LegalAdviser),
+            "record_lawyer_opinion",
+            json!({ "capacity": "公职律师", "opinion": "o" }),
+        );
+        s.ok(
+            &actor("rev", "司法局", Role::LegalityReviewer),
+            "issue_legality_opinion",
+            json!({
+                "authority": "a", "procedure": "p", "content": "c", "conclusion": conclusion,
+            }),
+        );
+        s.ok(&drafter(), "close_legality_review", json!({}));
+        s
+    }
+
+    fn in_meeting(key: &str) -> S {
+        let mut s = S::reviewed(key, "lawful");
+        s.ok(&drafter(), "submit_package", json!({}));
+        let today = s.today();
+        s.ok(
+            &office(),
+            "convene_meeting",
+            json!({ "meeting_type": "executive", "date": today, "members": ["甲", "乙", "丙"] }),
+        );
+        s
+    }
+}
+
+#[test]
+fn a1_two_units_need_a_lead() {
+    let mut s = S::new("national");
+    s.ok(
+        &office(),
+        "submit_proposal",
+        json!({ "title": "t", "organ": "o", "proposer_type": "leader", "proposer": "p", "summary": "s" }),
+    );
+    s.refused(
+        &office(),
+        "start_decision",
+        json!({ "category": 1, "undertaking_units": ["A", "B"] }),
+        "art11_lead_unit_required",
+    );
+    s.refused(
+        &office(),
+        "start_decision",
+        json!({ "category": 1, "undertaking_units": ["A", "B"], "lead_unit": "C" }),
+        "art11_lead_unit_required",
+    );
+    s.ok(&office(), "start_decision", json!({ "category": 1, "undertaking_units": ["A", "B"], "lead_unit": "A" }));
+    assert_eq!(s.d.stage, "drafting");
+}
+
+#[test]
+fn a2_excluded_matter_and_missing_category() {
+    let mut s = S::new("national");
+    s.ok(&office(), "submit_proposal", json!({ "title": "防汛应急处置方案", "organ": "o", "proposer_type": "leader", "proposer": "p", "summary": "s" }));
+    s.refused(
+        &office(),
+        "start_decision",
+        json!({ "category": 5, "exclusion": "emergency_response", "undertaking_units": ["A"] }),
+        "excluded_by_art3",
+    );
+    s.refused(&office(), "start_decision", json!({ "undertaking_units": ["A"] }), "missing_category");
+    assert_eq!(s.d.stage, "proposal");
+}
+
+#[test]
+fn department_proposal_must_argue_its_case_and_only_the_office_starts() {
+    let mut s = S::new("national");
+    let p = json!({ "title": "t", "organ": "o", "proposer_type": "department", "proposer": "局", "summary": "s", "main_problem": "m" });
+    assert_eq!(s.try_act(&office(), "submit_proposal", p).unwrap_err(), vec!["art10_proposal_fields"]);
+    s.ok(
+        &office(),
+        "submit_proposal",
+        json!({ "title": "t", "organ": "o", "proposer_type": "leader", "proposer": "p", "summary": "s" }),
+    );
+    s.refused(&drafter(), "start_decision", json!({ "category": 1, "undertaking_units": ["A"] }), "role_not_permitted");
+}
+
+#[test]
+fn a4_a5_comment_period_floor_and_shortening_reason() {
+    let mut s = S::started("national");
+    s.ok(&drafter(), "finish_drafting", json!({}));
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "cost_benefit", "outcome": "not_applicable", "reason": "r" }),
+    );
+    s.ok(&drafter(), "skip_cost_benefit", json!({}));
+    let today = s.today();
+    let short = json!({ "channels": ["website"], "submission_methods": ["邮件"], "start": today, "days": 20 });
+    s.refused(&drafter(), "publish_comment_notice", short, "art15_min_30_days");
+    s.refused(
+        &drafter(),
+        "publish_comment_notice",
+        json!({ "channels": ["wechat"], "submission_methods": ["邮件"], "start": today, "days": 30 }),
+        "art15_notice_fields",
+    );
+    s.ok(&drafter(), "publish_comment_notice", json!({
+        "channels": ["website"], "submission_methods": ["邮件"], "start": today, "days": 20, "shortening_reason": "汛期临近，情况紧急",
+    }));
+    let notice = s.d.facts.comment_notices.last().unwrap().clone();
+    assert_eq!(notice.shortening_reason.as_deref(), Some("汛期临近，情况紧急"));
+    // 2026-03-02 + 20 days = 2026-03-22, a Sunday: the period ends at 24:00 on Monday the 23rd.
+    assert_eq!(notice.last_day.to_string(), "2026-03-23");
+    s.ok(&actor("anon", "public", Role::Public), "receive_comment", json!({ "content": "意见" }));
+    s.refused(&drafter(), "close_participation", json!({}), "art15_period_not_ended");
+    s.now = notice.ends_at;
+    s.refused(
+        &actor("anon", "public", Role::Public),
+        "receive_comment",
+        json!({ "content": "迟到" }),
+        "art15_comment_period_closed",
+    );
+    s.refused(&drafter(), "close_participation", json!({}), "art18_opinions_undisposed");
+    s.refused(
+        &drafter(),
+        "dispose_opinion",
+        json!({ "opinion_id": 1, "outcome": "not_adopted", "reason": "" }),
+        "art18_disposition_reason",
+    );
+    s.ok(&drafter(), "dispose_opinion", json!({ "opinion_id": 1, "outcome": "not_adopted", "reason": "上位法已规定" }));
+    s.ok(&drafter(), "close_participation", json!({}));
+    assert_eq!(s.d.stage, "hearing");
+}
+
+#[test]
+fn conditional_stages_need_a_recorded_determination() {
+    let mut s = S::started("national");
+    s.ok(&drafter(), "finish_drafting", json!({}));
+    s.refused(&drafter(), "skip_cost_benefit", json!({}), "applicability_not_determined");
+    s.refused(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "cost_benefit", "outcome": "not_applicable", "reason": " " }),
+        "applicability_reason_required",
+    );
+    s.refused(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "cost_benefit", "outcome": "already_done", "reason": "r" }),
+        "applicability_reason_required",
+    );
+    s.refused(&drafter(), "complete_cost_benefit", json!({}), "art12_cost_benefit_missing");
+    s.ok(&drafter(), "record_cost_benefit", json!({ "inputs": "i", "benefits": "b" }));
+    s.ok(&drafter(), "complete_cost_benefit", json!({}));
+}
+
+#[test]
+fn a_profile_can_make_a_stage_always_applicable() {
+    let mut s = S::started("example-province");
+    s.ok(&drafter(), "finish_drafting", json!({}));
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "cost_benefit", "outcome": "not_applicable", "reason": "r" }),
+    );
+    s.ok(&drafter(), "skip_cost_benefit", json!({}));
+    s.refused(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "public_participation", "outcome": "not_applicable", "reason": "r" }),
+        "profile_stage_always_applicable",
+    );
+    s.refused(&drafter(), "skip_public_participation", json!({}), "profile_stage_always_applicable");
+}
+
+#[test]
+fn a7_non_disclosable_needs_a_ground_and_still_needs_review() {
+    let mut s = S::started("national");
+    s.refused(&office(), "declare_non_disclosable", json!({}), "art14_non_disclosable_ground");
+    s.ok(&office(), "declare_non_disclosable", json!({ "legal_ground": "state_secret" }));
+    s.ok(&drafter(), "finish_drafting", json!({}));
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "cost_benefit", "outcome": "not_applicable", "reason": "r" }),
+    );
+    s.ok(&drafter(), "skip_cost_benefit", json!({}));
+    s.ok(&drafter(), "skip_public_participation", json!({}));
+    s.ok(&drafter(), "skip_hearing", json!({}));
+}
+
+#[test]
+fn a9_a10_hearing_sides_materials_and_signatures() {
+    let mut s = S::started("national");
+    s.ok(&drafter(), "finish_drafting", json!({}));
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "cost_benefit", "outcome": "not_applicable", "reason": "r" }),
+    );
+    s.ok(&drafter(), "skip_cost_benefit", json!({}));
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "public_participation", "outcome": "already_done", "reason": "r", "reference": "doc-1" }),
+    );
+    s.ok(&drafter(), "skip_public_participation", json!({}));
+    let hearing = s.today() + Duration::days(20);
+    s.ok(
+        &drafter(),
+        "publish_hearing_notice",
+        json!({ "date": hearing, "place": "市民中心", "sides": ["居民", "企业", "环保组织"] }),
+    );
+    let on_time = hearing - Duration::days(7);
+    s.ok(
+        &drafter(),
+        "add_hearing_participant",
+        json!({ "name": "A", "side": "居民", "materials_delivered_on": on_time }),
+    );
+    s.ok(
+        &drafter(),
+        "add_hearing_participant",
+        json!({ "name": "B", "side": "企业", "materials_delivered_on": hearing - Duration::days(6) }),
+    );
+    let codes = s.try_act(&drafter(), "close_hearing", json!({})).unwrap_err();
+    assert!(
+        codes.contains(&"art16_side_unrepresented".to_string())
+            && codes.contains(&"art16_materials_7_days".to_string()),
+        "{codes:?}"
+    );
+    s.ok(
+        &drafter(),
+        "add_hearing_participant",
+        json!({ "name": "B", "side": "企业", "materials_delivered_on": on_time }),
+    );
+    s.ok(
+        &drafter(),
+        "add_hearing_participant",
+        json!({ "name": "C", "side": "环保组织", "materials_delivered_on": on_time }),
+    );
+    s.ok(&drafter(), "confirm_hearing_record", json!({ "participant": "A", "signed": true }));
+    s.ok(&drafter(), "confirm_hearing_record", json!({ "participant": "B", "signed": true }));
+    s.refused(&drafter(), "close_hearing", json!({}), "art17_record_unconfirmed");
+    s.ok(
+        &drafter(),
+        "confirm_hearing_record",
+        json!({ "participant": "C", "signed": false, "refusal_reason": "不同意记录第3页" }),
+    );
+    s.ok(&drafter(), "close_hearing", json!({}));
+}
+
+#[test]
+fn a11_a12_experts_conflict_signature_seal() {
+    let mut s = S::started("national");
+    s.ok(&drafter(), "finish_drafting", json!({}));
+    for (stage, skip) in [
+        ("cost_benefit", "skip_cost_benefit"),
+        ("public_participation", "skip_public_participation"),
+        ("hearing", "skip_hearing"),
+    ] {
+        s.ok(
+            &drafter(),
+            "determine_applicability",
+            json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" }),
+        );
+        s.ok(&drafter(), skip, json!({}));
+    }
+    s.refused(
+        &drafter(),
+        "select_expert",
+        json!({ "expert_id": "E", "name": "E", "field": "f", "conflict": "所在院承担项目设计" }),
+        "art20_direct_interest",
+    );
+    s.ok(&drafter(), "select_expert", json!({ "expert_id": "F", "name": "F院", "field": "f", "institution": true }));
+    s.ok(&drafter(), "select_expert", json!({ "expert_id": "G", "name": "G", "field": "f" }));
+    let f = actor("F", "F院", Role::Expert);
+    let op = |id: &str, sig: Option<&str>, seal: Option<&str>| {
+        json!({
+            "expert_id": id, "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": sig, "seal": seal,
+        })
+    };
+    s.refused(&f, "submit_expert_opinion", op("F", Some("F院"), None), "art19_seal_required");
+    s.refused(&actor("G", "u", Role::Expert), "submit_expert_opinion", op("G", None, None), "art19_signature_required");
+    // An expert acts only on their own assignment.
+    s.refused(&f, "submit_expert_opinion", op("G", Some("x"), None), "not_assigned");
+    s.ok(&f, "submit_expert_opinion", op("F", Some("F院"), Some("F院公章")));
+    s.refused(&drafter(), "close_expert_consultation", json!({}), "expert_opinions_incomplete");
+}
+
+#[test]
+fn a16_a17_legality_review_is_required_and_binds_to_the_draft() {
+    let mut s = S::at_legality_review("national");
+    assert!(s.d.facts.consultations.iter().any(|c| c.unit == "司法局"));
+    s.refused(&drafter(), "close_legality_review", json!({}), "art25_no_legality_review");
+    let mut s = S::reviewed("national", "unlawful");
+    s.refused(&drafter(), "submit_package", json!({}), "art25_unlawful");
+    let mut s = S::reviewed("national", "lawful");
+    s.ok(&drafter(), "record_draft", json!({ "text": "v2", "explanation": "e", "legal_basis": ["某法"] }));
+    s.refused(&drafter(), "submit_package", json!({}), "art25_opinion_stale");
+}
+
+#[test]
+fn review_time_floor_counts_working_days() {
+    let mut s = S::at_legality_review("national");
+    // Received Monday 2026-03-02 (after the skips, still that day): 7 working days later is 2026-03-11.
+    let today = s.today();
+    let payload = |due: &str, urgency: Option<&str>| {
+        json!({
+            "legal_basis": ["某法"], "procedure_explanation": "p", "received_complete_on": today, "requested_due": due, "urgency_reason": urgency,
+        })
+    };
+    s.refused(&drafter(), "submit_for_legality_review", payload("2026-03-10", None), "art26_min_7_working_days");
+    s.ok(&drafter(), "submit_for_legality_review", payload("2026-03-11", None));
+    s.ok(&drafter(), "submit_for_legality_review", payload("2026-03-05", Some("防汛紧急")));
+    s.refused(&drafter(), "submit_for_legality_review", json!({ "legal_basis": ["某法"], "procedure_explanation": "", "received_complete_on": today, "requested_due": "2026-04-01" }), "art26_procedure_explanation");
+}
+
+#[test]
+fn a18_exploratory_needs_a_statement_and_lawyers_come_first() {
+    let mut s = S::at_legality_review("national");
+    let today = s.today();
+    s.ok(&drafter(), "submit_for_legality_review", json!({
+        "legal_basis": ["某法"], "procedure_explanation": "p", "received_complete_on": today, "requested_due": "2026-04-01",
+    }));
+    let rev = actor("rev", "司法局", Role::LegalityReviewer);
+    let opinion =
+        json!({ "authority": "a", "procedure": "p", "content": "c", "conclusion": "exploratory_with_legal_risk" });
+    s.refused(&rev, "issue_legality_opinion", opinion.clone(), "art28_lawyer_opinion_required");
+    s.ok(
+        &actor("l", "司法局", Role::LegalAdviser),
+        "record_lawyer_opinion",
+        json!({ "capacity": "法律顾问", "opinion": "o" }),
+    );
+    s.refused(&rev, "issue_legality_opinion", opinion, "art25_exploratory_statement");
+    s.refused(
+        &rev,
+        "issue_legality_opinion",
+        json!({ "authority": "", "procedure": "p", "content": "c", "conclusion": "lawful" }),
+        "art27_findings_required",
+    );
+}
+
+#[test]
+fn a19_package_names_every_missing_item() {
+    let mut s = S::started("national");
+    s.ok(&drafter(), "finish_drafting", json!({}));
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "cost_benefit", "outcome": "not_applicable", "reason": "r" }),
+    );
+    s.ok(&drafter(), "skip_cost_benefit", json!({}));
+    let today = s.today();
+    s.ok(
+        &drafter(),
+        "publish_comment_notice",
+        json!({ "channels": ["website"], "submission_methods": ["m"], "start": today, "days": 30 }),
+    );
+    s.now += Duration::days(40);
+    s.ok(&drafter(), "close_participation", json!({}));
+    for (stage, skip) in [("hearing", "skip_hearing"), ("expert_consultation", "skip_expert_consultation")] {
+        s.ok(
+            &drafter(),
+            "determine_applicability",
+            json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" }),
+        );
+        s.ok(&drafter(), skip, json!({}));
+    }
+    // Risk applies: force the close without a report through a determination
+    // recorded *after* leaving the stage is impossible, so skip via
+    // already_done is the only other way — here we instead test the package
+    // with risk applicable by setting the determination back to applicable.
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "risk_assessment", "outcome": "not_applicable", "reason": "r" }),
+    );
+    s.ok(&drafter(), "skip_risk_assessment", json!({}));
+    s.d.facts.applicability.remove("risk_assessment");
+    let today = s.today();
+    s.ok(&drafter(), "submit_for_legality_review", json!({ "legal_basis": ["l"], "procedure_explanation": "p", "received_complete_on": today, "requested_due": today + Duration::days(30) }));
+    s.ok(
+        &actor("l", "司法局", Role::LegalAdviser),
+        "record_lawyer_opinion",
+        json!({ "capacity": "法律顾问", "opinion": "o" }),
+    );
+    s.ok(
+        &actor("rev", "司法局", Role::LegalityReviewer),
+        "issue_legality_opinion",
+        json!({ "authority": "a", "procedure": "p", "content": "c", "conclusion": "lawful" }),
+    );
+    s.ok(&drafter(), "close_legality_review", json!({}));
+    let codes = s.try_act(&drafter(), "submit_package", json!({})).unwrap_err();
+    assert!(codes.contains(&"art29_2_public_opinion_adoption".into()), "{codes:?}");
+    assert!(codes.contains(&"art29_4_risk_report".into()), "{codes:?}");
+}
+
+#[test]
+fn a20_meeting_type_and_chief_speaks_last() {
+    let mut s = S::reviewed("national", "lawful");
+    s.ok(&drafter(), "submit_package", json!({}));
+    let today = s.today();
+    s.refused(
+        &office(),
+        "convene_meeting",
+        json!({ "meeting_type": "topic", "date": today, "members": ["甲"] }),
+        "art30_meeting_type",
+    );
+    s.ok(&office(), "convene_meeting", json!({ "meeting_type": "plenary", "date": today, "members": ["甲", "乙"] }));
+    s.refused(
+        &office(),
+        "record_stance",
+        json!({ "member": "丁", "stance": "support", "words": "w" }),
+        "art30_not_a_member",
+    );
+    s.ok(
+        &actor("甲", "政府", Role::MeetingMember),
+        "record_stance",
+        json!({ "member": "甲", "stance": "oppose", "words": "反对" }),
+    );
+    s.refused(
+        &actor("丁", "政府", Role::MeetingMember),
+        "record_stance",
+        json!({ "member": "丁", "stance": "oppose", "words": "w" }),
+        "not_assigned",
+    );
+    s.ok(&office(), "record_stance", json!({ "member": "乙", "stance": "oppose", "words": "反对" }));
+    let chief = actor("市长", "政府", Role::ChiefExecutive);
+    s.refused(&chief, "decide", json!({}), "art30_chief_decision_missing");
+    s.refused(
+        &chief,
+        "record_chief_opinion",
+        json!({ "decision": "adopt", "words": "通过" }),
+        "art30_divergence_reason",
+    );
+    s.ok(
+        &chief,
+        "record_chief_opinion",
+        json!({ "decision": "adopt", "words": "通过", "divergence_reason": "上级要求限期出台" }),
+    );
+    s.refused(
+        &office(),
+        "record_stance",
+        json!({ "member": "乙", "stance": "support", "words": "改变" }),
+        "art30_chief_speaks_last",
+    );
+    s.ok(&office(), "close_meeting", json!({}));
+    s.refused(
+        &chief,
+        "record_chief_opinion",
+        json!({ "decision": "adopt", "words": "再说", "divergence_reason": "x" }),
+        "art30_meeting_closed",
+    );
+    s.ok(&chief, "decide", json!({}));
+    assert_eq!(s.d.facts.outcome.as_ref().unwrap().majority, "oppose");
+}
+
+#[test]
+fn uncontrollable_risk_blocks_the_decision() {
+    let mut s = S::in_meeting("national");
+    s.d.facts.controllability = Some(crate::facts::Controllability {
+        controllable: false,
+        by: "office".into(),
+        draft_hash: s.d.facts.current_draft_hash().unwrap().into(),
+        at: s.now,
+    });
+    let chief = actor("市长", "政府", Role::ChiefExecutive);
+    s.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
+    s.refused(&chief, "decide", json!({}), "art24_uncontrollable");
+}
+
+#[test]
+fn a22_publication_needs_the_party_report_and_required_channels() {
+    let mut s = S::in_meeting("national");
+    let chief = actor("市长", "政府", Role::ChiefExecutive);
+    s.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
+    s.ok(&chief, "decide", json!({}));
+    s.refused(&office(), "publish_decision", json!({ "channels": ["website"] }), "act_not_allowed_in_stage");
+    s.ok(&office(), "report_to_party", json!({ "reference_no": "r1" }));
+    let codes = s.try_act(&office(), "publish_decision", json!({ "channels": ["wechat"] })).unwrap_err();
+    for c in ["art31_party_report_missing", "art34_executing_unit_required", "art32_required_channels"] {
+        assert!(codes.contains(&c.to_string()), "{c} missing from {codes:?}");
+    }
+    s.ok(&office(), "record_party_response", json!({ "response": "同意" }));
+    s.ok(&office(), "designate_executing_unit", json!({ "unit": "生态环境局" }));
+    s.ok(&office(), "publish_decision", json!({ "channels": ["gazette", "website"] }));
+    assert_eq!(s.d.stage, "publication");
+}
+
+#[test]
+fn drafters_act_only_for_their_unit_and_unknown_fields_are_refused() {
+    let mut s = S::started("national");
+    s.refused(&actor("x", "交通局", Role::Drafter), "finish_drafting", json!({}), "not_assigned");
+    s.refused(&drafter(), "finish_drafting", json!({ "extra": 1 }), "invalid_payload");
+    s.refused(&drafter(), "no_such_act", json!({}), "unknown_act");
+}
+
+/// Acts a fuzzer may try, with plausible payloads.
+fn any_act() -> impl Strategy<Value = (usize, String)> {
+    let (wf, _) = load("national");
+    let names: Vec<String> = wf.acts.keys().cloned().collect();
+    (0usize..Role::ALL.len(), proptest::sample::select(names))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// Random acts by random roles (with empty payloads, the common way to
+    /// try to "just move on") never reach the decision or publication
+    /// without the unconditional stages' records, and never change state on
+    /// a refusal.
+    #[test]
+    fn random_acts_never_bypass_the_unconditional_stages(seq in proptest::collection::vec(any_act(), 1..60)) {
+        let mut s = S::started("national");
+        for (role, name) in seq {
+            let who = Actor { user_id: "u".into(), name: "u".into(), unit: "生态环境局".into(), position: "p".into(), roles: vec![Role::ALL[role]] };
+            let _ = s.try_act(&who, &name, json!({}));
+            s.now += Duration::days(3);
+            let f = &s.d.facts;
+            if f.outcome.is_some() || s.d.stage == "decided" {
+                prop_assert!(f.legality_opinion.is_some() && f.meeting.is_some());
+            }
+            if f.publication.is_some() {
+                prop_assert!(f.party_report.as_ref().is_some_and(|p| p.response.is_some()));
+            }
+        }
+    }
+}

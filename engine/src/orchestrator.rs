@@ -1,0 +1,306 @@
+//! The `Engine`: the one type callers use. It loads a decision, runs the
+//! pure transition function, turns the effects into rows (memos rendered,
+//! deadlines, outbox) and commits them with the audit record in one store
+//! transaction. The API, the scheduler, the CLI and the demo all come here.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::act::Act;
+use crate::actor::Actor;
+use crate::audit::{self, AuditRecord, ChainBreak};
+use crate::calendar::WorkCalendar;
+use crate::decision::Decision;
+use crate::definition::Workflow;
+use crate::effect::Effect;
+use crate::machine::{self, Context};
+use crate::memo::{MemoError, MemoSet};
+use crate::refusal::Refusal;
+use crate::store::{
+    DeadlineRow, DeadlineStatus, Loaded, OutboxMessage, Store, StoreError, StoredMemo, TransitionCommit,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("refused: {0}")]
+    Refused(Refusal),
+    #[error("decision {0} not found")]
+    NotFound(String),
+    #[error("workflow {0} is not loaded")]
+    UnknownWorkflow(String),
+    #[error("decision {decision_id} was changed concurrently; reload and retry")]
+    Conflict { decision_id: String },
+    #[error(transparent)]
+    Store(StoreError),
+    #[error(transparent)]
+    Memo(#[from] MemoError),
+}
+
+impl From<StoreError> for EngineError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { decision_id, .. } => EngineError::Conflict { decision_id },
+            other => EngineError::Store(other),
+        }
+    }
+}
+
+/// An accepted act as committed.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub decision: Decision,
+    pub audit: AuditRecord,
+    pub memos: Vec<StoredMemo>,
+    pub deadlines: Vec<DeadlineRow>,
+}
+
+struct Loadedwf {
+    workflow: Workflow,
+    memos: MemoSet,
+}
+
+pub struct Engine {
+    workflows: BTreeMap<(String, u32), Loadedwf>,
+    latest: BTreeMap<String, u32>,
+    calendar: WorkCalendar,
+    store: Arc<dyn Store>,
+}
+
+impl Engine {
+    pub fn new(workflows: Vec<Workflow>, calendar: WorkCalendar, store: Arc<dyn Store>) -> Result<Engine, EngineError> {
+        let mut map = BTreeMap::new();
+        let mut latest = BTreeMap::new();
+        for w in workflows {
+            let memos = MemoSet::load(&w.dir)?;
+            let v = latest.entry(w.key.clone()).or_insert(w.version);
+            *v = (*v).max(w.version);
+            map.insert((w.key.clone(), w.version), Loadedwf { workflow: w, memos });
+        }
+        Ok(Engine { workflows: map, latest, calendar, store })
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn calendar(&self) -> &WorkCalendar {
+        &self.calendar
+    }
+
+    pub fn workflows(&self) -> impl Iterator<Item = &Workflow> {
+        self.workflows.values().map(|l| &l.workflow)
+    }
+
+    fn loaded(&self, key: &str, version: u32) -> Result<&Loadedwf, EngineError> {
+        self.workflows
+            .get(&(key.to_string(), version))
+            .ok_or_else(|| EngineError::UnknownWorkflow(format!("{key} v{version}")))
+    }
+
+    /// Start a new decision on the latest version of `workflow_key` with its first act.
+    pub async fn open(
+        &self,
+        workflow_key: &str,
+        id: &str,
+        act: &Act,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Applied, EngineError> {
+        let version =
+            *self.latest.get(workflow_key).ok_or_else(|| EngineError::UnknownWorkflow(workflow_key.into()))?;
+        let wf = &self.loaded(workflow_key, version)?.workflow;
+        let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
+        self.commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, act, actor, now).await
+    }
+
+    /// Apply an act to an existing decision. `expected_version`, when given,
+    /// must match (a client acting on a stale view gets a conflict).
+    pub async fn apply(
+        &self,
+        decision_id: &str,
+        act: &Act,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        expected_version: Option<i64>,
+    ) -> Result<Applied, EngineError> {
+        let loaded = self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
+        if expected_version.is_some_and(|v| v != loaded.decision.version) {
+            return Err(EngineError::Conflict { decision_id: decision_id.into() });
+        }
+        self.commit(loaded, act, actor, now).await
+    }
+
+    /// Check an act without committing it (what-if for forms and tests).
+    pub async fn check(
+        &self,
+        decision_id: &str,
+        act: &Act,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        let loaded = self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
+        let lw = self.loaded(&loaded.decision.workflow_key, loaded.decision.workflow_version)?;
+        let ctx = Context { workflow: &lw.workflow, calendar: &self.calendar };
+        machine::step(ctx, &loaded.decision, act, actor, now).map(|_| ()).map_err(EngineError::Refused)
+    }
+
+    async fn commit(
+        &self,
+        loaded: Loaded,
+        act: &Act,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Applied, EngineError> {
+        let state = loaded.decision;
+        let lw = self.loaded(&state.workflow_key, state.workflow_version)?;
+        let ctx = Context { workflow: &lw.workflow, calendar: &self.calendar };
+        let outcome = machine::step(ctx, &state, act, actor, now).map_err(EngineError::Refused)?;
+        let next = outcome.decision;
+        let seq = next.version;
+
+        let mut memos = Vec::new();
+        let mut set_deadlines = Vec::new();
+        let mut cancel_deadlines = Vec::new();
+        let mut outbox = Vec::new();
+        for effect in outcome.effects {
+            match effect {
+                Effect::RenderMemo { memo, data } => {
+                    let data_text = audit::canonical_json(&data);
+                    for r in lw.memos.render(&memo, &data)? {
+                        memos.push(StoredMemo {
+                            decision_id: next.id.clone(),
+                            seq,
+                            memo: r.memo,
+                            lang: r.lang,
+                            format: r.format,
+                            body: r.body,
+                            sha256: r.sha256,
+                            template_sha256: r.template_sha256,
+                            data: data_text.clone(),
+                            created_at: now,
+                        });
+                    }
+                }
+                Effect::SetDeadline(spec) => set_deadlines.push(DeadlineRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    decision_id: next.id.clone(),
+                    spec,
+                    status: DeadlineStatus::Pending,
+                    fired_at: None,
+                }),
+                Effect::CancelDeadline { name } => cancel_deadlines.push(name),
+                Effect::Notify { role, subject } => outbox.push(OutboxMessage {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    decision_id: next.id.clone(),
+                    recipient_role: role.as_str().into(),
+                    subject,
+                    created_at: now,
+                }),
+            }
+        }
+        for d in &set_deadlines {
+            if let Some(role) = d.spec.notify {
+                outbox.push(OutboxMessage {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    decision_id: next.id.clone(),
+                    recipient_role: role.as_str().into(),
+                    subject: format!("deadline `{}` set for {}", d.spec.name, audit::format_instant(&d.spec.due_at)),
+                    created_at: now,
+                });
+            }
+        }
+        let audit = AuditRecord::next(
+            &next.id,
+            seq,
+            &act.name,
+            &state.stage,
+            &next.stage,
+            actor,
+            now,
+            &act.payload,
+            memos.iter().map(|m| m.sha256.clone()).collect(),
+            &loaded.last_hash,
+        );
+        let commit = TransitionCommit {
+            decision: next.clone(),
+            expected_version: state.version,
+            audit: audit.clone(),
+            memos: memos.clone(),
+            set_deadlines: set_deadlines.clone(),
+            cancel_deadlines,
+            outbox,
+        };
+        let result = self.store.commit(vec![commit]).await.into_iter().next().unwrap_or(Ok(()));
+        result?;
+        Ok(Applied { decision: next, audit, memos, deadlines: set_deadlines })
+    }
+
+    pub async fn load(&self, decision_id: &str) -> Result<Decision, EngineError> {
+        Ok(self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?.decision)
+    }
+
+    /// Claim deadlines due at `now` and apply their auto-acts through the same
+    /// transition function as every other act. Returns what fired.
+    pub async fn fire_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(DeadlineRow, Result<(), EngineError>)>, EngineError> {
+        let claimed = self.store.claim_due(now, limit).await?;
+        let mut out = Vec::new();
+        for d in claimed {
+            let result = match &d.spec.act {
+                Some(act) => self
+                    .apply(&d.decision_id, &Act::new(act, serde_json::json!({})), &Actor::system(), now, None)
+                    .await
+                    .map(|_| ()),
+                None => Ok(()),
+            };
+            out.push((d, result));
+        }
+        Ok(out)
+    }
+}
+
+/// Result of verifying every chain in a store.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyReport {
+    pub decisions: usize,
+    pub records: usize,
+    pub memos: usize,
+    pub breaks: Vec<ChainBreak>,
+}
+
+/// Walk every decision's chain and check every stored memo against the
+/// hash its act recorded.
+pub async fn verify_store(store: &dyn Store) -> Result<VerifyReport, StoreError> {
+    let mut report = VerifyReport::default();
+    for (id, version) in store.versions().await? {
+        report.decisions += 1;
+        let records = store.audit_records(&id).await?;
+        report.records += records.len();
+        if let Err(b) = audit::verify_chain(&id, &records, version) {
+            report.breaks.push(b);
+            continue;
+        }
+        for m in store.memos(&id).await? {
+            report.memos += 1;
+            let body_ok = audit::sha256_hex(m.body.as_bytes()) == m.sha256;
+            let referenced = records.iter().any(|r| r.seq == m.seq && r.memo_hashes.contains(&m.sha256));
+            if !body_ok || !referenced {
+                report.breaks.push(ChainBreak {
+                    decision_id: id.clone(),
+                    seq: m.seq,
+                    problem: format!(
+                        "memo {}.{}.{} does not match the hash its record holds",
+                        m.memo, m.lang, m.format
+                    ),
+                });
+                break;
+            }
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,512 @@
+//! The store conformance suite: what every [`Store`] must do, checked the
+//! same way against each backend. [`run_all`] takes a freshly migrated,
+//! empty store and panics, naming the check and the broken promise, at the
+//! first failure. It is compiled with the library so that integration tests
+//! elsewhere can run it too:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), juece_engine::store::StoreError> {
+//! use juece_engine::store::{conformance, SqliteStore, Store};
+//! let store = SqliteStore::connect("sqlite::memory:").await?;
+//! store.migrate().await?;
+//! conformance::run_all(std::sync::Arc::new(store)).await;
+//! # Ok(()) }
+//! ```
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+use super::{
+    DeadlineRow, DeadlineStatus, DecisionFilter, OutboxMessage, Store, StoreError, StoredMemo, TransitionCommit,
+};
+use crate::actor::{Actor, Role};
+use crate::audit::{self, sha256_hex, AuditRecord, GENESIS};
+use crate::decision::Decision;
+use crate::definition::DeadlineKind;
+use crate::effect::DeadlineSpec;
+
+/// Raw SQL on a store's database, which the suite needs to show that the
+/// database itself (not only the engine) refuses to rewrite the record.
+#[async_trait]
+pub trait RawSql: Store {
+    /// Execute `sql` as-is and return the rows affected. Tests and tamper drills only.
+    async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError>;
+}
+
+/// Run every check against `store`, which must be migrated and hold no decision.
+pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
+    let existing = store.versions().await.expect("versions() on the store under test");
+    assert!(existing.is_empty(), "store conformance needs an empty store; it holds {existing:?}");
+    let s = &*store;
+    check("migrate is idempotent and ready", migrate_and_ready(s)).await;
+    check("create, load, create twice", create_and_load(s)).await;
+    check("update; stale and malformed commits write nothing", update_and_stale(s)).await;
+    check("each commit of a batch stands alone", batch(s)).await;
+    check("racing acts: one wins, the rest conflict", racing_acts(store.clone())).await;
+    check("audit records come back in order", audit_order(s)).await;
+    check("audit records and memos are append-only", append_only(s)).await;
+    check("deadlines: set, claim, cancel", deadlines(s)).await;
+    check("racing schedulers claim each deadline once", racing_claims(store.clone())).await;
+    check("list, versions", list_and_versions(s)).await;
+}
+
+async fn check(name: &str, body: impl std::future::Future<Output = ()>) {
+    eprintln!("store conformance: {name}");
+    body.await;
+}
+
+// ---- fixtures ---------------------------------------------------------------
+
+/// 2031-03-01T08:00:00.123456Z: microsecond precision, as stored.
+fn t0() -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(1_930_118_400_123_456).expect("t0 in range")
+}
+
+/// Far beyond any `now` the suite claims with.
+fn far_future() -> DateTime<Utc> {
+    t0() + Duration::days(365 * 170)
+}
+
+/// A decision under test and the head of its chain.
+#[derive(Clone)]
+struct Chain {
+    decision: Decision,
+    head: String,
+}
+
+impl Chain {
+    fn new(id: &str, stage: &str, at: DateTime<Utc>) -> Chain {
+        let mut decision = Decision::new(id, "conformance", 1, stage, at);
+        decision.facts.title = format!("决策 {id}");
+        Chain { decision, head: GENESIS.to_string() }
+    }
+
+    /// The commit of the next act, moving to `stage` and rendering `memos`.
+    fn next(&self, act: &str, stage: &str, at: DateTime<Utc>, memos: &[&str]) -> TransitionCommit {
+        let mut d = self.decision.clone();
+        d.version += 1;
+        d.stage = stage.to_string();
+        d.updated_at = at;
+        let memos: Vec<StoredMemo> = memos.iter().map(|m| memo(&d.id, d.version, m, at)).collect();
+        let hashes = memos.iter().map(|m| m.sha256.clone()).collect();
+        let payload = json!({ "act": act, "note": "审议通过" });
+        let audit = AuditRecord::next(
+            &d.id,
+            d.version,
+            act,
+            &self.decision.stage,
+            stage,
+            &Actor::system(),
+            at,
+            &payload,
+            hashes,
+            &self.head,
+        );
+        TransitionCommit {
+            expected_version: self.decision.version,
+            decision: d,
+            audit,
+            memos,
+            set_deadlines: Vec::new(),
+            cancel_deadlines: Vec::new(),
+            outbox: Vec::new(),
+        }
+    }
+
+    fn accept(&mut self, c: &TransitionCommit) {
+        self.decision = c.decision.clone();
+        self.head = c.audit.hash.clone();
+    }
+}
+
+fn memo(decision_id: &str, seq: i64, name: &str, at: DateTime<Utc>) -> StoredMemo {
+    let body = format!("# {name}\n\n决策 {decision_id}，第 {seq} 号记录。");
+    StoredMemo {
+        decision_id: decision_id.to_string(),
+        seq,
+        memo: name.to_string(),
+        lang: "zh".into(),
+        format: "md".into(),
+        sha256: sha256_hex(body.as_bytes()),
+        body,
+        template_sha256: sha256_hex(name.as_bytes()),
+        data: json!({ "name": name }).to_string(),
+        created_at: at,
+    }
+}
+
+fn deadline(decision_id: &str, name: &str, due_at: DateTime<Utc>) -> DeadlineRow {
+    DeadlineRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        decision_id: decision_id.to_string(),
+        spec: DeadlineSpec {
+            name: name.to_string(),
+            kind: DeadlineKind::AutoAct,
+            due_at,
+            act: Some("expire".into()),
+            notify: Some(Role::GeneralOffice),
+            basis: json!({ "rule": "working_days", "n": 20 }),
+        },
+        status: DeadlineStatus::Pending,
+        fired_at: None,
+    }
+}
+
+fn notice(decision_id: &str, subject: &str, at: DateTime<Utc>) -> OutboxMessage {
+    OutboxMessage {
+        id: uuid::Uuid::new_v4().to_string(),
+        decision_id: decision_id.to_string(),
+        recipient_role: Role::Drafter.as_str().into(),
+        subject: subject.to_string(),
+        created_at: at,
+    }
+}
+
+async fn commit1(store: &dyn Store, c: TransitionCommit) -> Result<(), StoreError> {
+    let mut results = store.commit(vec![c]).await;
+    assert_eq!(results.len(), 1, "commit returns one result per commit");
+    results.remove(0)
+}
+
+/// Everything stored about one decision.
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    decision: Option<Decision>,
+    audit: Vec<AuditRecord>,
+    memos: Vec<StoredMemo>,
+    deadlines: Vec<DeadlineRow>,
+    outbox: Vec<OutboxMessage>,
+}
+
+async fn snapshot(store: &dyn Store, id: &str) -> Snapshot {
+    Snapshot {
+        decision: store.load(id).await.expect("load").map(|l| l.decision),
+        audit: store.audit_records(id).await.expect("audit_records"),
+        memos: store.memos(id).await.expect("memos"),
+        deadlines: store.deadlines(id).await.expect("deadlines"),
+        outbox: store.outbox(id).await.expect("outbox"),
+    }
+}
+
+async fn assert_chain(store: &dyn Store, id: &str, version: i64) {
+    let records = store.audit_records(id).await.expect("audit_records");
+    if let Err(broken) = audit::verify_chain(id, &records, version) {
+        panic!("chain of {id} does not verify: {broken}");
+    }
+}
+
+fn is_conflict(r: &Result<(), StoreError>) -> bool {
+    matches!(r, Err(StoreError::Conflict { .. }))
+}
+
+// ---- checks -----------------------------------------------------------------
+
+async fn migrate_and_ready(store: &dyn Store) {
+    store.migrate().await.expect("a second migrate is a no-op");
+    assert!(store.ready().await.expect("ready answers"), "a migrated store is ready");
+}
+
+async fn create_and_load(store: &dyn Store) {
+    let id = "conf-create";
+    let chain = Chain::new(id, "proposal", t0());
+    let mut c = chain.next("start", "drafting", t0(), &["受理通知", "立项登记"]);
+    c.set_deadlines = vec![deadline(id, "draft_due", far_future())];
+    c.outbox = vec![notice(id, "请起草决策草案", t0())];
+    commit1(store, c.clone()).await.expect("creating a decision");
+
+    let loaded = store.load(id).await.expect("load").expect("the created decision loads");
+    assert_eq!(loaded.decision, c.decision, "the loaded state equals the committed state");
+    assert_eq!(loaded.last_hash, c.audit.hash, "last_hash is the hash of the latest audit record");
+    assert_eq!(store.audit_records(id).await.expect("audit_records"), vec![c.audit.clone()]);
+    assert_eq!(store.memos(id).await.expect("memos"), c.memos, "memos round trip");
+    assert_eq!(store.deadlines(id).await.expect("deadlines"), c.set_deadlines, "deadlines round trip");
+    assert_eq!(store.outbox(id).await.expect("outbox"), c.outbox, "outbox round trips");
+    assert!(store.load("conf-missing").await.expect("load").is_none(), "an unknown id loads as None");
+
+    let before = snapshot(store, id).await;
+    let again = commit1(store, c).await;
+    assert!(matches!(&again, Err(StoreError::AlreadyExists(x)) if x == id), "creating twice: {again:?}");
+    let mut other = Chain::new(id, "other", t0()).next("start", "other", t0(), &["另一份"]);
+    other.outbox = vec![notice(id, "不应写入", t0())];
+    let again = commit1(store, other).await;
+    assert!(matches!(again, Err(StoreError::AlreadyExists(_))), "creating twice: {again:?}");
+    assert_eq!(snapshot(store, id).await, before, "a refused create writes nothing");
+}
+
+async fn update_and_stale(store: &dyn Store) {
+    let id = "conf-update";
+    let mut chain = Chain::new(id, "proposal", t0());
+    let create = chain.next("start", "drafting", t0(), &[]);
+    commit1(store, create.clone()).await.expect("create");
+    chain.accept(&create);
+    let v1 = chain.clone();
+
+    let at = t0() + Duration::minutes(5);
+    let mut update = chain.next("submit_draft", "participation", at, &["草案说明"]);
+    update.set_deadlines = vec![deadline(id, "comment_period", far_future())];
+    update.outbox = vec![notice(id, "草案已提交", at)];
+    commit1(store, update.clone()).await.expect("an update naming the current version");
+    chain.accept(&update);
+    let loaded = store.load(id).await.expect("load").expect("exists");
+    assert_eq!((loaded.decision, loaded.last_hash), (update.decision.clone(), update.audit.hash.clone()));
+
+    let before = snapshot(store, id).await;
+    let mut stale = v1.next("submit_draft", "withdrawn", at, &["过期备忘"]);
+    stale.set_deadlines = vec![deadline(id, "stale", t0())];
+    stale.cancel_deadlines = vec!["comment_period".into()];
+    stale.outbox = vec![notice(id, "不应写入", at)];
+    let r = commit1(store, stale).await;
+    assert!(
+        matches!(&r, Err(StoreError::Conflict { decision_id, expected: 1 }) if decision_id == id),
+        "a stale version conflicts: {r:?}"
+    );
+    let mut ahead = chain.clone();
+    ahead.decision.version = 5;
+    assert!(is_conflict(&commit1(store, ahead.next("x", "y", at, &[])).await), "a future version conflicts");
+    let ghost = Chain::new("conf-ghost", "a", t0());
+    let mut ghost_v1 = ghost.clone();
+    ghost_v1.decision.version = 1;
+    let r = commit1(store, ghost_v1.next("x", "y", at, &[])).await;
+    assert!(is_conflict(&r), "updating a decision that does not exist conflicts: {r:?}");
+    assert!(store.load("conf-ghost").await.expect("load").is_none());
+
+    let mut skips = chain.next("x", "y", at, &[]);
+    skips.decision.version += 1;
+    let r = commit1(store, skips).await;
+    assert!(matches!(r, Err(StoreError::Corrupt(_))), "a version that skips is refused: {r:?}");
+    let mut misnumbered = chain.next("x", "y", at, &[]);
+    misnumbered.audit.seq += 1;
+    let r = commit1(store, misnumbered).await;
+    assert!(matches!(r, Err(StoreError::Corrupt(_))), "an audit seq off the version is refused: {r:?}");
+    assert_eq!(snapshot(store, id).await, before, "refused commits write nothing");
+    assert_chain(store, id, 2).await;
+}
+
+async fn batch(store: &dyn Store) {
+    let (a, b) = ("conf-batch-a", "conf-batch-b");
+    let mut chain_a = Chain::new(a, "s0", t0());
+    let create_a = chain_a.next("start", "s1", t0(), &[]);
+    commit1(store, create_a.clone()).await.expect("create a");
+    chain_a.accept(&create_a);
+    let v1 = chain_a.clone();
+    let before_a = snapshot(store, a).await;
+
+    let good_a = chain_a.next("advance", "s2", t0(), &["甲"]);
+    let mut stale_a = v1.next("advance", "s9", t0(), &["乙"]);
+    stale_a.outbox = vec![notice(a, "不应写入", t0())];
+    let create_b = Chain::new(b, "s0", t0()).next("start", "s1", t0(), &[]);
+    let dup_b = Chain::new(b, "s0", t0()).next("start", "other", t0(), &["丙"]);
+    let results = store.commit(vec![good_a.clone(), stale_a, create_b.clone(), dup_b]).await;
+    assert_eq!(results.len(), 4, "one result per commit, in order");
+    assert!(results[0].is_ok(), "batch[0] (good update): {:?}", results[0]);
+    assert!(is_conflict(&results[1]), "batch[1] (stale update): {:?}", results[1]);
+    assert!(results[2].is_ok(), "batch[2] (create): {:?}", results[2]);
+    assert!(matches!(results[3], Err(StoreError::AlreadyExists(_))), "batch[3] (duplicate): {:?}", results[3]);
+
+    let after_a = snapshot(store, a).await;
+    assert_eq!(after_a.decision.as_ref(), Some(&good_a.decision));
+    assert_eq!(after_a.memos, good_a.memos, "only the winning commit's memos are stored");
+    assert_eq!(after_a.outbox, before_a.outbox, "the stale commit queued nothing");
+    assert_eq!(store.load(b).await.expect("load").map(|l| l.decision), Some(create_b.decision));
+    assert!(store.memos(b).await.expect("memos").is_empty(), "the duplicate create stored nothing");
+    assert_chain(store, a, 2).await;
+    assert_chain(store, b, 1).await;
+}
+
+async fn racing_acts<S: RawSql + 'static>(store: Arc<S>) {
+    let id = "conf-race";
+    let mut chain = Chain::new(id, "meeting", t0());
+    let create = chain.next("start", "deliberation", t0(), &[]);
+    commit1(&*store, create.clone()).await.expect("create");
+    chain.accept(&create);
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let mut c = chain.next(&format!("vote_{i}"), "decided", t0() + Duration::seconds(i), &["会议纪要"]);
+        c.outbox = vec![notice(id, &format!("第 {i} 号结果"), t0())];
+        let store = store.clone();
+        tasks.spawn(async move { commit1(&*store, c).await });
+    }
+    let results: Vec<_> = tasks.join_all().await;
+    let won = results.iter().filter(|r| r.is_ok()).count();
+    let lost = results.iter().filter(|r| is_conflict(r)).count();
+    assert_eq!((won, lost), (1, 7), "8 racing acts on version 1: {results:?}");
+    assert_chain(&*store, id, 2).await;
+    assert_eq!(store.outbox(id).await.expect("outbox").len(), 1, "losers queued nothing");
+    assert_eq!(store.memos(id).await.expect("memos").len(), 1, "losers stored no memo");
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let c = Chain::new("conf-race-create", "s0", t0()).next(&format!("start_{i}"), "s1", t0(), &[]);
+        let store = store.clone();
+        tasks.spawn(async move { commit1(&*store, c).await });
+    }
+    let results: Vec<_> = tasks.join_all().await;
+    let created = results.iter().filter(|r| r.is_ok()).count();
+    let refused = results.iter().filter(|r| matches!(r, Err(StoreError::AlreadyExists(_)))).count();
+    assert_eq!((created, refused), (1, 7), "8 racing creates of one id: {results:?}");
+    assert_chain(&*store, "conf-race-create", 1).await;
+}
+
+async fn audit_order(store: &dyn Store) {
+    let id = "conf-audit";
+    let mut chain = Chain::new(id, "s0", t0());
+    let mut written = Vec::new();
+    for n in 1..=6i64 {
+        let c = chain.next(&format!("act_{n}"), &format!("s{n}"), t0() + Duration::hours(n), &[]);
+        commit1(store, c.clone()).await.expect("commit");
+        chain.accept(&c);
+        written.push(c.audit);
+    }
+    let stored = store.audit_records(id).await.expect("audit_records");
+    assert_eq!(stored, written, "records come back in seq order, field for field");
+    assert_chain(store, id, 6).await;
+    assert!(audit::verify_chain(id, &stored, 7).is_err(), "a missing tail is detected");
+    let versions = store.versions().await.expect("versions");
+    assert!(versions.contains(&(id.to_string(), 6)), "versions() lists {id} at 6: {versions:?}");
+}
+
+async fn append_only<S: RawSql>(store: &S) {
+    let id = "conf-append-only";
+    let c = Chain::new(id, "s0", t0()).next("start", "s1", t0(), &["备忘"]);
+    commit1(store, c).await.expect("create");
+    let before = snapshot(store, id).await;
+    for sql in [
+        format!("update audit_records set act = 'x' where decision_id = '{id}'"),
+        "update audit_records set hash = prev_hash".to_string(),
+        format!("delete from audit_records where decision_id = '{id}'"),
+        "delete from audit_records".to_string(),
+        format!("update memos set body = 'x' where decision_id = '{id}'"),
+        "delete from memos".to_string(),
+    ] {
+        match store.execute_raw(&sql).await {
+            Ok(n) => panic!("the database accepted `{sql}` ({n} rows)"),
+            Err(e) => assert!(e.to_string().contains("append-only"), "`{sql}` refused for the wrong reason: {e}"),
+        }
+    }
+    let r = store.execute_raw(&format!("delete from decisions where id = '{id}'")).await;
+    assert!(r.is_err(), "a decision with a record cannot be deleted: {r:?}");
+    assert_eq!(snapshot(store, id).await, before, "tampering changed nothing");
+    assert_chain(store, id, 1).await;
+}
+
+async fn deadlines(store: &dyn Store) {
+    let id = "conf-deadlines";
+    let now = t0();
+    let mut chain = Chain::new(id, "s0", now);
+    let mut c = chain.next("start", "s1", now - Duration::days(1), &[]);
+    let past = deadline(id, "past", now - Duration::hours(1));
+    let due = deadline(id, "due_now", now);
+    let soon = deadline(id, "one_microsecond_late", now + Duration::microseconds(1));
+    let far = deadline(id, "far", now + Duration::days(1));
+    let doomed = deadline(id, "doomed", now - Duration::hours(2));
+    c.set_deadlines = vec![soon.clone(), due.clone(), far.clone(), past.clone(), doomed.clone()];
+    commit1(store, c.clone()).await.expect("create with deadlines");
+    chain.accept(&c);
+    let mut c = chain.next("cancel", "s2", now - Duration::days(1), &[]);
+    c.cancel_deadlines = vec!["doomed".into(), "no_such_deadline".into()];
+    commit1(store, c.clone()).await.expect("cancel one");
+    chain.accept(&c);
+
+    let claimed = store.claim_due(now, 10).await.expect("claim_due");
+    let names: Vec<_> = claimed.iter().map(|d| d.spec.name.as_str()).collect();
+    assert_eq!(names, ["past", "due_now"], "claims the due ones, earliest first; never later or cancelled ones");
+    for (got, set) in claimed.iter().zip([&past, &due]) {
+        assert_eq!((&got.id, &got.spec, got.status), (&set.id, &set.spec, DeadlineStatus::Fired));
+        assert_eq!(got.fired_at, Some(now), "fired_at is the claim's now");
+    }
+    assert!(store.claim_due(now, 10).await.expect("claim_due").is_empty(), "a fired deadline is not claimed again");
+
+    let mut c = chain.next("cancel_more", "s3", now, &[]);
+    c.cancel_deadlines = vec!["past".into(), "far".into()];
+    commit1(store, c).await.expect("cancel a fired and a pending one");
+    let status = |rows: &[DeadlineRow], name: &str| rows.iter().find(|d| d.spec.name == name).map(|d| d.status);
+    let rows = store.deadlines(id).await.expect("deadlines");
+    assert_eq!(rows.len(), 5);
+    assert_eq!(status(&rows, "doomed"), Some(DeadlineStatus::Cancelled));
+    assert_eq!(status(&rows, "past"), Some(DeadlineStatus::Fired), "cancelling acts on pending deadlines only");
+    assert_eq!(status(&rows, "far"), Some(DeadlineStatus::Cancelled));
+    assert_eq!(status(&rows, "one_microsecond_late"), Some(DeadlineStatus::Pending));
+
+    let later = now + Duration::microseconds(1);
+    let claimed = store.claim_due(later, 10).await.expect("claim_due");
+    assert_eq!(claimed.iter().map(|d| &d.id).collect::<Vec<_>>(), [&soon.id], "due once its time comes");
+    assert!(store.claim_due(later, 0).await.expect("claim_due").is_empty(), "limit 0 claims nothing");
+    let after_far = now + Duration::days(2);
+    assert!(store.claim_due(after_far, 10).await.expect("claim_due").is_empty(), "cancelled is never claimed");
+}
+
+async fn racing_claims<S: RawSql + 'static>(store: Arc<S>) {
+    let id = "conf-claims";
+    let now = t0() - Duration::days(30);
+    let c = {
+        let mut c = Chain::new(id, "s0", now).next("start", "s1", now, &[]);
+        c.set_deadlines = (0..200).map(|i| deadline(id, &format!("d{i}"), now - Duration::seconds(i))).collect();
+        c
+    };
+    let expected: BTreeSet<String> = c.set_deadlines.iter().map(|d| d.id.clone()).collect();
+    commit1(&*store, c).await.expect("create with 200 deadlines");
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let store = store.clone();
+        tasks.spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let got = store.claim_due(now, 10).await.expect("claim_due");
+                assert!(got.len() <= 10, "claim_due exceeded its limit: {}", got.len());
+                assert!(got.windows(2).all(|w| w[0].spec.due_at <= w[1].spec.due_at), "claims are earliest first");
+                if got.is_empty() {
+                    return mine;
+                }
+                mine.extend(got.into_iter().map(|d| d.id));
+            }
+        });
+    }
+    let claimed: Vec<String> = tasks.join_all().await.into_iter().flatten().collect();
+    let unique: BTreeSet<String> = claimed.iter().cloned().collect();
+    assert_eq!(claimed.len(), 200, "200 deadlines claimed {} times in total", claimed.len());
+    assert_eq!(unique, expected, "every deadline claimed exactly once");
+    let rows = store.deadlines(id).await.expect("deadlines");
+    assert!(rows.iter().all(|d| d.status == DeadlineStatus::Fired), "all 200 are fired");
+}
+
+async fn list_and_versions(store: &dyn Store) {
+    let stage = "conf-listing";
+    let mut ids = Vec::new();
+    for i in 0..5i64 {
+        let id = format!("conf-list-{i}");
+        let c = Chain::new(&id, "s0", t0() + Duration::seconds(i)).next("start", stage, t0(), &[]);
+        commit1(store, c).await.expect("create");
+        ids.push(id);
+    }
+    ids.reverse(); // newest first
+    let page = |limit, offset| DecisionFilter { stage: Some(stage.to_string()), limit, offset };
+    let listed = |rows: Vec<super::DecisionSummary>| rows.into_iter().map(|s| s.id).collect::<Vec<_>>();
+    assert_eq!(listed(store.list(&page(2, 0)).await.expect("list")), ids[..2], "first page, newest first");
+    assert_eq!(listed(store.list(&page(2, 2)).await.expect("list")), ids[2..4], "second page");
+    assert_eq!(listed(store.list(&page(2, 4)).await.expect("list")), ids[4..], "last page");
+    assert_eq!(listed(store.list(&page(0, 0)).await.expect("list")), ids, "limit 0 means the default");
+    let first = &store.list(&page(1, 0)).await.expect("list")[0];
+    assert_eq!(
+        (first.title.as_str(), first.workflow_key.as_str(), first.stage.as_str(), first.version),
+        ("决策 conf-list-4", "conformance", stage, 1)
+    );
+    let everything = store.list(&DecisionFilter { limit: 1000, ..Default::default() }).await.expect("list");
+    assert!(everything.len() > ids.len(), "no stage filter lists every stage");
+    let none = DecisionFilter { stage: Some("no-such-stage".into()), ..Default::default() };
+    assert!(store.list(&none).await.expect("list").is_empty());
+
+    let versions = store.versions().await.expect("versions");
+    assert_eq!(versions.len(), everything.len(), "versions() lists every decision");
+    for id in &ids {
+        assert!(versions.contains(&(id.clone(), 1)), "versions() lists {id}");
+    }
+    for (id, version) in &versions {
+        assert_chain(store, id, *version).await;
+    }
+}

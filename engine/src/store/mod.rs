@@ -1,0 +1,165 @@
+//! Persistence. One accepted act is one [`TransitionCommit`], written by
+//! [`Store::commit`] in one database transaction (state, audit record,
+//! memos, deadlines, outbox) or not at all. Concurrent acts on one decision
+//! are serialised by optimistic versioning: the loser gets
+//! [`StoreError::Conflict`] and nothing of it is written.
+//!
+//! `commit` takes a batch so that a writer can later gather acts arriving
+//! together into one database commit (group commit); each commit in the
+//! batch still succeeds or fails on its own.
+
+pub mod conformance;
+mod postgres;
+mod rows;
+mod sqlite;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::AuditRecord;
+use crate::decision::Decision;
+use crate::effect::DeadlineSpec;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The decision changed since it was read (optimistic versioning).
+    #[error("decision {decision_id} was changed concurrently (expected version {expected})")]
+    Conflict { decision_id: String, expected: i64 },
+    #[error("decision {0} already exists")]
+    AlreadyExists(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// A memo rendered by an act, stored immutably.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredMemo {
+    pub decision_id: String,
+    /// The audit record (chain position) of the act that rendered it.
+    pub seq: i64,
+    pub memo: String,
+    pub lang: String,
+    /// `html` or `md`.
+    pub format: String,
+    pub body: String,
+    pub sha256: String,
+    pub template_sha256: String,
+    pub data: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineStatus {
+    Pending,
+    Fired,
+    Cancelled,
+}
+
+impl DeadlineStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineStatus::Pending => "pending",
+            DeadlineStatus::Fired => "fired",
+            DeadlineStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadlineRow {
+    pub id: String,
+    pub decision_id: String,
+    pub spec: DeadlineSpec,
+    pub status: DeadlineStatus,
+    pub fired_at: Option<DateTime<Utc>>,
+}
+
+/// A notification queued in the same transaction as its act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: String,
+    pub decision_id: String,
+    pub recipient_role: String,
+    pub subject: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Everything one accepted act writes.
+#[derive(Debug, Clone)]
+pub struct TransitionCommit {
+    /// The state after the act; its `version` is `expected_version + 1`.
+    pub decision: Decision,
+    /// 0 when the act creates the decision.
+    pub expected_version: i64,
+    pub audit: AuditRecord,
+    pub memos: Vec<StoredMemo>,
+    pub set_deadlines: Vec<DeadlineRow>,
+    /// Names of this decision's pending deadlines to cancel.
+    pub cancel_deadlines: Vec<String>,
+    pub outbox: Vec<OutboxMessage>,
+}
+
+/// A decision as loaded, with the hash its next audit record must link to.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub decision: Decision,
+    pub last_hash: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DecisionFilter {
+    pub stage: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionSummary {
+    pub id: String,
+    pub title: String,
+    pub workflow_key: String,
+    pub stage: String,
+    pub version: i64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Apply pending migrations (idempotent).
+    async fn migrate(&self) -> Result<(), StoreError>;
+    /// True when the database answers and every migration is applied.
+    async fn ready(&self) -> Result<bool, StoreError>;
+    /// Commit each transition in its own database transaction; results in order.
+    async fn commit(&self, batch: Vec<TransitionCommit>) -> Vec<Result<(), StoreError>>;
+    async fn load(&self, decision_id: &str) -> Result<Option<Loaded>, StoreError>;
+    async fn list(&self, filter: &DecisionFilter) -> Result<Vec<DecisionSummary>, StoreError>;
+    /// Every decision id with its version, for verification of all chains.
+    async fn versions(&self) -> Result<Vec<(String, i64)>, StoreError>;
+    /// A decision's audit records ordered by `seq`.
+    async fn audit_records(&self, decision_id: &str) -> Result<Vec<AuditRecord>, StoreError>;
+    async fn memos(&self, decision_id: &str) -> Result<Vec<StoredMemo>, StoreError>;
+    async fn deadlines(&self, decision_id: &str) -> Result<Vec<DeadlineRow>, StoreError>;
+    /// Atomically claim up to `limit` pending deadlines due at or before
+    /// `now` (earliest first), marking them fired; no two callers get the same row.
+    async fn claim_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<DeadlineRow>, StoreError>;
+    async fn outbox(&self, decision_id: &str) -> Result<Vec<OutboxMessage>, StoreError>;
+}
+
+/// Open the store a URL names (`sqlite://…` or `postgres://…`) and migrate it.
+pub async fn connect(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    let store: std::sync::Arc<dyn Store> = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        std::sync::Arc::new(PgStore::connect(url).await?)
+    } else {
+        std::sync::Arc::new(SqliteStore::connect(url).await?)
+    };
+    store.migrate().await?;
+    Ok(store)
+}

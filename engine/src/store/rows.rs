@@ -1,0 +1,377 @@
+//! What the SQLite and PostgreSQL stores share: the SQL text (both accept
+//! `$1`-style placeholders), the embedded migrations, the checks a commit
+//! must pass before it touches the database, and the conversions between
+//! row primitives (text and 64-bit integers) and the engine's structs.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{DateTime, Utc};
+use serde::{de::DeserializeOwned, Serialize};
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::{ColumnIndex, Decode, Row, Type};
+
+use super::{
+    DeadlineRow, DeadlineStatus, DecisionSummary, Loaded, OutboxMessage, StoreError, StoredMemo, TransitionCommit,
+};
+use crate::actor::Role;
+use crate::audit::{format_instant, AuditRecord, GENESIS};
+use crate::decision::Decision;
+use crate::definition::DeadlineKind;
+use crate::effect::DeadlineSpec;
+
+// ---- migrations -------------------------------------------------------------
+
+/// A migration file compiled into the binary, so a deployed `juece` needs no
+/// migrations folder. Named like sqlx's files: `<version>_<description>.sql`.
+#[derive(Debug)]
+pub(super) struct Embedded {
+    pub version: i64,
+    pub description: &'static str,
+    pub sql: &'static str,
+}
+
+/// `migrations/sqlite`, in version order; lockstep with [`POSTGRES_MIGRATIONS`].
+pub(super) const SQLITE_MIGRATIONS: &[Embedded] =
+    &[Embedded { version: 1, description: "core", sql: include_str!("../../../migrations/sqlite/0001_core.sql") }];
+
+/// `migrations/postgres`, in version order; lockstep with [`SQLITE_MIGRATIONS`].
+pub(super) const POSTGRES_MIGRATIONS: &[Embedded] =
+    &[Embedded { version: 1, description: "core", sql: include_str!("../../../migrations/postgres/0001_core.sql") }];
+
+#[derive(Debug)]
+struct EmbeddedSource(&'static [Embedded]);
+
+impl MigrationSource<'static> for EmbeddedSource {
+    fn resolve(self) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 'static>> {
+        let migrations = self
+            .0
+            .iter()
+            .map(|m| Migration::new(m.version, m.description.into(), MigrationType::Simple, m.sql.into(), false))
+            .collect();
+        Box::pin(async move { Ok(migrations) })
+    }
+}
+
+/// The sqlx migrator over embedded files (checksums as `sqlx migrate` computes them).
+pub(super) async fn migrator(files: &'static [Embedded]) -> Result<Migrator, StoreError> {
+    Ok(Migrator::new(EmbeddedSource(files)).await?)
+}
+
+/// Whether every embedded migration is among the applied versions.
+pub(super) fn all_applied(files: &[Embedded], applied: &[i64]) -> bool {
+    files.iter().all(|m| applied.contains(&m.version))
+}
+
+// ---- SQL ------------------------------------------------------------------
+
+pub(super) const SELECT_ONE: &str = "select 1";
+pub(super) const APPLIED_MIGRATIONS: &str = "select version from _sqlx_migrations where success";
+
+/// Group commit: each commit of a batch runs inside its own savepoint of one
+/// database transaction, so it fails alone while the batch pays one sync.
+pub(super) const SAVEPOINT: &str = "savepoint juece_commit";
+pub(super) const RELEASE: &str = "release savepoint juece_commit";
+pub(super) const ROLLBACK_TO: &str = "rollback to savepoint juece_commit";
+
+pub(super) const INSERT_DECISION: &str = "insert into decisions \
+     (id, workflow_key, workflow_version, stage, version, title, parent_id, state_json, created_at, updated_at) \
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+/// Optimistic versioning: no row is updated unless the stored version is the one the act read.
+pub(super) const UPDATE_DECISION: &str = "update decisions set \
+     workflow_key = $2, workflow_version = $3, stage = $4, version = $5, title = $6, parent_id = $7, \
+     state_json = $8, updated_at = $9 \
+     where id = $1 and version = $10";
+pub(super) const INSERT_AUDIT: &str = "insert into audit_records \
+     (decision_id, seq, act, stage_from, stage_to, actor_json, at, payload, payload_hash, memo_hashes_json, \
+     prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+pub(super) const INSERT_MEMO: &str = "insert into memos \
+     (decision_id, seq, memo, lang, format, body, sha256, template_sha256, data, created_at) \
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+pub(super) const INSERT_DEADLINE: &str = "insert into deadlines \
+     (id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, fired_at, created_at) \
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+pub(super) const CANCEL_DEADLINE: &str =
+    "update deadlines set status = 'cancelled' where decision_id = $1 and name = $2 and status = 'pending'";
+pub(super) const INSERT_OUTBOX: &str =
+    "insert into outbox (id, decision_id, recipient_role, subject, created_at) values ($1, $2, $3, $4, $5)";
+
+/// The decision with the hash of its record number `version`: one snapshot,
+/// so the hash always belongs to the state read.
+pub(super) const LOAD: &str = "select d.state_json, d.version, a.hash from decisions d \
+     left join audit_records a on a.decision_id = d.id and a.seq = d.version where d.id = $1";
+pub(super) const LIST_ALL: &str = "select id, title, workflow_key, stage, version from decisions \
+     order by created_at desc, id limit $1 offset $2";
+pub(super) const LIST_BY_STAGE: &str = "select id, title, workflow_key, stage, version from decisions \
+     where stage = $1 order by created_at desc, id limit $2 offset $3";
+pub(super) const VERSIONS: &str = "select id, version from decisions order by id";
+pub(super) const AUDIT_RECORDS: &str = "select decision_id, seq, act, stage_from, stage_to, actor_json, at, \
+     payload, payload_hash, memo_hashes_json, prev_hash, hash from audit_records where decision_id = $1 order by seq";
+pub(super) const MEMOS: &str = "select decision_id, seq, memo, lang, format, body, sha256, template_sha256, data, \
+     created_at from memos where decision_id = $1 order by seq, id";
+pub(super) const DEADLINES: &str = "select id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, \
+     fired_at from deadlines where decision_id = $1 order by due_at_us, id";
+pub(super) const OUTBOX: &str = "select id, decision_id, recipient_role, subject, created_at from outbox \
+     where decision_id = $1 order by created_at, id";
+
+/// SQLite has one writer, so one statement claims atomically.
+pub(super) const CLAIM_DUE_SQLITE: &str = "update deadlines set status = 'fired', fired_at = $1 \
+     where id in (select id from deadlines where status = 'pending' and due_at_us <= $2 \
+     order by due_at_us limit $3) and status = 'pending' \
+     returning id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, fired_at";
+/// PostgreSQL: concurrent schedulers skip the rows another one is claiming.
+/// The outer `status = 'pending'` is re-checked after any wait for a row
+/// lock, so even without `skip locked` a row could not fire twice.
+pub(super) const CLAIM_DUE_POSTGRES: &str = "update deadlines set status = 'fired', fired_at = $1 \
+     where id in (select id from deadlines where status = 'pending' and due_at_us <= $2 \
+     order by due_at_us limit $3 for update skip locked) and status = 'pending' \
+     returning id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, fired_at";
+
+// ---- checks and parameters ----------------------------------------------------
+
+pub(super) fn corrupt(what: impl Into<String>) -> StoreError {
+    StoreError::Corrupt(what.into())
+}
+
+pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// Refuse a commit whose parts disagree, before anything is written.
+pub(super) fn check_commit(c: &TransitionCommit) -> Result<(), StoreError> {
+    let d = &c.decision;
+    if c.expected_version < 0 || d.version != c.expected_version + 1 {
+        return Err(corrupt(format!(
+            "commit for decision {} carries version {} but expects version {}: an act adds exactly one",
+            d.id, d.version, c.expected_version
+        )));
+    }
+    if c.audit.decision_id != d.id || c.audit.seq != d.version {
+        return Err(corrupt(format!(
+            "audit record {}#{} does not match decision {} at version {}",
+            c.audit.decision_id, c.audit.seq, d.id, d.version
+        )));
+    }
+    let foreign = c.memos.iter().any(|m| m.decision_id != d.id || m.seq != d.version)
+        || c.set_deadlines.iter().any(|x| x.decision_id != d.id)
+        || c.outbox.iter().any(|o| o.decision_id != d.id);
+    if foreign {
+        return Err(corrupt(format!("commit for decision {} carries rows of another decision or act", d.id)));
+    }
+    Ok(())
+}
+
+pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| corrupt(format!("cannot encode JSON: {e}")))
+}
+
+fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| corrupt(format!("{what}: {e}")))
+}
+
+/// `DeadlineKind` as its serde (snake_case) name.
+pub(super) fn kind_text(kind: DeadlineKind) -> Result<String, StoreError> {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(s)) => Ok(s),
+        _ => Err(corrupt(format!("deadline kind {kind:?} has no name"))),
+    }
+}
+
+fn parse_instant(text: &str, what: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| corrupt(format!("{what} {text:?} is not an RFC 3339 instant: {e}")))
+}
+
+pub(super) fn instant_from_us(us: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp_micros(us).ok_or_else(|| corrupt(format!("{us} µs is out of range")))
+}
+
+// ---- rows -------------------------------------------------------------------
+
+/// Read one column as a primitive, whatever the backend's row type.
+pub(super) trait Cols {
+    fn text(&self, col: &str) -> Result<String, StoreError>;
+    fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError>;
+    fn int(&self, col: &str) -> Result<i64, StoreError>;
+}
+
+impl<R> Cols for R
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    fn text(&self, col: &str) -> Result<String, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn int(&self, col: &str) -> Result<i64, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+}
+
+pub(super) fn loaded(row: &impl Cols, id: &str) -> Result<Loaded, StoreError> {
+    let decision: Decision = from_json(&row.text("state_json")?, &format!("state of decision {id}"))?;
+    let version = row.int("version")?;
+    if decision.version != version {
+        return Err(corrupt(format!("decision {id}: row version {version} but state version {}", decision.version)));
+    }
+    let last_hash = match row.opt_text("hash")? {
+        Some(hash) => hash,
+        None if version == 0 => GENESIS.to_string(),
+        None => {
+            return Err(corrupt(format!("decision {id} is at version {version} but has no audit record #{version}")))
+        }
+    };
+    Ok(Loaded { decision, last_hash })
+}
+
+pub(super) fn summary(row: &impl Cols) -> Result<DecisionSummary, StoreError> {
+    Ok(DecisionSummary {
+        id: row.text("id")?,
+        title: row.text("title")?,
+        workflow_key: row.text("workflow_key")?,
+        stage: row.text("stage")?,
+        version: row.int("version")?,
+    })
+}
+
+pub(super) fn audit(row: &impl Cols) -> Result<AuditRecord, StoreError> {
+    let decision_id = row.text("decision_id")?;
+    let seq = row.int("seq")?;
+    let what = |field: &str| format!("audit record {decision_id}#{seq} {field}");
+    Ok(AuditRecord {
+        act: row.text("act")?,
+        stage_from: row.text("stage_from")?,
+        stage_to: row.text("stage_to")?,
+        actor: from_json(&row.text("actor_json")?, &what("actor"))?,
+        at: parse_instant(&row.text("at")?, &what("at"))?,
+        payload: row.text("payload")?,
+        payload_hash: row.text("payload_hash")?,
+        memo_hashes: from_json(&row.text("memo_hashes_json")?, &what("memo hashes"))?,
+        prev_hash: row.text("prev_hash")?,
+        hash: row.text("hash")?,
+        decision_id,
+        seq,
+    })
+}
+
+pub(super) fn memo(row: &impl Cols) -> Result<StoredMemo, StoreError> {
+    Ok(StoredMemo {
+        decision_id: row.text("decision_id")?,
+        seq: row.int("seq")?,
+        memo: row.text("memo")?,
+        lang: row.text("lang")?,
+        format: row.text("format")?,
+        body: row.text("body")?,
+        sha256: row.text("sha256")?,
+        template_sha256: row.text("template_sha256")?,
+        data: row.text("data")?,
+        created_at: parse_instant(&row.text("created_at")?, "memo created_at")?,
+    })
+}
+
+pub(super) fn deadline(row: &impl Cols) -> Result<DeadlineRow, StoreError> {
+    let id = row.text("id")?;
+    let what = |field: &str| format!("deadline {id} {field}");
+    let kind = row.text("kind")?;
+    let kind = serde_json::from_value(serde_json::Value::String(kind.clone()))
+        .map_err(|_| corrupt(format!("{}: unknown kind {kind:?}", what("kind"))))?;
+    let notify = match row.opt_text("notify")? {
+        Some(role) => {
+            Some(Role::parse(&role).ok_or_else(|| corrupt(format!("{}: unknown role {role:?}", what("notify"))))?)
+        }
+        None => None,
+    };
+    let status = match row.text("status")?.as_str() {
+        "pending" => DeadlineStatus::Pending,
+        "fired" => DeadlineStatus::Fired,
+        "cancelled" => DeadlineStatus::Cancelled,
+        other => return Err(corrupt(format!("{}: unknown status {other:?}", what("status")))),
+    };
+    let fired_at = match row.opt_text("fired_at")? {
+        Some(at) => Some(parse_instant(&at, &what("fired_at"))?),
+        None => None,
+    };
+    let spec = DeadlineSpec {
+        name: row.text("name")?,
+        kind,
+        due_at: instant_from_us(row.int("due_at_us")?)?,
+        act: row.opt_text("act")?,
+        notify,
+        basis: from_json(&row.text("basis_json")?, &what("basis"))?,
+    };
+    Ok(DeadlineRow { decision_id: row.text("decision_id")?, id, spec, status, fired_at })
+}
+
+/// Claimed rows come back in no particular order; the contract is earliest first.
+pub(super) fn sort_due(rows: &mut [DeadlineRow]) {
+    rows.sort_by(|a, b| (a.spec.due_at, &a.id).cmp(&(b.spec.due_at, &b.id)));
+}
+
+pub(super) fn outbox(row: &impl Cols) -> Result<OutboxMessage, StoreError> {
+    Ok(OutboxMessage {
+        id: row.text("id")?,
+        decision_id: row.text("decision_id")?,
+        recipient_role: row.text("recipient_role")?,
+        subject: row.text("subject")?,
+        created_at: parse_instant(&row.text("created_at")?, "outbox created_at")?,
+    })
+}
+
+/// When a deadline row was written: the act's instant.
+pub(super) fn act_instant(c: &TransitionCommit) -> String {
+    format_instant(&c.audit.at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(dir: &str) -> Vec<String> {
+        let path = format!("{}/../migrations/{dir}", env!("CARGO_MANIFEST_DIR"));
+        let mut names: Vec<String> = std::fs::read_dir(&path)
+            .expect("migrations folder")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn embedded(list: &[Embedded]) -> Vec<String> {
+        list.iter().map(|m| format!("{:04}_{}.sql", m.version, m.description.replace(' ', "_"))).collect()
+    }
+
+    #[test]
+    fn migration_folders_advance_in_lockstep() {
+        assert_eq!(files("sqlite"), files("postgres"), "migrations/sqlite and migrations/postgres differ");
+    }
+
+    #[test]
+    fn every_migration_file_is_embedded() {
+        assert_eq!(files("sqlite"), embedded(SQLITE_MIGRATIONS), "register new files in SQLITE_MIGRATIONS");
+        assert_eq!(files("postgres"), embedded(POSTGRES_MIGRATIONS), "register new files in POSTGRES_MIGRATIONS");
+    }
+
+    #[test]
+    fn deadline_kinds_round_trip_through_text() {
+        for kind in [
+            DeadlineKind::Due,
+            DeadlineKind::Reminder,
+            DeadlineKind::Escalation,
+            DeadlineKind::AutoAct,
+            DeadlineKind::Periodic,
+        ] {
+            let text = kind_text(kind).expect("named");
+            let back: DeadlineKind = serde_json::from_value(serde_json::Value::String(text)).expect("parses");
+            assert_eq!(back, kind);
+        }
+        assert_eq!(kind_text(DeadlineKind::AutoAct).expect("named"), "auto_act");
+    }
+}
