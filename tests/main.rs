@@ -1,1 +1,12 @@
-//! The integration suite: one binary.
+//! The integration suite, one binary. Table of contents:
+//!
+//! * `definitions` — every file in `workflows/` proves; broken copies are
+//!   refused with the offending path; profiles may only tighten.
+//! * `demo` — the complete sample decision through the engine on SQLite
+//!   (and PostgreSQL when configured); tampering with one byte of the record
+//!   is detected and the record named.
+//! * `cli` — the `juece` binary's commands and their exit codes.
+
+mod cli;
+mod definitions;
+mod demo;

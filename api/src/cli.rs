@@ -2,7 +2,6 @@
 //! calls the engine; output formats here are contracts for scripts.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
@@ -100,7 +99,9 @@ pub enum GraphFormat {
     Mermaid,
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+/// Run a command; the result is the process exit code (0 success, 1 a
+/// failed check or verification).
+pub async fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Serve { bind } => {
             let store = setup::open_store(&cli.database_url).await?;
@@ -109,12 +110,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             tracing::info!(addr = %listener.local_addr()?, database = %setup::redact(&cli.database_url), "juece serving");
             crate::server::serve(listener, crate::server::AppState { store }).await?;
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         Command::Migrate => {
             let store = setup::open_store(&cli.database_url).await?;
             println!("migrated: {} (ready: {})", setup::redact(&cli.database_url), store.ready().await?);
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         Command::Check { path } => Ok(check(&cli.workflows, path)),
         Command::Graph { path, format } => {
@@ -125,7 +126,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 GraphFormat::Svg => graph::svg(&wf).map_err(anyhow::Error::msg)?,
             };
             print!("{out}");
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         Command::Audit { command: AuditCommand::Verify } => {
             let store = setup::open_store(&cli.database_url).await?;
@@ -133,20 +134,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(b) = report.breaks.first() {
                 println!("FAIL {b}");
                 println!("checked {} decisions, {} records, {} memos", report.decisions, report.records, report.memos);
-                return Ok(ExitCode::from(1));
+                return Ok(1);
             }
             println!("OK {} decisions, {} records, {} memos verified", report.decisions, report.records, report.memos);
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         Command::Demo { out } => {
             let engine = setup::open_engine(&cli.database_url, &cli.workflows).await?;
             crate::demo::run(&engine, out.as_deref(), &mut std::io::stdout()).await?;
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         Command::Calendar { command } => {
             let cal = WorkCalendar::load_dir(&setup::calendars_dir(&cli.workflows))?;
             calendar(&cal, command)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
     }
 }
@@ -157,7 +158,7 @@ fn load_one(path: &std::path::Path, workflows: &std::path::Path) -> anyhow::Resu
 }
 
 /// Prints one block per definition; exit 0 only when every one proves.
-fn check(workflows: &std::path::Path, path: Option<PathBuf>) -> ExitCode {
+fn check(workflows: &std::path::Path, path: Option<PathBuf>) -> u8 {
     let result = match &path {
         Some(p) => definition::load_path(p, workflows).map(|w| vec![w]),
         None => definition::load_dir(workflows),
@@ -168,14 +169,14 @@ fn check(workflows: &std::path::Path, path: Option<PathBuf>) -> ExitCode {
                 print_proof(w);
             }
             println!("{} definition(s) proven", list.len());
-            ExitCode::SUCCESS
+            0
         }
         Err(errors) => {
             for e in &errors {
                 println!("ERROR {e}");
             }
             println!("{} error(s)", errors.len());
-            ExitCode::from(1)
+            1
         }
     }
 }

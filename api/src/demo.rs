@@ -120,6 +120,12 @@ impl<W: Write> Run<'_, W> {
 /// Run the sample decision, writing the story to `out` and, when `memo_dir`
 /// is given, each memo there as `NN-memo.lang.format`.
 pub async fn run<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) -> anyhow::Result<()> {
+    // The story is one long async function; boxing keeps its state off the
+    // caller's stack (test threads have small stacks).
+    Box::pin(story(engine, memo_dir, out)).await
+}
+
+async fn story<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) -> anyhow::Result<()> {
     let c = cast();
     // 09:00 CST on Monday 2 March 2026.
     let start = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().context("start time")?;

@@ -28,7 +28,7 @@ pub(super) fn check(def: &ActDef, state: &Decision, act: &Act, actor: &Actor) ->
     let facts = &state.facts;
     let ok = allowed.iter().any(|r| match r {
         Role::Drafter => match &facts.start {
-            Some(s) => s.undertaking_units.iter().any(|u| *u == actor.unit),
+            Some(s) => s.undertaking_units.contains(&actor.unit),
             None => true,
         },
         Role::ExecutingUnit => facts.executing_unit.as_deref() == Some(actor.unit.as_str()),
@@ -36,7 +36,7 @@ pub(super) fn check(def: &ActDef, state: &Decision, act: &Act, actor: &Actor) ->
             let id = act.payload.get("expert_id").and_then(|v| v.as_str());
             id == Some(actor.user_id.as_str()) && facts.experts.iter().any(|e| e.expert_id == actor.user_id)
         }
-        Role::MeetingMember => facts.meeting.as_ref().is_some_and(|m| m.members.iter().any(|n| *n == actor.name)),
+        Role::MeetingMember => facts.meeting.as_ref().is_some_and(|m| m.members.contains(&actor.name)),
         _ => true,
     });
     if ok {

@@ -50,7 +50,7 @@ pub fn svg(w: &Workflow) -> Result<String, String> {
     use layout::backends::svg::SVGWriter;
     use layout::gv::{DotParser, GraphBuilder};
     // layout-rs reads plain DOT; keep labels ASCII-safe for its parser.
-    let mut simple = format!("digraph G {{\n");
+    let mut simple = String::from("digraph G {\n");
     for s in w.stages.values() {
         simple.push_str(&format!("  {} [label=\"{}\"];\n", s.key, s.key));
     }

@@ -282,8 +282,19 @@ async fn update_and_stale(store: &dyn Store) {
     misnumbered.audit.seq += 1;
     let r = commit1(store, misnumbered).await;
     assert!(matches!(r, Err(StoreError::Corrupt(_))), "an audit seq off the version is refused: {r:?}");
+    let r = commit1(store, fails_at_last_row(&chain, at)).await;
+    assert!(matches!(r, Err(StoreError::Database(_))), "a duplicate deadline id is a database error: {r:?}");
     assert_eq!(snapshot(store, id).await, before, "refused commits write nothing");
     assert_chain(store, id, 2).await;
+}
+
+/// A valid act whose last row breaks a constraint (a deadline id used twice),
+/// after its state, audit record and memo are written.
+fn fails_at_last_row(chain: &Chain, at: DateTime<Utc>) -> TransitionCommit {
+    let mut c = chain.next("late_failure", "s-late", at, &["半途备忘"]);
+    let twin = deadline(&c.decision.id, "twin", far_future());
+    c.set_deadlines = vec![twin.clone(), twin];
+    c
 }
 
 async fn batch(store: &dyn Store) {
@@ -300,16 +311,21 @@ async fn batch(store: &dyn Store) {
     stale_a.outbox = vec![notice(a, "不应写入", t0())];
     let create_b = Chain::new(b, "s0", t0()).next("start", "s1", t0(), &[]);
     let dup_b = Chain::new(b, "s0", t0()).next("start", "other", t0(), &["丙"]);
-    let results = store.commit(vec![good_a.clone(), stale_a, create_b.clone(), dup_b]).await;
-    assert_eq!(results.len(), 4, "one result per commit, in order");
+    let mut after_good = chain_a.clone();
+    after_good.accept(&good_a);
+    let broken_a = fails_at_last_row(&after_good, t0());
+    let results = store.commit(vec![good_a.clone(), stale_a, create_b.clone(), dup_b, broken_a]).await;
+    assert_eq!(results.len(), 5, "one result per commit, in order");
     assert!(results[0].is_ok(), "batch[0] (good update): {:?}", results[0]);
     assert!(is_conflict(&results[1]), "batch[1] (stale update): {:?}", results[1]);
     assert!(results[2].is_ok(), "batch[2] (create): {:?}", results[2]);
     assert!(matches!(results[3], Err(StoreError::AlreadyExists(_))), "batch[3] (duplicate): {:?}", results[3]);
+    assert!(matches!(results[4], Err(StoreError::Database(_))), "batch[4] (fails late): {:?}", results[4]);
 
     let after_a = snapshot(store, a).await;
-    assert_eq!(after_a.decision.as_ref(), Some(&good_a.decision));
+    assert_eq!(after_a.decision.as_ref(), Some(&good_a.decision), "the good update stands, no failed one");
     assert_eq!(after_a.memos, good_a.memos, "only the winning commit's memos are stored");
+    assert!(after_a.deadlines.is_empty(), "the commit that failed late left no deadline");
     assert_eq!(after_a.outbox, before_a.outbox, "the stale commit queued nothing");
     assert_eq!(store.load(b).await.expect("load").map(|l| l.decision), Some(create_b.decision));
     assert!(store.memos(b).await.expect("memos").is_empty(), "the duplicate create stored nothing");

@@ -121,12 +121,15 @@ pub(super) const CLAIM_DUE_SQLITE: &str = "update deadlines set status = 'fired'
      order by due_at_us limit $3) and status = 'pending' \
      returning id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, fired_at";
 /// PostgreSQL: concurrent schedulers skip the rows another one is claiming.
-/// The outer `status = 'pending'` is re-checked after any wait for a row
-/// lock, so even without `skip locked` a row could not fire twice.
-pub(super) const CLAIM_DUE_POSTGRES: &str = "update deadlines set status = 'fired', fired_at = $1 \
-     where id in (select id from deadlines where status = 'pending' and due_at_us <= $2 \
-     order by due_at_us limit $3 for update skip locked) and status = 'pending' \
-     returning id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, fired_at";
+/// The claim is a materialized CTE, so the locking `limit` runs exactly once:
+/// as an `in (subquery)` the planner may rescan it and fire more than `limit`
+/// rows (the conformance suite caught this). `d.status = 'pending'` is
+/// re-checked after any wait for a row lock, so no row can fire twice.
+pub(super) const CLAIM_DUE_POSTGRES: &str = "with due as materialized (select id from deadlines \
+     where status = 'pending' and due_at_us <= $2 order by due_at_us limit $3 for update skip locked) \
+     update deadlines d set status = 'fired', fired_at = $1 from due \
+     where d.id = due.id and d.status = 'pending' \
+     returning d.id, d.decision_id, d.name, d.kind, d.due_at_us, d.act, d.notify, d.basis_json, d.status, d.fired_at";
 
 // ---- checks and parameters ----------------------------------------------------
 

@@ -1,0 +1,106 @@
+//! Workflow files: the shipped ones prove, edited copies that break the law are refused.
+
+use std::path::Path;
+
+use juece_engine::definition;
+use juece_tests::workflows;
+
+#[test]
+fn shipped_definitions_prove() {
+    let all = definition::load_dir(&workflows()).unwrap_or_else(|e| panic!("{e:?}"));
+    let keys: Vec<&str> = all.iter().map(|w| w.key.as_str()).collect();
+    assert_eq!(keys, ["national", "example-province"]);
+    for w in &all {
+        assert!(w.proof.holds());
+        assert!(w.proof.decision_dominators.contains(&"legality_review".to_string()));
+        assert!(w.proof.publication_dominators.contains(&"party_report".to_string()));
+    }
+    let province = &all[1];
+    assert_eq!(province.parameters.expert_panel_min, 5);
+    assert!(province.parameters.always_applicable.contains("risk_assessment"));
+}
+
+/// A copy of the national folder with `edit` applied to its workflow.toml.
+fn edited_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = workflows().join("national");
+    let dst = dir.path().join("national");
+    std::fs::create_dir_all(dst.join("memos")).unwrap();
+    for e in std::fs::read_dir(src.join("memos")).unwrap().flatten() {
+        std::fs::copy(e.path(), dst.join("memos").join(e.file_name())).unwrap();
+    }
+    let text = std::fs::read_to_string(src.join("workflow.toml")).unwrap();
+    let edited = edit(text.clone());
+    assert_ne!(edited, text, "the edit must change the file");
+    std::fs::write(dst.join("workflow.toml"), edited).unwrap();
+    dir
+}
+
+fn errors_of(dir: &Path) -> String {
+    match definition::load_dir(dir) {
+        Ok(_) => panic!("the edited definition was accepted"),
+        Err(errs) => errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"),
+    }
+}
+
+#[test]
+fn a_shortcut_past_the_legality_review_is_refused_with_its_path() {
+    // Let the risk-assessment close jump straight to the meeting.
+    let dir = edited_copy(|t| {
+        t.replace(
+            "name = \"close_risk_assessment\"\nhandler = \"advance\"\nstages = [\"risk_assessment\"]\nto = \"legality_review\"",
+            "name = \"close_risk_assessment\"\nhandler = \"advance\"\nstages = [\"risk_assessment\"]\nto = \"collective_discussion\"",
+        )
+    });
+    let errors = errors_of(dir.path());
+    assert!(errors.contains("every path to `decided` passes `legality_review`"), "{errors}");
+    assert!(errors.contains("--close_risk_assessment--> collective_discussion\n    --decide--> decided"), "{errors}");
+}
+
+#[test]
+fn skipping_an_unconditional_stage_is_refused() {
+    let dir = edited_copy(|t| t.replace("skips = [\"risk_assessment\"]", "skips = [\"legality_review\"]"));
+    assert!(errors_of(dir.path()).contains("which the Decree makes unconditional"));
+}
+
+#[test]
+fn structural_errors_name_file_and_stage() {
+    let dir = edited_copy(|t| {
+        t.replace("name = \"resume\"\nhandler = \"advance\"", "name = \"resume\"\nhandler = \"no_such_handler\"")
+            .replace(
+                "cron = \"0 0 9 * * *\"\nnotify = \"legality_reviewer\"",
+                "cron = \"not a cron\"\nnotify = \"legality_reviewer\"",
+            )
+            .replace("memo = \"suspension\"", "memo = \"missing_memo\"")
+    });
+    let errors = errors_of(dir.path());
+    assert!(errors.contains("workflow.toml: stage `suspended`: act `resume` uses unknown handler"), "{errors}");
+    assert!(errors.contains("bad cron expression `not a cron`"), "{errors}");
+    assert!(errors.contains("missing_memo.zh.hbs is missing"), "{errors}");
+}
+
+#[test]
+fn a_dead_end_and_an_unreachable_stage_are_refused() {
+    // Archiving no longer moves to `closed`: `archive` becomes a dead end and `closed` unreachable.
+    let dir = edited_copy(|t| t.replace("to = \"closed\"\n", ""));
+    let errors = errors_of(dir.path());
+    assert!(errors.contains("stage `archive`: dead end"), "{errors}");
+    assert!(errors.contains("stage `closed`: unreachable from the start stage"), "{errors}");
+}
+
+#[test]
+fn a_profile_that_relaxes_a_floor_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = workflows();
+    std::fs::create_dir_all(dir.path().join("profiles")).unwrap();
+    let profile = dir.path().join("profiles").join("lax.toml");
+    std::fs::write(
+        &profile,
+        "[profile]\nkey = \"lax\"\nversion = 1\nextends = \"national\"\njurisdiction = \"x\"\ntitle_zh = \"x\"\ntitle_en = \"x\"\n\n[parameters]\ncomment_min_days = 20\npublication_required_channels = [\"website\"]\n",
+    )
+    .unwrap();
+    let errs = definition::load_path(&profile, &base).unwrap_err();
+    let text = errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n");
+    assert!(text.contains("comment_min_days = 20 is below the floor 30"), "{text}");
+    assert!(text.contains("publication_required_channels drops \"gazette\""), "{text}");
+}
