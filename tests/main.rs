@@ -6,7 +6,10 @@
 //!   (and PostgreSQL when configured); tampering with one byte of the record
 //!   is detected and the record named.
 //! * `cli` — the `juece` binary's commands and their exit codes.
+//! * `api` — the HTTP API end to end: scenarios, the authorization matrix,
+//!   malformed input, sessions and tokens, idempotency, the OpenAPI document.
 
+mod api;
 mod cli;
 mod definitions;
 mod demo;

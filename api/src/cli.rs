@@ -14,6 +14,8 @@ use juece_engine::render::graph;
 
 use crate::setup;
 
+mod users;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "juece",
@@ -37,9 +39,22 @@ pub enum Command {
     Serve {
         #[arg(long, env = "JUECE_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
+        /// Session cookies without `Secure`, for plain-HTTP local development only.
+        #[arg(long, env = "JUECE_INSECURE_COOKIES")]
+        insecure_cookies: bool,
     },
     /// Create or upgrade the database schema.
     Migrate,
+    /// Users: add, set a password, change roles.
+    User {
+        #[command(subcommand)]
+        command: users::UserCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: users::TokenCommand,
+    },
     /// Validate and prove workflow definitions (all under --workflows when no path is given).
     Check { path: Option<PathBuf> },
     /// Draw a workflow's stage graph.
@@ -103,13 +118,23 @@ pub enum GraphFormat {
 /// failed check or verification).
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Serve { bind } => {
-            let store = setup::open_store(&cli.database_url).await?;
-            // Refuse to serve on definitions that do not prove.
-            setup::load_engine_parts(&cli.workflows)?;
+        Command::Serve { bind, insecure_cookies } => {
+            // Refuses to serve on definitions that do not prove.
+            let engine = std::sync::Arc::new(setup::open_engine(&cli.database_url, &cli.workflows).await?);
+            users::bootstrap_admin(engine.store()).await?;
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             tracing::info!(addr = %listener.local_addr()?, database = %setup::redact(&cli.database_url), "juece serving");
-            crate::server::serve(listener, crate::server::AppState { store }).await?;
+            let config = crate::server::ServerConfig { insecure_cookies, ..Default::default() };
+            let state = crate::server::AppState::new(engine, config, crate::clock::Clock::system())?;
+            crate::server::serve(listener, state).await?;
+            Ok(0)
+        }
+        Command::User { command } => {
+            users::user(setup::open_store(&cli.database_url).await?, command).await?;
+            Ok(0)
+        }
+        Command::Token { command } => {
+            users::token(setup::open_store(&cli.database_url).await?, command).await?;
             Ok(0)
         }
         Command::Migrate => {

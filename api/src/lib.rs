@@ -3,12 +3,19 @@
 //! SQL lives here.
 //!
 //! * `cli` — the `juece` commands.
-//! * `server` — the axum router (health and readiness for now).
+//! * `server` — the axum router and its layers; `routes/` the JSON API under `/api/v1`.
 //! * `demo` — one complete sample decision through the engine.
 //! * `setup` — opening the store, the workflows and the calendar from the configuration.
 
 pub mod cli;
+pub mod clock;
 pub mod demo;
+pub mod extract;
+pub mod idempotency;
+pub mod metrics;
+pub mod problem;
+pub mod ratelimit;
+pub mod routes;
 pub mod server;
 pub mod setup;
 pub mod telemetry;

@@ -1,21 +1,129 @@
-//! The HTTP server. For now: liveness and readiness; the `/api/v1` routes
-//! grow here, each handler extracting, making one engine call and answering.
+//! The HTTP server: liveness, readiness and metrics at the root, the JSON
+//! API under `/api/v1` (`routes/`), and the layers every request passes:
+//! a request id (`x-request-id`, generated unless sent, echoed back and on
+//! every log line of the request), tracing, metrics, panics turned into a
+//! 500, a body size limit, idempotency keys, and problem+json for every
+//! error — including those of the layers and of unknown routes.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderName, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use juece_engine::auth::Auth;
+use juece_engine::orchestrator::Engine;
 use juece_engine::store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::clock::Clock;
+use crate::metrics::Metrics;
+use crate::problem::{self, Problem};
+use crate::ratelimit::Limiter;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// What the server is told at start.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Drop `Secure` from the session cookie, for plain-HTTP local development only.
+    pub insecure_cookies: bool,
+    /// Largest request body anywhere, in bytes.
+    pub body_limit: usize,
+    /// Per-client requests a minute on the public endpoints and sign-in, and the burst allowed.
+    pub public_per_minute: u32,
+    pub public_burst: u32,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig { insecure_cookies: false, body_limit: 1024 * 1024, public_per_minute: 120, public_burst: 30 }
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub engine: Arc<Engine>,
+    pub auth: Auth,
+    pub clock: Clock,
+    pub config: Arc<ServerConfig>,
+    pub metrics: Arc<Metrics>,
+    pub limiter: Arc<Limiter>,
+    /// The OpenAPI document, rendered once when the router is built.
+    pub openapi: Arc<OnceLock<String>>,
+}
+
+impl AppState {
+    pub fn new(engine: Arc<Engine>, config: ServerConfig, clock: Clock) -> anyhow::Result<AppState> {
+        let store = engine.store().clone();
+        Ok(AppState {
+            auth: Auth::new(store.clone()),
+            store,
+            engine,
+            clock,
+            limiter: Arc::new(Limiter::new(config.public_per_minute, config.public_burst)),
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::new()?),
+            openapi: Arc::new(OnceLock::new()),
+        })
+    }
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).with_state(state)
+    let (api, doc) = crate::routes::api(state.clone()).split_for_parts();
+    let _ = state.openapi.set(doc.to_pretty_json().unwrap_or_default());
+    let body_limit = state.config.body_limit;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::metrics::serve))
+        .merge(api.layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotent)))
+        .fallback(|| async { Problem::for_status(StatusCode::NOT_FOUND) })
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(middleware::from_fn(as_problem))
+        .layer(CatchPanicLayer::custom(|_| Problem::internal(&"a handler panicked").into_response()))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Every error answer is problem+json, whoever produced it (a layer, the
+/// router's 405, a rejection); server errors carry the request id.
+async fn as_problem(req: Request, next: Next) -> Response {
+    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let is_problem = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(problem::CONTENT_TYPE.as_bytes()));
+    if is_problem && !status.is_server_error() {
+        return resp;
+    }
+    // Keep headers such as Retry-After and Allow; replace the body.
+    let (mut parts, _) = resp.into_parts();
+    let mut p = Problem::for_status(status);
+    p.request_id = id;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let fresh = p.into_response();
+    parts.headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(problem::CONTENT_TYPE));
+    let (_, body) = fresh.into_parts();
+    Response::from_parts(parts, body)
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -34,9 +142,11 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::
     }
 }
 
-/// Serve until ctrl-c or SIGTERM, finishing requests in flight.
+/// Serve until ctrl-c or SIGTERM, finishing requests in flight. The peer
+/// address reaches the handlers (the public rate limit is keyed by it).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

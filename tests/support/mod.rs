@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod app;
+
 use juece_engine::orchestrator::Engine;
 
 pub fn repo_root() -> PathBuf {

@@ -126,6 +126,13 @@ pub fn step(
     Ok(Outcome { decision: next, effects })
 }
 
+/// Whether `actor` may take the act `def` on `state` as far as role, unit and
+/// assignment go (the "what can I do here" list; gates are not evaluated).
+pub fn permitted(def: &crate::definition::ActDef, state: &Decision, actor: &Actor) -> bool {
+    let probe = Act::new(&def.name, serde_json::json!({ "expert_id": actor.user_id }));
+    access::check(def, state, &probe, actor).is_ok()
+}
+
 /// An act that passes over a conditional stage needs a recorded
 /// determination that the stage does not apply, and the jurisdiction must
 /// not have made that stage always applicable.

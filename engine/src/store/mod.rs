@@ -9,9 +9,11 @@
 //! batch still succeeds or fails on its own.
 
 pub mod conformance;
+pub mod idempotency;
 mod postgres;
 mod rows;
 mod sqlite;
+pub mod users;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -132,7 +134,7 @@ pub struct DecisionSummary {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: Send + Sync + users::UserStore + idempotency::IdempotencyStore {
     /// Apply pending migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
     /// True when the database answers and every migration is applied.

@@ -3,6 +3,9 @@
 //! row's version (read committed re-checks it after waiting for the row
 //! lock); concurrent schedulers claim deadlines with `for update skip locked`.
 
+mod idempotency;
+mod users;
+
 use std::str::FromStr;
 
 use async_trait::async_trait;

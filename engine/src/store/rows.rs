@@ -33,12 +33,24 @@ pub(super) struct Embedded {
 }
 
 /// `migrations/sqlite`, in version order; lockstep with [`POSTGRES_MIGRATIONS`].
-pub(super) const SQLITE_MIGRATIONS: &[Embedded] =
-    &[Embedded { version: 1, description: "core", sql: include_str!("../../../migrations/sqlite/0001_core.sql") }];
+pub(super) const SQLITE_MIGRATIONS: &[Embedded] = &[
+    Embedded { version: 1, description: "core", sql: include_str!("../../../migrations/sqlite/0001_core.sql") },
+    Embedded {
+        version: 3,
+        description: "users_sessions_tokens",
+        sql: include_str!("../../../migrations/sqlite/0003_users_sessions_tokens.sql"),
+    },
+];
 
 /// `migrations/postgres`, in version order; lockstep with [`SQLITE_MIGRATIONS`].
-pub(super) const POSTGRES_MIGRATIONS: &[Embedded] =
-    &[Embedded { version: 1, description: "core", sql: include_str!("../../../migrations/postgres/0001_core.sql") }];
+pub(super) const POSTGRES_MIGRATIONS: &[Embedded] = &[
+    Embedded { version: 1, description: "core", sql: include_str!("../../../migrations/postgres/0001_core.sql") },
+    Embedded {
+        version: 3,
+        description: "users_sessions_tokens",
+        sql: include_str!("../../../migrations/postgres/0003_users_sessions_tokens.sql"),
+    },
+];
 
 #[derive(Debug)]
 struct EmbeddedSource(&'static [Embedded]);

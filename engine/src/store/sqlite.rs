@@ -3,6 +3,9 @@
 //! the pool (fair, no busy-wait) instead of polling SQLite's lock; reads use
 //! their own pool and never wait for a writer (WAL).
 
+mod idempotency;
+mod users;
+
 use std::str::FromStr;
 use std::time::Duration;
 

@@ -1,0 +1,133 @@
+//! `juece user …` and `juece token …`: people and API tokens from the
+//! command line, and the first administrator on first start. Passwords are
+//! read from standard input (`--password-stdin`, or a prompt on a terminal);
+//! never from arguments, where `ps` and shell history would show them.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use clap::Subcommand;
+use juece_engine::actor::Role;
+use juece_engine::auth::{Auth, NewUser};
+use juece_engine::store::Store;
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user (the password is read from standard input).
+    Add {
+        name: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        position: String,
+        /// A role (repeatable): general_office, drafter, expert, pool_manager, legality_reviewer,
+        /// legal_adviser, meeting_member, chief_executive, executing_unit, oversight, administrator.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The name recorded on acts (defaults to NAME), e.g. 李明.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from the first line of standard input without prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (ends the user's sessions).
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Add or remove roles.
+    Role {
+        name: String,
+        #[arg(long)]
+        add: Vec<String>,
+        #[arg(long)]
+        remove: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for NAME and print it (once).
+    Create {
+        name: String,
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+}
+
+fn roles(names: &[String]) -> anyhow::Result<Vec<Role>> {
+    names.iter().map(|n| Role::parse(n).with_context(|| format!("unknown role `{n}`"))).collect()
+}
+
+/// One line of standard input, prompting on a terminal.
+fn read_password(prompt_for: &str, no_prompt: bool) -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if !no_prompt && stdin.is_terminal() {
+        eprint!("password for {prompt_for}: ");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        bail!("no password given on standard input");
+    }
+    Ok(password)
+}
+
+pub async fn user(store: Arc<dyn Store>, command: UserCommand) -> anyhow::Result<()> {
+    let auth = Auth::new(store);
+    match command {
+        UserCommand::Add { name, unit, position, roles: r, display_name, password_stdin } => {
+            let roles = roles(&r)?;
+            let password = read_password(&name, password_stdin)?;
+            let new = NewUser { name, display_name, unit, position, roles };
+            let u = auth.add_user(new, &password, Utc::now()).await?;
+            let r: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
+            println!(
+                "created user {} ({}, {} of {}) with roles {}",
+                u.name,
+                u.display_name,
+                u.position,
+                u.unit,
+                r.join(", ")
+            );
+        }
+        UserCommand::Passwd { name, password_stdin } => {
+            let password = read_password(&name, password_stdin)?;
+            auth.set_password(&name, &password).await?;
+            println!("password of {name} changed; their sessions are ended");
+        }
+        UserCommand::Role { name, add, remove } => {
+            let now = auth.change_roles(&name, &roles(&add)?, &roles(&remove)?).await?;
+            let r: Vec<&str> = now.iter().map(|r| r.as_str()).collect();
+            println!("{name}: {}", r.join(", "));
+        }
+    }
+    Ok(())
+}
+
+pub async fn token(store: Arc<dyn Store>, command: TokenCommand) -> anyhow::Result<()> {
+    let TokenCommand::Create { name, label } = command;
+    let created = Auth::new(store).create_token(&name, &label, Utc::now()).await?;
+    eprintln!("token {} for {name} — shown once, store it now:", created.token.id);
+    println!("{}", created.secret);
+    Ok(())
+}
+
+/// On start: create the administrator named by `JUECE_ADMIN_USER` with
+/// `JUECE_ADMIN_PASSWORD` when the database has no user yet. There is no
+/// default password: without both variables nothing is created.
+pub async fn bootstrap_admin(store: &Arc<dyn Store>) -> anyhow::Result<()> {
+    let (Ok(name), Ok(password)) = (std::env::var("JUECE_ADMIN_USER"), std::env::var("JUECE_ADMIN_PASSWORD")) else {
+        return Ok(());
+    };
+    if Auth::new(store.clone()).ensure_first_admin(&name, &password, Utc::now()).await? {
+        tracing::info!(user = %name, "created the first administrator from JUECE_ADMIN_USER");
+    }
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! `POST /api/v1/decisions/{id}/acts/{act}`: apply one act. The body is the
+//! act's payload. `If-Match: "<version>"` (or `?expected_version=`) makes
+//! the act conditional on the version the caller saw: a stale one is 409.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use juece_engine::act::Act;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::decisions::AppliedOut;
+use super::Params;
+use crate::extract::{Caller, JsonBody};
+use crate::problem::Problem;
+use crate::server::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(apply_act))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ActParams {
+    /// The version the caller acted on (alternative to `If-Match`).
+    pub expected_version: Option<i64>,
+}
+
+/// The version an `If-Match` names: `"3"`, `W/"3"` or `3`.
+// A Problem is built at most once per failed request: its size costs nothing worth boxing.
+#[allow(clippy::result_large_err)]
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, Problem> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = v.to_str().unwrap_or("").trim();
+    let text = text.trim_start_matches("W/").trim_matches('"');
+    text.parse::<i64>()
+        .map(Some)
+        .map_err(|_| Problem::bad_request("invalid_if_match", "If-Match holds the decision version, e.g. \"3\""))
+}
+
+/// Apply an act to a decision.
+#[utoipa::path(post, path = "/api/v1/decisions/{id}/acts/{act}", tag = "decisions",
+    params(("id" = String, Path, description = "decision id"), ("act" = String, Path, description = "act name"),
+        ("If-Match" = Option<String>, Header, description = "the version acted on, e.g. \"3\""),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer"), ActParams),
+    request_body(content = Object, description = "the act's payload", content_type = "application/json"),
+    responses((status = 200, body = AppliedOut),
+        (status = 403, description = "role_not_permitted or not_assigned", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "refused by the law: every reason listed", body = Problem, content_type = "application/problem+json"),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+async fn apply_act(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path((id, name)): Path<(String, String)>,
+    Params(p): Params<ActParams>,
+    headers: HeaderMap,
+    JsonBody(payload): JsonBody<serde_json::Value>,
+) -> Response {
+    if !payload.is_object() {
+        return Problem::bad_request("invalid_body", "the payload is a JSON object").into_response();
+    }
+    let expected = match if_match(&headers) {
+        Ok(v) => v.or(p.expected_version),
+        Err(problem) => return problem.into_response(),
+    };
+    let act = Act::new(&name, payload);
+    let result = s.engine.apply(&id, &act, &actor, s.clock.now(), expected).await;
+    s.metrics.act(&name, &result);
+    match result {
+        Ok(a) => AppliedOut::respond(&a, StatusCode::OK),
+        Err(e) => Problem::from(e).into_response(),
+    }
+}

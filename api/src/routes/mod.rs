@@ -1,0 +1,100 @@
+//! The JSON API under `/api/v1`, one file per resource. Each file returns an
+//! `OpenApiRouter` (utoipa-axum): a route is registered together with its
+//! `#[utoipa::path]` description, so the OpenAPI document is built from the
+//! same list the router serves (`tests/api/openapi.rs` checks both ways).
+//! Every handler extracts, makes one engine call and answers; no rule of
+//! the procedure lives here.
+
+pub mod acts;
+pub mod auth;
+pub mod decisions;
+pub mod docs;
+pub mod memos;
+pub mod public;
+pub mod record;
+pub mod tokens;
+pub mod workflows;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::middleware;
+use serde::de::DeserializeOwned;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::problem::Problem;
+use crate::server::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "juece API",
+        description = "Major administrative decisions (重大行政决策) under State Council Decree No. 713. \
+            Errors are application/problem+json with a stable reason_code, the article and messages in Chinese and English.",
+        version = "1"
+    ),
+    modifiers(&Security),
+    components(schemas(Problem))
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("jct_…").build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::extract::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// Every `/api/v1` route with its documentation. The public endpoints and
+/// sign-in are rate limited per client.
+pub fn api(state: AppState) -> OpenApiRouter<AppState> {
+    let limited = OpenApiRouter::new()
+        .merge(public::router())
+        .merge(auth::login_router())
+        .route_layer(middleware::from_fn_with_state(state, crate::ratelimit::limit));
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(decisions::router())
+        .merge(acts::router())
+        .merge(record::router())
+        .merge(memos::router())
+        .merge(workflows::router())
+        .merge(auth::router())
+        .merge(tokens::router())
+        .merge(docs::router())
+        .merge(limited)
+}
+
+/// A query string, answering problem+json when it does not fit.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| Params(q))
+            .map_err(|e: QueryRejection| Problem::bad_request("invalid_query", e.body_text()))
+    }
+}
+
+/// Shared paging parameters.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct Paging {
+    /// Page size (default 50, at most 200).
+    pub limit: Option<i64>,
+    /// Where the page starts (`next_offset` of the previous page).
+    pub offset: Option<i64>,
+}

@@ -1,0 +1,260 @@
+//! Who is calling: users (login name, unit, position, roles), password
+//! sign-in creating server-side sessions, and API tokens for systems. An
+//! authenticated user becomes an [`Actor`] snapshot here, so the HTTP layer
+//! never decides what a user's roles or unit are.
+//!
+//! Secrets: passwords are kept as argon2id hashes ([`password`]); session
+//! and API tokens as SHA-256 digests ([`secret`]); a token is shown once,
+//! when created. No function here logs a secret.
+
+pub mod password;
+pub mod secret;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::actor::{Actor, Role};
+use crate::store::users::{TokenRow, UserRow};
+use crate::store::{Store, StoreError};
+
+/// How long a browser session lasts without signing in again.
+pub const SESSION_HOURS: i64 = 12;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Wrong name or password (never says which).
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("no user named {0}")]
+    UnknownUser(String),
+    #[error("a user named {0} already exists")]
+    AlreadyExists(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub display_name: Option<String>,
+    pub unit: String,
+    pub position: String,
+    pub roles: Vec<Role>,
+}
+
+/// A signed-in browser session; `token` goes into the cookie and nowhere else.
+#[derive(Debug, Clone, Serialize)]
+pub struct Session {
+    #[serde(skip)]
+    pub token: String,
+    pub user: UserRow,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A freshly created API token: `secret` is shown to its owner once.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedToken {
+    pub token: TokenRow,
+    pub secret: String,
+}
+
+/// The snapshot an act records for this user.
+pub fn actor_of(user: &UserRow) -> Actor {
+    Actor {
+        user_id: user.name.clone(),
+        name: user.display_name.clone(),
+        unit: user.unit.clone(),
+        position: user.position.clone(),
+        roles: user.roles.clone(),
+    }
+}
+
+/// The actor of an unauthenticated member of the public.
+pub fn anonymous() -> Actor {
+    Actor {
+        user_id: "anonymous".into(),
+        name: "公众".into(),
+        unit: "public".into(),
+        position: "-".into(),
+        roles: vec![Role::Public],
+    }
+}
+
+/// Users, sessions and tokens on a store.
+#[derive(Clone)]
+pub struct Auth {
+    store: Arc<dyn Store>,
+}
+
+impl Auth {
+    pub fn new(store: Arc<dyn Store>) -> Auth {
+        Auth { store }
+    }
+
+    pub async fn add_user(&self, new: NewUser, password: &str, now: DateTime<Utc>) -> Result<UserRow, AuthError> {
+        validate_name(&new.name)?;
+        for (field, value) in [("unit", &new.unit), ("position", &new.position)] {
+            if value.trim().is_empty() || value.chars().count() > 200 {
+                return Err(AuthError::Invalid(format!("{field} must be 1 to 200 characters")));
+            }
+        }
+        validate_roles(&new.roles)?;
+        let user = UserRow {
+            display_name: new.display_name.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| new.name.clone()),
+            name: new.name,
+            unit: new.unit,
+            position: new.position,
+            roles: new.roles,
+            password_hash: hash_new(password)?,
+            created_at: now,
+        };
+        match self.store.insert_user(&user).await {
+            Err(StoreError::AlreadyExists(n)) => Err(AuthError::AlreadyExists(n)),
+            other => other.map(|_| user).map_err(Into::into),
+        }
+    }
+
+    /// Create the first administrator, only when no user exists yet.
+    /// Returns whether one was created.
+    pub async fn ensure_first_admin(&self, name: &str, password: &str, now: DateTime<Utc>) -> Result<bool, AuthError> {
+        if self.store.count_users().await? > 0 {
+            return Ok(false);
+        }
+        let admin = NewUser {
+            name: name.into(),
+            display_name: None,
+            unit: "administration".into(),
+            position: "administrator".into(),
+            roles: vec![Role::Administrator],
+        };
+        self.add_user(admin, password, now).await.map(|_| true)
+    }
+
+    /// Set a new password and end every session of the user.
+    pub async fn set_password(&self, name: &str, password: &str) -> Result<(), AuthError> {
+        if !self.store.set_password_hash(name, &hash_new(password)?).await? {
+            return Err(AuthError::UnknownUser(name.into()));
+        }
+        self.store.delete_sessions_of(name).await?;
+        Ok(())
+    }
+
+    /// Add and remove roles; returns the roles the user now holds.
+    pub async fn change_roles(&self, name: &str, add: &[Role], remove: &[Role]) -> Result<Vec<Role>, AuthError> {
+        let user = self.store.user(name).await?.ok_or_else(|| AuthError::UnknownUser(name.into()))?;
+        let mut roles: Vec<Role> = user.roles.into_iter().filter(|r| !remove.contains(r)).collect();
+        for r in add {
+            if !roles.contains(r) {
+                roles.push(*r);
+            }
+        }
+        roles.sort();
+        validate_roles(&roles)?;
+        self.store.set_roles(name, &roles).await?;
+        Ok(roles)
+    }
+
+    pub async fn user(&self, name: &str) -> Result<Option<UserRow>, AuthError> {
+        Ok(self.store.user(name).await?)
+    }
+
+    /// Check a password and open a session.
+    pub async fn login(&self, name: &str, password: &str, now: DateTime<Utc>) -> Result<Session, AuthError> {
+        let user = match self.store.user(name).await? {
+            Some(u) if password::verify(password, &u.password_hash) => u,
+            Some(_) => return Err(AuthError::InvalidCredentials),
+            None => {
+                password::verify_dummy(password);
+                return Err(AuthError::InvalidCredentials);
+            }
+        };
+        let token = secret::generate("");
+        let expires_at = now + Duration::hours(SESSION_HOURS);
+        self.store.insert_session(&secret::digest(&token), &user.name, now, expires_at).await?;
+        Ok(Session { token, user, expires_at })
+    }
+
+    pub async fn logout(&self, session_token: &str) -> Result<(), AuthError> {
+        Ok(self.store.delete_session(&secret::digest(session_token)).await?)
+    }
+
+    /// The actor behind a session cookie, if the session is live.
+    pub async fn session_actor(&self, session_token: &str, now: DateTime<Utc>) -> Result<Option<Actor>, AuthError> {
+        Ok(self.store.session_user(&secret::digest(session_token), now).await?.as_ref().map(actor_of))
+    }
+
+    /// The actor behind a bearer token, if it is not revoked.
+    pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>, AuthError> {
+        if !token.starts_with(secret::TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        Ok(self.store.token_user(&secret::digest(token)).await?.as_ref().map(actor_of))
+    }
+
+    pub async fn create_token(&self, user: &str, label: &str, now: DateTime<Utc>) -> Result<CreatedToken, AuthError> {
+        if label.chars().count() > 200 {
+            return Err(AuthError::Invalid("a token label is at most 200 characters".into()));
+        }
+        if self.store.user(user).await?.is_none() {
+            return Err(AuthError::UnknownUser(user.into()));
+        }
+        let secret = secret::generate(secret::TOKEN_PREFIX);
+        let token = TokenRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_name: user.into(),
+            label: label.into(),
+            token_hash: secret::digest(&secret),
+            created_at: now,
+            revoked_at: None,
+        };
+        self.store.insert_token(&token).await?;
+        Ok(CreatedToken { token, secret })
+    }
+
+    pub async fn tokens(&self, user: &str) -> Result<Vec<TokenRow>, AuthError> {
+        Ok(self.store.tokens_of(user).await?)
+    }
+
+    /// Revoke one of `user`'s tokens; false when they have no such live token.
+    pub async fn revoke_token(&self, user: &str, id: &str, now: DateTime<Utc>) -> Result<bool, AuthError> {
+        Ok(self.store.revoke_token(user, id, now).await?)
+    }
+}
+
+fn hash_new(password: &str) -> Result<String, AuthError> {
+    if password.chars().count() < password::MIN_LENGTH {
+        return Err(AuthError::Invalid(format!("a password has at least {} characters", password::MIN_LENGTH)));
+    }
+    password::hash(password).map_err(AuthError::Invalid)
+}
+
+/// Login names are recorded as the actor's id in the audit trail: short,
+/// ASCII and unambiguous.
+fn validate_name(name: &str) -> Result<(), AuthError> {
+    let ok = (1..=64).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(AuthError::Invalid("a user name is 1 to 64 of A-Z a-z 0-9 . _ -".into()))
+    }
+}
+
+/// `public` is the anonymous actor and `system` the scheduler: no person holds them.
+fn validate_roles(roles: &[Role]) -> Result<(), AuthError> {
+    if roles.is_empty() {
+        return Err(AuthError::Invalid("a user needs at least one role".into()));
+    }
+    match roles.iter().find(|r| matches!(r, Role::Public | Role::System)) {
+        Some(r) => Err(AuthError::Invalid(format!("the role `{}` cannot be given to a user", r.as_str()))),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,100 @@
+//! Users, sessions, tokens and idempotency keys against a real store:
+//! SQLite always, PostgreSQL when `JUECE_TEST_POSTGRES_URL` is set (through
+//! the store tests in `store/postgres.rs`, which call [`exercise`]).
+
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+
+use super::*;
+use crate::store::idempotency::StoredResponse;
+use crate::store::SqliteStore;
+
+fn drafter(name: &str) -> NewUser {
+    NewUser {
+        name: name.into(),
+        display_name: Some("李明".into()),
+        unit: "示范市生态环境局".into(),
+        position: "科长".into(),
+        roles: vec![Role::Drafter],
+    }
+}
+
+/// Everything `Auth` promises, on any store.
+pub(crate) async fn exercise(store: Arc<dyn Store>) {
+    let auth = Auth::new(store.clone());
+    let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().expect("time");
+
+    // The first administrator is created only once, and never without a password.
+    assert!(matches!(auth.ensure_first_admin("root", "short", t0).await, Err(AuthError::Invalid(_))));
+    assert!(auth.ensure_first_admin("root", "a long enough secret", t0).await.expect("admin"));
+    assert!(!auth.ensure_first_admin("root2", "a long enough secret", t0).await.expect("second"));
+
+    let user = auth.add_user(drafter("li.ming"), "pass word 123", t0).await.expect("add");
+    assert!(user.password_hash.starts_with("$argon2id$"));
+    assert!(matches!(auth.add_user(drafter("li.ming"), "pass word 123", t0).await, Err(AuthError::AlreadyExists(_))));
+    assert!(matches!(auth.add_user(drafter("bad name"), "pass word 123", t0).await, Err(AuthError::Invalid(_))));
+    let mut public = drafter("pub");
+    public.roles = vec![Role::Public];
+    assert!(matches!(auth.add_user(public, "pass word 123", t0).await, Err(AuthError::Invalid(_))));
+
+    // Sessions: wrong password and unknown user look alike; the cookie maps to the actor until expiry.
+    assert!(matches!(auth.login("li.ming", "wrong password", t0).await, Err(AuthError::InvalidCredentials)));
+    assert!(matches!(auth.login("nobody", "pass word 123", t0).await, Err(AuthError::InvalidCredentials)));
+    let session = auth.login("li.ming", "pass word 123", t0).await.expect("login");
+    let actor = auth.session_actor(&session.token, t0).await.expect("lookup").expect("live session");
+    assert_eq!((actor.user_id.as_str(), actor.name.as_str()), ("li.ming", "李明"));
+    assert_eq!(actor.roles, vec![Role::Drafter]);
+    let late = t0 + Duration::hours(SESSION_HOURS) + Duration::seconds(1);
+    assert!(auth.session_actor(&session.token, late).await.expect("lookup").is_none(), "expired");
+    auth.logout(&session.token).await.expect("logout");
+    assert!(auth.session_actor(&session.token, t0).await.expect("lookup").is_none(), "logged out");
+
+    // A password change ends every session.
+    let s2 = auth.login("li.ming", "pass word 123", t0).await.expect("login");
+    auth.set_password("li.ming", "new pass word 456").await.expect("passwd");
+    assert!(auth.session_actor(&s2.token, t0).await.expect("lookup").is_none());
+    assert!(auth.login("li.ming", "new pass word 456", t0).await.is_ok());
+    assert!(matches!(auth.set_password("ghost", "new pass word 456").await, Err(AuthError::UnknownUser(_))));
+
+    // Roles.
+    let roles = auth.change_roles("li.ming", &[Role::ExecutingUnit], &[]).await.expect("roles");
+    assert_eq!(roles, vec![Role::Drafter, Role::ExecutingUnit]);
+    let roles = auth.change_roles("li.ming", &[], &[Role::Drafter]).await.expect("roles");
+    assert_eq!(roles, vec![Role::ExecutingUnit]);
+    assert!(auth.change_roles("li.ming", &[], &[Role::ExecutingUnit]).await.is_err(), "no role left");
+
+    // Tokens: shown once, stored hashed, listed without the secret, revocable by their owner only.
+    let created = auth.create_token("li.ming", "ci", t0).await.expect("token");
+    assert!(created.secret.starts_with(secret::TOKEN_PREFIX));
+    assert_ne!(created.token.token_hash, created.secret);
+    let actor = auth.token_actor(&created.secret).await.expect("lookup").expect("live token");
+    assert_eq!(actor.user_id, "li.ming");
+    assert!(auth.token_actor("jct_forged").await.expect("lookup").is_none());
+    let listed = auth.tokens("li.ming").await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert!(!serde_json::to_string(&listed).expect("json").contains(&created.token.token_hash));
+    assert!(!auth.revoke_token("root", &created.token.id, t0).await.expect("revoke"), "not root's token");
+    assert!(auth.revoke_token("li.ming", &created.token.id, t0).await.expect("revoke"));
+    assert!(auth.token_actor(&created.secret).await.expect("lookup").is_none(), "revoked");
+    assert!(auth.tokens("li.ming").await.expect("list")[0].revoked_at.is_some());
+
+    // Idempotency keys: reserve once, replay the stored response, release on failure.
+    assert_eq!(store.reserve_key("k1", "fp", t0).await.expect("reserve"), None);
+    let pending = store.reserve_key("k1", "fp", t0).await.expect("again").expect("known");
+    assert_eq!(pending.response, None, "in flight");
+    let resp = StoredResponse { status: 201, content_type: "application/json".into(), body: "{\"ok\":1}".into() };
+    store.complete_key("k1", &resp).await.expect("complete");
+    let done = store.reserve_key("k1", "other", t0).await.expect("again").expect("known");
+    assert_eq!((done.fingerprint.as_str(), done.response), ("fp", Some(resp)));
+    assert_eq!(store.reserve_key("k2", "fp", t0).await.expect("reserve"), None);
+    store.release_key("k2").await.expect("release");
+    assert_eq!(store.reserve_key("k2", "fp", t0).await.expect("reserve"), None, "released keys are free again");
+}
+
+#[tokio::test]
+async fn auth_on_sqlite() {
+    let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");
+    store.migrate().await.expect("migrate");
+    exercise(Arc::new(store)).await;
+}

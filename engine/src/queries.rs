@@ -1,0 +1,258 @@
+//! Reads through the engine, each authorized by [`crate::visibility`]: a
+//! decision's state with the acts the caller may take, its record, memos
+//! and deadlines, filtered lists, and the public lists. Reads of the full
+//! (internal) view are logged with the reader — confidential material
+//! access is itself on record.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::actor::Actor;
+use crate::audit::AuditRecord;
+use crate::decision::Decision;
+use crate::definition::StageKind;
+use crate::machine;
+use crate::orchestrator::{Engine, EngineError};
+use crate::refusal::{Reason, Refusal};
+use crate::store::{DeadlineRow, DecisionFilter, StoredMemo};
+use crate::visibility::{self, Access};
+
+/// Largest page a list returns.
+pub const MAX_PAGE: i64 = 200;
+
+/// A decision as one reader sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionView {
+    pub id: String,
+    pub workflow_key: String,
+    pub workflow_version: u32,
+    pub stage: String,
+    pub stage_kind: Option<String>,
+    pub version: i64,
+    pub title: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub access: Access,
+    /// Acts this reader may take in the current stage (role and assignment; gates not evaluated).
+    pub allowed_acts: Vec<String>,
+    pub facts: serde_json::Value,
+}
+
+/// A memo without its body, for listings.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemoInfo {
+    pub seq: i64,
+    pub memo: String,
+    pub lang: String,
+    pub format: String,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What lists accept.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub stage: Option<String>,
+    pub workflow: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// One page; `next_offset` is where the next page starts, if any.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_offset: Option<i64>,
+}
+
+impl Engine {
+    /// Load a decision and the access `actor` has to it.
+    async fn readable(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<(Decision, Access), EngineError> {
+        let d = self.load(id).await?;
+        let access = visibility::read_access(&d, actor, now).map_err(EngineError::Refused)?;
+        if access == Access::Full {
+            tracing::info!(target: "juece::access", reader = %actor.user_id, unit = %actor.unit, decision = %id, "full read");
+        }
+        Ok((d, access))
+    }
+
+    /// Like `readable`, but only the full view will do (records, memos, deadlines).
+    async fn readable_full(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Decision, EngineError> {
+        match self.readable(id, actor, now).await? {
+            (d, Access::Full) => Ok(d),
+            (d, Access::Public) => Err(EngineError::Refused(Refusal::one(
+                Reason::new(
+                    "role_not_permitted",
+                    "access policy",
+                    "公众只能查阅已公开的内容",
+                    "the public sees only what is published or open for comment",
+                )
+                .with_detail(format!("decision {}", d.id)),
+            ))),
+        }
+    }
+
+    pub fn view(&self, d: &Decision, actor: &Actor, access: Access, now: DateTime<Utc>) -> DecisionView {
+        let wf = self.workflow(&d.workflow_key, d.workflow_version);
+        let allowed_acts = match (wf, access) {
+            (Some(wf), Access::Full) => wf
+                .acts
+                .values()
+                .filter(|a| a.stages.contains(&d.stage) && machine::permitted(a, d, actor))
+                .map(|a| a.name.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        DecisionView {
+            id: d.id.clone(),
+            workflow_key: d.workflow_key.clone(),
+            workflow_version: d.workflow_version,
+            stage: d.stage.clone(),
+            stage_kind: wf.and_then(|w| w.stage(&d.stage)).map(|s| s.kind.as_str().to_string()),
+            version: d.version,
+            title: d.title().to_string(),
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+            access,
+            allowed_acts,
+            facts: visibility::facts_view(d, actor, access, now),
+        }
+    }
+
+    fn workflow(&self, key: &str, version: u32) -> Option<&crate::definition::Workflow> {
+        self.workflows().find(|w| w.key == key && w.version == version)
+    }
+
+    pub async fn read_decision(
+        &self,
+        id: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<DecisionView, EngineError> {
+        let (d, access) = self.readable(id, actor, now).await?;
+        Ok(self.view(&d, actor, access, now))
+    }
+
+    pub async fn read_record(
+        &self,
+        id: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AuditRecord>, EngineError> {
+        self.readable_full(id, actor, now).await?;
+        Ok(self.store().audit_records(id).await?)
+    }
+
+    pub async fn read_memos(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<MemoInfo>, EngineError> {
+        self.readable_full(id, actor, now).await?;
+        let memos = self.store().memos(id).await?;
+        Ok(memos
+            .into_iter()
+            .map(|m| MemoInfo {
+                seq: m.seq,
+                memo: m.memo,
+                lang: m.lang,
+                format: m.format,
+                sha256: m.sha256,
+                created_at: m.created_at,
+            })
+            .collect())
+    }
+
+    /// One memo; `NotFound` names the memo when the decision has no such one.
+    pub async fn read_memo(
+        &self,
+        id: &str,
+        seq: i64,
+        name: (&str, &str, &str),
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<StoredMemo, EngineError> {
+        self.readable_full(id, actor, now).await?;
+        let (memo, lang, format) = name;
+        self.store()
+            .memos(id)
+            .await?
+            .into_iter()
+            .find(|m| m.seq == seq && m.memo == memo && m.lang == lang && m.format == format)
+            .ok_or_else(|| EngineError::NotFound(format!("{id} memo {seq}/{memo}.{lang}.{format}")))
+    }
+
+    pub async fn read_deadlines(
+        &self,
+        id: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<DeadlineRow>, EngineError> {
+        self.readable_full(id, actor, now).await?;
+        Ok(self.store().deadlines(id).await?)
+    }
+
+    /// Decisions `actor` may read, a page of the store at a time. The store
+    /// pages before the filter, so a page may hold fewer items than asked;
+    /// `next_offset` continues after the last decision examined.
+    pub async fn list_for(
+        &self,
+        q: &ListQuery,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Page<DecisionView>, EngineError> {
+        self.list_where(q, now, |d| visibility::read_access(d, actor, now).ok().map(|a| self.view(d, actor, a, now)))
+            .await
+    }
+
+    /// Decisions open for public comment now (public view).
+    pub async fn public_consultations(
+        &self,
+        q: &ListQuery,
+        now: DateTime<Utc>,
+    ) -> Result<Page<DecisionView>, EngineError> {
+        let public = crate::auth::anonymous();
+        let mut q = q.clone();
+        // Comment notices are published in the public-participation stage.
+        q.stage = self
+            .workflows()
+            .flat_map(|w| w.stages.values())
+            .find(|s| s.kind == StageKind::PublicParticipation)
+            .map(|s| s.key.clone());
+        self.list_where(&q, now, |d| {
+            visibility::open_for_comment(&d.facts, now).then(|| self.view(d, &public, Access::Public, now))
+        })
+        .await
+    }
+
+    /// Published decisions (public view).
+    pub async fn public_decisions(&self, q: &ListQuery, now: DateTime<Utc>) -> Result<Page<DecisionView>, EngineError> {
+        let public = crate::auth::anonymous();
+        self.list_where(q, now, |d| d.facts.publication.is_some().then(|| self.view(d, &public, Access::Public, now)))
+            .await
+    }
+
+    async fn list_where<F>(
+        &self,
+        q: &ListQuery,
+        _now: DateTime<Utc>,
+        keep: F,
+    ) -> Result<Page<DecisionView>, EngineError>
+    where
+        F: Fn(&Decision) -> Option<DecisionView>,
+    {
+        let limit = if q.limit <= 0 { 50 } else { q.limit.min(MAX_PAGE) };
+        let offset = q.offset.max(0);
+        let filter = DecisionFilter { stage: q.stage.clone(), limit, offset };
+        let summaries = self.store().list(&filter).await?;
+        let examined = summaries.len() as i64;
+        let mut items = Vec::new();
+        for s in summaries {
+            if q.workflow.as_ref().is_some_and(|w| *w != s.workflow_key) {
+                continue;
+            }
+            if let Some(loaded) = self.store().load(&s.id).await? {
+                if let Some(v) = keep(&loaded.decision) {
+                    items.push(v);
+                }
+            }
+        }
+        Ok(Page { items, next_offset: (examined == limit).then_some(offset + examined) })
+    }
+}

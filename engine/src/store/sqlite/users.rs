@@ -1,0 +1,117 @@
+//! [`UserStore`] on SQLite: writes on the single
+//! writer connection, lookups on the read pool.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::super::rows;
+use super::super::users::{convert, sql, TokenRow, UserRow, UserStore};
+use super::super::StoreError;
+use super::SqliteStore;
+use crate::actor::Role;
+use crate::audit::format_instant;
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn insert_user(&self, u: &UserRow) -> Result<(), StoreError> {
+        let done = sqlx::query(sql::INSERT_USER)
+            .bind(&u.name)
+            .bind(&u.display_name)
+            .bind(&u.unit)
+            .bind(&u.position)
+            .bind(convert::roles_json(&u.roles)?)
+            .bind(&u.password_hash)
+            .bind(format_instant(&u.created_at))
+            .execute(&self.writer)
+            .await;
+        match done {
+            Err(e) if rows::is_unique_violation(&e) => Err(StoreError::AlreadyExists(u.name.clone())),
+            other => other.map(|_| ()).map_err(Into::into),
+        }
+    }
+
+    async fn user(&self, name: &str) -> Result<Option<UserRow>, StoreError> {
+        let row = sqlx::query(sql::USER).bind(name).fetch_optional(&self.reader).await?;
+        row.as_ref().map(convert::user).transpose()
+    }
+
+    async fn count_users(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(sql::COUNT_USERS).fetch_one(&self.reader).await?)
+    }
+
+    async fn set_password_hash(&self, name: &str, hash: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(sql::SET_PASSWORD).bind(name).bind(hash).execute(&self.writer).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn set_roles(&self, name: &str, roles: &[Role]) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query(sql::SET_ROLES).bind(name).bind(convert::roles_json(roles)?).execute(&self.writer).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn insert_session(
+        &self,
+        token_hash: &str,
+        user: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(sql::INSERT_SESSION)
+            .bind(token_hash)
+            .bind(user)
+            .bind(format_instant(&now))
+            .bind(expires_at.timestamp_micros())
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<UserRow>, StoreError> {
+        let row = sqlx::query(sql::SESSION_USER)
+            .bind(token_hash)
+            .bind(now.timestamp_micros())
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(convert::user).transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query(sql::DELETE_SESSION).bind(token_hash).execute(&self.writer).await?;
+        Ok(())
+    }
+
+    async fn delete_sessions_of(&self, user: &str) -> Result<(), StoreError> {
+        sqlx::query(sql::DELETE_SESSIONS_OF).bind(user).execute(&self.writer).await?;
+        Ok(())
+    }
+
+    async fn insert_token(&self, t: &TokenRow) -> Result<(), StoreError> {
+        sqlx::query(sql::INSERT_TOKEN)
+            .bind(&t.id)
+            .bind(&t.user_name)
+            .bind(&t.label)
+            .bind(&t.token_hash)
+            .bind(format_instant(&t.created_at))
+            .bind(t.revoked_at.as_ref().map(format_instant))
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn tokens_of(&self, user: &str) -> Result<Vec<TokenRow>, StoreError> {
+        let found = sqlx::query(sql::TOKENS_OF).bind(user).fetch_all(&self.reader).await?;
+        found.iter().map(convert::token).collect()
+    }
+
+    async fn token_user(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError> {
+        let row = sqlx::query(sql::TOKEN_USER).bind(token_hash).fetch_optional(&self.reader).await?;
+        row.as_ref().map(convert::user).transpose()
+    }
+
+    async fn revoke_token(&self, user: &str, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query(sql::REVOKE_TOKEN).bind(user).bind(id).bind(format_instant(&now)).execute(&self.writer).await?;
+        Ok(done.rows_affected() > 0)
+    }
+}

@@ -1,0 +1,118 @@
+//! Who may read a decision, and how much of it. Reads are authorized here,
+//! in the engine, like acts: the HTTP layer asks and obeys.
+//!
+//! * full view: the general office, the chief executive and oversight
+//!   (all decisions); drafters of an undertaking unit (or, before the start,
+//!   of the proposing unit); legality reviewers and legal advisers once the
+//!   draft was submitted for review; members of the decision's meeting; the
+//!   executing unit; experts assigned to it — who do not see the other
+//!   experts' opinions before submitting their own;
+//! * public view: anyone, once the decision is published or while it is
+//!   open for comment — title, organ, stage, the draft open for comment, the
+//!   comment notices and the publication; never opinions, experts or the
+//!   internal record.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::actor::{Actor, Role};
+use crate::decision::Decision;
+use crate::facts::Facts;
+use crate::refusal::{Reason, Refusal};
+
+/// How much of a decision a reader sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    Full,
+    Public,
+}
+
+/// The policy is not an article of Decree No. 713; refusals name it.
+const POLICY: &str = "access policy (Decree 713 Art. 38; OGI Regulation Arts. 14–16)";
+
+/// What `actor` may see of `d` at `now`, or why not.
+pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Access, Refusal> {
+    let f = &d.facts;
+    let full = actor.roles.iter().any(|r| match r {
+        Role::GeneralOffice | Role::ChiefExecutive | Role::Oversight => true,
+        Role::Drafter => match &f.start {
+            Some(s) => s.undertaking_units.contains(&actor.unit) || s.lead_unit.as_deref() == Some(&actor.unit),
+            None => f.proposal.as_ref().is_some_and(|p| p.proposer == actor.unit),
+        },
+        Role::LegalityReviewer | Role::LegalAdviser => !f.legality_submissions.is_empty(),
+        Role::MeetingMember => f.meeting.as_ref().is_some_and(|m| m.members.contains(&actor.name)),
+        Role::ExecutingUnit => f.executing_unit.as_deref() == Some(actor.unit.as_str()),
+        Role::Expert => f.experts.iter().any(|e| e.expert_id == actor.user_id),
+        _ => false,
+    });
+    if full {
+        return Ok(Access::Full);
+    }
+    if is_public(f, now) {
+        return Ok(Access::Public);
+    }
+    let scoped = actor.roles.iter().any(|r| {
+        matches!(
+            r,
+            Role::Drafter
+                | Role::LegalityReviewer
+                | Role::LegalAdviser
+                | Role::MeetingMember
+                | Role::ExecutingUnit
+                | Role::Expert
+        )
+    });
+    let reason = if scoped {
+        Reason::new("not_assigned", POLICY, "您未被指派办理该决策事项", "you are not assigned to this decision")
+    } else {
+        Reason::new("role_not_permitted", POLICY, "无权查阅该决策事项", "your role may not read this decision")
+    };
+    Err(Refusal::one(reason.with_detail(format!("decision {}", d.id))))
+}
+
+/// Published, or with a comment notice whose period is running.
+pub fn is_public(f: &Facts, now: DateTime<Utc>) -> bool {
+    f.publication.is_some() || open_for_comment(f, now)
+}
+
+pub fn open_for_comment(f: &Facts, now: DateTime<Utc>) -> bool {
+    f.comment_notices.iter().any(|n| n.published_at <= now && now < n.ends_at)
+}
+
+/// The facts `actor` may see under `access`, as JSON.
+pub fn facts_view(d: &Decision, actor: &Actor, access: Access, now: DateTime<Utc>) -> serde_json::Value {
+    let f = &d.facts;
+    match access {
+        Access::Public => {
+            let draft = f.current_draft().filter(|_| open_for_comment(f, now)).map(|dr| {
+                serde_json::json!({
+                    "version": dr.version, "text": dr.text, "explanation": dr.explanation, "legal_basis": dr.legal_basis,
+                })
+            });
+            serde_json::json!({
+            "title": f.title,
+            "organ": f.organ,
+            "draft": draft,
+            "comment_notices": f.comment_notices,
+            "publication": f.publication,
+            })
+        }
+        Access::Full => {
+            let mut facts = f.clone();
+            // An expert sees the other experts' opinions only after submitting their own (Art. 19).
+            let own = |actor: &Actor| facts.experts.iter().find(|e| e.expert_id == actor.user_id).cloned();
+            let is_reader_expert_only = actor.roles.iter().all(|r| *r == Role::Expert);
+            if is_reader_expert_only {
+                if let Some(mine) = own(actor) {
+                    if mine.opinion.is_none() {
+                        for e in facts.experts.iter_mut().filter(|e| e.expert_id != actor.user_id) {
+                            e.opinion = None;
+                        }
+                    }
+                }
+            }
+            serde_json::to_value(&facts).unwrap_or(serde_json::Value::Null)
+        }
+    }
+}
