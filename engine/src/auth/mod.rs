@@ -257,4 +257,4 @@ fn validate_roles(roles: &[Role]) -> Result<(), AuthError> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

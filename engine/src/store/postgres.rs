@@ -345,6 +345,13 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn users_sessions_tokens_and_idempotency_on_postgres() {
+        if let Some(db) = TestDb::create().await {
+            db.run(|store| crate::auth::tests::exercise(store)).await;
+        }
+    }
+
+    #[tokio::test]
     async fn append_only_tables_refuse_truncate() {
         let Some(db) = TestDb::create().await else {
             return;
