@@ -84,7 +84,15 @@ async fn to_meeting(a: &Api) -> String {
     for e in ["e-1", "e-2", "e-3"] {
         a.ok(d, &id, "select_expert", json!({ "expert_id": e, "name": e, "field": "大气环境" })).await;
     }
+    // Where the procedure asks experts for a confidentiality undertaking first (Art. 19(2)), they give it.
+    let workflows = a.get("/api/v1/workflows", Some("drafter")).await;
+    let undertaking = workflows.body.as_array().into_iter().flatten().any(|w| {
+        w["acts"].as_array().is_some_and(|acts| acts.iter().any(|act| act["name"] == "acknowledge_confidentiality"))
+    });
     for e in ["e-1", "e-2", "e-3"] {
+        if undertaking {
+            a.ok(e, &id, "acknowledge_confidentiality", json!({ "expert_id": e })).await;
+        }
         a.ok(
             e,
             &id,
