@@ -11,6 +11,7 @@ use juece_engine::calendar::WorkCalendar;
 use juece_engine::definition::{self, Workflow};
 use juece_engine::orchestrator::verify_store;
 use juece_engine::render::graph;
+use juece_engine::scheduler::{Scheduler, SystemClock};
 
 use crate::setup;
 
@@ -42,6 +43,9 @@ pub enum Command {
         /// Session cookies without `Secure`, for plain-HTTP local development only.
         #[arg(long, env = "JUECE_INSECURE_COOKIES")]
         insecure_cookies: bool,
+        /// Do not fire deadlines in this process (another replica does).
+        #[arg(long, env = "JUECE_NO_SCHEDULER")]
+        no_scheduler: bool,
     },
     /// Create or upgrade the database schema.
     Migrate,
@@ -118,15 +122,29 @@ pub enum GraphFormat {
 /// failed check or verification).
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Serve { bind, insecure_cookies } => {
+        Command::Serve { bind, insecure_cookies, no_scheduler } => {
             // Refuses to serve on definitions that do not prove.
             let engine = std::sync::Arc::new(setup::open_engine(&cli.database_url, &cli.workflows).await?);
-            users::bootstrap_admin(engine.store()).await?;
+            let store = engine.store().clone();
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             tracing::info!(addr = %listener.local_addr()?, database = %setup::redact(&cli.database_url), "juece serving");
-            let config = crate::server::ServerConfig { insecure_cookies, ..Default::default() };
-            let state = crate::server::AppState::new(engine, config, crate::clock::Clock::system())?;
-            crate::server::serve(listener, state).await?;
+            let stop = tokio_util::sync::CancellationToken::new();
+            let scheduler = (!no_scheduler).then(|| {
+                let s = Scheduler::new(engine.clone(), std::sync::Arc::new(SystemClock));
+                let stop = stop.clone();
+                tokio::spawn(async move { s.run(stop).await })
+            });
+            let served = {
+                users::bootstrap_admin(&store).await?;
+                let config = crate::server::ServerConfig { insecure_cookies, ..Default::default() };
+                let state = crate::server::AppState::new(engine.clone(), config, crate::clock::Clock::system())?;
+                crate::server::serve(listener, state).await
+            };
+            stop.cancel();
+            if let Some(task) = scheduler {
+                task.await.context("the scheduler task failed")?;
+            }
+            served?;
             Ok(0)
         }
         Command::User { command } => {

@@ -69,10 +69,12 @@ pub fn compute(
     let due_at = match (&d.kind, &d.cron) {
         (DeadlineKind::Due | DeadlineKind::AutoAct, _) => at,
         (_, Some(schedule)) => {
-            // The first firing on a working day after the anchor.
-            let from = at.max(now).with_timezone(&Shanghai);
-            let next = schedule.after(&from).take(400).find(|t| cal.is_working_day(t.date_naive()))?;
-            next.with_timezone(&Utc)
+            // The first firing on a working day after the anchor. The schedule
+            // goes into the basis: the scheduler re-arms the series from it.
+            if let Some(obj) = basis.as_object_mut() {
+                obj.insert("cron".into(), serde_json::json!(schedule.source()));
+            }
+            next_working_occurrence(schedule, cal, at.max(now))?
         }
         (_, None) => at,
     };
@@ -80,4 +82,19 @@ pub fn compute(
         obj.insert("anchor".into(), serde_json::json!(d.anchor));
     }
     Some(DeadlineSpec { name: d.name.clone(), kind: d.kind, due_at, act: d.act.clone(), notify: d.notify, basis })
+}
+
+/// The first occurrence of `schedule` (read in China Standard Time) strictly
+/// after `after` that falls on a working day of `cal` — the calendar's
+/// working days, with 调休 make-up days, not Monday to Friday. `None` when
+/// none falls within the next 400 occurrences (a schedule that never meets
+/// a working day).
+pub fn next_working_occurrence(
+    schedule: &cron::Schedule,
+    cal: &WorkCalendar,
+    after: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let from = after.with_timezone(&Shanghai);
+    let next = schedule.after(&from).take(400).find(|t| cal.is_working_day(t.date_naive()))?;
+    Some(next.with_timezone(&Utc))
 }

@@ -37,5 +37,6 @@ pub mod proof;
 pub mod queries;
 pub mod refusal;
 pub mod render;
+pub mod scheduler;
 pub mod store;
 pub mod visibility;

@@ -241,26 +241,12 @@ impl Engine {
         Ok(self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?.decision)
     }
 
-    /// Claim deadlines due at `now` and apply their auto-acts through the same
-    /// transition function as every other act. Returns what fired.
-    pub async fn fire_due(
-        &self,
-        now: DateTime<Utc>,
-        limit: i64,
-    ) -> Result<Vec<(DeadlineRow, Result<(), EngineError>)>, EngineError> {
-        let claimed = self.store.claim_due(now, limit).await?;
-        let mut out = Vec::new();
-        for d in claimed {
-            let result = match &d.spec.act {
-                Some(act) => self
-                    .apply(&d.decision_id, &Act::new(act, serde_json::json!({})), &Actor::system(), now, None)
-                    .await
-                    .map(|_| ()),
-                None => Ok(()),
-            };
-            out.push((d, result));
-        }
-        Ok(out)
+    /// Claim up to `limit` deadlines due at `now` and fire them (see
+    /// [`crate::scheduler`]): recurring ones are re-armed and notices queued
+    /// in the claim's transaction; auto-acts go through the same transition
+    /// function as every other act. Returns what fired.
+    pub async fn fire_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<crate::scheduler::Firing>, EngineError> {
+        crate::scheduler::fire_batch(self, now, limit).await
     }
 }
 

@@ -12,6 +12,7 @@ pub mod conformance;
 pub mod idempotency;
 mod postgres;
 mod rows;
+pub mod scheduler;
 mod sqlite;
 pub mod users;
 
@@ -23,6 +24,9 @@ use crate::audit::AuditRecord;
 use crate::decision::Decision;
 use crate::effect::DeadlineSpec;
 
+/// A fresh PostgreSQL database per test run, for tests of store extensions.
+#[cfg(test)]
+pub(crate) use postgres::tests::TestDb as PgTestDb;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -134,7 +138,7 @@ pub struct DecisionSummary {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + users::UserStore + idempotency::IdempotencyStore {
+pub trait Store: Send + Sync + scheduler::SchedulerStore + users::UserStore + idempotency::IdempotencyStore {
     /// Apply pending migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
     /// True when the database answers and every migration is applied.

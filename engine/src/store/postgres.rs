@@ -4,6 +4,7 @@
 //! lock); concurrent schedulers claim deadlines with `for update skip locked`.
 
 mod idempotency;
+mod scheduler;
 mod users;
 
 use std::str::FromStr;
@@ -283,7 +284,7 @@ impl super::conformance::RawSql for PgStore {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::Arc;
 
     use sqlx::Connection;
@@ -292,14 +293,14 @@ mod tests {
     use crate::store::conformance;
 
     /// A database of its own for one test run, dropped afterwards, so parallel runs never meet.
-    struct TestDb {
+    pub(crate) struct TestDb {
         admin_url: String,
         name: String,
     }
 
     impl TestDb {
         /// `None` (and a note) when no server is configured.
-        async fn create() -> Option<TestDb> {
+        pub(crate) async fn create() -> Option<TestDb> {
             let Ok(admin_url) = std::env::var("JUECE_TEST_POSTGRES_URL") else {
                 println!("skipped: JUECE_TEST_POSTGRES_URL not set");
                 return None;
@@ -310,7 +311,7 @@ mod tests {
             Some(TestDb { admin_url, name })
         }
 
-        async fn store(&self) -> PgStore {
+        pub(crate) async fn store(&self) -> PgStore {
             let options = PgConnectOptions::from_str(&self.admin_url).expect("url").database(&self.name);
             let store = PgStore::connect_with(options).await.expect("connect to the test database");
             store.migrate().await.expect("migrate");
@@ -318,7 +319,7 @@ mod tests {
         }
 
         /// Run `test` against a fresh, migrated store; drop the database even when it panics.
-        async fn run<F, Fut>(self, test: F)
+        pub(crate) async fn run<F, Fut>(self, test: F)
         where
             F: FnOnce(Arc<PgStore>) -> Fut,
             Fut: std::future::Future<Output = ()> + Send + 'static,

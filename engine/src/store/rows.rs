@@ -36,6 +36,11 @@ pub(super) struct Embedded {
 pub(super) const SQLITE_MIGRATIONS: &[Embedded] = &[
     Embedded { version: 1, description: "core", sql: include_str!("../../../migrations/sqlite/0001_core.sql") },
     Embedded {
+        version: 2,
+        description: "scheduler_and_notifications",
+        sql: include_str!("../../../migrations/sqlite/0002_scheduler_and_notifications.sql"),
+    },
+    Embedded {
         version: 3,
         description: "users_sessions_tokens",
         sql: include_str!("../../../migrations/sqlite/0003_users_sessions_tokens.sql"),
@@ -45,6 +50,11 @@ pub(super) const SQLITE_MIGRATIONS: &[Embedded] = &[
 /// `migrations/postgres`, in version order; lockstep with [`SQLITE_MIGRATIONS`].
 pub(super) const POSTGRES_MIGRATIONS: &[Embedded] = &[
     Embedded { version: 1, description: "core", sql: include_str!("../../../migrations/postgres/0001_core.sql") },
+    Embedded {
+        version: 2,
+        description: "scheduler_and_notifications",
+        sql: include_str!("../../../migrations/postgres/0002_scheduler_and_notifications.sql"),
+    },
     Embedded {
         version: 3,
         description: "users_sessions_tokens",

@@ -1,0 +1,263 @@
+//! The scheduler: a loop that fires due deadlines through the engine.
+//!
+//! * **Never early.** A claim takes only rows with `due_at <= now`, `now`
+//!   read from an injected [`Clock`]; a re-armed occurrence is strictly later
+//!   than the one that fired.
+//! * **Once.** Claims are atomic in the store (one writer on SQLite,
+//!   `for update skip locked` on PostgreSQL), and finishing or re-arming a row
+//!   is written in the claim's transaction, so no occurrence is claimed twice
+//!   by any number of replicas.
+//! * **Catch-up.** After downtime every overdue row is due; batches are taken
+//!   earliest first, so missed deadlines fire once each, in due order. A
+//!   recurring series that missed several occurrences fires once and is
+//!   re-armed to its next working-day occurrence after `now`.
+//! * **No long sleeps.** The loop sleeps until the earliest pending instant
+//!   or [`SchedulerConfig::max_sleep`], whichever is sooner, so a deadline
+//!   set while it sleeps, a clock change or a far deadline never holds it.
+//!
+//! Recurring kinds (reminder, escalation, periodic) go on "while the
+//! condition holds": the condition is the row itself. The act that resolves
+//! it cancels the deadline by name in its own transaction (the definition's
+//! `cancel_deadlines`), and a series is re-armed in place, so the cancel
+//! catches it whichever of the two commits first.
+//!
+//! Auto-acts are applied after the claim commits, through [`Engine::apply`]
+//! like every other act (no second code path); a concurrent act's conflict
+//! is retried on the fresh state.
+
+pub mod clock;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio_util::sync::CancellationToken;
+
+use crate::act::Act;
+use crate::actor::Actor;
+use crate::audit::format_instant;
+use crate::deadline::next_working_occurrence;
+use crate::definition::DeadlineKind;
+use crate::orchestrator::{Engine, EngineError};
+use crate::store::scheduler::{FirePlan, Fired};
+use crate::store::{DeadlineRow, OutboxMessage};
+
+pub use clock::{Clock, ManualClock, SystemClock};
+
+/// How often an auto-act that lost a race with a person's act is retried.
+const CONFLICT_RETRIES: usize = 3;
+
+#[derive(Debug, Clone)]
+pub struct SchedulerConfig {
+    /// Deadlines claimed per transaction.
+    pub batch: i64,
+    /// The longest the loop sleeps, whatever is pending.
+    pub max_sleep: Duration,
+    /// The pause after a database error before the next attempt.
+    pub error_backoff: Duration,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        SchedulerConfig { batch: 100, max_sleep: Duration::from_millis(500), error_backoff: Duration::from_secs(1) }
+    }
+}
+
+/// One occurrence fired, and the outcome of its auto-act if it has one.
+#[derive(Debug)]
+pub struct Firing {
+    pub fired: Fired,
+    /// `None` for deadlines without an act.
+    pub act: Option<Result<(), EngineError>>,
+}
+
+pub struct Scheduler {
+    engine: Arc<Engine>,
+    clock: Arc<dyn Clock>,
+    config: SchedulerConfig,
+}
+
+impl Scheduler {
+    pub fn new(engine: Arc<Engine>, clock: Arc<dyn Clock>) -> Scheduler {
+        Scheduler { engine, clock, config: SchedulerConfig::default() }
+    }
+
+    pub fn with_config(mut self, config: SchedulerConfig) -> Scheduler {
+        self.config = config;
+        self
+    }
+
+    /// Fire everything due at the clock's `now`, batch after batch, in due order.
+    pub async fn tick(&self) -> Result<Vec<Firing>, EngineError> {
+        let now = self.clock.now();
+        let mut all = Vec::new();
+        loop {
+            let batch = fire_batch(&self.engine, now, self.config.batch).await?;
+            let full = batch.len() as i64 >= self.config.batch;
+            all.extend(batch);
+            if !full {
+                return Ok(all);
+            }
+        }
+    }
+
+    /// Run until `stop` is cancelled.
+    pub async fn run(&self, stop: CancellationToken) {
+        tracing::info!("scheduler started");
+        while !stop.is_cancelled() {
+            let wait = match self.tick().await {
+                Ok(fired) => {
+                    for f in &fired {
+                        log_firing(f);
+                    }
+                    self.wait(!fired.is_empty()).await
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "scheduler: claiming due deadlines failed");
+                    self.config.error_backoff
+                }
+            };
+            tokio::select! {
+                _ = self.clock.sleep(wait) => {}
+                _ = stop.cancelled() => break,
+            }
+        }
+        tracing::info!("scheduler stopped");
+    }
+
+    /// How long to sleep: until the earliest pending instant, capped.
+    async fn wait(&self, fired_some: bool) -> Duration {
+        let cap = self.config.max_sleep;
+        match self.engine.store().next_due().await {
+            Ok(Some(due)) => {
+                let ahead = (due - self.clock.now()).to_std().unwrap_or(Duration::ZERO);
+                // Due already but not claimed: another replica holds it. Do not spin.
+                let floor = if fired_some { Duration::ZERO } else { Duration::from_millis(10) };
+                ahead.clamp(floor, cap.max(floor))
+            }
+            Ok(None) => cap,
+            Err(e) => {
+                tracing::warn!(error = %e, "scheduler: reading the next due instant failed");
+                self.config.error_backoff
+            }
+        }
+    }
+}
+
+fn log_firing(f: &Firing) {
+    let d = &f.fired.deadline;
+    let due = format_instant(&d.spec.due_at);
+    match &f.act {
+        Some(Err(e)) => tracing::warn!(decision = %d.decision_id, deadline = %d.spec.name, %due, error = %e,
+            "deadline fired; its act was not applied"),
+        _ => tracing::info!(decision = %d.decision_id, deadline = %d.spec.name, %due, "deadline fired"),
+    }
+}
+
+/// Claim one batch due at `now`, finish or re-arm each row with its notices
+/// in the claim's transaction, then apply the auto-acts.
+pub async fn fire_batch(engine: &Engine, now: DateTime<Utc>, limit: i64) -> Result<Vec<Firing>, EngineError> {
+    let plan = |d: &DeadlineRow, now: DateTime<Utc>| plan(engine, d, now);
+    let fired = engine.store().fire_due_planned(now, limit, &plan).await?;
+    let mut out = Vec::with_capacity(fired.len());
+    for f in fired {
+        let act = match &f.deadline.spec.act {
+            Some(name) => Some(apply_auto_act(engine, &f.deadline.decision_id, name, now).await),
+            None => None,
+        };
+        out.push(Firing { fired: f, act });
+    }
+    Ok(out)
+}
+
+async fn apply_auto_act(engine: &Engine, decision_id: &str, act: &str, now: DateTime<Utc>) -> Result<(), EngineError> {
+    let act = Act::new(act, serde_json::json!({}));
+    let mut attempt = 0;
+    loop {
+        match engine.apply(decision_id, &act, &Actor::system(), now, None).await {
+            Err(EngineError::Conflict { .. }) if attempt < CONFLICT_RETRIES => attempt += 1,
+            other => return other.map(|_| ()),
+        }
+    }
+}
+
+/// What firing `d` at `now` writes: the next occurrence of a recurring kind
+/// and the notice to its role.
+fn plan(engine: &Engine, d: &DeadlineRow, now: DateTime<Utc>) -> FirePlan {
+    let recurring = matches!(d.spec.kind, DeadlineKind::Reminder | DeadlineKind::Escalation | DeadlineKind::Periodic);
+    let rearm = if recurring { rearm(engine, d, now) } else { None };
+    let outbox = d
+        .spec
+        .notify
+        .map(|role| OutboxMessage {
+            id: uuid::Uuid::new_v4().to_string(),
+            decision_id: d.decision_id.clone(),
+            recipient_role: role.as_str().into(),
+            subject: notice(d),
+            created_at: now,
+        })
+        .into_iter()
+        .collect();
+    FirePlan { rearm, outbox }
+}
+
+fn notice(d: &DeadlineRow) -> String {
+    let due = format_instant(&d.spec.due_at);
+    let name = &d.spec.name;
+    match (d.spec.kind, &d.spec.act) {
+        (DeadlineKind::Reminder, _) => format!("提醒 reminder: `{name}` is outstanding (occurrence due {due})"),
+        (DeadlineKind::Escalation, _) => format!("督办 escalation: `{name}` is overdue (occurrence due {due})"),
+        (DeadlineKind::Periodic, _) => format!("定期 periodic duty `{name}` is due ({due})"),
+        (_, Some(act)) => format!("期限届满 deadline `{name}` fell due at {due}; applying `{act}`"),
+        _ => format!("期限届满 deadline `{name}` fell due at {due}"),
+    }
+}
+
+/// The next working-day occurrence after both `now` and the occurrence that
+/// fired, from the schedule recorded in the row's basis (or, for rows set
+/// before it was recorded, the one definition that names the deadline).
+fn rearm(engine: &Engine, d: &DeadlineRow, now: DateTime<Utc>) -> Option<(DateTime<Utc>, serde_json::Value)> {
+    let source = match d.spec.basis.get("cron").and_then(|c| c.as_str()) {
+        Some(s) => s.to_string(),
+        None => definition_cron(engine, &d.spec.name)?,
+    };
+    let schedule: cron::Schedule = match source.parse() {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(deadline = %d.id, error = %e, "recurring deadline has an unreadable schedule; not re-armed");
+            return None;
+        }
+    };
+    let cal = engine.calendar();
+    let Some(next) = next_working_occurrence(&schedule, cal, now.max(d.spec.due_at)) else {
+        tracing::warn!(deadline = %d.id, "recurring deadline has no working-day occurrence ahead; not re-armed");
+        return None;
+    };
+    let mut basis = d.spec.basis.clone();
+    if let Some(obj) = basis.as_object_mut() {
+        obj.insert("cron".into(), serde_json::json!(source));
+        obj.insert(
+            "rearmed".into(),
+            serde_json::json!({
+                "rule": "next working-day occurrence of cron (China Standard Time)",
+                "after": format_instant(&now.max(d.spec.due_at)),
+                "previous_due": format_instant(&d.spec.due_at),
+                "calendar_version": cal.version(),
+                "provisional": cal.is_provisional(next.with_timezone(&chrono_tz::Asia::Shanghai).date_naive()),
+            }),
+        );
+    }
+    Some((next, basis))
+}
+
+/// The schedule of `name` when every loaded definition that has it agrees.
+fn definition_cron(engine: &Engine, name: &str) -> Option<String> {
+    let mut found = engine
+        .workflows()
+        .filter_map(|w| w.deadlines.get(name))
+        .filter_map(|d| d.cron.as_ref().map(|c| c.source().to_string()));
+    let first = found.next()?;
+    found.all(|c| c == first).then_some(first)
+}

@@ -1,0 +1,74 @@
+//! [`SchedulerStore`] on SQLite: the claim runs inside a `begin immediate`
+//! transaction on the single writer, so it is atomic without row locks.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::super::rows::{self, Cols};
+use super::super::scheduler::{self as sql, FirePlanner, Fired, FiringState, SchedulerStore};
+use super::super::StoreError;
+use super::SqliteStore;
+use crate::audit::format_instant;
+
+#[async_trait]
+impl SchedulerStore for SqliteStore {
+    async fn fire_due_planned(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+        plan: FirePlanner<'_>,
+    ) -> Result<Vec<Fired>, StoreError> {
+        if limit <= 0 {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let found =
+            sqlx::query(sql::SELECT_DUE_SQLITE).bind(now.timestamp_micros()).bind(limit).fetch_all(&mut *tx).await?;
+        let mut fired = Vec::with_capacity(found.len());
+        for row in &found {
+            let deadline = rows::deadline(row)?;
+            let occurrence = row.int("occurrences")? + 1;
+            let p = plan(&deadline, now);
+            let at = format_instant(&now);
+            let rearmed_to = match &p.rearm {
+                Some((next, basis)) => {
+                    sqlx::query(sql::REARM)
+                        .bind(&deadline.id)
+                        .bind(&at)
+                        .bind(next.timestamp_micros())
+                        .bind(rows::to_json(basis)?)
+                        .execute(&mut *tx)
+                        .await?;
+                    Some(*next)
+                }
+                None => {
+                    sqlx::query(sql::FINISH).bind(&deadline.id).bind(&at).execute(&mut *tx).await?;
+                    None
+                }
+            };
+            for o in &p.outbox {
+                sqlx::query(rows::INSERT_OUTBOX)
+                    .bind(&o.id)
+                    .bind(&o.decision_id)
+                    .bind(&o.recipient_role)
+                    .bind(&o.subject)
+                    .bind(format_instant(&o.created_at))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            fired.push(Fired { deadline, rearmed_to, occurrence });
+        }
+        tx.commit().await?;
+        Ok(fired)
+    }
+
+    async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let us: Option<i64> = sqlx::query_scalar(sql::NEXT_DUE).fetch_one(&self.reader).await?;
+        us.map(rows::instant_from_us).transpose()
+    }
+
+    async fn firing_state(&self, deadline_id: &str) -> Result<Option<FiringState>, StoreError> {
+        let row = sqlx::query(sql::FIRING_STATE).bind(deadline_id).fetch_optional(&self.reader).await?;
+        row.map(|r| sql::firing_state(&r)).transpose()
+    }
+}
