@@ -19,3 +19,4 @@ pub mod routes;
 pub mod server;
 pub mod setup;
 pub mod telemetry;
+pub mod webhook;

@@ -32,6 +32,7 @@ pub mod gates;
 pub mod graph;
 pub mod machine;
 pub mod memo;
+pub mod notify;
 pub mod orchestrator;
 pub mod proof;
 pub mod queries;

@@ -10,6 +10,7 @@
 
 pub mod conformance;
 pub mod idempotency;
+pub mod notify;
 mod postgres;
 mod rows;
 pub mod scheduler;
@@ -138,7 +139,7 @@ pub struct DecisionSummary {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + scheduler::SchedulerStore + users::UserStore + idempotency::IdempotencyStore {
+pub trait Store: Send + Sync + scheduler::SchedulerStore + notify::NotifyStore + users::UserStore + idempotency::IdempotencyStore {
     /// Apply pending migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
     /// True when the database answers and every migration is applied.

@@ -1,0 +1,75 @@
+//! [`NotifyStore`] on PostgreSQL: `for update skip locked`, so workers on several replicas never claim one delivery at once.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::super::notify::{self as sql, Delivery, NotifyStore, Router};
+use super::super::rows::{self, Cols};
+use super::super::{OutboxMessage, StoreError};
+use super::PgStore;
+use crate::audit::format_instant;
+
+#[async_trait]
+impl NotifyStore for PgStore {
+    async fn inbox(&self, role: &str, limit: i64) -> Result<Vec<OutboxMessage>, StoreError> {
+        let found = sqlx::query(sql::INBOX).bind(role).bind(limit.max(1)).fetch_all(&self.pool).await?;
+        found.iter().map(rows::outbox).collect()
+    }
+
+    async fn fan_out(&self, now: DateTime<Utc>, limit: i64, route: Router<'_>) -> Result<usize, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let found = sqlx::query(sql::UNDISPATCHED_POSTGRES).bind(limit.max(0)).fetch_all(&mut *tx).await?;
+        let at = format_instant(&now);
+        for row in &found {
+            let message = rows::outbox(row)?;
+            for (channel, target) in route(&message) {
+                sqlx::query(sql::INSERT_DELIVERY)
+                    .bind(sql::delivery_id(&message.id, &channel, &target))
+                    .bind(&message.id)
+                    .bind(&channel)
+                    .bind(&target)
+                    .bind(now.timestamp_micros())
+                    .bind(&at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(sql::DISPATCHED).bind(&message.id).bind(&at).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(found.len())
+    }
+
+    async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let found =
+            sqlx::query(sql::DUE_POSTGRES).bind(now.timestamp_micros()).bind(limit.max(0)).fetch_all(&mut *tx).await?;
+        let mut claimed = Vec::with_capacity(found.len());
+        for row in &found {
+            let d = sql::delivery(row)?;
+            sqlx::query(sql::LEASE).bind(&d.id).bind((now + lease).timestamp_micros()).execute(&mut *tx).await?;
+            claimed.push(d);
+        }
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    async fn delivery_succeeded(&self, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(sql::SUCCEEDED).bind(id).bind(format_instant(&now)).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn delivery_failed(&self, id: &str, error: &str, retry_at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(sql::FAILED).bind(id).bind(error).bind(retry_at.timestamp_micros()).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn delivery_state(&self, id: &str) -> Result<Option<(String, i64)>, StoreError> {
+        let row = sqlx::query(sql::STATE).bind(id).fetch_optional(&self.pool).await?;
+        row.map(|r| Ok((r.text("status")?, r.int("attempts")?))).transpose()
+    }
+}
