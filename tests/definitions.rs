@@ -25,15 +25,23 @@ fn edited_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let src = workflows().join("national");
     let dst = dir.path().join("national");
-    std::fs::create_dir_all(dst.join("memos")).unwrap();
-    for e in std::fs::read_dir(src.join("memos")).unwrap().flatten() {
-        std::fs::copy(e.path(), dst.join("memos").join(e.file_name())).unwrap();
-    }
+    copy_dir(&src.join("memos"), &dst.join("memos"));
     let text = std::fs::read_to_string(src.join("workflow.toml")).unwrap();
     let edited = edit(text.clone());
     assert_ne!(edited, text, "the edit must change the file");
     std::fs::write(dst.join("workflow.toml"), edited).unwrap();
     dir
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap().flatten() {
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &dst.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), dst.join(e.file_name())).unwrap();
+        }
+    }
 }
 
 fn errors_of(dir: &Path) -> String {

@@ -13,3 +13,4 @@ mod api;
 mod cli;
 mod definitions;
 mod demo;
+mod memos;

@@ -78,6 +78,16 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Print a decision's stored memo (`juece memo render DECISION MEMO`).
+    Memo {
+        #[command(subcommand)]
+        command: crate::documents::MemoCommand,
+    },
+    /// Reports computed from the stored data (`juece report annual --organ … --year …`).
+    Report {
+        #[command(subcommand)]
+        command: crate::documents::ReportCommand,
+    },
     /// Working-day calendar and statutory periods.
     Calendar {
         #[command(subcommand)]
@@ -187,6 +197,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             crate::demo::run(&engine, out.as_deref(), &mut std::io::stdout()).await?;
             Ok(0)
         }
+        Command::Memo { command } => crate::documents::memo(&cli.database_url, command).await,
+        Command::Report { command } => crate::documents::report(&cli.database_url, &cli.workflows, command).await,
         Command::Calendar { command } => {
             let cal = WorkCalendar::load_dir(&setup::calendars_dir(&cli.workflows))?;
             calendar(&cal, command)?;

@@ -118,7 +118,7 @@ impl<W: Write> Run<'_, W> {
 }
 
 /// Run the sample decision, writing the story to `out` and, when `memo_dir`
-/// is given, each memo there as `NN-memo.lang.format`.
+/// is given, each memo there as [`memo_file_name`] names it.
 pub async fn run<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) -> anyhow::Result<()> {
     // The story is one long async function; boxing keeps its state off the
     // caller's stack (test threads have small stacks).
@@ -133,6 +133,45 @@ async fn story<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) 
     writeln!(out, "juece demo: decision {id} on the national procedure")?;
     let mut r = Run { engine, id, now: start, out, refusals: 0, memos: Vec::new() };
 
+    // Each stage group is its own boxed future: debug builds give every
+    // temporary of an async fn its own stack slot, and test threads have small stacks.
+    Box::pin(initiation_and_drafting(&mut r, &c)).await?;
+    Box::pin(participation_and_hearing(&mut r, &c)).await?;
+    Box::pin(experts_and_risk(&mut r, &c)).await?;
+    Box::pin(review_and_meeting(&mut r, &c)).await?;
+    Box::pin(release(&mut r, &c)).await?;
+    Box::pin(execution_and_after(&mut r, &c)).await?;
+
+    if let Some(dir) = memo_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for m in &r.memos {
+            let file = dir.join(memo_file_name(m));
+            std::fs::write(&file, &m.body).with_context(|| format!("writing {}", file.display()))?;
+        }
+        writeln!(r.out, "\nwrote {} memo files to {}", r.memos.len(), dir.display())?;
+    }
+
+    let report = verify_store(engine.store().as_ref()).await?;
+    writeln!(r.out, "\n{} deliberate refusals shown.", r.refusals)?;
+    match report.breaks.first() {
+        None => writeln!(
+            r.out,
+            "audit verify: OK {} decisions, {} records, {} memos verified",
+            report.decisions, report.records, report.memos
+        )?,
+        Some(b) => bail!("audit verify failed: {b}"),
+    }
+    Ok(())
+}
+
+/// A short id unique within the database (the demo can run many times).
+async fn uuid_like(engine: &Engine) -> anyhow::Result<String> {
+    let n = engine.store().versions().await?.len();
+    Ok(format!("{:04}", n + 1))
+}
+
+/// Stages 1–2: proposal, start and drafting.
+async fn initiation_and_drafting<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::Result<()> {
     r.stage("1 决策启动 Initiation (Arts. 10–11)")?;
     r.ok(&c.office, "submit_proposal", json!({
         "title": "示范市大气污染防治条例实施办法", "organ": "示范市人民政府",
@@ -171,7 +210,11 @@ async fn story<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) 
     r.ok(&c.drafter, "record_cost_benefit", json!({ "inputs": "财政投入2000万元", "benefits": "减少重污染天数" }))
         .await?;
     r.ok(&c.drafter, "complete_cost_benefit", json!({})).await?;
+    Ok(())
+}
 
+/// Stages 3–4: public participation, and the hearing passed over by a determination.
+async fn participation_and_hearing<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::Result<()> {
     r.stage("3 公众参与 Public participation (Arts. 14–18)")?;
     let today = r.now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     r.refused(
@@ -224,7 +267,11 @@ async fn story<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) 
     )
     .await?;
     r.ok(&c.drafter, "skip_hearing", json!({})).await?;
+    Ok(())
+}
 
+/// Stages 5–6: expert consultation and risk assessment.
+async fn experts_and_risk<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::Result<()> {
     r.stage("5 专家论证 Expert consultation (Arts. 19–21)")?;
     r.refused(
         &c.drafter,
@@ -270,11 +317,15 @@ async fn story<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) 
     .await?;
     r.ok(&c.office, "judge_controllability", json!({ "controllable": true })).await?;
     r.ok(&c.drafter, "close_risk_assessment", json!({})).await?;
+    Ok(())
+}
 
+/// Stages 7–8: legality review, the package and the collective discussion.
+async fn review_and_meeting<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::Result<()> {
     r.stage("7 合法性审查 Legality review (Arts. 25–28)")?;
     r.refused(&c.drafter, "close_legality_review", json!({}), "art25_no_legality_review").await?;
     let received = r.now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
-    let due = add_working_days(engine.calendar(), received, 7).last_day;
+    let due = add_working_days(r.engine.calendar(), received, 7).last_day;
     r.ok(&c.drafter, "submit_for_legality_review", json!({
         "legal_basis": ["《中华人民共和国大气污染防治法》"], "procedure_explanation": "已履行公众参与、专家论证、风险评估程序。",
         "received_complete_on": received, "requested_due": due,
@@ -321,7 +372,11 @@ async fn story<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) 
     .await?;
     r.ok(&c.office, "close_meeting", json!({})).await?;
     r.ok(&c.chief, "decide", json!({})).await?;
+    Ok(())
+}
 
+/// Stage 9: the Party-committee report and publication.
+async fn release<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::Result<()> {
     r.stage("9 党委请示报告与公布 Party report and publication (Arts. 31–32)")?;
     r.ok(&c.office, "designate_executing_unit", json!({ "unit": "示范市生态环境局" })).await?;
     r.ok(&c.office, "report_to_party", json!({ "reference_no": "示政请〔2026〕8号" })).await?;
@@ -343,39 +398,53 @@ async fn story<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) 
         }),
     )
     .await?;
+    Ok(())
+}
 
+/// Stage 10: execution, a suspension on a problem report, post-evaluation and the archive.
+async fn execution_and_after<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::Result<()> {
     r.stage("10 执行、评估、归档 Execution and archive (Arts. 33–37)")?;
     r.ok(&c.office, "begin_execution", json!({})).await?;
     r.wait_days(90);
     r.ok(&c.executor, "file_execution_report", json!({ "kind": "progress", "text": "第一季度执行情况良好。" })).await?;
     r.refused(&c.chief, "suspend", json!({ "urgency_reason": "" }), "art37_problem_report_required").await?;
+    r.wait_days(10);
+    r.ok(
+        &c.executor,
+        "file_execution_report",
+        json!({ "kind": "major_change", "text": "上位法修订，错峰施工条款与新规定冲突。" }),
+    )
+    .await?;
+    r.ok(&c.chief, "suspend", json!({ "report": 2, "urgency_reason": "继续执行将导致执法依据冲突" })).await?;
+    r.wait_days(5);
+    r.ok(&c.chief, "resume", json!({})).await?;
+    r.ok(
+        &c.office,
+        "start_post_evaluation",
+        json!({ "trigger": "实施后客观情况发生重大变化", "evaluator": "示范市发展研究中心" }),
+    )
+    .await?;
+    r.wait_days(20);
+    r.ok(
+        &c.office,
+        "submit_post_evaluation_report",
+        json!({ "report": "主要措施有效，错峰施工条款需与新法衔接。", "recommendation": "adjust" }),
+    )
+    .await?;
+    r.ok(&c.office, "finish_post_evaluation", json!({})).await?;
     r.ok(&c.office, "end_execution", json!({})).await?;
     r.ok(&c.office, "archive_decision", json!({ "archivist": "市政府办公室档案室" })).await?;
-
-    if let Some(dir) = memo_dir {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        for m in &r.memos {
-            let file = dir.join(format!("{:02}-{}.{}.{}", m.seq, m.memo, m.lang, m.format));
-            std::fs::write(&file, &m.body).with_context(|| format!("writing {}", file.display()))?;
-        }
-        writeln!(r.out, "\nwrote {} memo files to {}", r.memos.len(), dir.display())?;
-    }
-
-    let report = verify_store(engine.store().as_ref()).await?;
-    writeln!(r.out, "\n{} deliberate refusals shown.", r.refusals)?;
-    match report.breaks.first() {
-        None => writeln!(
-            r.out,
-            "audit verify: OK {} decisions, {} records, {} memos verified",
-            report.decisions, report.records, report.memos
-        )?,
-        Some(b) => bail!("audit verify failed: {b}"),
-    }
     Ok(())
 }
 
-/// A short id unique within the database (the demo can run many times).
-async fn uuid_like(engine: &Engine) -> anyhow::Result<String> {
-    let n = engine.store().versions().await?.len();
-    Ok(format!("{:04}", n + 1))
+/// `039-D25-decision.zh.html`: the act's chain position (so files sort in
+/// the order of the procedure), the document type of regulation.md §3, the
+/// template, the language and the format.
+pub fn memo_file_name(m: &juece_engine::store::StoredMemo) -> String {
+    let doc = serde_json::from_str::<Value>(&m.data)
+        .ok()
+        .and_then(|d| d.pointer("/meta/doc_type").and_then(Value::as_str).map(str::to_string))
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "memo".to_string());
+    format!("{:03}-{doc}-{}.{}.{}", m.seq, m.memo, m.lang, m.format)
 }

@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod clock;
 pub mod demo;
+pub mod documents;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;

@@ -38,6 +38,7 @@ pub mod proof;
 pub mod queries;
 pub mod refusal;
 pub mod render;
+pub mod report;
 pub mod scheduler;
 pub mod store;
 pub mod visibility;

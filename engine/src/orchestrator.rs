@@ -16,6 +16,7 @@ use crate::decision::Decision;
 use crate::definition::Workflow;
 use crate::effect::Effect;
 use crate::machine::{self, Context};
+use crate::memo::issue::issue;
 use crate::memo::{MemoError, MemoSet};
 use crate::refusal::Refusal;
 use crate::store::{
@@ -61,6 +62,9 @@ struct Loadedwf {
     memos: MemoSet,
 }
 
+/// How often an act renders again after losing a document number to a concurrent act.
+const NUMBER_ATTEMPTS: u32 = 16;
+
 pub struct Engine {
     workflows: BTreeMap<(String, u32), Loadedwf>,
     latest: BTreeMap<String, u32>,
@@ -83,6 +87,12 @@ impl Engine {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// The memo templates of the latest version of a workflow.
+    pub fn memos(&self, workflow_key: &str) -> Option<&MemoSet> {
+        let version = self.latest.get(workflow_key)?;
+        self.workflows.get(&(workflow_key.to_string(), *version)).map(|l| &l.memos)
     }
 
     pub fn calendar(&self) -> &WorkCalendar {
@@ -160,29 +170,13 @@ impl Engine {
         let next = outcome.decision;
         let seq = next.version;
 
-        let mut memos = Vec::new();
+        let mut requested = Vec::new();
         let mut set_deadlines = Vec::new();
         let mut cancel_deadlines = Vec::new();
         let mut outbox = Vec::new();
         for effect in outcome.effects {
             match effect {
-                Effect::RenderMemo { memo, data } => {
-                    let data_text = audit::canonical_json(&data);
-                    for r in lw.memos.render(&memo, &data)? {
-                        memos.push(StoredMemo {
-                            decision_id: next.id.clone(),
-                            seq,
-                            memo: r.memo,
-                            lang: r.lang,
-                            format: r.format,
-                            body: r.body,
-                            sha256: r.sha256,
-                            template_sha256: r.template_sha256,
-                            data: data_text.clone(),
-                            created_at: now,
-                        });
-                    }
-                }
+                Effect::RenderMemo { memo, data } => requested.push((memo, data)),
                 Effect::SetDeadline(spec) => set_deadlines.push(DeadlineRow {
                     id: uuid::Uuid::new_v4().to_string(),
                     decision_id: next.id.clone(),
@@ -211,30 +205,42 @@ impl Engine {
                 });
             }
         }
-        let audit = AuditRecord::next(
-            &next.id,
-            seq,
-            &act.name,
-            &state.stage,
-            &next.stage,
-            actor,
-            now,
-            &act.payload,
-            memos.iter().map(|m| m.sha256.clone()).collect(),
-            &loaded.last_hash,
-        );
-        let commit = TransitionCommit {
-            decision: next.clone(),
-            expected_version: state.version,
-            audit: audit.clone(),
-            memos: memos.clone(),
-            set_deadlines: set_deadlines.clone(),
-            cancel_deadlines,
-            outbox,
-        };
-        let result = self.store.commit(vec![commit]).await.into_iter().next().unwrap_or(Ok(()));
-        result?;
-        Ok(Applied { decision: next, audit, memos, deadlines: set_deadlines })
+        // Memos are rendered inside the act; a document number another act
+        // took meanwhile fails the commit (nothing written), and the memos
+        // are rendered again with the next free number.
+        let mut attempt = 0;
+        loop {
+            // Boxed: in debug builds a deep chain of inline futures overflows test-thread stacks.
+            let issued = Box::pin(issue(&lw.memos, self.store.as_ref(), &next, act, actor, now, &requested)).await?;
+            let memos = issued.memos;
+            let audit = AuditRecord::next(
+                &next.id,
+                seq,
+                &act.name,
+                &state.stage,
+                &next.stage,
+                actor,
+                now,
+                &act.payload,
+                memos.iter().map(|m| m.sha256.clone()).collect(),
+                &loaded.last_hash,
+            );
+            let commit = TransitionCommit {
+                decision: next.clone(),
+                expected_version: state.version,
+                audit: audit.clone(),
+                memos: memos.clone(),
+                set_deadlines: set_deadlines.clone(),
+                cancel_deadlines: cancel_deadlines.clone(),
+                outbox: outbox.clone(),
+                numbers: issued.numbers,
+            };
+            match self.store.commit(vec![commit]).await.into_iter().next().unwrap_or(Ok(())) {
+                Err(StoreError::NumberTaken { .. }) if attempt < NUMBER_ATTEMPTS => attempt += 1,
+                Err(e) => return Err(e.into()),
+                Ok(()) => return Ok(Applied { decision: next, audit, memos, deadlines: set_deadlines }),
+            }
+        }
     }
 
     pub async fn load(&self, decision_id: &str) -> Result<Decision, EngineError> {

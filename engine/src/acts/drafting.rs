@@ -39,7 +39,11 @@ pub(super) fn record_draft(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         by: ctx.who(),
         at: ctx.now,
     };
-    *ctx.memo_data = Some(serde_json::json!({ "title": ctx.facts.title, "organ": ctx.facts.organ, "draft": draft }));
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "draft": draft,
+        "consultations": ctx.facts.consultations, "dispute_statement": ctx.facts.dispute_statement,
+        "cost_benefit": ctx.facts.cost_benefit,
+    }));
     ctx.facts.drafts.push(draft);
     Ok(())
 }

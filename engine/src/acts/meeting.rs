@@ -111,6 +111,7 @@ pub(super) fn decide(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "meeting": m, "outcome": outcome,
         "draft": ctx.facts.current_draft(), "legality_opinion": ctx.facts.legality_opinion,
+        "executing_unit": ctx.facts.executing_unit,
     }));
     ctx.facts.outcome = Some(outcome);
     Ok(())

@@ -1,30 +1,130 @@
-//! A memo's Markdown as a print-ready A4 HTML page. Raw HTML in the source
-//! is shown as text and only http(s) links survive, so nothing a user typed
-//! can become markup.
+//! A memo's Markdown as a print-ready A4 HTML page in the layout of GB/T
+//! 9704-2012 (党政机关公文格式).
+//!
+//! The Markdown carries the layout as section markers — HTML comments on a
+//! line of their own, `<!-- gbt:mark -->`, invisible in any Markdown viewer —
+//! each opening a section that lasts until the next marker. Templates write
+//! them; user text cannot, because handlebars escapes `<` in every value, so
+//! a marker in the Markdown is always the template's. Each section becomes a
+//! `<div class="gbt-NAME">` styled by the page CSS: the red issuing-organ
+//! mark, the document number, the red rule line, the title, the addressee,
+//! the body, attachments, signature, date and the closing record (版记).
+//!
+//! Any other raw HTML in the source is shown as text and only http(s) links
+//! survive, so nothing a user typed can become markup.
 
-use pulldown_cmark::{html, CowStr, Event, Parser, Tag};
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
 
-const STYLE: &str = "@page{size:A4;margin:37mm 26mm 35mm 28mm}\
-body{font-family:\"FangSong\",\"仿宋\",\"STFangsong\",\"Noto Serif CJK SC\",\"SimSun\",serif;font-size:16pt;line-height:28pt;max-width:156mm;margin:auto}\
-h1{font-family:\"FZXiaoBiaoSong-B05S\",\"方正小标宋简体\",\"SimSun\",serif;font-size:22pt;text-align:center;font-weight:normal}\
-h2{font-family:\"SimHei\",\"黑体\",sans-serif;font-size:16pt;font-weight:normal}\
-table{border-collapse:collapse}td,th{border:1px solid #000;padding:2pt 6pt}\
-hr{page-break-after:always;border:0}";
+/// The sections of an official document, in the order GB/T 9704 places them.
+pub const SECTIONS: [&str; 10] =
+    ["mark", "number", "title", "addressee", "body", "attachments", "signature", "date", "note", "record"];
+
+/// The section a line opens, if it is a marker.
+pub fn marker(line: &str) -> Option<&'static str> {
+    let name = line.trim().strip_prefix("<!-- gbt:")?.strip_suffix("-->")?.trim();
+    SECTIONS.iter().copied().find(|s| *s == name)
+}
+
+const STYLE: &str = "@page{size:A4;margin:37mm 26mm 35mm 28mm;\
+@bottom-center{content:\"— \" counter(page) \" —\";font-family:\"SimSun\",\"宋体\",serif;font-size:14pt}}\
+*{box-sizing:border-box}\
+body{font-family:\"FangSong\",\"仿宋\",\"FangSong_GB2312\",\"STFangsong\",\"Noto Serif CJK SC\",\"Source Han Serif SC\",\"SimSun\",serif;\
+font-size:16pt;line-height:28.9pt;width:156mm;margin:0 auto;color:#000}\
+p{margin:0}\
+.gbt-body p,.gbt-body li{text-indent:2em}\
+.gbt-body ul,.gbt-body ol{list-style:none;padding:0;margin:0}\
+.gbt-mark{font-family:\"FZXiaoBiaoSong-B05S\",\"方正小标宋简体\",\"Noto Serif CJK SC\",\"SimSun\",serif;color:#d40000;\
+font-size:36pt;line-height:1.2;text-align:center;letter-spacing:.05em;margin-top:10mm;white-space:nowrap}\
+.gbt-number{text-align:center;margin-top:28.9pt}\
+.gbt-rule{border-top:2px solid #d40000;margin:4mm 0 28.9pt}\
+.gbt-title h1{font-family:\"FZXiaoBiaoSong-B05S\",\"方正小标宋简体\",\"Noto Serif CJK SC\",\"SimSun\",serif;font-size:22pt;\
+line-height:1.5;text-align:center;font-weight:normal;margin:0 0 28.9pt}\
+.gbt-addressee{margin-bottom:0}\
+h2{font-family:\"SimHei\",\"黑体\",\"Noto Sans CJK SC\",sans-serif;font-size:16pt;font-weight:normal;margin:0;text-indent:2em}\
+h3{font-family:\"KaiTi\",\"楷体\",\"STKaiti\",serif;font-size:16pt;font-weight:normal;margin:0;text-indent:2em}\
+strong{font-weight:normal;font-family:\"SimHei\",\"黑体\",sans-serif}\
+.gbt-attachments{margin-top:28.9pt;padding-left:2em}\
+.gbt-attachments li{list-style:none}.gbt-attachments ul,.gbt-attachments ol{margin:0;padding-left:3em}\
+.gbt-signature{margin-top:57.8pt;text-align:right;padding-right:4em}\
+.gbt-date{text-align:right;padding-right:4em}\
+.gbt-note{margin-top:28.9pt;padding-left:2em}\
+.gbt-record{margin-top:57.8pt;border-top:1px solid #000;border-bottom:1px solid #000;font-size:14pt;line-height:1.8;\
+padding:0 1em;break-inside:avoid}\
+table{border-collapse:collapse;width:100%;font-size:14pt;line-height:1.5;margin:8pt 0}\
+td,th{border:1px solid #000;padding:2pt 6pt;text-indent:0;vertical-align:top}\
+code{font-family:\"Noto Sans Mono\",monospace;font-size:10pt;word-break:break-all}\
+hr{break-after:page;border:0}\
+html[lang=en] body{font-family:\"Times New Roman\",\"Liberation Serif\",serif;font-size:12pt;line-height:1.5}\
+html[lang=en] .gbt-mark{font-family:\"Times New Roman\",\"Liberation Serif\",serif;font-size:24pt;font-weight:bold;letter-spacing:0;white-space:normal}\
+html[lang=en] .gbt-title h1{font-family:\"Times New Roman\",\"Liberation Serif\",serif;font-size:16pt;font-weight:bold}\
+html[lang=en] h2,html[lang=en] h3,html[lang=en] strong{font-family:inherit;font-weight:bold}\
+html[lang=en] .gbt-body p,html[lang=en] .gbt-body li,html[lang=en] h2,html[lang=en] h3{text-indent:0}\
+html[lang=en] .gbt-body p{margin:0 0 6pt}\
+@media screen{body{padding:20mm 0}}";
 
 pub fn page(markdown: &str, lang: &str) -> String {
-    let parser = Parser::new(markdown).map(|event| match event {
-        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
-        Event::Start(Tag::Link { dest_url, .. })
-            if !(dest_url.starts_with("https://") || dest_url.starts_with("http://")) =>
-        {
-            Event::Text(CowStr::from(""))
+    let mut open: Option<&'static str> = None;
+    let mut seen_mark = false;
+    let mut events = Vec::new();
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Html(s) if marker(&s).is_some() => {
+                let name = marker(&s).unwrap_or("body");
+                let mut raw = String::new();
+                if open.take().is_some() {
+                    raw.push_str("</div>\n");
+                }
+                // The red rule separates the header (mark and number) from the title.
+                if name == "title" && seen_mark {
+                    raw.push_str("<div class=\"gbt-rule\"></div>\n");
+                }
+                seen_mark |= name == "mark";
+                raw.push_str(&format!("<div class=\"gbt-{name}\">\n"));
+                open = Some(name);
+                events.push(Event::Html(CowStr::from(raw)));
+            }
+            Event::Html(s) | Event::InlineHtml(s) => events.push(Event::Text(s)),
+            Event::Start(Tag::Link { dest_url, .. })
+                if !(dest_url.starts_with("https://") || dest_url.starts_with("http://")) =>
+            {
+                events.push(Event::Text(CowStr::from("")))
+            }
+            other => events.push(other),
         }
-        other => other,
-    });
+    }
+    if open.is_some() {
+        events.push(Event::Html(CowStr::from("</div>\n")));
+    }
     let mut body = String::new();
-    html::push_html(&mut body, parser);
+    html::push_html(&mut body, events.into_iter());
     let lang = if lang == "zh" { "zh-CN" } else { "en" };
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_become_styled_blocks_with_the_red_rule_before_the_title() {
+        let md = "<!-- gbt:mark -->\n示范市人民政府文件\n\n<!-- gbt:number -->\n示政发〔2026〕1号\n\n<!-- gbt:title -->\n# 关于某事的决定\n\n<!-- gbt:body -->\n正文。\n";
+        let html = page(md, "zh");
+        let mark = html.find("<div class=\"gbt-mark\">").expect("mark");
+        let rule = html.find("<div class=\"gbt-rule\">").expect("rule");
+        let title = html.find("<div class=\"gbt-title\">").expect("title");
+        assert!(mark < rule && rule < title, "{html}");
+        assert!(html.contains("<p>示政发〔2026〕1号</p>"), "{html}");
+        assert!(!html.contains("&lt;!-- gbt"), "markers are consumed, not shown");
+    }
+
+    #[test]
+    fn raw_html_and_unknown_markers_are_shown_as_text() {
+        let html = page("<!-- gbt:evil -->\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))\n", "en");
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;!-- gbt:evil --&gt;"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
 }

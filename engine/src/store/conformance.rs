@@ -114,6 +114,7 @@ impl Chain {
             set_deadlines: Vec::new(),
             cancel_deadlines: Vec::new(),
             outbox: Vec::new(),
+            numbers: Vec::new(),
         }
     }
 

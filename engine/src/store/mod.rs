@@ -11,6 +11,7 @@
 pub mod conformance;
 pub mod idempotency;
 pub mod notify;
+pub mod numbering;
 mod postgres;
 mod rows;
 pub mod scheduler;
@@ -36,6 +37,9 @@ pub enum StoreError {
     /// The decision changed since it was read (optimistic versioning).
     #[error("decision {decision_id} was changed concurrently (expected version {expected})")]
     Conflict { decision_id: String, expected: i64 },
+    /// Another act took this document number first (the engine renders again).
+    #[error("document number {series}〔{year}〕{number}号 was taken concurrently")]
+    NumberTaken { series: String, year: i32, number: i64 },
     #[error("decision {0} already exists")]
     AlreadyExists(String),
     #[error("stored data is corrupt: {0}")]
@@ -113,6 +117,8 @@ pub struct TransitionCommit {
     /// Names of this decision's pending deadlines to cancel.
     pub cancel_deadlines: Vec<String>,
     pub outbox: Vec<OutboxMessage>,
+    /// Document numbers its memos carry (`numbering`).
+    pub numbers: Vec<numbering::NumberClaim>,
 }
 
 /// A decision as loaded, with the hash its next audit record must link to.
@@ -139,7 +145,15 @@ pub struct DecisionSummary {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + scheduler::SchedulerStore + notify::NotifyStore + users::UserStore + idempotency::IdempotencyStore {
+pub trait Store:
+    Send
+    + Sync
+    + scheduler::SchedulerStore
+    + notify::NotifyStore
+    + users::UserStore
+    + idempotency::IdempotencyStore
+    + numbering::NumberingStore
+{
     /// Apply pending migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
     /// True when the database answers and every migration is applied.

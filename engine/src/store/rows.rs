@@ -45,6 +45,11 @@ pub(super) const SQLITE_MIGRATIONS: &[Embedded] = &[
         description: "users_sessions_tokens",
         sql: include_str!("../../../migrations/sqlite/0003_users_sessions_tokens.sql"),
     },
+    Embedded {
+        version: 4,
+        description: "document_numbers",
+        sql: include_str!("../../../migrations/sqlite/0004_document_numbers.sql"),
+    },
 ];
 
 /// `migrations/postgres`, in version order; lockstep with [`SQLITE_MIGRATIONS`].
@@ -59,6 +64,11 @@ pub(super) const POSTGRES_MIGRATIONS: &[Embedded] = &[
         version: 3,
         description: "users_sessions_tokens",
         sql: include_str!("../../../migrations/postgres/0003_users_sessions_tokens.sql"),
+    },
+    Embedded {
+        version: 4,
+        description: "document_numbers",
+        sql: include_str!("../../../migrations/postgres/0004_document_numbers.sql"),
     },
 ];
 

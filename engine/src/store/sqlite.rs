@@ -5,6 +5,7 @@
 
 mod idempotency;
 mod notify;
+mod numbering;
 mod scheduler;
 mod users;
 
@@ -156,6 +157,7 @@ async fn write(conn: &mut SqliteConnection, c: &TransitionCommit) -> Result<(), 
         Err(e) if rows::is_unique_violation(&e) => return Err(conflict(c)),
         other => other?,
     };
+    numbering::claim(&mut *conn, &c.numbers).await?;
     for m in &c.memos {
         sqlx::query(rows::INSERT_MEMO)
             .bind(&m.decision_id)

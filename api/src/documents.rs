@@ -1,0 +1,118 @@
+//! `juece memo render` and `juece report annual`: the stored memos of a
+//! decision, and the annual work report computed from the store. Both print
+//! to stdout (Markdown by default, `--format html` for the print page).
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use clap::{Subcommand, ValueEnum};
+use juece_engine::memo::check_layout;
+use juece_engine::report;
+
+use crate::setup;
+
+#[derive(Subcommand, Debug)]
+pub enum MemoCommand {
+    /// Print a memo as stored when its act was accepted (the latest, if the act ran more than once).
+    Render {
+        decision: String,
+        /// The template name (`decision`) or the document type of regulation.md §3 (`D25`).
+        memo: String,
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// 年度重大行政决策工作情况报告 of one organ for one year.
+    Annual {
+        #[arg(long)]
+        organ: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum Format {
+    Md,
+    Html,
+}
+
+impl Lang {
+    fn as_str(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
+impl Format {
+    fn as_str(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+        }
+    }
+}
+
+pub async fn memo(database_url: &str, command: MemoCommand) -> anyhow::Result<u8> {
+    let MemoCommand::Render { decision, memo, lang, format } = command;
+    let store = setup::open_store(database_url).await?;
+    let memos = store.memos(&decision).await?;
+    if memos.is_empty() {
+        bail!("decision {decision} has no memos (or does not exist)");
+    }
+    let is_type = |data: &str| {
+        serde_json::from_str::<serde_json::Value>(data)
+            .ok()
+            .and_then(|v| v.pointer("/meta/doc_type").and_then(|t| t.as_str()).map(|t| t.eq_ignore_ascii_case(&memo)))
+            .unwrap_or(false)
+    };
+    let found = memos
+        .iter()
+        .filter(|m| m.lang == lang.as_str() && m.format == format.as_str())
+        .filter(|m| m.memo == memo || is_type(&m.data))
+        .max_by_key(|m| m.seq);
+    match found {
+        Some(m) => {
+            print!("{}", m.body);
+            Ok(0)
+        }
+        None => {
+            let mut names: Vec<&str> = memos.iter().map(|m| m.memo.as_str()).collect();
+            names.dedup();
+            bail!("decision {decision} has no memo `{memo}`; it has: {}", names.join(", "))
+        }
+    }
+}
+
+pub async fn report(database_url: &str, workflows: &Path, command: ReportCommand) -> anyhow::Result<u8> {
+    let ReportCommand::Annual { organ, year, lang, format } = command;
+    let engine = setup::open_engine(database_url, workflows).await?;
+    let r = report::annual(engine.store().as_ref(), &organ, year, Utc::now()).await?;
+    let set = engine.memos("national").context("the national procedure is not loaded")?;
+    let data = serde_json::to_value(&r)?;
+    let md = set.render_markdown("annual_report", lang.as_str(), &data)?;
+    check_layout(&md).map_err(anyhow::Error::msg)?;
+    match format {
+        Format::Md => print!("{md}"),
+        Format::Html => print!("{}", juece_engine::render::html::page(&md, lang.as_str())),
+    }
+    Ok(0)
+}

@@ -1,0 +1,98 @@
+//! Issuing an act's memos inside the act: the data each template sees
+//! (the act's data, or the facts after the act when the handler built none,
+//! plus `meta`), document numbers for numbered documents, and the rows to
+//! store with their hashes.
+
+use chrono::{DateTime, Datelike, Utc};
+use chrono_tz::Asia::Shanghai;
+
+use super::{manifest::number_text, with_meta, Author, DocNumber, MemoSet, Meta};
+use crate::act::Act;
+use crate::actor::Actor;
+use crate::audit::{self, format_instant};
+use crate::decision::Decision;
+use crate::orchestrator::EngineError;
+use crate::store::numbering::NumberClaim;
+use crate::store::{Store, StoredMemo};
+
+/// The memos an accepted act issues, with the numbers they carry.
+pub struct Issued {
+    pub memos: Vec<StoredMemo>,
+    pub numbers: Vec<NumberClaim>,
+}
+
+/// Render each `(memo, data)` an act's effects asked for. A numbered memo
+/// gets the next free number of its series; the claim goes into the act's
+/// commit, which fails with `NumberTaken` if another act took it first.
+pub async fn issue(
+    set: &MemoSet,
+    store: &dyn Store,
+    next: &Decision,
+    act: &Act,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    requested: &[(String, serde_json::Value)],
+) -> Result<Issued, EngineError> {
+    let mut out = Issued { memos: Vec::new(), numbers: Vec::new() };
+    let year = now.with_timezone(&Shanghai).year();
+    for (memo, data) in requested {
+        let info = set.info(memo);
+        let organ = next.facts.organ.clone();
+        let number = match set.manifest().series(memo, &organ) {
+            Some(series) => {
+                let earlier = out.numbers.iter().filter(|c| c.series == series && c.year == year).count() as i64;
+                let n = store.next_number(&organ, &series, year).await? + earlier;
+                out.numbers.push(NumberClaim {
+                    organ: organ.clone(),
+                    series: series.clone(),
+                    year,
+                    number: n,
+                    decision_id: next.id.clone(),
+                    seq: next.version,
+                    memo: memo.clone(),
+                });
+                Some(DocNumber { organ, text: number_text(&series, year, n), series, year, number: n })
+            }
+            None => None,
+        };
+        let meta = Meta {
+            doc_type: info.map(|i| i.doc.clone()).unwrap_or_default(),
+            doc_zh: info.map(|i| i.zh.clone()).unwrap_or_default(),
+            doc_en: info.map(|i| i.en.clone()).unwrap_or_default(),
+            decision_id: next.id.clone(),
+            seq: next.version,
+            act: act.name.clone(),
+            author: Author {
+                user_id: actor.user_id.clone(),
+                name: actor.name.clone(),
+                unit: actor.unit.clone(),
+                position: actor.position.clone(),
+            },
+            issued_at: format_instant(&now),
+            number,
+        };
+        // A handler that builds no data leaves the facts as they stand after the act.
+        let base = match data {
+            serde_json::Value::Object(m) if m.is_empty() => serde_json::to_value(&next.facts)
+                .map_err(|e| EngineError::Memo(super::MemoError::Render(memo.clone(), e.to_string())))?,
+            other => other.clone(),
+        };
+        let data = with_meta(base, &meta);
+        let data_text = audit::canonical_json(&data);
+        for r in set.render(memo, &data)? {
+            out.memos.push(StoredMemo {
+                decision_id: next.id.clone(),
+                seq: next.version,
+                memo: r.memo,
+                lang: r.lang,
+                format: r.format,
+                body: r.body,
+                sha256: r.sha256,
+                template_sha256: r.template_sha256,
+                data: data_text.clone(),
+                created_at: now,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,176 @@
+//! The memos of the sample decision: clear file names whose bytes the audit
+//! record vouches for, byte-identical re-rendering from the stored data,
+//! fixtures that have the shape of the data acts record, the annual report's
+//! figures, and the `juece memo` / `juece report` commands.
+
+use std::collections::BTreeMap;
+
+use chrono::{TimeZone, Utc};
+use clap::Parser;
+use juece_api::cli::{run, Cli};
+use juece_engine::memo::MemoSet;
+use juece_engine::report;
+use juece_tests::{engine, sqlite_url, workflows};
+use serde_json::Value;
+
+async fn demo(url: &str, out: Option<&std::path::Path>) {
+    let engine = engine(url).await;
+    let mut buf = Vec::new();
+    juece_api::demo::run(&engine, out, &mut buf).await.expect("demo completes");
+}
+
+#[tokio::test]
+async fn demo_memo_files_are_named_by_seq_type_and_template_and_match_the_record() {
+    let (dir, url) = sqlite_url();
+    let out = dir.path().join("memos");
+    demo(&url, Some(&out)).await;
+    let engine = engine(&url).await;
+    let id = engine.store().versions().await.unwrap()[0].0.clone();
+    let records = engine.store().audit_records(&id).await.unwrap();
+    let mut types = std::collections::BTreeSet::new();
+    let mut count = 0;
+    for f in std::fs::read_dir(&out).unwrap().flatten() {
+        let name = f.file_name().to_string_lossy().to_string();
+        // 039-D25-decision.zh.html
+        let parts: Vec<&str> = name.splitn(3, '-').collect();
+        assert_eq!(parts.len(), 3, "{name}");
+        let seq: i64 = parts[0].parse().unwrap_or_else(|_| panic!("{name}: sequence"));
+        assert!(parts[1].starts_with('D'), "{name}: document type");
+        let tail: Vec<&str> = parts[2].split('.').collect();
+        assert!(matches!(tail.as_slice(), [_, "zh" | "en", "md" | "html"]), "{name}");
+        let hash = juece_engine::audit::sha256_hex(&std::fs::read(f.path()).unwrap());
+        let record = records.iter().find(|r| r.seq == seq).unwrap_or_else(|| panic!("{name}: no record #{seq}"));
+        assert!(record.memo_hashes.contains(&hash), "{name}: not the memo record #{seq} vouches for");
+        types.insert(parts[1].to_string());
+        count += 1;
+    }
+    assert_eq!(count, engine.store().memos(&id).await.unwrap().len(), "one file per stored memo and format");
+    for t in [
+        "D1", "D2", "D4", "D5", "D7", "D14", "D15", "D16", "D17", "D18", "D20", "D22", "D23", "D24", "D25", "D26",
+        "D28", "D30", "D31", "D33",
+    ] {
+        assert!(types.contains(t), "the demo issues a {t} document: {types:?}");
+    }
+}
+
+#[tokio::test]
+async fn stored_memos_re_render_byte_identical_from_their_data() {
+    let (_dir, url) = sqlite_url();
+    demo(&url, None).await;
+    let engine = engine(&url).await;
+    let set = MemoSet::load(&workflows().join("national")).unwrap();
+    let id = engine.store().versions().await.unwrap()[0].0.clone();
+    let stored = engine.store().memos(&id).await.unwrap();
+    assert!(stored.len() >= 80, "{} memos", stored.len());
+    for m in &stored {
+        assert_eq!(Some(m.template_sha256.as_str()), set.template_sha256(&m.memo, &m.lang), "{}", m.memo);
+        let data: Value = serde_json::from_str(&m.data).unwrap();
+        let again = set.render(&m.memo, &data).unwrap();
+        let same = again.iter().find(|r| r.lang == m.lang && r.format == m.format).unwrap();
+        assert_eq!(same.body, m.body, "{} {} {} re-renders identically", m.memo, m.lang, m.format);
+        assert_eq!(same.sha256, m.sha256);
+    }
+    // Numbered documents carry consecutive numbers of their series.
+    let numbers: Vec<String> = stored
+        .iter()
+        .filter(|m| m.lang == "zh" && m.format == "md")
+        .filter_map(|m| {
+            let d: Value = serde_json::from_str(&m.data).ok()?;
+            d.pointer("/meta/number/text").and_then(Value::as_str).map(str::to_string)
+        })
+        .collect();
+    assert_eq!(numbers, ["示政办函〔2026〕1号", "示政发〔2026〕1号", "示政发〔2026〕2号", "示政办函〔2026〕2号"]);
+}
+
+/// Every path of a value: `a.b[].c`.
+fn paths(v: &Value, prefix: &str, out: &mut BTreeMap<String, Value>) {
+    out.insert(prefix.to_string(), v.clone());
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, x)| paths(x, &format!("{prefix}.{k}"), out)),
+        Value::Array(a) => a.iter().for_each(|x| paths(x, &format!("{prefix}[]"), out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn fixtures_have_the_shape_of_the_data_acts_record() {
+    let (_dir, url) = sqlite_url();
+    demo(&url, None).await;
+    let engine = engine(&url).await;
+    let id = engine.store().versions().await.unwrap()[0].0.clone();
+    let fixtures = workflows().join("national/memos/fixtures");
+    let mut checked = 0;
+    for m in engine.store().memos(&id).await.unwrap().iter().filter(|m| m.lang == "zh" && m.format == "md") {
+        let text = std::fs::read_to_string(fixtures.join(format!("{}.json", m.memo))).unwrap();
+        let (mut want, mut have) = (BTreeMap::new(), BTreeMap::new());
+        paths(&serde_json::from_str(&text).unwrap(), "", &mut want);
+        paths(&serde_json::from_str(&m.data).unwrap(), "", &mut have);
+        for p in want.keys() {
+            // A path the act records as null or as an empty list is optional data.
+            let optional = have
+                .iter()
+                .any(|(h, v)| p.starts_with(h.as_str()) && (v.is_null() || v.as_array().is_some_and(|a| a.is_empty())));
+            assert!(
+                have.contains_key(p) || optional,
+                "{}: the fixture has `{p}`, the act records no such field",
+                m.memo
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20);
+}
+
+#[tokio::test]
+async fn the_annual_report_counts_the_demo_decision() {
+    let (_dir, url) = sqlite_url();
+    demo(&url, None).await;
+    let engine = engine(&url).await;
+    let as_of = Utc.with_ymd_and_hms(2026, 12, 31, 8, 0, 0).unwrap();
+    let r = report::annual(engine.store().as_ref(), "示范市人民政府", 2026, as_of).await.unwrap();
+    assert_eq!((r.started, r.decided, r.published, r.suspended), (1, 1, 1, 1), "{r:?}");
+    assert_eq!((r.hearings, r.expert_consultations, r.experts_used), (0, 1, 3), "{r:?}");
+    assert_eq!(r.legality_total, 1);
+    assert_eq!(r.legality_opinions[0].conclusion, "lawful");
+    assert!(r.shortened.is_empty() && r.divergences.is_empty() && r.overdue.is_empty(), "{r:?}");
+    assert_eq!((r.post_evaluations_started, r.post_evaluation_reports), (1, 1));
+    assert_eq!(r.decisions.len(), 1);
+    assert_eq!(r.decisions[0].stage, "closed");
+    // Another year, another organ: nothing.
+    let empty = report::annual(engine.store().as_ref(), "示范市人民政府", 2027, as_of).await.unwrap();
+    assert_eq!((empty.started, empty.decided, empty.decisions.len()), (0, 0, 0));
+    let other = report::annual(engine.store().as_ref(), "另一市人民政府", 2026, as_of).await.unwrap();
+    assert_eq!((other.started, other.decisions.len()), (0, 0));
+    // The report renders in the official layout.
+    let set = engine.memos("national").unwrap();
+    let md = set.render_markdown("annual_report", "zh", &serde_json::to_value(&r).unwrap()).unwrap();
+    assert!(md.contains("全年启动重大行政决策事项1件，作出决策1件，公布决策1件，中止执行1件"), "{md}");
+    assert!(md.contains("合法1份"), "{md}");
+}
+
+async fn juece(args: &[&str]) -> anyhow::Result<u8> {
+    let w = workflows();
+    let mut argv = vec!["juece", "--workflows", w.to_str().unwrap()];
+    argv.extend_from_slice(args);
+    run(Cli::try_parse_from(argv)?).await
+}
+
+#[tokio::test]
+async fn memo_render_and_report_annual_commands() {
+    let (_dir, url) = sqlite_url();
+    demo(&url, None).await;
+    let id = engine(&url).await.store().versions().await.unwrap()[0].0.clone();
+    let db = ["--database-url", url.as_str()];
+    for args in [
+        vec!["memo", "render", &id, "decision"],
+        vec!["memo", "render", &id, "D25", "--lang", "en", "--format", "html"],
+        vec!["report", "annual", "--organ", "示范市人民政府", "--year", "2026"],
+        vec!["report", "annual", "--organ", "示范市人民政府", "--year", "2026", "--format", "html"],
+    ] {
+        let argv: Vec<&str> = db.iter().copied().chain(args.iter().copied()).collect();
+        assert_eq!(juece(&argv).await.unwrap(), 0, "{args:?}");
+    }
+    let missing: Vec<&str> = db.iter().copied().chain(["memo", "render", &id, "no_such_memo"]).collect();
+    let err = juece(&missing).await.unwrap_err().to_string();
+    assert!(err.contains("has no memo `no_such_memo`") && err.contains("decision"), "{err}");
+}
