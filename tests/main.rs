@@ -5,12 +5,19 @@
 //! * `demo` — the complete sample decision through the engine on SQLite
 //!   (and PostgreSQL when configured); tampering with one byte of the record
 //!   is detected and the record named.
+//! * `accountability` — who did what, stances, overrides; the dossier export
+//!   verified offline, and tampering with it detected.
+//! * `pool` — the expert pool: superior-pool fallback, the reproducible draw,
+//!   exited and disqualified experts refused; Art. 37 adjustments as child
+//!   decisions and suspension.
 //! * `cli` — the `juece` binary's commands and their exit codes.
 //! * `api` — the HTTP API end to end: scenarios, the authorization matrix,
 //!   malformed input, sessions and tokens, idempotency, the OpenAPI document.
 
+mod accountability;
 mod api;
 mod cli;
 mod definitions;
 mod demo;
 mod memos;
+mod pool;

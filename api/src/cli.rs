@@ -72,6 +72,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// A decision's dossier: export it, or verify an export offline.
+    Dossier {
+        #[command(subcommand)]
+        command: crate::accountability::DossierCommand,
+    },
     /// Run one complete sample decision through the engine.
     Demo {
         /// Write each memo of the sample decision here (HTML and Markdown).
@@ -99,6 +104,9 @@ pub enum Command {
 pub enum AuditCommand {
     /// Walk every chain; name the first broken record.
     Verify,
+    /// Accountability queries (JSON lines).
+    #[command(flatten)]
+    Query(crate::accountability::QueryCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -192,6 +200,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             println!("OK {} decisions, {} records, {} memos verified", report.decisions, report.records, report.memos);
             Ok(0)
         }
+        Command::Audit { command: AuditCommand::Query(q) } => crate::accountability::query(&cli.database_url, q).await,
+        Command::Dossier { command } => crate::accountability::dossier(&cli.database_url, command).await,
         Command::Demo { out } => {
             let engine = setup::open_engine(&cli.database_url, &cli.workflows).await?;
             crate::demo::run(&engine, out.as_deref(), &mut std::io::stdout()).await?;

@@ -291,6 +291,19 @@ async fn experts_and_risk<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::Res
         "submit_expert_opinion",
         json!({
             "expert_id": "e-1", "necessity": "必要", "feasibility": "可行", "scientific_soundness": "科学",
+            "signature": "赵教授",
+        }),
+        "art19_confidentiality",
+    )
+    .await?;
+    for e in &c.experts {
+        r.ok(e, "acknowledge_confidentiality", json!({ "expert_id": e.user_id })).await?;
+    }
+    r.refused(
+        &c.experts[0],
+        "submit_expert_opinion",
+        json!({
+            "expert_id": "e-1", "necessity": "必要", "feasibility": "可行", "scientific_soundness": "科学",
         }),
         "art19_signature_required",
     )
@@ -428,7 +441,10 @@ async fn execution_and_after<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::
     r.ok(
         &c.office,
         "submit_post_evaluation_report",
-        json!({ "report": "主要措施有效，错峰施工条款需与新法衔接。", "recommendation": "adjust" }),
+        json!({
+            "report": "主要措施有效，错峰施工条款需与新法衔接。", "recommendation": "adjust",
+            "public_opinion_collection": "网上问卷1,260份，座谈会2场", "participants": ["人大代表", "政协委员", "社会组织"],
+        }),
     )
     .await?;
     r.ok(&c.office, "finish_post_evaluation", json!({})).await?;

@@ -7,6 +7,7 @@
 //! * `demo` — one complete sample decision through the engine.
 //! * `setup` — opening the store, the workflows and the calendar from the configuration.
 
+pub mod accountability;
 pub mod cli;
 pub mod clock;
 pub mod demo;

@@ -44,9 +44,19 @@ pub struct Facts {
     pub npc_report: Option<String>,
     pub publication: Option<Publication>,
     pub execution_reports: Vec<ExecutionReport>,
+    /// Child decisions opened to adjust or stop this one (Art. 37).
+    pub adjustments: Vec<Adjustment>,
+    /// Public feedback on the published decision (Art. 35(2)).
+    pub feedback: Vec<PublicOpinion>,
     pub suspension: Option<Suspension>,
     pub post_evaluation: Option<PostEvaluation>,
     pub archive: Option<Archive>,
+    /// Set only on a catalogue (procedure `catalogue`).
+    pub catalogue: Option<Catalogue>,
+    /// Set only on an expert pool (procedure `expert_pool`).
+    pub pool: Option<ExpertPool>,
+    /// Reproducible random draws of experts for this decision (EX-5).
+    pub draws: Vec<ExpertDraw>,
 }
 
 impl Facts {
@@ -202,6 +212,29 @@ pub struct Hearing {
     pub sides: Vec<String>,
     pub participants: Vec<HearingParticipant>,
     pub record_confirmed: bool,
+    /// The published participant-selection method (Art. 16(3)).
+    pub selection_method: Option<SelectionMethod>,
+    /// When the participant list was published (before the hearing).
+    pub list_published_at: Option<DateTime<Utc>>,
+    /// The hearing record in the three segments of Art. 17.
+    pub record: Option<HearingRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionMethod {
+    pub criteria: String,
+    pub quota_per_side: u32,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HearingRecord {
+    /// (1) the undertaking unit presents the draft, its basis and circumstances.
+    pub presentation: String,
+    /// (2) participants' statements, questions, cross-examination and debate.
+    pub statements: String,
+    /// Explanations by the unit or experts, if any.
+    pub explanations: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -223,6 +256,13 @@ pub struct ExpertAssignment {
     pub conflict: Option<String>,
     pub opinion: Option<ExpertOpinion>,
     pub replaced_reason: Option<String>,
+    /// Replaced because no opinion came by the due date (EX-8): a fact for
+    /// the expert's integrity record, not a sanction.
+    #[serde(default)]
+    pub non_submission: bool,
+    /// Confidentiality acknowledged (保密承诺) before the materials open.
+    #[serde(default)]
+    pub confidentiality_ack: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -266,6 +306,16 @@ pub struct LegalitySubmission {
     /// The earliest due date the floor allows (inputs kept for re-checking).
     pub floor_due: NaiveDate,
     pub urgency_reason: Option<String>,
+    /// `pending`, `returned` or `supplement_requested` (Art. 26(1)); a
+    /// returned or supplemented submission needs a new one, which restarts the clock.
+    #[serde(default = "pending")]
+    pub status: String,
+    #[serde(default)]
+    pub reviewer_note: Option<String>,
+}
+
+fn pending() -> String {
+    "pending".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -370,6 +420,11 @@ pub struct PostEvaluation {
     pub evaluator: String,
     pub report: Option<String>,
     pub recommendation: Option<String>,
+    #[serde(default)]
+    pub public_opinion_collection: Option<String>,
+    /// Participant categories of Art. 36(3) that took part.
+    #[serde(default)]
+    pub participants: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -398,4 +453,115 @@ impl Meeting {
     pub fn diverges(&self, decision: &str) -> bool {
         matches!((self.majority(), decision), ("support", "reject") | ("oppose", "adopt"))
     }
+}
+
+/// An organ's annual catalogue of decision matters (Art. 3(3), D3). Every
+/// adjustment makes a new version, which needs the Party committee's
+/// consent again before it can be published.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Catalogue {
+    pub year: i32,
+    pub version: u32,
+    pub items: Vec<CatalogueItem>,
+    pub standards: String,
+    pub adjustment_reason: Option<String>,
+    /// Consents, each for one exact version.
+    pub consents: Vec<PartyConsent>,
+    pub published: Vec<CataloguePublication>,
+}
+
+impl Catalogue {
+    pub fn consent_for_current(&self) -> Option<&PartyConsent> {
+        self.consents.iter().find(|c| c.version == self.version)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogueItem {
+    pub name: String,
+    pub undertaking_unit: String,
+    pub planned: String,
+    /// Whether a hearing will be held (P4 Art. 3).
+    #[serde(default)]
+    pub hearing_planned: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartyConsent {
+    pub version: u32,
+    pub reference: String,
+    pub date: NaiveDate,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CataloguePublication {
+    pub version: u32,
+    pub channels: Vec<String>,
+    pub published_at: DateTime<Utc>,
+}
+
+/// A decision-consultation expert pool (专家库, Art. 21) with integrity
+/// records and exit (诚信考核和退出机制).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExpertPool {
+    pub jurisdiction: String,
+    /// The superior's pool, used when this one cannot supply (Art. 21).
+    pub superior: Option<String>,
+    pub experts: Vec<PoolExpert>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolExpert {
+    pub id: String,
+    pub name: String,
+    pub fields: Vec<String>,
+    pub affiliation: String,
+    #[serde(default)]
+    pub official: bool,
+    #[serde(default)]
+    pub institution: bool,
+    /// active / suspended / exited / disqualified
+    pub status: String,
+    #[serde(default)]
+    pub integrity: Vec<IntegrityFact>,
+}
+
+impl PoolExpert {
+    pub fn selectable(&self) -> bool {
+        self.status == "active"
+    }
+}
+
+/// A fact on an expert's integrity record: a non-submission, a sanction
+/// (通报批评, 限期整改, 取消评估资格), a status change. Facts, not verdicts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntegrityFact {
+    pub kind: String,
+    pub text: String,
+    pub decision_id: Option<String>,
+    pub at: DateTime<Utc>,
+    pub by: String,
+}
+
+/// A recorded draw: anyone can re-run `experts::draw` on the same candidate
+/// list and seed and get the same panel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpertDraw {
+    pub pool: String,
+    pub seed: u64,
+    pub fields: Vec<String>,
+    pub candidates: Vec<String>,
+    pub chosen: Vec<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Adjustment {
+    pub child_id: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+    pub by: String,
 }

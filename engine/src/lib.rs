@@ -17,6 +17,7 @@
 //! * `orchestrator` — the only type callers use: load → step → commit.
 //! * `store` — the persistence contract and its SQLite and PostgreSQL implementations.
 
+pub mod accountability;
 pub mod act;
 pub mod actor;
 pub mod acts;

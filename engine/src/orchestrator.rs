@@ -15,6 +15,7 @@ use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::definition::Workflow;
 use crate::effect::Effect;
+use crate::facts::ExpertPool;
 use crate::machine::{self, Context};
 use crate::memo::issue::issue;
 use crate::memo::{MemoError, MemoSet};
@@ -125,6 +126,33 @@ impl Engine {
         self.commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, act, actor, now).await
     }
 
+    /// Art. 37: a published decision is amended or stopped only by a child
+    /// decision that runs the procedure again (legality review and collective
+    /// discussion included). The parent records the adjustment first — its
+    /// gates decide whether one may be opened now — then the child opens on
+    /// the parent's workflow with its first act, linked to the parent.
+    pub async fn open_adjustment(
+        &self,
+        parent_id: &str,
+        child_id: &str,
+        reason: &str,
+        first_act: &Act,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(Applied, Applied), EngineError> {
+        let parent = self.load(parent_id).await?;
+        let link = Act::new("record_adjustment", serde_json::json!({ "child_id": child_id, "reason": reason }));
+        self.check(parent_id, &link, actor, now).await?;
+        let key = parent.workflow_key.clone();
+        let wf = &self.loaded(&key, parent.workflow_version)?.workflow;
+        let mut fresh = Decision::new(child_id, &key, parent.workflow_version, &wf.start, now);
+        fresh.parent = Some(parent_id.to_string());
+        let child =
+            self.commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, first_act, actor, now).await?;
+        let parent = self.apply(parent_id, &link, actor, now, None).await?;
+        Ok((parent, child))
+    }
+
     /// Apply an act to an existing decision. `expected_version`, when given,
     /// must match (a client acting on a stale view gets a conflict).
     pub async fn apply(
@@ -152,7 +180,8 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let loaded = self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
         let lw = self.loaded(&loaded.decision.workflow_key, loaded.decision.workflow_version)?;
-        let ctx = Context { workflow: &lw.workflow, calendar: &self.calendar };
+        let pools = self.resolve_pools(&act.payload).await?;
+        let ctx = Context { workflow: &lw.workflow, calendar: &self.calendar, pools: &pools };
         machine::step(ctx, &loaded.decision, act, actor, now).map(|_| ()).map_err(EngineError::Refused)
     }
 
@@ -165,7 +194,8 @@ impl Engine {
     ) -> Result<Applied, EngineError> {
         let state = loaded.decision;
         let lw = self.loaded(&state.workflow_key, state.workflow_version)?;
-        let ctx = Context { workflow: &lw.workflow, calendar: &self.calendar };
+        let pools = self.resolve_pools(&act.payload).await?;
+        let ctx = Context { workflow: &lw.workflow, calendar: &self.calendar, pools: &pools };
         let outcome = machine::step(ctx, &state, act, actor, now).map_err(EngineError::Refused)?;
         let next = outcome.decision;
         let seq = next.version;
@@ -241,6 +271,23 @@ impl Engine {
                 Ok(()) => return Ok(Applied { decision: next, audit, memos, deadlines: set_deadlines }),
             }
         }
+    }
+
+    /// The expert pool an act names (`"pool": "<id>"` in its payload) and
+    /// its superiors' pools, read before the pure step (Art. 21: a decision
+    /// organ without its own pool uses its superior's).
+    async fn resolve_pools(&self, payload: &serde_json::Value) -> Result<Vec<(String, ExpertPool)>, EngineError> {
+        let mut out = Vec::new();
+        let mut next = payload.get("pool").and_then(|v| v.as_str()).map(str::to_string);
+        while let Some(id) = next.take() {
+            if out.len() >= 4 || out.iter().any(|(seen, _)| *seen == id) {
+                break;
+            }
+            let Some(pool) = self.store.load(&id).await?.and_then(|l| l.decision.facts.pool) else { break };
+            next = pool.superior.clone();
+            out.push((id, pool));
+        }
+        Ok(out)
     }
 
     pub async fn load(&self, decision_id: &str) -> Result<Decision, EngineError> {

@@ -47,6 +47,11 @@ pub struct ProofReport {
 }
 
 impl ProofReport {
+    /// The report of a procedure with no obligations (a catalogue).
+    pub fn empty() -> ProofReport {
+        ProofReport { obligations: Vec::new(), decision_dominators: Vec::new(), publication_dominators: Vec::new() }
+    }
+
     pub fn holds(&self) -> bool {
         self.obligations.iter().all(Obligation::holds)
     }

@@ -30,3 +30,67 @@ pub fn postgres_url() -> Option<String> {
 pub async fn engine(url: &str) -> Engine {
     juece_api::setup::open_engine(url, &workflows()).await.expect("engine opens")
 }
+
+/// Drive a new decision `id` through the national procedure to execution,
+/// passing over every conditional stage with a recorded determination.
+pub async fn drive_to_execution(engine: &Engine, id: &str, now: chrono::DateTime<chrono::Utc>) {
+    use juece_engine::act::Act;
+    use juece_engine::actor::{Actor, Role};
+    use serde_json::json;
+    let who = |name: &str, unit: &str, role: Role| Actor {
+        user_id: name.into(),
+        name: name.into(),
+        unit: unit.into(),
+        position: "p".into(),
+        roles: vec![role],
+    };
+    let office = who("office", "办公厅", Role::GeneralOffice);
+    let drafter = who("drafter", "生态环境局", Role::Drafter);
+    let chief = who("chief", "政府", Role::ChiefExecutive);
+    let p =
+        json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
+    engine.open("national", id, &Act::new("submit_proposal", p), &office, now).await.expect("open");
+    let today = now.date_naive();
+    let mut steps: Vec<(&Actor, &str, serde_json::Value)> = vec![
+        (&office, "start_decision", json!({ "category": 1, "undertaking_units": ["生态环境局"] })),
+        (&drafter, "record_draft", json!({ "text": "x", "explanation": "e", "legal_basis": ["法"] })),
+        (&drafter, "finish_drafting", json!({})),
+    ];
+    for (stage, skip) in [
+        ("cost_benefit", "skip_cost_benefit"),
+        ("public_participation", "skip_public_participation"),
+        ("hearing", "skip_hearing"),
+        ("expert_consultation", "skip_expert_consultation"),
+        ("risk_assessment", "skip_risk_assessment"),
+    ] {
+        steps.push((
+            &drafter,
+            "determine_applicability",
+            json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" }),
+        ));
+        steps.push((&drafter, skip, json!({})));
+    }
+    let lawyer = who("lawyer", "司法局", Role::LegalAdviser);
+    let reviewer = who("reviewer", "司法局", Role::LegalityReviewer);
+    steps.extend([
+        (&drafter, "submit_for_legality_review", json!({ "legal_basis": ["法"], "procedure_explanation": "p", "received_complete_on": today, "requested_due": today + chrono::Duration::days(30) })),
+        (&lawyer, "record_lawyer_opinion", json!({ "capacity": "公职律师", "opinion": "o" })),
+        (&reviewer, "issue_legality_opinion", json!({ "authority": "a", "procedure": "p", "content": "c", "conclusion": "lawful" })),
+        (&drafter, "close_legality_review", json!({})),
+        (&drafter, "submit_package", json!({})),
+        (&office, "convene_meeting", json!({ "meeting_type": "executive", "date": today, "members": ["甲"] })),
+        (&office, "record_stance", json!({ "member": "甲", "stance": "support", "words": "同意" })),
+        (&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" })),
+        (&chief, "decide", json!({})),
+        (&office, "designate_executing_unit", json!({ "unit": "生态环境局" })),
+        (&office, "report_to_party", json!({ "reference_no": "r" })),
+        (&office, "record_party_response", json!({ "response": "同意" })),
+        (&office, "publish_decision", json!({ "channels": ["gazette", "website"] })),
+        (&office, "begin_execution", json!({})),
+    ]);
+    for (actor, name, payload) in steps {
+        if let Err(e) = engine.apply(id, &Act::new(name, payload), actor, now, None).await {
+            panic!("{name}: {e}");
+        }
+    }
+}

@@ -3,7 +3,8 @@
 use serde::Deserialize;
 
 use super::{non_blank, HandlerCtx};
-use crate::facts::{Archive, ExecutionReport, PostEvaluation, Suspension};
+use crate::actor::Role;
+use crate::facts::{Adjustment, Archive, ExecutionReport, PostEvaluation, PublicOpinion, Suspension};
 use crate::refusal::Reason;
 
 #[derive(Deserialize)]
@@ -21,6 +22,12 @@ pub(super) fn file_execution_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
         return Err(ctx.invalid(format!("kind must be one of {}", REPORT_KINDS.join(", "))));
     }
     non_blank(ctx, "text", &r.text)?;
+    if r.kind != "progress" {
+        // Art. 35(1): problems reach the decision organ and its chief promptly.
+        let subject = format!("执行问题报告（{}）：{}", r.kind, ctx.facts.title);
+        ctx.notify(Role::ChiefExecutive, subject.clone());
+        ctx.notify(Role::GeneralOffice, subject);
+    }
     ctx.facts.execution_reports.push(ExecutionReport { kind: r.kind, text: r.text, at: ctx.now });
     Ok(())
 }
@@ -55,8 +62,14 @@ struct EvaluationIn {
 pub(super) fn start_post_evaluation(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let e: EvaluationIn = ctx.parse()?;
     non_blank(ctx, "evaluator", &e.evaluator)?;
-    ctx.facts.post_evaluation =
-        Some(PostEvaluation { trigger: e.trigger, evaluator: e.evaluator, report: None, recommendation: None });
+    ctx.facts.post_evaluation = Some(PostEvaluation {
+        trigger: e.trigger,
+        evaluator: e.evaluator,
+        report: None,
+        recommendation: None,
+        public_opinion_collection: None,
+        participants: Vec::new(),
+    });
     Ok(())
 }
 
@@ -65,6 +78,10 @@ pub(super) fn start_post_evaluation(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
 struct EvaluationReportIn {
     report: String,
     recommendation: String,
+    #[serde(default)]
+    public_opinion_collection: Option<String>,
+    #[serde(default)]
+    participants: Vec<String>,
 }
 
 pub(super) fn submit_post_evaluation_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
@@ -76,6 +93,8 @@ pub(super) fn submit_post_evaluation_report(ctx: &mut HandlerCtx<'_>) -> Result<
     let pe = ctx.facts.post_evaluation.as_mut().ok_or(invalid)?;
     pe.report = Some(r.report);
     pe.recommendation = Some(r.recommendation);
+    pe.public_opinion_collection = r.public_opinion_collection.filter(|s| !s.trim().is_empty());
+    pe.participants = r.participants;
     Ok(())
 }
 
@@ -93,5 +112,54 @@ pub(super) fn archive_decision(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     *ctx.memo_data =
         Some(serde_json::json!({ "title": ctx.facts.title, "organ": ctx.facts.organ, "archive": archive }));
     ctx.facts.archive = Some(archive);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedbackIn {
+    content: String,
+    submitter: Option<String>,
+}
+
+/// Art. 35(2): anyone may comment on a published decision. Crossing the
+/// profile's threshold raises a task for the decision organ to consider a
+/// post-evaluation (Art. 36(1)(2)); it never starts one by itself.
+pub(super) fn submit_feedback(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let f: FeedbackIn = ctx.parse()?;
+    non_blank(ctx, "content", &f.content)?;
+    if f.content.chars().count() > 20_000 {
+        return Err(ctx.invalid("feedback is limited to 20,000 characters"));
+    }
+    let id = ctx.facts.feedback.len() as u32 + 1;
+    ctx.facts.feedback.push(PublicOpinion {
+        id,
+        content: f.content,
+        submitter: f.submitter.filter(|s| !s.trim().is_empty()),
+        received_at: ctx.now,
+        disposition: None,
+    });
+    if id == ctx.params.post_evaluation_feedback_threshold {
+        let subject = format!("公众意见已达{id}条，请决定是否组织决策后评估：{}", ctx.facts.title);
+        ctx.notify(Role::GeneralOffice, subject);
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdjustmentIn {
+    child_id: String,
+    reason: String,
+}
+
+/// The parent's side of an Art. 37 adjustment: the link to the child
+/// decision that re-runs the procedure. The published text stays as it was.
+pub(super) fn record_adjustment(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let a: AdjustmentIn = ctx.parse()?;
+    non_blank(ctx, "child_id", &a.child_id)?;
+    non_blank(ctx, "reason", &a.reason)?;
+    let by = ctx.who();
+    ctx.facts.adjustments.push(Adjustment { child_id: a.child_id, reason: a.reason, at: ctx.now, by });
     Ok(())
 }

@@ -18,9 +18,16 @@ struct SelectIn {
     field: String,
     /// The expert's conflict declaration for this matter, if any (Art. 20).
     conflict: Option<String>,
+    /// The pool the expert comes from (read by the orchestrator for the
+    /// eligibility gate); absent for an expert from outside any pool.
+    #[allow(dead_code)]
+    pool: Option<String>,
     /// Set when this expert replaces another: who, and why.
     replaces: Option<String>,
     replacement_reason: Option<String>,
+    /// `true` when the replaced expert gave no opinion in time (A13).
+    #[serde(default)]
+    non_submission: bool,
 }
 
 pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
@@ -35,6 +42,7 @@ pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         let invalid = ctx.invalid(format!("no expert `{old}` on the panel"));
         let e = ctx.facts.experts.iter_mut().find(|e| &e.expert_id == old).ok_or(invalid)?;
         e.replaced_reason = Some(reason);
+        e.non_submission = s.non_submission && e.opinion.is_none();
     }
     ctx.facts.experts.push(ExpertAssignment {
         expert_id: s.expert_id,
@@ -45,6 +53,8 @@ pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         conflict: s.conflict.filter(|c| !c.trim().is_empty()),
         opinion: None,
         replaced_reason: None,
+        confidentiality_ack: None,
+        non_submission: false,
     });
     Ok(())
 }
@@ -152,5 +162,52 @@ pub(super) fn judge_controllability(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     let draft_hash = ctx.current_draft_hash()?;
     ctx.facts.controllability =
         Some(Controllability { controllable: j.controllable, by: ctx.who(), draft_hash, at: ctx.now });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConflictIn {
+    expert_id: String,
+    conflict: String,
+}
+
+/// A conflict declared after assignment (A11 variant): the expert leaves the
+/// panel; an opinion already given stays in the record, marked excluded,
+/// and no longer counts for the package.
+pub(super) fn declare_expert_conflict(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let c: ConflictIn = ctx.parse()?;
+    non_blank(ctx, "conflict", &c.conflict)?;
+    let missing = ctx.invalid(format!("expert `{}` has no open assignment", c.expert_id));
+    let e = ctx
+        .facts
+        .experts
+        .iter_mut()
+        .find(|e| e.expert_id == c.expert_id && e.replaced_reason.is_none())
+        .ok_or(missing)?;
+    e.conflict = Some(c.conflict.clone());
+    e.replaced_reason = Some(format!("excluded_conflict: {}", c.conflict));
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AckIn {
+    expert_id: String,
+}
+
+/// The confidentiality undertaking (保密承诺, Art. 19(2)) an expert gives
+/// before the materials open to them.
+pub(super) fn acknowledge_confidentiality(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let a: AckIn = ctx.parse()?;
+    let now = ctx.now;
+    let missing = ctx.invalid(format!("expert `{}` has no open assignment", a.expert_id));
+    let e = ctx
+        .facts
+        .experts
+        .iter_mut()
+        .find(|e| e.expert_id == a.expert_id && e.replaced_reason.is_none())
+        .ok_or(missing)?;
+    e.confidentiality_ack.get_or_insert(now);
     Ok(())
 }

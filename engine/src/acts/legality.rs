@@ -32,6 +32,8 @@ pub(super) fn submit_for_legality_review(ctx: &mut HandlerCtx<'_>) -> Result<(),
         requested_due: s.requested_due,
         floor_due: floor.last_day,
         urgency_reason: s.urgency_reason.filter(|r| !r.trim().is_empty()),
+        status: "pending".into(),
+        reviewer_note: None,
     };
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "submission": submission, "floor": floor,
@@ -154,4 +156,32 @@ pub(super) fn submit_package(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     }));
     ctx.facts.package = Some(package);
     Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReturnIn {
+    reason: String,
+}
+
+fn close_submission(ctx: &mut HandlerCtx<'_>, status: &str) -> Result<(), Reason> {
+    let r: ReturnIn = ctx.parse()?;
+    non_blank(ctx, "reason", &r.reason)?;
+    let none = ctx.invalid("there is no pending submission");
+    let s = ctx.facts.legality_submissions.iter_mut().rev().find(|s| s.status == "pending").ok_or(none)?;
+    s.status = status.to_string();
+    s.reviewer_note = Some(r.reason);
+    Ok(())
+}
+
+/// Art. 26(1): materials that are deficient may be returned; a new
+/// submission is then needed and the review time counts from it.
+pub(super) fn return_submission(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    close_submission(ctx, "returned")
+}
+
+/// Art. 26(1): the reviewer may ask for supplements; the complete set,
+/// submitted anew, restarts the review clock.
+pub(super) fn request_supplement(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    close_submission(ctx, "supplement_requested")
 }

@@ -3,11 +3,15 @@
 //! (`crate::gates`), so that each carries its reason code and article in
 //! the definition; a handler refuses only input it cannot read.
 
+mod catalogue;
 mod drafting;
 mod execution;
 mod experts;
 mod initiation;
 mod legality;
+mod pool;
+
+pub use pool::draw;
 mod meeting;
 mod participation;
 mod release;
@@ -31,11 +35,20 @@ pub struct HandlerCtx<'a> {
     pub article: &'a str,
     /// Data for the act's memo, when it differs from the default.
     pub memo_data: &'a mut Option<serde_json::Value>,
+    /// Expert pools the act names, resolved by the orchestrator.
+    pub pools: &'a [(String, crate::facts::ExpertPool)],
+    pub decision_id: &'a str,
+    /// Notifications the act causes (e.g. a problem report tells the chief executive).
+    pub notices: &'a mut Vec<crate::effect::Effect>,
 }
 
 pub type Handler = fn(&mut HandlerCtx<'_>) -> Result<(), Reason>;
 
 impl HandlerCtx<'_> {
+    pub fn notify(&mut self, role: crate::actor::Role, subject: impl Into<String>) {
+        self.notices.push(crate::effect::Effect::Notify { role, subject: subject.into() });
+    }
+
     /// The payload as `T`, or an `invalid_payload` refusal saying why.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Reason> {
         serde_json::from_value(self.payload.clone()).map_err(|e| {
@@ -91,6 +104,9 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("publish_hearing_notice", participation::publish_hearing_notice),
     ("add_hearing_participant", participation::add_hearing_participant),
     ("confirm_hearing_record", participation::confirm_hearing_record),
+    ("publish_hearing_selection_method", participation::publish_hearing_selection_method),
+    ("publish_hearing_participant_list", participation::publish_hearing_participant_list),
+    ("record_hearing_segments", participation::record_hearing_segments),
     ("select_expert", experts::select_expert),
     ("submit_expert_opinion", experts::submit_expert_opinion),
     ("record_expert_adoption_summary", experts::record_expert_adoption_summary),
@@ -116,6 +132,21 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("start_post_evaluation", execution::start_post_evaluation),
     ("submit_post_evaluation_report", execution::submit_post_evaluation_report),
     ("archive_decision", execution::archive_decision),
+    ("return_submission", legality::return_submission),
+    ("request_supplement", legality::request_supplement),
+    ("declare_expert_conflict", experts::declare_expert_conflict),
+    ("acknowledge_confidentiality", experts::acknowledge_confidentiality),
+    ("submit_feedback", execution::submit_feedback),
+    ("record_adjustment", execution::record_adjustment),
+    ("create_pool", pool::create_pool),
+    ("admit_expert", pool::admit_expert),
+    ("set_expert_status", pool::set_expert_status),
+    ("record_integrity_fact", pool::record_integrity_fact),
+    ("draw_experts", pool::draw_experts),
+    ("create_catalogue", catalogue::create_catalogue),
+    ("record_party_consent", catalogue::record_party_consent),
+    ("publish_catalogue", catalogue::publish_catalogue),
+    ("adjust_catalogue", catalogue::adjust_catalogue),
 ];
 
 pub fn lookup(name: &str) -> Option<Handler> {

@@ -5,7 +5,9 @@ use serde::Deserialize;
 
 use super::{non_blank, HandlerCtx};
 use crate::calendar::period::calendar_day_period;
-use crate::facts::{Activity, CommentNotice, Disposition, Hearing, HearingParticipant, PublicOpinion};
+use crate::facts::{
+    Activity, CommentNotice, Disposition, Hearing, HearingParticipant, HearingRecord, PublicOpinion, SelectionMethod,
+};
 use crate::refusal::Reason;
 
 #[derive(Deserialize)]
@@ -204,5 +206,57 @@ pub(super) fn confirm_hearing_record(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
         .ok_or(invalid)?;
     p.signed = c.signed;
     p.refusal_reason = c.refusal_reason;
+    Ok(())
+}
+
+fn hearing<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut Hearing, Reason> {
+    ctx.facts.hearing.as_mut().ok_or_else(|| {
+        Reason::new("art16_notice_first", "Art. 16(2)", "应先发布听证公告", "publish the hearing notice first")
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SelectionIn {
+    criteria: String,
+    quota_per_side: u32,
+}
+
+/// Art. 16(3): the selection method is published before anyone is selected.
+pub(super) fn publish_hearing_selection_method(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let m: SelectionIn = ctx.parse()?;
+    non_blank(ctx, "criteria", &m.criteria)?;
+    let now = ctx.now;
+    hearing(ctx)?.selection_method =
+        Some(SelectionMethod { criteria: m.criteria, quota_per_side: m.quota_per_side, published_at: now });
+    Ok(())
+}
+
+/// Art. 16(3): the participant list is published before the hearing.
+pub(super) fn publish_hearing_participant_list(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    super::advance(ctx)?;
+    let now = ctx.now;
+    hearing(ctx)?.list_published_at = Some(now);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SegmentsIn {
+    presentation: String,
+    statements: String,
+    explanations: Option<String>,
+}
+
+/// Art. 17: the record keeps the hearing's order — the unit's presentation,
+/// then the participants' statements and debate — before it is signed.
+pub(super) fn record_hearing_segments(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let r: SegmentsIn = ctx.parse()?;
+    let record = HearingRecord {
+        presentation: r.presentation,
+        statements: r.statements,
+        explanations: r.explanations.filter(|e| !e.trim().is_empty()),
+    };
+    hearing(ctx)?.record = Some(record);
     Ok(())
 }

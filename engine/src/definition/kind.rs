@@ -26,10 +26,16 @@ pub enum StageKind {
     PostEvaluation,
     Archive,
     Closed,
+    /// The annual catalogue (Art. 3(3)) being drafted or adjusted.
+    CatalogueDraft,
+    /// The catalogue published with the Party committee's consent.
+    CataloguePublished,
+    /// An expert pool: a standing record, kept by the pool manager.
+    PoolOpen,
 }
 
 impl StageKind {
-    pub const ALL: [StageKind; 19] = [
+    pub const ALL: [StageKind; 22] = [
         StageKind::Initiation,
         StageKind::NotStarted,
         StageKind::Drafting,
@@ -49,6 +55,9 @@ impl StageKind {
         StageKind::PostEvaluation,
         StageKind::Archive,
         StageKind::Closed,
+        StageKind::CatalogueDraft,
+        StageKind::CataloguePublished,
+        StageKind::PoolOpen,
     ];
 
     /// Stages the Decree requires only when applicable (Arts. 12(3), 14, 16,
@@ -62,7 +71,7 @@ impl StageKind {
         StageKind::RiskAssessment,
     ];
 
-    /// Kinds every procedure must contain (exactly one stage each).
+    /// Kinds every decision procedure must contain (exactly one stage each).
     pub const REQUIRED: [StageKind; 15] = [
         StageKind::Initiation,
         StageKind::Drafting,
@@ -102,6 +111,18 @@ impl StageKind {
             StageKind::PostEvaluation => "post_evaluation",
             StageKind::Archive => "archive",
             StageKind::Closed => "closed",
+            StageKind::CatalogueDraft => "catalogue_draft",
+            StageKind::CataloguePublished => "catalogue_published",
+            StageKind::PoolOpen => "pool_open",
+        }
+    }
+
+    /// Kinds a procedure of this type must contain, exactly one stage each.
+    pub fn required_for(procedure: Procedure) -> &'static [StageKind] {
+        match procedure {
+            Procedure::Decision => &StageKind::REQUIRED,
+            Procedure::Catalogue => &[StageKind::CatalogueDraft, StageKind::CataloguePublished],
+            Procedure::ExpertPool => &[StageKind::PoolOpen],
         }
     }
 
@@ -134,4 +155,15 @@ impl std::fmt::Display for StageKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// What a workflow runs: a decision (the procedure of Chapters 2–4, proven
+/// before use) or an organ's annual catalogue of decision matters (Art. 3(3)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Procedure {
+    #[default]
+    Decision,
+    Catalogue,
+    ExpertPool,
 }

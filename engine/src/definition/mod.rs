@@ -10,7 +10,7 @@ mod validate;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-pub use kind::StageKind;
+pub use kind::{Procedure, StageKind};
 pub use params::Parameters;
 pub use validate::DefinitionError;
 
@@ -83,6 +83,7 @@ pub struct Workflow {
     pub title_en: String,
     /// The jurisdiction a profile names; `None` for the national baseline.
     pub jurisdiction: Option<String>,
+    pub procedure: Procedure,
     pub start: String,
     pub stages: BTreeMap<String, Stage>,
     pub acts: BTreeMap<String, ActDef>,

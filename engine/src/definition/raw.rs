@@ -32,6 +32,9 @@ pub struct RawHeader {
     pub title_zh: String,
     pub title_en: String,
     pub start: String,
+    /// `decision` (default) or `catalogue`.
+    #[serde(default)]
+    pub procedure: crate::definition::Procedure,
 }
 
 #[derive(Debug, Deserialize)]

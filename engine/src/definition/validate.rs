@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use super::params::Parameters;
 use super::raw::{RawProfile, RawWorkflow};
-use super::{ActDef, DeadlineDef, DeadlineKind, Gate, Stage, StageKind, Workflow};
+use super::{ActDef, DeadlineDef, DeadlineKind, Gate, Procedure, Stage, StageKind, Workflow};
 use crate::actor::Role;
 use crate::graph::WorkflowGraph;
 use crate::proof;
@@ -180,7 +180,8 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
             Stage { key: s.key, kind, title_zh: s.title_zh, title_en: s.title_en, terminal: s.terminal },
         );
     }
-    for kind in StageKind::REQUIRED {
+    let procedure = raw.workflow.procedure;
+    for &kind in StageKind::required_for(procedure) {
         let n = stages.values().filter(|s| s.kind == kind).count();
         if n != 1 {
             errors.push(None, format!("the procedure needs exactly one stage of kind `{kind}`, found {n}"));
@@ -345,7 +346,8 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
             errors.push(Some(&s.key), "unreachable from the start stage");
         }
         let leaves = graph.has_outgoing(&s.key);
-        if !s.terminal && !leaves {
+        // A pool is a standing record with no stage to move to.
+        if !s.terminal && !leaves && procedure != Procedure::ExpertPool {
             errors.push(Some(&s.key), "dead end: no act leaves this stage and it is not terminal");
         }
         if s.terminal && leaves {
@@ -355,7 +357,11 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
     if !errors.list.is_empty() {
         return Err(errors.list);
     }
-    let report = proof::prove(&graph, &stages, &raw.workflow.start);
+    // The Decree's obligations bind decisions; a catalogue has its own gates.
+    let report = match procedure {
+        Procedure::Decision => proof::prove(&graph, &stages, &raw.workflow.start),
+        Procedure::Catalogue | Procedure::ExpertPool => proof::ProofReport::empty(),
+    };
     if !report.holds() {
         for o in report.failures() {
             errors.push(None, format!("compliance proof failed: {}\n{}", o.statement, o.counterexample_text()));
@@ -368,6 +374,7 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
         title_zh: raw.workflow.title_zh,
         title_en: raw.workflow.title_en,
         jurisdiction: None,
+        procedure,
         start: raw.workflow.start,
         stages,
         acts,

@@ -57,6 +57,10 @@ pub(super) fn executing_unit_designated(c: &GateCtx<'_>) -> Result<(), String> {
 
 pub(super) fn publication_channels(c: &GateCtx<'_>) -> Result<(), String> {
     let Some(p) = &c.after.publication else { return Err("no publication".into()) };
+    // A lawfully non-disclosable decision (PB-3) is not published to the public.
+    if c.after.non_disclosure.is_some() {
+        return Ok(());
+    }
     let missing: Vec<&str> = c
         .params
         .publication_required_channels
@@ -101,5 +105,16 @@ pub(super) fn evaluator_independent(c: &GateCtx<'_>) -> Result<(), String> {
     conflicted.extend(c.after.experts.iter().filter(|e| e.institution).map(|e| e.name.as_str()));
     ensure(!conflicted.contains(&pe.evaluator.as_str()), || {
         format!("{} did the main assessment before the decision", pe.evaluator)
+    })
+}
+
+/// Art. 36(3): the report shows how public opinion was heard and which of
+/// the named categories took part.
+pub(super) fn evaluation_report_sections(c: &GateCtx<'_>) -> Result<(), String> {
+    const CATEGORIES: [&str; 5] = ["人大代表", "政协委员", "人民团体", "基层组织", "社会组织"];
+    let Some(pe) = &c.after.post_evaluation else { return Err("no evaluation".into()) };
+    ensure(pe.public_opinion_collection.is_some(), || "no public-opinion section".into())?;
+    ensure(pe.participants.iter().any(|p| CATEGORIES.contains(&p.as_str())), || {
+        format!("no participant of the categories {}", CATEGORIES.join("、"))
     })
 }

@@ -5,9 +5,11 @@
 //! the actor and the time, and returns the specifics of a failure.
 
 pub mod archive;
+mod catalogue;
 mod initiation;
 mod meeting;
 mod participation;
+mod pool;
 mod review;
 
 use chrono::{DateTime, Utc};
@@ -27,6 +29,7 @@ pub struct GateCtx<'a> {
     pub params: &'a Parameters,
     pub calendar: &'a WorkCalendar,
     pub workflow: &'a Workflow,
+    pub pools: &'a [(String, crate::facts::ExpertPool)],
 }
 
 impl GateCtx<'_> {
@@ -78,6 +81,9 @@ const CHECKS: &[(&str, Check)] = &[
     ("hearing_sides_represented", participation::hearing_sides_represented),
     ("hearing_materials_on_time", participation::hearing_materials_on_time),
     ("hearing_record_confirmed", participation::hearing_record_confirmed),
+    ("hearing_selection_method_published", participation::hearing_selection_method_published),
+    ("hearing_list_before_hearing", participation::hearing_list_before_hearing),
+    ("hearing_record_segments", participation::hearing_record_segments),
     ("expert_no_conflict", review::expert_no_conflict),
     ("expert_signed", review::expert_signed),
     ("expert_sealed", review::expert_sealed),
@@ -116,6 +122,12 @@ const CHECKS: &[(&str, Check)] = &[
     ("suspension_urgency", meeting::suspension_urgency),
     ("evaluator_independent", meeting::evaluator_independent),
     ("archive_complete", archive::archive_complete),
+    ("confidentiality_acknowledged", review::confidentiality_acknowledged),
+    ("evaluation_report_sections", meeting::evaluation_report_sections),
+    ("expert_eligible", pool::expert_eligible),
+    ("draw_fills_panel", pool::draw_fills_panel),
+    ("catalogue_consented", catalogue::catalogue_consented),
+    ("consent_names_current_version", catalogue::consent_names_current_version),
 ];
 
 pub fn lookup(name: &str) -> Option<Check> {

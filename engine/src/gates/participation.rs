@@ -108,3 +108,23 @@ pub(super) fn hearing_record_confirmed(c: &GateCtx<'_>) -> Result<(), String> {
         h.participants.iter().filter(|p| !p.signed && p.refusal_reason.is_none()).map(|p| p.name.as_str()).collect();
     ensure(open.is_empty(), || format!("neither signed nor refused with a reason: {}", open.join(", ")))
 }
+
+pub(super) fn hearing_selection_method_published(c: &GateCtx<'_>) -> Result<(), String> {
+    let published = c.before.hearing.as_ref().is_some_and(|h| h.selection_method.is_some());
+    ensure(published, || "the participant-selection method has not been published".into())
+}
+
+pub(super) fn hearing_list_before_hearing(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(h) = &c.after.hearing else { return Ok(()) };
+    let (Some(at), Some(date)) = (h.list_published_at, h.date) else {
+        return Err("the participant list has not been published".into());
+    };
+    let day = at.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    ensure(day < date, || format!("the list was published {day}, not before the hearing on {date}"))
+}
+
+pub(super) fn hearing_record_segments(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(h) = &c.after.hearing else { return Ok(()) };
+    let ok = h.record.as_ref().is_some_and(|r| !r.presentation.trim().is_empty() && !r.statements.trim().is_empty());
+    ensure(ok, || "the record lacks the presentation or the participants' statements".into())
+}

@@ -127,11 +127,19 @@ pub(super) fn review_time_floor(c: &GateCtx<'_>) -> Result<(), String> {
     })
 }
 
+/// The opinion answers a pending submission of the current draft: one that
+/// was returned or sent back for supplements does not count (Art. 26(1)).
 pub(super) fn submission_for_current_draft(c: &GateCtx<'_>) -> Result<(), String> {
     let current = c.after.current_draft_hash();
-    ensure(c.after.legality_submissions.iter().any(|s| Some(s.draft_hash.as_str()) == current), || {
-        "the current draft was never submitted for review".into()
-    })
+    ensure(
+        c.after.legality_submissions.iter().any(|s| Some(s.draft_hash.as_str()) == current && s.status == "pending"),
+        || "no pending review submission of the current draft (returned or awaiting supplements?)".into(),
+    )
+}
+
+pub(super) fn confidentiality_acknowledged(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(e) = submitted(c) else { return Ok(()) };
+    ensure(e.confidentiality_ack.is_some(), || format!("{} has not given the confidentiality undertaking", e.name))
 }
 
 pub(super) fn lawyer_opinion_present(c: &GateCtx<'_>) -> Result<(), String> {

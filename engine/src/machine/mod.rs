@@ -18,7 +18,7 @@ use crate::deadline;
 use crate::decision::Decision;
 use crate::definition::Workflow;
 use crate::effect::Effect;
-use crate::facts::Applicability;
+use crate::facts::{Applicability, ExpertPool};
 use crate::gates::{self, GateCtx};
 use crate::refusal::{Reason, Refusal};
 
@@ -27,6 +27,9 @@ use crate::refusal::{Reason, Refusal};
 pub struct Context<'a> {
     pub workflow: &'a Workflow,
     pub calendar: &'a WorkCalendar,
+    /// The expert pools an act names (its own first, then its superiors'),
+    /// read by the orchestrator beforehand so that `step` stays pure.
+    pub pools: &'a [(String, ExpertPool)],
 }
 
 /// An accepted act.
@@ -67,6 +70,7 @@ pub fn step(
     let mut facts = state.facts.clone();
     let mut effects = Vec::new();
     let mut memo_data = None;
+    let mut notices = Vec::new();
     let handler = acts::lookup(&def.handler).ok_or_else(|| {
         Refusal::one(Reason::new("unknown_act", &def.article, "未知的行为处理器", "unknown act handler"))
     })?;
@@ -79,6 +83,9 @@ pub fn step(
         calendar: ctx.calendar,
         article: &def.article,
         memo_data: &mut memo_data,
+        pools: ctx.pools,
+        decision_id: &state.id,
+        notices: &mut notices,
     })
     .map_err(Refusal::one)?;
 
@@ -91,6 +98,7 @@ pub fn step(
         params: &wf.parameters,
         calendar: ctx.calendar,
         workflow: wf,
+        pools: ctx.pools,
     };
     let reasons: Vec<Reason> = def
         .gates
@@ -109,6 +117,7 @@ pub fn step(
     if let Some(to) = &def.to {
         next.stage = to.clone();
     }
+    effects.extend(notices);
     if let Some(memo) = &def.memo {
         let data = memo_data.unwrap_or_else(|| serde_json::json!({}));
         effects.push(Effect::RenderMemo { memo: memo.clone(), data });

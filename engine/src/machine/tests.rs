@@ -37,6 +37,7 @@ fn drafter() -> Actor {
 }
 
 struct S {
+    pools: Vec<(String, crate::facts::ExpertPool)>,
     wf: Workflow,
     cal: WorkCalendar,
     d: Decision,
@@ -49,11 +50,11 @@ impl S {
         // 09:00 CST, Monday 2 March 2026.
         let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
         let d = Decision::new("d1", &wf.key, wf.version, &wf.start, now);
-        S { wf, cal, d, now }
+        S { pools: Vec::new(), wf, cal, d, now }
     }
 
     fn try_act(&mut self, who: &Actor, name: &str, payload: Value) -> Result<(), Vec<String>> {
-        let ctx = Context { workflow: &self.wf, calendar: &self.cal };
+        let ctx = Context { workflow: &self.wf, calendar: &self.cal, pools: &self.pools };
         let before = self.d.clone();
         match step(ctx, &self.d, &Act::new(name, payload), who, self.now) {
             Ok(o) => {
@@ -170,6 +171,35 @@ impl S {
         );
         s
     }
+}
+
+#[test]
+fn a3_catalogue_needs_party_consent_per_version() {
+    let mut s = S::new("catalogue");
+    let items = json!([{ "name": "大气污染防治办法", "undertaking_unit": "生态环境局", "planned": "2026年第二季度", "hearing_planned": true }]);
+    s.ok(&office(), "create_catalogue", json!({ "organ": "某市人民政府", "year": 2026, "items": items }));
+    s.refused(&office(), "publish_catalogue", json!({ "channels": ["website"] }), "art3_party_consent_missing");
+    s.refused(
+        &office(),
+        "record_party_consent",
+        json!({ "version": 2, "reference": "市委〔2026〕1号", "date": "2026-01-10" }),
+        "catalogue_consent_version",
+    );
+    s.ok(
+        &office(),
+        "record_party_consent",
+        json!({ "version": 1, "reference": "市委〔2026〕1号", "date": "2026-01-10" }),
+    );
+    s.ok(&office(), "publish_catalogue", json!({ "channels": ["website"] }));
+    assert_eq!(s.d.stage, "published");
+    let more = json!([
+        { "name": "大气污染防治办法", "undertaking_unit": "生态环境局", "planned": "2026年第二季度" },
+        { "name": "公交票价调整", "undertaking_unit": "交通运输局", "planned": "2026年第四季度", "hearing_planned": true },
+    ]);
+    s.ok(&office(), "adjust_catalogue", json!({ "items": more, "reason": "新增公交票价调整事项" }));
+    assert_eq!((s.d.stage.as_str(), s.d.facts.catalogue.as_ref().unwrap().version), ("draft", 2));
+    s.refused(&office(), "publish_catalogue", json!({ "channels": ["website"] }), "art3_party_consent_missing");
+    s.refused(&drafter(), "adjust_catalogue", json!({ "items": [], "reason": "r" }), "role_not_permitted");
 }
 
 #[test]
@@ -350,11 +380,14 @@ fn a9_a10_hearing_sides_materials_and_signatures() {
         json!({ "date": hearing, "place": "市民中心", "sides": ["居民", "企业", "环保组织"] }),
     );
     let on_time = hearing - Duration::days(7);
+    let a = json!({ "name": "A", "side": "居民", "materials_delivered_on": on_time });
+    s.refused(&drafter(), "add_hearing_participant", a.clone(), "art16_selection_method_first");
     s.ok(
         &drafter(),
-        "add_hearing_participant",
-        json!({ "name": "A", "side": "居民", "materials_delivered_on": on_time }),
+        "publish_hearing_selection_method",
+        json!({ "criteria": "自愿报名、随机抽取", "quota_per_side": 2 }),
     );
+    s.ok(&drafter(), "add_hearing_participant", a);
     s.ok(
         &drafter(),
         "add_hearing_participant",
@@ -376,6 +409,15 @@ fn a9_a10_hearing_sides_materials_and_signatures() {
         "add_hearing_participant",
         json!({ "name": "C", "side": "环保组织", "materials_delivered_on": on_time }),
     );
+    let codes = s.try_act(&drafter(), "close_hearing", json!({})).unwrap_err();
+    assert!(
+        codes.contains(&"art16_list_not_published".into()) && codes.contains(&"art17_record_segments".into()),
+        "{codes:?}"
+    );
+    s.ok(&drafter(), "publish_hearing_participant_list", json!({}));
+    let segments =
+        json!({ "presentation": "承办单位说明草案及依据", "statements": "居民代表A质询噪声标准；企业代表B辩论" });
+    s.ok(&drafter(), "record_hearing_segments", segments);
     s.ok(&drafter(), "confirm_hearing_record", json!({ "participant": "A", "signed": true }));
     s.ok(&drafter(), "confirm_hearing_record", json!({ "participant": "B", "signed": true }));
     s.refused(&drafter(), "close_hearing", json!({}), "art17_record_unconfirmed");
@@ -417,12 +459,27 @@ fn a11_a12_experts_conflict_signature_seal() {
             "expert_id": id, "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": sig, "seal": seal,
         })
     };
+    s.refused(&f, "submit_expert_opinion", op("F", Some("F院"), Some("章")), "art19_confidentiality");
+    s.ok(&f, "acknowledge_confidentiality", json!({ "expert_id": "F" }));
+    s.ok(&actor("G", "u", Role::Expert), "acknowledge_confidentiality", json!({ "expert_id": "G" }));
     s.refused(&f, "submit_expert_opinion", op("F", Some("F院"), None), "art19_seal_required");
     s.refused(&actor("G", "u", Role::Expert), "submit_expert_opinion", op("G", None, None), "art19_signature_required");
     // An expert acts only on their own assignment.
     s.refused(&f, "submit_expert_opinion", op("G", Some("x"), None), "not_assigned");
     s.ok(&f, "submit_expert_opinion", op("F", Some("F院"), Some("F院公章")));
     s.refused(&drafter(), "close_expert_consultation", json!({}), "expert_opinions_incomplete");
+    // G declares a conflict after assignment: removed from the panel, and the
+    // stage no longer waits for G (A11 variant); F's opinion stands.
+    s.ok(
+        &actor("G", "u", Role::Expert),
+        "declare_expert_conflict",
+        json!({ "expert_id": "G", "conflict": "亲属任职于项目单位" }),
+    );
+    let g = s.d.facts.experts.iter().find(|e| e.expert_id == "G").unwrap();
+    assert!(g.replaced_reason.as_deref().unwrap().starts_with("excluded_conflict"));
+    s.refused(&drafter(), "close_expert_consultation", json!({}), "art29_3_expert_adoption");
+    s.ok(&drafter(), "record_expert_adoption_summary", json!({ "text": "F院意见予以采纳" }));
+    s.ok(&drafter(), "close_expert_consultation", json!({}));
 }
 
 #[test]
@@ -451,6 +508,113 @@ fn review_time_floor_counts_working_days() {
     s.ok(&drafter(), "submit_for_legality_review", payload("2026-03-11", None));
     s.ok(&drafter(), "submit_for_legality_review", payload("2026-03-05", Some("防汛紧急")));
     s.refused(&drafter(), "submit_for_legality_review", json!({ "legal_basis": ["某法"], "procedure_explanation": "", "received_complete_on": today, "requested_due": "2026-04-01" }), "art26_procedure_explanation");
+}
+
+#[test]
+fn a_returned_submission_needs_a_new_one_before_any_opinion() {
+    let mut s = S::at_legality_review("national");
+    let today = s.today();
+    let submit = json!({ "legal_basis": ["某法"], "procedure_explanation": "p", "received_complete_on": today, "requested_due": "2026-04-01" });
+    s.ok(&drafter(), "submit_for_legality_review", submit);
+    let rev = actor("rev", "司法局", Role::LegalityReviewer);
+    s.ok(
+        &actor("l", "司法局", Role::LegalAdviser),
+        "record_lawyer_opinion",
+        json!({ "capacity": "法律顾问", "opinion": "o" }),
+    );
+    s.refused(&drafter(), "return_submission", json!({ "reason": "x" }), "role_not_permitted");
+    s.ok(&rev, "request_supplement", json!({ "reason": "缺少风险评估说明" }));
+    let opinion = json!({ "authority": "a", "procedure": "p", "content": "c", "conclusion": "lawful" });
+    s.refused(&rev, "issue_legality_opinion", opinion.clone(), "art26_not_submitted");
+    // The complete set arrives later: the 7 working days count from then.
+    s.now += Duration::days(10);
+    let later = s.today();
+    s.refused(&drafter(), "submit_for_legality_review", json!({
+        "legal_basis": ["某法"], "procedure_explanation": "p", "received_complete_on": later, "requested_due": "2026-03-20",
+    }), "art26_min_7_working_days");
+    s.ok(&drafter(), "submit_for_legality_review", json!({
+        "legal_basis": ["某法"], "procedure_explanation": "p", "received_complete_on": later, "requested_due": "2026-04-01", "urgency_reason": "汛期",
+    }));
+    s.ok(&rev, "issue_legality_opinion", opinion);
+}
+
+#[test]
+fn execution_problems_reach_the_chief_and_feedback_raises_a_task_not_an_evaluation() {
+    let mut s = S::in_meeting("national");
+    let chief = actor("市长", "政府", Role::ChiefExecutive);
+    s.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
+    s.ok(&chief, "decide", json!({}));
+    s.ok(&office(), "report_to_party", json!({ "reference_no": "r1" }));
+    s.ok(&office(), "record_party_response", json!({ "response": "同意" }));
+    s.ok(&office(), "designate_executing_unit", json!({ "unit": "生态环境局" }));
+    s.ok(&office(), "publish_decision", json!({ "channels": ["gazette", "website"] }));
+    s.ok(&office(), "begin_execution", json!({}));
+    let ctx = Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools };
+    let exec = actor("执行", "生态环境局", Role::ExecutingUnit);
+    let report = Act::new("file_execution_report", json!({ "kind": "major_change", "text": "上位法修改" }));
+    let out = step(ctx, &s.d, &report, &exec, s.now).unwrap();
+    let told: Vec<_> = out
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            crate::effect::Effect::Notify { role, .. } => Some(*role),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(told, [Role::ChiefExecutive, Role::GeneralOffice]);
+    s.refused(
+        &actor("x", "交通局", Role::ExecutingUnit),
+        "file_execution_report",
+        json!({ "kind": "progress", "text": "t" }),
+        "not_assigned",
+    );
+    // Feedback up to the threshold (100 nationally) raises exactly one task.
+    let public = actor("anon", "public", Role::Public);
+    let mut tasks = 0;
+    for i in 1..=101 {
+        let ctx = Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools };
+        let out =
+            step(ctx, &s.d, &Act::new("submit_feedback", json!({ "content": format!("意见{i}") })), &public, s.now)
+                .unwrap();
+        tasks += out.effects.iter().filter(|e| matches!(e, crate::effect::Effect::Notify { .. })).count();
+        s.d = out.decision;
+    }
+    assert_eq!(tasks, 1);
+    assert_eq!(s.d.stage, "execution", "feedback never starts an evaluation by itself");
+    // Post-evaluation: the evaluator cannot be the risk assessor; the report needs its sections.
+    s.d.facts.risk_report = Some(crate::facts::RiskReport {
+        assessor: "风险评估中心".into(),
+        methods: vec![],
+        departments_consulted: vec![],
+        risk_points: vec![],
+        measures: vec![],
+        contingency_plan: String::new(),
+        level: "low".into(),
+        draft_hash: String::new(),
+    });
+    s.refused(
+        &office(),
+        "start_post_evaluation",
+        json!({ "trigger": "feedback", "evaluator": "风险评估中心" }),
+        "art36_evaluator_conflict",
+    );
+    s.ok(&office(), "start_post_evaluation", json!({ "trigger": "feedback", "evaluator": "某大学评估中心" }));
+    s.refused(
+        &office(),
+        "submit_post_evaluation_report",
+        json!({ "report": "r", "recommendation": "adjust" }),
+        "art36_report_sections",
+    );
+    s.ok(&office(), "submit_post_evaluation_report", json!({
+        "report": "r", "recommendation": "adjust", "public_opinion_collection": "问卷1200份", "participants": ["人大代表", "社会组织"],
+    }));
+    // The published text can never be edited in place.
+    s.refused(
+        &drafter(),
+        "record_draft",
+        json!({ "text": "改", "explanation": "e", "legal_basis": ["法"] }),
+        "act_not_allowed_in_stage",
+    );
 }
 
 #[test]

@@ -1,0 +1,77 @@
+//! `juece audit who|stances|member|overrides` and `juece dossier
+//! export|verify`: the accountability queries for oversight, printed as
+//! JSON lines so other tools can read them.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use juece_engine::accountability as acc;
+
+use crate::setup;
+
+#[derive(Subcommand, Debug)]
+pub enum DossierCommand {
+    /// Write a decision's dossier (state, record, memos, manifest of hashes) into DIR.
+    Export {
+        decision: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Verify an exported dossier with nothing but its files; exit 1 if it fails.
+    Verify { dir: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QueryCommand {
+    /// Everything a person did (user id or name), with name, unit and position as of each act.
+    Who { person: String },
+    /// Every member's stance on a decision, in speaking order.
+    Stances { decision: String },
+    /// Every decision where a member spoke, and how.
+    Member { name: String },
+    /// Every override of a soft floor, with its reason.
+    Overrides,
+    /// An expert's integrity record across pools and decisions.
+    Integrity { expert: String },
+}
+
+fn print_lines<T: serde::Serialize>(rows: &[T]) -> anyhow::Result<()> {
+    for r in rows {
+        println!("{}", serde_json::to_string(r)?);
+    }
+    Ok(())
+}
+
+pub async fn query(database_url: &str, command: QueryCommand) -> anyhow::Result<u8> {
+    let store = setup::open_store(database_url).await?;
+    let s = store.as_ref();
+    match command {
+        QueryCommand::Who { person } => print_lines(&acc::acts_by(s, &person).await?)?,
+        QueryCommand::Stances { decision } => print_lines(&acc::stances(s, &decision).await?)?,
+        QueryCommand::Member { name } => print_lines(&acc::stances_of_member(s, &name).await?)?,
+        QueryCommand::Overrides => print_lines(&acc::overrides(s).await?)?,
+        QueryCommand::Integrity { expert } => print_lines(&acc::integrity_record(s, &expert).await?)?,
+    }
+    Ok(0)
+}
+
+pub async fn dossier(database_url: &str, command: DossierCommand) -> anyhow::Result<u8> {
+    match command {
+        DossierCommand::Export { decision, out } => {
+            let store = setup::open_store(database_url).await?;
+            let m = acc::export_dossier(store.as_ref(), &decision, &out, chrono::Utc::now()).await?;
+            println!("exported {} files for {} to {}", m.files.len(), m.decision_id, out.display());
+            Ok(0)
+        }
+        DossierCommand::Verify { dir } => match acc::verify_dossier(&dir) {
+            Ok(m) => {
+                println!("OK dossier of {}: {} files verified", m.decision_id, m.files.len());
+                Ok(0)
+            }
+            Err(e) => {
+                println!("FAIL {e}");
+                Ok(1)
+            }
+        },
+    }
+}

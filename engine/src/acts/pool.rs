@@ -1,0 +1,206 @@
+//! The expert pool (Art. 21) and the reproducible random draw of a panel
+//! from it. The pool is its own record (procedure `expert_pool`), kept by
+//! the pool manager; a decision draws from it through the orchestrator,
+//! which hands the pool to the pure step function.
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::Deserialize;
+
+use super::{non_blank, HandlerCtx};
+use crate::facts::{ExpertAssignment, ExpertDraw, ExpertPool, IntegrityFact, PoolExpert};
+use crate::refusal::Reason;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateIn {
+    jurisdiction: String,
+    superior: Option<String>,
+}
+
+pub(super) fn create_pool(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let c: CreateIn = ctx.parse()?;
+    non_blank(ctx, "jurisdiction", &c.jurisdiction)?;
+    ctx.facts.title = format!("{}决策咨询论证专家库", c.jurisdiction);
+    ctx.facts.organ = c.jurisdiction.clone();
+    ctx.facts.pool = Some(ExpertPool { jurisdiction: c.jurisdiction, superior: c.superior, experts: Vec::new() });
+    Ok(())
+}
+
+fn pool<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut ExpertPool, Reason> {
+    let invalid = ctx.invalid("this record is not an expert pool");
+    ctx.facts.pool.as_mut().ok_or(invalid)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdmitIn {
+    id: String,
+    name: String,
+    fields: Vec<String>,
+    affiliation: String,
+    #[serde(default)]
+    official: bool,
+    #[serde(default)]
+    institution: bool,
+}
+
+pub(super) fn admit_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let a: AdmitIn = ctx.parse()?;
+    non_blank(ctx, "id", &a.id)?;
+    non_blank(ctx, "name", &a.name)?;
+    let duplicate = ctx.invalid(format!("expert `{}` is already in the pool", a.id));
+    let p = pool(ctx)?;
+    if p.experts.iter().any(|e| e.id == a.id) {
+        return Err(duplicate);
+    }
+    p.experts.push(PoolExpert {
+        id: a.id,
+        name: a.name,
+        fields: a.fields,
+        affiliation: a.affiliation,
+        official: a.official,
+        institution: a.institution,
+        status: "active".into(),
+        integrity: Vec::new(),
+    });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusIn {
+    id: String,
+    status: String,
+    reason: String,
+}
+
+const STATUSES: [&str; 4] = ["active", "suspended", "exited", "disqualified"];
+
+/// Suspension, exit and disqualification (取消评估资格, Art. 41) are recorded
+/// on the integrity record with their reason; nothing is deleted.
+pub(super) fn set_expert_status(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let s: StatusIn = ctx.parse()?;
+    if !STATUSES.contains(&s.status.as_str()) {
+        return Err(ctx.invalid(format!("status must be one of {}", STATUSES.join(", "))));
+    }
+    non_blank(ctx, "reason", &s.reason)?;
+    let (now, by) = (ctx.now, ctx.who());
+    let missing = ctx.invalid(format!("no expert `{}` in the pool", s.id));
+    let e = pool(ctx)?.experts.iter_mut().find(|e| e.id == s.id).ok_or(missing)?;
+    e.integrity.push(IntegrityFact {
+        kind: format!("status:{}", s.status),
+        text: s.reason,
+        decision_id: None,
+        at: now,
+        by,
+    });
+    e.status = s.status;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FactIn {
+    id: String,
+    kind: String,
+    text: String,
+    decision_id: Option<String>,
+}
+
+const FACT_KINDS: [&str; 5] = ["non_submission", "通报批评", "限期整改", "取消评估资格", "note"];
+
+pub(super) fn record_integrity_fact(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let f: FactIn = ctx.parse()?;
+    if !FACT_KINDS.contains(&f.kind.as_str()) {
+        return Err(ctx.invalid(format!("kind must be one of {}", FACT_KINDS.join(", "))));
+    }
+    non_blank(ctx, "text", &f.text)?;
+    let (now, by) = (ctx.now, ctx.who());
+    let missing = ctx.invalid(format!("no expert `{}` in the pool", f.id));
+    let e = pool(ctx)?.experts.iter_mut().find(|e| e.id == f.id).ok_or(missing)?;
+    if f.kind == "取消评估资格" {
+        e.status = "disqualified".into();
+    }
+    e.integrity.push(IntegrityFact { kind: f.kind, text: f.text, decision_id: f.decision_id, at: now, by });
+    Ok(())
+}
+
+/// The reproducible draw: shuffle the sorted candidate ids with a ChaCha8
+/// generator seeded by `seed` and take the first `count`. Same candidates,
+/// same seed → same panel, on any machine.
+pub fn draw(candidates: &[String], seed: u64, count: usize) -> Vec<String> {
+    let mut ids = candidates.to_vec();
+    ids.sort();
+    ids.dedup();
+    ids.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+    ids.truncate(count);
+    ids
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DrawIn {
+    pool: String,
+    seed: u64,
+    count: usize,
+    #[serde(default)]
+    fields: Vec<String>,
+    /// Experts who declared a direct interest in this matter (Art. 20).
+    #[serde(default)]
+    conflicted: Vec<String>,
+}
+
+/// Draw a panel from the named pool and its superiors': active experts in
+/// the fields asked, minus declared conflicts. The candidate list and the
+/// seed are recorded so the draw can be re-run and checked.
+pub(super) fn draw_experts(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let d: DrawIn = ctx.parse()?;
+    if d.count == 0 || d.count > 50 {
+        return Err(ctx.invalid("count must be between 1 and 50"));
+    }
+    let Some((_, own)) = ctx.pools.first() else {
+        return Err(Reason::new(
+            "art21_pool_not_found",
+            "Art. 21",
+            "未找到专家库",
+            "the named expert pool does not exist",
+        )
+        .with_detail(d.pool));
+    };
+    let jurisdiction = own.jurisdiction.clone();
+    let on_panel: Vec<String> = ctx.facts.experts.iter().map(|e| e.expert_id.clone()).collect();
+    let eligible: Vec<&PoolExpert> = ctx
+        .pools
+        .iter()
+        .flat_map(|(_, p)| p.experts.iter())
+        .filter(|e| e.selectable())
+        .filter(|e| d.fields.is_empty() || e.fields.iter().any(|f| d.fields.contains(f)))
+        .filter(|e| !d.conflicted.contains(&e.id) && !on_panel.contains(&e.id))
+        .collect();
+    let candidates: Vec<String> = eligible.iter().map(|e| e.id.clone()).collect();
+    let chosen = draw(&candidates, d.seed, d.count);
+    for id in &chosen {
+        if let Some(e) = eligible.iter().find(|e| &e.id == id) {
+            ctx.facts.experts.push(ExpertAssignment {
+                expert_id: e.id.clone(),
+                name: e.name.clone(),
+                institution: e.institution,
+                official: e.official,
+                field: e.fields.join("、"),
+                conflict: None,
+                opinion: None,
+                replaced_reason: None,
+                confidentiality_ack: None,
+                non_submission: false,
+            });
+        }
+    }
+    let record = ExpertDraw { pool: d.pool, seed: d.seed, fields: d.fields, candidates, chosen, at: ctx.now };
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "draw": record, "pool_jurisdiction": jurisdiction,
+    }));
+    ctx.facts.draws.push(record);
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! The expert pool (Art. 21): fallback to the superior's pool, the
+//! reproducible draw, and the integrity and exit rules (Art. 41).
+
+use chrono::{TimeZone, Utc};
+use juece_engine::act::Act;
+use juece_engine::actor::{Actor, Role};
+use juece_engine::orchestrator::{Engine, EngineError};
+use juece_tests::{engine, sqlite_url};
+use serde_json::json;
+
+fn who(id: &str, unit: &str, role: Role) -> Actor {
+    Actor { user_id: id.into(), name: id.into(), unit: unit.into(), position: "p".into(), roles: vec![role] }
+}
+
+async fn pool(e: &Engine, id: &str, jurisdiction: &str, superior: Option<&str>, experts: &[(&str, &str)]) {
+    let m = who("manager", "司法局", Role::PoolManager);
+    let now = Utc::now();
+    e.open(
+        "expert_pool",
+        id,
+        &Act::new("create_pool", json!({ "jurisdiction": jurisdiction, "superior": superior })),
+        &m,
+        now,
+    )
+    .await
+    .unwrap();
+    for (eid, field) in experts {
+        let admit = json!({ "id": eid, "name": format!("专家{eid}"), "fields": [field], "affiliation": "某大学" });
+        e.apply(id, &Act::new("admit_expert", admit), &m, now, None).await.unwrap();
+    }
+}
+
+/// A decision in the expert-consultation stage, every earlier conditional stage skipped.
+async fn decision_at_experts(e: &Engine) -> (Actor, chrono::DateTime<Utc>) {
+    let office = who("office", "办公厅", Role::GeneralOffice);
+    let drafter = who("drafter", "县发改局", Role::Drafter);
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+    let p =
+        json!({ "title": "t", "organ": "某县人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
+    e.open("national", "d", &Act::new("submit_proposal", p), &office, now).await.unwrap();
+    let start = json!({ "category": 4, "undertaking_units": ["县发改局"] });
+    e.apply("d", &Act::new("start_decision", start), &office, now, None).await.unwrap();
+    let draft = json!({ "text": "x", "explanation": "e", "legal_basis": ["法"] });
+    e.apply("d", &Act::new("record_draft", draft), &drafter, now, None).await.unwrap();
+    e.apply("d", &Act::new("finish_drafting", json!({})), &drafter, now, None).await.unwrap();
+    for (stage, skip) in [
+        ("cost_benefit", "skip_cost_benefit"),
+        ("public_participation", "skip_public_participation"),
+        ("hearing", "skip_hearing"),
+    ] {
+        let det = json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" });
+        e.apply("d", &Act::new("determine_applicability", det), &drafter, now, None).await.unwrap();
+        e.apply("d", &Act::new(skip, json!({})), &drafter, now, None).await.unwrap();
+    }
+    (drafter, now)
+}
+
+#[tokio::test]
+async fn a_county_draws_from_its_superiors_pool_reproducibly() {
+    let (_dir, url) = sqlite_url();
+    let e = engine(&url).await;
+    pool(
+        &e,
+        "pool-city",
+        "某市",
+        None,
+        &[("c1", "交通"), ("c2", "交通"), ("c3", "交通"), ("c4", "环境"), ("c5", "交通")],
+    )
+    .await;
+    pool(&e, "pool-county", "某县", Some("pool-city"), &[("k1", "交通")]).await;
+    let (drafter, now) = decision_at_experts(&e).await;
+    let draw = json!({ "pool": "pool-county", "seed": 20260302, "count": 3, "fields": ["交通"], "conflicted": ["c2"] });
+    e.apply("d", &Act::new("draw_experts", draw), &drafter, now, None).await.unwrap();
+    let d = e.load("d").await.unwrap();
+    let rec = &d.facts.draws[0];
+    // The county's own expert and the city's, minus the conflicted and the wrong field.
+    assert_eq!(rec.candidates.iter().map(String::as_str).collect::<Vec<_>>(), ["k1", "c1", "c3", "c5"]);
+    assert_eq!(rec.chosen.len(), 3);
+    // Anyone can re-run the draw from the record and get the same panel.
+    assert_eq!(juece_engine::acts::draw(&rec.candidates, rec.seed, 3), rec.chosen);
+    assert_ne!(
+        juece_engine::acts::draw(&rec.candidates, rec.seed + 1, 4),
+        juece_engine::acts::draw(&rec.candidates, rec.seed, 4)
+    );
+    assert_eq!(d.facts.experts.len(), 3);
+    // Asking for more than the pools can supply is refused, and nothing is written.
+    let too_many = json!({ "pool": "pool-county", "seed": 1, "count": 9, "fields": ["交通"] });
+    let version = d.version;
+    match e.apply("d", &Act::new("draw_experts", too_many), &drafter, now, None).await {
+        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art21_panel_not_filled"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(e.load("d").await.unwrap().version, version);
+    let missing = json!({ "pool": "pool-nowhere", "seed": 1, "count": 1 });
+    match e.apply("d", &Act::new("draw_experts", missing), &drafter, now, None).await {
+        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art21_pool_not_found"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn exited_and_disqualified_experts_cannot_be_selected() {
+    let (_dir, url) = sqlite_url();
+    let e = engine(&url).await;
+    pool(&e, "pool-city", "某市", None, &[("c1", "交通"), ("c2", "交通"), ("c3", "交通")]).await;
+    let m = who("manager", "司法局", Role::PoolManager);
+    let now = Utc::now();
+    let exit = json!({ "id": "c1", "status": "exited", "reason": "本人申请退出" });
+    e.apply("pool-city", &Act::new("set_expert_status", exit), &m, now, None).await.unwrap();
+    let sanction = json!({ "id": "c2", "kind": "取消评估资格", "text": "论证意见弄虚作假" });
+    e.apply("pool-city", &Act::new("record_integrity_fact", sanction), &m, now, None).await.unwrap();
+    let p = e.load("pool-city").await.unwrap().facts.pool.unwrap();
+    assert_eq!(p.experts[1].status, "disqualified");
+    assert_eq!(p.experts[1].integrity[0].kind, "取消评估资格");
+
+    let (drafter, now) = decision_at_experts(&e).await;
+    for id in ["c1", "c2"] {
+        let pick = json!({ "pool": "pool-city", "expert_id": id, "name": id, "field": "交通" });
+        match e.apply("d", &Act::new("select_expert", pick), &drafter, now, None).await {
+            Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art21_expert_not_eligible", "{id}"),
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+    let pick = json!({ "pool": "pool-city", "expert_id": "c3", "name": "c3", "field": "交通" });
+    e.apply("d", &Act::new("select_expert", pick), &drafter, now, None).await.unwrap();
+    // The draw never offers them either.
+    let draw = json!({ "pool": "pool-city", "seed": 7, "count": 1, "fields": ["交通"] });
+    match e.apply("d", &Act::new("draw_experts", draw), &drafter, now, None).await {
+        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art21_panel_not_filled"),
+        other => panic!("{other:?}"),
+    }
+    // Only the pool manager keeps the pool.
+    let admit = json!({ "id": "x", "name": "x", "fields": [], "affiliation": "a" });
+    match e.apply("pool-city", &Act::new("admit_expert", admit), &drafter, now, None).await {
+        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "role_not_permitted"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_adjustment_is_a_child_decision_that_runs_the_procedure_again() {
+    let (_dir, url) = sqlite_url();
+    let e = engine(&url).await;
+    juece_api::demo::run(&e, None, &mut Vec::new()).await.unwrap();
+    let parent_id = e.store().versions().await.unwrap()[0].0.clone();
+    let office = who("u-office", "示范市人民政府办公室", Role::GeneralOffice);
+    let now = Utc::now();
+    let first = Act::new(
+        "submit_proposal",
+        json!({ "title": "关于调整大气污染防治实施办法的决策", "organ": "示范市人民政府", "proposer_type": "leader", "proposer": "市长", "summary": "后评估建议调整" }),
+    );
+    // The demo's decision is archived and closed: no adjustment can hang off it any more.
+    match e.open_adjustment(&parent_id, "child-1", "后评估建议调整", &first, &office, now).await {
+        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "act_not_allowed_in_stage"),
+        other => panic!("{other:?}"),
+    }
+    assert!(e.load("child-1").await.is_err(), "nothing was created");
+}
+
+#[tokio::test]
+async fn a_decision_in_execution_is_adjusted_by_a_linked_child() {
+    let (_dir, url) = sqlite_url();
+    let e = engine(&url).await;
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+    juece_tests::drive_to_execution(&e, "parent", now).await;
+    let office = who("office", "办公厅", Role::GeneralOffice);
+    let first = Act::new(
+        "submit_proposal",
+        json!({ "title": "调整", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" }),
+    );
+    let (parent, child) =
+        e.open_adjustment("parent", "child", "执行中发现上位法修改", &first, &office, now).await.unwrap();
+    assert_eq!(parent.decision.facts.adjustments[0].child_id, "child");
+    assert_eq!(child.decision.parent.as_deref(), Some("parent"));
+    assert_eq!(child.decision.stage, "proposal");
+    // The parent's published text is untouched, and the child must pass the
+    // legality review like any decision: its shortcut is refused.
+    assert_eq!(parent.decision.facts.drafts.len(), 1);
+    let drafter = who("drafter", "生态环境局", Role::Drafter);
+    match e.apply("child", &Act::new("submit_package", json!({})), &drafter, now, None).await {
+        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "act_not_allowed_in_stage"),
+        other => panic!("{other:?}"),
+    }
+    // Suspension is the chief executive's, with a linked Art. 35 report.
+    let exec = who("exec", "生态环境局", Role::ExecutingUnit);
+    e.apply(
+        "parent",
+        &Act::new("file_execution_report", json!({ "kind": "major_change", "text": "上位法修改" })),
+        &exec,
+        now,
+        None,
+    )
+    .await
+    .unwrap();
+    let suspend = json!({ "report": 1, "urgency_reason": "继续执行将违反新法" });
+    match e.apply("parent", &Act::new("suspend", suspend.clone()), &office, now, None).await {
+        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "role_not_permitted"),
+        other => panic!("{other:?}"),
+    }
+    let chief = who("chief", "政府", Role::ChiefExecutive);
+    let s = e.apply("parent", &Act::new("suspend", suspend), &chief, now, None).await.unwrap();
+    assert_eq!(s.decision.stage, "suspended");
+    let outbox = e.store().outbox("parent").await.unwrap();
+    assert!(outbox.iter().any(|m| m.recipient_role == "chief_executive"), "the chief was told of the problem report");
+}
+
+#[tokio::test]
+async fn a13_a_late_expert_is_replaced_and_the_fact_reaches_the_integrity_record() {
+    use juece_engine::accountability::integrity_record;
+    let (_dir, url) = sqlite_url();
+    let e = engine(&url).await;
+    pool(&e, "pool-city", "某市", None, &[("c1", "交通"), ("c2", "交通"), ("c3", "交通")]).await;
+    let (drafter, now) = decision_at_experts(&e).await;
+    for id in ["c1", "c2"] {
+        let pick = json!({ "pool": "pool-city", "expert_id": id, "name": id, "field": "交通" });
+        e.apply("d", &Act::new("select_expert", pick), &drafter, now, None).await.unwrap();
+    }
+    let c1 = who("c1", "某大学", Role::Expert);
+    e.apply("d", &Act::new("acknowledge_confidentiality", json!({ "expert_id": "c1" })), &c1, now, None).await.unwrap();
+    let opinion = json!({ "expert_id": "c1", "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": "c1" });
+    e.apply("d", &Act::new("submit_expert_opinion", opinion), &c1, now, None).await.unwrap();
+    e.apply("d", &Act::new("record_expert_adoption_summary", json!({ "text": "采纳" })), &drafter, now, None)
+        .await
+        .unwrap();
+    // c2 never answers: the stage cannot close.
+    match e.apply("d", &Act::new("close_expert_consultation", json!({})), &drafter, now, None).await {
+        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "expert_opinions_incomplete"),
+        other => panic!("{other:?}"),
+    }
+    let replace = json!({
+        "pool": "pool-city", "expert_id": "c3", "name": "c3", "field": "交通",
+        "replaces": "c2", "replacement_reason": "逾期未提交论证意见", "non_submission": true,
+    });
+    e.apply("d", &Act::new("select_expert", replace), &drafter, now, None).await.unwrap();
+    let c3 = who("c3", "某大学", Role::Expert);
+    e.apply("d", &Act::new("acknowledge_confidentiality", json!({ "expert_id": "c3" })), &c3, now, None).await.unwrap();
+    let opinion = json!({ "expert_id": "c3", "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": "c3" });
+    e.apply("d", &Act::new("submit_expert_opinion", opinion), &c3, now, None).await.unwrap();
+    e.apply("d", &Act::new("close_expert_consultation", json!({})), &drafter, now, None).await.unwrap();
+    // A fact, not a sanction: c2 stays active in the pool.
+    let record = integrity_record(e.store().as_ref(), "c2").await.unwrap();
+    assert_eq!(record.len(), 1);
+    assert_eq!((record[0].kind.as_str(), record[0].text.as_str()), ("non_submission", "逾期未提交论证意见"));
+    let p = e.load("pool-city").await.unwrap().facts.pool.unwrap();
+    assert_eq!(p.experts[1].status, "active");
+}
