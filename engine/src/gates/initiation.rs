@@ -82,6 +82,16 @@ pub(super) fn determination_not_forced(c: &GateCtx<'_>) -> Result<(), String> {
     ensure(!(waived && c.params.always_applicable.contains(stage)), || format!("`{stage}` is always applicable here"))
 }
 
+/// Art. 19(1): a matter flagged technical must have expert consultation;
+/// it cannot be determined not applicable (nor "done elsewhere" without a
+/// reference, which `determination_reasoned` already requires).
+pub(super) fn technical_matter_needs_experts(c: &GateCtx<'_>) -> Result<(), String> {
+    let waives_experts = c.str("stage") == Some("expert_consultation") && c.str("outcome") == Some("not_applicable");
+    ensure(!(waives_experts && c.after.flags.technical), || {
+        "the matter is flagged highly specialised or technical".into()
+    })
+}
+
 /// 政府信息公开条例 Arts. 14–16 grounds.
 pub const NON_DISCLOSURE_GROUNDS: [&str; 5] =
     ["state_secret", "security_or_stability", "trade_secret", "personal_privacy", "internal_affairs"];

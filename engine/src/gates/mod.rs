@@ -66,6 +66,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("legal_basis_non_empty", initiation::legal_basis_non_empty),
     ("determination_reasoned", initiation::determination_reasoned),
     ("determination_not_forced", initiation::determination_not_forced),
+    ("technical_matter_needs_experts", initiation::technical_matter_needs_experts),
     ("non_disclosure_ground", initiation::non_disclosure_ground),
     ("cost_benefit_recorded", initiation::cost_benefit_recorded),
     ("dispute_explained", initiation::dispute_explained),

@@ -828,3 +828,311 @@ proptest! {
         }
     }
 }
+
+/// Drafting → public participation, cost-benefit passed over.
+fn at_participation() -> S {
+    let mut s = S::started("national");
+    s.ok(&drafter(), "finish_drafting", json!({}));
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "cost_benefit", "outcome": "not_applicable", "reason": "r" }),
+    );
+    s.ok(&drafter(), "skip_cost_benefit", json!({}));
+    s
+}
+
+#[test]
+fn sc5_a_profile_can_require_a_catalogue_item() {
+    let mut s = S::new("example-province");
+    s.ok(
+        &office(),
+        "submit_proposal",
+        json!({ "title": "t", "organ": "o", "proposer_type": "leader", "proposer": "p", "summary": "s" }),
+    );
+    s.refused(
+        &office(),
+        "start_decision",
+        json!({ "category": 1, "undertaking_units": ["A"] }),
+        "catalogue_item_required",
+    );
+    s.ok(
+        &office(),
+        "start_decision",
+        json!({ "category": 1, "undertaking_units": ["A"], "catalogue_item": "2026-01" }),
+    );
+}
+
+#[test]
+fn in3_in6_legal_basis_and_dispute_statement() {
+    let mut s = S::started("national");
+    s.refused(
+        &drafter(),
+        "record_draft",
+        json!({ "text": "v2", "explanation": "e", "legal_basis": [" "] }),
+        "art12_legal_basis_required",
+    );
+    s.ok(&drafter(), "record_consultation", json!({ "unit": "交通局", "agreed": false, "opinion": "不同意限行范围" }));
+    let mut s2 = S::reviewed("national", "lawful");
+    s2.d.facts.consultations = s.d.facts.consultations.clone();
+    s2.refused(&drafter(), "submit_package", json!({}), "art13_dispute_statement");
+    s2.ok(
+        &drafter(),
+        "record_dispute_statement",
+        json!({ "text": "争议：限行范围；交通局意见：缩小；本单位意见及理由：依上位法" }),
+    );
+    s2.ok(&drafter(), "submit_package", json!({}));
+}
+
+#[test]
+fn pp2_pp3_activities_and_specific_groups() {
+    let mut s = at_participation();
+    s.refused(&drafter(), "close_participation", json!({}), "art14_activity_required");
+    s.ok(&drafter(), "set_flags", json!({ "specific_group_interest": true }));
+    s.ok(
+        &drafter(),
+        "record_activity",
+        json!({ "method": "public_comment", "participant_types": ["公众"], "summary": "网上征求意见" }),
+    );
+    s.refused(&drafter(), "close_participation", json!({}), "art14_specific_group");
+    s.ok(
+        &drafter(),
+        "record_activity",
+        json!({ "method": "symposium", "participant_types": ["群众代表"], "summary": "座谈会" }),
+    );
+    s.ok(&drafter(), "close_participation", json!({}));
+    s.refused(&drafter(), "record_activity", json!({ "method": "x", "summary": "s" }), "act_not_allowed_in_stage");
+}
+
+#[test]
+fn pp9_hearing_notice_must_come_in_advance() {
+    let mut s = at_participation();
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "public_participation", "outcome": "already_done", "reason": "r", "reference": "x" }),
+    );
+    s.ok(&drafter(), "skip_public_participation", json!({}));
+    let today = s.today();
+    s.refused(
+        &drafter(),
+        "publish_hearing_notice",
+        json!({ "date": today, "place": "p", "sides": ["a"] }),
+        "art16_notice_in_advance",
+    );
+    s.ok(
+        &drafter(),
+        "publish_hearing_notice",
+        json!({ "date": today + Duration::days(1), "place": "p", "sides": ["a"] }),
+    );
+}
+
+#[test]
+fn ex1_a_technical_matter_cannot_waive_experts() {
+    let mut s = S::started("national");
+    s.ok(&drafter(), "set_flags", json!({ "technical": true }));
+    let waive = json!({ "stage": "expert_consultation", "outcome": "not_applicable", "reason": "r" });
+    s.refused(&drafter(), "determine_applicability", waive, "art19_technical_requires_experts");
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "hearing", "outcome": "not_applicable", "reason": "r" }),
+    );
+}
+
+#[test]
+fn ex4_profile_panel_size_odd_and_officials_share() {
+    let mut s = S::started("example-province");
+    s.ok(&drafter(), "finish_drafting", json!({}));
+    s.ok(&drafter(), "record_cost_benefit", json!({ "inputs": "i", "benefits": "b" }));
+    s.ok(&drafter(), "complete_cost_benefit", json!({}));
+    let today = s.today();
+    s.ok(
+        &drafter(),
+        "publish_comment_notice",
+        json!({ "channels": ["website"], "submission_methods": ["m"], "start": today, "days": 30 }),
+    );
+    s.now += Duration::days(40);
+    s.ok(&drafter(), "record_public_adoption_summary", json!({ "text": "无意见" }));
+    s.ok(&drafter(), "close_participation", json!({}));
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "hearing", "outcome": "not_applicable", "reason": "r" }),
+    );
+    s.ok(&drafter(), "skip_hearing", json!({}));
+    for (i, official) in [(1, true), (2, true), (3, false), (4, false)] {
+        s.ok(
+            &drafter(),
+            "select_expert",
+            json!({ "expert_id": format!("x{i}"), "name": format!("x{i}"), "field": "f", "official": official }),
+        );
+    }
+    for i in 1..=4 {
+        let e = actor(&format!("x{i}"), "u", Role::Expert);
+        s.ok(&e, "acknowledge_confidentiality", json!({ "expert_id": format!("x{i}") }));
+        let op = json!({ "expert_id": format!("x{i}"), "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": "x" });
+        s.ok(&e, "submit_expert_opinion", op);
+    }
+    s.ok(&drafter(), "record_expert_adoption_summary", json!({ "text": "采纳" }));
+    // 4 experts: below the profile's minimum of 5, and even.
+    let codes = s.try_act(&drafter(), "close_expert_consultation", json!({})).unwrap_err();
+    assert!(
+        codes.contains(&"expert_opinions_incomplete".into()) && codes.contains(&"expert_panel_composition".into()),
+        "{codes:?}"
+    );
+    s.ok(&drafter(), "select_expert", json!({ "expert_id": "x5", "name": "x5", "field": "f" }));
+    let e = actor("x5", "u", Role::Expert);
+    s.ok(&e, "acknowledge_confidentiality", json!({ "expert_id": "x5" }));
+    s.ok(&e, "submit_expert_opinion", json!({ "expert_id": "x5", "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": "x" }));
+    // 5 experts, 2 officials = 40 % > 33 %.
+    s.refused(&drafter(), "close_expert_consultation", json!({}), "expert_panel_composition");
+}
+
+#[test]
+fn ra1_ra4_risk_report_sections_and_presence() {
+    let mut s = at_participation();
+    for (stage, skip) in [
+        ("public_participation", "skip_public_participation"),
+        ("hearing", "skip_hearing"),
+        ("expert_consultation", "skip_expert_consultation"),
+    ] {
+        s.ok(
+            &drafter(),
+            "determine_applicability",
+            json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" }),
+        );
+        s.ok(&drafter(), skip, json!({}));
+    }
+    s.refused(&drafter(), "close_risk_assessment", json!({}), "art22_risk_report_missing");
+    let thin = json!({ "assessor": "中心", "methods": ["舆情跟踪"], "level": "low" });
+    s.refused(&drafter(), "submit_risk_report", thin, "art23_report_sections");
+    s.refused(&drafter(), "submit_risk_report", json!({ "assessor": "中心", "level": "extreme" }), "invalid_payload");
+    s.ok(
+        &drafter(),
+        "submit_risk_report",
+        json!({
+            "assessor": "中心", "methods": ["重点走访"], "departments_consulted": ["公安局"], "risk_points": ["上访"],
+            "measures": ["分步实施"], "contingency_plan": "应急预案", "level": "medium",
+        }),
+    );
+    s.ok(&drafter(), "close_risk_assessment", json!({}));
+}
+
+#[test]
+fn ra2_an_assessment_done_elsewhere_satisfies_the_package() {
+    let mut s = S::reviewed("national", "lawful");
+    s.d.facts.applicability.remove("risk_assessment");
+    s.refused(&drafter(), "submit_package", json!({}), "art29_4_risk_report");
+    s.d.facts.applicability.insert(
+        "risk_assessment".into(),
+        crate::facts::Determination {
+            outcome: crate::facts::Applicability::AlreadyDone,
+            reason: "项目审批时已作社会稳定风险评估".into(),
+            reference: Some("发改投资〔2025〕12号".into()),
+            by: "drafter".into(),
+            at: s.now,
+        },
+    );
+    s.ok(&drafter(), "submit_package", json!({}));
+}
+
+#[test]
+fn lr9_market_entities_need_a_passing_fair_competition_review() {
+    let mut s = S::reviewed("national", "lawful");
+    s.d.facts.flags.affects_market_entities = true;
+    s.refused(&drafter(), "submit_package", json!({}), "art29_1_fair_competition");
+    let review = json!({ "initial_review": "起草单位初审", "regulator_conclusion": "违反第八条", "passed": false });
+    s.ok(&drafter(), "record_fair_competition", review);
+    s.refused(&drafter(), "submit_package", json!({}), "art29_1_fair_competition");
+    s.ok(
+        &drafter(),
+        "record_fair_competition",
+        json!({ "initial_review": "修改后初审", "regulator_conclusion": "符合", "passed": true }),
+    );
+    s.ok(&drafter(), "submit_package", json!({}));
+}
+
+#[test]
+fn sc8_pb2_pb3_cd8_publication_rules() {
+    let mut s = S::in_meeting("national");
+    s.ok(
+        &actor("甲", "政府", Role::MeetingMember),
+        "record_stance",
+        json!({ "member": "甲", "stance": "reserve", "words": "保留意见" }),
+    );
+    let chief = actor("市长", "政府", Role::ChiefExecutive);
+    s.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
+    s.ok(&chief, "decide", json!({}));
+    s.ok(&office(), "designate_executing_unit", json!({ "unit": "生态环境局" }));
+    s.ok(&office(), "report_to_party", json!({ "reference_no": "r1" }));
+    s.ok(&office(), "record_party_response", json!({ "response": "同意" }));
+    s.d.facts.flags.npc_report_required = true;
+    s.d.facts.flags.technical = true;
+    let publish = json!({ "channels": ["gazette", "website"] });
+    let codes = s.try_act(&office(), "publish_decision", publish.clone()).unwrap_err();
+    assert!(
+        codes.contains(&"art8_npc_report_missing".into()) && codes.contains(&"art32_adoption_explanation".into()),
+        "{codes:?}"
+    );
+    s.ok(&office(), "record_npc_report", json!({ "reference_no": "人大常委会备〔2026〕1号" }));
+    s.ok(&office(), "publish_decision", json!({
+        "channels": ["gazette", "website"], "adoption_explanation": "专家意见全部采纳", "interpretation_activities": ["政策解读"],
+    }));
+    // A lawfully non-disclosable decision is released without public channels (PB-3).
+    let mut n = S::in_meeting("national");
+    n.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
+    n.ok(&chief, "decide", json!({}));
+    n.ok(&office(), "designate_executing_unit", json!({ "unit": "生态环境局" }));
+    n.ok(&office(), "report_to_party", json!({ "reference_no": "r1" }));
+    n.ok(&office(), "record_party_response", json!({ "response": "同意" }));
+    n.refused(&office(), "publish_decision", json!({ "channels": [] }), "art32_required_channels");
+    n.d.facts.non_disclosure =
+        Some(crate::facts::NonDisclosure { legal_ground: "state_secret".into(), approved_by: "o".into() });
+    n.ok(&office(), "publish_decision", json!({ "channels": [] }));
+}
+
+#[test]
+fn ar1_closing_needs_a_complete_archive() {
+    let mut s = S::in_meeting("national");
+    let chief = actor("市长", "政府", Role::ChiefExecutive);
+    s.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
+    s.ok(&chief, "decide", json!({}));
+    s.ok(&office(), "designate_executing_unit", json!({ "unit": "生态环境局" }));
+    s.ok(&office(), "report_to_party", json!({ "reference_no": "r1" }));
+    s.ok(&office(), "record_party_response", json!({ "response": "同意" }));
+    s.ok(&office(), "publish_decision", json!({ "channels": ["gazette", "website"] }));
+    s.ok(&office(), "begin_execution", json!({}));
+    s.ok(&office(), "end_execution", json!({}));
+    // A hearing was held but its record was never confirmed: the manifest lists it as missing.
+    s.d.facts.hearing = Some(crate::facts::Hearing {
+        participants: vec![crate::facts::HearingParticipant {
+            name: "C".into(),
+            side: "居民".into(),
+            materials_delivered_on: None,
+            signed: false,
+            refusal_reason: None,
+        }],
+        ..Default::default()
+    });
+    let codes = s.try_act(&office(), "archive_decision", json!({ "archivist": "档案室" })).unwrap_err();
+    assert_eq!(codes, ["art33_archive_incomplete"]);
+    s.d.facts.hearing = None;
+    s.ok(&office(), "archive_decision", json!({ "archivist": "档案室" }));
+    // Nothing can be done to a closed decision, by anyone.
+    for role in Role::ALL {
+        let who = Actor {
+            user_id: "u".into(),
+            name: "u".into(),
+            unit: "生态环境局".into(),
+            position: "p".into(),
+            roles: vec![role],
+        };
+        s.refused(
+            &who,
+            "record_draft",
+            json!({ "text": "x", "explanation": "e", "legal_basis": ["l"] }),
+            "act_not_allowed_in_stage",
+        );
+    }
+}
