@@ -9,7 +9,7 @@ use juece_tests::workflows;
 fn shipped_definitions_prove() {
     let all = definition::load_dir(&workflows()).unwrap_or_else(|e| panic!("{e:?}"));
     let keys: Vec<&str> = all.iter().map(|w| w.key.as_str()).collect();
-    assert_eq!(keys, ["catalogue", "expert_pool", "national", "example-province"]);
+    assert_eq!(keys, ["catalogue", "expert_pool", "national", "example-province", "example-township"]);
     for w in all.iter().filter(|w| w.procedure == definition::Procedure::Decision) {
         assert!(w.proof.holds());
         assert!(w.proof.decision_dominators.contains(&"legality_review".to_string()));

@@ -338,6 +338,18 @@ pub struct LegalityOpinion {
     pub reviewer: String,
     pub draft_hash: String,
     pub issued_at: DateTime<Utc>,
+    /// Reviewer statements that a later draft change does not affect legality.
+    #[serde(default)]
+    pub confirmations: Vec<OpinionConfirmation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpinionConfirmation {
+    pub from_hash: String,
+    pub to_hash: String,
+    pub statement: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -13,8 +13,9 @@ use crate::refusal::Reason;
 struct SubmissionIn {
     #[serde(default)]
     legal_basis: Vec<String>,
-    #[serde(default)]
-    procedure_explanation: String,
+    /// Omitted: generated from the decision's recorded history (LR-4, CD-7);
+    /// given: the drafter's edited text, which must not be blank.
+    procedure_explanation: Option<String>,
     received_complete_on: NaiveDate,
     requested_due: NaiveDate,
     urgency_reason: Option<String>,
@@ -27,7 +28,7 @@ pub(super) fn submit_for_legality_review(ctx: &mut HandlerCtx<'_>) -> Result<(),
     let submission = LegalitySubmission {
         draft_hash,
         legal_basis: s.legal_basis,
-        procedure_explanation: s.procedure_explanation,
+        procedure_explanation: s.procedure_explanation.unwrap_or_else(|| procedure_explanation(ctx.facts)),
         received_complete_on: s.received_complete_on,
         requested_due: s.requested_due,
         floor_due: floor.last_day,
@@ -95,6 +96,7 @@ pub(super) fn issue_legality_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
         reviewer: ctx.who(),
         draft_hash,
         issued_at: ctx.now,
+        confirmations: Vec::new(),
     };
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "opinion": opinion,
@@ -184,4 +186,57 @@ pub(super) fn return_submission(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> 
 /// submitted anew, restarts the review clock.
 pub(super) fn request_supplement(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     close_submission(ctx, "supplement_requested")
+}
+
+/// The explanation of the statutory procedures performed (履行决策法定程序的
+/// 说明, Art. 26(1)), written from what the record holds: each conditional
+/// stage performed or determined not to apply, with who and why.
+pub fn procedure_explanation(f: &crate::facts::Facts) -> String {
+    use crate::definition::StageKind;
+    let mut lines = Vec::new();
+    if let Some(s) = &f.start {
+        lines.push(format!("{}决定启动，承办单位：{}。", s.decided_by, s.undertaking_units.join("、")));
+    }
+    for kind in StageKind::CONDITIONAL {
+        let name = kind.as_str();
+        let line = match f.determination(name) {
+            Some(d) => format!("{name}：{:?}，理由：{}（{}）", d.outcome, d.reason, d.by),
+            None => format!("{name}：已履行"),
+        };
+        lines.push(line);
+    }
+    if !f.comment_notices.is_empty() {
+        lines.push(format!("公开征求意见{}次，收到意见{}条。", f.comment_notices.len(), f.opinions.len()));
+    }
+    if !f.experts.is_empty() {
+        lines.push(format!("专家论证：{}名专家出具意见。", f.experts.iter().filter(|e| e.opinion.is_some()).count()));
+    }
+    lines.join("\n")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnaffectedIn {
+    statement: String,
+}
+
+/// LR-8: after a draft changes, the reviewer may record that the change
+/// does not affect legality; the opinion then covers the new version, and
+/// the statement with both hashes stays in the record.
+pub(super) fn confirm_opinion_unaffected(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let u: UnaffectedIn = ctx.parse()?;
+    non_blank(ctx, "statement", &u.statement)?;
+    let current = ctx.current_draft_hash()?;
+    let none = ctx.invalid("there is no legality opinion to confirm");
+    let (who, now) = (ctx.who(), ctx.now);
+    let opinion = ctx.facts.legality_opinion.as_mut().ok_or(none)?;
+    opinion.confirmations.push(crate::facts::OpinionConfirmation {
+        from_hash: opinion.draft_hash.clone(),
+        to_hash: current.clone(),
+        statement: u.statement,
+        by: who,
+        at: now,
+    });
+    opinion.draft_hash = current;
+    Ok(())
 }

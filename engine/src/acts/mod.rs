@@ -133,6 +133,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("submit_post_evaluation_report", execution::submit_post_evaluation_report),
     ("archive_decision", execution::archive_decision),
     ("return_submission", legality::return_submission),
+    ("confirm_opinion_unaffected", legality::confirm_opinion_unaffected),
     ("request_supplement", legality::request_supplement),
     ("declare_expert_conflict", experts::declare_expert_conflict),
     ("acknowledge_confidentiality", experts::acknowledge_confidentiality),

@@ -492,6 +492,14 @@ fn a16_a17_legality_review_is_required_and_binds_to_the_draft() {
     let mut s = S::reviewed("national", "lawful");
     s.ok(&drafter(), "record_draft", json!({ "text": "v2", "explanation": "e", "legal_basis": ["某法"] }));
     s.refused(&drafter(), "submit_package", json!({}), "art25_opinion_stale");
+    // LR-8: the reviewer may state that the change does not affect legality.
+    let rev = actor("rev", "司法局", Role::LegalityReviewer);
+    s.refused(&drafter(), "confirm_opinion_unaffected", json!({ "statement": "x" }), "role_not_permitted");
+    s.ok(&rev, "confirm_opinion_unaffected", json!({ "statement": "仅修改文字表述，不影响合法性" }));
+    let op = s.d.facts.legality_opinion.as_ref().unwrap();
+    assert_eq!(op.confirmations.len(), 1);
+    assert_ne!(op.confirmations[0].from_hash, op.confirmations[0].to_hash);
+    s.ok(&drafter(), "submit_package", json!({}));
 }
 
 #[test]
@@ -840,6 +848,28 @@ fn at_participation() -> S {
     );
     s.ok(&drafter(), "skip_cost_benefit", json!({}));
     s
+}
+
+#[test]
+fn lr4_cd7_the_procedure_explanation_is_generated_from_the_record() {
+    let mut s = S::at_legality_review("national");
+    let today = s.today();
+    let submit = json!({ "legal_basis": ["某法"], "received_complete_on": today, "requested_due": "2026-04-01" });
+    s.ok(&drafter(), "submit_for_legality_review", submit);
+    let text = &s.d.facts.legality_submissions[0].procedure_explanation;
+    assert!(text.contains("hearing：NotApplicable，理由：r"), "{text}");
+    assert!(text.contains("决定启动，承办单位：生态环境局"), "{text}");
+    let edited = json!({ "legal_basis": ["某法"], "procedure_explanation": "  ", "received_complete_on": today, "requested_due": "2026-04-01" });
+    s.refused(&drafter(), "submit_for_legality_review", edited, "art26_procedure_explanation");
+}
+
+#[test]
+fn sc1_a_township_profile_keeps_the_mandatory_gates() {
+    let mut s = S::started("example-township");
+    s.ok(&drafter(), "finish_drafting", json!({}));
+    s.refused(&drafter(), "submit_package", json!({}), "act_not_allowed_in_stage");
+    let mut s = S::at_legality_review("example-township");
+    s.refused(&drafter(), "close_legality_review", json!({}), "art25_no_legality_review");
 }
 
 #[test]
