@@ -127,6 +127,15 @@ pub enum CalendarCommand {
     },
     /// Rest days and make-up working days of a year.
     Show { year: i32 },
+    /// Load a newly published year's official notice (a year file, see workflows/calendars/README.md) into the
+    /// database: validated, stored for every replica, audited, and the pending provisional deadlines recomputed.
+    /// Running servers pick it up when restarted.
+    Load {
+        file: PathBuf,
+        /// Who loads it, for the audit record.
+        #[arg(long, env = "USER", default_value = "administrator")]
+        by: String,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -209,6 +218,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Memo { command } => crate::documents::memo(&cli.database_url, command).await,
         Command::Report { command } => crate::documents::report(&cli.database_url, &cli.workflows, command).await,
+        Command::Calendar { command: CalendarCommand::Load { file, by } } => {
+            crate::calendar_load::load(&cli.database_url, &cli.workflows, &file, &by).await
+        }
         Command::Calendar { command } => {
             let cal = WorkCalendar::load_dir(&setup::calendars_dir(&cli.workflows))?;
             calendar(&cal, command)?;
@@ -286,6 +298,7 @@ fn calendar(cal: &WorkCalendar, command: CalendarCommand) -> anyhow::Result<()> 
             }
             print(&calendar_day_period(cal, from, days), explain)
         }
+        CalendarCommand::Load { .. } => bail!("`calendar load` needs the database; it is run by `run`"),
         CalendarCommand::Show { year } => {
             let info = cal.year_info(year);
             println!("{year} {:?} — {}", info.status, info.source.title);

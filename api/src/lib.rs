@@ -8,6 +8,7 @@
 //! * `setup` — opening the store, the workflows and the calendar from the configuration.
 
 pub mod accountability;
+pub mod calendar_load;
 pub mod cli;
 pub mod clock;
 pub mod demo;

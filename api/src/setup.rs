@@ -39,6 +39,10 @@ pub fn load_engine_parts(workflows: &Path) -> anyhow::Result<(Vec<definition::Wo
 
 pub async fn open_engine(url: &str, workflows: &Path) -> anyhow::Result<Engine> {
     let store = open_store(url).await?;
-    let (defs, calendar) = load_engine_parts(workflows)?;
+    let (defs, mut calendar) = load_engine_parts(workflows)?;
+    // Notices loaded at run time (`juece calendar load`) live in the database, so every replica sees them.
+    juece_engine::notice::merge_stored(store.as_ref(), &mut calendar)
+        .await
+        .context("merging stored calendar notices")?;
     Ok(Engine::new(defs, calendar, store)?)
 }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
 
-use crate::calendar::period::{add_working_days, china_midnight_after};
+use crate::calendar::period::{add_working_days, calendar_day_period, china_midnight_after};
 use crate::calendar::WorkCalendar;
 use crate::definition::{DeadlineDef, DeadlineKind, Parameters};
 use crate::effect::DeadlineSpec;
@@ -35,6 +35,7 @@ fn anchor(
                 serde_json::json!({
                     "rule": "calendar_days", "start": n.start, "days": n.days, "last_day": n.last_day,
                     "calendar_version": cal.version(),
+                    "provisional": calendar_day_period(cal, n.start, n.days).provisional,
                 }),
             ))
         }

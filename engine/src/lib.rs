@@ -33,6 +33,7 @@ pub mod gates;
 pub mod graph;
 pub mod machine;
 pub mod memo;
+pub mod notice;
 pub mod notify;
 pub mod orchestrator;
 pub mod proof;

@@ -8,6 +8,7 @@
 //! together into one database commit (group commit); each commit in the
 //! batch still succeeds or fails on its own.
 
+pub mod calendar;
 pub mod conformance;
 pub mod idempotency;
 pub mod notify;
@@ -153,6 +154,7 @@ pub trait Store:
     + users::UserStore
     + idempotency::IdempotencyStore
     + numbering::NumberingStore
+    + calendar::CalendarStore
 {
     /// Apply pending migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;

@@ -3,6 +3,7 @@
 //! row's version (read committed re-checks it after waiting for the row
 //! lock); concurrent schedulers claim deadlines with `for update skip locked`.
 
+mod calendar;
 mod idempotency;
 mod notify;
 mod numbering;

@@ -50,6 +50,11 @@ pub(super) const SQLITE_MIGRATIONS: &[Embedded] = &[
         description: "document_numbers",
         sql: include_str!("../../../migrations/sqlite/0004_document_numbers.sql"),
     },
+    Embedded {
+        version: 5,
+        description: "calendar_notices",
+        sql: include_str!("../../../migrations/sqlite/0005_calendar_notices.sql"),
+    },
 ];
 
 /// `migrations/postgres`, in version order; lockstep with [`SQLITE_MIGRATIONS`].
@@ -69,6 +74,11 @@ pub(super) const POSTGRES_MIGRATIONS: &[Embedded] = &[
         version: 4,
         description: "document_numbers",
         sql: include_str!("../../../migrations/postgres/0004_document_numbers.sql"),
+    },
+    Embedded {
+        version: 5,
+        description: "calendar_notices",
+        sql: include_str!("../../../migrations/postgres/0005_calendar_notices.sql"),
     },
 ];
 

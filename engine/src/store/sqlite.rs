@@ -3,6 +3,7 @@
 //! the pool (fair, no busy-wait) instead of polling SQLite's lock; reads use
 //! their own pool and never wait for a writer (WAL).
 
+mod calendar;
 mod idempotency;
 mod notify;
 mod numbering;

@@ -1,0 +1,198 @@
+//! Loading a year's official holiday notice at run time, and what it does to deadlines already set.
+//!
+//! Deadlines in a year with no notice are computed on the provisional calendar and say so in their basis
+//! (`"provisional": true`). When the State Council publishes the notice, an administrator loads its year file
+//! (`juece calendar load FILE`); the engine stores it (so every replica merges it over the shipped files at start),
+//! recomputes each pending provisional deadline on the new calendar and appends one record to the `calendar` audit
+//! chain naming every deadline it moved — all in one transaction (see [`crate::store::calendar`]).
+//!
+//! A date already announced to the public (a comment period's end) never moves earlier: people were told they may
+//! comment until then, so the later of the announced and the recomputed end is kept. Every other deadline follows
+//! the official calendar, earlier or later. Each moved row keeps the old and new instants in its basis.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::actor::Actor;
+use crate::audit::{self, AuditRecord};
+use crate::calendar::period::{add_working_days, calendar_day_period, PeriodResult};
+use crate::calendar::{CalendarError, CalendarStatus, CalendarYear, WorkCalendar};
+use crate::store::calendar::{DeadlineChange, NoticeOutcome, StoredNotice, CALENDAR_CHAIN};
+use crate::store::{DeadlineRow, Store, StoreError};
+
+#[cfg(test)]
+mod tests;
+
+/// Anchors whose instant has been announced to the public, so a recomputation never moves them earlier.
+pub const PUBLIC_ANCHORS: [&str; 1] = ["comment_period_end"];
+
+/// The act name of a notice's record in the `calendar` chain.
+pub const LOAD_ACT: &str = "calendar.load_notice";
+
+#[derive(Debug, thiserror::Error)]
+pub enum NoticeError {
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error("{year} 年的文件不是正式通知 / the {year} file is not an official notice (status must be \"official\")")]
+    NotOfficial { year: i32 },
+    #[error("地方补充日历不能作为全国通知载入 / a jurisdiction overlay ({0}) cannot be loaded as a national notice")]
+    Overlay(String),
+    #[error(
+        "{year} 年已载入另一份通知（{existing}）/ a different notice for {year} is already loaded ({existing}); \
+         a loaded notice is never replaced"
+    )]
+    Conflicting { year: i32, existing: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl NoticeError {
+    /// Stable code for scripts and the API.
+    pub fn reason_code(&self) -> &'static str {
+        match self {
+            NoticeError::Calendar(_) => "calendar_file_invalid",
+            NoticeError::NotOfficial { .. } => "calendar_not_official",
+            NoticeError::Overlay(_) => "calendar_overlay_not_national",
+            NoticeError::Conflicting { .. } => "calendar_year_already_loaded",
+            NoticeError::Store(_) => "store_error",
+        }
+    }
+}
+
+/// What loading a notice did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeReport {
+    pub year: i32,
+    pub sha256: String,
+    /// False when the same text had been loaded before (nothing was written).
+    pub newly_loaded: bool,
+    pub calendar_version_before: String,
+    pub calendar_version_after: String,
+    pub changes: Vec<DeadlineChange>,
+}
+
+/// Validate `toml_text` as an official national year file, store it, recompute the pending provisional deadlines
+/// on `calendar` with it added, and audit the load. On success `calendar` includes the notice.
+pub async fn load_notice(
+    store: &dyn Store,
+    calendar: &mut WorkCalendar,
+    toml_text: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<NoticeReport, NoticeError> {
+    let year = CalendarYear::from_toml_str(toml_text, "(notice being loaded)")?;
+    if let Some(j) = &year.jurisdiction {
+        return Err(NoticeError::Overlay(j.clone()));
+    }
+    if year.status != CalendarStatus::Official {
+        return Err(NoticeError::NotOfficial { year: year.year });
+    }
+    let before = calendar.version();
+    let mut next = calendar.clone();
+    next.add_year_file(toml_text).map_err(|e| match e {
+        // The shipped files or an earlier load already give this year a different official calendar.
+        CalendarError::DuplicateYear { year, other, .. } => NoticeError::Conflicting { year, existing: other },
+        e => NoticeError::Calendar(e),
+    })?;
+    let after = next.version();
+    let sha256 = audit::sha256_hex(toml_text.as_bytes());
+    let notice = StoredNotice {
+        year: year.year,
+        toml: toml_text.to_string(),
+        sha256: sha256.clone(),
+        loaded_at: now,
+        loaded_by: actor.user_id.clone(),
+    };
+    let plan = |row: &DeadlineRow| recompute(row, &next, &before, now);
+    let payload = |changes: &[DeadlineChange]| {
+        serde_json::json!({
+            "year": year.year, "sha256": sha256, "title": year.source.title,
+            "calendar_version_before": before, "calendar_version_after": after,
+            "moved": changes.iter().map(|c| serde_json::json!({
+                "deadline_id": c.deadline_id, "decision_id": c.decision_id, "name": c.name,
+                "old_due_at": audit::format_instant(&c.old_due), "new_due_at": audit::format_instant(&c.new_due),
+            })).collect::<Vec<_>>(),
+        })
+    };
+    let record = |seq: i64, prev: &str, changes: &[DeadlineChange]| {
+        AuditRecord::next(CALENDAR_CHAIN, seq, LOAD_ACT, "", "", actor, now, &payload(changes), vec![], prev)
+    };
+    let outcome = store.load_calendar_notice(&notice, &plan, &record).await?;
+    let (newly_loaded, changes) = match outcome {
+        NoticeOutcome::Loaded { changes, .. } => (true, changes),
+        NoticeOutcome::AlreadyLoaded => (false, Vec::new()),
+        NoticeOutcome::Conflicting { existing_sha256 } => {
+            return Err(NoticeError::Conflicting { year: year.year, existing: format!("sha256 {existing_sha256}") })
+        }
+    };
+    *calendar = next;
+    Ok(NoticeReport {
+        year: year.year,
+        sha256,
+        newly_loaded,
+        calendar_version_before: before,
+        calendar_version_after: after,
+        changes,
+    })
+}
+
+/// Add every notice stored in the database to `calendar` (the shipped files were read first). A stored notice that
+/// contradicts a shipped official file is an error: the two sources would give different dates.
+pub async fn merge_stored(store: &dyn Store, calendar: &mut WorkCalendar) -> Result<usize, NoticeError> {
+    let notices = store.calendar_notices().await?;
+    for n in &notices {
+        calendar.add_year_file(&n.toml)?;
+    }
+    Ok(notices.len())
+}
+
+/// The recomputed `(due, basis)` of a pending deadline on `cal`, or `None` when it does not rest on a provisional
+/// calendar or has no period to recount. Reminder series (a `cron` in the basis) are left alone: the scheduler
+/// re-arms each occurrence on the calendar it holds then.
+pub fn recompute(
+    row: &DeadlineRow,
+    cal: &WorkCalendar,
+    version_before: &str,
+    now: DateTime<Utc>,
+) -> Option<(DateTime<Utc>, serde_json::Value)> {
+    let basis = row.spec.basis.as_object()?;
+    if basis.get("provisional").and_then(|v| v.as_bool()) != Some(true) || basis.contains_key("cron") {
+        return None;
+    }
+    let start: NaiveDate = serde_json::from_value(basis.get("start")?.clone()).ok()?;
+    let result: PeriodResult = match basis.get("rule")?.as_str()? {
+        "calendar_days" => calendar_day_period(cal, start, u32::try_from(basis.get("days")?.as_u64()?).ok()?),
+        "working_days" => add_working_days(cal, start, u32::try_from(basis.get("count")?.as_u64()?).ok()?),
+        _ => return None,
+    };
+    let public = basis.get("anchor").and_then(|a| a.as_str()).is_some_and(|a| PUBLIC_ANCHORS.contains(&a));
+    let old = row.spec.due_at;
+    let (new_due, held) = if public && result.ends_at < old { (old, true) } else { (result.ends_at, false) };
+    let mut next = basis.clone();
+    next.insert("provisional".into(), serde_json::json!(result.provisional));
+    next.insert("calendar_version".into(), serde_json::json!(result.calendar_version));
+    if !held {
+        next.insert("last_day".into(), serde_json::json!(result.last_day));
+        if next.contains_key("days") && basis.get("rule")?.as_str()? == "working_days" {
+            next.insert("days".into(), serde_json::to_value(&result.days).ok()?);
+        }
+        if next.contains_key("ends_at") {
+            next.insert("ends_at".into(), serde_json::json!(result.ends_at));
+        }
+    }
+    let mut history = next.get("recomputed").and_then(|h| h.as_array()).cloned().unwrap_or_default();
+    history.push(serde_json::json!({
+        "at": audit::format_instant(&now),
+        "calendar_version_before": version_before,
+        "calendar_version_after": result.calendar_version,
+        "old_due_at": audit::format_instant(&old),
+        "computed_due_at": audit::format_instant(&result.ends_at),
+        "new_due_at": audit::format_instant(&new_due),
+        "note": if held {
+            "the official calendar gives an earlier end, but the announced date never moves earlier"
+        } else {
+            "recomputed on the official calendar"
+        },
+    }));
+    next.insert("recomputed".into(), serde_json::Value::Array(history));
+    Some((new_due, serde_json::Value::Object(next)))
+}

@@ -1,0 +1,74 @@
+//! [`CalendarStore`] on SQLite: `begin immediate` takes the single writer, so the notice, the moved deadlines and
+//! the chain record are written atomically and no scheduler fires a row while it is being moved.
+
+use async_trait::async_trait;
+
+use super::super::calendar::{
+    self as sql, CalendarStore, NoticeOutcome, RecomputePlanner, RecordBuilder, StoredNotice,
+};
+use super::super::rows::{self, Cols};
+use super::super::StoreError;
+use super::SqliteStore;
+use crate::audit::{format_instant, AuditRecord, GENESIS};
+
+#[async_trait]
+impl CalendarStore for SqliteStore {
+    async fn calendar_notices(&self) -> Result<Vec<StoredNotice>, StoreError> {
+        let found = sqlx::query(sql::NOTICES).fetch_all(&self.reader).await?;
+        found.iter().map(sql::notice).collect()
+    }
+
+    async fn load_calendar_notice(
+        &self,
+        notice: &StoredNotice,
+        plan: RecomputePlanner<'_>,
+        record: RecordBuilder<'_>,
+    ) -> Result<NoticeOutcome, StoreError> {
+        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let existing: Option<String> =
+            sqlx::query_scalar(sql::NOTICE_SHA).bind(notice.year).fetch_optional(&mut *tx).await?;
+        if let Some(existing_sha256) = existing {
+            return Ok(if existing_sha256 == notice.sha256 {
+                NoticeOutcome::AlreadyLoaded
+            } else {
+                NoticeOutcome::Conflicting { existing_sha256 }
+            });
+        }
+        sqlx::query(sql::INSERT_NOTICE)
+            .bind(notice.year)
+            .bind(&notice.toml)
+            .bind(&notice.sha256)
+            .bind(format_instant(&notice.loaded_at))
+            .bind(&notice.loaded_by)
+            .execute(&mut *tx)
+            .await?;
+        let pending = sqlx::query(sql::PROVISIONAL_PENDING).fetch_all(&mut *tx).await?;
+        let mut changes = Vec::new();
+        for row in &pending {
+            let deadline = rows::deadline(row)?;
+            if let Some(change) = sql::plan_change(&deadline, plan) {
+                sqlx::query(sql::MOVE_DEADLINE)
+                    .bind(&change.deadline_id)
+                    .bind(change.new_due.timestamp_micros())
+                    .bind(rows::to_json(&change.basis)?)
+                    .execute(&mut *tx)
+                    .await?;
+                changes.push(change);
+            }
+        }
+        let head = sqlx::query(sql::CHAIN_HEAD).fetch_optional(&mut *tx).await?;
+        let (seq, prev) = match head {
+            Some(r) => (r.int("seq")? + 1, r.text("hash")?),
+            None => (1, GENESIS.to_string()),
+        };
+        let rec: AuditRecord = record(seq, &prev, &changes);
+        sqlx::query(sql::INSERT_RECORD).bind(seq).bind(rows::to_json(&rec)?).bind(&rec.hash).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(NoticeOutcome::Loaded { changes, record: Box::new(rec) })
+    }
+
+    async fn calendar_audit(&self) -> Result<Vec<AuditRecord>, StoreError> {
+        let found = sqlx::query(sql::CHAIN).fetch_all(&self.reader).await?;
+        found.iter().map(|r| sql::record(&r.text("record_json")?)).collect()
+    }
+}

@@ -1,0 +1,44 @@
+-- 0005 calendar notices (sqlite). The twin of postgres/0005_calendar_notices.sql.
+
+-- Year files of the State Council's holiday notices loaded at run time
+-- (`juece calendar load`). Every replica merges them over the shipped files
+-- at start, so all compute the same dates. One row per year: a loaded notice
+-- is never replaced, because deadlines were computed on it.
+create table calendar_notices (
+    year integer primary key,
+    -- the year file exactly as loaded, so the calendar can be rebuilt from it
+    toml text not null,
+    sha256 text not null,
+    loaded_at text not null,
+    loaded_by text not null
+);
+
+-- The calendar's own audit chain: one AuditRecord (decision id "calendar")
+-- per notice loaded, naming the deadlines it moved. Append-only; the record
+-- carries its hash and its predecessor's, verified like a decision's chain.
+create table calendar_audit (
+    seq integer primary key check (seq >= 1),
+    record_json text not null,
+    hash text not null unique
+);
+
+-- Both tables are append-only: a loaded notice and its record are history.
+create trigger calendar_audit_no_update before update on calendar_audit
+begin
+    select raise(abort, 'calendar_audit is append-only');
+end;
+
+create trigger calendar_audit_no_delete before delete on calendar_audit
+begin
+    select raise(abort, 'calendar_audit is append-only');
+end;
+
+create trigger calendar_notices_no_update before update on calendar_notices
+begin
+    select raise(abort, 'calendar_notices is append-only');
+end;
+
+create trigger calendar_notices_no_delete before delete on calendar_notices
+begin
+    select raise(abort, 'calendar_notices is append-only');
+end;
