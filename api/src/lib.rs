@@ -15,6 +15,7 @@ pub mod demo;
 pub mod documents;
 pub mod extract;
 pub mod idempotency;
+pub mod mail;
 pub mod metrics;
 pub mod problem;
 pub mod ratelimit;

@@ -9,11 +9,12 @@
 //!   failure and the next attempt after an exponential backoff. Delivery is
 //!   at least once: every attempt carries the same `Idempotency-Key`.
 //!
-//! The HTTP client itself is not here (the engine knows nothing of HTTP):
-//! the caller passes an [`HttpPost`].
+//! * **e-mail** works the same way: one delivery per message and address,
+//!   sent through a [`MailSend`] with the delivery id as the message's
+//!   idempotency key (and in its `Message-ID`), retried with the same backoff.
 //!
-//! E-mail over SMTP is not implemented yet: no route produces an `email`
-//! delivery.
+//! Each channel is a transport the caller passes in: the engine knows
+//! nothing of HTTP or SMTP ([`HttpPost`], [`MailSend`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +30,7 @@ use crate::store::notify::Delivery;
 use crate::store::{OutboxMessage, Store, StoreError};
 
 pub const WEBHOOK: &str = "webhook";
+pub const EMAIL: &str = "email";
 pub const SIGNATURE_HEADER: &str = "X-Juece-Signature";
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 /// The longest wait between two attempts: a receiver down for a day is
@@ -47,6 +49,45 @@ pub struct Webhook {
 impl std::fmt::Debug for Webhook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Webhook").field("url", &self.url).field("roles", &self.roles).finish_non_exhaustive()
+    }
+}
+
+/// An e-mail recipient: an address and the roles whose notices it receives (empty means every role).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailRecipient {
+    pub address: String,
+    pub roles: Vec<String>,
+}
+
+/// One e-mail to send. The transport puts `idempotency_key` in a header so receivers can drop repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailMessage {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub idempotency_key: String,
+}
+
+/// The outbound mail transport (SMTP in `juece serve`).
+#[async_trait]
+pub trait MailSend: Send + Sync {
+    async fn send(&self, message: &MailMessage) -> Result<(), String>;
+}
+
+/// The e-mail a delivery sends: plain text, the subject as written by the act (the transport encodes headers).
+pub fn email_message(d: &Delivery) -> MailMessage {
+    let m = &d.message;
+    MailMessage {
+        to: d.target.clone(),
+        subject: format!("[juece] {}", m.subject),
+        body: format!(
+            "{}\n\n决策 / decision: {}\n角色 / role: {}\n时间 / at: {}\n",
+            m.subject,
+            m.decision_id,
+            m.recipient_role,
+            format_instant(&m.created_at)
+        ),
+        idempotency_key: d.id.clone(),
     }
 }
 
@@ -112,6 +153,7 @@ pub struct Deliverer {
     clock: Arc<dyn Clock>,
     http: Arc<dyn HttpPost>,
     webhooks: Vec<Webhook>,
+    mail: Option<(Arc<dyn MailSend>, Vec<EmailRecipient>)>,
     /// How long a claimed attempt may take before another worker retries it.
     pub lease: chrono::Duration,
     pub batch: i64,
@@ -119,7 +161,13 @@ pub struct Deliverer {
 
 impl Deliverer {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, http: Arc<dyn HttpPost>, webhooks: Vec<Webhook>) -> Self {
-        Deliverer { store, clock, http, webhooks, lease: chrono::Duration::seconds(60), batch: 50 }
+        Deliverer { store, clock, http, webhooks, mail: None, lease: chrono::Duration::seconds(60), batch: 50 }
+    }
+
+    /// Also deliver by e-mail to `recipients`, through `transport`.
+    pub fn with_email(mut self, transport: Arc<dyn MailSend>, recipients: Vec<EmailRecipient>) -> Self {
+        self.mail = Some((transport, recipients));
+        self
     }
 
     fn route(&self, m: &OutboxMessage) -> Vec<(String, String)> {
@@ -127,6 +175,12 @@ impl Deliverer {
             .iter()
             .filter(|w| w.roles.is_empty() || w.roles.contains(&m.recipient_role))
             .map(|w| (WEBHOOK.to_string(), w.url.clone()))
+            .chain(self.mail.iter().flat_map(|(_, recipients)| {
+                recipients
+                    .iter()
+                    .filter(|r| r.roles.is_empty() || r.roles.contains(&m.recipient_role))
+                    .map(|r| (EMAIL.to_string(), r.address.clone()))
+            }))
             .collect()
     }
 
@@ -155,9 +209,17 @@ impl Deliverer {
     }
 
     async fn attempt(&self, d: &Delivery) -> Result<(), String> {
-        if d.channel != WEBHOOK {
-            return Err(format!("no transport for channel {:?}", d.channel));
+        match d.channel.as_str() {
+            WEBHOOK => self.attempt_webhook(d).await,
+            EMAIL => match &self.mail {
+                Some((transport, _)) => transport.send(&email_message(d)).await,
+                None => Err("e-mail is no longer configured".into()),
+            },
+            other => Err(format!("no transport for channel {other:?}")),
         }
+    }
+
+    async fn attempt_webhook(&self, d: &Delivery) -> Result<(), String> {
         let hook = self.webhooks.iter().find(|w| w.url == d.target).ok_or("endpoint no longer configured")?;
         let body = webhook_body(d);
         let headers = vec![
