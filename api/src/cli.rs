@@ -161,6 +161,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 let stop = stop.clone();
                 tokio::spawn(async move { s.run(stop).await })
             });
+            // Webhooks and e-mail, when configured; the in-app inbox needs no worker.
+            let delivery = crate::delivery::from_env(store.clone())?.map(|d| {
+                let stop = stop.clone();
+                tokio::spawn(async move { d.run(stop, crate::delivery::POLL).await })
+            });
             let served = {
                 users::bootstrap_admin(&store).await?;
                 let config = crate::server::ServerConfig { insecure_cookies, ..Default::default() };
@@ -170,6 +175,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             stop.cancel();
             if let Some(task) = scheduler {
                 task.await.context("the scheduler task failed")?;
+            }
+            if let Some(task) = delivery {
+                task.await.context("the delivery task failed")?;
             }
             served?;
             Ok(0)

@@ -11,6 +11,7 @@ pub mod accountability;
 pub mod calendar_load;
 pub mod cli;
 pub mod clock;
+pub mod delivery;
 pub mod demo;
 pub mod documents;
 pub mod extract;
