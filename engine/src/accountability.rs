@@ -169,18 +169,72 @@ pub enum DossierError {
     Invalid(String),
 }
 
-fn write(dir: &Path, rel: &str, bytes: &[u8], files: &mut Vec<ManifestEntry>) -> Result<(), DossierError> {
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| DossierError::Io(parent.display().to_string(), e))?;
-    }
-    std::fs::write(&path, bytes).map_err(|e| DossierError::Io(path.display().to_string(), e))?;
-    files.push(ManifestEntry { path: rel.to_string(), sha256: audit::sha256_hex(bytes) });
-    Ok(())
+/// A memo of the dossier, with the file name `export_dossier` gives it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DossierMemo {
+    pub path: String,
+    pub seq: i64,
+    pub memo: String,
+    pub lang: String,
+    pub format: String,
+    pub sha256: String,
+    pub body: String,
+}
+
+/// A decision's whole dossier in memory: its state, its record, every memo
+/// and the manifest of the files `export_dossier` writes (whose hashes are
+/// those of [`Dossier::files`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Dossier {
+    pub decision: Decision,
+    pub records: Vec<AuditRecord>,
+    pub memos: Vec<DossierMemo>,
+    pub manifest: Manifest,
+    /// Each file's path and exact bytes, in manifest order.
+    #[serde(skip)]
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 fn memo_path(m: &StoredMemo) -> String {
     format!("memos/{:03}-{}.{}.{}", m.seq, m.memo, m.lang, m.format)
+}
+
+fn invalid(e: serde_json::Error) -> DossierError {
+    DossierError::Invalid(e.to_string())
+}
+
+/// Build a decision's dossier in memory: the one place that decides what a
+/// dossier holds, for the export to disk and for readers over the API alike.
+pub async fn build_dossier(store: &dyn Store, decision_id: &str, now: DateTime<Utc>) -> Result<Dossier, DossierError> {
+    let loaded = store.load(decision_id).await?.ok_or_else(|| DossierError::NotFound(decision_id.into()))?;
+    let records = store.audit_records(decision_id).await?;
+    let mut files = vec![("decision.json".to_string(), serde_json::to_vec_pretty(&loaded.decision).map_err(invalid)?)];
+    let mut lines = String::new();
+    for r in &records {
+        lines.push_str(&serde_json::to_string(r).map_err(invalid)?);
+        lines.push('\n');
+    }
+    files.push(("record.jsonl".to_string(), lines.into_bytes()));
+    let mut memos = Vec::new();
+    for m in store.memos(decision_id).await? {
+        let path = memo_path(&m);
+        files.push((path.clone(), m.body.as_bytes().to_vec()));
+        memos.push(DossierMemo {
+            path,
+            seq: m.seq,
+            memo: m.memo,
+            lang: m.lang,
+            format: m.format,
+            sha256: audit::sha256_hex(m.body.as_bytes()),
+            body: m.body,
+        });
+    }
+    let entries = files
+        .iter()
+        .map(|(path, bytes)| ManifestEntry { path: path.clone(), sha256: audit::sha256_hex(bytes) })
+        .collect();
+    let manifest = Manifest { decision_id: decision_id.into(), exported_at: now, files: entries };
+    Ok(Dossier { decision: loaded.decision, records, memos, manifest, files })
 }
 
 /// Write a decision's whole dossier into `dir`: its state, its record (one
@@ -192,24 +246,17 @@ pub async fn export_dossier(
     dir: &Path,
     now: DateTime<Utc>,
 ) -> Result<Manifest, DossierError> {
-    let loaded = store.load(decision_id).await?.ok_or_else(|| DossierError::NotFound(decision_id.into()))?;
-    let records = store.audit_records(decision_id).await?;
-    let mut files = Vec::new();
-    let state = serde_json::to_vec_pretty(&loaded.decision).map_err(|e| DossierError::Invalid(e.to_string()))?;
-    write(dir, "decision.json", &state, &mut files)?;
-    let mut lines = String::new();
-    for r in &records {
-        lines.push_str(&serde_json::to_string(r).map_err(|e| DossierError::Invalid(e.to_string()))?);
-        lines.push('\n');
+    let dossier = build_dossier(store, decision_id, now).await?;
+    for (rel, bytes) in &dossier.files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| DossierError::Io(parent.display().to_string(), e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| DossierError::Io(path.display().to_string(), e))?;
     }
-    write(dir, "record.jsonl", lines.as_bytes(), &mut files)?;
-    for m in store.memos(decision_id).await? {
-        write(dir, &memo_path(&m), m.body.as_bytes(), &mut files)?;
-    }
-    let manifest = Manifest { decision_id: decision_id.into(), exported_at: now, files };
-    let text = serde_json::to_vec_pretty(&manifest).map_err(|e| DossierError::Invalid(e.to_string()))?;
+    let text = serde_json::to_vec_pretty(&dossier.manifest).map_err(invalid)?;
     std::fs::write(dir.join("manifest.json"), text).map_err(|e| DossierError::Io("manifest.json".into(), e))?;
-    Ok(manifest)
+    Ok(dossier.manifest)
 }
 
 /// Verify an exported dossier offline: every file matches the manifest, the

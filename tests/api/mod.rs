@@ -6,14 +6,18 @@
 //! * `malformed` — bad input of every kind gets the right problem;
 //! * `sessions` — login, logout, tokens;
 //! * `idempotency` — replays and reused keys;
-//! * `openapi` — the document lists every route the router serves.
+//! * `openapi` — the document lists every route the router serves;
+//! * `oversight` — feedback, catalogues, accountability, the annual report, calendars;
+//! * `users` — user administration by administrators.
 
 mod idempotency;
 mod malformed;
 mod matrix;
 mod openapi;
+mod oversight;
 mod scenarios;
 mod sessions;
+mod users;
 
 use juece_tests::app::TestApp;
 use reqwest::{Method, StatusCode};

@@ -30,7 +30,9 @@ async fn the_document_lists_every_served_route() {
                 .replace("{act}", "y")
                 .replace("{seq}", "1")
                 .replace("{file}", "a.b.c")
-                .replace("{key}", "national");
+                .replace("{key}", "national")
+                .replace("{name}", "x")
+                .replace("{year}", "2026");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let got = a.call(m, &concrete, Some("office"), None).await;
             let routed = !(got.status == 405
@@ -48,7 +50,9 @@ async fn the_document_lists_every_served_route() {
             .replace("{act}", "y")
             .replace("{seq}", "1")
             .replace("{file}", "a.b.c")
-            .replace("{key}", "national");
+            .replace("{key}", "national")
+            .replace("{name}", "x")
+            .replace("{year}", "2026");
         let methods = paths[path].as_object().expect("item");
         for m in ["get", "post", "delete", "put", "patch"] {
             if methods.contains_key(m) {

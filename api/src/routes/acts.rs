@@ -43,6 +43,11 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, Problem> {
 }
 
 /// Apply an act to a decision.
+///
+/// Every act of every loaded workflow goes through here, including those of
+/// a catalogue (`record_party_consent`, `publish_catalogue`,
+/// `adjust_catalogue`) and of an expert pool (admissions, draws, integrity
+/// records): `GET /api/v1/workflows` lists each workflow's acts.
 #[utoipa::path(post, path = "/api/v1/decisions/{id}/acts/{act}", tag = "decisions",
     params(("id" = String, Path, description = "decision id"), ("act" = String, Path, description = "act name"),
         ("If-Match" = Option<String>, Header, description = "the version acted on, e.g. \"3\""),

@@ -41,7 +41,9 @@ fn empty() -> serde_json::Value {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenIn {
-    /// Workflow key, e.g. `national`; the latest version is used.
+    /// Workflow key, e.g. `national`; the latest version is used. An annual
+    /// catalogue is a record of workflow `catalogue` (first act
+    /// `create_catalogue`), an expert pool one of workflow `expert_pool` (`create_pool`).
     pub workflow: String,
     pub act: ActIn,
 }
@@ -94,6 +96,11 @@ impl AppliedOut {
 }
 
 /// Open a decision: the first act on a new decision of `workflow`.
+///
+/// The same endpoint opens the records of the other workflows: an annual
+/// catalogue of decision matters (`"workflow": "catalogue"`, act
+/// `create_catalogue`) and an expert pool (`"workflow": "expert_pool"`, act `create_pool`);
+/// their later acts go through `POST /api/v1/decisions/{id}/acts/{act}`.
 #[utoipa::path(post, path = "/api/v1/decisions", tag = "decisions", request_body = OpenIn,
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
     responses((status = 201, body = AppliedOut), (status = "4XX", body = Problem, content_type = "application/problem+json")),

@@ -5,14 +5,18 @@
 //! Every handler extracts, makes one engine call and answers; no rule of
 //! the procedure lives here.
 
+pub mod accountability;
 pub mod acts;
 pub mod auth;
+pub mod calendars;
 pub mod decisions;
 pub mod docs;
 pub mod memos;
 pub mod public;
 pub mod record;
+pub mod reports;
 pub mod tokens;
+pub mod users;
 pub mod workflows;
 
 use axum::extract::rejection::QueryRejection;
@@ -62,6 +66,7 @@ pub fn api(state: AppState) -> OpenApiRouter<AppState> {
     let limited = OpenApiRouter::new()
         .merge(public::router())
         .merge(auth::login_router())
+        .merge(calendars::router())
         .route_layer(middleware::from_fn_with_state(state, crate::ratelimit::limit));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(decisions::router())
@@ -71,6 +76,9 @@ pub fn api(state: AppState) -> OpenApiRouter<AppState> {
         .merge(workflows::router())
         .merge(auth::router())
         .merge(tokens::router())
+        .merge(accountability::router())
+        .merge(reports::router())
+        .merge(users::router())
         .merge(docs::router())
         .merge(limited)
 }

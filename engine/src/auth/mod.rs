@@ -7,6 +7,7 @@
 //! and API tokens as SHA-256 digests ([`secret`]); a token is shown once,
 //! when created. No function here logs a secret.
 
+pub mod admin;
 pub mod password;
 pub mod secret;
 

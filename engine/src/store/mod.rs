@@ -10,6 +10,7 @@
 
 pub mod calendar;
 pub mod conformance;
+pub mod directory;
 pub mod idempotency;
 pub mod notify;
 pub mod numbering;
@@ -152,6 +153,7 @@ pub trait Store:
     + scheduler::SchedulerStore
     + notify::NotifyStore
     + users::UserStore
+    + directory::DirectoryStore
     + idempotency::IdempotencyStore
     + numbering::NumberingStore
     + calendar::CalendarStore

@@ -4,6 +4,7 @@
 //! lock); concurrent schedulers claim deadlines with `for update skip locked`.
 
 mod calendar;
+mod directory;
 mod idempotency;
 mod notify;
 mod numbering;

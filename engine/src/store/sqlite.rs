@@ -4,6 +4,7 @@
 //! their own pool and never wait for a writer (WAL).
 
 mod calendar;
+mod directory;
 mod idempotency;
 mod notify;
 mod numbering;

@@ -1,0 +1,121 @@
+//! The working calendar the engine counts periods on: a year's rest days
+//! and make-up working days, and periods counted from a date (民法典
+//! Arts. 201, 203). Open to anyone, rate limited like the public endpoints;
+//! every answer says whether it rests on a provisional year.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use juece_engine::calendar::period;
+use juece_engine::calendar::{CalendarSource, CalendarStatus, Holiday, SUPPORTED_YEARS};
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::Params;
+use crate::problem::Problem;
+use crate::server::AppState;
+
+/// Longest period counted on request: ten years of days bounds the work.
+const MAX_DAYS: u32 = 3660;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(year)).routes(routes!(working_days)).routes(routes!(calendar_period))
+}
+
+#[derive(Serialize)]
+struct Day {
+    date: NaiveDate,
+    holiday: String,
+    holiday_en: String,
+}
+
+#[derive(Serialize)]
+struct YearOut {
+    year: i32,
+    /// No official notice is loaded for the year: computed from the statutory holidays alone.
+    provisional: bool,
+    calendar_version: String,
+    source: CalendarSource,
+    rest_days: Vec<Day>,
+    makeup_days: Vec<Day>,
+}
+
+/// A year's rest days (放假) and make-up working days (调休上班).
+#[utoipa::path(get, path = "/api/v1/calendars/{year}", tag = "calendars",
+    params(("year" = i32, Path, description = "e.g. 2026")),
+    responses((status = 200, description = "{ year, provisional, calendar_version, source, rest_days, makeup_days }", body = Object),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+async fn year(State(s): State<AppState>, Path(year): Path<String>) -> Response {
+    let Some(year) = year.parse::<i32>().ok().filter(|y| SUPPORTED_YEARS.contains(y)) else {
+        return Problem::bad_request(
+            "invalid_year",
+            format!("a year from {} to {}", SUPPORTED_YEARS.start(), SUPPORTED_YEARS.end()),
+        )
+        .into_response();
+    };
+    let cal = s.engine.calendar();
+    let info = cal.year_info(year);
+    let day = |(date, h): (NaiveDate, &Holiday)| Day { date, holiday: h.name.clone(), holiday_en: h.name_en.clone() };
+    Json(YearOut {
+        year,
+        provisional: info.status == CalendarStatus::Provisional,
+        calendar_version: cal.version(),
+        rest_days: info.rest_days().map(day).collect(),
+        makeup_days: info.makeup_days().map(day).collect(),
+        source: info.source.clone(),
+    })
+    .into_response()
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct WorkingDaysParams {
+    /// The start date (not counted), `YYYY-MM-DD`.
+    pub from: NaiveDate,
+    /// Working days to count.
+    pub n: u32,
+}
+
+// A Problem is built at most once per failed request: its size costs nothing worth boxing.
+#[allow(clippy::result_large_err)]
+fn bounded(from: NaiveDate, days: u32) -> Result<(), Problem> {
+    let years_ok = |d: NaiveDate| SUPPORTED_YEARS.contains(&chrono::Datelike::year(&d));
+    if days > MAX_DAYS || !years_ok(from) || !years_ok(from + chrono::Days::new(u64::from(days) * 2)) {
+        return Err(Problem::bad_request("invalid_query", format!("at most {MAX_DAYS} days, within supported years")));
+    }
+    Ok(())
+}
+
+/// The day `n` working days after `from`, with every day examined and why.
+#[utoipa::path(get, path = "/api/v1/calendars/working-days", tag = "calendars", params(WorkingDaysParams),
+    responses((status = 200, description = "the period: last_day, ends_at, provisional, days", body = Object),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+async fn working_days(State(s): State<AppState>, Params(p): Params<WorkingDaysParams>) -> Response {
+    if let Err(problem) = bounded(p.from, p.n) {
+        return problem.into_response();
+    }
+    Json(period::add_working_days(s.engine.calendar(), p.from, p.n)).into_response()
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodParams {
+    /// The start date (not counted), `YYYY-MM-DD`.
+    pub from: NaiveDate,
+    /// Calendar days ("日"); a last day on a rest day rolls to the next working day.
+    pub days: u32,
+}
+
+/// A period of calendar days from `from`, as the Decree's "日" periods are counted.
+#[utoipa::path(get, path = "/api/v1/calendars/period", tag = "calendars", params(PeriodParams),
+    responses((status = 200, description = "the period: last_day, ends_at, provisional, days", body = Object),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+async fn calendar_period(State(s): State<AppState>, Params(p): Params<PeriodParams>) -> Response {
+    if let Err(problem) = bounded(p.from, p.days) {
+        return problem.into_response();
+    }
+    Json(period::calendar_day_period(s.engine.calendar(), p.from, p.days)).into_response()
+}

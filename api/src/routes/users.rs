@@ -1,0 +1,153 @@
+//! `/api/v1/users`: user administration for administrators (the engine
+//! decides who may, `juece_engine::auth::admin`). A new user gets a
+//! password, or an initial API token shown once in the answer.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use juece_engine::actor::Role;
+use juece_engine::auth::admin::{AdminError, FirstCredential};
+use juece_engine::auth::NewUser;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::extract::{Caller, JsonBody};
+use crate::problem::Problem;
+use crate::server::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_users, create_user)).routes(routes!(change_roles))
+}
+
+fn problem(e: AdminError) -> Response {
+    match e {
+        AdminError::Refused(r) => Problem::refused(&r).into_response(),
+        AdminError::Auth(a) => Problem::from(a).into_response(),
+    }
+}
+
+/// Role names, e.g. `drafter`, `general_office`.
+// A Problem is built at most once per failed request: its size costs nothing worth boxing.
+#[allow(clippy::result_large_err)]
+fn roles(names: &[String]) -> Result<Vec<Role>, Problem> {
+    names
+        .iter()
+        .map(|n| Role::parse(n).ok_or_else(|| Problem::bad_request("invalid_body", format!("unknown role `{n}`"))))
+        .collect()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    pub name: String,
+    pub display_name: String,
+    pub unit: String,
+    pub position: String,
+    pub roles: Vec<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<juece_engine::store::users::UserRow> for UserOut {
+    fn from(u: juece_engine::store::users::UserRow) -> Self {
+        UserOut {
+            roles: u.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            name: u.name,
+            display_name: u.display_name,
+            unit: u.unit,
+            position: u.position,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// Every user.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+    responses((status = 200, body = Vec<UserOut>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+async fn list_users(State(s): State<AppState>, Caller(actor): Caller) -> Response {
+    match s.auth.users_for(&actor).await {
+        Ok(list) => Json(list.into_iter().map(UserOut::from).collect::<Vec<_>>()).into_response(),
+        Err(e) => problem(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserIn {
+    /// Login name: 1 to 64 of A-Z a-z 0-9 . _ -
+    pub name: String,
+    pub display_name: Option<String>,
+    pub unit: String,
+    pub position: String,
+    pub roles: Vec<String>,
+    /// The first password; omit it and set `initial_token` to get a token instead.
+    pub password: Option<String>,
+    #[serde(default)]
+    pub initial_token: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserCreatedOut {
+    pub user: UserOut,
+    /// The initial bearer token, when asked for. Shown once.
+    pub token: Option<String>,
+}
+
+/// Create a user with roles, and a password or an initial token.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    responses((status = 201, body = UserCreatedOut), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+async fn create_user(State(s): State<AppState>, Caller(actor): Caller, JsonBody(u): JsonBody<UserIn>) -> Response {
+    let credential = match (u.password, u.initial_token) {
+        (Some(p), false) => FirstCredential::Password(p),
+        (None, true) => FirstCredential::Token,
+        _ => {
+            return Problem::bad_request("invalid_body", "send either a password or \"initial_token\": true")
+                .into_response()
+        }
+    };
+    let roles = match roles(&u.roles) {
+        Ok(r) => r,
+        Err(p) => return p.into_response(),
+    };
+    let new = NewUser { name: u.name, display_name: u.display_name, unit: u.unit, position: u.position, roles };
+    match s.auth.create_user_by(&actor, new, credential, s.clock.now()).await {
+        Ok(c) => (StatusCode::CREATED, Json(UserCreatedOut { user: c.user.into(), token: c.token.map(|t| t.secret) }))
+            .into_response(),
+        Err(e) => problem(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolesIn {
+    #[serde(default)]
+    pub add: Vec<String>,
+    #[serde(default)]
+    pub remove: Vec<String>,
+}
+
+/// Add and remove roles; answers the roles the user now holds.
+#[utoipa::path(post, path = "/api/v1/users/{name}/roles", tag = "users", request_body = RolesIn,
+    params(("name" = String, Path, description = "login name"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    responses((status = 200, body = Vec<String>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+async fn change_roles(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(name): Path<String>,
+    JsonBody(r): JsonBody<RolesIn>,
+) -> Response {
+    let (add, remove) = match (roles(&r.add), roles(&r.remove)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(p), _) | (_, Err(p)) => return p.into_response(),
+    };
+    match s.auth.change_roles_by(&actor, &name, &add, &remove).await {
+        Ok(now) => Json(now.iter().map(|r| r.as_str()).collect::<Vec<_>>()).into_response(),
+        Err(e) => problem(e),
+    }
+}

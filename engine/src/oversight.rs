@@ -1,0 +1,90 @@
+//! Reads for accountability (Art. 38): who did what, how members stood,
+//! overrides, integrity records, a decision's dossier and the annual
+//! report — for oversight (人大、审计、上级机关), which reads everything,
+//! and the general office, which keeps the record. Authorized here, in the
+//! engine, like every other read: the HTTP layer asks and obeys.
+
+use chrono::{DateTime, Utc};
+
+use crate::accountability::{self as acc, ActEntry, Dossier, DossierError, IntegrityEntry, Override, StanceEntry};
+use crate::actor::{Actor, Role};
+use crate::orchestrator::{Engine, EngineError};
+use crate::refusal::{Reason, Refusal};
+use crate::report::{self, AnnualReport};
+use crate::store::StoreError;
+
+const POLICY: &str = "access policy (Decree 713 Art. 38)";
+
+/// Oversight and the general office may run accountability queries; no one else.
+pub fn may_hold_to_account(actor: &Actor) -> Result<(), Refusal> {
+    if actor.roles.iter().any(|r| matches!(r, Role::Oversight | Role::GeneralOffice)) {
+        return Ok(());
+    }
+    Err(Refusal::one(Reason::new(
+        "role_not_permitted",
+        POLICY,
+        "只有监督机关和办公厅可以查询责任追究记录",
+        "only oversight and the general office may run accountability queries",
+    )))
+}
+
+impl Engine {
+    fn accountable(&self, actor: &Actor, what: &str) -> Result<(), EngineError> {
+        may_hold_to_account(actor).map_err(EngineError::Refused)?;
+        tracing::info!(target: "juece::access", reader = %actor.user_id, unit = %actor.unit, query = %what, "accountability read");
+        Ok(())
+    }
+
+    /// Everything `person` (user id or name) did, for an accountability reader.
+    pub async fn acts_by(&self, actor: &Actor, person: &str) -> Result<Vec<ActEntry>, EngineError> {
+        self.accountable(actor, "acts_by")?;
+        Ok(acc::acts_by(self.store().as_ref(), person).await?)
+    }
+
+    /// Every stance on one decision (404 if there is no such decision).
+    pub async fn stances(&self, actor: &Actor, decision_id: &str) -> Result<Vec<StanceEntry>, EngineError> {
+        self.accountable(actor, "stances")?;
+        self.load(decision_id).await?;
+        Ok(acc::stances(self.store().as_ref(), decision_id).await?)
+    }
+
+    /// Every decision where `member` spoke, and how.
+    pub async fn stances_of_member(&self, actor: &Actor, member: &str) -> Result<Vec<StanceEntry>, EngineError> {
+        self.accountable(actor, "stances_of_member")?;
+        Ok(acc::stances_of_member(self.store().as_ref(), member).await?)
+    }
+
+    /// Every override of a soft floor, with its reason.
+    pub async fn overrides(&self, actor: &Actor) -> Result<Vec<Override>, EngineError> {
+        self.accountable(actor, "overrides")?;
+        Ok(acc::overrides(self.store().as_ref()).await?)
+    }
+
+    /// An expert's integrity record across pools and decisions.
+    pub async fn integrity_record(&self, actor: &Actor, expert_id: &str) -> Result<Vec<IntegrityEntry>, EngineError> {
+        self.accountable(actor, "integrity_record")?;
+        Ok(acc::integrity_record(self.store().as_ref(), expert_id).await?)
+    }
+
+    /// A decision's dossier as one document (what `export_dossier` writes).
+    pub async fn dossier(&self, actor: &Actor, decision_id: &str, now: DateTime<Utc>) -> Result<Dossier, EngineError> {
+        self.accountable(actor, "dossier")?;
+        acc::build_dossier(self.store().as_ref(), decision_id, now).await.map_err(|e| match e {
+            DossierError::NotFound(id) => EngineError::NotFound(id),
+            DossierError::Store(s) => s.into(),
+            other => EngineError::Store(StoreError::Corrupt(other.to_string())),
+        })
+    }
+
+    /// The annual work report of `organ` for `year`, as of `now`.
+    pub async fn annual_report(
+        &self,
+        actor: &Actor,
+        organ: &str,
+        year: i32,
+        now: DateTime<Utc>,
+    ) -> Result<AnnualReport, EngineError> {
+        self.accountable(actor, "annual_report")?;
+        Ok(report::annual(self.store().as_ref(), organ, year, now).await?)
+    }
+}
