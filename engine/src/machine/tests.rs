@@ -160,6 +160,17 @@ impl S {
         s
     }
 
+    /// Decided, executing unit designated, reported to the Party committee
+    /// and answered: ready to publish.
+    fn ready_to_publish(&mut self) {
+        let chief = actor("市长", "政府", Role::ChiefExecutive);
+        self.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
+        self.ok(&chief, "decide", json!({}));
+        self.ok(&office(), "designate_executing_unit", json!({ "unit": "生态环境局" }));
+        self.ok(&office(), "report_to_party", json!({ "reference_no": "r1" }));
+        self.ok(&office(), "record_party_response", json!({ "response": "同意" }));
+    }
+
     fn in_meeting(key: &str) -> S {
         let mut s = S::reviewed(key, "lawful");
         s.ok(&drafter(), "submit_package", json!({}));
@@ -549,12 +560,7 @@ fn a_returned_submission_needs_a_new_one_before_any_opinion() {
 #[test]
 fn execution_problems_reach_the_chief_and_feedback_raises_a_task_not_an_evaluation() {
     let mut s = S::in_meeting("national");
-    let chief = actor("市长", "政府", Role::ChiefExecutive);
-    s.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
-    s.ok(&chief, "decide", json!({}));
-    s.ok(&office(), "report_to_party", json!({ "reference_no": "r1" }));
-    s.ok(&office(), "record_party_response", json!({ "response": "同意" }));
-    s.ok(&office(), "designate_executing_unit", json!({ "unit": "生态环境局" }));
+    s.ready_to_publish();
     s.ok(&office(), "publish_decision", json!({ "channels": ["gazette", "website"] }));
     s.ok(&office(), "begin_execution", json!({}));
     let ctx = Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools };
@@ -1091,12 +1097,7 @@ fn sc8_pb2_pb3_cd8_publication_rules() {
         "record_stance",
         json!({ "member": "甲", "stance": "reserve", "words": "保留意见" }),
     );
-    let chief = actor("市长", "政府", Role::ChiefExecutive);
-    s.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
-    s.ok(&chief, "decide", json!({}));
-    s.ok(&office(), "designate_executing_unit", json!({ "unit": "生态环境局" }));
-    s.ok(&office(), "report_to_party", json!({ "reference_no": "r1" }));
-    s.ok(&office(), "record_party_response", json!({ "response": "同意" }));
+    s.ready_to_publish();
     s.d.facts.flags.npc_report_required = true;
     s.d.facts.flags.technical = true;
     let publish = json!({ "channels": ["gazette", "website"] });
@@ -1111,11 +1112,7 @@ fn sc8_pb2_pb3_cd8_publication_rules() {
     }));
     // A lawfully non-disclosable decision is released without public channels (PB-3).
     let mut n = S::in_meeting("national");
-    n.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
-    n.ok(&chief, "decide", json!({}));
-    n.ok(&office(), "designate_executing_unit", json!({ "unit": "生态环境局" }));
-    n.ok(&office(), "report_to_party", json!({ "reference_no": "r1" }));
-    n.ok(&office(), "record_party_response", json!({ "response": "同意" }));
+    n.ready_to_publish();
     n.refused(&office(), "publish_decision", json!({ "channels": [] }), "art32_required_channels");
     n.d.facts.non_disclosure =
         Some(crate::facts::NonDisclosure { legal_ground: "state_secret".into(), approved_by: "o".into() });
@@ -1125,12 +1122,7 @@ fn sc8_pb2_pb3_cd8_publication_rules() {
 #[test]
 fn ar1_closing_needs_a_complete_archive() {
     let mut s = S::in_meeting("national");
-    let chief = actor("市长", "政府", Role::ChiefExecutive);
-    s.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
-    s.ok(&chief, "decide", json!({}));
-    s.ok(&office(), "designate_executing_unit", json!({ "unit": "生态环境局" }));
-    s.ok(&office(), "report_to_party", json!({ "reference_no": "r1" }));
-    s.ok(&office(), "record_party_response", json!({ "response": "同意" }));
+    s.ready_to_publish();
     s.ok(&office(), "publish_decision", json!({ "channels": ["gazette", "website"] }));
     s.ok(&office(), "begin_execution", json!({}));
     s.ok(&office(), "end_execution", json!({}));
