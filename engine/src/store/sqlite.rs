@@ -1,30 +1,39 @@
 //! [`Store`] on SQLite, for one machine: WAL, `synchronous = FULL`, one
 //! writer. Writes go through a single-connection pool, so writers queue in
 //! the pool (fair, no busy-wait) instead of polling SQLite's lock; reads use
-//! their own pool and never wait for a writer (WAL).
+//! their own pool and never wait for a writer (WAL). The queries are shared
+//! with PostgreSQL in `sql/`.
 
-mod calendar;
-mod directory;
-mod idempotency;
-mod notify;
-mod numbering;
-mod scheduler;
-mod users;
+// Compiled once per backend on purpose: see `sql/mod.rs`.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/mod.rs"]
+mod sql;
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use super::rows::{self, SQLITE_MIGRATIONS};
-use super::{
-    DeadlineRow, DecisionFilter, DecisionSummary, Loaded, OutboxMessage, Store, StoreError, StoredMemo,
-    TransitionCommit,
-};
-use crate::audit::{format_instant, AuditRecord};
+use super::StoreError;
+
+/// The backend the shared implementation in `sql/` is compiled for.
+type Db = Sqlite;
+type Backend = SqliteStore;
+
+/// The statements that differ from PostgreSQL's.
+mod dialect {
+    use crate::store::{calendar, notify, rows, scheduler};
+
+    pub(super) const MIGRATIONS: &[rows::Embedded] = rows::SQLITE_MIGRATIONS;
+    pub(super) const CLAIM_DUE: &str = rows::CLAIM_DUE_SQLITE;
+    pub(super) const NOTIFY_UNDISPATCHED: &str = notify::UNDISPATCHED_SQLITE;
+    pub(super) const NOTIFY_DUE: &str = notify::DUE_SQLITE;
+    pub(super) const SCHEDULER_DUE: &str = scheduler::SELECT_DUE_SQLITE;
+    pub(super) const CALENDAR_PENDING: &str = calendar::PROVISIONAL_PENDING;
+    /// The single writer already excludes every other writer.
+    pub(super) const CALENDAR_LOCK: Option<&str> = None;
+}
 
 /// Read connections for a file database (WAL lets them all read at once).
 const READERS: u32 = 8;
@@ -65,245 +74,11 @@ impl SqliteStore {
         Ok(sqlx::raw_sql(sql).execute(&self.writer).await?.rows_affected())
     }
 
-    /// One commit in its own transaction.
-    async fn commit_alone(&self, c: &TransitionCommit) -> Result<(), StoreError> {
-        rows::check_commit(c)?;
-        // `immediate` takes the write lock up front, so another process's
-        // writer makes us wait (busy_timeout) rather than fail mid-transaction.
-        let mut tx = self.writer.begin_with("begin immediate").await?;
-        write(&mut tx, c).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// A batch in one transaction (one sync to disk), each commit in a savepoint.
-    async fn commit_group(&self, batch: &[TransitionCommit]) -> Result<Vec<Result<(), StoreError>>, StoreError> {
-        let mut tx = self.writer.begin_with("begin immediate").await?;
-        let mut results = Vec::with_capacity(batch.len());
-        for c in batch {
-            if let Err(e) = rows::check_commit(c) {
-                results.push(Err(e));
-                continue;
-            }
-            sqlx::query(rows::SAVEPOINT).execute(&mut *tx).await?;
-            let outcome = write(&mut tx, c).await;
-            if outcome.is_err() {
-                sqlx::query(rows::ROLLBACK_TO).execute(&mut *tx).await?;
-            }
-            sqlx::query(rows::RELEASE).execute(&mut *tx).await?;
-            results.push(outcome);
-        }
-        tx.commit().await?;
-        Ok(results)
-    }
-}
-
-/// Every row of one commit, on a connection inside a transaction.
-async fn write(conn: &mut SqliteConnection, c: &TransitionCommit) -> Result<(), StoreError> {
-    let d = &c.decision;
-    let state = rows::to_json(d)?;
-    if c.expected_version == 0 {
-        let inserted = sqlx::query(rows::INSERT_DECISION)
-            .bind(&d.id)
-            .bind(&d.workflow_key)
-            .bind(i64::from(d.workflow_version))
-            .bind(&d.stage)
-            .bind(d.version)
-            .bind(d.title())
-            .bind(&d.parent)
-            .bind(&state)
-            .bind(format_instant(&d.created_at))
-            .bind(format_instant(&d.updated_at))
-            .execute(&mut *conn)
-            .await;
-        match inserted {
-            Err(e) if rows::is_unique_violation(&e) => return Err(StoreError::AlreadyExists(d.id.clone())),
-            other => other?,
-        };
-    } else {
-        let updated = sqlx::query(rows::UPDATE_DECISION)
-            .bind(&d.id)
-            .bind(&d.workflow_key)
-            .bind(i64::from(d.workflow_version))
-            .bind(&d.stage)
-            .bind(d.version)
-            .bind(d.title())
-            .bind(&d.parent)
-            .bind(&state)
-            .bind(format_instant(&d.updated_at))
-            .bind(c.expected_version)
-            .execute(&mut *conn)
-            .await?;
-        if updated.rows_affected() == 0 {
-            return Err(conflict(c));
-        }
-    }
-    let a = &c.audit;
-    let inserted = sqlx::query(rows::INSERT_AUDIT)
-        .bind(&a.decision_id)
-        .bind(a.seq)
-        .bind(&a.act)
-        .bind(&a.stage_from)
-        .bind(&a.stage_to)
-        .bind(rows::to_json(&a.actor)?)
-        .bind(format_instant(&a.at))
-        .bind(&a.payload)
-        .bind(&a.payload_hash)
-        .bind(rows::to_json(&a.memo_hashes)?)
-        .bind(&a.prev_hash)
-        .bind(&a.hash)
-        .execute(&mut *conn)
-        .await;
-    match inserted {
-        // Another writer holds this chain position: it won the race.
-        Err(e) if rows::is_unique_violation(&e) => return Err(conflict(c)),
-        other => other?,
-    };
-    numbering::claim(&mut *conn, &c.numbers).await?;
-    for m in &c.memos {
-        sqlx::query(rows::INSERT_MEMO)
-            .bind(&m.decision_id)
-            .bind(m.seq)
-            .bind(&m.memo)
-            .bind(&m.lang)
-            .bind(&m.format)
-            .bind(&m.body)
-            .bind(&m.sha256)
-            .bind(&m.template_sha256)
-            .bind(&m.data)
-            .bind(format_instant(&m.created_at))
-            .execute(&mut *conn)
-            .await?;
-    }
-    // Cancel before setting, so an act that replaces a deadline keeps the new one.
-    for name in &c.cancel_deadlines {
-        sqlx::query(rows::CANCEL_DEADLINE).bind(&d.id).bind(name).execute(&mut *conn).await?;
-    }
-    for x in &c.set_deadlines {
-        sqlx::query(rows::INSERT_DEADLINE)
-            .bind(&x.id)
-            .bind(&x.decision_id)
-            .bind(&x.spec.name)
-            .bind(rows::kind_text(x.spec.kind)?)
-            .bind(x.spec.due_at.timestamp_micros())
-            .bind(&x.spec.act)
-            .bind(x.spec.notify.map(|r| r.as_str()))
-            .bind(rows::to_json(&x.spec.basis)?)
-            .bind(x.status.as_str())
-            .bind(x.fired_at.as_ref().map(format_instant))
-            .bind(rows::act_instant(c))
-            .execute(&mut *conn)
-            .await?;
-    }
-    for o in &c.outbox {
-        sqlx::query(rows::INSERT_OUTBOX)
-            .bind(&o.id)
-            .bind(&o.decision_id)
-            .bind(&o.recipient_role)
-            .bind(&o.subject)
-            .bind(format_instant(&o.created_at))
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-fn conflict(c: &TransitionCommit) -> StoreError {
-    StoreError::Conflict { decision_id: c.decision.id.clone(), expected: c.expected_version }
-}
-
-#[async_trait]
-impl Store for SqliteStore {
-    async fn migrate(&self) -> Result<(), StoreError> {
-        rows::migrator(SQLITE_MIGRATIONS).await?.run(&self.writer).await?;
-        Ok(())
-    }
-
-    async fn ready(&self) -> Result<bool, StoreError> {
-        sqlx::query(rows::SELECT_ONE).execute(&self.reader).await?;
-        match sqlx::query_scalar::<_, i64>(rows::APPLIED_MIGRATIONS).fetch_all(&self.reader).await {
-            Ok(applied) => Ok(rows::all_applied(SQLITE_MIGRATIONS, &applied)),
-            // No migrations table yet: the database answers but is not migrated.
-            Err(sqlx::Error::Database(_)) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    async fn commit(&self, batch: Vec<TransitionCommit>) -> Vec<Result<(), StoreError>> {
-        if batch.len() > 1 {
-            match self.commit_group(&batch).await {
-                Ok(results) => return results,
-                Err(e) => tracing::warn!(error = %e, "group commit failed; committing one by one"),
-            }
-        }
-        let mut results = Vec::with_capacity(batch.len());
-        for c in &batch {
-            results.push(self.commit_alone(c).await);
-        }
-        results
-    }
-
-    async fn load(&self, decision_id: &str) -> Result<Option<Loaded>, StoreError> {
-        let row = sqlx::query(rows::LOAD).bind(decision_id).fetch_optional(&self.reader).await?;
-        row.map(|r| rows::loaded(&r, decision_id)).transpose()
-    }
-
-    async fn list(&self, filter: &DecisionFilter) -> Result<Vec<DecisionSummary>, StoreError> {
-        let limit = if filter.limit <= 0 { 50 } else { filter.limit };
-        let offset = filter.offset.max(0);
-        let query = match &filter.stage {
-            Some(stage) => sqlx::query(rows::LIST_BY_STAGE).bind(stage),
-            None => sqlx::query(rows::LIST_ALL),
-        };
-        let found = query.bind(limit).bind(offset).fetch_all(&self.reader).await?;
-        found.iter().map(rows::summary).collect()
-    }
-
-    async fn versions(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query_as(rows::VERSIONS).fetch_all(&self.reader).await?)
-    }
-
-    async fn audit_records(&self, decision_id: &str) -> Result<Vec<AuditRecord>, StoreError> {
-        let found = sqlx::query(rows::AUDIT_RECORDS).bind(decision_id).fetch_all(&self.reader).await?;
-        found.iter().map(rows::audit).collect()
-    }
-
-    async fn memos(&self, decision_id: &str) -> Result<Vec<StoredMemo>, StoreError> {
-        let found = sqlx::query(rows::MEMOS).bind(decision_id).fetch_all(&self.reader).await?;
-        found.iter().map(rows::memo).collect()
-    }
-
-    async fn deadlines(&self, decision_id: &str) -> Result<Vec<DeadlineRow>, StoreError> {
-        let found = sqlx::query(rows::DEADLINES).bind(decision_id).fetch_all(&self.reader).await?;
-        found.iter().map(rows::deadline).collect()
-    }
-
-    async fn claim_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<DeadlineRow>, StoreError> {
-        if limit <= 0 {
-            // SQLite reads a negative limit as "no limit".
-            return Ok(Vec::new());
-        }
-        let found = sqlx::query(rows::CLAIM_DUE_SQLITE)
-            .bind(format_instant(&now))
-            .bind(now.timestamp_micros())
-            .bind(limit)
-            .fetch_all(&self.writer)
-            .await?;
-        let mut claimed = found.iter().map(rows::deadline).collect::<Result<Vec<_>, _>>()?;
-        rows::sort_due(&mut claimed);
-        Ok(claimed)
-    }
-
-    async fn outbox(&self, decision_id: &str) -> Result<Vec<OutboxMessage>, StoreError> {
-        let found = sqlx::query(rows::OUTBOX).bind(decision_id).fetch_all(&self.reader).await?;
-        found.iter().map(rows::outbox).collect()
-    }
-}
-
-#[async_trait]
-impl super::conformance::RawSql for SqliteStore {
-    async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
-        SqliteStore::execute_raw(self, sql).await
+    /// A write transaction. `immediate` takes the write lock up front, so
+    /// another process's writer makes us wait (busy_timeout) rather than fail
+    /// mid-transaction.
+    async fn begin_write(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        self.writer.begin_with("begin immediate").await
     }
 }
 
@@ -312,7 +87,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::store::conformance;
+    use crate::store::{conformance, Store};
 
     fn file_url(dir: &tempfile::TempDir) -> String {
         format!("sqlite://{}", dir.path().join("juece.db").display())
@@ -331,6 +106,14 @@ mod tests {
         let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");
         store.migrate().await.expect("migrate");
         conformance::run_all(Arc::new(store)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn numbers_have_no_gaps_or_duplicates_under_concurrency() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::connect(&file_url(&dir)).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        crate::store::numbering::conformance::run_all(Arc::new(store)).await;
     }
 
     #[tokio::test]

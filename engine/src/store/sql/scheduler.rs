@@ -1,17 +1,17 @@
-//! [`SchedulerStore`] on SQLite: the claim runs inside a `begin immediate`
-//! transaction on the single writer, so it is atomic without row locks.
+//! [`SchedulerStore`]: the claim runs in one write transaction (`begin immediate` on SQLite's single writer;
+//! `for update skip locked` on PostgreSQL), so concurrent replicas never fire one occurrence twice.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::super::rows::{self, Cols};
-use super::super::scheduler::{self as sql, FirePlanner, Fired, FiringState, SchedulerStore};
-use super::super::StoreError;
-use super::SqliteStore;
+use super::{dialect, Backend};
 use crate::audit::format_instant;
+use crate::store::rows::{self, Cols};
+use crate::store::scheduler::{self as sql, FirePlanner, Fired, FiringState, SchedulerStore};
+use crate::store::StoreError;
 
 #[async_trait]
-impl SchedulerStore for SqliteStore {
+impl SchedulerStore for Backend {
     async fn fire_due_planned(
         &self,
         now: DateTime<Utc>,
@@ -21,9 +21,9 @@ impl SchedulerStore for SqliteStore {
         if limit <= 0 {
             return Ok(Vec::new());
         }
-        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let mut tx = self.begin_write().await?;
         let found =
-            sqlx::query(sql::SELECT_DUE_SQLITE).bind(now.timestamp_micros()).bind(limit).fetch_all(&mut *tx).await?;
+            sqlx::query(dialect::SCHEDULER_DUE).bind(now.timestamp_micros()).bind(limit).fetch_all(&mut *tx).await?;
         let mut fired = Vec::with_capacity(found.len());
         for row in &found {
             let deadline = rows::deadline(row)?;

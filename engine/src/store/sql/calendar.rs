@@ -1,20 +1,22 @@
-//! [`CalendarStore`] on PostgreSQL: the transaction first locks `calendar_notices`, so two replicas loading notices
-//! at once take turns (one chain head), and the moved deadline rows are locked against the schedulers.
+//! [`CalendarStore`]: the notice, the moved deadlines and the chain record are written in one write
+//! transaction. On SQLite `begin immediate` takes the single writer; on PostgreSQL the transaction first locks
+//! `calendar_notices`, so two replicas loading notices take turns (one chain head) and the moved rows are
+//! locked against the schedulers.
 
 use async_trait::async_trait;
 
-use super::super::calendar::{
+use super::{dialect, Backend};
+use crate::audit::{format_instant, AuditRecord, GENESIS};
+use crate::store::calendar::{
     self as sql, CalendarStore, NoticeOutcome, RecomputePlanner, RecordBuilder, StoredNotice,
 };
-use super::super::rows::{self, Cols};
-use super::super::StoreError;
-use super::PgStore;
-use crate::audit::{format_instant, AuditRecord, GENESIS};
+use crate::store::rows::{self, Cols};
+use crate::store::StoreError;
 
 #[async_trait]
-impl CalendarStore for PgStore {
+impl CalendarStore for Backend {
     async fn calendar_notices(&self) -> Result<Vec<StoredNotice>, StoreError> {
-        let found = sqlx::query(sql::NOTICES).fetch_all(&self.pool).await?;
+        let found = sqlx::query(sql::NOTICES).fetch_all(&self.reader).await?;
         found.iter().map(sql::notice).collect()
     }
 
@@ -24,8 +26,10 @@ impl CalendarStore for PgStore {
         plan: RecomputePlanner<'_>,
         record: RecordBuilder<'_>,
     ) -> Result<NoticeOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(sql::LOCK_POSTGRES).execute(&mut *tx).await?;
+        let mut tx = self.begin_write().await?;
+        if let Some(lock) = dialect::CALENDAR_LOCK {
+            sqlx::query(lock).execute(&mut *tx).await?;
+        }
         let existing: Option<String> =
             sqlx::query_scalar(sql::NOTICE_SHA).bind(notice.year).fetch_optional(&mut *tx).await?;
         if let Some(existing_sha256) = existing {
@@ -43,7 +47,7 @@ impl CalendarStore for PgStore {
             .bind(&notice.loaded_by)
             .execute(&mut *tx)
             .await?;
-        let pending = sqlx::query(sql::PROVISIONAL_PENDING_POSTGRES).fetch_all(&mut *tx).await?;
+        let pending = sqlx::query(dialect::CALENDAR_PENDING).fetch_all(&mut *tx).await?;
         let mut changes = Vec::new();
         for row in &pending {
             let deadline = rows::deadline(row)?;
@@ -69,7 +73,7 @@ impl CalendarStore for PgStore {
     }
 
     async fn calendar_audit(&self) -> Result<Vec<AuditRecord>, StoreError> {
-        let found = sqlx::query(sql::CHAIN).fetch_all(&self.pool).await?;
+        let found = sqlx::query(sql::CHAIN).fetch_all(&self.reader).await?;
         found.iter().map(|r| sql::record(&r.text("record_json")?)).collect()
     }
 }

@@ -1,18 +1,17 @@
-//! [`UserStore`] on PostgreSQL: one pool for
-//! everything; the SQL is shared with SQLite (`store/users.rs`).
+//! [`UserStore`]: writes on the writer, lookups on the read pool.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::super::rows;
-use super::super::users::{convert, sql, TokenRow, UserRow, UserStore};
-use super::super::StoreError;
-use super::PgStore;
+use super::Backend;
 use crate::actor::Role;
 use crate::audit::format_instant;
+use crate::store::rows;
+use crate::store::users::{convert, sql, TokenRow, UserRow, UserStore};
+use crate::store::StoreError;
 
 #[async_trait]
-impl UserStore for PgStore {
+impl UserStore for Backend {
     async fn insert_user(&self, u: &UserRow) -> Result<(), StoreError> {
         let done = sqlx::query(sql::INSERT_USER)
             .bind(&u.name)
@@ -22,7 +21,7 @@ impl UserStore for PgStore {
             .bind(convert::roles_json(&u.roles)?)
             .bind(&u.password_hash)
             .bind(format_instant(&u.created_at))
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await;
         match done {
             Err(e) if rows::is_unique_violation(&e) => Err(StoreError::AlreadyExists(u.name.clone())),
@@ -31,21 +30,22 @@ impl UserStore for PgStore {
     }
 
     async fn user(&self, name: &str) -> Result<Option<UserRow>, StoreError> {
-        let row = sqlx::query(sql::USER).bind(name).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sql::USER).bind(name).fetch_optional(&self.reader).await?;
         row.as_ref().map(convert::user).transpose()
     }
 
     async fn count_users(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(sql::COUNT_USERS).fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar(sql::COUNT_USERS).fetch_one(&self.reader).await?)
     }
 
     async fn set_password_hash(&self, name: &str, hash: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query(sql::SET_PASSWORD).bind(name).bind(hash).execute(&self.pool).await?;
+        let done = sqlx::query(sql::SET_PASSWORD).bind(name).bind(hash).execute(&self.writer).await?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn set_roles(&self, name: &str, roles: &[Role]) -> Result<bool, StoreError> {
-        let done = sqlx::query(sql::SET_ROLES).bind(name).bind(convert::roles_json(roles)?).execute(&self.pool).await?;
+        let done =
+            sqlx::query(sql::SET_ROLES).bind(name).bind(convert::roles_json(roles)?).execute(&self.writer).await?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -61,7 +61,7 @@ impl UserStore for PgStore {
             .bind(user)
             .bind(format_instant(&now))
             .bind(expires_at.timestamp_micros())
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -70,18 +70,18 @@ impl UserStore for PgStore {
         let row = sqlx::query(sql::SESSION_USER)
             .bind(token_hash)
             .bind(now.timestamp_micros())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         row.as_ref().map(convert::user).transpose()
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query(sql::DELETE_SESSION).bind(token_hash).execute(&self.pool).await?;
+        sqlx::query(sql::DELETE_SESSION).bind(token_hash).execute(&self.writer).await?;
         Ok(())
     }
 
     async fn delete_sessions_of(&self, user: &str) -> Result<(), StoreError> {
-        sqlx::query(sql::DELETE_SESSIONS_OF).bind(user).execute(&self.pool).await?;
+        sqlx::query(sql::DELETE_SESSIONS_OF).bind(user).execute(&self.writer).await?;
         Ok(())
     }
 
@@ -93,24 +93,24 @@ impl UserStore for PgStore {
             .bind(&t.token_hash)
             .bind(format_instant(&t.created_at))
             .bind(t.revoked_at.as_ref().map(format_instant))
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
 
     async fn tokens_of(&self, user: &str) -> Result<Vec<TokenRow>, StoreError> {
-        let found = sqlx::query(sql::TOKENS_OF).bind(user).fetch_all(&self.pool).await?;
+        let found = sqlx::query(sql::TOKENS_OF).bind(user).fetch_all(&self.reader).await?;
         found.iter().map(convert::token).collect()
     }
 
     async fn token_user(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError> {
-        let row = sqlx::query(sql::TOKEN_USER).bind(token_hash).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sql::TOKEN_USER).bind(token_hash).fetch_optional(&self.reader).await?;
         row.as_ref().map(convert::user).transpose()
     }
 
     async fn revoke_token(&self, user: &str, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let done =
-            sqlx::query(sql::REVOKE_TOKEN).bind(user).bind(id).bind(format_instant(&now)).execute(&self.pool).await?;
+            sqlx::query(sql::REVOKE_TOKEN).bind(user).bind(id).bind(format_instant(&now)).execute(&self.writer).await?;
         Ok(done.rows_affected() > 0)
     }
 }

@@ -1,16 +1,18 @@
-//! [`NumberingStore`] on SQLite. Claims are written by [`claim`] inside the
-//! act's transaction; the single writer serialises them, the
-//! compare-and-set and the primary keys make a stale claim fail anyway.
+//! [`NumberingStore`]. Claims are written by [`claim`] inside the act's transaction: SQLite's single writer
+//! serialises them, on PostgreSQL a concurrent claim waits on the counter row lock, and the compare-and-set
+//! and the primary keys make a stale claim fail anyway.
 
 use async_trait::async_trait;
-use sqlx::SqliteConnection;
 
-use super::super::numbering::{self as num, NumberClaim, NumberingStore};
-use super::super::{rows, StoreError};
-use super::SqliteStore;
+use super::{Backend, Db};
+use crate::store::numbering::{self as num, NumberClaim, NumberingStore};
+use crate::store::{rows, StoreError};
 
 /// Write an act's number claims on its transaction's connection.
-pub(super) async fn claim(conn: &mut SqliteConnection, claims: &[NumberClaim]) -> Result<(), StoreError> {
+pub(super) async fn claim(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    claims: &[NumberClaim],
+) -> Result<(), StoreError> {
     for c in claims {
         let moved = if c.number == 1 {
             match sqlx::query(num::sql::FIRST).bind(&c.organ).bind(&c.series).bind(c.year).execute(&mut *conn).await {
@@ -50,7 +52,7 @@ pub(super) async fn claim(conn: &mut SqliteConnection, claims: &[NumberClaim]) -
 }
 
 #[async_trait]
-impl NumberingStore for SqliteStore {
+impl NumberingStore for Backend {
     async fn next_number(&self, organ: &str, series: &str, year: i32) -> Result<i64, StoreError> {
         // Read on the writer: the reader pool may lag the last commit by a moment.
         Ok(sqlx::query_scalar(num::sql::NEXT).bind(organ).bind(series).bind(year).fetch_one(&self.writer).await?)
@@ -59,22 +61,5 @@ impl NumberingStore for SqliteStore {
     async fn issued_numbers(&self, organ: &str, year: i32) -> Result<Vec<NumberClaim>, StoreError> {
         let found = sqlx::query(num::sql::ISSUED).bind(organ).bind(year).fetch_all(&self.reader).await?;
         found.iter().map(num::claim_from).collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::*;
-    use crate::store::Store;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn numbers_have_no_gaps_or_duplicates_under_concurrency() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("juece.db").display());
-        let store = SqliteStore::connect(&url).await.expect("connect");
-        store.migrate().await.expect("migrate");
-        crate::store::numbering::conformance::run_all(Arc::new(store)).await;
     }
 }

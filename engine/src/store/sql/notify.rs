@@ -1,24 +1,25 @@
-//! [`NotifyStore`] on SQLite: the single writer makes each claim atomic.
+//! [`NotifyStore`]: each claim runs in one write transaction (SQLite's single writer; PostgreSQL's
+//! `for update skip locked`), so workers on several replicas never claim one delivery at once.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::super::notify::{self as sql, Delivery, NotifyStore, Router};
-use super::super::rows::{self, Cols};
-use super::super::{OutboxMessage, StoreError};
-use super::SqliteStore;
+use super::{dialect, Backend};
 use crate::audit::format_instant;
+use crate::store::notify::{self as sql, Delivery, NotifyStore, Router};
+use crate::store::rows::{self, Cols};
+use crate::store::{OutboxMessage, StoreError};
 
 #[async_trait]
-impl NotifyStore for SqliteStore {
+impl NotifyStore for Backend {
     async fn inbox(&self, role: &str, limit: i64) -> Result<Vec<OutboxMessage>, StoreError> {
         let found = sqlx::query(sql::INBOX).bind(role).bind(limit.max(1)).fetch_all(&self.reader).await?;
         found.iter().map(rows::outbox).collect()
     }
 
     async fn fan_out(&self, now: DateTime<Utc>, limit: i64, route: Router<'_>) -> Result<usize, StoreError> {
-        let mut tx = self.writer.begin_with("begin immediate").await?;
-        let found = sqlx::query(sql::UNDISPATCHED_SQLITE).bind(limit.max(0)).fetch_all(&mut *tx).await?;
+        let mut tx = self.begin_write().await?;
+        let found = sqlx::query(dialect::NOTIFY_UNDISPATCHED).bind(limit.max(0)).fetch_all(&mut *tx).await?;
         let at = format_instant(&now);
         for row in &found {
             let message = rows::outbox(row)?;
@@ -45,9 +46,12 @@ impl NotifyStore for SqliteStore {
         lease: chrono::Duration,
         limit: i64,
     ) -> Result<Vec<Delivery>, StoreError> {
-        let mut tx = self.writer.begin_with("begin immediate").await?;
-        let found =
-            sqlx::query(sql::DUE_SQLITE).bind(now.timestamp_micros()).bind(limit.max(0)).fetch_all(&mut *tx).await?;
+        let mut tx = self.begin_write().await?;
+        let found = sqlx::query(dialect::NOTIFY_DUE)
+            .bind(now.timestamp_micros())
+            .bind(limit.max(0))
+            .fetch_all(&mut *tx)
+            .await?;
         let mut claimed = Vec::with_capacity(found.len());
         for row in &found {
             let d = sql::delivery(row)?;

@@ -1,0 +1,268 @@
+//! The SQL store, written once and compiled once per backend: `sqlite.rs` and
+//! `postgres.rs` each include this module (`#[path]`) beside their own `Db`,
+//! `Backend` (the store type), `dialect` constants and `begin_write`, so
+//! every query, bind and row conversion exists in one place while each
+//! backend keeps its concrete sqlx types (no generic bounds, no `Any`).
+
+mod calendar;
+mod directory;
+mod idempotency;
+mod notify;
+mod numbering;
+mod scheduler;
+mod users;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{dialect, Backend, Db};
+use crate::audit::{format_instant, AuditRecord};
+use crate::store::conformance::RawSql;
+use crate::store::rows;
+use crate::store::{
+    DeadlineRow, DecisionFilter, DecisionSummary, Loaded, OutboxMessage, Store, StoreError, StoredMemo,
+    TransitionCommit,
+};
+
+impl Backend {
+    /// One commit in its own transaction.
+    async fn commit_alone(&self, c: &TransitionCommit) -> Result<(), StoreError> {
+        rows::check_commit(c)?;
+        let mut tx = self.begin_write().await?;
+        write(&mut tx, c).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A batch in one transaction (one flush to disk), each commit in a savepoint.
+    async fn commit_group(&self, batch: &[TransitionCommit]) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut results = Vec::with_capacity(batch.len());
+        for c in batch {
+            if let Err(e) = rows::check_commit(c) {
+                results.push(Err(e));
+                continue;
+            }
+            sqlx::query(rows::SAVEPOINT).execute(&mut *tx).await?;
+            let outcome = write(&mut tx, c).await;
+            if outcome.is_err() {
+                // Undo this commit's partial rows; on PostgreSQL this also
+                // lifts the aborted state the error left the transaction in.
+                sqlx::query(rows::ROLLBACK_TO).execute(&mut *tx).await?;
+            }
+            sqlx::query(rows::RELEASE).execute(&mut *tx).await?;
+            results.push(outcome);
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+}
+
+/// Every row of one commit, on a connection inside a transaction.
+async fn write(conn: &mut <Db as sqlx::Database>::Connection, c: &TransitionCommit) -> Result<(), StoreError> {
+    let d = &c.decision;
+    let state = rows::to_json(d)?;
+    if c.expected_version == 0 {
+        let inserted = sqlx::query(rows::INSERT_DECISION)
+            .bind(&d.id)
+            .bind(&d.workflow_key)
+            .bind(i64::from(d.workflow_version))
+            .bind(&d.stage)
+            .bind(d.version)
+            .bind(d.title())
+            .bind(&d.parent)
+            .bind(&state)
+            .bind(format_instant(&d.created_at))
+            .bind(format_instant(&d.updated_at))
+            .execute(&mut *conn)
+            .await;
+        match inserted {
+            Err(e) if rows::is_unique_violation(&e) => return Err(StoreError::AlreadyExists(d.id.clone())),
+            other => other?,
+        };
+    } else {
+        let updated = sqlx::query(rows::UPDATE_DECISION)
+            .bind(&d.id)
+            .bind(&d.workflow_key)
+            .bind(i64::from(d.workflow_version))
+            .bind(&d.stage)
+            .bind(d.version)
+            .bind(d.title())
+            .bind(&d.parent)
+            .bind(&state)
+            .bind(format_instant(&d.updated_at))
+            .bind(c.expected_version)
+            .execute(&mut *conn)
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Err(conflict(c));
+        }
+    }
+    let a = &c.audit;
+    let inserted = sqlx::query(rows::INSERT_AUDIT)
+        .bind(&a.decision_id)
+        .bind(a.seq)
+        .bind(&a.act)
+        .bind(&a.stage_from)
+        .bind(&a.stage_to)
+        .bind(rows::to_json(&a.actor)?)
+        .bind(format_instant(&a.at))
+        .bind(&a.payload)
+        .bind(&a.payload_hash)
+        .bind(rows::to_json(&a.memo_hashes)?)
+        .bind(&a.prev_hash)
+        .bind(&a.hash)
+        .execute(&mut *conn)
+        .await;
+    match inserted {
+        // Another writer holds this chain position: it won the race.
+        Err(e) if rows::is_unique_violation(&e) => return Err(conflict(c)),
+        other => other?,
+    };
+    numbering::claim(&mut *conn, &c.numbers).await?;
+    for m in &c.memos {
+        sqlx::query(rows::INSERT_MEMO)
+            .bind(&m.decision_id)
+            .bind(m.seq)
+            .bind(&m.memo)
+            .bind(&m.lang)
+            .bind(&m.format)
+            .bind(&m.body)
+            .bind(&m.sha256)
+            .bind(&m.template_sha256)
+            .bind(&m.data)
+            .bind(format_instant(&m.created_at))
+            .execute(&mut *conn)
+            .await?;
+    }
+    // Cancel before setting, so an act that replaces a deadline keeps the new one.
+    for name in &c.cancel_deadlines {
+        sqlx::query(rows::CANCEL_DEADLINE).bind(&d.id).bind(name).execute(&mut *conn).await?;
+    }
+    for x in &c.set_deadlines {
+        sqlx::query(rows::INSERT_DEADLINE)
+            .bind(&x.id)
+            .bind(&x.decision_id)
+            .bind(&x.spec.name)
+            .bind(rows::kind_text(x.spec.kind)?)
+            .bind(x.spec.due_at.timestamp_micros())
+            .bind(&x.spec.act)
+            .bind(x.spec.notify.map(|r| r.as_str()))
+            .bind(rows::to_json(&x.spec.basis)?)
+            .bind(x.status.as_str())
+            .bind(x.fired_at.as_ref().map(format_instant))
+            .bind(rows::act_instant(c))
+            .execute(&mut *conn)
+            .await?;
+    }
+    for o in &c.outbox {
+        sqlx::query(rows::INSERT_OUTBOX)
+            .bind(&o.id)
+            .bind(&o.decision_id)
+            .bind(&o.recipient_role)
+            .bind(&o.subject)
+            .bind(format_instant(&o.created_at))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+fn conflict(c: &TransitionCommit) -> StoreError {
+    StoreError::Conflict { decision_id: c.decision.id.clone(), expected: c.expected_version }
+}
+
+#[async_trait]
+impl Store for Backend {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        rows::migrator(dialect::MIGRATIONS).await?.run(&self.writer).await?;
+        Ok(())
+    }
+
+    async fn ready(&self) -> Result<bool, StoreError> {
+        sqlx::query(rows::SELECT_ONE).execute(&self.reader).await?;
+        match sqlx::query_scalar::<_, i64>(rows::APPLIED_MIGRATIONS).fetch_all(&self.reader).await {
+            Ok(applied) => Ok(rows::all_applied(dialect::MIGRATIONS, &applied)),
+            // No migrations table yet: the database answers but is not migrated.
+            Err(sqlx::Error::Database(_)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn commit(&self, batch: Vec<TransitionCommit>) -> Vec<Result<(), StoreError>> {
+        if batch.len() > 1 {
+            match self.commit_group(&batch).await {
+                Ok(results) => return results,
+                Err(e) => tracing::warn!(error = %e, "group commit failed; committing one by one"),
+            }
+        }
+        let mut results = Vec::with_capacity(batch.len());
+        for c in &batch {
+            results.push(self.commit_alone(c).await);
+        }
+        results
+    }
+
+    async fn load(&self, decision_id: &str) -> Result<Option<Loaded>, StoreError> {
+        let row = sqlx::query(rows::LOAD).bind(decision_id).fetch_optional(&self.reader).await?;
+        row.map(|r| rows::loaded(&r, decision_id)).transpose()
+    }
+
+    async fn list(&self, filter: &DecisionFilter) -> Result<Vec<DecisionSummary>, StoreError> {
+        let limit = if filter.limit <= 0 { 50 } else { filter.limit };
+        let offset = filter.offset.max(0);
+        let query = match &filter.stage {
+            Some(stage) => sqlx::query(rows::LIST_BY_STAGE).bind(stage),
+            None => sqlx::query(rows::LIST_ALL),
+        };
+        let found = query.bind(limit).bind(offset).fetch_all(&self.reader).await?;
+        found.iter().map(rows::summary).collect()
+    }
+
+    async fn versions(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(rows::VERSIONS).fetch_all(&self.reader).await?)
+    }
+
+    async fn audit_records(&self, decision_id: &str) -> Result<Vec<AuditRecord>, StoreError> {
+        let found = sqlx::query(rows::AUDIT_RECORDS).bind(decision_id).fetch_all(&self.reader).await?;
+        found.iter().map(rows::audit).collect()
+    }
+
+    async fn memos(&self, decision_id: &str) -> Result<Vec<StoredMemo>, StoreError> {
+        let found = sqlx::query(rows::MEMOS).bind(decision_id).fetch_all(&self.reader).await?;
+        found.iter().map(rows::memo).collect()
+    }
+
+    async fn deadlines(&self, decision_id: &str) -> Result<Vec<DeadlineRow>, StoreError> {
+        let found = sqlx::query(rows::DEADLINES).bind(decision_id).fetch_all(&self.reader).await?;
+        found.iter().map(rows::deadline).collect()
+    }
+
+    async fn claim_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<DeadlineRow>, StoreError> {
+        if limit <= 0 {
+            // Nothing to claim; SQLite would read a negative limit as "no limit".
+            return Ok(Vec::new());
+        }
+        let found = sqlx::query(dialect::CLAIM_DUE)
+            .bind(format_instant(&now))
+            .bind(now.timestamp_micros())
+            .bind(limit)
+            .fetch_all(&self.writer)
+            .await?;
+        let mut claimed = found.iter().map(rows::deadline).collect::<Result<Vec<_>, _>>()?;
+        rows::sort_due(&mut claimed);
+        Ok(claimed)
+    }
+
+    async fn outbox(&self, decision_id: &str) -> Result<Vec<OutboxMessage>, StoreError> {
+        let found = sqlx::query(rows::OUTBOX).bind(decision_id).fetch_all(&self.reader).await?;
+        found.iter().map(rows::outbox).collect()
+    }
+}
+
+#[async_trait]
+impl RawSql for Backend {
+    async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
+        Ok(sqlx::raw_sql(sql).execute(&self.writer).await?.rows_affected())
+    }
+}
