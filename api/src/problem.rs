@@ -165,6 +165,8 @@ impl From<EngineError> for Problem {
                 format!("workflow {w} is not loaded"),
             ),
             EngineError::Conflict { decision_id } => conflict(&decision_id),
+            // A retry took the key over after the lease: this request's act was not committed.
+            EngineError::Store(StoreError::KeyNotHeld(_)) => crate::idempotency::in_flight(),
             EngineError::Store(StoreError::AlreadyExists(id)) => Problem::new(
                 StatusCode::CONFLICT,
                 "already_exists",

@@ -20,6 +20,7 @@ use crate::machine::{self, Context};
 use crate::memo::issue::issue;
 use crate::memo::{MemoError, MemoSet};
 use crate::refusal::Refusal;
+use crate::store::idempotency::{KeyClaim, KeyCompletion, StoredResponse};
 use crate::store::{
     DeadlineRow, DeadlineStatus, Loaded, OutboxMessage, Store, StoreError, StoredMemo, TransitionCommit,
 };
@@ -56,6 +57,15 @@ pub struct Applied {
     pub audit: AuditRecord,
     pub memos: Vec<StoredMemo>,
     pub deadlines: Vec<DeadlineRow>,
+}
+
+/// The request an act answers under an `Idempotency-Key`: the key its
+/// request holds, and how the caller renders the answer to an accepted act,
+/// which is stored with the act in its own transaction (so an act that
+/// committed always replays).
+pub struct Answering<'a> {
+    pub held: KeyClaim,
+    pub answer: &'a (dyn Fn(&Applied) -> StoredResponse + Send + Sync),
 }
 
 struct Loadedwf {
@@ -119,11 +129,24 @@ impl Engine {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Applied, EngineError> {
+        self.open_keyed(workflow_key, id, act, actor, now, None).await
+    }
+
+    /// [`Engine::open`], storing the answer under the request's idempotency key with the act.
+    pub async fn open_keyed(
+        &self,
+        workflow_key: &str,
+        id: &str,
+        act: &Act,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        answering: Option<&Answering<'_>>,
+    ) -> Result<Applied, EngineError> {
         let version =
             *self.latest.get(workflow_key).ok_or_else(|| EngineError::UnknownWorkflow(workflow_key.into()))?;
         let wf = &self.loaded(workflow_key, version)?.workflow;
         let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
-        self.commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, act, actor, now).await
+        self.commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, act, actor, now, answering).await
     }
 
     /// Art. 37: a published decision is amended or stopped only by a child
@@ -147,8 +170,9 @@ impl Engine {
         let wf = &self.loaded(&key, parent.workflow_version)?.workflow;
         let mut fresh = Decision::new(child_id, &key, parent.workflow_version, &wf.start, now);
         fresh.parent = Some(parent_id.to_string());
-        let child =
-            self.commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, first_act, actor, now).await?;
+        let child = self
+            .commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, first_act, actor, now, None)
+            .await?;
         let parent = self.apply(parent_id, &link, actor, now, None).await?;
         Ok((parent, child))
     }
@@ -163,11 +187,24 @@ impl Engine {
         now: DateTime<Utc>,
         expected_version: Option<i64>,
     ) -> Result<Applied, EngineError> {
+        self.apply_keyed(decision_id, act, actor, now, expected_version, None).await
+    }
+
+    /// [`Engine::apply`], storing the answer under the request's idempotency key with the act.
+    pub async fn apply_keyed(
+        &self,
+        decision_id: &str,
+        act: &Act,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        expected_version: Option<i64>,
+        answering: Option<&Answering<'_>>,
+    ) -> Result<Applied, EngineError> {
         let loaded = self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
         if expected_version.is_some_and(|v| v != loaded.decision.version) {
             return Err(EngineError::Conflict { decision_id: decision_id.into() });
         }
-        self.commit(loaded, act, actor, now).await
+        self.commit(loaded, act, actor, now, answering).await
     }
 
     /// Check an act without committing it (what-if for forms and tests).
@@ -191,6 +228,7 @@ impl Engine {
         act: &Act,
         actor: &Actor,
         now: DateTime<Utc>,
+        answering: Option<&Answering<'_>>,
     ) -> Result<Applied, EngineError> {
         let state = loaded.decision;
         let lw = self.loaded(&state.workflow_key, state.workflow_version)?;
@@ -255,20 +293,23 @@ impl Engine {
                 memos.iter().map(|m| m.sha256.clone()).collect(),
                 &loaded.last_hash,
             );
+            let applied = Applied { decision: next.clone(), audit, memos, deadlines: set_deadlines.clone() };
+            let idempotency = answering.map(|a| KeyCompletion { held: a.held.clone(), response: (a.answer)(&applied) });
             let commit = TransitionCommit {
                 decision: next.clone(),
                 expected_version: state.version,
-                audit: audit.clone(),
-                memos: memos.clone(),
+                audit: applied.audit.clone(),
+                memos: applied.memos.clone(),
                 set_deadlines: set_deadlines.clone(),
                 cancel_deadlines: cancel_deadlines.clone(),
                 outbox: outbox.clone(),
                 numbers: issued.numbers,
+                idempotency,
             };
             match self.store.commit(vec![commit]).await.into_iter().next().unwrap_or(Ok(())) {
                 Err(StoreError::NumberTaken { .. }) if attempt < NUMBER_ATTEMPTS => attempt += 1,
                 Err(e) => return Err(e.into()),
-                Ok(()) => return Ok(Applied { decision: next, audit, memos, deadlines: set_deadlines }),
+                Ok(()) => return Ok(applied),
             }
         }
     }

@@ -1,7 +1,15 @@
 //! `Idempotency-Key`: a replay answers the first response and writes nothing;
-//! the same key with another body is refused.
+//! the same key with another body is refused; an act's answer is stored in
+//! its own transaction, so a request that dies after its act committed still
+//! replays, and one that died before is retried after its lease.
 
-use reqwest::Method;
+use juece_api::idempotency::LEASE;
+use juece_api::routes::decisions::AppliedOut;
+use juece_engine::act::Act;
+use juece_engine::orchestrator::{Answering, Applied, EngineError};
+use juece_engine::store::idempotency::KeyClaim;
+use juece_engine::store::StoreError;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use super::{answer, api};
@@ -50,4 +58,103 @@ async fn replays_return_the_first_answer_and_change_nothing() {
         .await
         .expect("send");
     answer(bad).await.expect(400, "invalid_idempotency_key");
+}
+
+/// The fingerprint the server computes for `POST path` with `body` as `user`.
+fn fingerprint(a: &super::Api, path: &str, user: &str, body: &[u8]) -> String {
+    let (parts, ()) = axum::http::Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("authorization", format!("Bearer {}", a.app.tokens[user]))
+        .body(())
+        .expect("request")
+        .into_parts();
+    juece_api::idempotency::fingerprint(&parts, body)
+}
+
+/// What a request that reserved `key` and then died holds: its claim.
+async fn crashed_reservation(a: &super::Api, key: &str, fingerprint: &str) -> KeyClaim {
+    let held = KeyClaim { key: key.into(), claim: "crashed".into() };
+    let now = a.app.clock.now();
+    let got = a.app.state.store.reserve_key(&held, fingerprint, now, now + LEASE).await.expect("reserve");
+    assert_eq!(got, None, "reserved");
+    held
+}
+
+/// An act under `held`, run through the engine as the act handler runs it.
+async fn commit_as(
+    a: &super::Api,
+    held: KeyClaim,
+    (user, id, name): (&str, &str, &str),
+    payload: serde_json::Value,
+) -> Result<i64, EngineError> {
+    let answer = |x: &Applied| AppliedOut::stored(x, StatusCode::OK);
+    let answering = Answering { held, answer: &answer };
+    let actor = a.app.state.auth.token_actor(&a.app.tokens[user]).await.expect("actor").expect("live");
+    let act = Act::new(name, payload);
+    let now = a.app.clock.now();
+    a.app.state.engine.apply_keyed(id, &act, &actor, now, None, Some(&answering)).await.map(|x| x.decision.version)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_act_that_committed_replays_even_if_its_request_died_before_answering() {
+    let a = api().await;
+    let id = a.open("提交后崩溃").await;
+    let path = format!("/api/v1/decisions/{id}/acts/start_decision");
+    let payload = json!({ "category": 1, "undertaking_units": ["示范市生态环境局"] });
+    let body = serde_json::to_vec(&payload).expect("json");
+    let held = crashed_reservation(&a, "k-crash", &fingerprint(&a, &path, "office", &body)).await;
+    // The act commits with its answer; the process dies before the layer hears back.
+    assert_eq!(commit_as(&a, held, ("office", &id, "start_decision"), payload).await.expect("committed"), 2);
+    a.app.clock.advance(chrono::Duration::days(2));
+    let send = || {
+        a.req(Method::POST, &path, Some("office"))
+            .header("idempotency-key", "k-crash")
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+    };
+    let retry = answer(send().await.expect("send")).await;
+    assert_eq!(retry.status.as_u16(), 200, "{}", retry.body);
+    assert_eq!(retry.headers["idempotency-replayed"], "true", "the stored answer, long after the lease");
+    assert_eq!((retry.body["version"].as_i64(), retry.body["stage"].as_str()), (Some(2), Some("drafting")));
+    let v = a.get(&format!("/api/v1/decisions/{id}"), Some("office")).await;
+    assert_eq!(v.body["version"], 2, "applied once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_whose_act_never_committed_is_free_again_after_its_lease() {
+    let a = api().await;
+    let id = a.open("提交前崩溃").await;
+    let path = format!("/api/v1/decisions/{id}/acts/start_decision");
+    let payload = json!({ "category": 1, "undertaking_units": ["示范市生态环境局"] });
+    let body = serde_json::to_vec(&payload).expect("json");
+    // The first request reserved the key and died before its act committed.
+    let held = crashed_reservation(&a, "k-lost", &fingerprint(&a, &path, "office", &body)).await;
+    let send = |key: &'static str, body: Vec<u8>| {
+        a.req(Method::POST, &path, Some("office"))
+            .header("idempotency-key", key)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    answer(send("k-lost", body.clone()).await.expect("send")).await.expect(409, "idempotency_key_in_flight");
+    let version = || async { a.get(&format!("/api/v1/decisions/{id}"), Some("office")).await.body["version"].clone() };
+    assert_eq!(version().await, 1, "nothing applied while the lease runs");
+    a.app.clock.advance(LEASE + chrono::Duration::seconds(1));
+    // Another request still cannot use the key; the same request now can.
+    let other = serde_json::to_vec(&json!({ "category": 2, "undertaking_units": ["示范市生态环境局"] })).expect("json");
+    answer(send("k-lost", other).await.expect("send")).await.expect(422, "idempotency_key_reused");
+    let retry = answer(send("k-lost", body.clone()).await.expect("send")).await;
+    retry.expect(200, "");
+    assert!(retry.headers.get("idempotency-replayed").is_none(), "run, not replayed");
+    assert_eq!(version().await, 2);
+    // The overtaken claim can no longer commit any act under the key.
+    let draft = json!({ "text": "第一条", "explanation": "说明", "legal_basis": ["某法"] });
+    let late = commit_as(&a, held, ("drafter", &id, "record_draft"), draft).await;
+    assert!(matches!(late, Err(EngineError::Store(StoreError::KeyNotHeld(_)))), "{late:?}");
+    assert_eq!(version().await, 2, "applied once");
+    let replay = answer(send("k-lost", body).await.expect("send")).await;
+    assert_eq!((replay.status.as_u16(), replay.body.clone()), (200, retry.body.clone()));
+    assert_eq!(replay.headers["idempotency-replayed"], "true");
 }

@@ -5,7 +5,10 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use juece_engine::act::Act;
+use juece_engine::orchestrator::Applied;
+use juece_engine::store::idempotency::KeyClaim;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -65,6 +68,7 @@ async fn apply_act(
     Path((id, name)): Path<(String, String)>,
     Params(p): Params<ActParams>,
     headers: HeaderMap,
+    held: Option<Extension<KeyClaim>>,
     JsonBody(payload): JsonBody<serde_json::Value>,
 ) -> Response {
     if !payload.is_object() {
@@ -75,10 +79,12 @@ async fn apply_act(
         Err(problem) => return problem.into_response(),
     };
     let act = Act::new(&name, payload);
-    let result = s.engine.apply(&id, &act, &actor, s.clock.now(), expected).await;
+    let answer = |a: &Applied| AppliedOut::stored(a, StatusCode::OK);
+    let answering = crate::idempotency::answering(&held, &answer);
+    let result = s.engine.apply_keyed(&id, &act, &actor, s.clock.now(), expected, answering.as_ref()).await;
     s.metrics.act(&name, &result);
     match result {
-        Ok(a) => AppliedOut::respond(&a, StatusCode::OK),
+        Ok(a) => AppliedOut::respond(&a, StatusCode::OK, held.is_some()),
         Err(e) => Problem::from(e).into_response(),
     }
 }

@@ -4,10 +4,11 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use juece_engine::act::Act;
 use juece_engine::orchestrator::Applied;
 use juece_engine::queries::ListQuery;
+use juece_engine::store::idempotency::{KeyClaim, StoredResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -65,6 +66,11 @@ pub struct AppliedOut {
 }
 
 impl AppliedOut {
+    /// The answer as stored for replay.
+    pub fn stored(a: &Applied, status: StatusCode) -> StoredResponse {
+        crate::idempotency::stored_json(status, &AppliedOut::from_applied(a))
+    }
+
     pub fn from_applied(a: &Applied) -> AppliedOut {
         AppliedOut {
             decision_id: a.decision.id.clone(),
@@ -80,9 +86,14 @@ impl AppliedOut {
         }
     }
 
-    /// The answer with its `ETag` (the version, for `If-Match` on the next act).
-    pub fn respond(a: &Applied, status: StatusCode) -> Response {
-        let mut resp = (status, Json(AppliedOut::from_applied(a))).into_response();
+    /// The answer with its `ETag` (the version, for `If-Match` on the next act);
+    /// `keyed` when the act stored it under the request's idempotency key.
+    pub fn respond(a: &Applied, status: StatusCode, keyed: bool) -> Response {
+        let mut resp = if keyed {
+            crate::idempotency::answered(AppliedOut::stored(a, status))
+        } else {
+            (status, Json(AppliedOut::from_applied(a))).into_response()
+        };
         if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", a.decision.version)) {
             resp.headers_mut().insert(header::ETAG, v);
         }
@@ -105,13 +116,20 @@ impl AppliedOut {
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
     responses((status = 201, body = AppliedOut), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
-async fn open_decision(State(s): State<AppState>, Caller(actor): Caller, JsonBody(body): JsonBody<OpenIn>) -> Response {
+async fn open_decision(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    held: Option<Extension<KeyClaim>>,
+    JsonBody(body): JsonBody<OpenIn>,
+) -> Response {
     let id = uuid::Uuid::new_v4().to_string();
     let act = Act::new(&body.act.name, body.act.payload);
-    let result = s.engine.open(&body.workflow, &id, &act, &actor, s.clock.now()).await;
+    let answer = |a: &Applied| AppliedOut::stored(a, StatusCode::CREATED);
+    let answering = crate::idempotency::answering(&held, &answer);
+    let result = s.engine.open_keyed(&body.workflow, &id, &act, &actor, s.clock.now(), answering.as_ref()).await;
     s.metrics.act(&act.name, &result);
     match result {
-        Ok(a) => AppliedOut::respond(&a, StatusCode::CREATED),
+        Ok(a) => AppliedOut::respond(&a, StatusCode::CREATED, held.is_some()),
         Err(e) => Problem::from(e).into_response(),
     }
 }

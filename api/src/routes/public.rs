@@ -6,9 +6,11 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use juece_engine::act::Act;
+use juece_engine::orchestrator::Applied;
 use juece_engine::queries::ListQuery;
+use juece_engine::store::idempotency::KeyClaim;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -82,21 +84,42 @@ pub struct CommentOut {
     responses((status = 201, body = CommentOut),
         (status = 422, description = "refused, e.g. the comment period is closed", body = Problem, content_type = "application/problem+json"),
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-async fn comment(State(s): State<AppState>, Path(id): Path<String>, JsonBody(c): JsonBody<CommentIn>) -> Response {
+async fn comment(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    held: Option<Extension<KeyClaim>>,
+    JsonBody(c): JsonBody<CommentIn>,
+) -> Response {
+    let now = s.clock.now();
+    let out = |a: &Applied| CommentOut {
+        decision_id: a.decision.id.clone(),
+        opinion_id: a.decision.facts.opinions.len(),
+        received_at: now,
+    };
+    public_act(&s, (&id, "receive_comment", now), c, held, &out).await
+}
+
+/// A public act (anonymous) at `now`, answered 201 with `out` of the accepted act.
+async fn public_act<T: Serialize>(
+    s: &AppState,
+    (id, name, now): (&str, &str, chrono::DateTime<chrono::Utc>),
+    c: CommentIn,
+    held: Option<Extension<KeyClaim>>,
+    out: &(dyn Fn(&Applied) -> T + Send + Sync),
+) -> Response {
     let payload = match opinion_payload(c) {
         Ok(p) => p,
         Err(problem) => return problem.into_response(),
     };
-    let now = s.clock.now();
-    let act = Act::new("receive_comment", payload);
-    let result = s.engine.apply(&id, &act, &juece_engine::auth::anonymous(), now, None).await;
-    s.metrics.act("receive_comment", &result);
+    let act = Act::new(name, payload);
+    let answer = |a: &Applied| crate::idempotency::stored_json(StatusCode::CREATED, &out(a));
+    let answering = crate::idempotency::answering(&held, &answer);
+    let anonymous = juece_engine::auth::anonymous();
+    let result = s.engine.apply_keyed(id, &act, &anonymous, now, None, answering.as_ref()).await;
+    s.metrics.act(name, &result);
     match result {
-        Ok(a) => (
-            StatusCode::CREATED,
-            Json(CommentOut { decision_id: id, opinion_id: a.decision.facts.opinions.len(), received_at: now }),
-        )
-            .into_response(),
+        Ok(a) if held.is_some() => crate::idempotency::answered(answer(&a)),
+        Ok(a) => (StatusCode::CREATED, Json(out(&a))).into_response(),
         Err(e) => Problem::from(e).into_response(),
     }
 }
@@ -142,23 +165,19 @@ pub struct FeedbackOut {
     responses((status = 201, body = FeedbackOut),
         (status = 422, description = "refused, e.g. the decision is not published", body = Problem, content_type = "application/problem+json"),
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-async fn feedback(State(s): State<AppState>, Path(id): Path<String>, JsonBody(c): JsonBody<CommentIn>) -> Response {
-    let payload = match opinion_payload(c) {
-        Ok(p) => p,
-        Err(problem) => return problem.into_response(),
-    };
+async fn feedback(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    held: Option<Extension<KeyClaim>>,
+    JsonBody(c): JsonBody<CommentIn>,
+) -> Response {
     let now = s.clock.now();
-    let act = Act::new("submit_feedback", payload);
-    let result = s.engine.apply(&id, &act, &juece_engine::auth::anonymous(), now, None).await;
-    s.metrics.act("submit_feedback", &result);
-    match result {
-        Ok(a) => (
-            StatusCode::CREATED,
-            Json(FeedbackOut { decision_id: id, feedback_id: a.decision.facts.feedback.len(), received_at: now }),
-        )
-            .into_response(),
-        Err(e) => Problem::from(e).into_response(),
-    }
+    let out = |a: &Applied| FeedbackOut {
+        decision_id: a.decision.id.clone(),
+        feedback_id: a.decision.facts.feedback.len(),
+        received_at: now,
+    };
+    public_act(&s, (&id, "submit_feedback", now), c, held, &out).await
 }
 
 /// Published annual catalogues of decision matters (Art. 3(3)), with the

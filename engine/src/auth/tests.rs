@@ -7,8 +7,12 @@ use std::sync::Arc;
 use chrono::{Duration, TimeZone, Utc};
 
 use super::*;
-use crate::store::idempotency::StoredResponse;
+use crate::store::idempotency::{KeyClaim, StoredResponse};
 use crate::store::SqliteStore;
+
+fn held(key: &str, claim: &str) -> KeyClaim {
+    KeyClaim { key: key.into(), claim: claim.into() }
+}
 
 fn drafter(name: &str) -> NewUser {
     NewUser {
@@ -80,16 +84,21 @@ pub(crate) async fn exercise(store: Arc<dyn Store>) {
     assert!(auth.tokens("li.ming").await.expect("list")[0].revoked_at.is_some());
 
     // Idempotency keys: reserve once, replay the stored response, release on failure.
-    assert_eq!(store.reserve_key("k1", "fp", t0).await.expect("reserve"), None);
-    let pending = store.reserve_key("k1", "fp", t0).await.expect("again").expect("known");
+    let lease = t0 + Duration::seconds(60);
+    let (k1, k2) = (held("k1", "c1"), held("k2", "c2"));
+    assert_eq!(store.reserve_key(&k1, "fp", t0, lease).await.expect("reserve"), None);
+    let pending = store.reserve_key(&held("k1", "c9"), "fp", t0, lease).await.expect("again").expect("known");
     assert_eq!(pending.response, None, "in flight");
     let resp = StoredResponse { status: 201, content_type: "application/json".into(), body: "{\"ok\":1}".into() };
-    store.complete_key("k1", &resp).await.expect("complete");
-    let done = store.reserve_key("k1", "other", t0).await.expect("again").expect("known");
+    assert!(!store.complete_key(&held("k1", "c9"), &resp).await.expect("complete"), "only the holder answers");
+    assert!(store.complete_key(&k1, &resp).await.expect("complete"));
+    let done = store.reserve_key(&held("k1", "c3"), "other", t0, lease).await.expect("again").expect("known");
     assert_eq!((done.fingerprint.as_str(), done.response), ("fp", Some(resp)));
-    assert_eq!(store.reserve_key("k2", "fp", t0).await.expect("reserve"), None);
-    store.release_key("k2").await.expect("release");
-    assert_eq!(store.reserve_key("k2", "fp", t0).await.expect("reserve"), None, "released keys are free again");
+    assert_eq!(store.reserve_key(&k2, "fp", t0, lease).await.expect("reserve"), None);
+    store.release_key(&held("k2", "c9")).await.expect("release");
+    assert!(store.reserve_key(&k2, "fp", t0, lease).await.expect("reserve").is_some(), "only the holder releases");
+    store.release_key(&k2).await.expect("release");
+    assert_eq!(store.reserve_key(&k2, "fp", t0, lease).await.expect("reserve"), None, "released keys are free again");
 }
 
 #[tokio::test]

@@ -351,6 +351,7 @@ pub(crate) async fn commit_stale_claim(engine: &Engine) -> Option<StoreError> {
         cancel_deadlines: Vec::new(),
         outbox: Vec::new(),
         numbers: vec![claim],
+        idempotency: None,
     };
     let err = store.commit(vec![commit]).await.into_iter().next()?.err();
     let after = store.load("num-0").await.ok().flatten()?;

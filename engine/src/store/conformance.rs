@@ -13,6 +13,8 @@
 //! # Ok(()) }
 //! ```
 
+mod keys;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -52,6 +54,7 @@ pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
     check("deadlines: set, claim, cancel", deadlines(s)).await;
     check("racing schedulers claim each deadline once", racing_claims(store.clone())).await;
     check("list, versions", list_and_versions(s)).await;
+    check("idempotency keys answered in the act's commit", keys::keys_in_commit(s)).await;
 }
 
 async fn check(name: &str, body: impl std::future::Future<Output = ()>) {
@@ -115,6 +118,7 @@ impl Chain {
             cancel_deadlines: Vec::new(),
             outbox: Vec::new(),
             numbers: Vec::new(),
+            idempotency: None,
         }
     }
 

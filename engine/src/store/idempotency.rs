@@ -1,7 +1,10 @@
 //! [`IdempotencyStore`]: the `Idempotency-Key` of state-changing requests.
-//! A key is first *reserved* with the fingerprint of its request, then
-//! *completed* with the response to replay. Reserving is atomic (primary
-//! key), so two concurrent requests with one key cannot both run.
+//! A key is first *reserved* by one request (a random claim and a short
+//! lease) with the fingerprint of the request, then *completed* with the
+//! response to replay. An act completes its key inside its own transaction
+//! ([`KeyCompletion`] in a `TransitionCommit`), so an act that committed
+//! always replays; a reservation whose request died before committing is
+//! taken over by a retry of the same request once its lease has run out.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -23,36 +26,63 @@ pub struct StoredResponse {
     pub body: String,
 }
 
+/// One request's hold on a key: the key and the random claim it reserved it with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyClaim {
+    pub key: String,
+    pub claim: String,
+}
+
+/// The response an act stores with its own commit. The commit fails whole
+/// (`StoreError::KeyNotHeld`) when the claim no longer holds the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCompletion {
+    pub held: KeyClaim,
+    pub response: StoredResponse,
+}
+
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
-    /// Reserve `key` for a request with `fingerprint`. `None` when the
-    /// reservation is new (go ahead); the existing entry otherwise.
+    /// Reserve `held.key` for a request with `fingerprint` until `lease_until`.
+    /// `None` when the reservation is new, or took over an unanswered
+    /// reservation of the same request whose lease ended at or before `now`
+    /// (go ahead); the existing entry otherwise.
     async fn reserve_key(
         &self,
-        key: &str,
+        held: &KeyClaim,
         fingerprint: &str,
         now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
     ) -> Result<Option<StoredKey>, StoreError>;
-    /// Record the response of a reserved key.
-    async fn complete_key(&self, key: &str, response: &StoredResponse) -> Result<(), StoreError>;
+    /// Record the response of a request that wrote nothing else (a refusal,
+    /// an answer outside an act). False when the claim no longer holds the key.
+    async fn complete_key(&self, held: &KeyClaim, response: &StoredResponse) -> Result<bool, StoreError>;
     /// Drop a reservation whose request failed without a definite answer
     /// (a server error), so the client may retry with the same key.
-    async fn release_key(&self, key: &str) -> Result<(), StoreError>;
+    async fn release_key(&self, held: &KeyClaim) -> Result<(), StoreError>;
 }
 
 pub(super) mod sql {
-    /// `on conflict do nothing` is spelled alike in SQLite and PostgreSQL.
-    pub const RESERVE: &str = "insert into idempotency_keys (key, fingerprint, created_at) values ($1, $2, $3) \
-         on conflict (key) do nothing";
+    /// `on conflict … do update … where` is spelled alike in SQLite and
+    /// PostgreSQL: a new key is inserted; an unanswered one of the same
+    /// request whose lease has ended is taken over by the new claim.
+    pub const RESERVE: &str = "insert into idempotency_keys (key, fingerprint, created_at, claim, lease_until) \
+         values ($1, $2, $3, $4, $5) \
+         on conflict (key) do update set created_at = excluded.created_at, claim = excluded.claim, \
+         lease_until = excluded.lease_until \
+         where idempotency_keys.status is null and idempotency_keys.fingerprint = excluded.fingerprint \
+         and idempotency_keys.lease_until is not null and idempotency_keys.lease_until <= $6";
     pub const SELECT: &str = "select fingerprint, status, content_type, body from idempotency_keys where key = $1";
-    pub const COMPLETE: &str = "update idempotency_keys set status = $2, content_type = $3, body = $4 where key = $1";
-    pub const RELEASE: &str = "delete from idempotency_keys where key = $1 and status is null";
+    /// Only the claim that holds the key answers it, once.
+    pub const COMPLETE: &str = "update idempotency_keys set status = $3, content_type = $4, body = $5, \
+         lease_until = null where key = $1 and claim = $2 and status is null";
+    pub const RELEASE: &str = "delete from idempotency_keys where key = $1 and claim = $2 and status is null";
 }
 
 pub(super) mod convert {
     use super::super::rows::Cols;
     use super::super::StoreError;
-    use super::{StoredKey, StoredResponse};
+    use super::{KeyCompletion, StoredKey, StoredResponse};
 
     pub fn stored(row: &impl Cols, status: Option<i64>) -> Result<StoredKey, StoreError> {
         let response = match status {
@@ -64,5 +94,10 @@ pub(super) mod convert {
             None => None,
         };
         Ok(StoredKey { fingerprint: row.text("fingerprint")?, response })
+    }
+
+    /// The error of an act whose completion found the key no longer held.
+    pub fn not_held(c: &KeyCompletion) -> StoreError {
+        StoreError::KeyNotHeld(c.held.key.clone())
     }
 }

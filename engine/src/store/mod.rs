@@ -44,6 +44,10 @@ pub enum StoreError {
     NumberTaken { series: String, year: i32, number: i64 },
     #[error("decision {0} already exists")]
     AlreadyExists(String),
+    /// The act's idempotency key is no longer held by its request (its lease
+    /// ended and a retry took it over): the act is not committed.
+    #[error("idempotency key {0} is held by another request")]
+    KeyNotHeld(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
@@ -121,6 +125,8 @@ pub struct TransitionCommit {
     pub outbox: Vec<OutboxMessage>,
     /// Document numbers its memos carry (`numbering`).
     pub numbers: Vec<numbering::NumberClaim>,
+    /// The answer to store under the request's `Idempotency-Key`, with the act.
+    pub idempotency: Option<idempotency::KeyCompletion>,
 }
 
 /// A decision as loaded, with the hash its next audit record must link to.

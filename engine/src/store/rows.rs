@@ -55,6 +55,11 @@ pub(super) const SQLITE_MIGRATIONS: &[Embedded] = &[
         description: "calendar_notices",
         sql: include_str!("../../../migrations/sqlite/0005_calendar_notices.sql"),
     },
+    Embedded {
+        version: 7,
+        description: "idempotency_in_commit",
+        sql: include_str!("../../../migrations/sqlite/0007_idempotency_in_commit.sql"),
+    },
 ];
 
 /// `migrations/postgres`, in version order; lockstep with [`SQLITE_MIGRATIONS`].
@@ -79,6 +84,11 @@ pub(super) const POSTGRES_MIGRATIONS: &[Embedded] = &[
         version: 5,
         description: "calendar_notices",
         sql: include_str!("../../../migrations/postgres/0005_calendar_notices.sql"),
+    },
+    Embedded {
+        version: 7,
+        description: "idempotency_in_commit",
+        sql: include_str!("../../../migrations/postgres/0007_idempotency_in_commit.sql"),
     },
 ];
 

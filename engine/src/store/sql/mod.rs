@@ -120,6 +120,7 @@ async fn write(conn: &mut <Db as sqlx::Database>::Connection, c: &TransitionComm
         other => other?,
     };
     numbering::claim(&mut *conn, &c.numbers).await?;
+    idempotency::complete_in(&mut *conn, c.idempotency.as_ref()).await?;
     for m in &c.memos {
         sqlx::query(rows::INSERT_MEMO)
             .bind(&m.decision_id)
