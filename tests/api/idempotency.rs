@@ -65,7 +65,7 @@ fn fingerprint(a: &super::Api, path: &str, user: &str, body: &[u8]) -> String {
     let (parts, ()) = axum::http::Request::builder()
         .method("POST")
         .uri(path)
-        .header("authorization", format!("Bearer {}", a.app.tokens[user]))
+        .header("authorization", format!("Bearer {}", a.token(user)))
         .body(())
         .expect("request")
         .into_parts();
@@ -90,7 +90,7 @@ async fn commit_as(
 ) -> Result<i64, EngineError> {
     let answer = |x: &Applied| AppliedOut::stored(x, StatusCode::OK);
     let answering = Answering { held, answer: &answer };
-    let actor = a.app.state.auth.token_actor(&a.app.tokens[user]).await.expect("actor").expect("live");
+    let actor = a.app.state.auth.token_actor(&a.token(user)).await.expect("actor").expect("live");
     let act = Act::new(name, payload);
     let now = a.app.clock.now();
     a.app.state.engine.apply_keyed(id, &act, &actor, now, None, Some(&answering)).await.map(|x| x.decision.version)

@@ -1,9 +1,12 @@
 //! Shared helpers for the integration tests: paths, a fresh database per
-//! test, and an engine on the repository's workflows.
+//! test, an engine on the repository's workflows, and the HTTP server with
+//! its client (`app`, `http`) and the procedure's steps over HTTP (`steps`).
 
 use std::path::PathBuf;
 
 pub mod app;
+pub mod http;
+pub mod steps;
 
 use juece_engine::orchestrator::Engine;
 
