@@ -7,6 +7,7 @@
 //!   `scenarios_experts` — A11, A12, A13; `scenarios_review` — A16–A19;
 //! * `matrix` — every endpoint × every role, anonymous and another unit;
 //! * `malformed` — bad input of every kind gets the right problem;
+//!   `malformed_routes` — every state-changing route, table driven;
 //! * `sessions` — login, logout, tokens;
 //! * `idempotency` — replays and reused keys;
 //! * `openapi` — the document lists every route the router serves;
@@ -15,6 +16,7 @@
 
 mod idempotency;
 mod malformed;
+mod malformed_routes;
 mod matrix;
 mod openapi;
 mod oversight;
