@@ -48,6 +48,7 @@ pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
     check("create, load, create twice", create_and_load(s)).await;
     check("update; stale and malformed commits write nothing", update_and_stale(s)).await;
     check("each commit of a batch stands alone", batch(s)).await;
+    check("commit_all writes every commit or none", all_or_nothing(s)).await;
     check("racing acts: one wins, the rest conflict", racing_acts(store.clone())).await;
     check("audit records come back in order", audit_order(s)).await;
     check("audit records and memos are append-only", append_only(s)).await;
@@ -336,6 +337,45 @@ async fn batch(store: &dyn Store) {
     assert!(store.memos(b).await.expect("memos").is_empty(), "the duplicate create stored nothing");
     assert_chain(store, a, 2).await;
     assert_chain(store, b, 1).await;
+}
+
+/// An act and the acts it causes on other records (`commit_all`): a new
+/// record, two acts on it and one on an existing record stand or fall together.
+async fn all_or_nothing(store: &dyn Store) {
+    let (a, b) = ("conf-all-a", "conf-all-b");
+    let mut chain_a = Chain::new(a, "s0", t0());
+    let create_a = chain_a.next("start", "s1", t0(), &[]);
+    commit1(store, create_a.clone()).await.expect("create a");
+    chain_a.accept(&create_a);
+    let before_a = snapshot(store, a).await;
+
+    let chain_b = Chain::new(b, "s0", t0());
+    let mut create_b = chain_b.next("start", "s1", t0(), &["乙"]);
+    create_b.outbox = vec![notice(b, "不应写入", t0())];
+    create_b.set_deadlines = vec![deadline(b, "due", far_future())];
+    let mut b1 = chain_b.clone();
+    b1.accept(&create_b);
+    let link_b = b1.next("link", "s2", t0(), &[]);
+    let good_a = chain_a.next("record_link", "s1", t0(), &["甲"]);
+    let stale_a = chain_a.next("record_link", "s9", t0(), &[]);
+    let mut after_good = chain_a.clone();
+    after_good.accept(&good_a);
+    let broken_a = fails_at_last_row(&after_good, t0());
+    let empty = snapshot(store, "conf-all-none").await;
+    let stale = store.commit_all(vec![create_b.clone(), link_b.clone(), good_a.clone(), stale_a]).await;
+    assert!(is_conflict(&stale), "a stale last commit: {stale:?}");
+    assert_eq!(snapshot(store, b).await, empty, "the stale commit undid the new record");
+    assert_eq!(snapshot(store, a).await, before_a, "the stale commit undid the act on a");
+    let late = store.commit_all(vec![create_b.clone(), link_b.clone(), good_a.clone(), broken_a]).await;
+    assert!(matches!(late, Err(StoreError::Database(_))), "a commit failing late: {late:?}");
+    assert_eq!(snapshot(store, b).await, empty, "the late failure undid the new record");
+    assert_eq!(snapshot(store, a).await, before_a, "the late failure undid the act on a");
+    store.commit_all(vec![create_b.clone(), link_b.clone(), good_a.clone()]).await.expect("a consistent batch");
+    assert_eq!(store.load(b).await.expect("load").map(|l| l.decision), Some(link_b.decision));
+    assert_eq!(store.load(a).await.expect("load").map(|l| l.decision), Some(good_a.decision));
+    assert_eq!(store.outbox(b).await.expect("outbox"), create_b.outbox);
+    assert_chain(store, a, 2).await;
+    assert_chain(store, b, 2).await;
 }
 
 async fn racing_acts<S: RawSql + 'static>(store: Arc<S>) {

@@ -6,7 +6,9 @@
 //!
 //! `commit` takes a batch so that a writer can later gather acts arriving
 //! together into one database commit (group commit); each commit in the
-//! batch still succeeds or fails on its own.
+//! batch still succeeds or fails on its own. `commit_all` is the other
+//! kind of batch: acts that belong together (an act and the one it causes
+//! on another record) are written all or none.
 
 pub mod calendar;
 pub mod conformance;
@@ -170,6 +172,9 @@ pub trait Store:
     async fn ready(&self) -> Result<bool, StoreError>;
     /// Commit each transition in its own database transaction; results in order.
     async fn commit(&self, batch: Vec<TransitionCommit>) -> Vec<Result<(), StoreError>>;
+    /// Commit every transition in one database transaction, in order, or
+    /// none of them: the first error rolls the whole batch back.
+    async fn commit_all(&self, batch: Vec<TransitionCommit>) -> Result<(), StoreError>;
     async fn load(&self, decision_id: &str) -> Result<Option<Loaded>, StoreError>;
     async fn list(&self, filter: &DecisionFilter) -> Result<Vec<DecisionSummary>, StoreError>;
     /// Every decision id with its version, for verification of all chains.

@@ -204,6 +204,19 @@ impl Store for Backend {
         results
     }
 
+    async fn commit_all(&self, batch: Vec<TransitionCommit>) -> Result<(), StoreError> {
+        for c in &batch {
+            rows::check_commit(c)?;
+        }
+        // Dropping the transaction on an error rolls back what the batch wrote so far.
+        let mut tx = self.begin_write().await?;
+        for c in &batch {
+            write(&mut tx, c).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn load(&self, decision_id: &str) -> Result<Option<Loaded>, StoreError> {
         let row = sqlx::query(rows::LOAD).bind(decision_id).fetch_optional(&self.reader).await?;
         row.map(|r| rows::loaded(&r, decision_id)).transpose()
