@@ -112,3 +112,17 @@ fn a_profile_that_relaxes_a_floor_is_refused() {
     assert!(text.contains("comment_min_days = 20 is below the floor 30"), "{text}");
     assert!(text.contains("publication_required_channels drops \"gazette\""), "{text}");
 }
+
+#[test]
+fn warnings_are_validated_like_gates() {
+    let dir = edited_copy(|t| {
+        t.replace("warnings = [\"art12_single_option_on_major_disagreement\"]", "warnings = [\"no_such_warning\"]")
+            .replace("check = \"all_members_heard\"", "check = \"no_such_check\"")
+    });
+    let errors = errors_of(dir.path());
+    assert!(errors.contains("act `record_draft` names undefined warning `no_such_warning`"), "{errors}");
+    assert!(
+        errors.contains("warning `art30_chief_spoke_before_members` uses unknown check `no_such_check`"),
+        "{errors}"
+    );
+}

@@ -57,6 +57,8 @@ pub struct Facts {
     pub pool: Option<ExpertPool>,
     /// Reproducible random draws of experts for this decision (EX-5).
     pub draws: Vec<ExpertDraw>,
+    /// Warnings raised by accepted acts, in order (see `crate::warning`).
+    pub warnings: Vec<crate::warning::Warning>,
 }
 
 impl Facts {
@@ -122,6 +124,9 @@ pub struct Draft {
     pub explanation: String,
     pub legal_basis: Vec<String>,
     pub options: Vec<String>,
+    /// Art. 12(4): the unit marked major disagreements on the matter.
+    #[serde(default)]
+    pub major_disagreement: bool,
     pub by: String,
     pub at: DateTime<Utc>,
 }
@@ -374,6 +379,10 @@ pub struct Meeting {
     pub members: Vec<String>,
     pub stances: Vec<Stance>,
     pub chief: Option<Stance>,
+    /// Members present who had not spoken when the chief executive gave the
+    /// opinion (Art. 30(2)); the chief confirmed going ahead, the minutes name them.
+    #[serde(default)]
+    pub unheard: Vec<String>,
     pub divergence_reason: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
 }

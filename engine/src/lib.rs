@@ -10,6 +10,8 @@
 //!   ([`act`]); [`machine::step`] accepts or refuses it, purely.
 //! * **Gate** — a named check an act must pass, with its `reason_code` and
 //!   article ([`gates`]); **handlers** record what an act says ([`acts`]).
+//! * **Warning** — a declared check that, when it fails, is recorded and
+//!   returned but does not refuse the act ([`warning`]).
 //! * **Effects** — memos, deadlines, notifications an act causes ([`effect`]).
 //! * **Record** — the hash-chained audit trail ([`audit`]).
 //!
@@ -46,3 +48,4 @@ pub mod report;
 pub mod scheduler;
 pub mod store;
 pub mod visibility;
+pub mod warning;

@@ -24,6 +24,7 @@ use crate::store::idempotency::{KeyClaim, KeyCompletion, StoredResponse};
 use crate::store::{
     DeadlineRow, DeadlineStatus, Loaded, OutboxMessage, Store, StoreError, StoredMemo, TransitionCommit,
 };
+use crate::warning::Warning;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -57,6 +58,8 @@ pub struct Applied {
     pub audit: AuditRecord,
     pub memos: Vec<StoredMemo>,
     pub deadlines: Vec<DeadlineRow>,
+    /// Warnings the act raised; they are in the decision's facts too.
+    pub warnings: Vec<Warning>,
 }
 
 /// The request an act answers under an `Idempotency-Key`: the key its
@@ -236,6 +239,7 @@ impl Engine {
         let ctx = Context { workflow: &lw.workflow, calendar: &self.calendar, pools: &pools };
         let outcome = machine::step(ctx, &state, act, actor, now).map_err(EngineError::Refused)?;
         let next = outcome.decision;
+        let warnings = outcome.warnings;
         let seq = next.version;
 
         let mut requested = Vec::new();
@@ -293,7 +297,13 @@ impl Engine {
                 memos.iter().map(|m| m.sha256.clone()).collect(),
                 &loaded.last_hash,
             );
-            let applied = Applied { decision: next.clone(), audit, memos, deadlines: set_deadlines.clone() };
+            let applied = Applied {
+                decision: next.clone(),
+                audit,
+                memos,
+                deadlines: set_deadlines.clone(),
+                warnings: warnings.clone(),
+            };
             let idempotency = answering.map(|a| KeyCompletion { held: a.held.clone(), response: (a.answer)(&applied) });
             let commit = TransitionCommit {
                 decision: next.clone(),

@@ -12,7 +12,8 @@
 //! * `idempotency` — replays and reused keys;
 //! * `openapi` — the document lists every route the router serves;
 //! * `oversight` — feedback, catalogues, accountability, the annual report, calendars;
-//! * `users` — user administration by administrators.
+//! * `users` — user administration by administrators;
+//! * `warnings` — accepted acts that return and record warnings (IN-5, CD-3).
 
 mod idempotency;
 mod malformed;
@@ -27,5 +28,6 @@ mod scenarios_review;
 mod scenarios_start;
 mod sessions;
 mod users;
+mod warnings;
 
 pub use juece_tests::http::{answer, api, Api};

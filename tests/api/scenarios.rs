@@ -10,7 +10,7 @@ const UNITS: [&str; 2] = ["示范市生态环境局", "示范市住房和城乡�
 
 /// A1, then drafting and every stage up to the collective discussion,
 /// through the API as the people of the sample decision.
-async fn started(a: &Api) -> String {
+pub(super) async fn started(a: &Api) -> String {
     let id = a.open("示范市大气污染防治条例实施办法").await;
     a.act("office", &id, "start_decision", json!({ "category": 1, "undertaking_units": UNITS }))
         .await
@@ -33,7 +33,7 @@ async fn started(a: &Api) -> String {
     id
 }
 
-async fn to_meeting(a: &Api) -> String {
+pub(super) async fn to_meeting(a: &Api) -> String {
     let id = started(a).await;
     let d = "drafter";
     a.ok(

@@ -63,6 +63,10 @@ pub struct AppliedOut {
     pub memos: Vec<serde_json::Value>,
     #[schema(value_type = Vec<Object>)]
     pub deadlines: Vec<serde_json::Value>,
+    /// Warnings the act raised (accepted all the same; kept in the record):
+    /// `code`, `article`, `message_zh`, `message_en`, `detail`.
+    #[schema(value_type = Vec<Object>)]
+    pub warnings: Vec<serde_json::Value>,
 }
 
 impl AppliedOut {
@@ -83,6 +87,7 @@ impl AppliedOut {
                 .map(|m| serde_json::json!({ "seq": m.seq, "memo": m.memo, "lang": m.lang, "format": m.format, "sha256": m.sha256 }))
                 .collect(),
             deadlines: a.deadlines.iter().map(|d| serde_json::to_value(d).unwrap_or_default()).collect(),
+            warnings: a.warnings.iter().map(|w| serde_json::to_value(w).unwrap_or_default()).collect(),
         }
     }
 

@@ -18,6 +18,10 @@ struct DraftIn {
     legal_basis: Vec<String>,
     #[serde(default)]
     options: Vec<String>,
+    /// Art. 12(4): the unit marks major disagreements; two or more options
+    /// are then expected (a warning, not a refusal).
+    #[serde(default)]
+    major_disagreement: bool,
 }
 
 pub(super) fn record_draft(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
@@ -25,9 +29,13 @@ pub(super) fn record_draft(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     non_blank(ctx, "text", &d.text)?;
     let legal_basis: Vec<String> =
         d.legal_basis.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-    let content = serde_json::json!({
+    let mut content = serde_json::json!({
         "text": d.text, "explanation": d.explanation, "legal_basis": legal_basis, "options": d.options,
     });
+    // Only when set, so that drafts without the mark keep the hashes they always had.
+    if d.major_disagreement {
+        content["major_disagreement"] = serde_json::Value::Bool(true);
+    }
     let version = ctx.facts.drafts.len() as u32 + 1;
     let draft = Draft {
         version,
@@ -36,6 +44,7 @@ pub(super) fn record_draft(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         explanation: d.explanation,
         legal_basis,
         options: d.options,
+        major_disagreement: d.major_disagreement,
         by: ctx.who(),
         at: ctx.now,
     };

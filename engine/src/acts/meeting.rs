@@ -26,6 +26,7 @@ pub(super) fn convene_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         members: c.members,
         stances: Vec::new(),
         chief: None,
+        unheard: Vec::new(),
         divergence_reason: None,
         closed_at: None,
     });
@@ -72,6 +73,11 @@ struct ChiefIn {
     decision: String,
     words: String,
     divergence_reason: Option<String>,
+    /// The chief executive goes ahead although members present have not
+    /// spoken (Art. 30(2); the gate asks for it, the minutes name them).
+    #[serde(default)]
+    #[allow(dead_code)]
+    confirm_unheard: bool,
 }
 
 pub(super) fn record_chief_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
@@ -80,8 +86,12 @@ pub(super) fn record_chief_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reaso
         return Err(ctx.invalid("decision must be adopt or reject"));
     }
     non_blank(ctx, "words", &c.words)?;
-    let (now, name) = (ctx.now, ctx.who());
+    let (now, name, chief) = (ctx.now, ctx.who(), ctx.actor.name.clone());
     let m = meeting_mut(ctx)?;
+    // Who of those present has not spoken yet; the chief executive, when on
+    // the roster, speaks now.
+    m.unheard =
+        m.members.iter().filter(|n| **n != chief && !m.stances.iter().any(|s| &s.member == *n)).cloned().collect();
     m.chief = Some(Stance { member: name, stance: c.decision, words: c.words, at: now });
     m.divergence_reason = c.divergence_reason.filter(|r| !r.trim().is_empty());
     Ok(())

@@ -38,13 +38,15 @@ pub struct ActDef {
     pub roles: BTreeSet<Role>,
     pub article: String,
     pub gates: Vec<String>,
+    pub warnings: Vec<String>,
     pub skips: Vec<StageKind>,
     pub memo: Option<String>,
     pub set_deadlines: Vec<String>,
     pub cancel_deadlines: Vec<String>,
 }
 
-/// A named check with the refusal it produces.
+/// A named check with the refusal it produces (a gate), or with the warning
+/// it raises (a warning: then `reason_code` is the warning's code).
 #[derive(Debug, Clone)]
 pub struct Gate {
     pub reason_code: String,
@@ -88,6 +90,7 @@ pub struct Workflow {
     pub stages: BTreeMap<String, Stage>,
     pub acts: BTreeMap<String, ActDef>,
     pub gates: BTreeMap<String, Gate>,
+    pub warnings: BTreeMap<String, Gate>,
     pub deadlines: BTreeMap<String, DeadlineDef>,
     pub parameters: Parameters,
     /// Folder holding `memos/`.

@@ -20,6 +20,9 @@ pub struct RawWorkflow {
     pub acts: Vec<RawAct>,
     #[serde(default)]
     pub gates: BTreeMap<String, RawGate>,
+    /// Declared like gates; a failing one is recorded, not refused.
+    #[serde(default)]
+    pub warnings: BTreeMap<String, RawGate>,
     #[serde(default)]
     pub deadlines: BTreeMap<String, RawDeadline>,
 }
@@ -62,6 +65,9 @@ pub struct RawAct {
     pub article: String,
     #[serde(default)]
     pub gates: Vec<String>,
+    /// Warnings it raises (recorded and returned, never a refusal).
+    #[serde(default)]
+    pub warnings: Vec<String>,
     /// Conditional stages this act passes over; taking it needs a recorded
     /// applicability determination for each.
     #[serde(default)]

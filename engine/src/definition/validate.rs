@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use super::params::Parameters;
-use super::raw::{RawProfile, RawWorkflow};
+use super::raw::{RawGate, RawProfile, RawWorkflow};
 use super::{ActDef, DeadlineDef, DeadlineKind, Gate, Procedure, Stage, StageKind, Workflow};
 use crate::actor::Role;
 use crate::graph::WorkflowGraph;
@@ -158,6 +158,22 @@ fn check_params(p: &Parameters, errors: &mut Errors) {
     }
 }
 
+/// Gates or warnings (`what`) as declared: each names a known check and
+/// carries an article and messages in both languages.
+fn named_checks(what: &str, raw: BTreeMap<String, RawGate>, errors: &mut Errors) -> BTreeMap<String, Gate> {
+    let mut out = BTreeMap::new();
+    for (code, g) in raw {
+        if !crate::gates::is_known(&g.check) {
+            errors.push(None, format!("{what} `{code}` uses unknown check `{}`", g.check));
+        }
+        if g.article.trim().is_empty() || g.zh.trim().is_empty() || g.en.trim().is_empty() {
+            errors.push(None, format!("{what} `{code}` needs an article and messages in Chinese and English"));
+        }
+        out.insert(code.clone(), Gate { reason_code: code, check: g.check, article: g.article, zh: g.zh, en: g.en });
+    }
+    out
+}
+
 fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<DefinitionError>> {
     let mut errors = Errors::new(path);
     let params = Parameters::national().with_overrides(&raw.parameters);
@@ -191,16 +207,8 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
         errors.push(None, format!("start stage `{}` is not defined", raw.workflow.start));
     }
 
-    let mut gates = BTreeMap::new();
-    for (code, g) in raw.gates {
-        if !crate::gates::is_known(&g.check) {
-            errors.push(None, format!("gate `{code}` uses unknown check `{}`", g.check));
-        }
-        if g.article.trim().is_empty() || g.zh.trim().is_empty() || g.en.trim().is_empty() {
-            errors.push(None, format!("gate `{code}` needs an article and messages in Chinese and English"));
-        }
-        gates.insert(code.clone(), Gate { reason_code: code, check: g.check, article: g.article, zh: g.zh, en: g.en });
-    }
+    let gates = named_checks("gate", raw.gates, &mut errors);
+    let warnings = named_checks("warning", raw.warnings, &mut errors);
 
     let mut deadlines = BTreeMap::new();
     for (name, d) in raw.deadlines {
@@ -285,6 +293,11 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
                 errors.push(first, format!("act `{}` names undefined gate `{g}`", a.name));
             }
         }
+        for w in &a.warnings {
+            if !warnings.contains_key(w) {
+                errors.push(first, format!("act `{}` names undefined warning `{w}`", a.name));
+            }
+        }
         let mut skips = Vec::new();
         for s in &a.skips {
             match StageKind::parse(s) {
@@ -322,6 +335,7 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
                 roles,
                 article: a.article,
                 gates: a.gates,
+                warnings: a.warnings,
                 skips,
                 memo: a.memo,
                 set_deadlines: a.set_deadlines,
@@ -379,6 +393,7 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
         stages,
         acts,
         gates,
+        warnings,
         deadlines,
         parameters: params,
         dir,

@@ -119,3 +119,13 @@ pub(super) fn dispute_explained(c: &GateCtx<'_>) -> Result<(), String> {
         format!("units that disagree: {}", disagreeing.join(", "))
     })
 }
+
+/// Art. 12(4): a draft marked with major disagreements should offer two or
+/// more options ("可以", so a warning).
+pub(super) fn options_for_major_disagreement(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(d) = c.after.current_draft() else { return Ok(()) };
+    let n = d.options.iter().filter(|o| !o.trim().is_empty()).count();
+    ensure(!d.major_disagreement || n >= 2, || {
+        format!("draft v{} is marked major_disagreement with {n} option(s)", d.version)
+    })
+}

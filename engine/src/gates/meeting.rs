@@ -118,3 +118,24 @@ pub(super) fn evaluation_report_sections(c: &GateCtx<'_>) -> Result<(), String> 
         format!("no participant of the categories {}", CATEGORIES.join("、"))
     })
 }
+
+/// Art. 30(2): members present express their opinions fully before the
+/// chief executive; speaking first needs the chief's explicit confirmation
+/// (`"confirm_unheard": true`), and the minutes name who did not speak.
+pub(super) fn unheard_members_confirmed(c: &GateCtx<'_>) -> Result<(), String> {
+    let unheard = unheard(c);
+    let confirmed = c.payload.get("confirm_unheard").and_then(|v| v.as_bool()) == Some(true);
+    ensure(unheard.is_empty() || confirmed, || {
+        format!("members present who have not spoken: {}; confirm with `confirm_unheard`", unheard.join("、"))
+    })
+}
+
+/// The warning side of the same rule: fires whenever members had not spoken.
+pub(super) fn all_members_heard(c: &GateCtx<'_>) -> Result<(), String> {
+    let unheard = unheard(c);
+    ensure(unheard.is_empty(), || format!("did not speak: {}", unheard.join("、")))
+}
+
+fn unheard(c: &GateCtx<'_>) -> Vec<String> {
+    c.after.meeting.as_ref().map(|m| m.unheard.clone()).unwrap_or_default()
+}

@@ -2,7 +2,8 @@
 //! an act and gives it its `reason_code`, article and messages; the check
 //! itself is code, looked up by name here. A check sees the facts before
 //! and after the act (the act's handler has run on a copy), the payload,
-//! the actor and the time, and returns the specifics of a failure.
+//! the actor and the time, and returns the specifics of a failure. The same
+//! checks back warnings (`crate::warning`): a failure is then recorded, not refused.
 
 pub mod archive;
 mod catalogue;
@@ -70,6 +71,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("non_disclosure_ground", initiation::non_disclosure_ground),
     ("cost_benefit_recorded", initiation::cost_benefit_recorded),
     ("dispute_explained", initiation::dispute_explained),
+    ("options_for_major_disagreement", initiation::options_for_major_disagreement),
     ("comment_period_min", participation::comment_period_min),
     ("comment_notice_fields", participation::comment_notice_fields),
     ("comment_period_ended", participation::comment_period_ended),
@@ -112,6 +114,8 @@ const CHECKS: &[(&str, Check)] = &[
     ("meeting_open", meeting::meeting_open),
     ("member_on_roster", meeting::member_on_roster),
     ("chief_not_yet_spoken", meeting::chief_not_yet_spoken),
+    ("unheard_members_confirmed", meeting::unheard_members_confirmed),
+    ("all_members_heard", meeting::all_members_heard),
     ("divergence_explained", meeting::divergence_explained),
     ("chief_adopted", meeting::chief_adopted),
     ("party_report_answered", meeting::party_report_answered),

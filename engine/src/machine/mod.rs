@@ -21,6 +21,7 @@ use crate::effect::Effect;
 use crate::facts::{Applicability, ExpertPool};
 use crate::gates::{self, GateCtx};
 use crate::refusal::{Reason, Refusal};
+use crate::warning::Warning;
 
 /// What the transition function reads besides the decision.
 #[derive(Clone, Copy)]
@@ -37,6 +38,8 @@ pub struct Context<'a> {
 pub struct Outcome {
     pub decision: Decision,
     pub effects: Vec<Effect>,
+    /// Warnings the act raised (also recorded in the decision's facts).
+    pub warnings: Vec<Warning>,
 }
 
 pub fn step(
@@ -109,10 +112,20 @@ pub fn step(
     if !reasons.is_empty() {
         return Err(Refusal { reasons });
     }
+    // Warnings never refuse: each one that fires is recorded with the act.
+    let seq = state.version + 1;
+    let warnings: Vec<Warning> = def
+        .warnings
+        .iter()
+        .filter_map(|code| wf.warnings.get(code))
+        .filter_map(|w| gates::evaluate(w, &gate_ctx).err())
+        .map(|r| Warning::raised(r, &act.name, seq, now))
+        .collect();
+    facts.warnings.extend(warnings.iter().cloned());
 
     let mut next = state.clone();
     next.facts = facts;
-    next.version = state.version + 1;
+    next.version = seq;
     next.updated_at = now;
     if let Some(to) = &def.to {
         next.stage = to.clone();
@@ -132,7 +145,7 @@ pub fn step(
             }
         }
     }
-    Ok(Outcome { decision: next, effects })
+    Ok(Outcome { decision: next, effects, warnings })
 }
 
 /// Whether `actor` may take the act `def` on `state` as far as role, unit and

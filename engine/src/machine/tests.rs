@@ -14,6 +14,8 @@ use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::definition::{self, Workflow};
 
+mod warnings;
+
 fn workflows_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows")
 }
@@ -181,6 +183,7 @@ impl S {
         self.ok(&office(), "record_party_response", json!({ "response": "同意" }));
     }
 
+    /// In the collective discussion, every member has spoken.
     fn in_meeting(key: &str) -> S {
         let mut s = S::reviewed(key, "lawful");
         s.ok(&drafter(), "submit_package", json!({}));
@@ -190,6 +193,10 @@ impl S {
             "convene_meeting",
             json!({ "meeting_type": "executive", "date": today, "members": ["甲", "乙", "丙"] }),
         );
+        // Every member present speaks before the chief executive (Art. 30(2)).
+        for m in ["甲", "乙", "丙"] {
+            s.ok(&office(), "record_stance", json!({ "member": m, "stance": "support", "words": "同意" }));
+        }
         s
     }
 }
