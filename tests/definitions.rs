@@ -9,15 +9,20 @@ use juece_tests::workflows;
 fn shipped_definitions_prove() {
     let all = definition::load_dir(&workflows()).unwrap_or_else(|e| panic!("{e:?}"));
     let keys: Vec<&str> = all.iter().map(|w| w.key.as_str()).collect();
-    assert_eq!(keys, ["catalogue", "expert_pool", "national", "example-province", "example-township"]);
+    assert_eq!(
+        keys,
+        ["catalogue", "expert_pool", "national", "example-guangdong", "example-province", "example-township"]
+    );
     for w in all.iter().filter(|w| w.procedure == definition::Procedure::Decision) {
         assert!(w.proof.holds());
         assert!(w.proof.decision_dominators.contains(&"legality_review".to_string()));
         assert!(w.proof.publication_dominators.contains(&"party_report".to_string()));
     }
-    let province = &all[3];
+    let province = all.iter().find(|w| w.key == "example-province").expect("province");
     assert_eq!(province.parameters.expert_panel_min, 5);
     assert!(province.parameters.always_applicable.contains("risk_assessment"));
+    let guangdong = all.iter().find(|w| w.key == "example-guangdong").expect("guangdong");
+    assert!(guangdong.parameters.hearing_suggestions_must_be_decided);
 }
 
 /// A copy of the national folder with `edit` applied to its workflow.toml.

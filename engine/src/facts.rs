@@ -28,6 +28,8 @@ pub struct Facts {
     pub opinions: Vec<PublicOpinion>,
     pub public_adoption_summary: Option<String>,
     pub hearing: Option<Hearing>,
+    /// Hearings the public suggested, each with the unit's decision (PP-8).
+    pub hearing_suggestions: Vec<HearingSuggestion>,
     pub experts: Vec<ExpertAssignment>,
     pub expert_adoption_summary: Option<String>,
     pub risk_report: Option<RiskReport>,
@@ -223,6 +225,27 @@ pub struct Hearing {
     pub list_published_at: Option<DateTime<Utc>>,
     /// The hearing record in the three segments of Art. 17.
     pub record: Option<HearingRecord>,
+}
+
+/// A suggestion from the public that a hearing be held (听证建议; Guangdong
+/// 2023, P4 Art. 2), and the undertaking unit's decision on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HearingSuggestion {
+    pub id: u32,
+    pub content: String,
+    /// Name and contact, if given; never published.
+    pub submitter: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub decision: Option<SuggestionDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestionDecision {
+    /// Whether a hearing will be held.
+    pub hold: bool,
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -80,6 +80,8 @@ fn routes(id: &str) -> Vec<Route> {
         route(Method::DELETE, "/api/v1/tokens/{id}", "/api/v1/tokens/none".into(), Some("office")).unkeyed(),
         route(Method::POST, "/api/v1/public/consultations/{id}/comments", format!("/api/v1/public/consultations/{id}/comments"), None)
             .body(Body, comment.clone(), comment_wrong.clone()),
+        route(Method::POST, "/api/v1/public/consultations/{id}/hearing-suggestions", format!("/api/v1/public/consultations/{id}/hearing-suggestions"), None)
+            .body(Body, comment.clone(), comment_wrong.clone()),
         route(Method::POST, "/api/v1/public/decisions/{id}/feedback", format!("/api/v1/public/decisions/{id}/feedback"), None)
             .body(Body, comment, comment_wrong),
         route(Method::POST, "/api/v1/users", "/api/v1/users".into(), Some("admin")).body(

@@ -1,6 +1,7 @@
 //! The authorization matrix: every endpoint × every user of the cast,
 //! anonymous included, against a decision started for 示范市生态环境局 and
-//! now in drafting. `other-drafter` is a drafter of another unit. Every
+//! now in drafting (and, for hearing suggestions, one open for comment).
+//! `other-drafter` is a drafter of another unit. Every
 //! mismatch is collected, so one run shows the whole table.
 
 use reqwest::Method;
@@ -80,6 +81,7 @@ async fn every_endpoint_for_every_role() {
         "summary": "概要", "main_problem": "问题", "reasons_and_basis": "依据", "preliminary_solution": "方案",
         "necessity": "必要", "feasibility": "可行" }}});
     let draft = json!({ "text": "第一条", "explanation": "说明", "legal_basis": ["某法"] });
+    let consult = super::hearing_suggestions::open_for_comment(&a, "national", "矩阵征求意见").await;
 
     type Expect = Box<dyn Fn(&str) -> u16>;
     let cases: Vec<(Method, String, Option<Value>, Expect)> = vec![
@@ -132,6 +134,23 @@ async fn every_endpoint_for_every_role() {
             format!("/api/v1/public/decisions/{id}/feedback"),
             Some(json!({ "content": "反馈" })),
             Box::new(everyone(422)),
+        ),
+        // Open for comment: anyone may suggest a hearing (PP-8); only the undertaking drafter decides on it.
+        (
+            Method::POST,
+            format!("/api/v1/public/consultations/{consult}/hearing-suggestions"),
+            Some(json!({ "content": "建议举行听证会" })),
+            Box::new(everyone(201)),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/decisions/{consult}/acts/decide_hearing_suggestion"),
+            Some(json!({ "suggestion_id": 1, "hold": false, "reason": "已召开座谈会" })),
+            Box::new(|u: &str| match u {
+                "anonymous" => 401,
+                "drafter" => 200,
+                _ => 403,
+            }),
         ),
         (Method::GET, "/api/v1/public/catalogues".into(), None, Box::new(everyone(200))),
         (Method::GET, "/api/v1/accountability/acts?person=drafter".into(), None, Box::new(accountable)),

@@ -13,8 +13,10 @@
 //! * `openapi` — the document lists every route the router serves;
 //! * `oversight` — feedback, catalogues, accountability, the annual report, calendars;
 //! * `users` — user administration by administrators;
-//! * `warnings` — accepted acts that return and record warnings (IN-5, CD-3).
+//! * `warnings` — accepted acts that return and record warnings (IN-5, CD-3);
+//! * `hearing_suggestions` — the public suggests hearings, the unit decides (PP-8).
 
+mod hearing_suggestions;
 mod idempotency;
 mod malformed;
 mod malformed_routes;

@@ -103,12 +103,17 @@ impl Api {
 
     /// Open a decision with `submit_proposal` as the general office; its id.
     pub async fn open(&self, title: &str) -> String {
+        self.open_in("national", title).await
+    }
+
+    /// [`Api::open`] on another workflow (a jurisdiction profile).
+    pub async fn open_in(&self, workflow: &str, title: &str) -> String {
         let a = self
             .call(
                 Method::POST,
                 "/api/v1/decisions",
                 Some("office"),
-                Some(json!({ "workflow": "national", "act": { "name": "submit_proposal", "payload": {
+                Some(json!({ "workflow": workflow, "act": { "name": "submit_proposal", "payload": {
                     "title": title, "organ": "示范市人民政府", "proposer_type": "department", "proposer": "示范市生态环境局",
                     "summary": "制定实施办法。", "main_problem": "PM2.5超标", "reasons_and_basis": "《大气污染防治法》",
                     "preliminary_solution": "分区管控", "necessity": "迫切", "feasibility": "可行",

@@ -26,8 +26,18 @@ impl Api {
     /// A decision opened and started for [`UNIT`], with a first draft and the
     /// justice bureau's comment in the inter-departmental consultation: in drafting.
     pub async fn drafting(&self, title: &str) -> String {
-        let id = self.open(title).await;
-        self.ok("office", &id, "start_decision", json!({ "category": 1, "undertaking_units": [UNIT] })).await;
+        self.drafting_in("national", title, json!({})).await
+    }
+
+    /// [`Api::drafting`] on `workflow`, with the fields of `start` added to
+    /// the start decision (e.g. a `catalogue_item`).
+    pub async fn drafting_in(&self, workflow: &str, title: &str, start: Value) -> String {
+        let id = self.open_in(workflow, title).await;
+        let mut decide = json!({ "category": 1, "undertaking_units": [UNIT] });
+        for (k, v) in start.as_object().into_iter().flatten() {
+            decide[k] = v.clone();
+        }
+        self.ok("office", &id, "start_decision", decide).await;
         let draft = json!({ "text": "第一条 为规范……", "explanation": "依据上位法起草。", "legal_basis": ["《中华人民共和国大气污染防治法》"] });
         self.ok("drafter", &id, "record_draft", draft).await;
         let comment = json!({ "unit": "示范市司法局", "agreed": true, "opinion": "原则同意，无修改意见。" });
@@ -45,7 +55,12 @@ impl Api {
     /// A started decision brought to `stage` (one of [`CONDITIONAL`] or
     /// `legality_review`), every conditional stage before it passed over.
     pub async fn at_stage(&self, title: &str, stage: &str) -> String {
-        let id = self.drafting(title).await;
+        self.at_stage_in("national", title, stage, json!({})).await
+    }
+
+    /// [`Api::at_stage`] on `workflow`, started with the fields of `start`.
+    pub async fn at_stage_in(&self, workflow: &str, title: &str, stage: &str, start: Value) -> String {
+        let id = self.drafting_in(workflow, title, start).await;
         self.ok("drafter", &id, "finish_drafting", json!({})).await;
         for (kind, skip) in CONDITIONAL.iter().take_while(|(kind, _)| *kind != stage) {
             self.pass_over(&id, kind, skip).await;

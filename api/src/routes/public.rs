@@ -1,5 +1,5 @@
-//! Public endpoints, no sign-in: open consultations, comments on them,
-//! published decisions, feedback on them (Art. 35(2)), published catalogues. Rate limited per client (see `routes::api`); the
+//! Public endpoints, no sign-in: open consultations, comments and hearing
+//! suggestions on them, published decisions, feedback on them (Art. 35(2)), published catalogues. Rate limited per client (see `routes::api`); the
 //! comment body is small and validated here for shape, by the engine's
 //! `receive_comment` act for substance (the period must be running).
 
@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(consultations))
         .routes(routes!(comment))
+        .routes(routes!(suggest_hearing))
         .routes(routes!(published))
         .routes(routes!(feedback))
         .routes(routes!(catalogues))
@@ -97,6 +98,42 @@ async fn comment(
         received_at: now,
     };
     public_act(&s, (&id, "receive_comment", now), c, held, &out).await
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SuggestionOut {
+    pub decision_id: String,
+    /// The suggestion's number on the decision; the unit's decision on it is
+    /// the act `decide_hearing_suggestion`.
+    pub suggestion_id: usize,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Suggest a hearing on a decision open for comment (听证建议), with the
+/// reasons in `content`. The undertaking unit records whether it holds one,
+/// with a reason; where the jurisdiction requires it (Guangdong 2023), public
+/// participation cannot close while a suggestion is undecided. A matter not
+/// to be disclosed by law takes none.
+#[utoipa::path(post, path = "/api/v1/public/consultations/{id}/hearing-suggestions", tag = "public",
+    request_body = CommentIn,
+    params(("id" = String, Path, description = "decision id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    responses((status = 201, body = SuggestionOut),
+        (status = 422, description = "refused, e.g. the comment period is closed or the matter is non-disclosable", body = Problem, content_type = "application/problem+json"),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+async fn suggest_hearing(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    held: Option<Extension<KeyClaim>>,
+    JsonBody(c): JsonBody<CommentIn>,
+) -> Response {
+    let now = s.clock.now();
+    let out = |a: &Applied| SuggestionOut {
+        decision_id: a.decision.id.clone(),
+        suggestion_id: a.decision.facts.hearing_suggestions.len(),
+        received_at: now,
+    };
+    public_act(&s, (&id, "suggest_hearing", now), c, held, &out).await
 }
 
 /// A public act (anonymous) at `now`, answered 201 with `out` of the accepted act.

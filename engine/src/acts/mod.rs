@@ -7,6 +7,7 @@ mod catalogue;
 mod drafting;
 mod execution;
 mod experts;
+mod hearing_suggestion;
 mod initiation;
 mod legality;
 mod pool;
@@ -107,6 +108,8 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("publish_hearing_selection_method", participation::publish_hearing_selection_method),
     ("publish_hearing_participant_list", participation::publish_hearing_participant_list),
     ("record_hearing_segments", participation::record_hearing_segments),
+    ("suggest_hearing", hearing_suggestion::suggest_hearing),
+    ("decide_hearing_suggestion", hearing_suggestion::decide_hearing_suggestion),
     ("select_expert", experts::select_expert),
     ("submit_expert_opinion", experts::submit_expert_opinion),
     ("record_expert_adoption_summary", experts::record_expert_adoption_summary),

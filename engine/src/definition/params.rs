@@ -25,6 +25,7 @@ pub struct RawParameters {
     pub publication_alarm_working_days: Option<u32>,
     pub post_evaluation_feedback_threshold: Option<u32>,
     pub risk_levels: Option<Vec<String>>,
+    pub hearing_suggestions_must_be_decided: Option<bool>,
 }
 
 /// Effective parameters of a workflow or profile.
@@ -55,6 +56,9 @@ pub struct Parameters {
     pub post_evaluation_feedback_threshold: u32,
     /// RA-6: the levels a risk report may name.
     pub risk_levels: Vec<String>,
+    /// PP-8 (Guangdong 2023): public participation closes only when every
+    /// hearing suggestion from the public has the unit's decision.
+    pub hearing_suggestions_must_be_decided: bool,
 }
 
 impl Parameters {
@@ -75,6 +79,7 @@ impl Parameters {
             publication_alarm_working_days: 20,
             post_evaluation_feedback_threshold: 100,
             risk_levels: vec!["high".into(), "medium".into(), "low".into()],
+            hearing_suggestions_must_be_decided: false,
         }
     }
 
@@ -96,7 +101,8 @@ impl Parameters {
             catalogue_mandatory,
             publication_alarm_working_days,
             post_evaluation_feedback_threshold,
-            risk_levels
+            risk_levels,
+            hearing_suggestions_must_be_decided
         );
         if let Some(v) = &raw.always_applicable {
             p.always_applicable = v.iter().cloned().collect();
@@ -150,6 +156,11 @@ impl Parameters {
         };
         flag("expert_panel_odd", self.expert_panel_odd, floor.expert_panel_odd);
         flag("catalogue_mandatory", self.catalogue_mandatory, floor.catalogue_mandatory);
+        flag(
+            "hearing_suggestions_must_be_decided",
+            self.hearing_suggestions_must_be_decided,
+            floor.hearing_suggestions_must_be_decided,
+        );
         for (name, v, f) in [
             ("always_applicable", &self.always_applicable, &floor.always_applicable),
             (

@@ -7,6 +7,7 @@
 
 pub mod archive;
 mod catalogue;
+mod hearing_suggestion;
 mod initiation;
 mod meeting;
 mod participation;
@@ -87,6 +88,9 @@ const CHECKS: &[(&str, Check)] = &[
     ("hearing_selection_method_published", participation::hearing_selection_method_published),
     ("hearing_list_before_hearing", participation::hearing_list_before_hearing),
     ("hearing_record_segments", participation::hearing_record_segments),
+    ("matter_disclosable", hearing_suggestion::matter_disclosable),
+    ("hearing_suggestion_undecided", hearing_suggestion::hearing_suggestion_undecided),
+    ("hearing_suggestions_decided", hearing_suggestion::hearing_suggestions_decided),
     ("expert_no_conflict", review::expert_no_conflict),
     ("expert_signed", review::expert_signed),
     ("expert_sealed", review::expert_sealed),

@@ -14,6 +14,7 @@ use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::definition::{self, Workflow};
 
+mod hearing_suggestions;
 mod warnings;
 
 fn workflows_dir() -> PathBuf {

@@ -1,0 +1,56 @@
+//! Hearing suggestions from the public (听证建议; Guangdong 2023, P4 Art. 2):
+//! anyone may suggest a hearing on a matter open for comment, and the
+//! undertaking unit records its decision on each suggestion, with a reason.
+
+use serde::Deserialize;
+
+use super::{non_blank, HandlerCtx};
+use crate::facts::{HearingSuggestion, SuggestionDecision};
+use crate::refusal::Reason;
+
+/// The longest suggestion accepted, as for a comment.
+const MAX_CHARS: usize = 20_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuggestionIn {
+    /// Why a hearing should be held.
+    content: String,
+    submitter: Option<String>,
+}
+
+pub(super) fn suggest_hearing(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let s: SuggestionIn = ctx.parse()?;
+    non_blank(ctx, "content", &s.content)?;
+    if s.content.chars().count() > MAX_CHARS {
+        return Err(ctx.invalid(format!("a suggestion is limited to {MAX_CHARS} characters")));
+    }
+    let id = ctx.facts.hearing_suggestions.len() as u32 + 1;
+    ctx.facts.hearing_suggestions.push(HearingSuggestion {
+        id,
+        content: s.content,
+        submitter: s.submitter.filter(|x| !x.trim().is_empty()),
+        received_at: ctx.now,
+        decision: None,
+    });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecisionIn {
+    suggestion_id: u32,
+    /// Whether a hearing will be held.
+    hold: bool,
+    reason: String,
+}
+
+pub(super) fn decide_hearing_suggestion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let d: DecisionIn = ctx.parse()?;
+    non_blank(ctx, "reason", &d.reason)?;
+    let (by, at) = (ctx.who(), ctx.now);
+    let invalid = ctx.invalid(format!("no hearing suggestion #{}", d.suggestion_id));
+    let s = ctx.facts.hearing_suggestions.iter_mut().find(|s| s.id == d.suggestion_id).ok_or(invalid)?;
+    s.decision = Some(SuggestionDecision { hold: d.hold, reason: d.reason, by, at });
+    Ok(())
+}
