@@ -33,6 +33,7 @@ pub mod effect;
 pub mod facts;
 pub mod gates;
 pub mod graph;
+pub mod group_commit;
 pub mod machine;
 pub mod memo;
 pub mod notice;

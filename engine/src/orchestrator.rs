@@ -16,6 +16,7 @@ use crate::decision::Decision;
 use crate::definition::Workflow;
 use crate::effect::Effect;
 use crate::facts::ExpertPool;
+use crate::group_commit::GroupCommit;
 use crate::machine::{self, Context};
 use crate::memo::issue::issue;
 use crate::memo::{MemoError, MemoSet};
@@ -84,6 +85,9 @@ pub struct Engine {
     latest: BTreeMap<String, u32>,
     calendar: WorkCalendar,
     store: Arc<dyn Store>,
+    group: GroupCommit,
+    /// Held by an act that issues a numbered document, from reading its number to committing it.
+    numbering: tokio::sync::Mutex<()>,
 }
 
 impl Engine {
@@ -96,7 +100,14 @@ impl Engine {
             *v = (*v).max(w.version);
             map.insert((w.key.clone(), w.version), Loadedwf { workflow: w, memos });
         }
-        Ok(Engine { workflows: map, latest, calendar, store })
+        Ok(Engine {
+            workflows: map,
+            latest,
+            calendar,
+            store,
+            group: GroupCommit::default(),
+            numbering: Default::default(),
+        })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -107,6 +118,11 @@ impl Engine {
     pub fn memos(&self, workflow_key: &str) -> Option<&MemoSet> {
         let version = self.latest.get(workflow_key)?;
         self.workflows.get(&(workflow_key.to_string(), *version)).map(|l| &l.memos)
+    }
+
+    /// How many acts group commit wrote in how many transactions.
+    pub fn group_commit_counts(&self) -> &crate::group_commit::Counts {
+        self.group.counts()
     }
 
     pub fn calendar(&self) -> &WorkCalendar {
@@ -279,7 +295,12 @@ impl Engine {
         }
         // Memos are rendered inside the act; a document number another act
         // took meanwhile fails the commit (nothing written), and the memos
-        // are rendered again with the next free number.
+        // are rendered again with the next free number. Within this process
+        // numbered acts take turns from reading the number to committing it,
+        // so acts written in one group commit never race for one number;
+        // only another replica's act can take it, and then we render again.
+        let numbered = requested.iter().any(|(memo, _)| lw.memos.manifest().series(memo, &next.facts.organ).is_some());
+        let _turn = if numbered { Some(self.numbering.lock().await) } else { None };
         let mut attempt = 0;
         loop {
             // Boxed: in debug builds a deep chain of inline futures overflows test-thread stacks.
@@ -316,7 +337,7 @@ impl Engine {
                 numbers: issued.numbers,
                 idempotency,
             };
-            match self.store.commit(vec![commit]).await.into_iter().next().unwrap_or(Ok(())) {
+            match self.group.commit(&self.store, commit).await {
                 Err(StoreError::NumberTaken { .. }) if attempt < NUMBER_ATTEMPTS => attempt += 1,
                 Err(e) => return Err(e.into()),
                 Ok(()) => return Ok(applied),

@@ -77,20 +77,20 @@ fn far_future() -> DateTime<Utc> {
 
 /// A decision under test and the head of its chain.
 #[derive(Clone)]
-struct Chain {
+pub(crate) struct Chain {
     decision: Decision,
     head: String,
 }
 
 impl Chain {
-    fn new(id: &str, stage: &str, at: DateTime<Utc>) -> Chain {
+    pub(crate) fn new(id: &str, stage: &str, at: DateTime<Utc>) -> Chain {
         let mut decision = Decision::new(id, "conformance", 1, stage, at);
         decision.facts.title = format!("决策 {id}");
         Chain { decision, head: GENESIS.to_string() }
     }
 
     /// The commit of the next act, moving to `stage` and rendering `memos`.
-    fn next(&self, act: &str, stage: &str, at: DateTime<Utc>, memos: &[&str]) -> TransitionCommit {
+    pub(crate) fn next(&self, act: &str, stage: &str, at: DateTime<Utc>, memos: &[&str]) -> TransitionCommit {
         let mut d = self.decision.clone();
         d.version += 1;
         d.stage = stage.to_string();

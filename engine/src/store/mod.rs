@@ -52,6 +52,10 @@ pub enum StoreError {
     KeyNotHeld(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The write was cut short before it answered (its task panicked):
+    /// its transaction was rolled back, so nothing of it is written.
+    #[error("the write was interrupted: {0}")]
+    Interrupted(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]

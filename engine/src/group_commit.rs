@@ -1,0 +1,175 @@
+//! Group commit: acts that arrive while a commit is being written wait for
+//! it, then go to the database together in the next transaction, so many
+//! acts share one flush to disk. Each act still succeeds or fails on its own
+//! (a savepoint each, see [`Store::commit`]); alone, an act is written at
+//! once, with no added wait.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::oneshot;
+
+use crate::store::{Store, StoreError, TransitionCommit};
+
+type Waiting = (TransitionCommit, oneshot::Sender<Result<(), StoreError>>);
+
+#[derive(Default)]
+pub(crate) struct GroupCommit {
+    /// Commits not yet taken by a writer.
+    pending: Mutex<Vec<Waiting>>,
+    /// Held while a batch is written: at most one batch is in flight.
+    writing: Arc<tokio::sync::Mutex<()>>,
+    counts: Arc<Counts>,
+}
+
+/// How many batches were written, holding how many acts (for `/metrics`).
+#[derive(Debug, Default)]
+pub struct Counts {
+    pub batches: AtomicU64,
+    pub acts: AtomicU64,
+}
+
+impl GroupCommit {
+    /// Write `commit`, together with whatever else is waiting.
+    pub(crate) async fn commit(&self, store: &Arc<dyn Store>, commit: TransitionCommit) -> Result<(), StoreError> {
+        let (sender, mut answer) = oneshot::channel();
+        self.with_pending(|p| p.push((commit, sender)));
+        loop {
+            let turn = self.writing.clone().lock_owned().await;
+            // The writer before us may have taken ours into its batch.
+            match answer.try_recv() {
+                Ok(result) => return result,
+                Err(oneshot::error::TryRecvError::Closed) => return Err(lost()),
+                Err(oneshot::error::TryRecvError::Empty) => {}
+            }
+            // A caller that went away before its act was written (its
+            // request was cancelled) has it dropped, never written.
+            let batch: Vec<Waiting> =
+                self.with_pending(std::mem::take).into_iter().filter(|(_, s)| !s.is_closed()).collect();
+            if batch.is_empty() {
+                continue;
+            }
+            // The batch is written by a task of its own, so that a caller
+            // going away now (a closed HTTP connection drops its future)
+            // never aborts the other callers' acts in the same transaction.
+            let (store, counts) = (store.clone(), self.counts.clone());
+            tokio::spawn(async move {
+                let (commits, senders): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+                counts.batches.fetch_add(1, Ordering::Relaxed);
+                counts.acts.fetch_add(commits.len() as u64, Ordering::Relaxed);
+                let results = store.commit(commits).await;
+                for (sender, result) in senders.into_iter().zip(results) {
+                    let _ = sender.send(result);
+                }
+                drop(turn);
+            });
+            return answer.await.unwrap_or_else(|_| Err(lost()));
+        }
+    }
+
+    pub(crate) fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    fn with_pending<T>(&self, f: impl FnOnce(&mut Vec<Waiting>) -> T) -> T {
+        // A panic while the lock is held cannot leave the vector half-changed.
+        f(&mut self.pending.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The writing task ended without an answer: it panicked, so its
+/// transaction was dropped and rolled back.
+fn lost() -> StoreError {
+    StoreError::Interrupted("the group commit ended without an answer".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::store::conformance::Chain;
+    use crate::store::SqliteStore;
+
+    fn at() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00").expect("instant").with_timezone(&Utc)
+    }
+
+    async fn store() -> Arc<dyn Store> {
+        let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");
+        store.migrate().await.expect("migrate");
+        Arc::new(store)
+    }
+
+    fn create(id: &str) -> TransitionCommit {
+        Chain::new(id, "proposal", at()).next("submit_proposal", "proposal", at(), &[])
+    }
+
+    /// Start `commits` while a batch is being written, and wait until all of them queue.
+    async fn queued(
+        group: &Arc<GroupCommit>,
+        store: &Arc<dyn Store>,
+        commits: Vec<TransitionCommit>,
+    ) -> Vec<tokio::task::JoinHandle<Result<(), StoreError>>> {
+        let n = commits.len();
+        let tasks = commits
+            .into_iter()
+            .map(|c| {
+                let (group, store) = (group.clone(), store.clone());
+                tokio::spawn(async move { group.commit(&store, c).await })
+            })
+            .collect();
+        while group.with_pending(|p| p.len()) < n {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        tasks
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn acts_that_wait_together_are_written_in_one_batch_each_on_its_own() {
+        let (group, store) = (Arc::new(GroupCommit::default()), store().await);
+        let busy = group.writing.clone().lock_owned().await;
+        let tasks = queued(&group, &store, vec![create("a"), create("b"), create("a")]).await;
+        drop(busy);
+        let mut results = Vec::new();
+        for t in tasks {
+            results.push(t.await.expect("task"));
+        }
+        assert!(results[1].is_ok(), "{results:?}");
+        assert!(
+            results[0].is_ok() != results[2].is_ok(),
+            "of the two creations of `a` in one batch exactly one fails, alone: {results:?}"
+        );
+        assert_eq!(group.counts.batches.load(Ordering::Relaxed), 1, "one transaction for the three");
+        assert_eq!(group.counts.acts.load(Ordering::Relaxed), 3);
+        for id in ["a", "b"] {
+            assert!(store.load(id).await.expect("load").is_some(), "{id} is written");
+        }
+        assert_eq!(store.audit_records("a").await.expect("records").len(), 1, "the failed one left nothing");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_act_whose_caller_went_away_before_the_write_is_not_written() {
+        let (group, store) = (Arc::new(GroupCommit::default()), store().await);
+        let busy = group.writing.clone().lock_owned().await;
+        let mut tasks = queued(&group, &store, vec![create("gone"), create("kept")]).await;
+        let kept = tasks.pop().expect("kept");
+        let gone = tasks.pop().expect("gone");
+        gone.abort();
+        assert!(gone.await.expect_err("aborted").is_cancelled());
+        drop(busy);
+        kept.await.expect("task").expect("kept is written");
+        assert!(store.load("gone").await.expect("load").is_none(), "the abandoned act is dropped");
+        assert!(store.load("kept").await.expect("load").is_some());
+    }
+
+    #[tokio::test]
+    async fn an_act_alone_is_written_at_once() {
+        let (group, store) = (GroupCommit::default(), store().await);
+        group.commit(&store, create("alone")).await.expect("written");
+        assert_eq!(group.counts.batches.load(Ordering::Relaxed), 1);
+        assert!(store.load("alone").await.expect("load").is_some());
+    }
+}
