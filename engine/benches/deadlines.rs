@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use juece_engine::calendar::WorkCalendar;
 use juece_engine::orchestrator::Engine;
 use juece_engine::scheduler::{Scheduler, SystemClock};
-use juece_engine::store::scheduler::FirePlan;
+use juece_engine::store::scheduler::{AfterClaim, FirePlan};
 use juece_engine::store::{DeadlineStatus, PgStore, SqliteStore, Store, StoreError};
 use rand::Rng;
 use sqlx::Connection;
@@ -143,7 +143,10 @@ async fn run<S: Bench + 'static>(label: &str, store: Arc<S>, a: &Args) -> Result
         percentile(&baseline, 0.99)
     );
 
-    let noop = |_: &juece_engine::store::DeadlineRow, _: DateTime<Utc>| FirePlan { rearm: None, outbox: Vec::new() };
+    let noop = |_: &juece_engine::store::DeadlineRow, _: DateTime<Utc>| FirePlan {
+        then: AfterClaim::Finish,
+        outbox: Vec::new(),
+    };
     let mut have = 0u64;
     let mut due_seq = 0u64;
     for size in [1_000u64, 100_000, 1_000_000].into_iter().filter(|s| *s <= a.pending) {

@@ -22,6 +22,7 @@ use crate::memo::issue::issue;
 use crate::memo::{MemoError, MemoSet};
 use crate::refusal::Refusal;
 use crate::store::idempotency::{KeyClaim, KeyCompletion, StoredResponse};
+use crate::store::scheduler::LeasedFiring;
 use crate::store::{
     DeadlineRow, DeadlineStatus, Loaded, OutboxMessage, Store, StoreError, StoredMemo, TransitionCommit,
 };
@@ -165,7 +166,8 @@ impl Engine {
             *self.latest.get(workflow_key).ok_or_else(|| EngineError::UnknownWorkflow(workflow_key.into()))?;
         let wf = &self.loaded(workflow_key, version)?.workflow;
         let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
-        self.commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, act, actor, now, answering).await
+        self.commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, act, actor, now, answering, None)
+            .await
     }
 
     /// Art. 37: a published decision is amended or stopped only by a child
@@ -190,7 +192,7 @@ impl Engine {
         let mut fresh = Decision::new(child_id, &key, parent.workflow_version, &wf.start, now);
         fresh.parent = Some(parent_id.to_string());
         let child = self
-            .commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, first_act, actor, now, None)
+            .commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, first_act, actor, now, None, None)
             .await?;
         let parent = self.apply(parent_id, &link, actor, now, None).await?;
         Ok((parent, child))
@@ -223,7 +225,22 @@ impl Engine {
         if expected_version.is_some_and(|v| v != loaded.decision.version) {
             return Err(EngineError::Conflict { decision_id: decision_id.into() });
         }
-        self.commit(loaded, act, actor, now, answering).await
+        self.commit(loaded, act, actor, now, answering, None).await
+    }
+
+    /// The scheduler's auto-act: `act` applied by the system for the deadline
+    /// it holds a lease on. The act's transaction also marks the deadline
+    /// fired and queues `notices`, so both commit together or neither does;
+    /// a holder whose lease was taken over gets [`StoreError::LeaseLost`].
+    pub async fn apply_due(
+        &self,
+        decision_id: &str,
+        act: &Act,
+        firing: &LeasedFiring,
+        notices: &[OutboxMessage],
+    ) -> Result<Applied, EngineError> {
+        let loaded = self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
+        self.commit(loaded, act, &Actor::system(), firing.at, None, Some((firing, notices))).await
     }
 
     /// Check an act without committing it (what-if for forms and tests).
@@ -248,6 +265,7 @@ impl Engine {
         actor: &Actor,
         now: DateTime<Utc>,
         answering: Option<&Answering<'_>>,
+        fires: Option<(&LeasedFiring, &[OutboxMessage])>,
     ) -> Result<Applied, EngineError> {
         let state = loaded.decision;
         let lw = self.loaded(&state.workflow_key, state.workflow_version)?;
@@ -281,6 +299,9 @@ impl Engine {
                     created_at: now,
                 }),
             }
+        }
+        if let Some((_, notices)) = fires {
+            outbox.extend(notices.iter().cloned());
         }
         for d in &set_deadlines {
             if let Some(role) = d.spec.notify {
@@ -336,6 +357,7 @@ impl Engine {
                 outbox: outbox.clone(),
                 numbers: issued.numbers,
                 idempotency,
+                fires: fires.map(|(f, _)| f.clone()),
             };
             match self.group.commit(&self.store, commit).await {
                 Err(StoreError::NumberTaken { .. }) if attempt < NUMBER_ATTEMPTS => attempt += 1,
@@ -371,7 +393,7 @@ impl Engine {
     /// in the claim's transaction; auto-acts go through the same transition
     /// function as every other act. Returns what fired.
     pub async fn fire_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<crate::scheduler::Firing>, EngineError> {
-        crate::scheduler::fire_batch(self, now, limit).await
+        crate::scheduler::fire_batch(self, now, limit, crate::scheduler::SchedulerConfig::default().lease).await
     }
 }
 

@@ -21,9 +21,16 @@
 //! `cancel_deadlines`), and a series is re-armed in place, so the cancel
 //! catches it whichever of the two commits first.
 //!
-//! Auto-acts are applied after the claim commits, through [`Engine::apply`]
-//! like every other act (no second code path); a concurrent act's conflict
-//! is retried on the fresh state.
+//! Auto-acts are crash-safe and still applied once. Their claim does not
+//! finish the row: it takes a lease ([`SchedulerConfig::lease`]) and commits.
+//! The act then goes through the one transition function
+//! ([`Engine::apply_due`], actor = the system, audited like every act), and
+//! its transaction marks the row fired, guarded by the lease's holder. If the
+//! process dies in between, the lease expires and another scheduler claims
+//! the row again; a holder that comes back late finds its lease taken and
+//! its commit is refused, so the act is applied exactly once. A concurrent
+//! act's conflict is retried on the fresh state; an act the engine refuses
+//! (the procedure moved on) finishes the row with a notice saying why.
 
 pub mod clock;
 #[cfg(test)]
@@ -36,12 +43,11 @@ use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 
 use crate::act::Act;
-use crate::actor::Actor;
 use crate::audit::format_instant;
 use crate::deadline::next_working_occurrence;
 use crate::definition::DeadlineKind;
 use crate::orchestrator::{Engine, EngineError};
-use crate::store::scheduler::{FirePlan, Fired};
+use crate::store::scheduler::{AfterClaim, FirePlan, Fired, Lease, LeasedFiring};
 use crate::store::{DeadlineRow, OutboxMessage};
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -57,11 +63,20 @@ pub struct SchedulerConfig {
     pub max_sleep: Duration,
     /// The pause after a database error before the next attempt.
     pub error_backoff: Duration,
+    /// How long a claimed auto-act is held: after a crash between claim and
+    /// act, another scheduler may claim it once this has passed. Far longer
+    /// than an act takes; a shorter one only costs a refused second attempt.
+    pub lease: Duration,
 }
 
 impl Default for SchedulerConfig {
     fn default() -> Self {
-        SchedulerConfig { batch: 100, max_sleep: Duration::from_millis(500), error_backoff: Duration::from_secs(1) }
+        SchedulerConfig {
+            batch: 100,
+            max_sleep: Duration::from_millis(500),
+            error_backoff: Duration::from_secs(1),
+            lease: Duration::from_secs(60),
+        }
     }
 }
 
@@ -94,7 +109,7 @@ impl Scheduler {
         let now = self.clock.now();
         let mut all = Vec::new();
         loop {
-            let batch = fire_batch(&self.engine, now, self.config.batch).await?;
+            let batch = fire_batch(&self.engine, now, self.config.batch, self.config.lease).await?;
             let full = batch.len() as i64 >= self.config.batch;
             all.extend(batch);
             if !full {
@@ -157,50 +172,88 @@ fn log_firing(f: &Firing) {
 }
 
 /// Claim one batch due at `now`, finish or re-arm each row with its notices
-/// in the claim's transaction, then apply the auto-acts.
-pub async fn fire_batch(engine: &Engine, now: DateTime<Utc>, limit: i64) -> Result<Vec<Firing>, EngineError> {
-    let plan = |d: &DeadlineRow, now: DateTime<Utc>| plan(engine, d, now);
+/// in the claim's transaction (auto-acts: lease it for `lease`), then apply
+/// the auto-acts.
+pub async fn fire_batch(
+    engine: &Engine,
+    now: DateTime<Utc>,
+    limit: i64,
+    lease: Duration,
+) -> Result<Vec<Firing>, EngineError> {
+    let plan = |d: &DeadlineRow, now: DateTime<Utc>| plan(engine, d, now, lease);
     let fired = engine.store().fire_due_planned(now, limit, &plan).await?;
     let mut out = Vec::with_capacity(fired.len());
     for f in fired {
-        let act = match &f.deadline.spec.act {
-            Some(name) => Some(apply_auto_act(engine, &f.deadline.decision_id, name, now).await),
-            None => None,
+        let act = match (&f.deadline.spec.act, &f.lease) {
+            (Some(name), Some(lease)) => Some(apply_auto_act(engine, &f.deadline, name, lease, now).await),
+            _ => None,
         };
         out.push(Firing { fired: f, act });
     }
     Ok(out)
 }
 
-async fn apply_auto_act(engine: &Engine, decision_id: &str, act: &str, now: DateTime<Utc>) -> Result<(), EngineError> {
-    let act = Act::new(act, serde_json::json!({}));
+async fn apply_auto_act(
+    engine: &Engine,
+    d: &DeadlineRow,
+    name: &str,
+    lease: &Lease,
+    now: DateTime<Utc>,
+) -> Result<(), EngineError> {
+    let act = Act::new(name, serde_json::json!({}));
+    let firing = LeasedFiring { deadline_id: d.id.clone(), holder: lease.holder.clone(), at: now };
     let mut attempt = 0;
     loop {
-        match engine.apply(decision_id, &act, &Actor::system(), now, None).await {
+        match engine.apply_due(&d.decision_id, &act, &firing, &outbox(d, now, notice(d))).await {
             Err(EngineError::Conflict { .. }) if attempt < CONFLICT_RETRIES => attempt += 1,
+            // The engine will never apply it (the procedure moved on, or the
+            // decision is gone): the deadline has fired all the same, and its
+            // role is told why nothing was done. Other errors keep the lease,
+            // so the act is tried again when it expires.
+            Err(e @ (EngineError::Refused(_) | EngineError::NotFound(_) | EngineError::UnknownWorkflow(_))) => {
+                let told = outbox(d, now, format!("{}; not applied: {e}", notice(d)));
+                if let Err(fe) = engine.store().finish_leased(&firing, &told).await {
+                    tracing::warn!(deadline = %d.id, error = %fe, "finishing a refused auto-act failed; retried later");
+                }
+                return Err(e);
+            }
             other => return other.map(|_| ()),
         }
     }
 }
 
 /// What firing `d` at `now` writes: the next occurrence of a recurring kind
-/// and the notice to its role.
-fn plan(engine: &Engine, d: &DeadlineRow, now: DateTime<Utc>) -> FirePlan {
+/// and the notice to its role; for an auto-act only a lease, its notice
+/// going with the act (a claim may be repeated after a crash, the act not).
+fn plan(engine: &Engine, d: &DeadlineRow, now: DateTime<Utc>, lease: Duration) -> FirePlan {
+    if d.spec.act.is_some() {
+        // A lease too long for chrono is a configuration mistake: a day is long enough for any act.
+        let span = chrono::Duration::from_std(lease).unwrap_or_else(|_| chrono::Duration::days(1));
+        let until = now.checked_add_signed(span).unwrap_or(now);
+        let lease = Lease { holder: uuid::Uuid::new_v4().to_string(), until };
+        return FirePlan { then: AfterClaim::Lease(lease), outbox: Vec::new() };
+    }
     let recurring = matches!(d.spec.kind, DeadlineKind::Reminder | DeadlineKind::Escalation | DeadlineKind::Periodic);
-    let rearm = if recurring { rearm(engine, d, now) } else { None };
-    let outbox = d
-        .spec
+    let then = match recurring.then(|| rearm(engine, d, now)).flatten() {
+        Some((next, basis)) => AfterClaim::Rearm(next, basis),
+        None => AfterClaim::Finish,
+    };
+    FirePlan { then, outbox: outbox(d, now, notice(d)) }
+}
+
+/// The notice of a firing to the deadline's role, if it names one.
+fn outbox(d: &DeadlineRow, now: DateTime<Utc>, subject: String) -> Vec<OutboxMessage> {
+    d.spec
         .notify
         .map(|role| OutboxMessage {
             id: uuid::Uuid::new_v4().to_string(),
             decision_id: d.decision_id.clone(),
             recipient_role: role.as_str().into(),
-            subject: notice(d),
+            subject,
             created_at: now,
         })
         .into_iter()
-        .collect();
-    FirePlan { rearm, outbox }
+        .collect()
 }
 
 fn notice(d: &DeadlineRow) -> String {

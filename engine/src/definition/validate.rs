@@ -210,6 +210,9 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
     let gates = named_checks("gate", raw.gates, &mut errors);
     let warnings = named_checks("warning", raw.warnings, &mut errors);
 
+    // Act name → whether the scheduler (role `system`) may perform it, for the auto-act deadlines.
+    let by_system: BTreeMap<String, bool> =
+        raw.acts.iter().map(|a| (a.name.clone(), a.roles.iter().any(|r| r == Role::System.as_str()))).collect();
     let mut deadlines = BTreeMap::new();
     for (name, d) in raw.deadlines {
         let kind = match d.kind.as_str() {
@@ -242,6 +245,17 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
         }
         if kind == DeadlineKind::AutoAct && d.act.is_none() {
             errors.push(None, format!("deadline `{name}` of kind auto_act needs an act"));
+        }
+        // The scheduler applies an act only under a lease that one firing ends; a series fires again and again.
+        if kind != DeadlineKind::AutoAct && d.act.is_some() {
+            errors.push(None, format!("deadline `{name}` of kind `{}` names an act; only auto_act does", d.kind));
+        }
+        match d.act.as_ref().map(|act| (act, by_system.get(act))) {
+            Some((act, None)) => errors.push(None, format!("deadline `{name}` applies unknown act `{act}`")),
+            Some((act, Some(false))) => {
+                errors.push(None, format!("deadline `{name}` applies act `{act}`, which role `system` may not perform"))
+            }
+            _ => {}
         }
         let notify = d.notify.as_deref().and_then(|r| {
             let role = Role::parse(r);

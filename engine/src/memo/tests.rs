@@ -352,6 +352,7 @@ pub(crate) async fn commit_stale_claim(engine: &Engine) -> Option<StoreError> {
         outbox: Vec::new(),
         numbers: vec![claim],
         idempotency: None,
+        fires: None,
     };
     let err = store.commit(vec![commit]).await.into_iter().next()?.err();
     let after = store.load("num-0").await.ok().flatten()?;

@@ -228,14 +228,45 @@ async fn run_sleeps_in_short_steps_fires_when_due_and_stops_on_cancel() {
 }
 
 /// Two schedulers, each with its own engine and connections, drain 1,000
-/// deadlines on one database while the clock moves.
+/// deadlines on one database while the clock moves. Every other one is an
+/// auto-act, claimed under a lease; its workflow is not loaded, so the engine
+/// refuses the act and the lease's holder finishes the row with a notice.
 async fn two_schedulers_fire_each_once(a: Arc<dyn Store>, b: Arc<dyn Store>, raw: &dyn RawSql) {
     let t0 = cst(2026, 7, 1, 9, 0);
-    decision(raw, "x").await;
+    // A loadable decision, so the engine gets as far as looking for its workflow.
+    let mut x = crate::decision::Decision::new("x", "test", 1, "s", t0);
+    x.version = 1;
+    let audit = crate::audit::AuditRecord::next(
+        "x",
+        1,
+        "start",
+        "s",
+        "s",
+        &crate::actor::Actor::system(),
+        t0,
+        &serde_json::json!({}),
+        vec![],
+        crate::audit::GENESIS,
+    );
+    let commit = crate::store::TransitionCommit {
+        decision: x,
+        expected_version: 0,
+        audit,
+        memos: vec![],
+        set_deadlines: vec![],
+        cancel_deadlines: vec![],
+        outbox: vec![],
+        numbers: vec![],
+        idempotency: None,
+        fires: None,
+    };
+    raw.commit(vec![commit]).await.remove(0).expect("a decision");
     let mut values = Vec::new();
     for i in 0..1000i64 {
+        let (kind, act) = if i % 2 == 0 { ("due", "null") } else { ("auto_act", "'expire'") };
         values.push(format!(
-            "('x-{i}', 'x', 'd{i}', 'due', {}, null, 'drafter', '{{}}', 'pending', null, '2026-01-01T00:00:00.000000Z')",
+            "('x-{i}', 'x', 'd{i}', '{kind}', {}, {act}, 'drafter', '{{}}', 'pending', null, \
+             '2026-01-01T00:00:00.000000Z')",
             (t0 + Duration::milliseconds(i * 7)).timestamp_micros()
         ));
     }
@@ -258,6 +289,11 @@ async fn two_schedulers_fire_each_once(a: Arc<dyn Store>, b: Arc<dyn Store>, raw
                 let fired = s.tick().await.expect("tick");
                 for f in &fired {
                     assert!(f.fired.deadline.spec.due_at <= s.clock.now(), "fired early");
+                    let auto = f.fired.deadline.spec.act.is_some();
+                    assert_eq!(f.fired.lease.is_some(), auto, "auto-acts, and only they, are leased");
+                    if auto {
+                        assert!(matches!(f.act, Some(Err(EngineError::UnknownWorkflow(_)))), "{:?}", f.act);
+                    }
                 }
                 mine.extend(fired.into_iter().map(|f| f.fired.deadline.id));
                 tokio::time::sleep(std::time::Duration::from_millis(1)).await;

@@ -14,6 +14,7 @@
 //! ```
 
 mod keys;
+mod leases;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -54,6 +55,7 @@ pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
     check("audit records and memos are append-only", append_only(s)).await;
     check("deadlines: set, claim, cancel", deadlines(s)).await;
     check("racing schedulers claim each deadline once", racing_claims(store.clone())).await;
+    check("leased auto-act deadlines fire only with their holder's act", leases::leases(s)).await;
     check("list, versions", list_and_versions(s)).await;
     check("idempotency keys answered in the act's commit", keys::keys_in_commit(s)).await;
 }
@@ -120,6 +122,7 @@ impl Chain {
             outbox: Vec::new(),
             numbers: Vec::new(),
             idempotency: None,
+            fires: None,
         }
     }
 

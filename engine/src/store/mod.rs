@@ -41,6 +41,10 @@ pub enum StoreError {
     /// The decision changed since it was read (optimistic versioning).
     #[error("decision {decision_id} was changed concurrently (expected version {expected})")]
     Conflict { decision_id: String, expected: i64 },
+    /// A scheduler's lease on an auto-act deadline expired and another took
+    /// it (or fired it): this holder's act is not applied.
+    #[error("deadline {deadline_id} is no longer held by this scheduler")]
+    LeaseLost { deadline_id: String },
     /// Another act took this document number first (the engine renders again).
     #[error("document number {series}〔{year}〕{number}号 was taken concurrently")]
     NumberTaken { series: String, year: i32, number: i64 },
@@ -133,6 +137,8 @@ pub struct TransitionCommit {
     pub numbers: Vec<numbering::NumberClaim>,
     /// The answer to store under the request's `Idempotency-Key`, with the act.
     pub idempotency: Option<idempotency::KeyCompletion>,
+    /// The auto-act deadline this act fires (the scheduler's), marked fired in the same transaction.
+    pub fires: Option<scheduler::LeasedFiring>,
 }
 
 /// A decision as loaded, with the hash its next audit record must link to.

@@ -56,6 +56,11 @@ pub(super) const SQLITE_MIGRATIONS: &[Embedded] = &[
         sql: include_str!("../../../migrations/sqlite/0005_calendar_notices.sql"),
     },
     Embedded {
+        version: 6,
+        description: "deadline_leases",
+        sql: include_str!("../../../migrations/sqlite/0006_deadline_leases.sql"),
+    },
+    Embedded {
         version: 7,
         description: "idempotency_in_commit",
         sql: include_str!("../../../migrations/sqlite/0007_idempotency_in_commit.sql"),
@@ -84,6 +89,11 @@ pub(super) const POSTGRES_MIGRATIONS: &[Embedded] = &[
         version: 5,
         description: "calendar_notices",
         sql: include_str!("../../../migrations/postgres/0005_calendar_notices.sql"),
+    },
+    Embedded {
+        version: 6,
+        description: "deadline_leases",
+        sql: include_str!("../../../migrations/postgres/0006_deadline_leases.sql"),
     },
     Embedded {
         version: 7,

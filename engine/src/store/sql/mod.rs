@@ -156,7 +156,22 @@ async fn write(conn: &mut <Db as sqlx::Database>::Connection, c: &TransitionComm
             .execute(&mut *conn)
             .await?;
     }
-    for o in &c.outbox {
+    insert_outbox(&mut *conn, &c.outbox).await?;
+    if let Some(f) = &c.fires {
+        let fired = sqlx::query(crate::store::scheduler::FIRE_LEASED).bind(&f.deadline_id).bind(&f.holder);
+        if fired.bind(format_instant(&f.at)).execute(&mut *conn).await?.rows_affected() == 0 {
+            return Err(StoreError::LeaseLost { deadline_id: f.deadline_id.clone() });
+        }
+    }
+    Ok(())
+}
+
+/// Queue notifications inside the caller's transaction (an act's, or a deadline firing's).
+async fn insert_outbox(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    outbox: &[OutboxMessage],
+) -> Result<(), StoreError> {
+    for o in outbox {
         sqlx::query(rows::INSERT_OUTBOX)
             .bind(&o.id)
             .bind(&o.decision_id)

@@ -4,11 +4,11 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{dialect, Backend};
+use super::{dialect, insert_outbox, Backend};
 use crate::audit::format_instant;
 use crate::store::rows::{self, Cols};
-use crate::store::scheduler::{self as sql, FirePlanner, Fired, FiringState, SchedulerStore};
-use crate::store::StoreError;
+use crate::store::scheduler::{self as sql, AfterClaim, FirePlanner, Fired, FiringState, LeasedFiring, SchedulerStore};
+use crate::store::{OutboxMessage, StoreError};
 
 #[async_trait]
 impl SchedulerStore for Backend {
@@ -30,8 +30,9 @@ impl SchedulerStore for Backend {
             let occurrence = row.int("occurrences")? + 1;
             let p = plan(&deadline, now);
             let at = format_instant(&now);
-            let rearmed_to = match &p.rearm {
-                Some((next, basis)) => {
+            let (mut rearmed_to, mut lease) = (None, None);
+            match &p.then {
+                AfterClaim::Rearm(next, basis) => {
                     sqlx::query(sql::REARM)
                         .bind(&deadline.id)
                         .bind(&at)
@@ -39,24 +40,19 @@ impl SchedulerStore for Backend {
                         .bind(rows::to_json(basis)?)
                         .execute(&mut *tx)
                         .await?;
-                    Some(*next)
+                    rearmed_to = Some(*next);
                 }
-                None => {
+                AfterClaim::Lease(l) => {
+                    let until = l.until.timestamp_micros();
+                    sqlx::query(sql::LEASE).bind(&deadline.id).bind(&l.holder).bind(until).execute(&mut *tx).await?;
+                    lease = Some(l.clone());
+                }
+                AfterClaim::Finish => {
                     sqlx::query(sql::FINISH).bind(&deadline.id).bind(&at).execute(&mut *tx).await?;
-                    None
                 }
-            };
-            for o in &p.outbox {
-                sqlx::query(rows::INSERT_OUTBOX)
-                    .bind(&o.id)
-                    .bind(&o.decision_id)
-                    .bind(&o.recipient_role)
-                    .bind(&o.subject)
-                    .bind(format_instant(&o.created_at))
-                    .execute(&mut *tx)
-                    .await?;
             }
-            fired.push(Fired { deadline, rearmed_to, occurrence });
+            insert_outbox(&mut tx, &p.outbox).await?;
+            fired.push(Fired { deadline, rearmed_to, lease, occurrence });
         }
         tx.commit().await?;
         Ok(fired)
@@ -65,6 +61,18 @@ impl SchedulerStore for Backend {
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let us: Option<i64> = sqlx::query_scalar(sql::NEXT_DUE).fetch_one(&self.reader).await?;
         us.map(rows::instant_from_us).transpose()
+    }
+
+    async fn finish_leased(&self, firing: &LeasedFiring, outbox: &[OutboxMessage]) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let at = format_instant(&firing.at);
+        let done = sqlx::query(sql::FIRE_LEASED).bind(&firing.deadline_id).bind(&firing.holder).bind(&at);
+        if done.execute(&mut *tx).await?.rows_affected() == 0 {
+            return Ok(false);
+        }
+        insert_outbox(&mut tx, outbox).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn firing_state(&self, deadline_id: &str) -> Result<Option<FiringState>, StoreError> {
