@@ -115,27 +115,16 @@ pub(super) fn archive_decision(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FeedbackIn {
-    content: String,
-    submitter: Option<String>,
-}
-
 /// Art. 35(2): anyone may comment on a published decision. Crossing the
 /// profile's threshold raises a task for the decision organ to consider a
 /// post-evaluation (Art. 36(1)(2)); it never starts one by itself.
 pub(super) fn submit_feedback(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
-    let f: FeedbackIn = ctx.parse()?;
-    non_blank(ctx, "content", &f.content)?;
-    if f.content.chars().count() > 20_000 {
-        return Err(ctx.invalid("feedback is limited to 20,000 characters"));
-    }
+    let f = super::PublicText::read(ctx)?;
     let id = ctx.facts.feedback.len() as u32 + 1;
     ctx.facts.feedback.push(PublicOpinion {
         id,
         content: f.content,
-        submitter: f.submitter.filter(|s| !s.trim().is_empty()),
+        submitter: f.submitter,
         received_at: ctx.now,
         disposition: None,
     });

@@ -8,28 +8,14 @@ use super::{non_blank, HandlerCtx};
 use crate::facts::{HearingSuggestion, SuggestionDecision};
 use crate::refusal::Reason;
 
-/// The longest suggestion accepted, as for a comment.
-const MAX_CHARS: usize = 20_000;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SuggestionIn {
-    /// Why a hearing should be held.
-    content: String,
-    submitter: Option<String>,
-}
-
 pub(super) fn suggest_hearing(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
-    let s: SuggestionIn = ctx.parse()?;
-    non_blank(ctx, "content", &s.content)?;
-    if s.content.chars().count() > MAX_CHARS {
-        return Err(ctx.invalid(format!("a suggestion is limited to {MAX_CHARS} characters")));
-    }
+    // The reasons for a hearing, and who suggests it.
+    let s = super::PublicText::read(ctx)?;
     let id = ctx.facts.hearing_suggestions.len() as u32 + 1;
     ctx.facts.hearing_suggestions.push(HearingSuggestion {
         id,
         content: s.content,
-        submitter: s.submitter.filter(|x| !x.trim().is_empty()),
+        submitter: s.submitter,
         received_at: ctx.now,
         decision: None,
     });

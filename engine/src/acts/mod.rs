@@ -169,3 +169,27 @@ pub(crate) fn non_blank(ctx: &HandlerCtx<'_>, field: &str, value: &str) -> Resul
         Ok(())
     }
 }
+
+/// What the public sends (a comment, feedback, a hearing suggestion): the
+/// text, at most [`PUBLIC_TEXT_MAX`] characters, and who sent it, if they said.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PublicText {
+    pub content: String,
+    pub submitter: Option<String>,
+}
+
+/// The longest text the public may send in one act.
+const PUBLIC_TEXT_MAX: usize = 20_000;
+
+impl PublicText {
+    /// The act's payload as public text: non-blank, within the limit, a blank submitter dropped.
+    pub(crate) fn read(ctx: &HandlerCtx<'_>) -> Result<PublicText, Reason> {
+        let t: PublicText = ctx.parse()?;
+        non_blank(ctx, "content", &t.content)?;
+        if t.content.chars().count() > PUBLIC_TEXT_MAX {
+            return Err(ctx.invalid(format!("`content` is limited to {PUBLIC_TEXT_MAX} characters")));
+        }
+        Ok(PublicText { content: t.content, submitter: t.submitter.filter(|s| !s.trim().is_empty()) })
+    }
+}

@@ -73,24 +73,13 @@ pub(super) fn record_activity(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CommentIn {
-    content: String,
-    submitter: Option<String>,
-}
-
 pub(super) fn receive_comment(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
-    let c: CommentIn = ctx.parse()?;
-    non_blank(ctx, "content", &c.content)?;
-    if c.content.chars().count() > 20_000 {
-        return Err(ctx.invalid("a comment is limited to 20,000 characters"));
-    }
+    let c = super::PublicText::read(ctx)?;
     let id = ctx.facts.opinions.len() as u32 + 1;
     ctx.facts.opinions.push(PublicOpinion {
         id,
         content: c.content,
-        submitter: c.submitter.filter(|s| !s.trim().is_empty()),
+        submitter: c.submitter,
         received_at: ctx.now,
         disposition: None,
     });
