@@ -11,7 +11,15 @@ fn shipped_definitions_prove() {
     let keys: Vec<&str> = all.iter().map(|w| w.key.as_str()).collect();
     assert_eq!(
         keys,
-        ["catalogue", "expert_pool", "national", "example-guangdong", "example-province", "example-township"]
+        [
+            "catalogue",
+            "expert_pool",
+            "national",
+            "example-district",
+            "example-guangdong",
+            "example-province",
+            "example-township"
+        ]
     );
     for w in all.iter().filter(|w| w.procedure == definition::Procedure::Decision) {
         assert!(w.proof.holds());
@@ -23,6 +31,8 @@ fn shipped_definitions_prove() {
     assert!(province.parameters.always_applicable.contains("risk_assessment"));
     let guangdong = all.iter().find(|w| w.key == "example-guangdong").expect("guangdong");
     assert!(guangdong.parameters.hearing_suggestions_must_be_decided);
+    let district = all.iter().find(|w| w.key == "example-district").expect("district");
+    assert!(district.parameters.catalogue_items_must_use_pool);
 }
 
 /// A copy of the national folder with `edit` applied to its workflow.toml.

@@ -14,8 +14,10 @@
 //! * `oversight` — feedback, catalogues, accountability, the annual report, calendars;
 //! * `users` — user administration by administrators;
 //! * `warnings` — accepted acts that return and record warnings (IN-5, CD-3);
-//! * `hearing_suggestions` — the public suggests hearings, the unit decides (PP-8).
+//! * `hearing_suggestions` — the public suggests hearings, the unit decides (PP-8);
+//! * `catalogue_pool` — experts on a catalogue item come from the pool (EX-6).
 
+mod catalogue_pool;
 mod hearing_suggestions;
 mod idempotency;
 mod malformed;

@@ -26,6 +26,7 @@ pub struct RawParameters {
     pub post_evaluation_feedback_threshold: Option<u32>,
     pub risk_levels: Option<Vec<String>>,
     pub hearing_suggestions_must_be_decided: Option<bool>,
+    pub catalogue_items_must_use_pool: Option<bool>,
 }
 
 /// Effective parameters of a workflow or profile.
@@ -59,6 +60,8 @@ pub struct Parameters {
     /// PP-8 (Guangdong 2023): public participation closes only when every
     /// hearing suggestion from the public has the unit's decision.
     pub hearing_suggestions_must_be_decided: bool,
+    /// EX-6 (洞头, P8): experts on a catalogue item come from the expert pool.
+    pub catalogue_items_must_use_pool: bool,
 }
 
 impl Parameters {
@@ -80,6 +83,7 @@ impl Parameters {
             post_evaluation_feedback_threshold: 100,
             risk_levels: vec!["high".into(), "medium".into(), "low".into()],
             hearing_suggestions_must_be_decided: false,
+            catalogue_items_must_use_pool: false,
         }
     }
 
@@ -102,7 +106,8 @@ impl Parameters {
             publication_alarm_working_days,
             post_evaluation_feedback_threshold,
             risk_levels,
-            hearing_suggestions_must_be_decided
+            hearing_suggestions_must_be_decided,
+            catalogue_items_must_use_pool
         );
         if let Some(v) = &raw.always_applicable {
             p.always_applicable = v.iter().cloned().collect();
@@ -161,6 +166,7 @@ impl Parameters {
             self.hearing_suggestions_must_be_decided,
             floor.hearing_suggestions_must_be_decided,
         );
+        flag("catalogue_items_must_use_pool", self.catalogue_items_must_use_pool, floor.catalogue_items_must_use_pool);
         for (name, v, f) in [
             ("always_applicable", &self.always_applicable, &floor.always_applicable),
             (

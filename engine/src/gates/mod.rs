@@ -135,6 +135,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("evaluation_report_sections", meeting::evaluation_report_sections),
     ("expert_eligible", pool::expert_eligible),
     ("draw_fills_panel", pool::draw_fills_panel),
+    ("catalogue_item_expert_from_pool", pool::catalogue_item_expert_from_pool),
     ("catalogue_consented", catalogue::catalogue_consented),
     ("consent_names_current_version", catalogue::consent_names_current_version),
 ];

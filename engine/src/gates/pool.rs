@@ -19,3 +19,17 @@ pub(super) fn draw_fills_panel(c: &GateCtx<'_>) -> Result<(), String> {
     let got = c.after.draws.last().map_or(0, |d| d.chosen.len());
     ensure(got >= asked, || format!("only {got} eligible experts for {asked} places"))
 }
+
+/// EX-6 (洞头, P8 Arts. 4–6): where the profile says so, an expert selected
+/// for a matter on the catalogue comes from the pool the act names (or its
+/// superiors'): an ad-hoc external expert is refused.
+pub(super) fn catalogue_item_expert_from_pool(c: &GateCtx<'_>) -> Result<(), String> {
+    let item = c.after.start.as_ref().and_then(|s| s.catalogue_item.as_deref());
+    let (true, Some(item)) = (c.params.catalogue_items_must_use_pool, item) else { return Ok(()) };
+    let id = c.str("expert_id").unwrap_or_default();
+    let pooled = c.pools.iter().flat_map(|(_, p)| p.experts.iter()).any(|e| e.id == id);
+    ensure(pooled, || match c.str("pool") {
+        Some(pool) => format!("expert `{id}` is not in pool `{pool}` or its superiors' (catalogue item {item})"),
+        None => format!("expert `{id}` names no pool (catalogue item {item})"),
+    })
+}

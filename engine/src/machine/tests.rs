@@ -14,6 +14,7 @@ use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::definition::{self, Workflow};
 
+mod catalogue_pool;
 mod hearing_suggestions;
 mod warnings;
 
