@@ -48,7 +48,8 @@ fn edited_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
     dir
 }
 
-fn copy_dir(src: &Path, dst: &Path) {
+/// Copy a folder tree (workflow definitions, to edit the copy).
+pub(crate) fn copy_dir(src: &Path, dst: &Path) {
     std::fs::create_dir_all(dst).unwrap();
     for e in std::fs::read_dir(src).unwrap().flatten() {
         if e.path().is_dir() {

@@ -10,6 +10,8 @@
 //! * `pool` — the expert pool: superior-pool fallback, the reproducible draw,
 //!   exited and disqualified experts refused; Art. 37 adjustments as child
 //!   decisions and suspension.
+//! * `integrity` — EX-8/A13: a non-submission reaches the pool record in the
+//!   replacement's transaction, or nothing is written.
 //! * `cli` — the `juece` binary's commands and their exit codes.
 //! * `api` — the HTTP API end to end: scenarios, the authorization matrix,
 //!   malformed input, sessions and tokens, idempotency, the OpenAPI document.
@@ -19,5 +21,6 @@ mod api;
 mod cli;
 mod definitions;
 mod demo;
+mod integrity;
 mod memos;
 mod pool;

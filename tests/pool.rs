@@ -8,11 +8,11 @@ use juece_engine::orchestrator::{Engine, EngineError};
 use juece_tests::{engine, sqlite_url};
 use serde_json::json;
 
-fn who(id: &str, unit: &str, role: Role) -> Actor {
+pub(crate) fn who(id: &str, unit: &str, role: Role) -> Actor {
     Actor { user_id: id.into(), name: id.into(), unit: unit.into(), position: "p".into(), roles: vec![role] }
 }
 
-async fn pool(e: &Engine, id: &str, jurisdiction: &str, superior: Option<&str>, experts: &[(&str, &str)]) {
+pub(crate) async fn pool(e: &Engine, id: &str, jurisdiction: &str, superior: Option<&str>, experts: &[(&str, &str)]) {
     let m = who("manager", "司法局", Role::PoolManager);
     let now = Utc::now();
     e.open(
@@ -31,7 +31,7 @@ async fn pool(e: &Engine, id: &str, jurisdiction: &str, superior: Option<&str>, 
 }
 
 /// A decision in the expert-consultation stage, every earlier conditional stage skipped.
-async fn decision_at_experts(e: &Engine) -> (Actor, chrono::DateTime<Utc>) {
+pub(crate) async fn decision_at_experts(e: &Engine) -> (Actor, chrono::DateTime<Utc>) {
     let office = who("office", "办公厅", Role::GeneralOffice);
     let drafter = who("drafter", "县发改局", Role::Drafter);
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
@@ -53,6 +53,17 @@ async fn decision_at_experts(e: &Engine) -> (Actor, chrono::DateTime<Utc>) {
         e.apply("d", &Act::new(skip, json!({})), &drafter, now, None).await.unwrap();
     }
     (drafter, now)
+}
+
+/// Expert `id` undertakes confidentiality and gives a signed opinion on decision `d`.
+pub(crate) async fn expert_opinion(e: &Engine, id: &str, at: chrono::DateTime<Utc>) {
+    let expert = who(id, "某大学", Role::Expert);
+    e.apply("d", &Act::new("acknowledge_confidentiality", json!({ "expert_id": id })), &expert, at, None)
+        .await
+        .unwrap();
+    let o =
+        json!({ "expert_id": id, "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": id });
+    e.apply("d", &Act::new("submit_expert_opinion", o), &expert, at, None).await.unwrap();
 }
 
 #[tokio::test]
@@ -202,45 +213,4 @@ async fn a_decision_in_execution_is_adjusted_by_a_linked_child() {
     assert_eq!(s.decision.stage, "suspended");
     let outbox = e.store().outbox("parent").await.unwrap();
     assert!(outbox.iter().any(|m| m.recipient_role == "chief_executive"), "the chief was told of the problem report");
-}
-
-#[tokio::test]
-async fn a13_a_late_expert_is_replaced_and_the_fact_reaches_the_integrity_record() {
-    use juece_engine::accountability::integrity_record;
-    let (_dir, url) = sqlite_url();
-    let e = engine(&url).await;
-    pool(&e, "pool-city", "某市", None, &[("c1", "交通"), ("c2", "交通"), ("c3", "交通")]).await;
-    let (drafter, now) = decision_at_experts(&e).await;
-    for id in ["c1", "c2"] {
-        let pick = json!({ "pool": "pool-city", "expert_id": id, "name": id, "field": "交通" });
-        e.apply("d", &Act::new("select_expert", pick), &drafter, now, None).await.unwrap();
-    }
-    let c1 = who("c1", "某大学", Role::Expert);
-    e.apply("d", &Act::new("acknowledge_confidentiality", json!({ "expert_id": "c1" })), &c1, now, None).await.unwrap();
-    let opinion = json!({ "expert_id": "c1", "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": "c1" });
-    e.apply("d", &Act::new("submit_expert_opinion", opinion), &c1, now, None).await.unwrap();
-    e.apply("d", &Act::new("record_expert_adoption_summary", json!({ "text": "采纳" })), &drafter, now, None)
-        .await
-        .unwrap();
-    // c2 never answers: the stage cannot close.
-    match e.apply("d", &Act::new("close_expert_consultation", json!({})), &drafter, now, None).await {
-        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "expert_opinions_incomplete"),
-        other => panic!("{other:?}"),
-    }
-    let replace = json!({
-        "pool": "pool-city", "expert_id": "c3", "name": "c3", "field": "交通",
-        "replaces": "c2", "replacement_reason": "逾期未提交论证意见", "non_submission": true,
-    });
-    e.apply("d", &Act::new("select_expert", replace), &drafter, now, None).await.unwrap();
-    let c3 = who("c3", "某大学", Role::Expert);
-    e.apply("d", &Act::new("acknowledge_confidentiality", json!({ "expert_id": "c3" })), &c3, now, None).await.unwrap();
-    let opinion = json!({ "expert_id": "c3", "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": "c3" });
-    e.apply("d", &Act::new("submit_expert_opinion", opinion), &c3, now, None).await.unwrap();
-    e.apply("d", &Act::new("close_expert_consultation", json!({})), &drafter, now, None).await.unwrap();
-    // A fact, not a sanction: c2 stays active in the pool.
-    let record = integrity_record(e.store().as_ref(), "c2").await.unwrap();
-    assert_eq!(record.len(), 1);
-    assert_eq!((record[0].kind.as_str(), record[0].text.as_str()), ("non_submission", "逾期未提交论证意见"));
-    let p = e.load("pool-city").await.unwrap().facts.pool.unwrap();
-    assert_eq!(p.experts[1].status, "active");
 }

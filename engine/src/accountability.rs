@@ -288,9 +288,10 @@ pub fn verify_dossier(dir: &Path) -> Result<Manifest, DossierError> {
     Ok(manifest)
 }
 
-/// One fact of an expert's integrity record, wherever it was recorded: in
-/// the pool (status changes, sanctions) or on a decision (a replacement for
-/// not submitting in time, EX-8).
+/// One fact of an expert's integrity record, as the pool records it (status
+/// changes, sanctions, and non-submissions the engine writes there with the
+/// replacement, EX-8) — or, for an expert taken from no pool, as the
+/// decision that replaced them records it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IntegrityEntry {
     pub source: String,
@@ -313,7 +314,8 @@ pub async fn integrity_record(store: &dyn Store, expert_id: &str) -> Result<Vec<
                 }));
             }
         }
-        for a in d.facts.experts.iter().filter(|a| a.expert_id == expert_id && a.non_submission) {
+        // A pool expert's non-submission is on the pool record already.
+        for a in d.facts.experts.iter().filter(|a| a.expert_id == expert_id && a.non_submission && a.pool.is_none()) {
             out.push(IntegrityEntry {
                 source: d.id.clone(),
                 kind: "non_submission".into(),

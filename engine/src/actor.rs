@@ -91,6 +91,18 @@ impl Actor {
         self.roles.contains(&role)
     }
 
+    /// The engine taking an act on a linked record, caused by a person's act
+    /// on another (the record names that act; see `effect::Effect::Link`).
+    pub fn engine() -> Actor {
+        Actor {
+            user_id: "system".into(),
+            name: "juece engine".into(),
+            unit: "system".into(),
+            position: "linked act".into(),
+            roles: vec![Role::System],
+        }
+    }
+
     /// The scheduler acting on a deadline.
     pub fn system() -> Actor {
         Actor {

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::act::Act;
 use crate::actor::Role;
 use crate::definition::DeadlineKind;
 
@@ -23,6 +24,14 @@ pub enum Effect {
     Notify {
         role: Role,
         subject: String,
+    },
+    /// An act the engine takes on another record, committed in the same
+    /// transaction as the act that causes it (e.g. a non-submission fact on
+    /// the expert's pool record). It runs as the `system` role, so only acts
+    /// the target's workflow grants to `system` can be taken this way.
+    Link {
+        decision_id: String,
+        act: Act,
     },
 }
 

@@ -291,6 +291,9 @@ pub struct ExpertAssignment {
     /// Confidentiality acknowledged (保密承诺) before the materials open.
     #[serde(default)]
     pub confidentiality_ack: Option<DateTime<Utc>>,
+    /// The pool record the expert was taken from, if any (EX-5).
+    #[serde(default)]
+    pub pool: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,6 +3,8 @@
 //! deadlines, outbox) and commits them with the audit record in one store
 //! transaction. The API, the scheduler, the CLI and the demo all come here.
 
+mod group;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -14,19 +16,16 @@ use crate::audit::{self, AuditRecord, ChainBreak};
 use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::definition::Workflow;
-use crate::effect::Effect;
 use crate::facts::ExpertPool;
 use crate::group_commit::GroupCommit;
 use crate::machine::{self, Context};
-use crate::memo::issue::issue;
 use crate::memo::{MemoError, MemoSet};
 use crate::refusal::Refusal;
-use crate::store::idempotency::{KeyClaim, KeyCompletion, StoredResponse};
+use crate::store::idempotency::{KeyClaim, StoredResponse};
 use crate::store::scheduler::LeasedFiring;
-use crate::store::{
-    DeadlineRow, DeadlineStatus, Loaded, OutboxMessage, Store, StoreError, StoredMemo, TransitionCommit,
-};
+use crate::store::{DeadlineRow, Loaded, OutboxMessage, Store, StoreError, StoredMemo};
 use crate::warning::Warning;
+use group::{Carried, Part};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -267,104 +266,11 @@ impl Engine {
         answering: Option<&Answering<'_>>,
         fires: Option<(&LeasedFiring, &[OutboxMessage])>,
     ) -> Result<Applied, EngineError> {
-        let state = loaded.decision;
-        let lw = self.loaded(&state.workflow_key, state.workflow_version)?;
-        let pools = self.resolve_pools(&act.payload).await?;
-        let ctx = Context { workflow: &lw.workflow, calendar: &self.calendar, pools: &pools };
-        let outcome = machine::step(ctx, &state, act, actor, now).map_err(EngineError::Refused)?;
-        let next = outcome.decision;
-        let warnings = outcome.warnings;
-        let seq = next.version;
-
-        let mut requested = Vec::new();
-        let mut set_deadlines = Vec::new();
-        let mut cancel_deadlines = Vec::new();
-        let mut outbox = Vec::new();
-        for effect in outcome.effects {
-            match effect {
-                Effect::RenderMemo { memo, data } => requested.push((memo, data)),
-                Effect::SetDeadline(spec) => set_deadlines.push(DeadlineRow {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    decision_id: next.id.clone(),
-                    spec,
-                    status: DeadlineStatus::Pending,
-                    fired_at: None,
-                }),
-                Effect::CancelDeadline { name } => cancel_deadlines.push(name),
-                Effect::Notify { role, subject } => outbox.push(OutboxMessage {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    decision_id: next.id.clone(),
-                    recipient_role: role.as_str().into(),
-                    subject,
-                    created_at: now,
-                }),
-            }
-        }
-        if let Some((_, notices)) = fires {
-            outbox.extend(notices.iter().cloned());
-        }
-        for d in &set_deadlines {
-            if let Some(role) = d.spec.notify {
-                outbox.push(OutboxMessage {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    decision_id: next.id.clone(),
-                    recipient_role: role.as_str().into(),
-                    subject: format!("deadline `{}` set for {}", d.spec.name, audit::format_instant(&d.spec.due_at)),
-                    created_at: now,
-                });
-            }
-        }
-        // Memos are rendered inside the act; a document number another act
-        // took meanwhile fails the commit (nothing written), and the memos
-        // are rendered again with the next free number. Within this process
-        // numbered acts take turns from reading the number to committing it,
-        // so acts written in one group commit never race for one number;
-        // only another replica's act can take it, and then we render again.
-        let numbered = requested.iter().any(|(memo, _)| lw.memos.manifest().series(memo, &next.facts.organ).is_some());
-        let _turn = if numbered { Some(self.numbering.lock().await) } else { None };
-        let mut attempt = 0;
-        loop {
-            // Boxed: in debug builds a deep chain of inline futures overflows test-thread stacks.
-            let issued = Box::pin(issue(&lw.memos, self.store.as_ref(), &next, act, actor, now, &requested)).await?;
-            let memos = issued.memos;
-            let audit = AuditRecord::next(
-                &next.id,
-                seq,
-                &act.name,
-                &state.stage,
-                &next.stage,
-                actor,
-                now,
-                &act.payload,
-                memos.iter().map(|m| m.sha256.clone()).collect(),
-                &loaded.last_hash,
-            );
-            let applied = Applied {
-                decision: next.clone(),
-                audit,
-                memos,
-                deadlines: set_deadlines.clone(),
-                warnings: warnings.clone(),
-            };
-            let idempotency = answering.map(|a| KeyCompletion { held: a.held.clone(), response: (a.answer)(&applied) });
-            let commit = TransitionCommit {
-                decision: next.clone(),
-                expected_version: state.version,
-                audit: applied.audit.clone(),
-                memos: applied.memos.clone(),
-                set_deadlines: set_deadlines.clone(),
-                cancel_deadlines: cancel_deadlines.clone(),
-                outbox: outbox.clone(),
-                numbers: issued.numbers,
-                idempotency,
-                fires: fires.map(|(f, _)| f.clone()),
-            };
-            match self.group.commit(&self.store, commit).await {
-                Err(StoreError::NumberTaken { .. }) if attempt < NUMBER_ATTEMPTS => attempt += 1,
-                Err(e) => return Err(e.into()),
-                Ok(()) => return Ok(applied),
-            }
-        }
+        let part = Part { loaded, act: act.clone(), actor: actor.clone() };
+        let carried = Carried { part: 0, answering, fires };
+        // The act's own result comes first; acts it caused on linked records follow.
+        let applied = self.commit_group(vec![part], now, carried).await?.into_iter().next();
+        Ok(applied.expect("a group returns one result per part"))
     }
 
     /// The expert pool an act names (`"pool": "<id>"` in its payload) and

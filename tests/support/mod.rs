@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 pub mod app;
+pub mod databases;
 pub mod http;
 pub mod steps;
 
@@ -28,6 +29,15 @@ pub fn sqlite_url() -> (tempfile::TempDir, String) {
 /// The PostgreSQL server to test against, when one is configured.
 pub fn postgres_url() -> Option<String> {
     std::env::var("JUECE_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
+}
+
+/// The reason code of a refused act (anything else fails the test).
+#[track_caller]
+pub fn refusal_code<T: std::fmt::Debug>(result: Result<T, juece_engine::orchestrator::EngineError>) -> String {
+    match result {
+        Err(juece_engine::orchestrator::EngineError::Refused(r)) => r.reason_code().to_string(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }
 
 pub async fn engine(url: &str) -> Engine {

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use super::{non_blank, HandlerCtx};
+use crate::act::Act;
 use crate::facts::{Controllability, ExpertAssignment, ExpertOpinion, RiskReport};
 use crate::refusal::Reason;
 
@@ -41,9 +42,17 @@ pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         non_blank(ctx, "replacement_reason", &reason)?;
         let invalid = ctx.invalid(format!("no expert `{old}` on the panel"));
         let e = ctx.facts.experts.iter_mut().find(|e| &e.expert_id == old).ok_or(invalid)?;
-        e.replaced_reason = Some(reason);
+        e.replaced_reason = Some(reason.clone());
         e.non_submission = s.non_submission && e.opinion.is_none();
+        if let (true, Some(pool)) = (e.non_submission, e.pool.clone()) {
+            // EX-8: the fact goes onto the expert's pool record in this act's transaction.
+            let fact = serde_json::json!({
+                "id": old, "decision_id": ctx.decision_id, "reason": reason, "by": ctx.who(),
+            });
+            ctx.link(&pool, Act::new("record_non_submission", fact));
+        }
     }
+    let pool = pool_of(ctx.pools, &s.expert_id);
     ctx.facts.experts.push(ExpertAssignment {
         expert_id: s.expert_id,
         name: s.name,
@@ -55,8 +64,14 @@ pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         replaced_reason: None,
         confidentiality_ack: None,
         non_submission: false,
+        pool,
     });
     Ok(())
+}
+
+/// The id of the pool record (among those the act named) that holds `expert_id`.
+pub(super) fn pool_of(pools: &[(String, crate::facts::ExpertPool)], expert_id: &str) -> Option<String> {
+    pools.iter().find(|(_, p)| p.experts.iter().any(|e| e.id == expert_id)).map(|(id, _)| id.clone())
 }
 
 #[derive(Deserialize)]

@@ -39,7 +39,8 @@ pub struct HandlerCtx<'a> {
     /// Expert pools the act names, resolved by the orchestrator.
     pub pools: &'a [(String, crate::facts::ExpertPool)],
     pub decision_id: &'a str,
-    /// Notifications the act causes (e.g. a problem report tells the chief executive).
+    /// Notifications the act causes (e.g. a problem report tells the chief
+    /// executive), and acts it causes on linked records.
     pub notices: &'a mut Vec<crate::effect::Effect>,
 }
 
@@ -48,6 +49,11 @@ pub type Handler = fn(&mut HandlerCtx<'_>) -> Result<(), Reason>;
 impl HandlerCtx<'_> {
     pub fn notify(&mut self, role: crate::actor::Role, subject: impl Into<String>) {
         self.notices.push(crate::effect::Effect::Notify { role, subject: subject.into() });
+    }
+
+    /// Take `act` on the record `decision_id` in this act's transaction (see [`crate::effect::Effect::Link`]).
+    pub fn link(&mut self, decision_id: &str, act: crate::act::Act) {
+        self.notices.push(crate::effect::Effect::Link { decision_id: decision_id.to_string(), act });
     }
 
     /// The payload as `T`, or an `invalid_payload` refusal saying why.
@@ -146,6 +152,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("admit_expert", pool::admit_expert),
     ("set_expert_status", pool::set_expert_status),
     ("record_integrity_fact", pool::record_integrity_fact),
+    ("record_non_submission", pool::record_non_submission),
     ("draw_experts", pool::draw_experts),
     ("create_catalogue", catalogue::create_catalogue),
     ("record_party_consent", catalogue::record_party_consent),

@@ -127,6 +127,34 @@ pub(super) fn record_integrity_fact(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     Ok(())
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NonSubmissionIn {
+    id: String,
+    decision_id: String,
+    reason: String,
+    /// Who replaced the expert, as the decision's record names them.
+    by: String,
+}
+
+/// EX-8: an expert replaced for not submitting in time. Taken only by the
+/// engine, in the transaction of the replacement on the decision: a fact on
+/// the integrity record, not a sanction (sanctions are the pool manager's).
+pub(super) fn record_non_submission(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let f: NonSubmissionIn = ctx.parse()?;
+    let now = ctx.now;
+    let missing = ctx.invalid(format!("no expert `{}` in the pool", f.id));
+    let e = pool(ctx)?.experts.iter_mut().find(|e| e.id == f.id).ok_or(missing)?;
+    e.integrity.push(IntegrityFact {
+        kind: "non_submission".into(),
+        text: f.reason,
+        decision_id: Some(f.decision_id),
+        at: now,
+        by: f.by,
+    });
+    Ok(())
+}
+
 /// The reproducible draw: shuffle the sorted candidate ids with a ChaCha8
 /// generator seeded by `seed` and take the first `count`. Same candidates,
 /// same seed → same panel, on any machine.
@@ -182,6 +210,7 @@ pub(super) fn draw_experts(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let candidates: Vec<String> = eligible.iter().map(|e| e.id.clone()).collect();
     let chosen = draw(&candidates, d.seed, d.count);
     for id in &chosen {
+        let pool = super::experts::pool_of(ctx.pools, id);
         if let Some(e) = eligible.iter().find(|e| &e.id == id) {
             ctx.facts.experts.push(ExpertAssignment {
                 expert_id: e.id.clone(),
@@ -194,6 +223,7 @@ pub(super) fn draw_experts(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
                 replaced_reason: None,
                 confidentiality_ack: None,
                 non_submission: false,
+                pool,
             });
         }
     }

@@ -21,18 +21,25 @@ pub struct Issued {
     pub numbers: Vec<NumberClaim>,
 }
 
+/// What one accepted act asks to issue.
+pub struct Request<'a> {
+    /// The decision after the act.
+    pub next: &'a Decision,
+    pub act: &'a Act,
+    pub actor: &'a Actor,
+    pub now: DateTime<Utc>,
+    /// `(memo, data)` pairs the act's effects asked for.
+    pub requested: &'a [(String, serde_json::Value)],
+    /// Numbers claimed by acts committed in the same transaction.
+    pub taken: &'a [NumberClaim],
+}
+
 /// Render each `(memo, data)` an act's effects asked for. A numbered memo
-/// gets the next free number of its series; the claim goes into the act's
-/// commit, which fails with `NumberTaken` if another act took it first.
-pub async fn issue(
-    set: &MemoSet,
-    store: &dyn Store,
-    next: &Decision,
-    act: &Act,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    requested: &[(String, serde_json::Value)],
-) -> Result<Issued, EngineError> {
+/// gets the next free number of its series (after those `taken` by acts
+/// committed with it); the claim goes into the act's commit, which fails
+/// with `NumberTaken` if another act took it first.
+pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<Issued, EngineError> {
+    let Request { next, act, actor, now, requested, taken } = r;
     let mut out = Issued { memos: Vec::new(), numbers: Vec::new() };
     let year = now.with_timezone(&Shanghai).year();
     for (memo, data) in requested {
@@ -40,7 +47,9 @@ pub async fn issue(
         let organ = next.facts.organ.clone();
         let number = match set.manifest().series(memo, &organ) {
             Some(series) => {
-                let earlier = out.numbers.iter().filter(|c| c.series == series && c.year == year).count() as i64;
+                let earlier = (out.numbers.iter().chain(taken))
+                    .filter(|c| c.organ == organ && c.series == series && c.year == year)
+                    .count() as i64;
                 let n = store.next_number(&organ, &series, year).await? + earlier;
                 out.numbers.push(NumberClaim {
                     organ: organ.clone(),

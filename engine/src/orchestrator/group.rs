@@ -1,0 +1,279 @@
+//! Acts that are committed together: an act with the acts it causes on
+//! linked records ([`Effect::Link`]), or acts a caller groups (an
+//! adjustment's child and its parent's link). Each is stepped in order — a
+//! later act on the same record sees the earlier one's state — and all are
+//! written in one store transaction, or none.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::{Answering, Applied, Engine, EngineError, NUMBER_ATTEMPTS};
+use crate::act::Act;
+use crate::actor::Actor;
+use crate::audit::{self, AuditRecord};
+use crate::decision::Decision;
+use crate::effect::Effect;
+use crate::machine::{self, Context};
+use crate::memo::issue::{issue, Request};
+use crate::refusal::{Reason, Refusal};
+use crate::store::idempotency::KeyCompletion;
+use crate::store::scheduler::LeasedFiring;
+use crate::store::{DeadlineRow, DeadlineStatus, Loaded, OutboxMessage, StoreError, TransitionCommit};
+use crate::warning::Warning;
+
+/// One act of a group, on a record as loaded (or, for a new record, before its first act).
+pub(super) struct Part {
+    pub loaded: Loaded,
+    pub act: Act,
+    pub actor: Actor,
+}
+
+/// What one part's commit carries besides its act: the answer stored under
+/// the request's idempotency key, and the deadline firing (lease and
+/// notices) the act completes for the scheduler.
+pub(super) struct Carried<'a> {
+    pub part: usize,
+    pub answering: Option<&'a Answering<'a>>,
+    pub fires: Option<(&'a LeasedFiring, &'a [OutboxMessage])>,
+}
+
+/// An act the transition function accepted, turned into rows but for its memos.
+struct Stepped {
+    before: Decision,
+    next: Decision,
+    act: Act,
+    actor: Actor,
+    warnings: Vec<Warning>,
+    requested: Vec<(String, serde_json::Value)>,
+    set_deadlines: Vec<DeadlineRow>,
+    cancel_deadlines: Vec<String>,
+    outbox: Vec<OutboxMessage>,
+}
+
+/// The records a group touches: the state each is in after the acts stepped
+/// so far, and the audit hash each had before the group.
+#[derive(Default)]
+struct Records {
+    states: BTreeMap<String, Decision>,
+    heads: BTreeMap<String, String>,
+}
+
+impl Records {
+    fn current(&mut self, loaded: Loaded) -> Decision {
+        match self.states.get(&loaded.decision.id) {
+            Some(state) => state.clone(),
+            None => {
+                self.heads.insert(loaded.decision.id.clone(), loaded.last_hash);
+                loaded.decision
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// Step `parts` in order, then the acts they link to (taken by the
+    /// engine as `system`), and commit everything in one transaction. Any
+    /// refusal refuses the whole group and nothing is written.
+    pub(super) async fn commit_group(
+        &self,
+        parts: Vec<Part>,
+        now: DateTime<Utc>,
+        carried: Carried<'_>,
+    ) -> Result<Vec<Applied>, EngineError> {
+        let mut records = Records::default();
+        let mut steps = Vec::new();
+        let mut links = Vec::new();
+        for Part { loaded, act, actor } in parts {
+            let state = records.current(loaded);
+            let stepped = self.step_one(&state, act, actor, now, &mut links).await?;
+            records.states.insert(stepped.next.id.clone(), stepped.next.clone());
+            steps.push(stepped);
+        }
+        for (target, act) in links {
+            let state = match records.states.get(&target) {
+                Some(state) => state.clone(),
+                None => {
+                    let loaded = self.store.load(&target).await?.ok_or_else(|| missing_link(&target, &act))?;
+                    records.current(loaded)
+                }
+            };
+            let mut further = Vec::new();
+            let stepped = self.step_one(&state, act, Actor::engine(), now, &mut further).await?;
+            if let Some((id, act)) = further.first() {
+                // One level only: a linked act that links again would make the group unbounded.
+                return Err(EngineError::Refused(Refusal::one(
+                    Reason::new(
+                        "linked_act_chain",
+                        "Art. 33",
+                        "联动行为不得再引起联动",
+                        "a linked act cannot link again",
+                    )
+                    .with_detail(format!("`{}` on {id}", act.name)),
+                )));
+            }
+            records.states.insert(stepped.next.id.clone(), stepped.next.clone());
+            steps.push(stepped);
+        }
+        self.write_group(&steps, &records.heads, now, carried).await
+    }
+
+    /// Run the transition function on one act and turn its effects into rows.
+    async fn step_one(
+        &self,
+        state: &Decision,
+        act: Act,
+        actor: Actor,
+        now: DateTime<Utc>,
+        links: &mut Vec<(String, Act)>,
+    ) -> Result<Stepped, EngineError> {
+        let lw = self.loaded(&state.workflow_key, state.workflow_version)?;
+        let pools = self.resolve_pools(&act.payload).await?;
+        let ctx = Context { workflow: &lw.workflow, calendar: &self.calendar, pools: &pools };
+        let outcome = machine::step(ctx, state, &act, &actor, now).map_err(EngineError::Refused)?;
+        let next = outcome.decision;
+        let message = |role: &str, subject: String| OutboxMessage {
+            id: uuid::Uuid::new_v4().to_string(),
+            decision_id: next.id.clone(),
+            recipient_role: role.to_string(),
+            subject,
+            created_at: now,
+        };
+        let mut s = Stepped {
+            before: state.clone(),
+            next: next.clone(),
+            act,
+            actor,
+            warnings: outcome.warnings,
+            requested: Vec::new(),
+            set_deadlines: Vec::new(),
+            cancel_deadlines: Vec::new(),
+            outbox: Vec::new(),
+        };
+        for effect in outcome.effects {
+            match effect {
+                Effect::RenderMemo { memo, data } => s.requested.push((memo, data)),
+                Effect::SetDeadline(spec) => s.set_deadlines.push(DeadlineRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    decision_id: next.id.clone(),
+                    spec,
+                    status: DeadlineStatus::Pending,
+                    fired_at: None,
+                }),
+                Effect::CancelDeadline { name } => s.cancel_deadlines.push(name),
+                Effect::Notify { role, subject } => s.outbox.push(message(role.as_str(), subject)),
+                Effect::Link { decision_id, act } => links.push((decision_id, act)),
+            }
+        }
+        for d in &s.set_deadlines {
+            if let Some(role) = d.spec.notify {
+                let subject = format!("deadline `{}` set for {}", d.spec.name, audit::format_instant(&d.spec.due_at));
+                s.outbox.push(message(role.as_str(), subject));
+            }
+        }
+        Ok(s)
+    }
+
+    /// Issue the memos and commit. Memos are rendered inside the act; a
+    /// document number another act took meanwhile fails the commit (nothing
+    /// written), and the memos are rendered again with the next free number.
+    async fn write_group(
+        &self,
+        steps: &[Stepped],
+        heads: &BTreeMap<String, String>,
+        now: DateTime<Utc>,
+        carried: Carried<'_>,
+    ) -> Result<Vec<Applied>, EngineError> {
+        // Within this process numbered acts take turns from reading the
+        // number to committing it, so acts written in one group commit never
+        // race for one number; only another replica's act can take it, and
+        // then we render again.
+        let numbered = steps.iter().any(|s| {
+            let Ok(lw) = self.loaded(&s.next.workflow_key, s.next.workflow_version) else { return false };
+            s.requested.iter().any(|(memo, _)| lw.memos.manifest().series(memo, &s.next.facts.organ).is_some())
+        });
+        let _turn = if numbered { Some(self.numbering.lock().await) } else { None };
+        let mut attempt = 0;
+        loop {
+            let mut hashes = heads.clone();
+            let mut numbers = Vec::new();
+            let mut commits = Vec::with_capacity(steps.len());
+            let mut applied = Vec::with_capacity(steps.len());
+            for s in steps {
+                let memos = &self.loaded(&s.next.workflow_key, s.next.workflow_version)?.memos;
+                // Boxed: in debug builds a deep chain of inline futures overflows test-thread stacks.
+                let request = Request {
+                    next: &s.next,
+                    act: &s.act,
+                    actor: &s.actor,
+                    now,
+                    requested: &s.requested,
+                    taken: &numbers,
+                };
+                let issued = Box::pin(issue(memos, self.store.as_ref(), request)).await?;
+                let prev = hashes.get(&s.next.id).cloned().unwrap_or_else(|| audit::GENESIS.into());
+                let audit = AuditRecord::next(
+                    &s.next.id,
+                    s.next.version,
+                    &s.act.name,
+                    &s.before.stage,
+                    &s.next.stage,
+                    &s.actor,
+                    now,
+                    &s.act.payload,
+                    issued.memos.iter().map(|m| m.sha256.clone()).collect(),
+                    &prev,
+                );
+                hashes.insert(s.next.id.clone(), audit.hash.clone());
+                numbers.extend(issued.numbers.iter().cloned());
+                commits.push(TransitionCommit {
+                    decision: s.next.clone(),
+                    expected_version: s.before.version,
+                    audit: audit.clone(),
+                    memos: issued.memos.clone(),
+                    set_deadlines: s.set_deadlines.clone(),
+                    cancel_deadlines: s.cancel_deadlines.clone(),
+                    outbox: s.outbox.clone(),
+                    numbers: issued.numbers,
+                    idempotency: None,
+                    fires: None,
+                });
+                applied.push(Applied {
+                    decision: s.next.clone(),
+                    audit,
+                    memos: issued.memos,
+                    deadlines: s.set_deadlines.clone(),
+                    warnings: s.warnings.clone(),
+                });
+            }
+            if let Some(c) = commits.get_mut(carried.part) {
+                // Stored with the acts, so a request whose acts committed always replays.
+                c.idempotency = carried
+                    .answering
+                    .map(|a| KeyCompletion { held: a.held.clone(), response: (a.answer)(&applied[carried.part]) });
+                if let Some((firing, notices)) = carried.fires {
+                    c.fires = Some(firing.clone());
+                    c.outbox.extend(notices.iter().cloned());
+                }
+            }
+            // An act alone shares a transaction with acts arriving meanwhile (group
+            // commit); acts that belong together are one transaction of their own.
+            let result = match <[TransitionCommit; 1]>::try_from(commits) {
+                Ok([commit]) => self.group.commit(&self.store, commit).await,
+                Err(commits) => self.store.commit_all(commits).await,
+            };
+            match result {
+                Err(StoreError::NumberTaken { .. }) if attempt < NUMBER_ATTEMPTS => attempt += 1,
+                Err(e) => return Err(e.into()),
+                Ok(()) => return Ok(applied),
+            }
+        }
+    }
+}
+
+fn missing_link(target: &str, act: &Act) -> EngineError {
+    EngineError::Refused(Refusal::one(
+        Reason::new("linked_record_not_found", "Art. 33", "关联记录不存在", "the linked record does not exist")
+            .with_detail(format!("`{}` on {target}", act.name)),
+    ))
+}
