@@ -12,11 +12,14 @@
 //!   decisions and suspension.
 //! * `integrity` — EX-8/A13: a non-submission reaches the pool record in the
 //!   replacement's transaction, or nothing is written.
+//! * `adjustments` — AD-1/PE-4: a child decision and its parent's link in
+//!   one transaction; opened on a post-evaluation's recommendation.
 //! * `cli` — the `juece` binary's commands and their exit codes.
 //! * `api` — the HTTP API end to end: scenarios, the authorization matrix,
 //!   malformed input, sessions and tokens, idempotency, the OpenAPI document.
 
 mod accountability;
+mod adjustments;
 mod api;
 mod cli;
 mod definitions;

@@ -4,7 +4,7 @@
 use chrono::{TimeZone, Utc};
 use juece_engine::act::Act;
 use juece_engine::actor::{Actor, Role};
-use juece_engine::orchestrator::{Engine, EngineError};
+use juece_engine::orchestrator::{AdjustmentRequest, Engine, EngineError};
 use juece_tests::{engine, sqlite_url};
 use serde_json::json;
 
@@ -161,7 +161,9 @@ async fn an_adjustment_is_a_child_decision_that_runs_the_procedure_again() {
         json!({ "title": "关于调整大气污染防治实施办法的决策", "organ": "示范市人民政府", "proposer_type": "leader", "proposer": "市长", "summary": "后评估建议调整" }),
     );
     // The demo's decision is archived and closed: no adjustment can hang off it any more.
-    match e.open_adjustment(&parent_id, "child-1", "后评估建议调整", &first, &office, now).await {
+    let (child_id, reason) = ("child-1", "后评估建议调整");
+    let request = AdjustmentRequest { child_id, reason, first_act: &first, from_evaluation: false };
+    match e.open_adjustment(&parent_id, request, &office, now).await {
         Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "act_not_allowed_in_stage"),
         other => panic!("{other:?}"),
     }
@@ -179,8 +181,9 @@ async fn a_decision_in_execution_is_adjusted_by_a_linked_child() {
         "submit_proposal",
         json!({ "title": "调整", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" }),
     );
-    let (parent, child) =
-        e.open_adjustment("parent", "child", "执行中发现上位法修改", &first, &office, now).await.unwrap();
+    let (child_id, reason) = ("child", "执行中发现上位法修改");
+    let request = AdjustmentRequest { child_id, reason, first_act: &first, from_evaluation: false };
+    let (parent, child) = e.open_adjustment("parent", request, &office, now).await.unwrap();
     assert_eq!(parent.decision.facts.adjustments[0].child_id, "child");
     assert_eq!(child.decision.parent.as_deref(), Some("parent"));
     assert_eq!(child.decision.stage, "proposal");

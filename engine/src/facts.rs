@@ -46,6 +46,8 @@ pub struct Facts {
     pub npc_report: Option<String>,
     pub publication: Option<Publication>,
     pub execution_reports: Vec<ExecutionReport>,
+    /// For a child decision (Art. 37): the decision it adjusts and why.
+    pub origin: Option<AdjustmentOrigin>,
     /// Child decisions opened to adjust or stop this one (Art. 37).
     pub adjustments: Vec<Adjustment>,
     /// Public feedback on the published decision (Art. 35(2)).
@@ -472,6 +474,8 @@ pub struct PostEvaluation {
     /// Participant categories of Art. 36(3) that took part.
     #[serde(default)]
     pub participants: Vec<String>,
+    #[serde(default)]
+    pub reported_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -611,4 +615,28 @@ pub struct Adjustment {
     pub reason: String,
     pub at: DateTime<Utc>,
     pub by: String,
+    /// The post-evaluation report whose recommendation opened it (PE-4).
+    #[serde(default)]
+    pub evaluation: Option<EvaluationLink>,
+}
+
+/// Which post-evaluation report an adjustment came from (Art. 36(4)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationLink {
+    pub evaluator: String,
+    /// adjust / stop
+    pub recommendation: String,
+    /// SHA-256 of the report text, as in the parent's record.
+    pub report_sha256: String,
+    pub reported_at: Option<DateTime<Utc>>,
+}
+
+/// Where a child decision comes from: its parent and the reason, recorded
+/// on the child by the parent's `record_adjustment` (Art. 37).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdjustmentOrigin {
+    pub parent: String,
+    pub reason: String,
+    pub evaluation: Option<EvaluationLink>,
+    pub at: DateTime<Utc>,
 }

@@ -20,7 +20,7 @@ use crate::facts::ExpertPool;
 use crate::group_commit::GroupCommit;
 use crate::machine::{self, Context};
 use crate::memo::{MemoError, MemoSet};
-use crate::refusal::Refusal;
+use crate::refusal::{Reason, Refusal};
 use crate::store::idempotency::{KeyClaim, StoredResponse};
 use crate::store::scheduler::LeasedFiring;
 use crate::store::{DeadlineRow, Loaded, OutboxMessage, Store, StoreError, StoredMemo};
@@ -50,6 +50,17 @@ impl From<StoreError> for EngineError {
             other => EngineError::Store(other),
         }
     }
+}
+
+/// An Art. 37 adjustment to open ([`Engine::open_adjustment`]).
+#[derive(Debug, Clone, Copy)]
+pub struct AdjustmentRequest<'a> {
+    pub child_id: &'a str,
+    pub reason: &'a str,
+    /// The child decision's first act (e.g. `submit_proposal`).
+    pub first_act: &'a Act,
+    /// Opened on the post-evaluation report's recommendation (PE-4).
+    pub from_evaluation: bool,
 }
 
 /// An accepted act as committed.
@@ -171,30 +182,62 @@ impl Engine {
 
     /// Art. 37: a published decision is amended or stopped only by a child
     /// decision that runs the procedure again (legality review and collective
-    /// discussion included). The parent records the adjustment first — its
-    /// gates decide whether one may be opened now — then the child opens on
-    /// the parent's workflow with its first act, linked to the parent.
+    /// discussion included). The parent records the adjustment — its gates
+    /// decide whether one may be opened now, and on a post-evaluation's
+    /// recommendation (PE-4) — the child opens on the parent's workflow with
+    /// its first act, and the parent's act records the origin on the child:
+    /// all in one transaction, so no child exists without its parent's link.
     pub async fn open_adjustment(
         &self,
         parent_id: &str,
-        child_id: &str,
-        reason: &str,
-        first_act: &Act,
+        request: AdjustmentRequest<'_>,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(Applied, Applied), EngineError> {
-        let parent = self.load(parent_id).await?;
-        let link = Act::new("record_adjustment", serde_json::json!({ "child_id": child_id, "reason": reason }));
-        self.check(parent_id, &link, actor, now).await?;
-        let key = parent.workflow_key.clone();
-        let wf = &self.loaded(&key, parent.workflow_version)?.workflow;
-        let mut fresh = Decision::new(child_id, &key, parent.workflow_version, &wf.start, now);
+        self.open_adjustment_keyed(parent_id, request, actor, now, None).await
+    }
+
+    /// [`Engine::open_adjustment`], storing the answer (made from the child's
+    /// first act) under the request's idempotency key with the acts.
+    pub async fn open_adjustment_keyed(
+        &self,
+        parent_id: &str,
+        request: AdjustmentRequest<'_>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        answering: Option<&Answering<'_>>,
+    ) -> Result<(Applied, Applied), EngineError> {
+        if request.child_id == parent_id {
+            return Err(EngineError::Refused(Refusal::one(
+                Reason::new("invalid_payload", "Art. 37", "调整应当另立决策事项", "an adjustment is a new decision")
+                    .with_detail("the child decision needs an id of its own"),
+            )));
+        }
+        let parent = self.store.load(parent_id).await?.ok_or_else(|| EngineError::NotFound(parent_id.into()))?;
+        let (key, version) = (parent.decision.workflow_key.clone(), parent.decision.workflow_version);
+        let wf = &self.loaded(&key, version)?.workflow;
+        let mut fresh = Decision::new(request.child_id, &key, version, &wf.start, now);
         fresh.parent = Some(parent_id.to_string());
-        let child = self
-            .commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, first_act, actor, now, None, None)
-            .await?;
-        let parent = self.apply(parent_id, &link, actor, now, None).await?;
-        Ok((parent, child))
+        let link = Act::new(
+            "record_adjustment",
+            serde_json::json!({
+                "child_id": request.child_id, "reason": request.reason, "from_evaluation": request.from_evaluation,
+            }),
+        );
+        let parts = vec![
+            Part { loaded: parent, act: link, actor: actor.clone() },
+            Part {
+                loaded: Loaded { decision: fresh, last_hash: audit::GENESIS.into() },
+                act: request.first_act.clone(),
+                actor: actor.clone(),
+            },
+        ];
+        let carried = Carried { part: 1, answering, fires: None };
+        let mut applied = self.commit_group(parts, now, carried).await?.into_iter();
+        match (applied.next(), applied.next()) {
+            (Some(parent), Some(child)) => Ok((parent, child)),
+            _ => unreachable!("a group returns one result per part"),
+        }
     }
 
     /// Apply an act to an existing decision. `expected_version`, when given,

@@ -70,6 +70,12 @@ fn routes(id: &str) -> Vec<Route> {
                 json!({ "text": "第一条", "explanation": "说明", "legal_basis": ["某法"] }),
                 json!({ "text": 1, "explanation": "说明", "legal_basis": "某法" }),
             ),
+        route(Method::POST, "/api/v1/decisions/{id}/adjustments", format!("/api/v1/decisions/{id}/adjustments"), Some("office"))
+            .body(
+                Body,
+                json!({ "reason": "调整", "act": { "name": "submit_proposal", "payload": {} } }),
+                json!({ "reason": 1, "act": { "name": "submit_proposal", "payload": {} } }),
+            ),
         route(Method::POST, "/api/v1/auth/login", "/api/v1/auth/login".into(), None)
             .body(Body, json!({ "name": "office", "password": "x" }), json!({ "name": "office", "password": 1 }))
             .unkeyed(),

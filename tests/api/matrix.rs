@@ -111,6 +111,13 @@ async fn every_endpoint_for_every_role() {
                 _ => 403,
             }),
         ),
+        // Drafting: no adjustment yet, whoever asks (the engine refuses the parent's act in this stage).
+        (
+            Method::POST,
+            format!("/api/v1/decisions/{id}/adjustments"),
+            Some(json!({ "reason": "r", "act": { "name": "submit_proposal", "payload": {} } })),
+            Box::new(authenticated(422)),
+        ),
         (Method::GET, "/api/v1/decisions/nope".into(), None, Box::new(authenticated(404))),
         (Method::GET, "/api/v1/workflows".into(), None, Box::new(authenticated(200))),
         (Method::GET, "/api/v1/workflows/national/graph?format=mermaid".into(), None, Box::new(authenticated(200))),

@@ -5,6 +5,7 @@
 //! * `scenarios` — acceptance scenarios A1, A4, A20, A22 through HTTP;
 //! * `scenarios_start` — A2, A3; `scenarios_participation` — A5, A7, A9, A10;
 //!   `scenarios_experts` — A11, A12, A13; `scenarios_review` — A16–A19;
+//! * `adjustments` — PE-4: an adjustment opened on a post-evaluation's recommendation;
 //! * `matrix` — every endpoint × every role, anonymous and another unit;
 //! * `malformed` — bad input of every kind gets the right problem;
 //!   `malformed_routes` — every state-changing route, table driven;
@@ -17,6 +18,7 @@
 //! * `hearing_suggestions` — the public suggests hearings, the unit decides (PP-8);
 //! * `catalogue_pool` — experts on a catalogue item come from the pool (EX-6).
 
+mod adjustments;
 mod catalogue_pool;
 mod hearing_suggestions;
 mod idempotency;

@@ -7,6 +7,7 @@
 
 pub mod accountability;
 pub mod acts;
+pub mod adjustments;
 pub mod auth;
 pub mod calendars;
 pub mod decisions;
@@ -71,6 +72,7 @@ pub fn api(state: AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(decisions::router())
         .merge(acts::router())
+        .merge(adjustments::router())
         .merge(record::router())
         .merge(memos::router())
         .merge(workflows::router())

@@ -3,8 +3,11 @@
 use serde::Deserialize;
 
 use super::{non_blank, HandlerCtx};
+use crate::act::Act;
 use crate::actor::Role;
-use crate::facts::{Adjustment, Archive, ExecutionReport, PostEvaluation, PublicOpinion, Suspension};
+use crate::facts::{
+    Adjustment, AdjustmentOrigin, Archive, EvaluationLink, ExecutionReport, PostEvaluation, PublicOpinion, Suspension,
+};
 use crate::refusal::Reason;
 
 #[derive(Deserialize)]
@@ -69,6 +72,7 @@ pub(super) fn start_post_evaluation(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
         recommendation: None,
         public_opinion_collection: None,
         participants: Vec::new(),
+        reported_at: None,
     });
     Ok(())
 }
@@ -95,6 +99,7 @@ pub(super) fn submit_post_evaluation_report(ctx: &mut HandlerCtx<'_>) -> Result<
     pe.recommendation = Some(r.recommendation);
     pe.public_opinion_collection = r.public_opinion_collection.filter(|s| !s.trim().is_empty());
     pe.participants = r.participants;
+    pe.reported_at = Some(ctx.now);
     Ok(())
 }
 
@@ -140,15 +145,54 @@ pub(super) fn submit_feedback(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
 struct AdjustmentIn {
     child_id: String,
     reason: String,
+    /// Opened on the post-evaluation report's recommendation (PE-4); the
+    /// gates check that it recommends adjusting or stopping.
+    #[serde(default)]
+    from_evaluation: bool,
 }
 
 /// The parent's side of an Art. 37 adjustment: the link to the child
-/// decision that re-runs the procedure. The published text stays as it was.
+/// decision that re-runs the procedure, recorded on both (the child's side
+/// in the same transaction). The published text stays as it was.
 pub(super) fn record_adjustment(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let a: AdjustmentIn = ctx.parse()?;
     non_blank(ctx, "child_id", &a.child_id)?;
     non_blank(ctx, "reason", &a.reason)?;
+    let evaluation = match (a.from_evaluation, &ctx.facts.post_evaluation) {
+        (true, Some(pe)) => pe.report.as_ref().zip(pe.recommendation.as_ref()).map(|(report, rec)| EvaluationLink {
+            evaluator: pe.evaluator.clone(),
+            recommendation: rec.clone(),
+            report_sha256: crate::audit::sha256_hex(report.as_bytes()),
+            reported_at: pe.reported_at,
+        }),
+        _ => None,
+    };
+    let origin = serde_json::json!({
+        "parent": ctx.decision_id, "reason": a.reason, "evaluation": evaluation,
+    });
+    ctx.link(&a.child_id, Act::new("record_origin", origin));
     let by = ctx.who();
-    ctx.facts.adjustments.push(Adjustment { child_id: a.child_id, reason: a.reason, at: ctx.now, by });
+    ctx.facts.adjustments.push(Adjustment { child_id: a.child_id, reason: a.reason, at: ctx.now, by, evaluation });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OriginIn {
+    parent: String,
+    reason: String,
+    evaluation: Option<EvaluationLink>,
+}
+
+/// The child's side of an Art. 37 adjustment, taken by the engine with the
+/// parent's `record_adjustment`: which decision it adjusts, why, and the
+/// post-evaluation report it came from, if any (PE-4).
+pub(super) fn record_origin(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let o: OriginIn = ctx.parse()?;
+    if ctx.facts.origin.is_some() {
+        return Err(ctx.invalid("this decision already records the decision it adjusts"));
+    }
+    ctx.facts.origin =
+        Some(AdjustmentOrigin { parent: o.parent, reason: o.reason, evaluation: o.evaluation, at: ctx.now });
     Ok(())
 }

@@ -148,6 +148,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("acknowledge_confidentiality", experts::acknowledge_confidentiality),
     ("submit_feedback", execution::submit_feedback),
     ("record_adjustment", execution::record_adjustment),
+    ("record_origin", execution::record_origin),
     ("create_pool", pool::create_pool),
     ("admit_expert", pool::admit_expert),
     ("set_expert_status", pool::set_expert_status),

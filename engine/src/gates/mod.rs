@@ -5,6 +5,7 @@
 //! the actor and the time, and returns the specifics of a failure. The same
 //! checks back warnings (`crate::warning`): a failure is then recorded, not refused.
 
+mod adjustment;
 pub mod archive;
 mod catalogue;
 mod hearing_suggestion;
@@ -138,6 +139,8 @@ const CHECKS: &[(&str, Check)] = &[
     ("catalogue_item_expert_from_pool", pool::catalogue_item_expert_from_pool),
     ("catalogue_consented", catalogue::catalogue_consented),
     ("consent_names_current_version", catalogue::consent_names_current_version),
+    ("evaluation_reported", adjustment::evaluation_reported),
+    ("evaluation_recommends_change", adjustment::evaluation_recommends_change),
 ];
 
 pub fn lookup(name: &str) -> Option<Check> {

@@ -1,0 +1,21 @@
+//! Checks of an Art. 37 adjustment opened on a post-evaluation (Art. 36(4), PE-4).
+
+use super::{ensure, GateCtx};
+
+fn from_evaluation(c: &GateCtx<'_>) -> bool {
+    c.payload.get("from_evaluation").and_then(|v| v.as_bool()) == Some(true)
+}
+
+/// An adjustment opened on a post-evaluation needs that evaluation's report.
+pub(super) fn evaluation_reported(c: &GateCtx<'_>) -> Result<(), String> {
+    let reported = c.after.post_evaluation.as_ref().is_some_and(|pe| pe.report.is_some());
+    ensure(!from_evaluation(c) || reported, || "no post-evaluation report has been submitted".into())
+}
+
+/// Only a recommendation to adjust or stop opens an adjustment; `keep` does not.
+pub(super) fn evaluation_recommends_change(c: &GateCtx<'_>) -> Result<(), String> {
+    let rec = c.after.post_evaluation.as_ref().and_then(|pe| pe.recommendation.as_deref());
+    ensure(!from_evaluation(c) || rec.is_none_or(|r| r == "adjust" || r == "stop"), || {
+        format!("the report recommends `{}`", rec.unwrap_or_default())
+    })
+}
