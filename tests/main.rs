@@ -14,6 +14,7 @@
 //!   replacement's transaction, or nothing is written.
 //! * `adjustments` — AD-1/PE-4: a child decision and its parent's link in
 //!   one transaction; opened on a post-evaluation's recommendation.
+//! * `duties` — on an injected clock: A13 overdue-opinion reminders.
 //! * `cli` — the `juece` binary's commands and their exit codes.
 //! * `api` — the HTTP API end to end: scenarios, the authorization matrix,
 //!   malformed input, sessions and tokens, idempotency, the OpenAPI document.
@@ -24,6 +25,7 @@ mod api;
 mod cli;
 mod definitions;
 mod demo;
+mod duties;
 mod integrity;
 mod memos;
 mod pool;

@@ -12,11 +12,13 @@ use crate::definition::{DeadlineDef, DeadlineKind, Parameters};
 use crate::effect::DeadlineSpec;
 use crate::facts::Facts;
 
-/// Anchors a definition may name.
+pub mod family;
+
+/// Anchors a definition may name (and the families of [`family::FAMILY_ANCHORS`]).
 pub const ANCHORS: [&str; 4] = ["comment_period_end", "legality_review_due", "publication_alarm", "now"];
 
 pub fn anchor_known(name: &str) -> bool {
-    ANCHORS.contains(&name)
+    ANCHORS.contains(&name) || family::FAMILY_ANCHORS.contains(&name)
 }
 
 /// The instant an anchor names, with a description of how it was found.
@@ -66,7 +68,21 @@ pub fn compute(
     cal: &WorkCalendar,
     now: DateTime<Utc>,
 ) -> Option<DeadlineSpec> {
-    let (at, mut basis) = anchor(&d.anchor, f, p, cal, now)?;
+    let (at, basis) = anchor(&d.anchor, f, p, cal, now)?;
+    schedule(d, &d.name, at, basis, cal, now)
+}
+
+/// The deadline `name` of definition `d` counting from `at` (explained by
+/// `basis`): `at` itself, or for recurring kinds the first working-day
+/// occurrence of the schedule after it.
+pub(crate) fn schedule(
+    d: &DeadlineDef,
+    name: &str,
+    at: DateTime<Utc>,
+    mut basis: serde_json::Value,
+    cal: &WorkCalendar,
+    now: DateTime<Utc>,
+) -> Option<DeadlineSpec> {
     let due_at = match (&d.kind, &d.cron) {
         (DeadlineKind::Due | DeadlineKind::AutoAct, _) => at,
         (_, Some(schedule)) => {
@@ -74,6 +90,7 @@ pub fn compute(
             // goes into the basis: the scheduler re-arms the series from it.
             if let Some(obj) = basis.as_object_mut() {
                 obj.insert("cron".into(), serde_json::json!(schedule.source()));
+                obj.insert("anchor_at".into(), serde_json::json!(crate::audit::format_instant(&at)));
             }
             next_working_occurrence(schedule, cal, at.max(now))?
         }
@@ -82,7 +99,14 @@ pub fn compute(
     if let Some(obj) = basis.as_object_mut() {
         obj.insert("anchor".into(), serde_json::json!(d.anchor));
     }
-    Some(DeadlineSpec { name: d.name.clone(), kind: d.kind, due_at, act: d.act.clone(), notify: d.notify, basis })
+    Some(DeadlineSpec { name: name.to_string(), kind: d.kind, due_at, act: d.act.clone(), notify: d.notify, basis })
+}
+
+/// When the obligation behind a deadline falls due: the anchor of a
+/// recurring series (its occurrences remind after it), else the deadline.
+pub fn obligation_due(spec: &DeadlineSpec) -> DateTime<Utc> {
+    let anchor = spec.basis.get("anchor_at").and_then(|v| v.as_str());
+    anchor.and_then(|a| DateTime::parse_from_rfc3339(a).ok()).map_or(spec.due_at, |a| a.with_timezone(&Utc))
 }
 
 /// The first occurrence of `schedule` (read in China Standard Time) strictly

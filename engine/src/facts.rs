@@ -296,6 +296,16 @@ pub struct ExpertAssignment {
     /// The pool record the expert was taken from, if any (EX-5).
     #[serde(default)]
     pub pool: Option<String>,
+    /// The day the opinion is due (EX-8), at 24:00 CST; reminders follow.
+    #[serde(default)]
+    pub due_on: Option<NaiveDate>,
+}
+
+impl ExpertAssignment {
+    /// On the panel and still owing an opinion.
+    pub fn outstanding(&self) -> bool {
+        self.opinion.is_none() && self.replaced_reason.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -14,7 +14,7 @@ use crate::definition::StageKind;
 use crate::machine;
 use crate::orchestrator::{Engine, EngineError};
 use crate::refusal::{Reason, Refusal};
-use crate::store::{DeadlineRow, DecisionFilter, StoredMemo};
+use crate::store::{DeadlineRow, DeadlineStatus, DecisionFilter, StoredMemo};
 use crate::visibility::{self, Access};
 
 /// Largest page a list returns.
@@ -36,6 +36,19 @@ pub struct DecisionView {
     /// Acts this reader may take in the current stage (role and assignment; gates not evaluated).
     pub allowed_acts: Vec<String>,
     pub facts: serde_json::Value,
+}
+
+/// A deadline as a reader sees it: the row, how often it has fired, and
+/// whether its obligation is overdue (a recurring deadline is re-armed in
+/// place when it fires, so its firing count is what flags it).
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineView {
+    #[serde(flatten)]
+    pub row: DeadlineRow,
+    pub occurrences: i64,
+    pub last_fired_at: Option<DateTime<Utc>>,
+    /// Pending, and past due: it has fired, or its time has come.
+    pub overdue: bool,
 }
 
 /// A memo without its body, for listings.
@@ -183,9 +196,17 @@ impl Engine {
         id: &str,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<Vec<DeadlineRow>, EngineError> {
+    ) -> Result<Vec<DeadlineView>, EngineError> {
         self.readable_full(id, actor, now).await?;
-        Ok(self.store().deadlines(id).await?)
+        let mut out = Vec::new();
+        for row in self.store().deadlines(id).await? {
+            let firing = self.store().firing_state(&row.id).await?;
+            let (occurrences, last_fired_at) = firing.map_or((0, None), |f| (f.occurrences, f.last_fired_at));
+            let pending = row.status == DeadlineStatus::Pending;
+            let overdue = pending && (occurrences > 0 || crate::deadline::obligation_due(&row.spec) <= now);
+            out.push(DeadlineView { row, occurrences, last_fired_at, overdue });
+        }
+        Ok(out)
     }
 
     /// Decisions `actor` may read, a page of the store at a time. The store

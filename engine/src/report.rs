@@ -138,15 +138,22 @@ pub async fn annual(
             }
         }
         for dl in store.deadlines(&id).await? {
-            let obligation = matches!(dl.spec.kind, DeadlineKind::Reminder | DeadlineKind::Escalation);
-            // Past due: it fired (even if the act came later), or it is still pending after its time.
-            let missed = dl.fired_at.is_some() || (dl.status == DeadlineStatus::Pending && dl.spec.due_at <= as_of);
-            if obligation && missed && year_of(&dl.spec.due_at) == year {
+            let obligation =
+                matches!(dl.spec.kind, DeadlineKind::Reminder | DeadlineKind::Escalation | DeadlineKind::Periodic);
+            if !obligation {
+                continue;
+            }
+            let due = crate::deadline::obligation_due(&dl.spec);
+            // Past due: it fired (even if the act came later; a recurring row is re-armed in
+            // place, so its firing count tells), or it is still pending after its time.
+            let fired = dl.fired_at.is_some() || store.firing_state(&dl.id).await?.is_some_and(|s| s.occurrences > 0);
+            let missed = fired || (dl.status == DeadlineStatus::Pending && due <= as_of);
+            if missed && year_of(&due) == year {
                 r.overdue.push(Overdue {
                     decision_id: id.clone(),
                     title: f.title.clone(),
                     deadline: dl.spec.name.clone(),
-                    due_at: crate::audit::format_instant(&dl.spec.due_at),
+                    due_at: crate::audit::format_instant(&due),
                 });
             }
         }

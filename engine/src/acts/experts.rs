@@ -1,5 +1,6 @@
 //! Expert consultation (Arts. 19–21) and risk assessment (Arts. 22–24).
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{non_blank, HandlerCtx};
@@ -29,6 +30,8 @@ struct SelectIn {
     /// `true` when the replaced expert gave no opinion in time (A13).
     #[serde(default)]
     non_submission: bool,
+    /// The day the opinion is due (EX-8).
+    due_on: Option<NaiveDate>,
 }
 
 pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
@@ -65,6 +68,7 @@ pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         confidentiality_ack: None,
         non_submission: false,
         pool,
+        due_on: s.due_on,
     });
     Ok(())
 }
@@ -72,6 +76,23 @@ pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
 /// The id of the pool record (among those the act named) that holds `expert_id`.
 pub(super) fn pool_of(pools: &[(String, crate::facts::ExpertPool)], expert_id: &str) -> Option<String> {
     pools.iter().find(|(_, p)| p.experts.iter().any(|e| e.id == expert_id)).map(|(id, _)| id.clone())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DueIn {
+    expert_id: String,
+    due_on: NaiveDate,
+}
+
+/// Set or extend the day an expert's opinion is due (EX-8); the reminders
+/// follow the new date.
+pub(super) fn set_expert_due(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let d: DueIn = ctx.parse()?;
+    let missing = ctx.invalid(format!("expert `{}` owes no opinion", d.expert_id));
+    let e = ctx.facts.experts.iter_mut().find(|e| e.expert_id == d.expert_id && e.outstanding()).ok_or(missing)?;
+    e.due_on = Some(d.due_on);
+    Ok(())
 }
 
 #[derive(Deserialize)]

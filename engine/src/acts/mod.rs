@@ -154,6 +154,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("set_expert_status", pool::set_expert_status),
     ("record_integrity_fact", pool::record_integrity_fact),
     ("record_non_submission", pool::record_non_submission),
+    ("set_expert_due", experts::set_expert_due),
     ("draw_experts", pool::draw_experts),
     ("create_catalogue", catalogue::create_catalogue),
     ("record_party_consent", catalogue::record_party_consent),

@@ -178,6 +178,8 @@ struct DrawIn {
     /// Experts who declared a direct interest in this matter (Art. 20).
     #[serde(default)]
     conflicted: Vec<String>,
+    /// The day the drawn experts' opinions are due (EX-8).
+    due_on: Option<chrono::NaiveDate>,
 }
 
 /// Draw a panel from the named pool and its superiors': active experts in
@@ -224,6 +226,7 @@ pub(super) fn draw_experts(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
                 confidentiality_ack: None,
                 non_submission: false,
                 pool,
+                due_on: d.due_on,
             });
         }
     }

@@ -135,16 +135,7 @@ pub fn step(
         let data = memo_data.unwrap_or_else(|| serde_json::json!({}));
         effects.push(Effect::RenderMemo { memo: memo.clone(), data });
     }
-    for name in &def.cancel_deadlines {
-        effects.push(Effect::CancelDeadline { name: name.clone() });
-    }
-    for name in &def.set_deadlines {
-        if let Some(d) = wf.deadlines.get(name) {
-            if let Some(spec) = deadline::compute(d, &next.facts, &wf.parameters, ctx.calendar, now) {
-                effects.push(Effect::SetDeadline(spec));
-            }
-        }
-    }
+    effects.extend(deadline::family::act_effects(wf, def, &state.facts, &next.facts, ctx.calendar, now));
     Ok(Outcome { decision: next, effects, warnings })
 }
 

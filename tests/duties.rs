@@ -1,0 +1,124 @@
+//! Duties the clock drives, fired by the scheduler on an injected clock:
+//! A13 reminders of an overdue expert opinion (drafter and pool manager).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use juece_engine::act::Act;
+use juece_engine::actor::Role;
+use juece_engine::orchestrator::Engine;
+use juece_engine::scheduler::{ManualClock, Scheduler};
+use juece_engine::store::DeadlineStatus;
+use juece_tests::databases::databases;
+use juece_tests::engine;
+use serde_json::json;
+
+use super::pool::{decision_at_experts, expert_opinion, pool, who};
+
+fn cst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    let china = FixedOffset::east_opt(8 * 3600).unwrap();
+    china.with_ymd_and_hms(y, m, d, h, min, 0).single().unwrap().with_timezone(&Utc)
+}
+
+/// The scheduler of `engine` on a clock the test sets.
+struct Clocked {
+    clock: Arc<ManualClock>,
+    scheduler: Scheduler,
+}
+
+impl Clocked {
+    fn new(engine: &Arc<Engine>) -> Clocked {
+        let clock = Arc::new(ManualClock::new(cst(2026, 1, 1, 0, 0)));
+        Clocked { scheduler: Scheduler::new(engine.clone(), clock.clone()), clock }
+    }
+
+    /// What fires at `at`, by deadline name, sorted.
+    async fn tick_at(&self, at: DateTime<Utc>) -> Vec<String> {
+        self.clock.set(at);
+        let mut names: Vec<String> =
+            self.scheduler.tick().await.unwrap().into_iter().map(|f| f.fired.deadline.spec.name).collect();
+        names.sort();
+        names
+    }
+}
+
+/// Pending deadlines of `id` whose name starts with `prefix`: (name, due).
+async fn pending(e: &Engine, id: &str, prefix: &str) -> Vec<(String, DateTime<Utc>)> {
+    let rows = e.store().deadlines(id).await.unwrap();
+    let mut out: Vec<_> = rows
+        .into_iter()
+        .filter(|d| d.status == DeadlineStatus::Pending && d.spec.name.starts_with(prefix))
+        .map(|d| (d.spec.name, d.spec.due_at))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Notices to `role` on `id` whose subject mentions `needle`.
+async fn notices(e: &Engine, id: &str, role: &str, needle: &str) -> usize {
+    let outbox = e.store().outbox(id).await.unwrap();
+    outbox.iter().filter(|m| m.recipient_role == role && m.subject.contains(needle)).count()
+}
+
+fn select(id: &str, due_on: &str) -> Act {
+    Act::new(
+        "select_expert",
+        json!({ "pool": "pool-city", "expert_id": id, "name": id, "field": "交通", "due_on": due_on }),
+    )
+}
+
+#[tokio::test]
+async fn a13_an_overdue_opinion_reminds_the_drafter_and_the_pool_manager_each_working_day_until_replaced() {
+    for db in databases().await {
+        let e = Arc::new(engine(&db.url).await);
+        let s = Clocked::new(&e);
+        pool(&e, "pool-city", "某市", None, &[("c1", "交通"), ("c2", "交通"), ("c3", "交通")]).await;
+        let (drafter, now) = decision_at_experts(&e).await;
+        // Opinions due Friday 6 March: the first reminder is 09:00 on the next working day, Monday 9 March.
+        for id in ["c1", "c2"] {
+            e.apply("d", &select(id, "2026-03-06"), &drafter, now, None).await.unwrap();
+        }
+        let monday = cst(2026, 3, 9, 9, 0);
+        let both = |id: &str| {
+            [(format!("expert_opinion_overdue:{id}"), monday), (format!("expert_opinion_overdue_pool:{id}"), monday)]
+        };
+        let mut expected: Vec<_> = both("c1").into_iter().chain(both("c2")).collect();
+        expected.sort();
+        assert_eq!(pending(&e, "d", "expert_opinion_overdue").await, expected, "{}", db.kind);
+
+        // c1 answers in time: its reminders are cancelled in the same act.
+        expert_opinion(&e, "c1", cst(2026, 3, 5, 15, 0)).await;
+        assert!(s.tick_at(cst(2026, 3, 7, 9, 0)).await.is_empty(), "Saturday: no reminder");
+        assert!(s.tick_at(monday - chrono::Duration::seconds(1)).await.is_empty(), "never early");
+        assert_eq!(s.tick_at(monday).await, ["expert_opinion_overdue:c2", "expert_opinion_overdue_pool:c2"]);
+        assert_eq!(notices(&e, "d", "drafter", "expert_opinion_overdue:c2").await, 2, "set, then the reminder");
+        assert_eq!(notices(&e, "d", "pool_manager", "expert_opinion_overdue_pool:c2").await, 2);
+        assert_eq!(e.load("d").await.unwrap().stage, "expert_consultation", "the stage stays in progress");
+        let office = who("office", "办公厅", Role::GeneralOffice);
+        let views = e.read_deadlines("d", &office, monday).await.unwrap();
+        let c2 = views.iter().find(|v| v.row.spec.name == "expert_opinion_overdue:c2").unwrap();
+        assert!(c2.overdue && c2.occurrences == 1, "{}: flagged overdue", db.kind);
+        assert_eq!(s.tick_at(cst(2026, 3, 10, 9, 0)).await.len(), 2, "again the next working day");
+
+        // The drafter extends c2's date to Friday 13 March: the series moves to Monday 16 March.
+        let extend = Act::new("set_expert_due", json!({ "expert_id": "c2", "due_on": "2026-03-13" }));
+        e.apply("d", &extend, &drafter, cst(2026, 3, 10, 10, 0), None).await.unwrap();
+        let next_monday = cst(2026, 3, 16, 9, 0);
+        let expected = both("c2").map(|(n, _)| (n, next_monday)).to_vec();
+        assert_eq!(pending(&e, "d", "expert_opinion_overdue").await, expected, "{}", db.kind);
+        assert!(s.tick_at(cst(2026, 3, 11, 9, 0)).await.is_empty(), "extended");
+
+        // Replaced (the fact goes to the pool record): c2's reminders end, c3's start from its own date.
+        let replace = json!({
+            "pool": "pool-city", "expert_id": "c3", "name": "c3", "field": "交通", "due_on": "2026-03-13",
+            "replaces": "c2", "replacement_reason": "逾期未提交论证意见", "non_submission": true,
+        });
+        e.apply("d", &Act::new("select_expert", replace), &drafter, cst(2026, 3, 11, 10, 0), None).await.unwrap();
+        let expected = both("c3").map(|(n, _)| (n, next_monday)).to_vec();
+        assert_eq!(pending(&e, "d", "expert_opinion_overdue").await, expected, "{}", db.kind);
+        expert_opinion(&e, "c3", cst(2026, 3, 12, 9, 0)).await;
+        assert!(pending(&e, "d", "expert_opinion_overdue").await.is_empty(), "{}", db.kind);
+        assert!(s.tick_at(next_monday).await.is_empty());
+        db.finish().await;
+    }
+}
