@@ -90,7 +90,7 @@ fn skipping_an_unconditional_stage_is_refused() {
 #[test]
 fn structural_errors_name_file_and_stage() {
     let dir = edited_copy(|t| {
-        t.replace("name = \"resume\"\nhandler = \"advance\"", "name = \"resume\"\nhandler = \"no_such_handler\"")
+        t.replace("name = \"resume\"\nhandler = \"run_execution\"", "name = \"resume\"\nhandler = \"no_such_handler\"")
             .replace(
                 "cron = \"0 0 9 * * *\"\nnotify = \"legality_reviewer\"",
                 "cron = \"not a cron\"\nnotify = \"legality_reviewer\"",

@@ -1,16 +1,18 @@
 //! Duties the clock drives, fired by the scheduler on an injected clock:
-//! A13 reminders of an overdue expert opinion (drafter and pool manager).
+//! A13 reminders of an overdue expert opinion (drafter and pool manager),
+//! and IM-1/AC-5 periodic execution reports and their overdue flags.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use juece_engine::act::Act;
 use juece_engine::actor::Role;
+use juece_engine::audit::format_instant;
 use juece_engine::orchestrator::Engine;
 use juece_engine::scheduler::{ManualClock, Scheduler};
 use juece_engine::store::DeadlineStatus;
 use juece_tests::databases::databases;
-use juece_tests::engine;
+use juece_tests::{drive_to_execution, engine};
 use serde_json::json;
 
 use super::pool::{decision_at_experts, expert_opinion, pool, who};
@@ -119,6 +121,56 @@ async fn a13_an_overdue_opinion_reminds_the_drafter_and_the_pool_manager_each_wo
         expert_opinion(&e, "c3", cst(2026, 3, 12, 9, 0)).await;
         assert!(pending(&e, "d", "expert_opinion_overdue").await.is_empty(), "{}", db.kind);
         assert!(s.tick_at(next_monday).await.is_empty());
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn im1_ac5_execution_reports_fall_due_each_interval_and_a_late_one_is_flagged() {
+    for db in databases().await {
+        let e = Arc::new(engine(&db.url).await);
+        let s = Clocked::new(&e);
+        drive_to_execution(&e, "d", cst(2026, 3, 2, 9, 0)).await;
+        // 90 days from Monday 2 March end on Sunday 31 May, rolled to Monday 1 June; late from 09:00 on 2 June.
+        assert_eq!(
+            pending(&e, "d", "execution_report_due").await,
+            [("execution_report_due".into(), cst(2026, 6, 2, 9, 0))]
+        );
+        assert_eq!(notices(&e, "d", "executing_unit", "deadline `execution_report_due` set").await, 1);
+
+        // A report resets the duty: the next is due 90 days after it (Tuesday 30 June).
+        let exec = who("exec", "生态环境局", Role::ExecutingUnit);
+        let report = |kind: &str| Act::new("file_execution_report", json!({ "kind": kind, "text": "进展" }));
+        e.apply("d", &report("progress"), &exec, cst(2026, 4, 1, 10, 0), None).await.unwrap();
+        let july_1 = cst(2026, 7, 1, 9, 0);
+        assert_eq!(pending(&e, "d", "execution_report_due").await, [("execution_report_due".into(), july_1)]);
+        assert!(s.tick_at(july_1 - chrono::Duration::seconds(1)).await.is_empty(), "never early");
+        assert_eq!(s.tick_at(july_1).await, ["execution_report_due"], "{}", db.kind);
+        assert_eq!(notices(&e, "d", "executing_unit", "periodic duty `execution_report_due`").await, 1);
+        let office = who("office", "办公厅", Role::GeneralOffice);
+        let views = e.read_deadlines("d", &office, july_1).await.unwrap();
+        let late = views.iter().find(|v| v.row.status == DeadlineStatus::Pending).unwrap();
+        assert!(late.overdue && late.occurrences == 1, "{}: flagged in the decision's deadlines", db.kind);
+
+        // The late report, once filed, stays on the annual report's overdue list.
+        e.apply("d", &report("major_change"), &exec, cst(2026, 7, 1, 10, 0), None).await.unwrap();
+        let annual = juece_engine::report::annual(e.store().as_ref(), "某市人民政府", 2026, cst(2026, 7, 2, 0, 0));
+        let overdue = annual.await.unwrap().overdue;
+        let listed = overdue.iter().find(|o| o.decision_id == "d" && o.deadline == "execution_report_due");
+        assert_eq!(listed.map(|o| o.due_at.clone()), Some(format_instant(&cst(2026, 7, 1, 0, 0))), "{overdue:?}");
+
+        // Suspension pauses the duty; resuming starts a new interval; ending execution ends it.
+        let chief = who("chief", "政府", Role::ChiefExecutive);
+        let suspend = json!({ "report": 2, "urgency_reason": "继续执行将违反新法" });
+        e.apply("d", &Act::new("suspend", suspend), &chief, cst(2026, 7, 1, 11, 0), None).await.unwrap();
+        assert!(pending(&e, "d", "execution_report_due").await.is_empty(), "{}: paused", db.kind);
+        assert!(s.tick_at(cst(2026, 10, 9, 9, 0)).await.is_empty(), "nothing falls due while suspended");
+        e.apply("d", &Act::new("resume", json!({})), &chief, cst(2026, 10, 9, 10, 0), None).await.unwrap();
+        let rows = e.store().deadlines("d").await.unwrap();
+        let resumed = rows.iter().find(|d| d.status == DeadlineStatus::Pending).expect("a new interval");
+        assert_eq!(resumed.spec.basis["start"], "2026-10-09", "{}", db.kind);
+        e.apply("d", &Act::new("end_execution", json!({})), &office, cst(2026, 10, 10, 10, 0), None).await.unwrap();
+        assert!(pending(&e, "d", "execution_report_due").await.is_empty(), "{}: ended", db.kind);
         db.finish().await;
     }
 }

@@ -14,7 +14,8 @@
 //!   replacement's transaction, or nothing is written.
 //! * `adjustments` — AD-1/PE-4: a child decision and its parent's link in
 //!   one transaction; opened on a post-evaluation's recommendation.
-//! * `duties` — on an injected clock: A13 overdue-opinion reminders.
+//! * `duties` — on an injected clock: A13 overdue-opinion reminders,
+//!   IM-1/AC-5 periodic execution reports.
 //! * `cli` — the `juece` binary's commands and their exit codes.
 //! * `api` — the HTTP API end to end: scenarios, the authorization matrix,
 //!   malformed input, sessions and tokens, idempotency, the OpenAPI document.

@@ -15,7 +15,8 @@ use crate::facts::Facts;
 pub mod family;
 
 /// Anchors a definition may name (and the families of [`family::FAMILY_ANCHORS`]).
-pub const ANCHORS: [&str; 4] = ["comment_period_end", "legality_review_due", "publication_alarm", "now"];
+pub const ANCHORS: [&str; 5] =
+    ["comment_period_end", "legality_review_due", "publication_alarm", "execution_report_due", "now"];
 
 pub fn anchor_known(name: &str) -> bool {
     ANCHORS.contains(&name) || family::FAMILY_ANCHORS.contains(&name)
@@ -55,6 +56,20 @@ fn anchor(
             let decided = f.outcome.as_ref()?.decided_at.with_timezone(&Shanghai).date_naive();
             let r = add_working_days(cal, decided, p.publication_alarm_working_days);
             Some((r.ends_at, serde_json::to_value(&r).ok()?))
+        }
+        "execution_report_due" => {
+            // IM-1: one interval after execution began or resumed, or after the latest report since.
+            let since = f.execution_since?;
+            let last = f.execution_reports.iter().map(|r| r.at).filter(|at| *at >= since).max().unwrap_or(since);
+            let start = last.with_timezone(&Shanghai).date_naive();
+            let r = calendar_day_period(cal, start, p.execution_report_interval_days);
+            Some((
+                r.ends_at,
+                serde_json::json!({
+                    "rule": "calendar_days", "start": start, "days": p.execution_report_interval_days,
+                    "last_day": r.last_day, "calendar_version": cal.version(), "provisional": r.provisional,
+                }),
+            ))
         }
         "now" => Some((now, serde_json::json!({ "rule": "now" }))),
         _ => None,

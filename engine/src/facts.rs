@@ -46,6 +46,9 @@ pub struct Facts {
     pub npc_report: Option<String>,
     pub publication: Option<Publication>,
     pub execution_reports: Vec<ExecutionReport>,
+    /// Since when the decision is being executed (begun, resumed); `None`
+    /// while suspended or ended. Periodic execution reports run from it (IM-1).
+    pub execution_since: Option<DateTime<Utc>>,
     /// For a child decision (Art. 37): the decision it adjusts and why.
     pub origin: Option<AdjustmentOrigin>,
     /// Child decisions opened to adjust or stop this one (Art. 37).

@@ -46,6 +46,8 @@ struct SuspendIn {
 
 pub(super) fn suspend(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let s: SuspendIn = ctx.parse()?;
+    // Suspension pauses the periodic execution reports; resuming starts a new interval.
+    ctx.facts.execution_since = None;
     ctx.facts.suspension =
         Some(Suspension { report_index: s.report.unwrap_or(0), urgency_reason: s.urgency_reason, at: ctx.now });
     *ctx.memo_data = Some(serde_json::json!({
@@ -137,6 +139,25 @@ pub(super) fn submit_feedback(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         let subject = format!("公众意见已达{id}条，请决定是否组织决策后评估：{}", ctx.facts.title);
         ctx.notify(Role::GeneralOffice, subject);
     }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmptyIn {}
+
+/// Execution begins or resumes (also when a post-evaluation hands back to
+/// it): the periodic execution reports run from now, unless already running.
+pub(super) fn run_execution(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    ctx.parse::<EmptyIn>()?;
+    ctx.facts.execution_since.get_or_insert(ctx.now);
+    Ok(())
+}
+
+/// Execution ends: no more reports are due.
+pub(super) fn end_execution(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    ctx.parse::<EmptyIn>()?;
+    ctx.facts.execution_since = None;
     Ok(())
 }
 

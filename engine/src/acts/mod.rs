@@ -149,6 +149,8 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("submit_feedback", execution::submit_feedback),
     ("record_adjustment", execution::record_adjustment),
     ("record_origin", execution::record_origin),
+    ("run_execution", execution::run_execution),
+    ("end_execution", execution::end_execution),
     ("create_pool", pool::create_pool),
     ("admit_expert", pool::admit_expert),
     ("set_expert_status", pool::set_expert_status),

@@ -27,6 +27,7 @@ pub struct RawParameters {
     pub risk_levels: Option<Vec<String>>,
     pub hearing_suggestions_must_be_decided: Option<bool>,
     pub catalogue_items_must_use_pool: Option<bool>,
+    pub execution_report_interval_days: Option<u32>,
 }
 
 /// Effective parameters of a workflow or profile.
@@ -62,6 +63,9 @@ pub struct Parameters {
     pub hearing_suggestions_must_be_decided: bool,
     /// EX-6 (洞头, P8): experts on a catalogue item come from the expert pool.
     pub catalogue_items_must_use_pool: bool,
+    /// IM-1/AC-5: calendar days between execution reports. Art. 34 sets no
+    /// interval; a quarter is the national default [I].
+    pub execution_report_interval_days: u32,
 }
 
 impl Parameters {
@@ -84,6 +88,7 @@ impl Parameters {
             risk_levels: vec!["high".into(), "medium".into(), "low".into()],
             hearing_suggestions_must_be_decided: false,
             catalogue_items_must_use_pool: false,
+            execution_report_interval_days: 90,
         }
     }
 
@@ -107,7 +112,8 @@ impl Parameters {
             post_evaluation_feedback_threshold,
             risk_levels,
             hearing_suggestions_must_be_decided,
-            catalogue_items_must_use_pool
+            catalogue_items_must_use_pool,
+            execution_report_interval_days
         );
         if let Some(v) = &raw.always_applicable {
             p.always_applicable = v.iter().cloned().collect();
@@ -152,6 +158,12 @@ impl Parameters {
             out.push(format!(
                 "post_evaluation_feedback_threshold = {} is above {}",
                 self.post_evaluation_feedback_threshold, floor.post_evaluation_feedback_threshold
+            ));
+        }
+        if self.execution_report_interval_days > floor.execution_report_interval_days {
+            out.push(format!(
+                "execution_report_interval_days = {} is longer than {}",
+                self.execution_report_interval_days, floor.execution_report_interval_days
             ));
         }
         let mut flag = |name: &str, v: bool, f: bool| {

@@ -156,6 +156,9 @@ fn check_params(p: &Parameters, errors: &mut Errors) {
     if p.risk_levels.is_empty() {
         errors.push(None, "risk_levels is empty");
     }
+    if p.execution_report_interval_days == 0 {
+        errors.push(None, "execution_report_interval_days is 0");
+    }
 }
 
 /// Gates or warnings (`what`) as declared: each names a known check and
