@@ -142,3 +142,26 @@ fn warnings_are_validated_like_gates() {
         "{errors}"
     );
 }
+
+#[test]
+fn an_auto_act_must_be_one_the_scheduler_may_perform() {
+    // The comment period's auto-act given to the drafter instead of the system: it would always be refused.
+    let dir = edited_copy(|t| {
+        t.replace(
+            "name = \"end_comment_period\"\nstages = [\"public_participation\"]\nroles = [\"system\"]",
+            "name = \"end_comment_period\"\nstages = [\"public_participation\"]\nroles = [\"drafter\"]",
+        )
+    });
+    let errors = errors_of(dir.path());
+    assert!(errors.contains("role `system` may not perform"), "{errors}");
+    // An unknown act, and an act on a deadline that is not an auto-act.
+    let dir = edited_copy(|t| t.replace("act = \"end_comment_period\"", "act = \"end_everything\""));
+    assert!(errors_of(dir.path()).contains("applies unknown act `end_everything`"));
+    let dir = edited_copy(|t| {
+        t.replace(
+            "kind = \"auto_act\"\nanchor = \"comment_period_end\"",
+            "kind = \"due\"\nanchor = \"comment_period_end\"",
+        )
+    });
+    assert!(errors_of(dir.path()).contains("names an act; only auto_act does"));
+}

@@ -17,6 +17,9 @@
 //! * `duties` — on an injected clock: A13 overdue-opinion reminders,
 //!   IM-1/AC-5 periodic execution reports.
 //! * `cli` — the `juece` binary's commands and their exit codes.
+//! * `deadlines` — the national procedure's deadlines under the real
+//!   scheduler with an injected clock: the comment period's auto-act and a
+//!   crashed claim taken over after its lease.
 //! * `api` — the HTTP API end to end: scenarios, the authorization matrix,
 //!   malformed input, sessions and tokens, idempotency, the OpenAPI document.
 
@@ -24,6 +27,7 @@ mod accountability;
 mod adjustments;
 mod api;
 mod cli;
+mod deadlines;
 mod definitions;
 mod demo;
 mod duties;

@@ -189,6 +189,10 @@ pub struct CommentNotice {
     pub ends_at: DateTime<Utc>,
     pub shortening_reason: Option<String>,
     pub published_at: DateTime<Utc>,
+    /// When the scheduler closed the period (`end_comment_period`): no comment is taken after that, whatever a
+    /// clock or a later calendar says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -40,6 +40,30 @@ pub fn refusal_code<T: std::fmt::Debug>(result: Result<T, juece_engine::orchestr
     }
 }
 
+/// Run `test` on a fresh SQLite file, then on a fresh PostgreSQL database when one is configured (dropped
+/// afterwards, even when the test panics). `test` gets the database URL.
+pub async fn on_each_database<F, Fut>(test: F)
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (_dir, url) = sqlite_url();
+    test(url).await;
+    let Some(admin_url) = postgres_url() else {
+        eprintln!("PostgreSQL half skipped: JUECE_TEST_POSTGRES_URL not set");
+        return;
+    };
+    let admin = juece_engine::store::PgStore::connect(&admin_url).await.expect("postgres reachable");
+    let name = format!("juece_it_{}", uuid::Uuid::new_v4().simple());
+    admin.execute_raw(&format!("create database {name}")).await.expect("create database");
+    let (base, _) = admin_url.rsplit_once('/').expect("a database URL names a database");
+    let outcome = tokio::spawn(test(format!("{base}/{name}"))).await;
+    let _ = admin.execute_raw(&format!("drop database if exists {name} with (force)")).await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
 pub async fn engine(url: &str) -> Engine {
     juece_api::setup::open_engine(url, &workflows()).await.expect("engine opens")
 }

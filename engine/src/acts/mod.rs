@@ -106,6 +106,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("publish_comment_notice", participation::publish_comment_notice),
     ("record_activity", participation::record_activity),
     ("receive_comment", participation::receive_comment),
+    ("end_comment_period", participation::end_comment_period),
     ("dispose_opinion", participation::dispose_opinion),
     ("record_public_adoption_summary", participation::record_public_adoption_summary),
     ("publish_hearing_notice", participation::publish_hearing_notice),

@@ -39,12 +39,23 @@ pub(super) fn publish_comment_notice(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
         ends_at: period.ends_at,
         shortening_reason: n.shortening_reason.filter(|r| !r.trim().is_empty()),
         published_at: ctx.now,
+        closed_at: None,
     };
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "notice": notice, "period": period,
         "draft": ctx.facts.current_draft(),
     }));
     ctx.facts.comment_notices.push(notice);
+    Ok(())
+}
+
+/// The scheduler's auto-act when the period ends: the latest notice is closed (its gates say when it may be).
+pub(super) fn end_comment_period(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    super::advance(ctx)?;
+    let now = ctx.now;
+    if let Some(n) = ctx.facts.comment_notices.last_mut() {
+        n.closed_at.get_or_insert(now);
+    }
     Ok(())
 }
 

@@ -78,6 +78,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("comment_notice_fields", participation::comment_notice_fields),
     ("comment_period_ended", participation::comment_period_ended),
     ("comment_period_open", participation::comment_period_open),
+    ("comment_period_not_closed", participation::comment_period_not_closed),
     ("participation_activity", participation::participation_activity),
     ("opinions_disposed", participation::opinions_disposed),
     ("disposition_reason", participation::disposition_reason),

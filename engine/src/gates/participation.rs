@@ -1,8 +1,11 @@
 //! Checks of public participation and hearings (Arts. 14–18).
 
+use chrono::{DateTime, Utc};
+
 use super::{ensure, GateCtx};
-use crate::calendar::period::latest_day_before;
+use crate::calendar::period::{calendar_day_period, latest_day_before};
 use crate::definition::StageKind;
+use crate::facts::CommentNotice;
 
 pub(super) fn comment_period_min(c: &GateCtx<'_>) -> Result<(), String> {
     let Some(n) = c.after.comment_notices.last() else { return Err("no notice".into()) };
@@ -23,17 +26,42 @@ pub(super) fn comment_notice_fields(c: &GateCtx<'_>) -> Result<(), String> {
     ensure(missing.is_empty(), || format!("missing: {}", missing.join(", ")))
 }
 
-/// The stage cannot close before the latest notice's period has ended.
+/// When a notice's period ends on the calendar the engine holds now. A year's official notice loaded after
+/// publication may lengthen the period (a last day that became a rest day rolls forward), never shorten it: the
+/// public was told the published end, so the later of the two counts — as when its deadline is recomputed
+/// (`crate::notice`).
+fn period_end(c: &GateCtx<'_>, n: &CommentNotice) -> DateTime<Utc> {
+    n.ends_at.max(calendar_day_period(c.calendar, n.start, n.days).ends_at)
+}
+
+/// The stage cannot close before the latest notice's period has ended (or the scheduler closed it at its end).
 pub(super) fn comment_period_ended(c: &GateCtx<'_>) -> Result<(), String> {
     match c.after.comment_notices.last() {
-        Some(n) => ensure(c.now >= n.ends_at, || format!("the period runs until {} (UTC)", n.ends_at)),
-        None => Ok(()),
+        Some(n) if n.closed_at.is_none() => {
+            let end = period_end(c, n);
+            ensure(c.now >= end, || format!("the period runs until {end} (UTC)"))
+        }
+        _ => Ok(()),
     }
 }
 
 pub(super) fn comment_period_open(c: &GateCtx<'_>) -> Result<(), String> {
     match c.before.comment_notices.last() {
-        Some(n) => ensure(c.now < n.ends_at, || format!("the period ended at {} (UTC)", n.ends_at)),
+        // Closed is closed: a clock set back, or a calendar loaded later, does not reopen it.
+        Some(CommentNotice { closed_at: Some(at), .. }) => Err(format!("the period was closed at {at} (UTC)")),
+        Some(n) => {
+            let end = period_end(c, n);
+            ensure(c.now < end, || format!("the period ended at {end} (UTC)"))
+        }
+        None => Err("no comment notice has been published".into()),
+    }
+}
+
+/// The scheduler closes a period once: there must be a notice whose period is not closed yet.
+pub(super) fn comment_period_not_closed(c: &GateCtx<'_>) -> Result<(), String> {
+    match c.before.comment_notices.last() {
+        Some(CommentNotice { closed_at: Some(at), .. }) => Err(format!("already closed at {at} (UTC)")),
+        Some(_) => Ok(()),
         None => Err("no comment notice has been published".into()),
     }
 }
