@@ -1,18 +1,19 @@
 //! Duties the clock drives, fired by the scheduler on an injected clock:
 //! A13 reminders of an overdue expert opinion (drafter and pool manager),
-//! and IM-1/AC-5 periodic execution reports and their overdue flags.
+//! IM-1/AC-5 periodic execution reports and their overdue flags, and AC-2
+//! escalations of catalogue items past their planned dates.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use juece_engine::act::Act;
-use juece_engine::actor::Role;
+use juece_engine::actor::{Actor, Role};
 use juece_engine::audit::format_instant;
 use juece_engine::orchestrator::Engine;
 use juece_engine::scheduler::{ManualClock, Scheduler};
 use juece_engine::store::DeadlineStatus;
 use juece_tests::databases::databases;
-use juece_tests::{drive_to_execution, engine};
+use juece_tests::{drive_to_execution, drive_to_execution_from, engine, refusal_code};
 use serde_json::json;
 
 use super::pool::{decision_at_experts, expert_opinion, pool, who};
@@ -171,6 +172,71 @@ async fn im1_ac5_execution_reports_fall_due_each_interval_and_a_late_one_is_flag
         assert_eq!(resumed.spec.basis["start"], "2026-10-09", "{}", db.kind);
         e.apply("d", &Act::new("end_execution", json!({})), &office, cst(2026, 10, 10, 10, 0), None).await.unwrap();
         assert!(pending(&e, "d", "execution_report_due").await.is_empty(), "{}: ended", db.kind);
+        db.finish().await;
+    }
+}
+
+fn item(name: &str, planned: &str) -> serde_json::Value {
+    json!({ "name": name, "undertaking_unit": "生态环境局", "planned": planned })
+}
+
+#[tokio::test]
+async fn ac2_a_catalogue_item_past_its_planned_date_without_a_decision_is_escalated() {
+    let (noise, fares) = ("环境噪声管理办法", "公交票价调整");
+    for db in databases().await {
+        let e = Arc::new(engine(&db.url).await);
+        let s = Clocked::new(&e);
+        let office = who("office", "办公厅", Role::GeneralOffice);
+        let at = cst(2026, 3, 2, 9, 0);
+        let create =
+            |items| Act::new("create_catalogue", json!({ "organ": "某市人民政府", "year": 2026, "items": items }));
+        let undated = json!([item(noise, "2026年第一季度"), item(fares, "视情推进")]);
+        let undated = e.open("catalogue", "cat", &create(undated), &office, at).await;
+        assert_eq!(refusal_code(undated), "invalid_payload", "an item without a date");
+        let mut dated = item(fares, "视情推进");
+        dated["planned_by"] = json!("2026-04-15");
+        e.open("catalogue", "cat", &create(json!([item(noise, "2026年第一季度"), dated])), &office, at).await.unwrap();
+        let consent = json!({ "version": 1, "reference": "市委办〔2026〕1号", "date": "2026-02-27" });
+        e.apply("cat", &Act::new("record_party_consent", consent), &office, at, None).await.unwrap();
+        e.apply("cat", &Act::new("publish_catalogue", json!({ "channels": ["website"] })), &office, at, None)
+            .await
+            .unwrap();
+        // 31 March (read from 第一季度) → 09:00 on 1 April; 15 April → 09:00 on 16 April.
+        let escalation = |name: &str| format!("catalogue_item_overdue:{name}");
+        assert_eq!(
+            pending(&e, "cat", "catalogue_item_overdue").await,
+            [(escalation(fares), cst(2026, 4, 16, 9, 0)), (escalation(noise), cst(2026, 4, 1, 9, 0))]
+        );
+
+        // A decision naming an item the catalogue does not list is refused at its start.
+        let p = json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
+        e.open("national", "d0", &Act::new("submit_proposal", p), &office, at).await.unwrap();
+        let start = json!({ "category": 1, "undertaking_units": ["生态环境局"], "catalogue": "cat", "catalogue_item": "未列入事项" });
+        let cat_version = e.load("cat").await.unwrap().version;
+        let unknown = e.apply("d0", &Act::new("start_decision", start), &office, at, None).await;
+        assert_eq!(refusal_code(unknown), "catalogue_item_unknown");
+        assert_eq!((e.load("d0").await.unwrap().version, e.load("cat").await.unwrap().version), (1, cat_version));
+
+        assert_eq!(s.tick_at(cst(2026, 4, 1, 9, 0)).await, [escalation(noise)], "{}", db.kind);
+        assert_eq!(notices(&e, "cat", "general_office", &escalation(noise)).await, 2, "set, then escalated");
+        // The fares item is decided on 10 April: its escalation ends in the decision's transaction.
+        let start =
+            json!({ "category": 1, "undertaking_units": ["生态环境局"], "catalogue": "cat", "catalogue_item": fares });
+        drive_to_execution_from(&e, "d", cst(2026, 4, 10, 9, 0), start).await;
+        assert_eq!(
+            s.tick_at(cst(2026, 4, 16, 9, 0)).await,
+            [escalation(noise)],
+            "{}: only the undecided item",
+            db.kind
+        );
+        let cat = e.load("cat").await.unwrap().facts.catalogue.unwrap();
+        let watched = cat.watch.iter().find(|w| w.name == fares).unwrap();
+        assert_eq!(watched.decided.as_ref().map(|d| d.decision_id.as_str()), Some("d"));
+        let acts: Vec<(String, Actor)> =
+            e.store().audit_records("cat").await.unwrap().into_iter().map(|r| (r.act, r.actor)).collect();
+        let by_engine: Vec<&str> =
+            acts.iter().filter(|(_, a)| a.roles == [Role::System]).map(|(n, _)| n.as_str()).collect();
+        assert_eq!(by_engine, ["record_item_taken_up", "record_item_decided"], "{}", db.kind);
         db.finish().await;
     }
 }

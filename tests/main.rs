@@ -15,7 +15,7 @@
 //! * `adjustments` — AD-1/PE-4: a child decision and its parent's link in
 //!   one transaction; opened on a post-evaluation's recommendation.
 //! * `duties` — on an injected clock: A13 overdue-opinion reminders,
-//!   IM-1/AC-5 periodic execution reports.
+//!   IM-1/AC-5 periodic execution reports, AC-2 catalogue delay escalations.
 //! * `cli` — the `juece` binary's commands and their exit codes.
 //! * `deadlines` — the national procedure's deadlines under the real
 //!   scheduler with an injected clock: the comment period's auto-act and a

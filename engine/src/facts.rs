@@ -108,6 +108,10 @@ pub struct StartRecord {
     pub undertaking_units: Vec<String>,
     pub lead_unit: Option<String>,
     pub catalogue_item: Option<String>,
+    /// The catalogue record the item is listed in; its delay monitoring
+    /// learns from this decision when the item is decided (AC-2).
+    #[serde(default)]
+    pub catalogue: Option<String>,
     pub decided_by: String,
     pub decided_at: DateTime<Utc>,
 }
@@ -537,6 +541,8 @@ pub struct Catalogue {
     /// Consents, each for one exact version.
     pub consents: Vec<PartyConsent>,
     pub published: Vec<CataloguePublication>,
+    /// The items of the version last published, watched for delay (AC-2).
+    pub watch: Vec<ItemWatch>,
 }
 
 impl Catalogue {
@@ -546,13 +552,34 @@ impl Catalogue {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CatalogueItem {
     pub name: String,
     pub undertaking_unit: String,
+    /// The planned time as published, e.g. "2026年第二季度".
     pub planned: String,
+    /// The last planned day, machine-readable (given, or read from `planned`).
+    #[serde(default)]
+    pub planned_by: Option<NaiveDate>,
     /// Whether a hearing will be held (P4 Art. 3).
     #[serde(default)]
     pub hearing_planned: bool,
+}
+
+/// A published item watched for delay (AC-2): past its planned date without
+/// a decision, it is escalated to the general office.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemWatch {
+    pub name: String,
+    pub planned_by: NaiveDate,
+    /// The decision that decided the item, and when.
+    pub decided: Option<ItemDecided>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemDecided {
+    pub decision_id: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -71,6 +71,17 @@ pub async fn engine(url: &str) -> Engine {
 /// Drive a new decision `id` through the national procedure to execution,
 /// passing over every conditional stage with a recorded determination.
 pub async fn drive_to_execution(engine: &Engine, id: &str, now: chrono::DateTime<chrono::Utc>) {
+    let start = serde_json::json!({ "category": 1, "undertaking_units": ["生态环境局"] });
+    drive_to_execution_from(engine, id, now, start).await;
+}
+
+/// [`drive_to_execution`] with the `start_decision` payload given.
+pub async fn drive_to_execution_from(
+    engine: &Engine,
+    id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    start: serde_json::Value,
+) {
     use juece_engine::act::Act;
     use juece_engine::actor::{Actor, Role};
     use serde_json::json;
@@ -89,7 +100,7 @@ pub async fn drive_to_execution(engine: &Engine, id: &str, now: chrono::DateTime
     engine.open("national", id, &Act::new("submit_proposal", p), &office, now).await.expect("open");
     let today = now.date_naive();
     let mut steps: Vec<(&Actor, &str, serde_json::Value)> = vec![
-        (&office, "start_decision", json!({ "category": 1, "undertaking_units": ["生态环境局"] })),
+        (&office, "start_decision", start),
         (&drafter, "record_draft", json!({ "text": "x", "explanation": "e", "legal_basis": ["法"] })),
         (&drafter, "finish_drafting", json!({})),
     ];

@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::planned::last_planned_day;
 use super::{non_blank, HandlerCtx};
-use crate::facts::{Catalogue, CatalogueItem, CataloguePublication, PartyConsent};
+use crate::facts::{Catalogue, CatalogueItem, CataloguePublication, ItemDecided, ItemWatch, PartyConsent};
 use crate::refusal::Reason;
 
 #[derive(Deserialize)]
@@ -24,22 +25,31 @@ pub(super) fn create_catalogue(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     if !(2000..=2100).contains(&c.year) {
         return Err(ctx.invalid("year out of range"));
     }
-    check_items(ctx, &c.items)?;
+    let items = check_items(ctx, c.items)?;
     ctx.facts.organ = c.organ.trim().to_string();
     ctx.facts.title = format!("{}{}年度重大行政决策事项目录", ctx.facts.organ, c.year);
     ctx.facts.catalogue =
-        Some(Catalogue { year: c.year, version: 1, items: c.items, standards: c.standards, ..Catalogue::default() });
+        Some(Catalogue { year: c.year, version: 1, items, standards: c.standards, ..Catalogue::default() });
     set_memo(ctx);
     Ok(())
 }
 
-fn check_items(ctx: &HandlerCtx<'_>, items: &[CatalogueItem]) -> Result<(), Reason> {
-    for (i, item) in items.iter().enumerate() {
+/// Every item needs a name, an undertaking unit and a planned last day:
+/// given as `planned_by`, or read from the `planned` text (AC-2).
+fn check_items(ctx: &HandlerCtx<'_>, mut items: Vec<CatalogueItem>) -> Result<Vec<CatalogueItem>, Reason> {
+    for (i, item) in items.iter_mut().enumerate() {
         if item.name.trim().is_empty() || item.undertaking_unit.trim().is_empty() {
             return Err(ctx.invalid(format!("item {} needs a name and an undertaking unit", i + 1)));
         }
+        item.planned_by = item.planned_by.or_else(|| last_planned_day(&item.planned));
+        if item.planned_by.is_none() {
+            return Err(ctx.invalid(format!(
+                "item {}: `planned` names no date (e.g. 2026年第二季度, 2026年6月, 2026年底); give `planned_by`",
+                i + 1
+            )));
+        }
     }
-    Ok(())
+    Ok(items)
 }
 
 fn set_memo(ctx: &mut HandlerCtx<'_>) {
@@ -81,13 +91,54 @@ struct PublishIn {
     channels: Vec<String>,
 }
 
+/// Publishing puts the version's items under delay watch (AC-2); an item
+/// kept from an earlier version keeps what is known of its decision.
 pub(super) fn publish_catalogue(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let p: PublishIn = ctx.parse()?;
     let now = ctx.now;
     let cat = catalogue(ctx)?;
     let version = cat.version;
     cat.published.push(CataloguePublication { version, channels: p.channels, published_at: now });
+    let earlier = std::mem::take(&mut cat.watch);
+    cat.watch = cat
+        .items
+        .iter()
+        .filter_map(|item| {
+            Some(ItemWatch {
+                name: item.name.clone(),
+                planned_by: item.planned_by?,
+                decided: earlier.iter().find(|w| w.name == item.name).and_then(|w| w.decided.clone()),
+            })
+        })
+        .collect();
     set_memo(ctx);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemIn {
+    item: String,
+    decision_id: String,
+}
+
+/// A decision names this catalogue's item (taken by the engine with the
+/// decision's `start_decision`; the gate checks the item is listed).
+pub(super) fn record_item_taken_up(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    ctx.parse::<ItemIn>()?;
+    catalogue(ctx).map(|_| ())
+}
+
+/// A decision on this catalogue's item was taken (by the engine with the
+/// decision's `decide`): the item's delay escalation ends. The first
+/// decision is kept; an item since dropped from the catalogue is left alone.
+pub(super) fn record_item_decided(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let i: ItemIn = ctx.parse()?;
+    let now = ctx.now;
+    let cat = catalogue(ctx)?;
+    if let Some(w) = cat.watch.iter_mut().find(|w| w.name == i.item) {
+        w.decided.get_or_insert(ItemDecided { decision_id: i.decision_id, at: now });
+    }
     Ok(())
 }
 
@@ -103,10 +154,10 @@ struct AdjustIn {
 pub(super) fn adjust_catalogue(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let a: AdjustIn = ctx.parse()?;
     non_blank(ctx, "reason", &a.reason)?;
-    check_items(ctx, &a.items)?;
+    let items = check_items(ctx, a.items)?;
     let cat = catalogue(ctx)?;
     cat.version += 1;
-    cat.items = a.items;
+    cat.items = items;
     cat.adjustment_reason = Some(a.reason);
     Ok(())
 }

@@ -57,6 +57,8 @@ struct StartIn {
     undertaking_units: Vec<String>,
     lead_unit: Option<String>,
     catalogue_item: Option<String>,
+    /// The catalogue record listing the item (AC-2 delay monitoring).
+    catalogue: Option<String>,
 }
 
 pub(super) fn start_decision(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
@@ -66,10 +68,15 @@ pub(super) fn start_decision(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         category: s.category.unwrap_or(0),
         lead_unit: s.lead_unit.or_else(|| (units.len() == 1).then(|| units[0].clone())),
         undertaking_units: units,
-        catalogue_item: s.catalogue_item,
+        catalogue_item: s.catalogue_item.clone(),
+        catalogue: s.catalogue.clone(),
         decided_by: ctx.who(),
         decided_at: ctx.now,
     });
+    if let (Some(catalogue), Some(item)) = (s.catalogue, s.catalogue_item) {
+        let take_up = serde_json::json!({ "item": item, "decision_id": ctx.decision_id });
+        ctx.link(&catalogue, crate::act::Act::new("record_item_taken_up", take_up));
+    }
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "start": ctx.facts.start,
     }));

@@ -124,5 +124,11 @@ pub(super) fn decide(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         "executing_unit": ctx.facts.executing_unit,
     }));
     ctx.facts.outcome = Some(outcome);
+    // AC-2: the catalogue item this decision takes up is decided; its delay escalation ends.
+    let listed = ctx.facts.start.as_ref().and_then(|s| s.catalogue.clone().zip(s.catalogue_item.clone()));
+    if let Some((catalogue, item)) = listed {
+        let decided = serde_json::json!({ "item": item, "decision_id": ctx.decision_id });
+        ctx.link(&catalogue, crate::act::Act::new("record_item_decided", decided));
+    }
     Ok(())
 }

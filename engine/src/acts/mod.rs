@@ -15,6 +15,7 @@ mod pool;
 pub use pool::draw;
 mod meeting;
 mod participation;
+mod planned;
 mod release;
 
 use chrono::{DateTime, Utc};
@@ -163,6 +164,8 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("record_party_consent", catalogue::record_party_consent),
     ("publish_catalogue", catalogue::publish_catalogue),
     ("adjust_catalogue", catalogue::adjust_catalogue),
+    ("record_item_taken_up", catalogue::record_item_taken_up),
+    ("record_item_decided", catalogue::record_item_decided),
 ];
 
 pub fn lookup(name: &str) -> Option<Handler> {

@@ -1,5 +1,5 @@
 //! Deadline families: one definition, one deadline per item of the facts
-//! (each expert's opinion), named `<definition>:<key>`.
+//! (each expert's opinion, each catalogue item), named `<definition>:<key>`.
 //! An act that sets a family reconciles it with the facts after the act:
 //! a member whose anchor moved is cancelled and set again, a settled one is
 //! cancelled, an unchanged one keeps its row (and its firing history).
@@ -15,7 +15,7 @@ use crate::effect::Effect;
 use crate::facts::Facts;
 
 /// Anchors that name a family rather than one instant.
-pub const FAMILY_ANCHORS: [&str; 1] = ["expert_opinion_due"];
+pub const FAMILY_ANCHORS: [&str; 2] = ["expert_opinion_due", "catalogue_item_planned"];
 
 /// Each member's key and, while its item is outstanding, the instant it counts from.
 type Members = BTreeMap<String, Option<DateTime<Utc>>>;
@@ -27,6 +27,13 @@ fn members(anchor: &str, f: &Facts) -> Members {
             .experts
             .iter()
             .map(|e| (e.expert_id.clone(), e.due_on.filter(|_| e.outstanding()).map(china_midnight_after)))
+            .collect(),
+        // AC-2: each published item not yet decided, from 24:00 CST of its last planned day.
+        "catalogue_item_planned" => f
+            .catalogue
+            .iter()
+            .flat_map(|c| &c.watch)
+            .map(|w| (w.name.clone(), w.decided.is_none().then(|| china_midnight_after(w.planned_by))))
             .collect(),
         _ => Members::new(),
     }

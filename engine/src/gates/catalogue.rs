@@ -13,3 +13,11 @@ pub(super) fn consent_names_current_version(c: &GateCtx<'_>) -> Result<(), Strin
     let v = c.payload.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
     ensure(v == u64::from(cat.version), || format!("consent names version {v}, the draft is version {}", cat.version))
 }
+
+/// The item a decision names is listed in the catalogue (current or published version).
+pub(super) fn catalogue_lists_item(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(cat) = &c.after.catalogue else { return Err("not a catalogue".into()) };
+    let item = c.str("item").unwrap_or_default();
+    let listed = cat.items.iter().any(|x| x.name == item) || cat.watch.iter().any(|w| w.name == item);
+    ensure(listed, || format!("`{item}` is not listed"))
+}

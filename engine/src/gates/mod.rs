@@ -142,6 +142,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("consent_names_current_version", catalogue::consent_names_current_version),
     ("evaluation_reported", adjustment::evaluation_reported),
     ("evaluation_recommends_change", adjustment::evaluation_recommends_change),
+    ("catalogue_lists_item", catalogue::catalogue_lists_item),
 ];
 
 pub fn lookup(name: &str) -> Option<Check> {
