@@ -8,58 +8,28 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use juece_engine::act::Act;
 use juece_engine::actor::{Actor, Role};
 use juece_engine::auth::anonymous;
-use juece_engine::facts::CommentNotice;
 use juece_engine::orchestrator::{Engine, EngineError};
 use juece_engine::scheduler::{ManualClock, Scheduler, SchedulerConfig};
 use juece_engine::store::scheduler::{AfterClaim, FirePlan, Lease, LeasedFiring};
 use juece_engine::store::{DeadlineRow, DeadlineStatus, StoreError};
-use juece_tests::{engine, on_each_database, refusal_code};
+use juece_tests::{comment_notice_published, engine, on_each_database, refusal_code};
 use serde_json::json;
 
 const LEASE_SECONDS: i64 = 60;
 
-fn who(name: &str, unit: &str, role: Role) -> Actor {
-    Actor { user_id: name.into(), name: name.into(), unit: unit.into(), position: "p".into(), roles: vec![role] }
-}
-
 fn drafter() -> Actor {
-    who("drafter", "生态环境局", Role::Drafter)
+    Actor {
+        user_id: "drafter".into(),
+        name: "drafter".into(),
+        unit: "生态环境局".into(),
+        position: "p".into(),
+        roles: vec![Role::Drafter],
+    }
 }
 
 /// 09:00 CST on Monday 2 March 2026.
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().expect("a valid instant")
-}
-
-/// A new decision `id` in public participation with a 30-day comment notice published at `now`; the notice.
-async fn comment_notice_published(engine: &Engine, id: &str, now: DateTime<Utc>) -> CommentNotice {
-    let office = who("office", "办公厅", Role::GeneralOffice);
-    let p =
-        json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
-    engine.open("national", id, &Act::new("submit_proposal", p), &office, now).await.expect("open");
-    let today = now.date_naive();
-    let steps: [(&Actor, &str, serde_json::Value); 6] = [
-        (&office, "start_decision", json!({ "category": 1, "undertaking_units": ["生态环境局"] })),
-        (&drafter(), "record_draft", json!({ "text": "x", "explanation": "e", "legal_basis": ["法"] })),
-        (&drafter(), "finish_drafting", json!({})),
-        (
-            &drafter(),
-            "determine_applicability",
-            json!({ "stage": "cost_benefit", "outcome": "not_applicable", "reason": "r" }),
-        ),
-        (&drafter(), "skip_cost_benefit", json!({})),
-        (
-            &drafter(),
-            "publish_comment_notice",
-            json!({ "channels": ["website"], "submission_methods": ["邮件"], "start": today, "days": 30 }),
-        ),
-    ];
-    for (actor, name, payload) in steps {
-        if let Err(e) = engine.apply(id, &Act::new(name, payload), actor, now, None).await {
-            panic!("{name}: {e}");
-        }
-    }
-    engine.load(id).await.expect("load").facts.comment_notices.last().cloned().expect("a notice")
 }
 
 fn scheduler(engine: Arc<Engine>, clock: Arc<ManualClock>) -> Scheduler {

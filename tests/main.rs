@@ -16,6 +16,8 @@
 //!   one transaction; opened on a post-evaluation's recommendation.
 //! * `duties` — on an injected clock: A13 overdue-opinion reminders,
 //!   IM-1/AC-5 periodic execution reports, AC-2 catalogue delay escalations.
+//! * `calendars` — official notices across replicas: loaded through one,
+//!   used by the others without restart.
 //! * `cli` — the `juece` binary's commands and their exit codes.
 //! * `deadlines` — the national procedure's deadlines under the real
 //!   scheduler with an injected clock: the comment period's auto-act and a
@@ -26,6 +28,7 @@
 mod accountability;
 mod adjustments;
 mod api;
+mod calendars;
 mod cli;
 mod deadlines;
 mod definitions;

@@ -44,7 +44,10 @@ pub async fn load(database_url: &str, workflows: &Path, file: &Path, by: &str) -
                     format_instant(&c.new_due)
                 );
             }
-            println!("{} pending deadline(s) recomputed; restart running servers to use the notice", r.changes.len());
+            println!(
+                "{} pending deadline(s) recomputed; running servers use the notice from their next computation",
+                r.changes.len()
+            );
             Ok(0)
         }
         Err(e) => {

@@ -129,7 +129,7 @@ pub enum CalendarCommand {
     Show { year: i32 },
     /// Load a newly published year's official notice (a year file, see workflows/calendars/README.md) into the
     /// database: validated, stored for every replica, audited, and the pending provisional deadlines recomputed.
-    /// Running servers pick it up when restarted.
+    /// Running servers use it from their next computation, without a restart.
     Load {
         file: PathBuf,
         /// Who loads it, for the audit record.

@@ -338,7 +338,7 @@ async fn review_and_meeting<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::R
     r.stage("7 合法性审查 Legality review (Arts. 25–28)")?;
     r.refused(&c.drafter, "close_legality_review", json!({}), "art25_no_legality_review").await?;
     let received = r.now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
-    let due = add_working_days(r.engine.calendar(), received, 7).last_day;
+    let due = add_working_days(&r.engine.calendar(), received, 7).last_day;
     r.ok(&c.drafter, "submit_for_legality_review", json!({
         "legal_basis": ["《中华人民共和国大气污染防治法》"], "procedure_explanation": "已履行公众参与、专家论证、风险评估程序。",
         "received_complete_on": received, "requested_due": due,

@@ -2,9 +2,10 @@
 //!
 //! Deadlines in a year with no notice are computed on the provisional calendar and say so in their basis
 //! (`"provisional": true`). When the State Council publishes the notice, an administrator loads its year file
-//! (`juece calendar load FILE`); the engine stores it (so every replica merges it over the shipped files at start),
-//! recomputes each pending provisional deadline on the new calendar and appends one record to the `calendar` audit
-//! chain naming every deadline it moved — all in one transaction (see [`crate::store::calendar`]).
+//! (`juece calendar load FILE`); the engine stores it (every replica merges it over the shipped files, at start
+//! and as soon as it sees the stored notice count move), recomputes each pending provisional deadline on the new
+//! calendar and appends one record to the `calendar` audit chain naming every deadline it moved — all in one
+//! transaction (see [`crate::store::calendar`]).
 //!
 //! A date already announced to the public (a comment period's end) never moves earlier: people were told they may
 //! comment until then, so the later of the announced and the recomputed end is kept. Every other deadline follows

@@ -3,6 +3,7 @@
 //! deadlines, outbox) and commits them with the audit record in one store
 //! transaction. The API, the scheduler, the CLI and the demo all come here.
 
+mod calendar;
 mod group;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ use crate::store::idempotency::{KeyClaim, StoredResponse};
 use crate::store::scheduler::LeasedFiring;
 use crate::store::{DeadlineRow, Loaded, OutboxMessage, Store, StoreError, StoredMemo};
 use crate::warning::Warning;
+use calendar::LiveCalendar;
 use group::{Carried, Part};
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +43,9 @@ pub enum EngineError {
     Store(StoreError),
     #[error(transparent)]
     Memo(#[from] MemoError),
+    /// A stored calendar notice cannot be merged with this replica's calendar files.
+    #[error("calendar: {0}")]
+    Calendar(String),
 }
 
 impl From<StoreError> for EngineError {
@@ -94,7 +99,7 @@ const NUMBER_ATTEMPTS: u32 = 16;
 pub struct Engine {
     workflows: BTreeMap<(String, u32), Loadedwf>,
     latest: BTreeMap<String, u32>,
-    calendar: WorkCalendar,
+    calendar: LiveCalendar,
     store: Arc<dyn Store>,
     group: GroupCommit,
     /// Held by an act that issues a numbered document, from reading its number to committing it.
@@ -114,7 +119,7 @@ impl Engine {
         Ok(Engine {
             workflows: map,
             latest,
-            calendar,
+            calendar: LiveCalendar::new(calendar),
             store,
             group: GroupCommit::default(),
             numbering: Default::default(),
@@ -134,10 +139,6 @@ impl Engine {
     /// How many acts group commit wrote in how many transactions.
     pub fn group_commit_counts(&self) -> &crate::group_commit::Counts {
         self.group.counts()
-    }
-
-    pub fn calendar(&self) -> &WorkCalendar {
-        &self.calendar
     }
 
     pub fn workflows(&self) -> impl Iterator<Item = &Workflow> {
@@ -296,7 +297,8 @@ impl Engine {
         let loaded = self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
         let lw = self.loaded(&loaded.decision.workflow_key, loaded.decision.workflow_version)?;
         let pools = self.resolve_pools(&act.payload).await?;
-        let ctx = Context { workflow: &lw.workflow, calendar: &self.calendar, pools: &pools };
+        let calendar = self.fresh_calendar().await?;
+        let ctx = Context { workflow: &lw.workflow, calendar: &calendar, pools: &pools };
         machine::step(ctx, &loaded.decision, act, actor, now).map(|_| ()).map_err(EngineError::Refused)
     }
 

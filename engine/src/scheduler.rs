@@ -107,6 +107,8 @@ impl Scheduler {
     /// Fire everything due at the clock's `now`, batch after batch, in due order.
     pub async fn tick(&self) -> Result<Vec<Firing>, EngineError> {
         let now = self.clock.now();
+        // A notice another replica loaded re-arms series on the calendar it makes.
+        self.engine.fresh_calendar().await?;
         let mut all = Vec::new();
         loop {
             let batch = fire_batch(&self.engine, now, self.config.batch, self.config.lease).await?;
@@ -284,7 +286,7 @@ fn rearm(engine: &Engine, d: &DeadlineRow, now: DateTime<Utc>) -> Option<(DateTi
         }
     };
     let cal = engine.calendar();
-    let Some(next) = next_working_occurrence(&schedule, cal, now.max(d.spec.due_at)) else {
+    let Some(next) = next_working_occurrence(&schedule, &cal, now.max(d.spec.due_at)) else {
         tracing::warn!(deadline = %d.id, "recurring deadline has no working-day occurrence ahead; not re-armed");
         return None;
     };

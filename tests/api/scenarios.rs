@@ -115,7 +115,7 @@ pub(super) async fn to_meeting(a: &Api) -> String {
     a.ok("office", &id, "judge_controllability", json!({ "controllable": true })).await;
     a.ok(d, &id, "close_risk_assessment", json!({})).await;
     let received = a.today();
-    let due = add_working_days(a.app.state.engine.calendar(), received, 7).last_day;
+    let due = add_working_days(&a.app.state.engine.calendar(), received, 7).last_day;
     a.ok(
         d,
         &id,

@@ -34,7 +34,7 @@ async fn a17_an_unlawful_opinion_blocks_the_package_until_a_new_review_of_the_re
     assert!(reason_codes(&got).contains(&"art25_opinion_stale".to_string()), "{}", got.body);
     // The new review has its own 7-working-day floor.
     let received = a.today();
-    let short = add_working_days(a.app.state.engine.calendar(), received, 6).last_day;
+    let short = add_working_days(&a.app.state.engine.calendar(), received, 6).last_day;
     let hurried = json!({ "legal_basis": ["《物业管理条例》"], "procedure_explanation": "已履行法定程序。",
         "received_complete_on": received, "requested_due": short });
     a.refused("drafter", &id, "submit_for_legality_review", hurried, (422, "art26_min_7_working_days", "Art. 26(2)"))

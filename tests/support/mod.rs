@@ -142,3 +142,44 @@ pub async fn drive_to_execution_from(
         }
     }
 }
+
+/// A new national decision `id` in public participation, for the drafter of 生态环境局, with a 30-day comment
+/// notice published at `now` (cost-benefit passed over); the notice as recorded.
+pub async fn comment_notice_published(
+    engine: &Engine,
+    id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> juece_engine::facts::CommentNotice {
+    use juece_engine::act::Act;
+    use juece_engine::actor::{Actor, Role};
+    use serde_json::json;
+    let who = |name: &str, unit: &str, role: Role| Actor {
+        user_id: name.into(),
+        name: name.into(),
+        unit: unit.into(),
+        position: "p".into(),
+        roles: vec![role],
+    };
+    let office = who("office", "办公厅", Role::GeneralOffice);
+    let drafter = who("drafter", "生态环境局", Role::Drafter);
+    let p =
+        json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
+    engine.open("national", id, &Act::new("submit_proposal", p), &office, now).await.expect("open");
+    let not_applicable = json!({ "stage": "cost_benefit", "outcome": "not_applicable", "reason": "r" });
+    let notice =
+        json!({ "channels": ["website"], "submission_methods": ["邮件"], "start": now.date_naive(), "days": 30 });
+    let steps = [
+        (&office, "start_decision", json!({ "category": 1, "undertaking_units": ["生态环境局"] })),
+        (&drafter, "record_draft", json!({ "text": "x", "explanation": "e", "legal_basis": ["法"] })),
+        (&drafter, "finish_drafting", json!({})),
+        (&drafter, "determine_applicability", not_applicable),
+        (&drafter, "skip_cost_benefit", json!({})),
+        (&drafter, "publish_comment_notice", notice),
+    ];
+    for (actor, name, payload) in steps {
+        if let Err(e) = engine.apply(id, &Act::new(name, payload), actor, now, None).await {
+            panic!("{name}: {e}");
+        }
+    }
+    engine.load(id).await.expect("load").facts.comment_notices.last().cloned().expect("a notice")
+}

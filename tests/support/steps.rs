@@ -71,7 +71,7 @@ impl Api {
     /// Submit the current draft for the legality review, due in 7 working days.
     pub async fn submit_for_review(&self, id: &str) {
         let received = self.today();
-        let due = juece_engine::calendar::period::add_working_days(self.app.state.engine.calendar(), received, 7);
+        let due = juece_engine::calendar::period::add_working_days(&self.app.state.engine.calendar(), received, 7);
         let submission = json!({ "legal_basis": ["《中华人民共和国大气污染防治法》"], "procedure_explanation": "已履行法定程序。",
             "received_complete_on": received, "requested_due": due.last_day });
         self.ok("drafter", id, "submit_for_legality_review", submission).await;

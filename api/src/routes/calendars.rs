@@ -3,12 +3,14 @@
 //! Arts. 201, 203). Open to anyone, rate limited like the public endpoints;
 //! every answer says whether it rests on a provisional year.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use juece_engine::calendar::period;
-use juece_engine::calendar::{CalendarSource, CalendarStatus, Holiday, SUPPORTED_YEARS};
+use juece_engine::calendar::{CalendarSource, CalendarStatus, Holiday, WorkCalendar, SUPPORTED_YEARS};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -56,7 +58,10 @@ async fn year(State(s): State<AppState>, Path(year): Path<String>) -> Response {
         )
         .into_response();
     };
-    let cal = s.engine.calendar();
+    let cal = match current(&s).await {
+        Ok(cal) => cal,
+        Err(resp) => return resp,
+    };
     let info = cal.year_info(year);
     let day = |(date, h): (NaiveDate, &Holiday)| Day { date, holiday: h.name.clone(), holiday_en: h.name_en.clone() };
     Json(YearOut {
@@ -97,7 +102,10 @@ async fn working_days(State(s): State<AppState>, Params(p): Params<WorkingDaysPa
     if let Err(problem) = bounded(p.from, p.n) {
         return problem.into_response();
     }
-    Json(period::add_working_days(s.engine.calendar(), p.from, p.n)).into_response()
+    match current(&s).await {
+        Ok(cal) => Json(period::add_working_days(&cal, p.from, p.n)).into_response(),
+        Err(resp) => resp,
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -117,5 +125,13 @@ async fn calendar_period(State(s): State<AppState>, Params(p): Params<PeriodPara
     if let Err(problem) = bounded(p.from, p.days) {
         return problem.into_response();
     }
-    Json(period::calendar_day_period(s.engine.calendar(), p.from, p.days)).into_response()
+    match current(&s).await {
+        Ok(cal) => Json(period::calendar_day_period(&cal, p.from, p.days)).into_response(),
+        Err(resp) => resp,
+    }
+}
+
+/// The engine's calendar with every stored notice, one another replica loaded included.
+async fn current(s: &AppState) -> Result<Arc<WorkCalendar>, Response> {
+    s.engine.fresh_calendar().await.map_err(|e| Problem::from(e).into_response())
 }

@@ -14,19 +14,7 @@ use crate::store::{PgTestDb, SqliteStore};
 
 /// A fixture notice for 2027: National Day rest from 1 to 7 October, made up on Sunday 26 September and Saturday
 /// 9 October. The provisional calendar knows only the three statutory days (1–3 October).
-const NOTICE_2027: &str = r#"
-year = 2027
-status = "official"
-
-[source]
-title = "国务院办公厅关于2027年部分节假日安排的通知（测试用）"
-
-[[holidays]]
-name = "国庆节"
-name_en = "National Day"
-rest = [{ from = "2027-10-01", to = "2027-10-07" }]
-makeup = ["2027-09-26", "2027-10-09"]
-"#;
+const NOTICE_2027: &str = include_str!("../../../tests/fixtures/calendar-notice-2027.toml");
 
 fn calendar() -> WorkCalendar {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../workflows/calendars");

@@ -12,6 +12,7 @@ use super::{Answering, Applied, Engine, EngineError, NUMBER_ATTEMPTS};
 use crate::act::Act;
 use crate::actor::Actor;
 use crate::audit::{self, AuditRecord};
+use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::effect::Effect;
 use crate::machine::{self, Context};
@@ -84,9 +85,10 @@ impl Engine {
         let mut records = Records::default();
         let mut steps = Vec::new();
         let mut links = Vec::new();
+        let calendar = self.fresh_calendar().await?;
         for Part { loaded, act, actor } in parts {
             let state = records.current(loaded);
-            let stepped = self.step_one(&state, act, actor, now, &mut links).await?;
+            let stepped = self.step_one(&state, act, actor, now, &calendar, &mut links).await?;
             records.states.insert(stepped.next.id.clone(), stepped.next.clone());
             steps.push(stepped);
         }
@@ -99,7 +101,7 @@ impl Engine {
                 }
             };
             let mut further = Vec::new();
-            let stepped = self.step_one(&state, act, Actor::engine(), now, &mut further).await?;
+            let stepped = self.step_one(&state, act, Actor::engine(), now, &calendar, &mut further).await?;
             if let Some((id, act)) = further.first() {
                 // One level only: a linked act that links again would make the group unbounded.
                 return Err(EngineError::Refused(Refusal::one(
@@ -125,11 +127,12 @@ impl Engine {
         act: Act,
         actor: Actor,
         now: DateTime<Utc>,
+        calendar: &WorkCalendar,
         links: &mut Vec<(String, Act)>,
     ) -> Result<Stepped, EngineError> {
         let lw = self.loaded(&state.workflow_key, state.workflow_version)?;
         let pools = self.resolve_pools(&act.payload).await?;
-        let ctx = Context { workflow: &lw.workflow, calendar: &self.calendar, pools: &pools };
+        let ctx = Context { workflow: &lw.workflow, calendar, pools: &pools };
         let outcome = machine::step(ctx, state, &act, &actor, now).map_err(EngineError::Refused)?;
         let next = outcome.decision;
         let message = |role: &str, subject: String| OutboxMessage {

@@ -62,6 +62,9 @@ pub type RecordBuilder<'a> = &'a (dyn Fn(i64, &str, &[DeadlineChange]) -> AuditR
 pub trait CalendarStore: Send + Sync {
     /// Every notice loaded at run time, by year.
     async fn calendar_notices(&self) -> Result<Vec<StoredNotice>, StoreError>;
+    /// How many notices are stored: a replica polls it to learn of one another replica loaded (notices are never
+    /// replaced or deleted, so the count changes exactly when one is added).
+    async fn calendar_notice_count(&self) -> Result<i64, StoreError>;
     /// Store `notice`, apply `plan` to the pending deadlines whose basis is provisional, and append the record
     /// `record` builds, in one transaction.
     async fn load_calendar_notice(
@@ -77,6 +80,7 @@ pub trait CalendarStore: Send + Sync {
 // ---- SQL shared by both stores ------------------------------------------------
 
 pub(super) const NOTICES: &str = "select year, toml, sha256, loaded_at, loaded_by from calendar_notices order by year";
+pub(super) const NOTICE_COUNT: &str = "select count(*) from calendar_notices";
 pub(super) const NOTICE_SHA: &str = "select sha256 from calendar_notices where year = $1";
 pub(super) const INSERT_NOTICE: &str =
     "insert into calendar_notices (year, toml, sha256, loaded_at, loaded_by) values ($1, $2, $3, $4, $5)";

@@ -20,6 +20,10 @@ impl CalendarStore for Backend {
         found.iter().map(sql::notice).collect()
     }
 
+    async fn calendar_notice_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(sql::NOTICE_COUNT).fetch_one(&self.reader).await?)
+    }
+
     async fn load_calendar_notice(
         &self,
         notice: &StoredNotice,
