@@ -111,7 +111,8 @@ pub struct Override {
     pub reason: String,
 }
 
-/// Every override of a soft floor: shortened comment periods (Art. 15),
+/// Every override of a soft floor: shortened comment periods (Art. 15;
+/// before or after publication),
 /// shortened review times (Art. 26), decisions departing from the majority (Art. 30).
 pub async fn overrides(store: &dyn Store) -> Result<Vec<Override>, StoreError> {
     let mut out = Vec::new();
@@ -129,6 +130,9 @@ pub async fn overrides(store: &dyn Store) -> Result<Vec<Override>, StoreError> {
         for n in f.comment_notices.iter() {
             if let Some(r) = &n.shortening_reason {
                 push("comment_period_shortened", "Art. 15", r);
+            }
+            if let Some(late) = &n.late_shortening {
+                push("comment_period_shortened_after_publication", "Art. 15", &late.reason);
             }
         }
         for s in &f.legality_submissions {

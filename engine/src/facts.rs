@@ -197,6 +197,23 @@ pub struct CommentNotice {
     /// clock or a later calendar says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<DateTime<Utc>>,
+    /// The period was shortened after publication (A5 variant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_shortening: Option<LateShortening>,
+    /// Art. 15: the period is below the floor and the published notice did
+    /// not say why — a reason given afterwards does not cure it. The stage
+    /// waits for a new, compliant notice to run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub non_compliant_shortening: bool,
+}
+
+/// A comment period shortened after its notice went out, with the reason
+/// given then (not part of the notice as published).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LateShortening {
+    pub from_days: u32,
+    pub reason: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -129,7 +129,11 @@ pub async fn annual(
                 decision_id: id.clone(),
                 title: f.title.clone(),
                 days: n.days,
-                reason: n.shortening_reason.clone().unwrap_or_default(),
+                reason: n
+                    .shortening_reason
+                    .clone()
+                    .or_else(|| n.late_shortening.as_ref().map(|l| l.reason.clone()))
+                    .unwrap_or_default(),
             });
         }
         if count("decide") > 0 {

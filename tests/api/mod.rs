@@ -16,12 +16,14 @@
 //! * `users` — user administration by administrators;
 //! * `warnings` — accepted acts that return and record warnings (IN-5, CD-3);
 //! * `hearing_suggestions` — the public suggests hearings, the unit decides (PP-8);
-//! * `catalogue_pool` — experts on a catalogue item come from the pool (EX-6).
+//! * `catalogue_pool` — experts on a catalogue item come from the pool (EX-6);
+//! * `late_shortening` — a comment period shortened after publication (A5 variant).
 
 mod adjustments;
 mod catalogue_pool;
 mod hearing_suggestions;
 mod idempotency;
+mod late_shortening;
 mod malformed;
 mod malformed_routes;
 mod matrix;

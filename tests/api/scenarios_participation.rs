@@ -61,7 +61,8 @@ async fn a5_a_shortened_comment_period_states_its_reason_before_publication() {
 async fn a5_variant_a_reason_cannot_be_added_after_the_notice_and_the_stage_waits_for_a_compliant_one() {
     let a = api().await;
     let id = a.at_stage("公交票价调整方案", "public_participation").await;
-    // A short notice without a reason never goes out: there is no notice a reason could be added to later.
+    // A short notice without a reason never goes out. (A period shortened after publication, with the
+    // reason given late, is `shorten_comment_period`: see `late_shortening`.)
     a.refused("drafter", &id, "publish_comment_notice", notice(&a, 20, None), (422, "art15_min_30_days", "Art. 15"))
         .await;
     assert_eq!(a.get("/api/v1/public/consultations", None).await.body["items"], json!([]));

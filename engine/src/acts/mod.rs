@@ -17,6 +17,7 @@ mod meeting;
 mod participation;
 mod planned;
 mod release;
+mod shortening;
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -105,6 +106,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("declare_non_disclosable", drafting::declare_non_disclosable),
     ("record_cost_benefit", drafting::record_cost_benefit),
     ("publish_comment_notice", participation::publish_comment_notice),
+    ("shorten_comment_period", shortening::shorten_comment_period),
     ("record_activity", participation::record_activity),
     ("receive_comment", participation::receive_comment),
     ("end_comment_period", participation::end_comment_period),

@@ -40,6 +40,8 @@ pub(super) fn publish_comment_notice(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
         shortening_reason: n.shortening_reason.filter(|r| !r.trim().is_empty()),
         published_at: ctx.now,
         closed_at: None,
+        late_shortening: None,
+        non_compliant_shortening: false,
     };
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "notice": notice, "period": period,

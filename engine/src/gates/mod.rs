@@ -79,6 +79,8 @@ const CHECKS: &[(&str, Check)] = &[
     ("comment_period_ended", participation::comment_period_ended),
     ("comment_period_open", participation::comment_period_open),
     ("comment_period_not_closed", participation::comment_period_not_closed),
+    ("notice_not_shortened_late", participation::notice_not_shortened_late),
+    ("late_shortening_cured", participation::late_shortening_cured),
     ("participation_activity", participation::participation_activity),
     ("opinions_disposed", participation::opinions_disposed),
     ("disposition_reason", participation::disposition_reason),

@@ -156,3 +156,28 @@ pub(super) fn hearing_record_segments(c: &GateCtx<'_>) -> Result<(), String> {
     let ok = h.record.as_ref().is_some_and(|r| !r.presentation.trim().is_empty() && !r.statements.trim().is_empty());
     ensure(ok, || "the record lacks the presentation or the participants' statements".into())
 }
+
+/// A5 variant: the latest notice was shortened below the floor after it went out.
+pub(super) fn notice_not_shortened_late(c: &GateCtx<'_>) -> Result<(), String> {
+    match c.after.comment_notices.last() {
+        Some(n) if n.non_compliant_shortening => {
+            Err(format!("notice #{} was shortened to {} days after publication", n.id, n.days))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A notice shortened below the floor after publication is not cured by its
+/// late reason: a later, compliant notice must have been published and have run.
+pub(super) fn late_shortening_cured(c: &GateCtx<'_>) -> Result<(), String> {
+    let notices = &c.after.comment_notices;
+    let Some(flagged) = notices.iter().rposition(|n| n.non_compliant_shortening) else { return Ok(()) };
+    let ran = |n: &CommentNotice| n.closed_at.is_some() || c.now >= period_end(c, n);
+    let cured = notices[flagged + 1..].iter().any(|n| !n.non_compliant_shortening && ran(n));
+    ensure(cured, || {
+        format!(
+            "notice #{} was shortened below {} days after publication; a new compliant notice must be published and run",
+            notices[flagged].id, c.params.comment_min_days
+        )
+    })
+}

@@ -16,6 +16,7 @@ use crate::definition::{self, Workflow};
 
 mod catalogue_pool;
 mod hearing_suggestions;
+mod late_shortening;
 mod warnings;
 
 fn workflows_dir() -> PathBuf {
