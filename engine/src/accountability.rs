@@ -16,6 +16,7 @@ use crate::store::{Store, StoreError, StoredMemo};
 
 /// One act as the record keeps it, with the actor as of that moment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActEntry {
     pub decision_id: String,
     pub title: String,
@@ -60,6 +61,7 @@ pub async fn acts_by(store: &dyn Store, who: &str) -> Result<Vec<ActEntry>, Stor
 
 /// A member's recorded stance on a decision (the chief executive's last).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StanceEntry {
     pub decision_id: String,
     pub title: String,
@@ -103,6 +105,7 @@ pub async fn stances_of_member(store: &dyn Store, member: &str) -> Result<Vec<St
 
 /// A soft floor of the Decree that was gone below, with its stated reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Override {
     pub decision_id: String,
     pub title: String,
@@ -149,6 +152,7 @@ pub async fn overrides(store: &dyn Store) -> Result<Vec<Override>, StoreError> {
 
 /// The files of an exported dossier, each with its SHA-256.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Manifest {
     pub decision_id: String,
     pub exported_at: DateTime<Utc>,
@@ -156,6 +160,7 @@ pub struct Manifest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ManifestEntry {
     pub path: String,
     pub sha256: String,
@@ -175,6 +180,7 @@ pub enum DossierError {
 
 /// A memo of the dossier, with the file name `export_dossier` gives it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DossierMemo {
     pub path: String,
     pub seq: i64,
@@ -189,6 +195,7 @@ pub struct DossierMemo {
 /// and the manifest of the files `export_dossier` writes (whose hashes are
 /// those of [`Dossier::files`]).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dossier {
     pub decision: Decision,
     pub records: Vec<AuditRecord>,
@@ -297,6 +304,7 @@ pub fn verify_dossier(dir: &Path) -> Result<Manifest, DossierError> {
 /// replacement, EX-8) — or, for an expert taken from no pool, as the
 /// decision that replaced them records it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntegrityEntry {
     pub source: String,
     pub kind: String,

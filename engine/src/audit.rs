@@ -17,6 +17,7 @@ use crate::actor::Actor;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
     pub decision_id: String,
     /// 1-based position in the decision's chain (equals the decision version after the act).

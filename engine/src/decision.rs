@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::facts::Facts;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub id: String,
     pub workflow_key: String,

@@ -38,6 +38,7 @@ pub enum Effect {
 /// A deadline as the transition function computed it, with the inputs of
 /// the computation so it can be explained and re-checked later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadlineSpec {
     pub name: String,
     pub kind: DeadlineKind,

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Facts {
     pub title: String,
@@ -89,6 +90,7 @@ impl Facts {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Proposal {
     pub proposer_type: String,
@@ -103,6 +105,7 @@ pub struct Proposal {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartRecord {
     pub category: u8,
     pub undertaking_units: Vec<String>,
@@ -117,6 +120,7 @@ pub struct StartRecord {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Flags {
     pub technical: bool,
@@ -127,6 +131,7 @@ pub struct Flags {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Draft {
     pub version: u32,
     /// SHA-256 of the canonical draft content; opinions bind to it.
@@ -143,6 +148,7 @@ pub struct Draft {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Applicability {
     Applicable,
@@ -151,6 +157,7 @@ pub enum Applicability {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Determination {
     pub outcome: Applicability,
     pub reason: String,
@@ -161,6 +168,7 @@ pub struct Determination {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NonDisclosure {
     /// A ground of 政府信息公开条例 Arts. 14–16.
     pub legal_ground: String,
@@ -168,6 +176,7 @@ pub struct NonDisclosure {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CostBenefit {
     pub inputs: String,
     pub benefits: String,
@@ -175,6 +184,7 @@ pub struct CostBenefit {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Consultation {
     pub unit: String,
     pub agreed: bool,
@@ -182,6 +192,7 @@ pub struct Consultation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommentNotice {
     pub id: u32,
     pub draft_hash: String,
@@ -210,6 +221,7 @@ pub struct CommentNotice {
 /// A comment period shortened after its notice went out, with the reason
 /// given then (not part of the notice as published).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LateShortening {
     pub from_days: u32,
     pub reason: String,
@@ -217,6 +229,7 @@ pub struct LateShortening {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Activity {
     pub method: String,
     pub participant_types: Vec<String>,
@@ -224,6 +237,7 @@ pub struct Activity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicOpinion {
     pub id: u32,
     pub content: String,
@@ -233,6 +247,7 @@ pub struct PublicOpinion {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Disposition {
     /// adopted / partly / not_adopted
     pub outcome: String,
@@ -241,6 +256,7 @@ pub struct Disposition {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Hearing {
     pub notice_published_at: Option<DateTime<Utc>>,
@@ -260,6 +276,7 @@ pub struct Hearing {
 /// A suggestion from the public that a hearing be held (听证建议; Guangdong
 /// 2023, P4 Art. 2), and the undertaking unit's decision on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HearingSuggestion {
     pub id: u32,
     pub content: String,
@@ -270,6 +287,7 @@ pub struct HearingSuggestion {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuggestionDecision {
     /// Whether a hearing will be held.
     pub hold: bool,
@@ -279,6 +297,7 @@ pub struct SuggestionDecision {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SelectionMethod {
     pub criteria: String,
     pub quota_per_side: u32,
@@ -286,6 +305,7 @@ pub struct SelectionMethod {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HearingRecord {
     /// (1) the undertaking unit presents the draft, its basis and circumstances.
     pub presentation: String,
@@ -296,6 +316,7 @@ pub struct HearingRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HearingParticipant {
     pub name: String,
     pub side: String,
@@ -305,6 +326,7 @@ pub struct HearingParticipant {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExpertAssignment {
     pub expert_id: String,
     pub name: String,
@@ -337,6 +359,7 @@ impl ExpertAssignment {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExpertOpinion {
     pub necessity: String,
     pub feasibility: String,
@@ -348,6 +371,7 @@ pub struct ExpertOpinion {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RiskReport {
     pub assessor: String,
     pub methods: Vec<String>,
@@ -360,6 +384,7 @@ pub struct RiskReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Controllability {
     pub controllable: bool,
     pub by: String,
@@ -368,6 +393,7 @@ pub struct Controllability {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalitySubmission {
     pub draft_hash: String,
     pub legal_basis: Vec<String>,
@@ -390,6 +416,7 @@ fn pending() -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LawyerOpinion {
     pub author: String,
     /// 法律顾问 or 公职律师
@@ -399,6 +426,7 @@ pub struct LawyerOpinion {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalityOpinion {
     pub authority: String,
     pub procedure: String,
@@ -415,6 +443,7 @@ pub struct LegalityOpinion {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpinionConfirmation {
     pub from_hash: String,
     pub to_hash: String,
@@ -424,6 +453,7 @@ pub struct OpinionConfirmation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FairCompetition {
     pub initial_review: String,
     pub regulator_conclusion: String,
@@ -431,6 +461,7 @@ pub struct FairCompetition {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Package {
     pub items: Vec<String>,
     pub draft_hash: String,
@@ -438,6 +469,7 @@ pub struct Package {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Meeting {
     /// executive (常务会议) or plenary (全体会议)
     pub meeting_type: String,
@@ -454,6 +486,7 @@ pub struct Meeting {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stance {
     pub member: String,
     /// support / oppose / support_with_changes / reserve
@@ -463,6 +496,7 @@ pub struct Stance {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionOutcome {
     /// adopt / reject
     pub outcome: String,
@@ -472,6 +506,7 @@ pub struct DecisionOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyReport {
     pub reference_no: String,
     pub submitted_at: DateTime<Utc>,
@@ -479,6 +514,7 @@ pub struct PartyReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Publication {
     pub channels: Vec<String>,
     pub adoption_explanation: Option<String>,
@@ -487,6 +523,7 @@ pub struct Publication {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExecutionReport {
     /// progress / decision_problem / major_change / force_majeure
     pub kind: String,
@@ -495,6 +532,7 @@ pub struct ExecutionReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suspension {
     pub report_index: usize,
     pub urgency_reason: String,
@@ -502,6 +540,7 @@ pub struct Suspension {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostEvaluation {
     pub trigger: String,
     pub evaluator: String,
@@ -517,6 +556,7 @@ pub struct PostEvaluation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Archive {
     pub archivist: String,
     pub items: Vec<String>,
@@ -548,6 +588,7 @@ impl Meeting {
 /// adjustment makes a new version, which needs the Party committee's
 /// consent again before it can be published.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Catalogue {
     pub year: i32,
@@ -569,6 +610,7 @@ impl Catalogue {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueItem {
     pub name: String,
@@ -586,6 +628,7 @@ pub struct CatalogueItem {
 /// A published item watched for delay (AC-2): past its planned date without
 /// a decision, it is escalated to the general office.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemWatch {
     pub name: String,
     pub planned_by: NaiveDate,
@@ -594,12 +637,14 @@ pub struct ItemWatch {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemDecided {
     pub decision_id: String,
     pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyConsent {
     pub version: u32,
     pub reference: String,
@@ -608,6 +653,7 @@ pub struct PartyConsent {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CataloguePublication {
     pub version: u32,
     pub channels: Vec<String>,
@@ -617,6 +663,7 @@ pub struct CataloguePublication {
 /// A decision-consultation expert pool (专家库, Art. 21) with integrity
 /// records and exit (诚信考核和退出机制).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ExpertPool {
     pub jurisdiction: String,
@@ -626,6 +673,7 @@ pub struct ExpertPool {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PoolExpert {
     pub id: String,
     pub name: String,
@@ -650,6 +698,7 @@ impl PoolExpert {
 /// A fact on an expert's integrity record: a non-submission, a sanction
 /// (通报批评, 限期整改, 取消评估资格), a status change. Facts, not verdicts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntegrityFact {
     pub kind: String,
     pub text: String,
@@ -661,6 +710,7 @@ pub struct IntegrityFact {
 /// A recorded draw: anyone can re-run `experts::draw` on the same candidate
 /// list and seed and get the same panel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExpertDraw {
     pub pool: String,
     pub seed: u64,
@@ -671,6 +721,7 @@ pub struct ExpertDraw {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Adjustment {
     pub child_id: String,
     pub reason: String,
@@ -683,6 +734,7 @@ pub struct Adjustment {
 
 /// Which post-evaluation report an adjustment came from (Art. 36(4)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluationLink {
     pub evaluator: String,
     /// adjust / stop
@@ -695,6 +747,7 @@ pub struct EvaluationLink {
 /// Where a child decision comes from: its parent and the reason, recorded
 /// on the child by the parent's `record_adjustment` (Art. 37).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdjustmentOrigin {
     pub parent: String,
     pub reason: String,

@@ -18,6 +18,7 @@ const PUBLISHED_STAGE: &str = "published";
 
 /// A published catalogue as the public sees it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedCatalogue {
     pub id: String,
     pub title: String,

@@ -22,6 +22,7 @@ pub const MAX_PAGE: i64 = 200;
 
 /// A decision as one reader sees it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionView {
     pub id: String,
     pub workflow_key: String,
@@ -35,6 +36,7 @@ pub struct DecisionView {
     pub access: Access,
     /// Acts this reader may take in the current stage (role and assignment; gates not evaluated).
     pub allowed_acts: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::visibility::facts_schema))]
     pub facts: serde_json::Value,
 }
 
@@ -53,6 +55,7 @@ pub struct DeadlineView {
 
 /// A memo without its body, for listings.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemoInfo {
     pub seq: i64,
     pub memo: String,
@@ -73,6 +76,7 @@ pub struct ListQuery {
 
 /// One page; `next_offset` is where the next page starts, if any.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_offset: Option<i64>,

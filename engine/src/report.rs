@@ -17,6 +17,7 @@ use crate::store::{DeadlineStatus, Store, StoreError};
 const COMMENT_FLOOR_DAYS: u32 = 30;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnnualReport {
     pub organ: String,
     pub year: i32,
@@ -42,12 +43,14 @@ pub struct AnnualReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConclusionCount {
     pub conclusion: String,
     pub count: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Shortened {
     pub decision_id: String,
     pub title: String,
@@ -56,6 +59,7 @@ pub struct Shortened {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Divergence {
     pub decision_id: String,
     pub title: String,
@@ -63,6 +67,7 @@ pub struct Divergence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Overdue {
     pub decision_id: String,
     pub title: String,
@@ -71,6 +76,7 @@ pub struct Overdue {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionLine {
     pub id: String,
     pub title: String,

@@ -17,11 +17,12 @@ use serde::Serialize;
 
 use crate::actor::{Actor, Role};
 use crate::decision::Decision;
-use crate::facts::Facts;
+use crate::facts::{CommentNotice, Facts, Publication};
 use crate::refusal::{Reason, Refusal};
 
 /// How much of a decision a reader sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
     Full,
@@ -80,23 +81,58 @@ pub fn open_for_comment(f: &Facts, now: DateTime<Utc>) -> bool {
     f.comment_notices.iter().any(|n| n.published_at <= now && now < n.ends_at)
 }
 
+/// What the public sees of a decision's facts.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicFacts {
+    pub title: String,
+    pub organ: String,
+    /// The draft, while it is open for comment.
+    pub draft: Option<PublicDraft>,
+    pub comment_notices: Vec<CommentNotice>,
+    pub publication: Option<Publication>,
+}
+
+/// The draft open for comment, without who wrote it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicDraft {
+    pub version: u32,
+    pub text: String,
+    pub explanation: String,
+    pub legal_basis: Vec<String>,
+}
+
+/// The schema of a view's facts: the full [`Facts`] or the [`PublicFacts`].
+#[cfg(feature = "openapi")]
+pub fn facts_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{AnyOfBuilder, Ref};
+    AnyOfBuilder::new()
+        .item(Ref::from_schema_name("Facts"))
+        .item(Ref::from_schema_name("PublicFacts"))
+        .description(Some("`Facts` for access `full`, `PublicFacts` for access `public`"))
+        .into()
+}
+
 /// The facts `actor` may see under `access`, as JSON.
 pub fn facts_view(d: &Decision, actor: &Actor, access: Access, now: DateTime<Utc>) -> serde_json::Value {
     let f = &d.facts;
     match access {
         Access::Public => {
-            let draft = f.current_draft().filter(|_| open_for_comment(f, now)).map(|dr| {
-                serde_json::json!({
-                    "version": dr.version, "text": dr.text, "explanation": dr.explanation, "legal_basis": dr.legal_basis,
-                })
+            let draft = f.current_draft().filter(|_| open_for_comment(f, now)).map(|dr| PublicDraft {
+                version: dr.version,
+                text: dr.text.clone(),
+                explanation: dr.explanation.clone(),
+                legal_basis: dr.legal_basis.clone(),
             });
-            serde_json::json!({
-            "title": f.title,
-            "organ": f.organ,
-            "draft": draft,
-            "comment_notices": f.comment_notices,
-            "publication": f.publication,
-            })
+            let public = PublicFacts {
+                title: f.title.clone(),
+                organ: f.organ.clone(),
+                draft,
+                comment_notices: f.comment_notices.clone(),
+                publication: f.publication.clone(),
+            };
+            serde_json::to_value(&public).unwrap_or(serde_json::Value::Null)
         }
         Access::Full => {
             let mut facts = f.clone();

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::refusal::Reason;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Warning {
     /// The stable code: the warning's key in the definition.
     pub code: String,

@@ -15,10 +15,16 @@ pub struct Api {
     pub http: reqwest::Client,
     /// Bearer tokens of users added by [`Api::add_user`], by login name.
     added: Mutex<BTreeMap<String, String>>,
+    /// The served OpenAPI document, which every answer [`Api::call`] receives must match.
+    pub schemas: crate::schema::Schemas,
 }
 
 pub async fn api() -> Api {
-    Api { app: crate::app::spawn_app().await, http: reqwest::Client::new(), added: Mutex::default() }
+    let app = crate::app::spawn_app().await;
+    let http = reqwest::Client::new();
+    let doc = http.get(format!("{}/api/v1/openapi.json", app.base)).send().await.expect("document");
+    let schemas = crate::schema::Schemas::new(doc.json().await.expect("the document is JSON"));
+    Api { app, http, added: Mutex::default(), schemas }
 }
 
 /// A response's status and body (JSON when it parses, else a string).
@@ -90,11 +96,16 @@ impl Api {
     }
 
     pub async fn call(&self, method: Method, path: &str, user: Option<&str>, body: Option<Value>) -> Answer {
-        let mut b = self.req(method, path, user);
+        let mut b = self.req(method.clone(), path, user);
         if let Some(v) = body {
             b = b.json(&v);
         }
-        answer(b.send().await.expect("request")).await
+        let got = answer(b.send().await.expect("request")).await;
+        let checked = self.schemas.check(method.as_str(), path, got.status.as_u16(), &got.content_type, &got.body);
+        if let Err(e) = checked {
+            panic!("the answer does not match the OpenAPI document: {e}\nbody: {}", got.body);
+        }
+        got
     }
 
     pub async fn get(&self, path: &str, user: Option<&str>) -> Answer {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 pub mod app;
 pub mod databases;
 pub mod http;
+pub mod schema;
 pub mod steps;
 
 use juece_engine::orchestrator::Engine;

@@ -6,6 +6,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use juece_engine::accountability::{ActEntry, Dossier, IntegrityEntry, Override, StanceEntry};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -42,7 +43,7 @@ pub struct PersonParams {
 
 /// Everything a person did, with name, unit and position as of each act.
 #[utoipa::path(get, path = "/api/v1/accountability/acts", tag = "accountability", params(PersonParams),
-    responses((status = 200, body = Vec<Object>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Vec<ActEntry>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn acts(State(s): State<AppState>, Caller(actor): Caller, Params(p): Params<PersonParams>) -> Response {
     answer(s.engine.acts_by(&actor, &p.person).await)
@@ -51,7 +52,7 @@ async fn acts(State(s): State<AppState>, Caller(actor): Caller, Params(p): Param
 /// Every member's stance on a decision, in speaking order, verbatim.
 #[utoipa::path(get, path = "/api/v1/accountability/decisions/{id}/stances", tag = "accountability",
     params(("id" = String, Path, description = "decision id")),
-    responses((status = 200, body = Vec<Object>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Vec<StanceEntry>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn decision_stances(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Response {
     answer(s.engine.stances(&actor, &id).await)
@@ -60,7 +61,7 @@ async fn decision_stances(State(s): State<AppState>, Caller(actor): Caller, Path
 /// Every decision where a member spoke, and how.
 #[utoipa::path(get, path = "/api/v1/accountability/members/{name}/stances", tag = "accountability",
     params(("name" = String, Path, description = "the member's name as recorded")),
-    responses((status = 200, body = Vec<Object>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Vec<StanceEntry>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn member_stances(State(s): State<AppState>, Caller(actor): Caller, Path(name): Path<String>) -> Response {
     answer(s.engine.stances_of_member(&actor, &name).await)
@@ -68,7 +69,7 @@ async fn member_stances(State(s): State<AppState>, Caller(actor): Caller, Path(n
 
 /// Every override of a soft floor (Arts. 15, 26, 30), with its reason.
 #[utoipa::path(get, path = "/api/v1/accountability/overrides", tag = "accountability",
-    responses((status = 200, body = Vec<Object>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Vec<Override>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn overrides(State(s): State<AppState>, Caller(actor): Caller) -> Response {
     answer(s.engine.overrides(&actor).await)
@@ -77,7 +78,7 @@ async fn overrides(State(s): State<AppState>, Caller(actor): Caller) -> Response
 /// An expert's integrity record across pools and decisions.
 #[utoipa::path(get, path = "/api/v1/accountability/experts/{id}/integrity", tag = "accountability",
     params(("id" = String, Path, description = "expert id")),
-    responses((status = 200, body = Vec<Object>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Vec<IntegrityEntry>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn integrity(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Response {
     answer(s.engine.integrity_record(&actor, &id).await)
@@ -87,7 +88,7 @@ async fn integrity(State(s): State<AppState>, Caller(actor): Caller, Path(id): P
 /// manifest `juece dossier export` writes (the same hashes).
 #[utoipa::path(get, path = "/api/v1/decisions/{id}/dossier", tag = "accountability",
     params(("id" = String, Path, description = "decision id")),
-    responses((status = 200, description = "{ decision, records, memos, manifest }", body = Object),
+    responses((status = 200, description = "{ decision, records, memos, manifest }", body = Dossier),
         (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn dossier(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Response {

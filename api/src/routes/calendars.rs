@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use juece_engine::calendar::period;
+use juece_engine::calendar::period::PeriodResult;
 use juece_engine::calendar::{CalendarSource, CalendarStatus, Holiday, WorkCalendar, SUPPORTED_YEARS};
 use serde::{Deserialize, Serialize};
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -27,15 +28,16 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(year)).routes(routes!(working_days)).routes(routes!(calendar_period))
 }
 
-#[derive(Serialize)]
-struct Day {
+#[derive(Serialize, ToSchema)]
+pub struct Day {
     date: NaiveDate,
     holiday: String,
     holiday_en: String,
 }
 
-#[derive(Serialize)]
-struct YearOut {
+/// A year of the working calendar.
+#[derive(Serialize, ToSchema)]
+pub struct YearOut {
     year: i32,
     /// No official notice is loaded for the year: computed from the statutory holidays alone.
     provisional: bool,
@@ -48,7 +50,7 @@ struct YearOut {
 /// A year's rest days (放假) and make-up working days (调休上班).
 #[utoipa::path(get, path = "/api/v1/calendars/{year}", tag = "calendars",
     params(("year" = i32, Path, description = "e.g. 2026")),
-    responses((status = 200, description = "{ year, provisional, calendar_version, source, rest_days, makeup_days }", body = Object),
+    responses((status = 200, body = YearOut),
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn year(State(s): State<AppState>, Path(year): Path<String>) -> Response {
     let Some(year) = year.parse::<i32>().ok().filter(|y| SUPPORTED_YEARS.contains(y)) else {
@@ -96,7 +98,7 @@ fn bounded(from: NaiveDate, days: u32) -> Result<(), Problem> {
 
 /// The day `n` working days after `from`, with every day examined and why.
 #[utoipa::path(get, path = "/api/v1/calendars/working-days", tag = "calendars", params(WorkingDaysParams),
-    responses((status = 200, description = "the period: last_day, ends_at, provisional, days", body = Object),
+    responses((status = 200, description = "the period: last_day, ends_at, provisional, days", body = PeriodResult),
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn working_days(State(s): State<AppState>, Params(p): Params<WorkingDaysParams>) -> Response {
     if let Err(problem) = bounded(p.from, p.n) {
@@ -119,7 +121,7 @@ pub struct PeriodParams {
 
 /// A period of calendar days from `from`, as the Decree's "日" periods are counted.
 #[utoipa::path(get, path = "/api/v1/calendars/period", tag = "calendars", params(PeriodParams),
-    responses((status = 200, description = "the period: last_day, ends_at, provisional, days", body = Object),
+    responses((status = 200, description = "the period: last_day, ends_at, provisional, days", body = PeriodResult),
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn calendar_period(State(s): State<AppState>, Params(p): Params<PeriodParams>) -> Response {
     if let Err(problem) = bounded(p.from, p.days) {

@@ -6,9 +6,12 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use juece_engine::act::Act;
+use juece_engine::audit::AuditRecord;
 use juece_engine::orchestrator::Applied;
-use juece_engine::queries::ListQuery;
+use juece_engine::queries::{DecisionView, ListQuery, Page};
 use juece_engine::store::idempotency::{KeyClaim, StoredResponse};
+use juece_engine::store::DeadlineRow;
+use juece_engine::warning::Warning;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -56,17 +59,23 @@ pub struct AppliedOut {
     pub stage: String,
     pub version: i64,
     /// The audit record (hash-chained).
-    #[schema(value_type = Object)]
-    pub record: serde_json::Value,
-    /// Memos rendered: `seq`, `memo`, `lang`, `format`, `sha256`.
-    #[schema(value_type = Vec<Object>)]
-    pub memos: Vec<serde_json::Value>,
-    #[schema(value_type = Vec<Object>)]
-    pub deadlines: Vec<serde_json::Value>,
-    /// Warnings the act raised (accepted all the same; kept in the record):
-    /// `code`, `article`, `message_zh`, `message_en`, `detail`.
-    #[schema(value_type = Vec<Object>)]
-    pub warnings: Vec<serde_json::Value>,
+    pub record: AuditRecord,
+    /// Memos rendered by the act.
+    pub memos: Vec<MemoRef>,
+    /// Deadlines the act set.
+    pub deadlines: Vec<DeadlineRow>,
+    /// Warnings the act raised (accepted all the same; kept in the record).
+    pub warnings: Vec<Warning>,
+}
+
+/// A memo an act rendered: fetch it at `/api/v1/decisions/{id}/memos/{seq}/{memo}.{lang}.{format}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemoRef {
+    pub seq: i64,
+    pub memo: String,
+    pub lang: String,
+    pub format: String,
+    pub sha256: String,
 }
 
 impl AppliedOut {
@@ -80,14 +89,20 @@ impl AppliedOut {
             decision_id: a.decision.id.clone(),
             stage: a.decision.stage.clone(),
             version: a.decision.version,
-            record: serde_json::to_value(&a.audit).unwrap_or_default(),
+            record: a.audit.clone(),
             memos: a
                 .memos
                 .iter()
-                .map(|m| serde_json::json!({ "seq": m.seq, "memo": m.memo, "lang": m.lang, "format": m.format, "sha256": m.sha256 }))
+                .map(|m| MemoRef {
+                    seq: m.seq,
+                    memo: m.memo.clone(),
+                    lang: m.lang.clone(),
+                    format: m.format.clone(),
+                    sha256: m.sha256.clone(),
+                })
                 .collect(),
-            deadlines: a.deadlines.iter().map(|d| serde_json::to_value(d).unwrap_or_default()).collect(),
-            warnings: a.warnings.iter().map(|w| serde_json::to_value(w).unwrap_or_default()).collect(),
+            deadlines: a.deadlines.clone(),
+            warnings: a.warnings.clone(),
         }
     }
 
@@ -164,17 +179,13 @@ impl ListParams {
 /// A page of decisions the caller may read.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PageOut {
-    #[schema(value_type = Vec<Object>)]
-    pub items: Vec<serde_json::Value>,
+    pub items: Vec<DecisionView>,
     pub next_offset: Option<i64>,
 }
 
-impl<T: Serialize> From<juece_engine::queries::Page<T>> for PageOut {
-    fn from(p: juece_engine::queries::Page<T>) -> Self {
-        PageOut {
-            items: p.items.iter().map(|i| serde_json::to_value(i).unwrap_or_default()).collect(),
-            next_offset: p.next_offset,
-        }
+impl From<Page<DecisionView>> for PageOut {
+    fn from(p: Page<DecisionView>) -> Self {
+        PageOut { items: p.items, next_offset: p.next_offset }
     }
 }
 
@@ -192,7 +203,7 @@ async fn list_decisions(State(s): State<AppState>, Caller(actor): Caller, Params
 /// A decision as the caller may see it, with the acts the caller may take now.
 #[utoipa::path(get, path = "/api/v1/decisions/{id}", tag = "decisions",
     params(("id" = String, Path, description = "decision id")),
-    responses((status = 200, description = "the decision (access `full` or `public`)", body = Object),
+    responses((status = 200, description = "the decision (access `full` or `public`)", body = DecisionView),
         (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn get_decision(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Response {

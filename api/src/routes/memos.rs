@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use juece_engine::queries::MemoInfo;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,7 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The memos of a decision, without their bodies.
 #[utoipa::path(get, path = "/api/v1/decisions/{id}/memos", tag = "decisions",
     params(("id" = String, Path, description = "decision id")),
-    responses((status = 200, body = Vec<Object>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Vec<MemoInfo>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn list_memos(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Response {
     match s.engine.read_memos(&id, &actor, s.clock.now()).await {

@@ -41,7 +41,8 @@ use crate::server::AppState;
         version = "1"
     ),
     modifiers(&Security),
-    components(schemas(Problem))
+    // The two shapes of a decision's facts (`DecisionView.facts`), named there by reference.
+    components(schemas(Problem, juece_engine::facts::Facts, juece_engine::visibility::PublicFacts))
 )]
 pub struct ApiDoc;
 

@@ -184,6 +184,13 @@ fn opinion_payload(c: CommentIn) -> Result<serde_json::Value, Problem> {
     Ok(payload)
 }
 
+/// A page of published catalogues.
+#[derive(Serialize, ToSchema)]
+pub struct CataloguePageOut {
+    pub items: Vec<juece_engine::published::PublishedCatalogue>,
+    pub next_offset: Option<i64>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct FeedbackOut {
     pub decision_id: String,
@@ -223,11 +230,11 @@ async fn feedback(
 /// workflow (act `create_catalogue`) and carried on with the generic acts
 /// endpoint (`record_party_consent`, `publish_catalogue`, `adjust_catalogue`).
 #[utoipa::path(get, path = "/api/v1/public/catalogues", tag = "public", params(Paging),
-    responses((status = 200, description = "{ items: [catalogue], next_offset }", body = Object),
+    responses((status = 200, body = CataloguePageOut),
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn catalogues(State(s): State<AppState>, Params(p): Params<Paging>) -> Response {
     match s.engine.public_catalogues(&paging(p)).await {
-        Ok(page) => Json(page).into_response(),
+        Ok(page) => Json(CataloguePageOut { items: page.items, next_offset: page.next_offset }).into_response(),
         Err(e) => Problem::from(e).into_response(),
     }
 }

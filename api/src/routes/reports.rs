@@ -4,6 +4,7 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use juece_engine::report::AnnualReport;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -29,7 +30,7 @@ pub struct AnnualParams {
 /// The annual report: decisions started, decided, published, legality
 /// conclusions, shortened periods, divergences and overdue deadlines.
 #[utoipa::path(get, path = "/api/v1/reports/annual", tag = "reports", params(AnnualParams),
-    responses((status = 200, body = Object), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = AnnualReport), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn annual(State(s): State<AppState>, Caller(actor): Caller, Params(p): Params<AnnualParams>) -> Response {
     match s.engine.annual_report(&actor, &p.organ, p.year, s.clock.now()).await {

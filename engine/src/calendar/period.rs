@@ -16,6 +16,7 @@ use super::WorkCalendar;
 
 /// How a period is counted.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodRule {
     /// "日": calendar days, rolled forward off a rest day at the end (民法典 Arts. 201, 203).
@@ -26,6 +27,7 @@ pub enum PeriodRule {
 
 /// One day looked at while counting, and what it meant.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountedDay {
     pub date: NaiveDate,
     /// Whether the day counts toward the period's `count`.
@@ -36,6 +38,7 @@ pub struct CountedDay {
 
 /// The outcome of counting a period, with everything needed to audit it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PeriodResult {
     pub rule: PeriodRule,
     /// The day the period starts from (not counted).

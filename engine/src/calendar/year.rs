@@ -27,6 +27,7 @@ pub enum CalendarStatus {
 
 /// Where a year's data comes from.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarSource {
     /// The notice's title, e.g. 国务院办公厅关于2026年部分节假日安排的通知.
     pub title: String,
