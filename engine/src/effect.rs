@@ -47,5 +47,6 @@ pub struct DeadlineSpec {
     pub act: Option<String>,
     pub notify: Option<Role>,
     /// How `due_at` was computed (rule, start, calendar version...).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub basis: serde_json::Value,
 }

@@ -44,6 +44,7 @@ pub struct DecisionView {
 /// whether its obligation is overdue (a recurring deadline is re-armed in
 /// place when it fires, so its firing count is what flags it).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadlineView {
     #[serde(flatten)]
     pub row: DeadlineRow,

@@ -12,7 +12,7 @@ use juece_engine::store::StoreError;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use super::{answer, api};
+use super::api;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replays_return_the_first_answer_and_change_nothing() {
@@ -21,43 +21,32 @@ async fn replays_return_the_first_answer_and_change_nothing() {
     let path = format!("/api/v1/decisions/{id}/acts/start_decision");
     let body = json!({ "category": 1, "undertaking_units": ["示范市生态环境局"] });
     let send = |key: &'static str, body: serde_json::Value| {
-        a.req(Method::POST, &path, Some("office")).header("idempotency-key", key).json(&body).send()
+        a.send(a.req(Method::POST, &path, Some("office")).header("idempotency-key", key).json(&body))
     };
-    let first = answer(send("k-1", body.clone()).await.expect("send")).await;
+    let first = send("k-1", body.clone()).await;
     assert_eq!(first.status.as_u16(), 200, "{}", first.body);
-    let again = answer(send("k-1", body.clone()).await.expect("send")).await;
+    let again = send("k-1", body.clone()).await;
     assert_eq!(again.status.as_u16(), 200);
     assert_eq!(again.body, first.body, "the same answer");
     assert_eq!(again.headers["idempotency-replayed"], "true");
     let v = a.get(&format!("/api/v1/decisions/{id}"), Some("office")).await;
     assert_eq!(v.body["version"], 2, "applied once");
     // Another body with the same key.
-    let other =
-        answer(send("k-1", json!({ "category": 2, "undertaking_units": ["示范市生态环境局"] })).await.expect("send"))
-            .await;
+    let other = send("k-1", json!({ "category": 2, "undertaking_units": ["示范市生态环境局"] })).await;
     other.expect(422, "idempotency_key_reused");
     // A refusal is an answer too, and is replayed as such.
-    let refused = answer(send("k-2", body.clone()).await.expect("send")).await;
+    let refused = send("k-2", body.clone()).await;
     refused.expect(422, "act_not_allowed_in_stage");
-    answer(send("k-2", body).await.expect("send")).await.expect(422, "act_not_allowed_in_stage");
+    send("k-2", body).await.expect(422, "act_not_allowed_in_stage");
     // Another caller cannot replay someone else's key.
     let thief = a
         .req(Method::POST, &path, Some("drafter"))
         .header("idempotency-key", "k-1")
-        .json(&json!({ "category": 1, "undertaking_units": ["示范市生态环境局"] }))
-        .send()
-        .await
-        .expect("send");
-    answer(thief).await.expect(422, "idempotency_key_reused");
+        .json(&json!({ "category": 1, "undertaking_units": ["示范市生态环境局"] }));
+    a.send(thief).await.expect(422, "idempotency_key_reused");
     // Public comments too.
-    let bad = a
-        .req(Method::POST, &path, Some("office"))
-        .header("idempotency-key", "")
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("send");
-    answer(bad).await.expect(400, "invalid_idempotency_key");
+    let bad = a.req(Method::POST, &path, Some("office")).header("idempotency-key", "").json(&json!({}));
+    a.send(bad).await.expect(400, "invalid_idempotency_key");
 }
 
 /// The fingerprint the server computes for `POST path` with `body` as `user`.
@@ -108,13 +97,14 @@ async fn an_act_that_committed_replays_even_if_its_request_died_before_answering
     assert_eq!(commit_as(&a, held, ("office", &id, "start_decision"), payload).await.expect("committed"), 2);
     a.app.clock.advance(chrono::Duration::days(2));
     let send = || {
-        a.req(Method::POST, &path, Some("office"))
-            .header("idempotency-key", "k-crash")
-            .header("content-type", "application/json")
-            .body(body.clone())
-            .send()
+        a.send(
+            a.req(Method::POST, &path, Some("office"))
+                .header("idempotency-key", "k-crash")
+                .header("content-type", "application/json")
+                .body(body.clone()),
+        )
     };
-    let retry = answer(send().await.expect("send")).await;
+    let retry = send().await;
     assert_eq!(retry.status.as_u16(), 200, "{}", retry.body);
     assert_eq!(retry.headers["idempotency-replayed"], "true", "the stored answer, long after the lease");
     assert_eq!((retry.body["version"].as_i64(), retry.body["stage"].as_str()), (Some(2), Some("drafting")));
@@ -132,20 +122,21 @@ async fn a_key_whose_act_never_committed_is_free_again_after_its_lease() {
     // The first request reserved the key and died before its act committed.
     let held = crashed_reservation(&a, "k-lost", &fingerprint(&a, &path, "office", &body)).await;
     let send = |key: &'static str, body: Vec<u8>| {
-        a.req(Method::POST, &path, Some("office"))
-            .header("idempotency-key", key)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
+        a.send(
+            a.req(Method::POST, &path, Some("office"))
+                .header("idempotency-key", key)
+                .header("content-type", "application/json")
+                .body(body),
+        )
     };
-    answer(send("k-lost", body.clone()).await.expect("send")).await.expect(409, "idempotency_key_in_flight");
+    send("k-lost", body.clone()).await.expect(409, "idempotency_key_in_flight");
     let version = || async { a.get(&format!("/api/v1/decisions/{id}"), Some("office")).await.body["version"].clone() };
     assert_eq!(version().await, 1, "nothing applied while the lease runs");
     a.app.clock.advance(LEASE + chrono::Duration::seconds(1));
     // Another request still cannot use the key; the same request now can.
     let other = serde_json::to_vec(&json!({ "category": 2, "undertaking_units": ["示范市生态环境局"] })).expect("json");
-    answer(send("k-lost", other).await.expect("send")).await.expect(422, "idempotency_key_reused");
-    let retry = answer(send("k-lost", body.clone()).await.expect("send")).await;
+    send("k-lost", other).await.expect(422, "idempotency_key_reused");
+    let retry = send("k-lost", body.clone()).await;
     retry.expect(200, "");
     assert!(retry.headers.get("idempotency-replayed").is_none(), "run, not replayed");
     assert_eq!(version().await, 2);
@@ -154,7 +145,7 @@ async fn a_key_whose_act_never_committed_is_free_again_after_its_lease() {
     let late = commit_as(&a, held, ("drafter", &id, "record_draft"), draft).await;
     assert!(matches!(late, Err(EngineError::Store(StoreError::KeyNotHeld(_)))), "{late:?}");
     assert_eq!(version().await, 2, "applied once");
-    let replay = answer(send("k-lost", body).await.expect("send")).await;
+    let replay = send("k-lost", body).await;
     assert_eq!((replay.status.as_u16(), replay.body.clone()), (200, retry.body.clone()));
     assert_eq!(replay.headers["idempotency-replayed"], "true");
 }

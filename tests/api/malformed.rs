@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::{answer, api};
+use super::api;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_input_is_refused_with_a_problem() {
@@ -11,19 +11,13 @@ async fn malformed_input_is_refused_with_a_problem() {
     let id = a.open("畸形输入").await;
     let act = format!("/api/v1/decisions/{id}/acts/start_decision");
     let send = |body: Vec<u8>, ct: &'static str| {
-        a.req(Method::POST, &act, Some("office")).header("content-type", ct).body(body).send()
+        a.send(a.req(Method::POST, &act, Some("office")).header("content-type", ct).body(body))
     };
     // Malformed JSON, invalid UTF-8, wrong content type, not an object.
-    answer(send(b"{\"category\": ".to_vec(), "application/json").await.expect("send"))
-        .await
-        .expect(400, "malformed_json");
-    answer(send(b"{\"x\": \"\xff\xfe\"}".to_vec(), "application/json").await.expect("send"))
-        .await
-        .expect(400, "malformed_json");
-    answer(send(b"category=1".to_vec(), "application/x-www-form-urlencoded").await.expect("send"))
-        .await
-        .expect(415, "unsupported_media_type");
-    answer(send(b"[1,2]".to_vec(), "application/json").await.expect("send")).await.expect(400, "invalid_body");
+    send(b"{\"category\": ".to_vec(), "application/json").await.expect(400, "malformed_json");
+    send(b"{\"x\": \"\xff\xfe\"}".to_vec(), "application/json").await.expect(400, "malformed_json");
+    send(b"category=1".to_vec(), "application/x-www-form-urlencoded").await.expect(415, "unsupported_media_type");
+    send(b"[1,2]".to_vec(), "application/json").await.expect(400, "invalid_body");
     // Wrong types and unknown fields: in the API's own bodies (400) and in an act's payload (refused by the engine, 422).
     a.call(Method::POST, "/api/v1/decisions", Some("office"), Some(json!({ "workflow": 7, "act": { "name": "x" } })))
         .await
@@ -59,20 +53,13 @@ async fn malformed_input_is_refused_with_a_problem() {
     a.call(Method::DELETE, "/api/v1/workflows", Some("office"), None).await.expect(405, "method_not_allowed");
     a.get("/api/v1/decisions?limit=many", Some("office")).await.expect(400, "invalid_query");
     a.get("/api/v1/decisions?colour=red", Some("office")).await.expect(400, "invalid_query");
-    let bad_etag = a
-        .req(Method::POST, &act, Some("office"))
-        .header("if-match", "yesterday")
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("send");
-    answer(bad_etag).await.expect(400, "invalid_if_match");
+    let bad_etag = a.req(Method::POST, &act, Some("office")).header("if-match", "yesterday").json(&json!({}));
+    a.send(bad_etag).await.expect(400, "invalid_if_match");
     // Forged credentials.
-    let forged = a.http.get(a.url("/api/v1/decisions")).bearer_auth("jct_0000").send().await.expect("send");
-    answer(forged).await.expect(401, "unauthenticated");
-    let cookie =
-        a.http.get(a.url("/api/v1/decisions")).header("cookie", "juece_session=forged").send().await.expect("send");
-    answer(cookie).await.expect(401, "unauthenticated");
+    let forged = a.http.get(a.url("/api/v1/decisions")).bearer_auth("jct_0000");
+    a.send(forged).await.expect(401, "unauthenticated");
+    let cookie = a.http.get(a.url("/api/v1/decisions")).header("cookie", "juece_session=forged");
+    a.send(cookie).await.expect(401, "unauthenticated");
     // Nothing of the above was written.
     let v = a.get(&format!("/api/v1/decisions/{id}"), Some("office")).await;
     assert_eq!(v.body["version"], 1, "{}", v.body);
@@ -95,14 +82,11 @@ async fn huge_bodies_get_413() {
     ] {
         let mut answered = false;
         for _ in 0..5 {
-            let sent = a
-                .req(method.clone(), path, who)
-                .header("content-type", "application/json")
-                .body(body.clone())
-                .send()
-                .await;
-            if let Ok(r) = sent {
-                answer(r).await.expect(413, "payload_too_large");
+            let sent = a.try_send(
+                a.req(method.clone(), path, who).header("content-type", "application/json").body(body.clone()),
+            );
+            if let Ok(r) = sent.await {
+                r.expect(413, "payload_too_large");
                 answered = true;
                 break;
             }
@@ -126,9 +110,9 @@ async fn script_in_text_is_stored_as_text_and_escaped_in_memos() {
         html["memo"].as_str().unwrap_or(""),
         html["lang"].as_str().unwrap_or("")
     );
-    let resp = a.req(Method::GET, &path, Some("office")).send().await.expect("memo");
-    assert!(resp.headers()["content-security-policy"].to_str().unwrap_or("").contains("default-src 'none'"));
-    let text = resp.text().await.expect("text");
+    let resp = a.get(&path, Some("office")).await;
+    assert!(resp.headers["content-security-policy"].to_str().unwrap_or("").contains("default-src 'none'"));
+    let text = resp.body.as_str().expect("text");
     assert!(!text.contains("<script>alert"), "escaped: {text}");
     assert!(text.contains("&lt;script&gt;"), "{text}");
 }

@@ -2,7 +2,8 @@
 //! anonymous included, against a decision started for 示范市生态环境局 and
 //! now in drafting (and, for hearing suggestions, one open for comment).
 //! `other-drafter` is a drafter of another unit. Every
-//! mismatch is collected, so one run shows the whole table.
+//! mismatch is collected, so one run shows the whole table; a route the
+//! document lists without a row fails the test.
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -122,6 +123,13 @@ async fn every_endpoint_for_every_role() {
         (Method::GET, "/api/v1/workflows".into(), None, Box::new(authenticated(200))),
         (Method::GET, "/api/v1/workflows/national/graph?format=mermaid".into(), None, Box::new(authenticated(200))),
         (Method::GET, "/api/v1/auth/me".into(), None, Box::new(authenticated(200))),
+        // Signing in needs no credentials; a bearer token sent along changes nothing.
+        (
+            Method::POST,
+            "/api/v1/auth/login".into(),
+            Some(json!({ "name": "drafter", "password": juece_tests::app::PASSWORD })),
+            Box::new(everyone(200)),
+        ),
         (Method::POST, "/api/v1/auth/logout".into(), None, Box::new(everyone(204))),
         (Method::GET, "/api/v1/tokens".into(), None, Box::new(authenticated(200))),
         (Method::POST, "/api/v1/tokens".into(), Some(json!({ "label": "m" })), Box::new(authenticated(201))),
@@ -188,6 +196,13 @@ async fn every_endpoint_for_every_role() {
         (Method::GET, "/api/v1/openapi.json".into(), None, Box::new(everyone(200))),
         (Method::GET, "/api/v1/docs".into(), None, Box::new(everyone(200))),
     ];
+    // Every operation the document lists (the router serves exactly those) has a row.
+    let rows: Vec<Option<String>> = cases.iter().map(|(m, path, ..)| a.schemas.template(m.as_str(), path)).collect();
+    let missing: Vec<String> = (a.schemas.operations().into_iter())
+        .filter(|(m, t)| !cases.iter().zip(&rows).any(|((cm, ..), r)| cm.as_str() == m && r.as_ref() == Some(t)))
+        .map(|(m, t)| format!("{m} {t}"))
+        .collect();
+    assert!(missing.is_empty(), "routes without a row in the matrix: {missing:?}");
     let mut wrong = Vec::new();
     let mut cells = 0;
     for (method, path, body, expect) in &cases {

@@ -11,7 +11,8 @@
 //!   `malformed_routes` — every state-changing route, table driven;
 //! * `sessions` — login, logout, tokens;
 //! * `idempotency` — replays and reused keys;
-//! * `openapi` — the document lists every route the router serves;
+//! * `openapi` — the document lists every route the router serves, and answers outside it are refused;
+//!   `documented` — every read of the complete sample decision matches the document;
 //! * `oversight` — feedback, catalogues, accountability, the annual report, calendars;
 //! * `users` — user administration by administrators;
 //! * `warnings` — accepted acts that return and record warnings (IN-5, CD-3);
@@ -21,6 +22,7 @@
 
 mod adjustments;
 mod catalogue_pool;
+mod documented;
 mod hearing_suggestions;
 mod idempotency;
 mod late_shortening;
@@ -38,4 +40,4 @@ mod sessions;
 mod users;
 mod warnings;
 
-pub use juece_tests::http::{answer, api, Api};
+pub use juece_tests::http::{api, Api};

@@ -6,6 +6,7 @@
 //! answers under `/api/v1` are exactly the documented ones.
 
 use reqwest::Method;
+use serde_json::{json, Value};
 
 use super::api;
 
@@ -65,7 +66,42 @@ async fn the_document_lists_every_served_route() {
         }
     }
     // The reference page is served by juece itself, with no asset from elsewhere.
-    let page = a.http.get(a.url("/api/v1/docs")).send().await.expect("docs").text().await.expect("text");
+    let page = a.get("/api/v1/docs", None).await.body.as_str().expect("text").to_string();
     assert!(page.contains("/api/v1/openapi.json"));
     assert!(!page.contains("http://") && !page.contains("https://"), "no external asset");
+}
+
+/// The check every answer goes through is strict, so a passing suite means the
+/// document matches: a property, a missing field, a status or a media type the
+/// document does not give is refused, nested under references too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_outside_the_document_are_refused() {
+    let a = api().await;
+    let s = &a.schemas;
+    let me = a.get("/api/v1/auth/me", Some("office")).await.body;
+    let check = |status, content_type, body: &Value| s.check("GET", "/api/v1/auth/me", status, content_type, body);
+    assert_eq!(check(200, "application/json", &me), Ok(()));
+    let mut extra = me.clone();
+    extra["extra"] = json!(1);
+    assert!(check(200, "application/json", &extra).is_err(), "an undocumented property");
+    let mut missing = me.clone();
+    missing.as_object_mut().expect("object").remove("user_id");
+    assert!(check(200, "application/json", &missing).is_err(), "a documented property missing");
+    assert!(check(201, "application/json", &me).is_err(), "an undocumented status");
+    assert!(check(200, "text/plain", &json!("x")).is_err(), "an undocumented media type");
+    let signed_out = |body: &Value| s.check("POST", "/api/v1/auth/logout", 204, "application/json", body);
+    assert!(signed_out(&json!({})).is_err(), "a body where none is documented");
+    // Nested, behind `$ref`, `anyOf` (full or public facts) and nullable references.
+    let id = a.open("严格的文档").await;
+    let path = format!("/api/v1/decisions/{id}");
+    let view = a.get(&path, Some("office")).await.body;
+    let mut nested = view.clone();
+    nested["facts"]["proposal"]["colour"] = json!("red");
+    assert!(s.check("GET", &path, 200, "application/json", &nested).is_err(), "{nested}");
+    let mut wrong_type = view.clone();
+    wrong_type["facts"]["title"] = json!(7);
+    assert!(s.check("GET", &path, 200, "application/json", &wrong_type).is_err(), "{wrong_type}");
+    let mut problem = a.get("/api/v1/decisions/none", Some("office")).await.body;
+    problem["stack"] = json!("…");
+    assert!(s.check("GET", "/api/v1/decisions/none", 404, "application/problem+json", &problem).is_err());
 }

@@ -61,8 +61,8 @@ async fn a11_an_expert_with_a_direct_interest_is_refused_and_a_late_conflict_exc
         d14["seq"],
         d14["lang"].as_str().unwrap_or("")
     );
-    let text =
-        a.req(reqwest::Method::GET, &path, Some("office")).send().await.expect("memo").text().await.expect("text");
+    let memo = a.get(&path, Some("office")).await;
+    let text = memo.body.as_str().expect("text");
     assert!(text.contains("excluded_conflict") && text.contains("e-3"), "{text}");
 }
 

@@ -25,8 +25,7 @@ async fn memo_text(a: &Api, id: &str, memo: &str) -> String {
         .find(|m| m["memo"] == memo && m["lang"] == "zh" && m["format"] == "md");
     let m = m.unwrap_or_else(|| panic!("no {memo} memo in {}", list.body));
     let path = format!("/api/v1/decisions/{id}/memos/{}/{memo}.zh.md", m["seq"]);
-    let resp = a.req(reqwest::Method::GET, &path, Some("office")).send().await.expect("memo");
-    resp.text().await.expect("text")
+    a.get(&path, Some("office")).await.body.as_str().expect("text").to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

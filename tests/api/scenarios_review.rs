@@ -55,7 +55,7 @@ async fn memo_text(a: &Api, id: &str, memo: &str, reader: &str) -> String {
         .find(|m| m["memo"] == memo && m["lang"] == "zh" && m["format"] == "md");
     let m = m.cloned().unwrap_or_else(|| panic!("no {memo} memo for {reader}: {}", list.body));
     let path = format!("/api/v1/decisions/{id}/memos/{}/{memo}.zh.md", m["seq"]);
-    a.req(reqwest::Method::GET, &path, Some(reader)).send().await.expect("memo").text().await.expect("text")
+    a.get(&path, Some(reader)).await.body.as_str().expect("text").to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

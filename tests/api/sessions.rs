@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::{answer, api};
+use super::api;
 use juece_tests::app::PASSWORD;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -11,72 +11,56 @@ async fn login_logout_and_tokens() {
     let a = api().await;
     let browser = reqwest::Client::builder().cookie_store(true).build().expect("client");
     let login = |name: &'static str, password: &'static str| {
-        browser.post(a.url("/api/v1/auth/login")).json(&json!({ "name": name, "password": password })).send()
+        a.send(browser.post(a.url("/api/v1/auth/login")).json(&json!({ "name": name, "password": password })))
     };
-    answer(login("drafter", "wrong password!").await.expect("send")).await.expect(401, "invalid_credentials");
-    answer(login("nobody", PASSWORD).await.expect("send")).await.expect(401, "invalid_credentials");
+    login("drafter", "wrong password!").await.expect(401, "invalid_credentials");
+    login("nobody", PASSWORD).await.expect(401, "invalid_credentials");
 
-    let resp = login("drafter", PASSWORD).await.expect("send");
-    assert_eq!(resp.status(), 200);
-    let cookie = resp.headers()["set-cookie"].to_str().expect("cookie").to_string();
+    let resp = login("drafter", PASSWORD).await;
+    assert_eq!(resp.status, 200);
+    let cookie = resp.headers["set-cookie"].to_str().expect("cookie").to_string();
     assert!(cookie.starts_with("juece_session="), "{cookie}");
     for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(cookie.contains(attr), "{attr} in {cookie}");
     }
     assert!(!cookie.contains("Secure"), "tests run with --insecure-cookies");
-    let me = answer(browser.get(a.url("/api/v1/auth/me")).send().await.expect("me")).await;
+    let me = a.send(browser.get(a.url("/api/v1/auth/me"))).await;
     assert_eq!((me.status.as_u16(), me.body["user_id"].as_str()), (200, Some("drafter")));
     assert_eq!(me.body["name"], "李明");
 
     // A token made in the browser session works as a bearer, once listed without its secret.
-    let made =
-        answer(browser.post(a.url("/api/v1/tokens")).json(&json!({ "label": "script" })).send().await.expect("create"))
-            .await;
+    let made = a.send(browser.post(a.url("/api/v1/tokens")).json(&json!({ "label": "script" }))).await;
     assert_eq!(made.status.as_u16(), 201, "{}", made.body);
     let secret = made.body["token"].as_str().expect("secret").to_string();
     let token_id = made.body["id"].as_str().expect("id").to_string();
-    let listed = answer(browser.get(a.url("/api/v1/tokens")).send().await.expect("list")).await;
+    let listed = a.send(browser.get(a.url("/api/v1/tokens"))).await;
     assert!(!listed.body.to_string().contains(&secret), "listing never shows the secret");
     assert_eq!(listed.body.as_array().map(Vec::len), Some(2), "the fixture's token and this one");
-    let by_token = answer(a.http.get(a.url("/api/v1/auth/me")).bearer_auth(&secret).send().await.expect("me")).await;
+    let by_token = a.send(a.http.get(a.url("/api/v1/auth/me")).bearer_auth(&secret)).await;
     assert_eq!(by_token.body["user_id"], "drafter");
     // Another user cannot revoke it; its owner can, and it stops working.
     a.call(Method::DELETE, &format!("/api/v1/tokens/{token_id}"), Some("office"), None).await.expect(404, "not_found");
-    let revoked =
-        answer(browser.delete(a.url(&format!("/api/v1/tokens/{token_id}"))).send().await.expect("revoke")).await;
+    let revoked = a.send(browser.delete(a.url(&format!("/api/v1/tokens/{token_id}")))).await;
     assert_eq!(revoked.status.as_u16(), 204);
-    answer(a.http.get(a.url("/api/v1/auth/me")).bearer_auth(&secret).send().await.expect("me"))
-        .await
-        .expect(401, "unauthenticated");
+    a.send(a.http.get(a.url("/api/v1/auth/me")).bearer_auth(&secret)).await.expect(401, "unauthenticated");
 
     // Logout ends the session server-side: the old cookie no longer works even if replayed.
-    let out = browser.post(a.url("/api/v1/auth/logout")).send().await.expect("logout");
-    assert_eq!(out.status(), 204);
-    let replay = a
-        .http
-        .get(a.url("/api/v1/auth/me"))
-        .header("cookie", cookie.split(';').next().unwrap_or(""))
-        .send()
-        .await
-        .expect("me");
-    answer(replay).await.expect(401, "unauthenticated");
+    let out = a.send(browser.post(a.url("/api/v1/auth/logout"))).await;
+    assert_eq!(out.status, 204);
+    let replay = a.http.get(a.url("/api/v1/auth/me")).header("cookie", cookie.split(';').next().unwrap_or(""));
+    a.send(replay).await.expect(401, "unauthenticated");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secure_cookies_by_default_and_public_rate_limit() {
     let config = juece_api::server::ServerConfig { public_per_minute: 1, public_burst: 3, ..Default::default() };
-    let app = juece_tests::app::spawn_app_with(config).await;
-    let http = reqwest::Client::new();
-    let resp = http
-        .post(format!("{}/api/v1/auth/login", app.base))
-        .json(&json!({ "name": "drafter", "password": PASSWORD }))
-        .send()
-        .await
-        .expect("login");
-    assert!(resp.headers()["set-cookie"].to_str().unwrap_or("").contains("Secure"));
+    let a = juece_tests::http::api_with(config).await;
+    let login =
+        a.call(Method::POST, "/api/v1/auth/login", None, Some(json!({ "name": "drafter", "password": PASSWORD })));
+    assert!(login.await.headers["set-cookie"].to_str().unwrap_or("").contains("Secure"));
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        let r = answer(http.get(format!("{}/api/v1/public/decisions", app.base)).send().await.expect("get")).await;
+        let r = a.get("/api/v1/public/decisions", None).await;
         statuses.push(r.status.as_u16());
         if r.status == 429 {
             r.expect(429, "rate_limited");
@@ -85,11 +69,5 @@ async fn secure_cookies_by_default_and_public_rate_limit() {
     }
     assert_eq!(statuses, vec![200, 200, 429, 429], "burst of 3 shared with the login");
     // Authenticated endpoints are not limited by the public bucket.
-    let r = http
-        .get(format!("{}/api/v1/workflows", app.base))
-        .bearer_auth(&app.tokens["office"])
-        .send()
-        .await
-        .expect("get");
-    assert_eq!(r.status(), 200);
+    assert_eq!(a.get("/api/v1/workflows", Some("office")).await.status, 200);
 }

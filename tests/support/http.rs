@@ -20,7 +20,15 @@ pub struct Api {
 }
 
 pub async fn api() -> Api {
-    let app = crate::app::spawn_app().await;
+    api_on(crate::app::spawn_app().await).await
+}
+
+/// The client of a server started with its own configuration.
+pub async fn api_with(config: juece_api::server::ServerConfig) -> Api {
+    api_on(crate::app::spawn_app_with(config).await).await
+}
+
+async fn api_on(app: TestApp) -> Api {
     let http = reqwest::Client::new();
     let doc = http.get(format!("{}/api/v1/openapi.json", app.base)).send().await.expect("document");
     let schemas = crate::schema::Schemas::new(doc.json().await.expect("the document is JSON"));
@@ -55,7 +63,8 @@ impl Answer {
     }
 }
 
-pub async fn answer(resp: reqwest::Response) -> Answer {
+/// Private: every answer goes through [`Api::send`], which checks it against the document.
+async fn answer(resp: reqwest::Response) -> Answer {
     let status = resp.status();
     let headers = resp.headers().clone();
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
@@ -96,16 +105,37 @@ impl Api {
     }
 
     pub async fn call(&self, method: Method, path: &str, user: Option<&str>, body: Option<Value>) -> Answer {
-        let mut b = self.req(method.clone(), path, user);
+        let mut b = self.req(method, path, user);
         if let Some(v) = body {
             b = b.json(&v);
         }
-        let got = answer(b.send().await.expect("request")).await;
-        let checked = self.schemas.check(method.as_str(), path, got.status.as_u16(), &got.content_type, &got.body);
+        self.send(b).await
+    }
+
+    /// Send a request built with [`Api::req`] or any client (a browser's, with cookies); its answer must
+    /// match the OpenAPI document.
+    pub async fn send(&self, b: reqwest::RequestBuilder) -> Answer {
+        self.try_send(b).await.expect("request")
+    }
+
+    /// [`Api::send`], with the transport error for a caller that expects one (a body the server does not read).
+    pub async fn try_send(&self, b: reqwest::RequestBuilder) -> Result<Answer, reqwest::Error> {
+        let (client, req) = b.build_split();
+        let req = req?;
+        let (method, path) = (req.method().clone(), req.url().path().to_string());
+        let sent: Option<Value> = req.body().and_then(|b| b.as_bytes()).and_then(|b| serde_json::from_slice(b).ok());
+        let got = answer(client.execute(req).await?).await;
+        let checked = self.schemas.check(method.as_str(), &path, got.status.as_u16(), &got.content_type, &got.body);
         if let Err(e) = checked {
             panic!("the answer does not match the OpenAPI document: {e}\nbody: {}", got.body);
         }
-        got
+        // What the server accepts, the document admits.
+        if let Some(sent) = sent.filter(|_| got.status.is_success()) {
+            if let Err(e) = self.schemas.check_request(method.as_str(), &path, &sent) {
+                panic!("the server accepted a body the OpenAPI document refuses: {e}\nbody: {sent}");
+            }
+        }
+        Ok(got)
     }
 
     pub async fn get(&self, path: &str, user: Option<&str>) -> Answer {

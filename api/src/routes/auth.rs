@@ -77,7 +77,8 @@ fn session_cookie(value: String, max_age_secs: i64, secure: bool) -> Option<Head
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
     responses((status = 200, body = SessionOut),
         (status = 401, description = "wrong name or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json")))]
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = "4XX", description = "a malformed body", body = Problem, content_type = "application/problem+json")))]
 async fn login(State(s): State<AppState>, JsonBody(body): JsonBody<LoginIn>) -> Response {
     let now = s.clock.now();
     match s.auth.login(&body.name, &body.password, now).await {
@@ -98,7 +99,8 @@ async fn login(State(s): State<AppState>, JsonBody(body): JsonBody<LoginIn>) -> 
 
 /// End the caller's session and clear the cookie.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204, description = "signed out")), security(("session" = [])))]
+    responses((status = 204, description = "signed out"), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("session" = [])))]
 async fn logout(State(s): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = session_token(&headers) {
         if let Err(e) = s.auth.logout(&token).await {

@@ -34,7 +34,7 @@ async fn list_memos(State(s): State<AppState>, Caller(actor): Caller, Path(id): 
 #[utoipa::path(get, path = "/api/v1/decisions/{id}/memos/{seq}/{file}", tag = "decisions",
     params(("id" = String, Path, description = "decision id"), ("seq" = i64, Path, description = "the record that rendered it"),
         ("file" = String, Path, description = "`<memo>.<lang>.<format>` with format `html` or `md`")),
-    responses((status = 200, content_type = "text/html", body = String), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, content((String = "text/html"), (String = "text/markdown"))), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn get_memo(
     State(s): State<AppState>,

@@ -26,6 +26,7 @@ use axum::http::request::Parts;
 use axum::middleware;
 use serde::de::DeserializeOwned;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
@@ -59,6 +60,23 @@ impl Modify for Security {
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::extract::SESSION_COOKIE))),
         );
+    }
+}
+
+/// Complete the document built from the routes: every operation may answer 500 `internal_error` (the store
+/// failed, a handler panicked), documented once here rather than on each route, so the document lists every
+/// status the server can really return. (A `Modify` on [`ApiDoc`] would run before the routes are merged.)
+pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+    let failure = ResponseBuilder::new()
+        .description("internal error; quote the x-request-id header when reporting it")
+        .content("application/problem+json", content)
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for op in ops.into_iter().flatten() {
+            op.responses.responses.insert("5XX".into(), failure.clone().into());
+        }
     }
 }
 

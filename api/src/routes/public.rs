@@ -63,10 +63,13 @@ async fn published(State(s): State<AppState>, Params(p): Params<Paging>) -> Resp
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentIn {
-    /// The opinion (at most 20,000 characters).
+    /// The opinion (at most 20,000 characters, refused by the engine: 422).
+    #[schema(max_length = 20000)]
     pub content: String,
+    #[schema(max_length = 200)]
     pub name: Option<String>,
     /// How the drafter may reach the commenter; never published.
+    #[schema(max_length = 200)]
     pub contact: Option<String>,
 }
 

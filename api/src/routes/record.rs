@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use juece_engine::audit::AuditRecord;
-use juece_engine::store::DeadlineRow;
+use juece_engine::queries::DeadlineView;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -31,7 +31,7 @@ async fn get_record(State(s): State<AppState>, Caller(actor): Caller, Path(id): 
 /// The deadlines of a decision (pending, fired, cancelled).
 #[utoipa::path(get, path = "/api/v1/decisions/{id}/deadlines", tag = "decisions",
     params(("id" = String, Path, description = "decision id")),
-    responses((status = 200, body = Vec<DeadlineRow>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Vec<DeadlineView>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn get_deadlines(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Response {
     match s.engine.read_deadlines(&id, &actor, s.clock.now()).await {

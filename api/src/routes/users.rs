@@ -29,30 +29,20 @@ fn problem(e: AdminError) -> Response {
     }
 }
 
-/// Role names, e.g. `drafter`, `general_office`.
-// A Problem is built at most once per failed request: its size costs nothing worth boxing.
-#[allow(clippy::result_large_err)]
-fn roles(names: &[String]) -> Result<Vec<Role>, Problem> {
-    names
-        .iter()
-        .map(|n| Role::parse(n).ok_or_else(|| Problem::bad_request("invalid_body", format!("unknown role `{n}`"))))
-        .collect()
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct UserOut {
     pub name: String,
     pub display_name: String,
     pub unit: String,
     pub position: String,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl From<juece_engine::store::users::UserRow> for UserOut {
     fn from(u: juece_engine::store::users::UserRow) -> Self {
         UserOut {
-            roles: u.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            roles: u.roles,
             name: u.name,
             display_name: u.display_name,
             unit: u.unit,
@@ -77,12 +67,15 @@ async fn list_users(State(s): State<AppState>, Caller(actor): Caller) -> Respons
 #[serde(deny_unknown_fields)]
 pub struct UserIn {
     /// Login name: 1 to 64 of A-Z a-z 0-9 . _ -
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub name: String,
     pub display_name: Option<String>,
     pub unit: String,
     pub position: String,
-    pub roles: Vec<String>,
-    /// The first password; omit it and set `initial_token` to get a token instead.
+    /// `public` and `system` are held by no person (refused, 422 `invalid_input`).
+    pub roles: Vec<Role>,
+    /// The first password (at least 10 characters); omit it and set `initial_token` to get a token instead.
+    #[schema(min_length = 10)]
     pub password: Option<String>,
     #[serde(default)]
     pub initial_token: bool,
@@ -109,11 +102,8 @@ async fn create_user(State(s): State<AppState>, Caller(actor): Caller, JsonBody(
                 .into_response()
         }
     };
-    let roles = match roles(&u.roles) {
-        Ok(r) => r,
-        Err(p) => return p.into_response(),
-    };
-    let new = NewUser { name: u.name, display_name: u.display_name, unit: u.unit, position: u.position, roles };
+    let new =
+        NewUser { name: u.name, display_name: u.display_name, unit: u.unit, position: u.position, roles: u.roles };
     match s.auth.create_user_by(&actor, new, credential, s.clock.now()).await {
         Ok(c) => (StatusCode::CREATED, Json(UserCreatedOut { user: c.user.into(), token: c.token.map(|t| t.secret) }))
             .into_response(),
@@ -125,16 +115,16 @@ async fn create_user(State(s): State<AppState>, Caller(actor): Caller, JsonBody(
 #[serde(deny_unknown_fields)]
 pub struct RolesIn {
     #[serde(default)]
-    pub add: Vec<String>,
+    pub add: Vec<Role>,
     #[serde(default)]
-    pub remove: Vec<String>,
+    pub remove: Vec<Role>,
 }
 
 /// Add and remove roles; answers the roles the user now holds.
 #[utoipa::path(post, path = "/api/v1/users/{name}/roles", tag = "users", request_body = RolesIn,
     params(("name" = String, Path, description = "login name"),
         ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
-    responses((status = 200, body = Vec<String>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Vec<Role>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn change_roles(
     State(s): State<AppState>,
@@ -142,12 +132,8 @@ async fn change_roles(
     Path(name): Path<String>,
     JsonBody(r): JsonBody<RolesIn>,
 ) -> Response {
-    let (add, remove) = match (roles(&r.add), roles(&r.remove)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(p), _) | (_, Err(p)) => return p.into_response(),
-    };
-    match s.auth.change_roles_by(&actor, &name, &add, &remove).await {
-        Ok(now) => Json(now.iter().map(|r| r.as_str()).collect::<Vec<_>>()).into_response(),
+    match s.auth.change_roles_by(&actor, &name, &r.add, &r.remove).await {
+        Ok(now) => Json(now).into_response(),
         Err(e) => problem(e),
     }
 }

@@ -101,7 +101,8 @@ pub struct GraphParams {
 /// The stage graph of the latest version of a workflow.
 #[utoipa::path(get, path = "/api/v1/workflows/{key}/graph", tag = "workflows",
     params(("key" = String, Path, description = "workflow key"), GraphParams),
-    responses((status = 200, description = "DOT, Mermaid or SVG", body = String),
+    responses((status = 200, description = "DOT, Mermaid or SVG",
+            content((String = "text/vnd.graphviz"), (String = "text/plain"), (String = "image/svg+xml"))),
         (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn workflow_graph(
