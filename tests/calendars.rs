@@ -2,9 +2,9 @@
 //! used by every other for its next computation, with no restart.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use juece_engine::actor::{Actor, Role};
+use juece_engine::actor::Role;
 use juece_engine::calendar::period::calendar_day_period;
-use juece_tests::{comment_notice_published, engine, on_each_database, repo_root};
+use juece_tests::{comment_notice_published, engine, notice_2027, on_each_database, person};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
@@ -15,22 +15,6 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2027, 9, 5, 1, 0, 0).single().expect("a valid instant")
 }
 
-fn administrator() -> Actor {
-    let name = "admin".to_string();
-    Actor {
-        user_id: name.clone(),
-        name,
-        unit: "办公厅".into(),
-        position: "管理员".into(),
-        roles: vec![Role::Administrator],
-    }
-}
-
-/// The fixture notice for 2027 (National Day rest 1–7 October, made up on 26 September and 9 October).
-pub fn notice_2027() -> String {
-    std::fs::read_to_string(repo_root().join("tests/fixtures/calendar-notice-2027.toml")).expect("the fixture")
-}
-
 async fn a_notice_loaded_through_one_replica_is_used_by_the_other(url: String) {
     let first = engine(&url).await;
     let second = engine(&url).await;
@@ -39,17 +23,11 @@ async fn a_notice_loaded_through_one_replica_is_used_by_the_other(url: String) {
     assert!(before.is_provisional(day(2027, 10, 5)));
     assert_eq!(calendar_day_period(&before, day(2027, 9, 5), 30).last_day, day(2027, 10, 5));
 
-    // Loaded through the first replica, as `juece calendar load` does.
-    let mut calendar = (*first.fresh_calendar().await.expect("calendar")).clone();
-    let loaded = juece_engine::notice::load_notice(
-        first.store().as_ref(),
-        &mut calendar,
-        &notice_2027(),
-        &administrator(),
-        now(),
-    )
-    .await
-    .expect("the notice loads");
+    // Loaded through the first replica, as `juece calendar load` and the API do.
+    let loaded = first
+        .load_calendar_notice(&notice_2027(), Some(2027), &person("admin", "办公厅", Role::Administrator), now())
+        .await;
+    let loaded = loaded.expect("the notice loads");
 
     // The second replica's next computation counts on the official calendar: 5 October is a rest day now, so
     // the period runs to Friday 8 October, and its deadline says so.

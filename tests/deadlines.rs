@@ -12,19 +12,13 @@ use juece_engine::orchestrator::{Engine, EngineError};
 use juece_engine::scheduler::{ManualClock, Scheduler, SchedulerConfig};
 use juece_engine::store::scheduler::{AfterClaim, FirePlan, Lease, LeasedFiring};
 use juece_engine::store::{DeadlineRow, DeadlineStatus, StoreError};
-use juece_tests::{comment_notice_published, engine, on_each_database, refusal_code};
+use juece_tests::{comment_notice_published, engine, on_each_database, person, refusal_code};
 use serde_json::json;
 
 const LEASE_SECONDS: i64 = 60;
 
 fn drafter() -> Actor {
-    Actor {
-        user_id: "drafter".into(),
-        name: "drafter".into(),
-        unit: "生态环境局".into(),
-        position: "p".into(),
-        roles: vec![Role::Drafter],
-    }
+    person("drafter", "生态环境局", Role::Drafter)
 }
 
 /// 09:00 CST on Monday 2 March 2026.

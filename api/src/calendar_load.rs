@@ -1,22 +1,20 @@
 //! `juece calendar load FILE`: an administrator loads a newly published year's official holiday notice. The engine
-//! validates, stores and audits it and recomputes the pending provisional deadlines (`juece_engine::notice`); this
-//! prints what moved, one line per deadline, for the administrator to check against the notice.
+//! validates, stores and audits it and recomputes the pending provisional deadlines (`Engine::load_calendar_notice`,
+//! which the API calls too); this prints what moved, one line per deadline, for the administrator to check against
+//! the notice.
 
 use std::path::Path;
 
 use anyhow::Context;
 use juece_engine::actor::{Actor, Role};
 use juece_engine::audit::format_instant;
-use juece_engine::notice::{load_notice, merge_stored};
 
 use crate::setup;
 
 /// Exit code 0 when stored (or already stored, identically); 1 when the file is refused.
 pub async fn load(database_url: &str, workflows: &Path, file: &Path, by: &str) -> anyhow::Result<u8> {
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let store = setup::open_store(database_url).await?;
-    let (_, mut calendar) = setup::load_engine_parts(workflows)?;
-    merge_stored(store.as_ref(), &mut calendar).await.context("merging stored calendar notices")?;
+    let engine = setup::open_engine(database_url, workflows).await?;
     let actor = Actor {
         user_id: format!("cli:{by}"),
         name: by.to_string(),
@@ -24,7 +22,7 @@ pub async fn load(database_url: &str, workflows: &Path, file: &Path, by: &str) -
         position: "administrator".into(),
         roles: vec![Role::Administrator],
     };
-    match load_notice(store.as_ref(), &mut calendar, &text, &actor, chrono::Utc::now()).await {
+    match engine.load_calendar_notice(&text, None, &actor, chrono::Utc::now()).await {
         Ok(r) if !r.newly_loaded => {
             println!("{} notice already loaded (sha256 {}); nothing changed", r.year, r.sha256);
             Ok(0)

@@ -17,6 +17,7 @@ use crate::actor::Actor;
 use crate::audit::{self, AuditRecord};
 use crate::calendar::period::{add_working_days, calendar_day_period, PeriodResult};
 use crate::calendar::{CalendarError, CalendarStatus, CalendarYear, WorkCalendar};
+use crate::refusal::Refusal;
 use crate::store::calendar::{DeadlineChange, NoticeOutcome, StoredNotice, CALENDAR_CHAIN};
 use crate::store::{DeadlineRow, Store, StoreError};
 
@@ -42,19 +43,44 @@ pub enum NoticeError {
          a loaded notice is never replaced"
     )]
     Conflicting { year: i32, existing: String },
+    #[error("通知年份为 {found}，而非 {expected} / the notice is for {found}, not {expected}")]
+    YearMismatch { expected: i32, found: i32 },
+    #[error("refused: {0}")]
+    Refused(Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl NoticeError {
     /// Stable code for scripts and the API.
-    pub fn reason_code(&self) -> &'static str {
+    pub fn reason_code(&self) -> &str {
         match self {
             NoticeError::Calendar(_) => "calendar_file_invalid",
             NoticeError::NotOfficial { .. } => "calendar_not_official",
             NoticeError::Overlay(_) => "calendar_overlay_not_national",
             NoticeError::Conflicting { .. } => "calendar_year_already_loaded",
+            NoticeError::YearMismatch { .. } => "calendar_year_mismatch",
+            NoticeError::Refused(r) => r.reason_code(),
             NoticeError::Store(_) => "store_error",
+        }
+    }
+
+    /// What went wrong, in Chinese and in English (the details are in the error's text).
+    pub fn messages(&self) -> (&str, &str) {
+        match self {
+            NoticeError::Calendar(_) => {
+                ("节假日安排文件格式或内容有误", "the holiday notice file is malformed or invalid")
+            }
+            NoticeError::NotOfficial { .. } => ("只能载入正式通知", "only an official notice can be loaded"),
+            NoticeError::Overlay(_) => {
+                ("地方补充日历不能作为全国通知载入", "a jurisdiction overlay is not a national notice")
+            }
+            NoticeError::Conflicting { .. } => {
+                ("该年度已载入另一份通知", "a different notice for this year is already loaded")
+            }
+            NoticeError::YearMismatch { .. } => ("通知年份与所载入的年份不一致", "the notice is for another year"),
+            NoticeError::Refused(r) => r.reasons.first().map_or(("", ""), |x| (&x.message_zh, &x.message_en)),
+            NoticeError::Store(_) => ("服务器内部错误", "internal server error"),
         }
     }
 }

@@ -21,6 +21,8 @@ enum Reads {
     Body,
     /// An act's payload: the engine refuses shape errors, 422 `invalid_payload`.
     Payload,
+    /// A year file (`application/toml`), `valid` holding its text: the engine refuses a bad file, 422.
+    Toml,
 }
 
 struct Route {
@@ -98,11 +100,13 @@ fn routes(id: &str) -> Vec<Route> {
         ),
         route(Method::POST, "/api/v1/users/{name}/roles", "/api/v1/users/executor/roles".into(), Some("admin"))
             .body(Body, json!({ "add": ["expert"] }), json!({ "add": "expert" })),
+        route(Method::POST, "/api/v1/calendars/{year}/notice", "/api/v1/calendars/2027/notice".into(), Some("admin"))
+            .body(Reads::Toml, json!(juece_tests::notice_2027()), json!("year = \"2027\"\nstatus = \"official\"\n")),
     ]
 }
 
 /// Everything a request could have written: every decision's version, every
-/// user with roles, every cast member's tokens.
+/// user with roles, every cast member's tokens, the stored calendar notices.
 async fn written(a: &Api) -> Value {
     let store = &a.app.state.store;
     let mut tokens = Vec::new();
@@ -117,7 +121,12 @@ async fn written(a: &Api) -> Value {
         .into_iter()
         .map(|u| (u.name, u.roles.iter().map(|r| r.as_str().to_string()).collect()))
         .collect();
-    json!({ "versions": store.versions().await.expect("versions"), "users": users, "tokens": tokens })
+    let notices = store.calendar_notices().await.expect("notices").len();
+    let chain = store.calendar_audit().await.expect("calendar chain").len();
+    json!({
+        "versions": store.versions().await.expect("versions"), "users": users, "tokens": tokens,
+        "calendar": [notices, chain],
+    })
 }
 
 /// One malformed request: its content type, its body, whether to send a bad idempotency key.
@@ -130,32 +139,64 @@ struct Bent {
 }
 
 fn bent(r: &Route, limit: usize) -> Vec<Bent> {
-    let json = |v: &Value| serde_json::to_vec(v).expect("json");
+    let json = |v: &Value| match (r.reads, v) {
+        (Reads::Toml, Value::String(text)) => text.clone().into_bytes(),
+        _ => serde_json::to_vec(v).expect("json"),
+    };
     let shape = match r.reads {
         Reads::Payload => (422, "invalid_payload"),
         _ => (400, "invalid_body"),
     };
+    let content_type = if r.reads == Reads::Toml { "application/toml" } else { "application/json" };
     let mut huge = b"{\"text\": \"".to_vec();
     huge.resize(limit + 1024, b'a');
     huge.extend_from_slice(b"\"}");
-    let mut out = vec![Bent {
-        what: "huge body",
-        content_type: "application/json",
-        body: huge,
-        bad_key: false,
-        want: (413, "payload_too_large"),
-    }];
+    let mut out =
+        vec![Bent { what: "huge body", content_type, body: huge, bad_key: false, want: (413, "payload_too_large") }];
     if r.keyed {
         let body = json(&r.valid);
         out.push(Bent {
             what: "bad idempotency key",
-            content_type: "application/json",
+            content_type,
             body,
             bad_key: true,
             want: (400, "invalid_idempotency_key"),
         });
     }
     if r.reads == Reads::Nothing {
+        return out;
+    }
+    if r.reads == Reads::Toml {
+        out.extend([
+            Bent {
+                what: "a file that lacks what a notice needs",
+                content_type,
+                body: json(&r.wrong_type),
+                bad_key: false,
+                want: (422, "calendar_file_invalid"),
+            },
+            Bent {
+                what: "truncated TOML",
+                content_type,
+                body: b"year = ".to_vec(),
+                bad_key: false,
+                want: (422, "calendar_file_invalid"),
+            },
+            Bent {
+                what: "invalid UTF-8",
+                content_type,
+                body: b"year = \"\xff\xfe\"".to_vec(),
+                bad_key: false,
+                want: (400, "malformed_toml"),
+            },
+            Bent {
+                what: "JSON content type",
+                content_type: "application/json",
+                body: json(&r.valid),
+                bad_key: false,
+                want: (415, "unsupported_media_type"),
+            },
+        ]);
         return out;
     }
     let mut unknown = r.valid.clone();

@@ -15,12 +15,14 @@
 //!   `documented` — every read of the complete sample decision matches the document;
 //! * `oversight` — feedback, catalogues, accountability, the annual report, calendars;
 //! * `users` — user administration by administrators;
+//! * `calendar_notice` — an administrator loads a year's official notice; bad notices refused;
 //! * `warnings` — accepted acts that return and record warnings (IN-5, CD-3);
 //! * `hearing_suggestions` — the public suggests hearings, the unit decides (PP-8);
 //! * `catalogue_pool` — experts on a catalogue item come from the pool (EX-6);
 //! * `late_shortening` — a comment period shortened after publication (A5 variant).
 
 mod adjustments;
+mod calendar_notice;
 mod catalogue_pool;
 mod documented;
 mod hearing_suggestions;

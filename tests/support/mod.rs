@@ -27,6 +27,12 @@ pub fn sqlite_url() -> (tempfile::TempDir, String) {
     (dir, url)
 }
 
+/// The fixture of an official notice for 2027 (National Day rest 1–7 October, made up on 26 September and
+/// 9 October), a year file as `juece calendar load` and the API take it.
+pub fn notice_2027() -> String {
+    std::fs::read_to_string(repo_root().join("tests/fixtures/calendar-notice-2027.toml")).expect("the fixture")
+}
+
 /// The PostgreSQL server to test against, when one is configured.
 pub fn postgres_url() -> Option<String> {
     std::env::var("JUECE_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
@@ -65,6 +71,17 @@ where
     }
 }
 
+/// An actor of one role, named and identified by `name`.
+pub fn person(name: &str, unit: &str, role: juece_engine::actor::Role) -> juece_engine::actor::Actor {
+    juece_engine::actor::Actor {
+        user_id: name.into(),
+        name: name.into(),
+        unit: unit.into(),
+        position: "p".into(),
+        roles: vec![role],
+    }
+}
+
 pub async fn engine(url: &str) -> Engine {
     juece_api::setup::open_engine(url, &workflows()).await.expect("engine opens")
 }
@@ -86,13 +103,7 @@ pub async fn drive_to_execution_from(
     use juece_engine::act::Act;
     use juece_engine::actor::{Actor, Role};
     use serde_json::json;
-    let who = |name: &str, unit: &str, role: Role| Actor {
-        user_id: name.into(),
-        name: name.into(),
-        unit: unit.into(),
-        position: "p".into(),
-        roles: vec![role],
-    };
+    let who = person;
     let office = who("office", "办公厅", Role::GeneralOffice);
     let drafter = who("drafter", "生态环境局", Role::Drafter);
     let chief = who("chief", "政府", Role::ChiefExecutive);
@@ -152,17 +163,10 @@ pub async fn comment_notice_published(
     now: chrono::DateTime<chrono::Utc>,
 ) -> juece_engine::facts::CommentNotice {
     use juece_engine::act::Act;
-    use juece_engine::actor::{Actor, Role};
+    use juece_engine::actor::Role;
     use serde_json::json;
-    let who = |name: &str, unit: &str, role: Role| Actor {
-        user_id: name.into(),
-        name: name.into(),
-        unit: unit.into(),
-        position: "p".into(),
-        roles: vec![role],
-    };
-    let office = who("office", "办公厅", Role::GeneralOffice);
-    let drafter = who("drafter", "生态环境局", Role::Drafter);
+    let office = person("office", "办公厅", Role::GeneralOffice);
+    let drafter = person("drafter", "生态环境局", Role::Drafter);
     let p =
         json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
     engine.open("national", id, &Act::new("submit_proposal", p), &office, now).await.expect("open");

@@ -1,23 +1,29 @@
 //! The working calendar the engine counts periods on: a year's rest days
 //! and make-up working days, and periods counted from a date (民法典
 //! Arts. 201, 203). Open to anyone, rate limited like the public endpoints;
-//! every answer says whether it rests on a provisional year.
+//! every answer says whether it rests on a provisional year. Administrators
+//! load a year's official notice here too, as `juece calendar load` does.
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
+use juece_engine::audit::format_instant;
 use juece_engine::calendar::period;
 use juece_engine::calendar::period::PeriodResult;
 use juece_engine::calendar::{CalendarSource, CalendarStatus, Holiday, WorkCalendar, SUPPORTED_YEARS};
+use juece_engine::notice::NoticeError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::Params;
+use crate::extract::Caller;
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -26,6 +32,11 @@ const MAX_DAYS: u32 = 3660;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(year)).routes(routes!(working_days)).routes(routes!(calendar_period))
+}
+
+/// Administration, outside the public rate limit: loading a year's official notice.
+pub fn admin_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(load_notice))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -136,4 +147,98 @@ async fn calendar_period(State(s): State<AppState>, Params(p): Params<PeriodPara
 /// The engine's calendar with every stored notice, one another replica loaded included.
 async fn current(s: &AppState) -> Result<Arc<WorkCalendar>, Response> {
     s.engine.fresh_calendar().await.map_err(|e| Problem::from(e).into_response())
+}
+
+/// The media type of a year file.
+const TOML: &str = "application/toml";
+
+#[derive(Serialize, ToSchema)]
+struct MovedOut {
+    deadline_id: String,
+    decision_id: String,
+    name: String,
+    old_due_at: String,
+    new_due_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct NoticeOut {
+    year: i32,
+    sha256: String,
+    /// False when this exact notice had been loaded before: nothing changed.
+    newly_loaded: bool,
+    calendar_version_before: String,
+    calendar_version_after: String,
+    /// The pending deadlines the official calendar moved.
+    moved: Vec<MovedOut>,
+}
+
+/// Load a year's official holiday notice (administrators only): the year file as `juece calendar load` takes it
+/// (`workflows/calendars/README.md`), sent as `application/toml`. Validated, stored for every replica, audited in
+/// the calendar chain with who loaded it, and the pending provisional deadlines recomputed; a notice already loaded
+/// is never replaced.
+#[utoipa::path(post, path = "/api/v1/calendars/{year}/notice", tag = "calendars",
+    params(("year" = i32, Path, description = "the notice's year, e.g. 2027"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    request_body(content = String, content_type = "application/toml", description = "the year file"),
+    responses((status = 201, description = "loaded", body = NoticeOut),
+        (status = 200, description = "this notice was loaded before: nothing changed", body = NoticeOut),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+async fn load_notice(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(year): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(year) = year.parse::<i32>().ok().filter(|y| SUPPORTED_YEARS.contains(y)) else {
+        let years = format!("a year from {} to {}", SUPPORTED_YEARS.start(), SUPPORTED_YEARS.end());
+        return Problem::bad_request("invalid_year", years).into_response();
+    };
+    let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next());
+    if !media.is_some_and(|m| m.trim().eq_ignore_ascii_case(TOML)) {
+        return Problem::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE).into_response();
+    }
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return Problem::bad_request("malformed_toml", "a year file is UTF-8 text").into_response();
+    };
+    match s.engine.load_calendar_notice(text, Some(year), &actor, s.clock.now()).await {
+        Ok(r) => {
+            let status = if r.newly_loaded { StatusCode::CREATED } else { StatusCode::OK };
+            let moved = r
+                .changes
+                .iter()
+                .map(|c| MovedOut {
+                    deadline_id: c.deadline_id.clone(),
+                    decision_id: c.decision_id.clone(),
+                    name: c.name.clone(),
+                    old_due_at: format_instant(&c.old_due),
+                    new_due_at: format_instant(&c.new_due),
+                })
+                .collect();
+            let out = NoticeOut {
+                year: r.year,
+                sha256: r.sha256,
+                newly_loaded: r.newly_loaded,
+                calendar_version_before: r.calendar_version_before,
+                calendar_version_after: r.calendar_version_after,
+                moved,
+            };
+            (status, Json(out)).into_response()
+        }
+        Err(e) => notice_problem(&e).into_response(),
+    }
+}
+
+/// A refused notice as problem+json: who may is a 403, a conflicting notice a 409, a bad file 422.
+fn notice_problem(e: &NoticeError) -> Problem {
+    let status = match e {
+        NoticeError::Refused(r) => return Problem::refused(r),
+        NoticeError::Store(cause) => return Problem::internal(cause),
+        NoticeError::Conflicting { .. } => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let (zh, en) = e.messages();
+    Problem::new(status, e.reason_code(), zh, en, e.to_string())
 }

@@ -100,6 +100,7 @@ pub fn api(state: AppState) -> OpenApiRouter<AppState> {
         .merge(accountability::router())
         .merge(reports::router())
         .merge(users::router())
+        .merge(calendars::admin_router())
         .merge(docs::router())
         .merge(limited)
 }

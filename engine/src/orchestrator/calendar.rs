@@ -5,8 +5,13 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
+use chrono::{DateTime, Utc};
+
 use super::{Engine, EngineError};
-use crate::calendar::WorkCalendar;
+use crate::actor::{Actor, Role};
+use crate::calendar::{CalendarYear, WorkCalendar};
+use crate::notice::{self, NoticeError, NoticeReport};
+use crate::refusal::{Reason, Refusal};
 
 /// The calendar in use and how many stored notices it includes.
 pub(super) struct LiveCalendar {
@@ -40,6 +45,13 @@ impl Engine {
     /// The calendar with every notice stored so far: when the store holds notices this replica has not merged
     /// (one count query), they are merged into a copy that replaces the current calendar.
     pub async fn fresh_calendar(&self) -> Result<Arc<WorkCalendar>, EngineError> {
+        self.merge_stored_notices().await.map_err(|e| match e {
+            NoticeError::Store(e) => EngineError::Store(e),
+            other => EngineError::Calendar(other.to_string()),
+        })
+    }
+
+    async fn merge_stored_notices(&self) -> Result<Arc<WorkCalendar>, NoticeError> {
         let stored = self.store.calendar_notice_count().await?;
         if stored == self.calendar.seen.load(Ordering::Acquire) {
             return Ok(self.calendar.get());
@@ -51,12 +63,43 @@ impl Engine {
             // no-op, and a conflict means this replica ships different files, which must not go unnoticed.
             if let Err(e) = next.add_year_file(&n.toml) {
                 tracing::error!(year = n.year, error = %e, "a stored calendar notice contradicts this replica's files");
-                return Err(EngineError::Calendar(e.to_string()));
+                return Err(e.into());
             }
         }
         let version = next.version();
         self.calendar.set(next, notices.len() as i64);
         tracing::info!(notices = notices.len(), calendar = %version, "calendar notices merged");
         Ok(self.calendar.get())
+    }
+
+    /// An administrator loads a year's official holiday notice (its year file's text): validated — for `year`,
+    /// when the caller names one — stored for every replica, audited in the calendar chain with who loaded it, and
+    /// the pending provisional deadlines recomputed (`crate::notice`). `juece calendar load` and the API both come
+    /// here; this replica computes on the notice at once, the others from their next computation.
+    pub async fn load_calendar_notice(
+        &self,
+        toml: &str,
+        year: Option<i32>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<NoticeReport, NoticeError> {
+        if !actor.has(Role::Administrator) {
+            return Err(NoticeError::Refused(Refusal::one(Reason::new(
+                "role_not_permitted",
+                "access policy",
+                "只有系统管理员可以载入节假日安排通知",
+                "only an administrator may load a holiday notice",
+            ))));
+        }
+        if let Some(expected) = year {
+            let found = CalendarYear::from_toml_str(toml, "(notice being loaded)")?.year;
+            if found != expected {
+                return Err(NoticeError::YearMismatch { expected, found });
+            }
+        }
+        let mut calendar = (*self.merge_stored_notices().await?).clone();
+        let report = notice::load_notice(self.store.as_ref(), &mut calendar, toml, actor, now).await?;
+        self.merge_stored_notices().await?;
+        Ok(report)
     }
 }
