@@ -12,11 +12,13 @@
 //! the official calendar, earlier or later. Each moved row keeps the old and new instants in its basis.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Asia::Shanghai;
 
 use crate::actor::Actor;
 use crate::audit::{self, AuditRecord};
 use crate::calendar::period::{add_working_days, calendar_day_period, PeriodResult};
 use crate::calendar::{CalendarError, CalendarStatus, CalendarYear, WorkCalendar};
+use crate::deadline::next_working_occurrence;
 use crate::refusal::Refusal;
 use crate::store::calendar::{DeadlineChange, NoticeOutcome, StoredNotice, CALENDAR_CHAIN};
 use crate::store::{DeadlineRow, Store, StoreError};
@@ -173,8 +175,8 @@ pub async fn merge_stored(store: &dyn Store, calendar: &mut WorkCalendar) -> Res
 }
 
 /// The recomputed `(due, basis)` of a pending deadline on `cal`, or `None` when it does not rest on a provisional
-/// calendar or has no period to recount. Reminder series (a `cron` in the basis) are left alone: the scheduler
-/// re-arms each occurrence on the calendar it holds then.
+/// calendar or has no period to recount. A reminder or escalation series (a `cron` in the basis) has its pending
+/// occurrence re-armed instead ([`rearm_series`]).
 pub fn recompute(
     row: &DeadlineRow,
     cal: &WorkCalendar,
@@ -182,7 +184,10 @@ pub fn recompute(
     now: DateTime<Utc>,
 ) -> Option<(DateTime<Utc>, serde_json::Value)> {
     let basis = row.spec.basis.as_object()?;
-    if basis.get("provisional").and_then(|v| v.as_bool()) != Some(true) || basis.contains_key("cron") {
+    if basis.contains_key("cron") {
+        return rearm_series(row, cal, version_before, now);
+    }
+    if basis.get("provisional").and_then(|v| v.as_bool()) != Some(true) {
         return None;
     }
     let start: NaiveDate = serde_json::from_value(basis.get("start")?.clone()).ok()?;
@@ -219,6 +224,45 @@ pub fn recompute(
         } else {
             "recomputed on the official calendar"
         },
+    }));
+    next.insert("recomputed".into(), serde_json::Value::Array(history));
+    Some((new_due, serde_json::Value::Object(next)))
+}
+
+/// The pending occurrence of a recurring series moved to the first working-day occurrence of its schedule on
+/// `cal` after both `now` and the series' anchor, or `None` when it stays. Its occurrence was chosen on the
+/// calendar of its time: on a provisional year it may fall on what the notice makes a rest day (it must not
+/// fire then), or pass over a 调休 make-up Sunday (a working day, when it must). An occurrence already due is left
+/// to the scheduler, which fires it and re-arms the series on the calendar it holds then.
+fn rearm_series(
+    row: &DeadlineRow,
+    cal: &WorkCalendar,
+    version_before: &str,
+    now: DateTime<Utc>,
+) -> Option<(DateTime<Utc>, serde_json::Value)> {
+    let old = row.spec.due_at;
+    if old <= now {
+        return None;
+    }
+    let basis = row.spec.basis.as_object()?;
+    let schedule: cron::Schedule = basis.get("cron")?.as_str()?.parse().ok()?;
+    let anchor = basis.get("anchor_at").and_then(|a| a.as_str()).and_then(|a| DateTime::parse_from_rfc3339(a).ok());
+    let after = anchor.map_or(now, |a| a.with_timezone(&Utc).max(now));
+    let new_due = next_working_occurrence(&schedule, cal, after)?;
+    if new_due == old {
+        return None;
+    }
+    let mut next = basis.clone();
+    let mut history = next.get("recomputed").and_then(|h| h.as_array()).cloned().unwrap_or_default();
+    history.push(serde_json::json!({
+        "at": audit::format_instant(&now),
+        "calendar_version_before": version_before,
+        "calendar_version_after": cal.version(),
+        "old_due_at": audit::format_instant(&old),
+        "new_due_at": audit::format_instant(&new_due),
+        "after": audit::format_instant(&after),
+        "provisional": cal.is_provisional(new_due.with_timezone(&Shanghai).date_naive()),
+        "note": "the series' next occurrence re-armed on the first working day of the official calendar",
     }));
     next.insert("recomputed".into(), serde_json::Value::Array(history));
     Some((new_due, serde_json::Value::Object(next)))

@@ -49,6 +49,38 @@ async fn pending<S: Store + RawSql + ?Sized>(store: &S, cal: &WorkCalendar, name
     store.execute_raw(&sql).await.expect("insert a deadline");
 }
 
+const DAILY_9AM: &str = "0 0 9 * * *";
+
+/// `y-m-d h:00` China Standard Time.
+fn cst(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    let t = day(y, m, d).and_hms_opt(h, 0, 0).expect("a valid time");
+    t.and_local_timezone(chrono_tz::Asia::Shanghai).single().expect("CST has no gaps").with_timezone(&Utc)
+}
+
+/// A pending reminder series (every working day at 09:00) anchored at `anchor_at`, its first occurrence chosen on
+/// `cal` as `deadline::schedule` does; returns that occurrence.
+async fn series<S: Store + RawSql + ?Sized>(
+    store: &S,
+    cal: &WorkCalendar,
+    name: &str,
+    anchor_at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let schedule: cron::Schedule = DAILY_9AM.parse().expect("a schedule");
+    let due = crate::deadline::next_working_occurrence(&schedule, cal, anchor_at).expect("an occurrence");
+    let basis = serde_json::json!({
+        "rule": "requested_due", "anchor": "legality_review_due", "cron": DAILY_9AM,
+        "anchor_at": audit::format_instant(&anchor_at),
+    });
+    let sql = format!(
+        "insert into deadlines (id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, fired_at, \
+         created_at) values ('{name}', 'd', '{name}', 'reminder', {}, null, 'drafter', '{basis}', 'pending', null, \
+         '2026-11-01T00:00:00.000000Z')",
+        due.timestamp_micros(),
+    );
+    store.execute_raw(&sql).await.expect("insert a series");
+    due
+}
+
 async fn scenario<S: Store + RawSql>(store: &S) {
     store
         .execute_raw(
@@ -81,6 +113,16 @@ async fn scenario<S: Store + RawSql>(store: &S) {
     assert!(!e.provisional);
     pending(store, &cal, "official_2026", "publication_alarm", e.clone()).await;
 
+    // F: a daily 09:00 reminder series whose first occurrence follows an anchor at noon on Sun 3 Oct: provisionally
+    // Mon 4 Oct, officially a rest day, so Fri 8 Oct. G: one anchored on Sat 25 Sep: provisionally Mon 27 Sep, but
+    // officially Sun 26 Sep is a make-up working day, so it reminds then. H: a series in 2026 stays.
+    let f = series(store, &cal, "series_rest", cst(2027, 10, 3, 12)).await;
+    assert_eq!(f, cst(2027, 10, 4, 9));
+    let g = series(store, &cal, "series_makeup", cst(2027, 9, 25, 12)).await;
+    assert_eq!(g, cst(2027, 9, 27, 9));
+    let h = series(store, &cal, "series_2026", cst(2026, 12, 4, 12)).await;
+    assert_eq!(h, cst(2026, 12, 7, 9));
+
     let before = cal.version();
     let report = load_notice(store, &mut cal, NOTICE_2027, &Actor::system(), now()).await.expect("the notice loads");
     assert!(report.newly_loaded);
@@ -94,6 +136,13 @@ async fn scenario<S: Store + RawSql>(store: &S) {
     assert_eq!(due("review_later").spec.due_at, china_midnight_after(day(2027, 10, 11)));
     assert_eq!(due("review_earlier").spec.due_at, china_midnight_after(day(2027, 9, 26)));
     assert_eq!(due("official_2026").spec.due_at, e.ends_at);
+    assert_eq!(due("series_rest").spec.due_at, cst(2027, 10, 8, 9), "never on a rest day of the notice");
+    assert_eq!(due("series_makeup").spec.due_at, cst(2027, 9, 26, 9), "on the make-up working Sunday");
+    assert_eq!(due("series_2026").spec.due_at, h);
+    let rest = due("series_rest").spec.basis;
+    assert_eq!(rest["cron"], DAILY_9AM, "the series keeps its schedule");
+    assert_eq!(rest["recomputed"][0]["old_due_at"], audit::format_instant(&f));
+    assert_eq!(rest["recomputed"][0]["provisional"], false);
     let held = due("comment_held").spec.basis;
     assert_eq!(held["provisional"], false);
     assert_eq!(held["recomputed"][0]["old_due_at"], audit::format_instant(&china_midnight_after(day(2027, 10, 11))));
@@ -107,7 +156,10 @@ async fn scenario<S: Store + RawSql>(store: &S) {
     let mut moved: Vec<&str> = report.changes.iter().map(|c| c.name.as_str()).collect();
     moved.sort();
     // `comment_held` keeps its instant but its basis changes (no longer provisional, the recount recorded).
-    assert_eq!(moved, ["comment_held", "comment_later", "review_earlier", "review_later"]);
+    assert_eq!(
+        moved,
+        ["comment_held", "comment_later", "review_earlier", "review_later", "series_makeup", "series_rest"]
+    );
 
     // Stored, audited, verifiable; loading the same text again writes nothing; a different 2027 notice is refused.
     let notices = store.calendar_notices().await.expect("notices");

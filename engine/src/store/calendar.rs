@@ -84,14 +84,16 @@ pub(super) const NOTICE_COUNT: &str = "select count(*) from calendar_notices";
 pub(super) const NOTICE_SHA: &str = "select sha256 from calendar_notices where year = $1";
 pub(super) const INSERT_NOTICE: &str =
     "insert into calendar_notices (year, toml, sha256, loaded_at, loaded_by) values ($1, $2, $3, $4, $5)";
-/// Only rows whose basis says provisional can change; the basis is stored as compact JSON.
+/// Only rows whose basis says provisional, and recurring series (a `cron`: their next occurrence is chosen on the
+/// calendar), can change; the basis is stored as compact JSON.
 pub(super) const PROVISIONAL_PENDING: &str = "select id, decision_id, name, kind, due_at_us, act, notify, \
      basis_json, status, fired_at from deadlines where status = 'pending' \
-     and basis_json like '%\"provisional\":true%' order by due_at_us, id";
+     and (basis_json like '%\"provisional\":true%' or basis_json like '%\"cron\":%') order by due_at_us, id";
 /// The same, locking the rows: a scheduler (`skip locked`) leaves them until the new instants are committed.
 pub(super) const PROVISIONAL_PENDING_POSTGRES: &str = "select id, decision_id, name, kind, due_at_us, act, notify, \
      basis_json, status, fired_at from deadlines where status = 'pending' \
-     and basis_json like '%\"provisional\":true%' order by due_at_us, id for update";
+     and (basis_json like '%\"provisional\":true%' or basis_json like '%\"cron\":%') \
+     order by due_at_us, id for update";
 /// Serialises loads across replicas: one chain head, one row per year.
 pub(super) const LOCK_POSTGRES: &str = "lock table calendar_notices in exclusive mode";
 pub(super) const MOVE_DEADLINE: &str =
