@@ -1,8 +1,8 @@
 //! The `juece` commands' exit codes, called as the binary calls them.
 
 use clap::Parser;
-use juece_api::cli::{run, Cli};
-use juece_tests::{sqlite_url, workflows};
+use juece_api::cli::{run, Cli, Command};
+use juece_tests::{repo_root, sqlite_url, workflows};
 
 async fn juece(args: &[&str]) -> u8 {
     let mut argv = vec!["juece", "--workflows"];
@@ -38,4 +38,42 @@ fn svg_is_drawn_without_graphviz() {
     assert!(svg.contains("<svg") && svg.contains("legality_review"));
     let dot = juece_engine::render::graph::dot(&w);
     assert!(dot.contains("\"risk_assessment\" -> \"legality_review\""));
+}
+
+/// `juece calendar …` with `args`, its output lines as a string.
+async fn calendar_lines(url: &str, args: &[&str]) -> String {
+    let mut argv = vec!["juece", "calendar"];
+    argv.extend_from_slice(args);
+    let Command::Calendar { command } = Cli::try_parse_from(argv).expect("arguments parse").command else {
+        unreachable!("a calendar command")
+    };
+    let mut out = Vec::new();
+    let code = juece_api::cli::calendar::run(url, &workflows(), command, &mut out).await.expect("command runs");
+    assert_eq!(code, 0);
+    String::from_utf8(out).expect("UTF-8")
+}
+
+/// The date commands answer as the servers compute: once an administrator loaded the 2027 notice into the database,
+/// `working-days`, `period` and `show` count on it, and nothing says provisional any more.
+#[tokio::test]
+async fn calendar_commands_read_the_notices_stored_in_the_database() {
+    let (dir, url) = sqlite_url();
+    // Checking a date never creates a database.
+    let before = calendar_lines(&url, &["working-days", "2027-09-30", "3"]).await;
+    assert_eq!(before.lines().next(), Some("2027-10-06 (PROVISIONAL: rests on a calendar with no official notice)"));
+    assert!(!dir.path().join("juece.db").exists(), "a date check made a database");
+
+    let fixture = repo_root().join("tests/fixtures/calendar-notice-2027.toml");
+    let load = ["--database-url", &url, "calendar", "load", fixture.to_str().unwrap(), "--by", "admin"];
+    assert_eq!(juece(&load).await, 0);
+
+    // 1–7 October rest, 9 October a make-up working day: three working days after 30 September end on the 11th.
+    let after = calendar_lines(&url, &["working-days", "2027-09-30", "3", "--explain"]).await;
+    assert_eq!(after.lines().next(), Some("2027-10-11"), "{after}");
+    assert!(after.contains("2027-10-09 counted"), "{after}");
+    // 30 days from 5 September end on Tuesday 5 October, a rest day now: the period runs to Friday 8 October.
+    assert_eq!(calendar_lines(&url, &["period", "2027-09-05", "30"]).await, "2027-10-08\n");
+    let show = calendar_lines(&url, &["show", "2027"]).await;
+    assert!(show.starts_with("2027 Official"), "{show}");
+    assert!(show.contains("2027-09-26 make-up") && show.contains("2027-10-07 rest"), "{show}");
 }

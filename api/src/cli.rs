@@ -3,11 +3,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
-use chrono::NaiveDate;
+use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use juece_engine::calendar::period::{add_working_days, calendar_day_period, PeriodResult};
-use juece_engine::calendar::WorkCalendar;
 use juece_engine::definition::{self, Workflow};
 use juece_engine::orchestrator::verify_store;
 use juece_engine::render::graph;
@@ -15,7 +12,10 @@ use juece_engine::scheduler::{Scheduler, SystemClock};
 
 use crate::setup;
 
+pub mod calendar;
 mod users;
+
+pub use calendar::CalendarCommand;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -109,35 +109,6 @@ pub enum AuditCommand {
     Query(crate::accountability::QueryCommand),
 }
 
-#[derive(Subcommand, Debug)]
-pub enum CalendarCommand {
-    /// The date N working days after FROM (FROM not counted).
-    WorkingDays {
-        from: NaiveDate,
-        n: u32,
-        #[arg(long)]
-        explain: bool,
-    },
-    /// The last day of a calendar-day period under the Civil Code rules.
-    Period {
-        from: NaiveDate,
-        days: u32,
-        #[arg(long)]
-        explain: bool,
-    },
-    /// Rest days and make-up working days of a year.
-    Show { year: i32 },
-    /// Load a newly published year's official notice (a year file, see workflows/calendars/README.md) into the
-    /// database: validated, stored for every replica, audited, and the pending provisional deadlines recomputed.
-    /// Running servers use it from their next computation, without a restart.
-    Load {
-        file: PathBuf,
-        /// Who loads it, for the audit record.
-        #[arg(long, env = "USER", default_value = "administrator")]
-        by: String,
-    },
-}
-
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum GraphFormat {
     Dot,
@@ -156,8 +127,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             tracing::info!(addr = %listener.local_addr()?, database = %setup::redact(&cli.database_url), "juece serving");
             let stop = tokio_util::sync::CancellationToken::new();
+            let config = crate::server::ServerConfig { insecure_cookies, ..Default::default() };
+            let state = crate::server::AppState::new(engine.clone(), config, crate::clock::Clock::system())?;
             let scheduler = (!no_scheduler).then(|| {
-                let s = Scheduler::new(engine.clone(), std::sync::Arc::new(SystemClock));
+                let s = Scheduler::new(engine.clone(), std::sync::Arc::new(SystemClock))
+                    .with_observer(state.metrics.clone());
                 let stop = stop.clone();
                 tokio::spawn(async move { s.run(stop).await })
             });
@@ -168,8 +142,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             });
             let served = {
                 users::bootstrap_admin(&store).await?;
-                let config = crate::server::ServerConfig { insecure_cookies, ..Default::default() };
-                let state = crate::server::AppState::new(engine.clone(), config, crate::clock::Clock::system())?;
                 crate::server::serve(listener, state).await
             };
             stop.cancel();
@@ -226,13 +198,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Memo { command } => crate::documents::memo(&cli.database_url, command).await,
         Command::Report { command } => crate::documents::report(&cli.database_url, &cli.workflows, command).await,
-        Command::Calendar { command: CalendarCommand::Load { file, by } } => {
-            crate::calendar_load::load(&cli.database_url, &cli.workflows, &file, &by).await
-        }
         Command::Calendar { command } => {
-            let cal = WorkCalendar::load_dir(&setup::calendars_dir(&cli.workflows))?;
-            calendar(&cal, command)?;
-            Ok(0)
+            calendar::run(&cli.database_url, &cli.workflows, command, &mut std::io::stdout()).await
         }
     }
 }
@@ -281,42 +248,4 @@ fn print_proof(w: &Workflow) {
     }
     println!("  on every path to the decision: {}", w.proof.decision_dominators.join(" → "));
     println!("  on every path to publication: {}", w.proof.publication_dominators.join(" → "));
-}
-
-fn calendar(cal: &WorkCalendar, command: CalendarCommand) -> anyhow::Result<()> {
-    let print = |r: &PeriodResult, explain: bool| {
-        let flag = if r.provisional { " (PROVISIONAL: rests on a calendar with no official notice)" } else { "" };
-        println!("{}{flag}", r.last_day);
-        if explain {
-            for d in &r.days {
-                println!("  {} {} {}", d.date, if d.counted { "counted" } else { "skipped" }, d.note);
-            }
-            println!(
-                "  ends at 24:00 CST = {} UTC; calendar {}",
-                r.ends_at.format("%Y-%m-%dT%H:%M:%SZ"),
-                r.calendar_version
-            );
-        }
-    };
-    match command {
-        CalendarCommand::WorkingDays { from, n, explain } => print(&add_working_days(cal, from, n), explain),
-        CalendarCommand::Period { from, days, explain } => {
-            if days == 0 {
-                bail!("a period has at least one day");
-            }
-            print(&calendar_day_period(cal, from, days), explain)
-        }
-        CalendarCommand::Load { .. } => bail!("`calendar load` needs the database; it is run by `run`"),
-        CalendarCommand::Show { year } => {
-            let info = cal.year_info(year);
-            println!("{year} {:?} — {}", info.status, info.source.title);
-            for (d, h) in info.rest_days() {
-                println!("  {d} rest     {}", h.name);
-            }
-            for (d, h) in info.makeup_days() {
-                println!("  {d} make-up  {}", h.name);
-            }
-        }
-    }
-    Ok(())
 }

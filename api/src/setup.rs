@@ -37,6 +37,35 @@ pub fn load_engine_parts(workflows: &Path) -> anyhow::Result<(Vec<definition::Wo
     Ok((defs, calendar))
 }
 
+/// The shipped calendars with the notices stored in the database merged over them, for commands that only read
+/// dates. A SQLite file that does not exist is not created: checking a date must not make a database. A database
+/// that cannot be read is reported on standard error and the shipped files are used alone; every result on a year
+/// without a notice still says it is provisional, so nothing is passed off as official.
+pub async fn calendar_with_stored_notices(url: &str, workflows: &Path) -> anyhow::Result<WorkCalendar> {
+    let mut calendar = WorkCalendar::load_dir(&calendars_dir(workflows)).context("loading calendars")?;
+    if sqlite_file_missing(url) {
+        return Ok(calendar);
+    }
+    let merged = match open_store(url).await {
+        Ok(store) => juece_engine::notice::merge_stored(store.as_ref(), &mut calendar).await.map_err(|e| anyhow!(e)),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = merged {
+        eprintln!("note: stored calendar notices not read ({e:#}); using the shipped calendar files only");
+        return WorkCalendar::load_dir(&calendars_dir(workflows)).context("loading calendars");
+    }
+    Ok(calendar)
+}
+
+/// A `sqlite:` URL naming a file that is not there (an in-memory database is never missing).
+fn sqlite_file_missing(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+        return false;
+    };
+    let path = rest.split('?').next().unwrap_or_default();
+    !path.is_empty() && !path.starts_with(":memory:") && !Path::new(path).exists()
+}
+
 pub async fn open_engine(url: &str, workflows: &Path) -> anyhow::Result<Engine> {
     let store = open_store(url).await?;
     let (defs, mut calendar) = load_engine_parts(workflows)?;
