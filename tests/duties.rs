@@ -147,7 +147,11 @@ async fn im1_ac5_execution_reports_fall_due_each_interval_and_a_late_one_is_flag
         assert_eq!(pending(&e, "d", "execution_report_due").await, [("execution_report_due".into(), july_1)]);
         assert!(s.tick_at(july_1 - chrono::Duration::seconds(1)).await.is_empty(), "never early");
         assert_eq!(s.tick_at(july_1).await, ["execution_report_due"], "{}", db.kind);
-        assert_eq!(notices(&e, "d", "executing_unit", "periodic duty `execution_report_due`").await, 1);
+        assert_eq!(
+            notices(&e, "d", "executing_unit", "periodic duty: an execution report is due (`execution_report_due`")
+                .await,
+            1
+        );
         let office = who("office", "办公厅", Role::GeneralOffice);
         let views = e.read_deadlines("d", &office, july_1).await.unwrap();
         let late = views.iter().find(|v| v.row.status == DeadlineStatus::Pending).unwrap();

@@ -2,6 +2,12 @@
 //! by route and status, request latency, and acts accepted and refused by
 //! reason code. Routes are labelled by their pattern (`/api/v1/decisions/{id}`),
 //! never by the raw path, so ids cannot explode the label space.
+//!
+//! The deadline scheduler reports through [`SchedulerObserver`]: occurrences
+//! fired by kind, how late each fired, auto-acts not applied, failed claims.
+//! What is due and not fired is read from the store at each scrape, as are the
+//! group-commit counts, so a replica without a scheduler still shows a backlog
+//! that another replica should be firing.
 
 use std::time::Instant;
 
@@ -9,8 +15,12 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use juece_engine::definition::DeadlineKind;
 use juece_engine::orchestrator::EngineError;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use juece_engine::scheduler::SchedulerObserver;
+use prometheus::{
+    Encoder, Gauge, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
 
 use crate::server::AppState;
 
@@ -19,6 +29,31 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     acts: IntCounterVec,
+    fired: IntCounterVec,
+    lag: HistogramVec,
+    not_applied: IntCounterVec,
+    claim_errors: IntCounter,
+    due_unfired: IntGauge,
+    oldest_unfired: Gauge,
+    batches: IntCounter,
+    batched_acts: IntCounter,
+}
+
+fn counter(registry: &Registry, name: &str, help: &str) -> Result<IntCounter, prometheus::Error> {
+    let c = IntCounter::new(name, help)?;
+    registry.register(Box::new(c.clone()))?;
+    Ok(c)
+}
+
+fn counter_vec(
+    registry: &Registry,
+    name: &str,
+    help: &str,
+    labels: &[&str],
+) -> Result<IntCounterVec, prometheus::Error> {
+    let c = IntCounterVec::new(Opts::new(name, help), labels)?;
+    registry.register(Box::new(c.clone()))?;
+    Ok(c)
 }
 
 impl Metrics {
@@ -40,7 +75,61 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(acts.clone()))?;
-        Ok(Metrics { registry, requests, latency, acts })
+        let fired =
+            counter_vec(&registry, "juece_deadlines_fired_total", "deadline occurrences fired, by kind", &["kind"])?;
+        // From the scheduler's pace (well under a second) to a catch-up after a day's downtime.
+        let lag = HistogramVec::new(
+            HistogramOpts::new("juece_deadline_fire_lag_seconds", "how long after its due instant an occurrence fired")
+                .buckets(vec![0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 30.0, 300.0, 3600.0, 86400.0]),
+            &["kind"],
+        )?;
+        registry.register(Box::new(lag.clone()))?;
+        let not_applied = counter_vec(
+            &registry,
+            "juece_auto_acts_not_applied_total",
+            "auto-acts fired but not applied, by reason code",
+            &["reason_code"],
+        )?;
+        let claim_errors =
+            counter(&registry, "juece_scheduler_claim_errors_total", "claims of due deadlines that failed")?;
+        let due_unfired = IntGauge::new("juece_deadlines_due_unfired", "pending deadlines due now and not yet fired")?;
+        registry.register(Box::new(due_unfired.clone()))?;
+        let oldest_unfired = Gauge::new(
+            "juece_deadlines_oldest_unfired_seconds",
+            "how long the earliest due and unfired deadline has been due (0 when none)",
+        )?;
+        registry.register(Box::new(oldest_unfired.clone()))?;
+        let batches = counter(&registry, "juece_group_commit_batches_total", "transactions that wrote acts")?;
+        let batched_acts = counter(&registry, "juece_group_commit_acts_total", "acts written by those transactions")?;
+        Ok(Metrics {
+            registry,
+            requests,
+            latency,
+            acts,
+            fired,
+            lag,
+            not_applied,
+            claim_errors,
+            due_unfired,
+            oldest_unfired,
+            batches,
+            batched_acts,
+        })
+    }
+
+    /// Read what the store and the engine count (scrape time): the due backlog and the group-commit totals.
+    async fn refresh(&self, state: &AppState) -> Result<(), juece_engine::store::StoreError> {
+        let now = state.clock.now();
+        let backlog = state.engine.store().due_backlog(now).await?;
+        self.due_unfired.set(backlog.count);
+        let oldest = backlog.oldest_due.map_or(0.0, |t| (now - t).to_std().map_or(0.0, |d| d.as_secs_f64()));
+        self.oldest_unfired.set(oldest);
+        let counts = state.engine.group_commit_counts();
+        // The engine's counts only grow: add what they grew by since the last scrape.
+        let advance = |c: &IntCounter, to: u64| c.inc_by(to.saturating_sub(c.get()));
+        advance(&self.batches, counts.batches.load(std::sync::atomic::Ordering::Relaxed));
+        advance(&self.batched_acts, counts.acts.load(std::sync::atomic::Ordering::Relaxed));
+        Ok(())
     }
 
     /// Count one act's outcome (conflicts and server errors are not acts the law judged).
@@ -60,6 +149,21 @@ impl Metrics {
     }
 }
 
+impl SchedulerObserver for Metrics {
+    fn fired(&self, kind: DeadlineKind, lag: std::time::Duration) {
+        self.fired.with_label_values(&[kind.as_str()]).inc();
+        self.lag.with_label_values(&[kind.as_str()]).observe(lag.as_secs_f64());
+    }
+
+    fn act_not_applied(&self, reason: &str) {
+        self.not_applied.with_label_values(&[reason]).inc();
+    }
+
+    fn claim_failed(&self) {
+        self.claim_errors.inc();
+    }
+}
+
 /// Middleware: time and count every request.
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
@@ -75,6 +179,10 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
 
 /// `GET /metrics`.
 pub async fn serve(State(state): State<AppState>) -> Response {
+    if let Err(e) = state.metrics.refresh(&state).await {
+        // The request metrics are still worth serving; the stale gauges say the database could not be read.
+        tracing::warn!(error = %e, "reading the deadline backlog for metrics");
+    }
     match state.metrics.render() {
         Ok(text) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response(),
         Err(e) => {

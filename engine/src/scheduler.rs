@@ -88,15 +88,32 @@ pub struct Firing {
     pub act: Option<Result<(), EngineError>>,
 }
 
+/// What the scheduler tells about its work, for monitoring: the server exports it as Prometheus metrics, the
+/// engine knows nothing of how it is shown. Called after the claim's transaction committed.
+pub trait SchedulerObserver: Send + Sync {
+    /// An occurrence of `kind` fired `lag` after it fell due (never negative: nothing fires early).
+    fn fired(&self, kind: DeadlineKind, lag: Duration);
+    /// An auto-act fired and was not applied: the refusal's `reason_code`, or the kind of error (retried later).
+    fn act_not_applied(&self, reason: &str);
+    /// Claiming due deadlines failed (the database); the scheduler backs off and tries again.
+    fn claim_failed(&self);
+}
+
 pub struct Scheduler {
     engine: Arc<Engine>,
     clock: Arc<dyn Clock>,
     config: SchedulerConfig,
+    observer: Option<Arc<dyn SchedulerObserver>>,
 }
 
 impl Scheduler {
     pub fn new(engine: Arc<Engine>, clock: Arc<dyn Clock>) -> Scheduler {
-        Scheduler { engine, clock, config: SchedulerConfig::default() }
+        Scheduler { engine, clock, config: SchedulerConfig::default(), observer: None }
+    }
+
+    pub fn with_observer(mut self, observer: Arc<dyn SchedulerObserver>) -> Scheduler {
+        self.observer = Some(observer);
+        self
     }
 
     pub fn with_config(mut self, config: SchedulerConfig) -> Scheduler {
@@ -112,10 +129,26 @@ impl Scheduler {
         let mut all = Vec::new();
         loop {
             let batch = fire_batch(&self.engine, now, self.config.batch, self.config.lease).await?;
+            self.observe(&batch);
             let full = batch.len() as i64 >= self.config.batch;
             all.extend(batch);
             if !full {
                 return Ok(all);
+            }
+        }
+    }
+
+    fn observe(&self, batch: &[Firing]) {
+        let Some(o) = &self.observer else { return };
+        let now = self.clock.now();
+        for f in batch {
+            let d = &f.fired.deadline.spec;
+            o.fired(d.kind, (now - d.due_at).to_std().unwrap_or(Duration::ZERO));
+            match &f.act {
+                Some(Err(EngineError::Refused(r))) => o.act_not_applied(r.reason_code()),
+                Some(Err(EngineError::Conflict { .. })) => o.act_not_applied("conflict"),
+                Some(Err(_)) => o.act_not_applied("error"),
+                _ => {}
             }
         }
     }
@@ -133,6 +166,9 @@ impl Scheduler {
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "scheduler: claiming due deadlines failed");
+                    if let Some(o) = &self.observer {
+                        o.claim_failed();
+                    }
                     self.config.error_backoff
                 }
             };
@@ -206,14 +242,14 @@ async fn apply_auto_act(
     let firing = LeasedFiring { deadline_id: d.id.clone(), holder: lease.holder.clone(), at: now };
     let mut attempt = 0;
     loop {
-        match engine.apply_due(&d.decision_id, &act, &firing, &outbox(d, now, notice(d))).await {
+        match engine.apply_due(&d.decision_id, &act, &firing, &outbox(d, now, notice(engine, d))).await {
             Err(EngineError::Conflict { .. }) if attempt < CONFLICT_RETRIES => attempt += 1,
             // The engine will never apply it (the procedure moved on, or the
             // decision is gone): the deadline has fired all the same, and its
             // role is told why nothing was done. Other errors keep the lease,
             // so the act is tried again when it expires.
             Err(e @ (EngineError::Refused(_) | EngineError::NotFound(_) | EngineError::UnknownWorkflow(_))) => {
-                let told = outbox(d, now, format!("{}; not applied: {e}", notice(d)));
+                let told = outbox(d, now, format!("{}; not applied: {e}", notice(engine, d)));
                 if let Err(fe) = engine.store().finish_leased(&firing, &told).await {
                     tracing::warn!(deadline = %d.id, error = %fe, "finishing a refused auto-act failed; retried later");
                 }
@@ -240,7 +276,7 @@ fn plan(engine: &Engine, d: &DeadlineRow, now: DateTime<Utc>, lease: Duration) -
         Some((next, basis)) => AfterClaim::Rearm(next, basis),
         None => AfterClaim::Finish,
     };
-    FirePlan { then, outbox: outbox(d, now, notice(d)) }
+    FirePlan { then, outbox: outbox(d, now, notice(engine, d)) }
 }
 
 /// The notice of a firing to the deadline's role, if it names one.
@@ -258,15 +294,18 @@ fn outbox(d: &DeadlineRow, now: DateTime<Utc>, subject: String) -> Vec<OutboxMes
         .collect()
 }
 
-fn notice(d: &DeadlineRow) -> String {
+fn notice(engine: &Engine, d: &DeadlineRow) -> String {
     let due = format_instant(&d.spec.due_at);
     let name = &d.spec.name;
+    // A family member is `<deadline>:<key>`: it is described as its deadline is.
+    let def = engine.workflows().find_map(|w| w.deadlines.get(name.split(':').next().unwrap_or(name)));
+    let (zh, en) = def.map_or((name.as_str(), name.as_str()), |def| (def.zh.as_str(), def.en.as_str()));
     match (d.spec.kind, &d.spec.act) {
-        (DeadlineKind::Reminder, _) => format!("提醒 reminder: `{name}` is outstanding (occurrence due {due})"),
-        (DeadlineKind::Escalation, _) => format!("督办 escalation: `{name}` is overdue (occurrence due {due})"),
-        (DeadlineKind::Periodic, _) => format!("定期 periodic duty `{name}` is due ({due})"),
-        (_, Some(act)) => format!("期限届满 deadline `{name}` fell due at {due}; applying `{act}`"),
-        _ => format!("期限届满 deadline `{name}` fell due at {due}"),
+        (DeadlineKind::Reminder, _) => format!("提醒：{zh} / reminder: {en} (`{name}`, occurrence due {due})"),
+        (DeadlineKind::Escalation, _) => format!("督办：{zh} / escalation: {en} (`{name}`, occurrence due {due})"),
+        (DeadlineKind::Periodic, _) => format!("定期事项：{zh} / periodic duty: {en} (`{name}`, due {due})"),
+        (_, Some(act)) => format!("期限届满：{zh} / deadline: {en} (`{name}`, due {due}); applying `{act}`"),
+        _ => format!("期限届满：{zh} / deadline: {en} (`{name}`, due {due})"),
     }
 }
 

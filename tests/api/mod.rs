@@ -19,7 +19,8 @@
 //! * `warnings` — accepted acts that return and record warnings (IN-5, CD-3);
 //! * `hearing_suggestions` — the public suggests hearings, the unit decides (PP-8);
 //! * `catalogue_pool` — experts on a catalogue item come from the pool (EX-6);
-//! * `late_shortening` — a comment period shortened after publication (A5 variant).
+//! * `late_shortening` — a comment period shortened after publication (A5 variant);
+//! * `scheduler_metrics` — the scheduler's backlog, firings and lag in `/metrics`.
 
 mod adjustments;
 mod calendar_notice;
@@ -38,6 +39,7 @@ mod scenarios_experts;
 mod scenarios_participation;
 mod scenarios_review;
 mod scenarios_start;
+mod scheduler_metrics;
 mod sessions;
 mod users;
 mod warnings;

@@ -67,6 +67,19 @@ pub enum DeadlineKind {
     Periodic,
 }
 
+impl DeadlineKind {
+    /// The name as stored and serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::Due => "due",
+            DeadlineKind::Reminder => "reminder",
+            DeadlineKind::Escalation => "escalation",
+            DeadlineKind::AutoAct => "auto_act",
+            DeadlineKind::Periodic => "periodic",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DeadlineDef {
     pub name: String,
@@ -75,6 +88,9 @@ pub struct DeadlineDef {
     pub cron: Option<cron::Schedule>,
     pub act: Option<String>,
     pub notify: Option<Role>,
+    /// What falls due, in Chinese and English: notices name it so.
+    pub zh: String,
+    pub en: String,
 }
 
 /// A validated, proven workflow (or a profile applied to one).

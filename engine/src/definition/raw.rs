@@ -98,6 +98,9 @@ pub struct RawDeadline {
     /// For `auto_act` deadlines: the act applied when it falls due.
     pub act: Option<String>,
     pub notify: Option<String>,
+    /// What falls due, for the people notified (notices name it, not the key).
+    pub zh: String,
+    pub en: String,
 }
 
 /// A jurisdiction profile file (`workflows/profiles/*.toml`): a base

@@ -267,7 +267,9 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
             }
             role
         });
-        deadlines.insert(name.clone(), DeadlineDef { name, kind, anchor: d.anchor, cron, act: d.act, notify });
+        let def =
+            DeadlineDef { name: name.clone(), kind, anchor: d.anchor, cron, act: d.act, notify, zh: d.zh, en: d.en };
+        deadlines.insert(name, def);
     }
 
     let mut acts = BTreeMap::new();

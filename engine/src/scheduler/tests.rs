@@ -84,6 +84,10 @@ async fn never_early_and_exactly_at_midnight_cst() {
 
     assert!(s.tick().await.expect("tick").is_empty(), "one microsecond before midnight CST nothing fires");
     assert_eq!(store.next_due().await.expect("next_due"), Some(midnight));
+    let nothing_due = store.due_backlog(midnight - Duration::microseconds(1)).await.expect("backlog");
+    assert_eq!((nothing_due.count, nothing_due.oldest_due), (0, None));
+    let due = store.due_backlog(midnight + Duration::hours(1)).await.expect("backlog");
+    assert_eq!((due.count, due.oldest_due), (1, Some(midnight)));
     clock.set(midnight);
     let fired = s.tick().await.expect("tick");
     assert_eq!(names(&fired), ["comment_period_end"], "fires at 24:00 CST exactly");
@@ -98,6 +102,11 @@ async fn never_early_and_exactly_at_midnight_cst() {
     assert_eq!(notices.len(), 1, "the firing wrote its notice in the same transaction");
     assert_eq!(notices[0].recipient_role, "drafter");
     assert!(notices[0].subject.contains("comment_period_end"), "{}", notices[0].subject);
+    // This engine has no definitions to describe the deadline: the notice names its key (with one, it reads
+    // "期限届满：公开征求意见期限届满 / deadline: the public comment period ends", see `tests/deadlines.rs`).
+    assert!(notices[0].subject.starts_with("期限届满：comment_period_end / deadline: comment_period_end"));
+    // The backlog a monitor sees: nothing due and unfired once it fired.
+    assert_eq!(store.due_backlog(midnight).await.expect("backlog"), Default::default());
     assert_eq!(store.next_due().await.expect("next_due"), None);
 }
 

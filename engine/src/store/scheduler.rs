@@ -81,6 +81,13 @@ pub struct FiringState {
     pub last_fired_at: Option<DateTime<Utc>>,
 }
 
+/// What is due and not yet fired (see [`SchedulerStore::due_backlog`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DueBacklog {
+    pub count: i64,
+    pub oldest_due: Option<DateTime<Utc>>,
+}
+
 #[async_trait]
 pub trait SchedulerStore: Send + Sync {
     /// Claim up to `limit` pending deadlines due at or before `now`, earliest
@@ -99,6 +106,9 @@ pub trait SchedulerStore: Send + Sync {
     /// refused it), with its notices, if `holder` still holds it. False when
     /// the lease was lost (the row is another's, or already fired).
     async fn finish_leased(&self, firing: &LeasedFiring, outbox: &[OutboxMessage]) -> Result<bool, StoreError>;
+    /// The pending deadlines due at or before `now` (leased auto-acts included): how many and the earliest, for
+    /// monitoring. A range scan of the due-instant index, so it costs what is due, not what is pending.
+    async fn due_backlog(&self, now: DateTime<Utc>) -> Result<DueBacklog, StoreError>;
     /// How often a deadline has fired and when last (`None` when no such row).
     async fn firing_state(&self, deadline_id: &str) -> Result<Option<FiringState>, StoreError>;
 }
@@ -129,6 +139,8 @@ pub(super) const NEXT_DUE: &str = "select min(t) from (\
      select min(due_at_us) as t from deadlines where status = 'pending' and lease_until_us is null \
      union all select min(lease_until_us) as t from deadlines where status = 'pending' and lease_until_us is not null\
      ) as next";
+pub(super) const DUE_BACKLOG: &str =
+    "select count(*), min(due_at_us) from deadlines where status = 'pending' and due_at_us <= $1";
 pub(super) const FIRING_STATE: &str = "select occurrences, last_fired_at from deadlines where id = $1";
 
 pub(super) fn firing_state(row: &impl Cols) -> Result<FiringState, StoreError> {

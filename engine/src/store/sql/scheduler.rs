@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use super::{dialect, insert_outbox, Backend};
 use crate::audit::format_instant;
 use crate::store::rows::{self, Cols};
-use crate::store::scheduler::{self as sql, AfterClaim, FirePlanner, Fired, FiringState, LeasedFiring, SchedulerStore};
+use crate::store::scheduler::{
+    self as sql, AfterClaim, DueBacklog, FirePlanner, Fired, FiringState, LeasedFiring, SchedulerStore,
+};
 use crate::store::{OutboxMessage, StoreError};
 
 #[async_trait]
@@ -61,6 +63,12 @@ impl SchedulerStore for Backend {
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let us: Option<i64> = sqlx::query_scalar(sql::NEXT_DUE).fetch_one(&self.reader).await?;
         us.map(rows::instant_from_us).transpose()
+    }
+
+    async fn due_backlog(&self, now: DateTime<Utc>) -> Result<DueBacklog, StoreError> {
+        let (count, oldest): (i64, Option<i64>) =
+            sqlx::query_as(sql::DUE_BACKLOG).bind(now.timestamp_micros()).fetch_one(&self.reader).await?;
+        Ok(DueBacklog { count, oldest_due: oldest.map(rows::instant_from_us).transpose()? })
     }
 
     async fn finish_leased(&self, firing: &LeasedFiring, outbox: &[OutboxMessage]) -> Result<bool, StoreError> {
