@@ -58,6 +58,12 @@ async fn pp8_every_public_hearing_suggestion_is_decided_before_participation_clo
     assert_eq!(a.ok("drafter", &id, "close_participation", json!({})).await.body["stage"], "hearing");
     let d = a.get(&format!("/api/v1/decisions/{id}"), Some("oversight")).await;
     assert_eq!(d.body["facts"]["hearing_suggestions"][1]["decision"]["hold"], true);
+    // The hearing the unit decided to hold is held: the stage is not passed over.
+    let det = json!({ "stage": "hearing", "outcome": "not_applicable", "reason": "时间紧" });
+    a.ok("drafter", &id, "determine_applicability", det).await;
+    let promised = (422, "pp8_hearing_promised", ARTICLE);
+    let r = a.refused("drafter", &id, "skip_hearing", json!({}), promised).await;
+    assert!(r.body["detail"].as_str().unwrap_or("").contains("#2"), "{}", r.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

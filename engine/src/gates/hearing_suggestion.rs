@@ -14,6 +14,19 @@ pub(super) fn hearing_suggestion_undecided(c: &GateCtx<'_>) -> Result<(), String
     ensure(before.is_none_or(|s| s.decision.is_none()), || format!("suggestion #{id} is already decided"))
 }
 
+/// A hearing the unit decided to hold, on a suggestion from the public, is held: the decision was its answer to
+/// the people who asked, so the stage cannot be passed over.
+pub(super) fn no_hearing_promised(c: &GateCtx<'_>) -> Result<(), String> {
+    let promised: Vec<String> = c
+        .before
+        .hearing_suggestions
+        .iter()
+        .filter(|s| s.decision.as_ref().is_some_and(|d| d.hold))
+        .map(|s| format!("#{}", s.id))
+        .collect();
+    ensure(promised.is_empty(), || format!("a hearing was decided on suggestion(s) {}", promised.join(", ")))
+}
+
 /// Where the profile says so, the stage closes only when every suggestion
 /// has the unit's decision.
 pub(super) fn hearing_suggestions_decided(c: &GateCtx<'_>) -> Result<(), String> {

@@ -95,6 +95,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("matter_disclosable", hearing_suggestion::matter_disclosable),
     ("hearing_suggestion_undecided", hearing_suggestion::hearing_suggestion_undecided),
     ("hearing_suggestions_decided", hearing_suggestion::hearing_suggestions_decided),
+    ("no_hearing_promised", hearing_suggestion::no_hearing_promised),
     ("expert_no_conflict", review::expert_no_conflict),
     ("expert_signed", review::expert_signed),
     ("expert_sealed", review::expert_sealed),

@@ -64,6 +64,15 @@ fn pp8_every_hearing_suggestion_needs_a_decision_before_participation_closes() {
     );
     s.ok(&drafter(), "close_participation", json!({}));
     assert_eq!(s.d.stage, "hearing");
+    // The unit told the public it would hold a hearing: it cannot pass the stage over now.
+    s.ok(
+        &drafter(),
+        "determine_applicability",
+        json!({ "stage": "hearing", "outcome": "not_applicable", "reason": "r" }),
+    );
+    let detail = s.refusal_detail(&drafter(), "skip_hearing", json!({}), "pp8_hearing_promised");
+    assert!(detail.contains("#2") && !detail.contains("#1"), "{detail}");
+    assert_eq!(s.d.stage, "hearing");
 }
 
 #[test]
@@ -73,7 +82,10 @@ fn pp8_without_the_profile_flag_a_suggestion_does_not_hold_the_stage() {
     s.now += Duration::days(31);
     s.ok(&drafter(), "close_participation", json!({}));
     // It can still be decided in the hearing stage.
-    s.ok(&drafter(), "decide_hearing_suggestion", json!({ "suggestion_id": 1, "hold": true, "reason": "举行听证" }));
+    s.ok(&drafter(), "decide_hearing_suggestion", json!({ "suggestion_id": 1, "hold": false, "reason": "已有座谈会" }));
+    // Decided not to hold one: the stage may be passed over with its determination.
+    s.skip("hearing", "skip_hearing");
+    assert_eq!(s.d.stage, "expert_consultation");
 }
 
 #[test]
