@@ -352,7 +352,8 @@ async fn review_and_meeting<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::R
     r.ok(&c.drafter, "submit_package", json!({})).await?;
 
     r.stage("8 集体讨论决定 Collective discussion (Art. 30)")?;
-    let members = json!(["郑副市长", "王文", "张市长"]);
+    // 郑副市长 signs in (account u-vice) to record their own stance; the general office minutes the others.
+    let members = json!([{ "name": "郑副市长", "user": "u-vice" }, "王文", "张市长"]);
     r.refused(
         &c.office,
         "convene_meeting",

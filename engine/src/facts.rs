@@ -475,6 +475,10 @@ pub struct Meeting {
     pub meeting_type: String,
     pub date: NaiveDate,
     pub members: Vec<String>,
+    /// The sign-in account of each member who records their own stance (member's name → user id). Names are not
+    /// identities: two people may share one. A member listed by name alone has the general office record theirs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub accounts: BTreeMap<String, String>,
     pub stances: Vec<Stance>,
     pub chief: Option<Stance>,
     /// Members present who had not spoken when the chief executive gave the
@@ -567,6 +571,11 @@ impl Meeting {
     /// The majority of the members' stances (the chief executive excluded):
     /// `support` (support and support-with-changes), `oppose`, or `none` on
     /// a tie or when nobody has spoken. `reserve` counts for neither side.
+    /// The name on the roster of the member signed in as `user_id`, if any.
+    pub fn member_of(&self, user_id: &str) -> Option<&str> {
+        self.accounts.iter().find(|(_, u)| *u == user_id).map(|(name, _)| name.as_str())
+    }
+
     pub fn majority(&self) -> &'static str {
         let support =
             self.stances.iter().filter(|s| s.stance == "support" || s.stance == "support_with_changes").count();

@@ -42,7 +42,7 @@ pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Ac
             None => f.proposal.as_ref().is_some_and(|p| p.proposer == actor.unit),
         },
         Role::LegalityReviewer | Role::LegalAdviser => !f.legality_submissions.is_empty(),
-        Role::MeetingMember => f.meeting.as_ref().is_some_and(|m| m.members.contains(&actor.name)),
+        Role::MeetingMember => f.meeting.as_ref().is_some_and(|m| m.member_of(&actor.user_id).is_some()),
         Role::ExecutingUnit => f.executing_unit.as_deref() == Some(actor.unit.as_str()),
         Role::Expert => f.experts.iter().any(|e| e.expert_id == actor.user_id),
         _ => false,

@@ -182,7 +182,7 @@ async fn a4_comment_period_too_short_without_reason() {
 async fn a20_wrong_meeting_type_and_a22_release_before_party_report() {
     let a = api().await;
     let id = to_meeting(&a).await;
-    let members = json!(["郑副市长", "王文", "张市长"]);
+    let members = json!([{ "name": "郑副市长", "user": "member" }, "王文", "张市长"]);
     let date = a.today();
     // A20
     a.act("office", &id, "convene_meeting", json!({ "meeting_type": "topic", "date": date, "members": members }))
@@ -191,6 +191,9 @@ async fn a20_wrong_meeting_type_and_a22_release_before_party_report() {
     a.ok("office", &id, "convene_meeting", json!({ "meeting_type": "executive", "date": date, "members": members }))
         .await;
     // A member of another meeting is not assigned here; the meeting member is.
+    // A member speaks for themself only; the general office minutes the others.
+    let for_another = json!({ "member": "王文", "stance": "oppose", "words": "代为发言。" });
+    a.refused("member", &id, "record_stance", for_another, (422, "art30_stance_of_another", "Art. 30(2)")).await;
     a.ok("member", &id, "record_stance", json!({ "member": "郑副市长", "stance": "support", "words": "同意。" })).await;
     a.ok("office", &id, "record_stance", json!({ "member": "王文", "stance": "support", "words": "同意。" })).await;
     a.ok("chief", &id, "record_chief_opinion", json!({ "decision": "adopt", "words": "同意通过。" })).await;

@@ -73,7 +73,7 @@ async fn a18_an_exploratory_reform_carries_its_legal_risk_statement_to_the_meeti
     a.ok("reviewer", &id, "issue_legality_opinion", opinion).await;
     a.ok("drafter", &id, "close_legality_review", json!({})).await;
     a.ok("drafter", &id, "submit_package", json!({})).await;
-    let members = json!(["郑副市长", "张市长"]);
+    let members = json!([{ "name": "郑副市长", "user": "member" }, "张市长"]);
     a.ok(
         "office",
         &id,

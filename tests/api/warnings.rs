@@ -41,7 +41,7 @@ async fn in5_a_single_option_on_a_major_disagreement_is_accepted_with_a_warning(
 async fn cd3_the_chief_confirms_speaking_before_members_and_the_minutes_name_them() {
     let a = api().await;
     let id = to_meeting(&a).await;
-    let members = json!(["郑副市长", "王文", "张市长"]);
+    let members = json!([{ "name": "郑副市长", "user": "member" }, "王文", "张市长"]);
     a.ok(
         "office",
         &id,

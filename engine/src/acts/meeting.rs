@@ -1,5 +1,7 @@
 //! Collective discussion and decision (Art. 30).
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -12,7 +14,22 @@ use crate::refusal::Reason;
 struct ConveneIn {
     meeting_type: String,
     date: NaiveDate,
-    members: Vec<String>,
+    members: Vec<MemberIn>,
+}
+
+/// A member of the roster: a name, or a name with the account they sign in with to record their own stance.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum MemberIn {
+    Name(String),
+    Account(AccountIn),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountIn {
+    name: String,
+    user: String,
 }
 
 pub(super) fn convene_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
@@ -20,10 +37,31 @@ pub(super) fn convene_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     if c.members.is_empty() {
         return Err(ctx.invalid("the meeting needs its members from the organ's roster"));
     }
+    let mut members = Vec::with_capacity(c.members.len());
+    let mut accounts = BTreeMap::new();
+    for m in c.members {
+        let (name, user) = match m {
+            MemberIn::Name(name) => (name, None),
+            MemberIn::Account(a) => (a.name, Some(a.user)),
+        };
+        non_blank(ctx, "members[].name", &name)?;
+        if members.contains(&name) {
+            return Err(ctx.invalid(format!("`{name}` is listed twice")));
+        }
+        if let Some(user) = user {
+            non_blank(ctx, "members[].user", &user)?;
+            if accounts.values().any(|u| *u == user) {
+                return Err(ctx.invalid(format!("account `{user}` is given to two members")));
+            }
+            accounts.insert(name.clone(), user);
+        }
+        members.push(name);
+    }
     ctx.facts.meeting = Some(Meeting {
         meeting_type: c.meeting_type,
         date: c.date,
-        members: c.members,
+        members,
+        accounts,
         stances: Vec::new(),
         chief: None,
         unheard: Vec::new(),
@@ -86,8 +124,11 @@ pub(super) fn record_chief_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reaso
         return Err(ctx.invalid("decision must be adopt or reject"));
     }
     non_blank(ctx, "words", &c.words)?;
-    let (now, name, chief) = (ctx.now, ctx.who(), ctx.actor.name.clone());
+    let (now, name, user) = (ctx.now, ctx.who(), ctx.actor.user_id.clone());
+    let display = ctx.actor.name.clone();
     let m = meeting_mut(ctx)?;
+    // The chief executive, when on the roster: by account when given one, else by name.
+    let chief = m.member_of(&user).map_or(display, str::to_string);
     // Who of those present has not spoken yet; the chief executive, when on
     // the roster, speaks now.
     m.unheard =

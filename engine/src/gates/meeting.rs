@@ -1,6 +1,7 @@
 //! Checks of the meeting, release, publication and execution (Arts. 8, 30–37).
 
 use super::{ensure, GateCtx};
+use crate::actor::Role;
 
 pub(super) fn meeting_type_lawful(c: &GateCtx<'_>) -> Result<(), String> {
     let t = c.after.meeting.as_ref().map(|m| m.meeting_type.as_str()).unwrap_or("none");
@@ -15,6 +16,20 @@ pub(super) fn member_on_roster(c: &GateCtx<'_>) -> Result<(), String> {
     let member = c.str("member").unwrap_or_default();
     ensure(c.after.meeting.as_ref().is_some_and(|m| m.members.iter().any(|n| n == member)), || {
         format!("`{member}` is not a member of this meeting")
+    })
+}
+
+/// Art. 30(2): each member states their own view. A member signed in records only their own stance (the roster
+/// links them by account, not by a name anyone could share); the general office keeps the minutes for all.
+pub(super) fn stance_is_own(c: &GateCtx<'_>) -> Result<(), String> {
+    if c.actor.has(Role::GeneralOffice) {
+        return Ok(());
+    }
+    let member = c.str("member").unwrap_or_default();
+    let own = c.before.meeting.as_ref().and_then(|m| m.member_of(&c.actor.user_id));
+    ensure(own == Some(member), || match own {
+        Some(own) => format!("you are `{own}` on the roster and may record only your own stance, not `{member}`'s"),
+        None => "your account is not on this meeting's roster".into(),
     })
 }
 

@@ -122,6 +122,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("meeting_type_lawful", meeting::meeting_type_lawful),
     ("meeting_open", meeting::meeting_open),
     ("member_on_roster", meeting::member_on_roster),
+    ("stance_is_own", meeting::stance_is_own),
     ("chief_not_yet_spoken", meeting::chief_not_yet_spoken),
     ("unheard_members_confirmed", meeting::unheard_members_confirmed),
     ("all_members_heard", meeting::all_members_heard),

@@ -36,7 +36,7 @@ pub(super) fn check(def: &ActDef, state: &Decision, act: &Act, actor: &Actor) ->
             let id = act.payload.get("expert_id").and_then(|v| v.as_str());
             id == Some(actor.user_id.as_str()) && facts.experts.iter().any(|e| e.expert_id == actor.user_id)
         }
-        Role::MeetingMember => facts.meeting.as_ref().is_some_and(|m| m.members.contains(&actor.name)),
+        Role::MeetingMember => facts.meeting.as_ref().is_some_and(|m| m.member_of(&actor.user_id).is_some()),
         _ => true,
     });
     if ok {

@@ -194,7 +194,8 @@ impl S {
         s.ok(
             &office(),
             "convene_meeting",
-            json!({ "meeting_type": "executive", "date": today, "members": ["甲", "乙", "丙"] }),
+            // 甲 signs in (as the account `甲`) to record their own stance; the others are minuted by the office.
+            json!({ "meeting_type": "executive", "date": today, "members": [{ "name": "甲", "user": "甲" }, "乙", "丙"] }),
         );
         // Every member present speaks before the chief executive (Art. 30(2)).
         for m in ["甲", "乙", "丙"] {
@@ -697,18 +698,36 @@ fn a20_meeting_type_and_chief_speaks_last() {
         json!({ "meeting_type": "topic", "date": today, "members": ["甲"] }),
         "art30_meeting_type",
     );
-    s.ok(&office(), "convene_meeting", json!({ "meeting_type": "plenary", "date": today, "members": ["甲", "乙"] }));
+    let refused = json!({ "meeting_type": "plenary", "date": today, "members": ["甲", "甲"] });
+    s.refused(&office(), "convene_meeting", refused, "invalid_payload");
+    let refused = json!({ "meeting_type": "plenary", "date": today, "members": [{ "name": "甲", "login": "甲" }] });
+    s.refused(&office(), "convene_meeting", refused, "invalid_payload");
+    // 甲 signs in as account `u-jia` and records their own stance; 乙 is listed by name, the office records theirs.
+    let members = json!([{ "name": "甲", "user": "u-jia" }, "乙"]);
+    s.ok(&office(), "convene_meeting", json!({ "meeting_type": "plenary", "date": today, "members": members }));
+    let jia = Actor { user_id: "u-jia".into(), ..actor("甲", "政府", Role::MeetingMember) };
     s.refused(
         &office(),
         "record_stance",
         json!({ "member": "丁", "stance": "support", "words": "w" }),
         "art30_not_a_member",
     );
-    s.ok(
+    // A name is not an identity: another member account called 甲 is not on this roster.
+    s.refused(
         &actor("甲", "政府", Role::MeetingMember),
         "record_stance",
-        json!({ "member": "甲", "stance": "oppose", "words": "反对" }),
+        json!({ "member": "甲", "stance": "support", "words": "冒名" }),
+        "not_assigned",
     );
+    // Nor does 甲 speak for 乙.
+    let detail = s.refusal_detail(
+        &jia,
+        "record_stance",
+        json!({ "member": "乙", "stance": "support", "words": "w" }),
+        "art30_stance_of_another",
+    );
+    assert!(detail.contains("`甲`") && detail.contains("`乙`"), "{detail}");
+    s.ok(&jia, "record_stance", json!({ "member": "甲", "stance": "oppose", "words": "反对" }));
     s.refused(
         &actor("丁", "政府", Role::MeetingMember),
         "record_stance",
