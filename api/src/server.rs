@@ -78,7 +78,7 @@ impl AppState {
 
 pub fn router(state: AppState) -> Router {
     let (api, mut doc) = crate::routes::api(state.clone()).split_for_parts();
-    crate::routes::complete(&mut doc);
+    crate::routes::complete(&mut doc, &state.engine);
     let _ = state.openapi.set(doc.to_pretty_json().unwrap_or_default());
     let body_limit = state.config.body_limit;
     Router::new()

@@ -105,3 +105,41 @@ async fn answers_outside_the_document_are_refused() {
     problem["stack"] = json!("…");
     assert!(s.check("GET", "/api/v1/decisions/none", 404, "application/problem+json", &problem).is_err());
 }
+
+/// Every act of every loaded workflow has its payload schema in the document, named for the act, derived from the
+/// type the engine reads: what a client sends for `publish_comment_notice` is spelled out, unknown fields refused.
+/// (Every act body the API tests send and the server accepts is also checked against its act's schema, in
+/// `support::schema`.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_act_documents_its_payload() {
+    let a = api().await;
+    let doc = a.get("/api/v1/openapi.json", None).await.body;
+    let op = &doc["paths"]["/api/v1/decisions/{id}/acts/{act}"]["post"];
+    let by_act = op["x-act-payloads"].as_object().cloned().expect("x-act-payloads");
+    let mut acts: Vec<String> = Vec::new();
+    for w in a.app.state.engine.workflows() {
+        acts.extend(w.acts.keys().cloned());
+    }
+    acts.sort();
+    acts.dedup();
+    assert!(acts.len() > 60, "{}", acts.len());
+    for act in &acts {
+        let reference = by_act.get(act).and_then(|r| r["$ref"].as_str()).unwrap_or_default();
+        assert_eq!(reference, format!("#/components/schemas/ActPayload.{act}"), "{act}");
+        assert!(doc["components"]["schemas"][format!("ActPayload.{act}")].is_object(), "{act}");
+    }
+    let any = op["requestBody"]["content"]["application/json"]["schema"]["anyOf"].as_array().map(Vec::len);
+    assert_eq!(any, Some(by_act.len()));
+
+    let notice = &doc["components"]["schemas"]["ActPayload.publish_comment_notice"];
+    assert_eq!(notice["additionalProperties"], false, "{notice}");
+    let required: Vec<&str> = notice["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    for field in ["channels", "submission_methods", "start", "days"] {
+        assert!(required.contains(&field), "{field} is required: {notice}");
+    }
+    assert_eq!(notice["properties"]["start"]["format"], "date");
+    let comment = &doc["components"]["schemas"]["ActPayload.receive_comment"];
+    assert_eq!(comment["properties"]["content"]["maxLength"], 20000, "{comment}");
+    let empty = &doc["components"]["schemas"]["ActPayload.close_meeting"];
+    assert_eq!((empty["type"].as_str(), empty["additionalProperties"].as_bool()), (Some("object"), Some(false)));
+}

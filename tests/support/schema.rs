@@ -141,6 +141,14 @@ impl Schemas {
     pub fn check_request(&self, method: &str, url_path: &str, body: &Value) -> Result<(), String> {
         let path = url_path.split('?').next().unwrap_or("");
         let Some((template, op)) = self.operation(method, path) else { return Ok(()) };
+        // An act's payload: the schema `x-act-payloads` names for the act in the path, not any act's.
+        if let Some(by_act) = op.get("x-act-payloads") {
+            let act = path.rsplit('/').next().unwrap_or_default();
+            let Some(schema) = by_act.get(act) else {
+                return Err(format!("{method} {template}: act `{act}` has no payload schema in x-act-payloads"));
+            };
+            return self.validate(&format!("{method} {template} request {act}"), schema.clone(), body);
+        }
         let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") else { return Ok(()) };
         self.validate(&format!("{method} {template} request"), schema.clone(), body)
     }

@@ -6,6 +6,7 @@
 //! the procedure lives here.
 
 pub mod accountability;
+pub mod act_payloads;
 pub mod acts;
 pub mod adjustments;
 pub mod auth;
@@ -66,7 +67,8 @@ impl Modify for Security {
 /// Complete the document built from the routes: every operation may answer 500 `internal_error` (the store
 /// failed, a handler panicked), documented once here rather than on each route, so the document lists every
 /// status the server can really return. (A `Modify` on [`ApiDoc`] would run before the routes are merged.)
-pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
+pub fn complete(doc: &mut utoipa::openapi::OpenApi, engine: &juece_engine::orchestrator::Engine) {
+    act_payloads::document(doc, engine);
     let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
     let failure = ResponseBuilder::new()
         .description("internal error; quote the x-request-id header when reporting it")

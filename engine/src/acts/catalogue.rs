@@ -9,9 +9,10 @@ use super::{non_blank, HandlerCtx};
 use crate::facts::{Catalogue, CatalogueItem, CataloguePublication, ItemDecided, ItemWatch, PartyConsent};
 use crate::refusal::Reason;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CreateIn {
+pub(super) struct CreateIn {
     organ: String,
     year: i32,
     items: Vec<CatalogueItem>,
@@ -63,9 +64,10 @@ fn catalogue<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut Catalogue, Reaso
     ctx.facts.catalogue.as_mut().ok_or(invalid)
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConsentIn {
+pub(super) struct ConsentIn {
     /// The catalogue version the committee consented to.
     version: u32,
     reference: String,
@@ -85,9 +87,10 @@ pub(super) fn record_party_consent(ctx: &mut HandlerCtx<'_>) -> Result<(), Reaso
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PublishIn {
+pub(super) struct PublishIn {
     channels: Vec<String>,
 }
 
@@ -115,9 +118,10 @@ pub(super) fn publish_catalogue(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> 
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ItemIn {
+pub(super) struct ItemIn {
     item: String,
     decision_id: String,
 }
@@ -142,9 +146,10 @@ pub(super) fn record_item_decided(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AdjustIn {
+pub(super) struct AdjustIn {
     items: Vec<CatalogueItem>,
     reason: String,
 }

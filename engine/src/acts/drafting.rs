@@ -9,9 +9,10 @@ use crate::definition::StageKind;
 use crate::facts::{Applicability, Consultation, CostBenefit, Determination, Draft, NonDisclosure};
 use crate::refusal::Reason;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DraftIn {
+pub(super) struct DraftIn {
     text: String,
     explanation: String,
     #[serde(default)]
@@ -57,9 +58,10 @@ pub(super) fn record_draft(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FlagsIn {
+pub(super) struct FlagsIn {
     technical: Option<bool>,
     high_public_concern: Option<bool>,
     affects_market_entities: Option<bool>,
@@ -84,9 +86,10 @@ pub(super) fn set_flags(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DeterminationIn {
+pub(super) struct DeterminationIn {
     stage: String,
     outcome: Applicability,
     reason: String,
@@ -104,9 +107,10 @@ pub(super) fn determine_applicability(ctx: &mut HandlerCtx<'_>) -> Result<(), Re
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConsultationIn {
+pub(super) struct ConsultationIn {
     unit: String,
     agreed: bool,
     opinion: String,
@@ -119,9 +123,10 @@ pub(super) fn record_consultation(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TextIn {
+pub(super) struct TextIn {
     text: String,
 }
 
@@ -132,9 +137,10 @@ pub(super) fn record_dispute_statement(ctx: &mut HandlerCtx<'_>) -> Result<(), R
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NonDisclosureIn {
+pub(super) struct NonDisclosureIn {
     legal_ground: Option<String>,
 }
 
@@ -159,9 +165,10 @@ pub(super) fn declare_non_disclosable(ctx: &mut HandlerCtx<'_>) -> Result<(), Re
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CostBenefitIn {
+pub(super) struct CostBenefitIn {
     inputs: String,
     benefits: String,
 }

@@ -10,9 +10,10 @@ use crate::facts::{
 };
 use crate::refusal::Reason;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReportIn {
+pub(super) struct ReportIn {
     kind: String,
     text: String,
 }
@@ -35,9 +36,10 @@ pub(super) fn file_execution_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SuspendIn {
+pub(super) struct SuspendIn {
     /// 1-based number of the Art. 35 problem report that prompts it.
     report: Option<usize>,
     #[serde(default)]
@@ -57,9 +59,10 @@ pub(super) fn suspend(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EvaluationIn {
+pub(super) struct EvaluationIn {
     trigger: String,
     evaluator: String,
 }
@@ -79,9 +82,10 @@ pub(super) fn start_post_evaluation(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EvaluationReportIn {
+pub(super) struct EvaluationReportIn {
     report: String,
     recommendation: String,
     #[serde(default)]
@@ -105,9 +109,10 @@ pub(super) fn submit_post_evaluation_report(ctx: &mut HandlerCtx<'_>) -> Result<
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ArchiveIn {
+pub(super) struct ArchiveIn {
     archivist: String,
 }
 
@@ -142,28 +147,25 @@ pub(super) fn submit_feedback(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EmptyIn {}
-
 /// Execution begins or resumes (also when a post-evaluation hands back to
 /// it): the periodic execution reports run from now, unless already running.
 pub(super) fn run_execution(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
-    ctx.parse::<EmptyIn>()?;
+    ctx.parse::<super::Empty>()?;
     ctx.facts.execution_since.get_or_insert(ctx.now);
     Ok(())
 }
 
 /// Execution ends: no more reports are due.
 pub(super) fn end_execution(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
-    ctx.parse::<EmptyIn>()?;
+    ctx.parse::<super::Empty>()?;
     ctx.facts.execution_since = None;
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AdjustmentIn {
+pub(super) struct AdjustmentIn {
     child_id: String,
     reason: String,
     /// Opened on the post-evaluation report's recommendation (PE-4); the
@@ -197,9 +199,10 @@ pub(super) fn record_adjustment(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> 
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct OriginIn {
+pub(super) struct OriginIn {
     parent: String,
     reason: String,
     evaluation: Option<EvaluationLink>,

@@ -8,9 +8,10 @@ use crate::act::Act;
 use crate::facts::{Controllability, ExpertAssignment, ExpertOpinion, RiskReport};
 use crate::refusal::Reason;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SelectIn {
+pub(super) struct SelectIn {
     expert_id: String,
     name: String,
     #[serde(default)]
@@ -78,9 +79,10 @@ pub(super) fn pool_of(pools: &[(String, crate::facts::ExpertPool)], expert_id: &
     pools.iter().find(|(_, p)| p.experts.iter().any(|e| e.id == expert_id)).map(|(id, _)| id.clone())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DueIn {
+pub(super) struct DueIn {
     expert_id: String,
     due_on: NaiveDate,
 }
@@ -95,9 +97,10 @@ pub(super) fn set_expert_due(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct OpinionIn {
+pub(super) struct OpinionIn {
     expert_id: String,
     necessity: String,
     feasibility: String,
@@ -135,9 +138,10 @@ pub(super) fn submit_expert_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SummaryIn {
+pub(super) struct SummaryIn {
     text: String,
 }
 
@@ -148,9 +152,10 @@ pub(super) fn record_expert_adoption_summary(ctx: &mut HandlerCtx<'_>) -> Result
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RiskIn {
+pub(super) struct RiskIn {
     assessor: String,
     #[serde(default)]
     methods: Vec<String>,
@@ -187,9 +192,10 @@ pub(super) fn submit_risk_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason>
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct JudgementIn {
+pub(super) struct JudgementIn {
     controllable: bool,
 }
 
@@ -201,9 +207,10 @@ pub(super) fn judge_controllability(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConflictIn {
+pub(super) struct ConflictIn {
     expert_id: String,
     conflict: String,
 }
@@ -226,9 +233,10 @@ pub(super) fn declare_expert_conflict(ctx: &mut HandlerCtx<'_>) -> Result<(), Re
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AckIn {
+pub(super) struct AckIn {
     expert_id: String,
 }
 

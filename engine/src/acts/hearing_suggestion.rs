@@ -22,9 +22,10 @@ pub(super) fn suggest_hearing(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DecisionIn {
+pub(super) struct DecisionIn {
     suggestion_id: u32,
     /// Whether a hearing will be held.
     hold: bool,

@@ -6,9 +6,10 @@ use super::{non_blank, HandlerCtx};
 use crate::facts::{Proposal, StartRecord};
 use crate::refusal::Reason;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ProposalIn {
+pub(super) struct ProposalIn {
     title: String,
     organ: String,
     proposer_type: String,
@@ -46,9 +47,10 @@ pub(super) fn submit_proposal(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StartIn {
+pub(super) struct StartIn {
     category: Option<u8>,
     /// Art. 3(2) exclusion claimed for the matter, if any (the gate refuses it).
     #[allow(dead_code)]
@@ -83,9 +85,10 @@ pub(super) fn start_decision(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DeclineIn {
+pub(super) struct DeclineIn {
     reason: String,
 }
 

@@ -8,9 +8,10 @@ use crate::calendar::period::add_working_days;
 use crate::facts::{FairCompetition, LawyerOpinion, LegalityOpinion, LegalitySubmission, Package};
 use crate::refusal::Reason;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SubmissionIn {
+pub(super) struct SubmissionIn {
     #[serde(default)]
     legal_basis: Vec<String>,
     /// Omitted: generated from the decision's recorded history (LR-4, CD-7);
@@ -43,9 +44,10 @@ pub(super) fn submit_for_legality_review(ctx: &mut HandlerCtx<'_>) -> Result<(),
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LawyerIn {
+pub(super) struct LawyerIn {
     capacity: String,
     opinion: String,
 }
@@ -66,9 +68,10 @@ pub(super) fn record_lawyer_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct OpinionIn {
+pub(super) struct OpinionIn {
     #[serde(default)]
     authority: String,
     #[serde(default)]
@@ -106,9 +109,10 @@ pub(super) fn issue_legality_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FairCompetitionIn {
+pub(super) struct FairCompetitionIn {
     initial_review: String,
     regulator_conclusion: String,
     passed: bool,
@@ -160,9 +164,10 @@ pub(super) fn submit_package(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReturnIn {
+pub(super) struct ReturnIn {
     reason: String,
 }
 
@@ -214,9 +219,10 @@ pub fn procedure_explanation(f: &crate::facts::Facts) -> String {
     lines.join("\n")
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct UnaffectedIn {
+pub(super) struct UnaffectedIn {
     statement: String,
 }
 

@@ -9,25 +9,28 @@ use super::{non_blank, HandlerCtx};
 use crate::facts::{DecisionOutcome, Meeting, Stance};
 use crate::refusal::Reason;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConveneIn {
+pub(super) struct ConveneIn {
     meeting_type: String,
     date: NaiveDate,
     members: Vec<MemberIn>,
 }
 
 /// A member of the roster: a name, or a name with the account they sign in with to record their own stance.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum MemberIn {
+pub(super) enum MemberIn {
     Name(String),
     Account(AccountIn),
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AccountIn {
+pub(super) struct AccountIn {
     name: String,
     user: String,
 }
@@ -71,9 +74,10 @@ pub(super) fn convene_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StanceIn {
+pub(super) struct StanceIn {
     member: String,
     stance: String,
     words: String,
@@ -105,9 +109,10 @@ pub(super) fn record_stance(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ChiefIn {
+pub(super) struct ChiefIn {
     decision: String,
     words: String,
     divergence_reason: Option<String>,

@@ -15,6 +15,8 @@ mod pool;
 pub use pool::draw;
 mod meeting;
 mod participation;
+#[cfg(feature = "openapi")]
+pub mod payload;
 mod planned;
 mod release;
 mod shortening;
@@ -86,92 +88,130 @@ impl HandlerCtx<'_> {
 
 /// Acts that only move the decision (the gates and the definition say when).
 fn advance(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Empty {}
     ctx.parse::<Empty>().map(|_| ())
 }
 
-const HANDLERS: &[(&str, Handler)] = &[
-    ("advance", advance),
-    ("skip_stage", advance),
-    ("submit_proposal", initiation::submit_proposal),
-    ("start_decision", initiation::start_decision),
-    ("decline_proposal", initiation::decline_proposal),
-    ("record_draft", drafting::record_draft),
-    ("set_flags", drafting::set_flags),
-    ("determine_applicability", drafting::determine_applicability),
-    ("record_consultation", drafting::record_consultation),
-    ("record_dispute_statement", drafting::record_dispute_statement),
-    ("declare_non_disclosable", drafting::declare_non_disclosable),
-    ("record_cost_benefit", drafting::record_cost_benefit),
-    ("publish_comment_notice", participation::publish_comment_notice),
-    ("shorten_comment_period", shortening::shorten_comment_period),
-    ("record_activity", participation::record_activity),
-    ("receive_comment", participation::receive_comment),
-    ("end_comment_period", participation::end_comment_period),
-    ("dispose_opinion", participation::dispose_opinion),
-    ("record_public_adoption_summary", participation::record_public_adoption_summary),
-    ("publish_hearing_notice", participation::publish_hearing_notice),
-    ("add_hearing_participant", participation::add_hearing_participant),
-    ("confirm_hearing_record", participation::confirm_hearing_record),
-    ("publish_hearing_selection_method", participation::publish_hearing_selection_method),
-    ("publish_hearing_participant_list", participation::publish_hearing_participant_list),
-    ("record_hearing_segments", participation::record_hearing_segments),
-    ("suggest_hearing", hearing_suggestion::suggest_hearing),
-    ("decide_hearing_suggestion", hearing_suggestion::decide_hearing_suggestion),
-    ("select_expert", experts::select_expert),
-    ("submit_expert_opinion", experts::submit_expert_opinion),
-    ("record_expert_adoption_summary", experts::record_expert_adoption_summary),
-    ("submit_risk_report", experts::submit_risk_report),
-    ("judge_controllability", experts::judge_controllability),
-    ("submit_for_legality_review", legality::submit_for_legality_review),
-    ("record_lawyer_opinion", legality::record_lawyer_opinion),
-    ("issue_legality_opinion", legality::issue_legality_opinion),
-    ("record_fair_competition", legality::record_fair_competition),
-    ("submit_package", legality::submit_package),
-    ("convene_meeting", meeting::convene_meeting),
-    ("record_stance", meeting::record_stance),
-    ("record_chief_opinion", meeting::record_chief_opinion),
-    ("close_meeting", meeting::close_meeting),
-    ("decide", meeting::decide),
-    ("designate_executing_unit", release::designate_executing_unit),
-    ("record_npc_report", release::record_npc_report),
-    ("report_to_party", release::report_to_party),
-    ("record_party_response", release::record_party_response),
-    ("publish_decision", release::publish_decision),
-    ("file_execution_report", execution::file_execution_report),
-    ("suspend", execution::suspend),
-    ("start_post_evaluation", execution::start_post_evaluation),
-    ("submit_post_evaluation_report", execution::submit_post_evaluation_report),
-    ("archive_decision", execution::archive_decision),
-    ("return_submission", legality::return_submission),
-    ("confirm_opinion_unaffected", legality::confirm_opinion_unaffected),
-    ("request_supplement", legality::request_supplement),
-    ("declare_expert_conflict", experts::declare_expert_conflict),
-    ("acknowledge_confidentiality", experts::acknowledge_confidentiality),
-    ("submit_feedback", execution::submit_feedback),
-    ("record_adjustment", execution::record_adjustment),
-    ("record_origin", execution::record_origin),
-    ("run_execution", execution::run_execution),
-    ("end_execution", execution::end_execution),
-    ("create_pool", pool::create_pool),
-    ("admit_expert", pool::admit_expert),
-    ("set_expert_status", pool::set_expert_status),
-    ("record_integrity_fact", pool::record_integrity_fact),
-    ("record_non_submission", pool::record_non_submission),
-    ("set_expert_due", experts::set_expert_due),
-    ("draw_experts", pool::draw_experts),
-    ("create_catalogue", catalogue::create_catalogue),
-    ("record_party_consent", catalogue::record_party_consent),
-    ("publish_catalogue", catalogue::publish_catalogue),
-    ("adjust_catalogue", catalogue::adjust_catalogue),
-    ("record_item_taken_up", catalogue::record_item_taken_up),
-    ("record_item_decided", catalogue::record_item_decided),
+/// The payload of an act that carries no data: `{}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Empty {}
+
+/// One handler: the name definitions give it, the function, and the type of the payload it reads, whose JSON
+/// Schema the API document shows (the `openapi` feature), so what is documented is what is parsed.
+struct Entry {
+    name: &'static str,
+    handler: Handler,
+    #[cfg(feature = "openapi")]
+    payload: fn() -> payload::PayloadSchema,
+}
+
+macro_rules! entry {
+    ($name:literal, $handler:path, $payload:ty) => {
+        Entry {
+            name: $name,
+            handler: $handler,
+            #[cfg(feature = "openapi")]
+            payload: payload::of::<$payload>,
+        }
+    };
+}
+
+const HANDLERS: &[Entry] = &[
+    entry!("advance", advance, Empty),
+    entry!("skip_stage", advance, Empty),
+    entry!("submit_proposal", initiation::submit_proposal, initiation::ProposalIn),
+    entry!("start_decision", initiation::start_decision, initiation::StartIn),
+    entry!("decline_proposal", initiation::decline_proposal, initiation::DeclineIn),
+    entry!("record_draft", drafting::record_draft, drafting::DraftIn),
+    entry!("set_flags", drafting::set_flags, drafting::FlagsIn),
+    entry!("determine_applicability", drafting::determine_applicability, drafting::DeterminationIn),
+    entry!("record_consultation", drafting::record_consultation, drafting::ConsultationIn),
+    entry!("record_dispute_statement", drafting::record_dispute_statement, drafting::TextIn),
+    entry!("declare_non_disclosable", drafting::declare_non_disclosable, drafting::NonDisclosureIn),
+    entry!("record_cost_benefit", drafting::record_cost_benefit, drafting::CostBenefitIn),
+    entry!("publish_comment_notice", participation::publish_comment_notice, participation::NoticeIn),
+    entry!("shorten_comment_period", shortening::shorten_comment_period, shortening::ShortenIn),
+    entry!("record_activity", participation::record_activity, participation::ActivityIn),
+    entry!("receive_comment", participation::receive_comment, PublicText),
+    entry!("end_comment_period", participation::end_comment_period, Empty),
+    entry!("dispose_opinion", participation::dispose_opinion, participation::DisposeIn),
+    entry!("record_public_adoption_summary", participation::record_public_adoption_summary, participation::SummaryIn),
+    entry!("publish_hearing_notice", participation::publish_hearing_notice, participation::HearingNoticeIn),
+    entry!("add_hearing_participant", participation::add_hearing_participant, participation::ParticipantIn),
+    entry!("confirm_hearing_record", participation::confirm_hearing_record, participation::ConfirmIn),
+    entry!(
+        "publish_hearing_selection_method",
+        participation::publish_hearing_selection_method,
+        participation::SelectionIn
+    ),
+    entry!("publish_hearing_participant_list", participation::publish_hearing_participant_list, Empty),
+    entry!("record_hearing_segments", participation::record_hearing_segments, participation::SegmentsIn),
+    entry!("suggest_hearing", hearing_suggestion::suggest_hearing, PublicText),
+    entry!("decide_hearing_suggestion", hearing_suggestion::decide_hearing_suggestion, hearing_suggestion::DecisionIn),
+    entry!("select_expert", experts::select_expert, experts::SelectIn),
+    entry!("submit_expert_opinion", experts::submit_expert_opinion, experts::OpinionIn),
+    entry!("record_expert_adoption_summary", experts::record_expert_adoption_summary, experts::SummaryIn),
+    entry!("submit_risk_report", experts::submit_risk_report, experts::RiskIn),
+    entry!("judge_controllability", experts::judge_controllability, experts::JudgementIn),
+    entry!("submit_for_legality_review", legality::submit_for_legality_review, legality::SubmissionIn),
+    entry!("record_lawyer_opinion", legality::record_lawyer_opinion, legality::LawyerIn),
+    entry!("issue_legality_opinion", legality::issue_legality_opinion, legality::OpinionIn),
+    entry!("record_fair_competition", legality::record_fair_competition, legality::FairCompetitionIn),
+    entry!("submit_package", legality::submit_package, Empty),
+    entry!("convene_meeting", meeting::convene_meeting, meeting::ConveneIn),
+    entry!("record_stance", meeting::record_stance, meeting::StanceIn),
+    entry!("record_chief_opinion", meeting::record_chief_opinion, meeting::ChiefIn),
+    entry!("close_meeting", meeting::close_meeting, Empty),
+    entry!("decide", meeting::decide, Empty),
+    entry!("designate_executing_unit", release::designate_executing_unit, release::UnitIn),
+    entry!("record_npc_report", release::record_npc_report, release::ReferenceIn),
+    entry!("report_to_party", release::report_to_party, release::ReferenceIn),
+    entry!("record_party_response", release::record_party_response, release::ResponseIn),
+    entry!("publish_decision", release::publish_decision, release::PublishIn),
+    entry!("file_execution_report", execution::file_execution_report, execution::ReportIn),
+    entry!("suspend", execution::suspend, execution::SuspendIn),
+    entry!("start_post_evaluation", execution::start_post_evaluation, execution::EvaluationIn),
+    entry!("submit_post_evaluation_report", execution::submit_post_evaluation_report, execution::EvaluationReportIn),
+    entry!("archive_decision", execution::archive_decision, execution::ArchiveIn),
+    entry!("return_submission", legality::return_submission, legality::ReturnIn),
+    entry!("confirm_opinion_unaffected", legality::confirm_opinion_unaffected, legality::UnaffectedIn),
+    entry!("request_supplement", legality::request_supplement, legality::ReturnIn),
+    entry!("declare_expert_conflict", experts::declare_expert_conflict, experts::ConflictIn),
+    entry!("acknowledge_confidentiality", experts::acknowledge_confidentiality, experts::AckIn),
+    entry!("submit_feedback", execution::submit_feedback, PublicText),
+    entry!("record_adjustment", execution::record_adjustment, execution::AdjustmentIn),
+    entry!("record_origin", execution::record_origin, execution::OriginIn),
+    entry!("run_execution", execution::run_execution, Empty),
+    entry!("end_execution", execution::end_execution, Empty),
+    entry!("create_pool", pool::create_pool, pool::CreateIn),
+    entry!("admit_expert", pool::admit_expert, pool::AdmitIn),
+    entry!("set_expert_status", pool::set_expert_status, pool::StatusIn),
+    entry!("record_integrity_fact", pool::record_integrity_fact, pool::FactIn),
+    entry!("record_non_submission", pool::record_non_submission, pool::NonSubmissionIn),
+    entry!("set_expert_due", experts::set_expert_due, experts::DueIn),
+    entry!("draw_experts", pool::draw_experts, pool::DrawIn),
+    entry!("create_catalogue", catalogue::create_catalogue, catalogue::CreateIn),
+    entry!("record_party_consent", catalogue::record_party_consent, catalogue::ConsentIn),
+    entry!("publish_catalogue", catalogue::publish_catalogue, catalogue::PublishIn),
+    entry!("adjust_catalogue", catalogue::adjust_catalogue, catalogue::AdjustIn),
+    entry!("record_item_taken_up", catalogue::record_item_taken_up, catalogue::ItemIn),
+    entry!("record_item_decided", catalogue::record_item_decided, catalogue::ItemIn),
 ];
 
 pub fn lookup(name: &str) -> Option<Handler> {
-    HANDLERS.iter().find(|(n, _)| *n == name).map(|(_, h)| *h)
+    HANDLERS.iter().find(|e| e.name == name).map(|e| e.handler)
+}
+
+/// The JSON Schema of the payload the handler `name` reads.
+#[cfg(feature = "openapi")]
+pub fn payload_schema(name: &str) -> Option<payload::PayloadSchema> {
+    HANDLERS.iter().find(|e| e.name == name).map(|e| (e.payload)())
+}
+
+/// Every handler's name.
+pub fn handler_names() -> impl Iterator<Item = &'static str> {
+    HANDLERS.iter().map(|e| e.name)
 }
 
 pub fn is_known(name: &str) -> bool {
@@ -189,9 +229,11 @@ pub(crate) fn non_blank(ctx: &HandlerCtx<'_>, field: &str, value: &str) -> Resul
 
 /// What the public sends (a comment, feedback, a hearing suggestion): the
 /// text, at most [`PUBLIC_TEXT_MAX`] characters, and who sent it, if they said.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PublicText {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 20000))]
     pub content: String,
     pub submitter: Option<String>,
 }

@@ -10,9 +10,10 @@ use crate::facts::{
 };
 use crate::refusal::Reason;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NoticeIn {
+pub(super) struct NoticeIn {
     channels: Vec<String>,
     submission_methods: Vec<String>,
     /// The publication day; the period counts from the day after (Civil Code Art. 201).
@@ -61,9 +62,10 @@ pub(super) fn end_comment_period(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason>
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ActivityIn {
+pub(super) struct ActivityIn {
     method: String,
     #[serde(default)]
     participant_types: Vec<String>,
@@ -99,9 +101,10 @@ pub(super) fn receive_comment(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DisposeIn {
+pub(super) struct DisposeIn {
     opinion_id: u32,
     outcome: String,
     reason: String,
@@ -120,9 +123,10 @@ pub(super) fn dispose_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SummaryIn {
+pub(super) struct SummaryIn {
     text: String,
 }
 
@@ -133,9 +137,10 @@ pub(super) fn record_public_adoption_summary(ctx: &mut HandlerCtx<'_>) -> Result
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct HearingNoticeIn {
+pub(super) struct HearingNoticeIn {
     date: NaiveDate,
     place: String,
     sides: Vec<String>,
@@ -156,9 +161,10 @@ pub(super) fn publish_hearing_notice(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ParticipantIn {
+pub(super) struct ParticipantIn {
     name: String,
     side: String,
     materials_delivered_on: Option<NaiveDate>,
@@ -186,9 +192,10 @@ pub(super) fn add_hearing_participant(ctx: &mut HandlerCtx<'_>) -> Result<(), Re
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConfirmIn {
+pub(super) struct ConfirmIn {
     participant: String,
     signed: bool,
     refusal_reason: Option<String>,
@@ -217,9 +224,10 @@ fn hearing<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut Hearing, Reason> {
     })
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SelectionIn {
+pub(super) struct SelectionIn {
     criteria: String,
     quota_per_side: u32,
 }
@@ -242,9 +250,10 @@ pub(super) fn publish_hearing_participant_list(ctx: &mut HandlerCtx<'_>) -> Resu
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SegmentsIn {
+pub(super) struct SegmentsIn {
     presentation: String,
     statements: String,
     explanations: Option<String>,

@@ -12,9 +12,10 @@ use super::{non_blank, HandlerCtx};
 use crate::facts::{ExpertAssignment, ExpertDraw, ExpertPool, IntegrityFact, PoolExpert};
 use crate::refusal::Reason;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CreateIn {
+pub(super) struct CreateIn {
     jurisdiction: String,
     superior: Option<String>,
 }
@@ -33,9 +34,10 @@ fn pool<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut ExpertPool, Reason> {
     ctx.facts.pool.as_mut().ok_or(invalid)
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AdmitIn {
+pub(super) struct AdmitIn {
     id: String,
     name: String,
     fields: Vec<String>,
@@ -68,9 +70,10 @@ pub(super) fn admit_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StatusIn {
+pub(super) struct StatusIn {
     id: String,
     status: String,
     reason: String,
@@ -100,9 +103,10 @@ pub(super) fn set_expert_status(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> 
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FactIn {
+pub(super) struct FactIn {
     id: String,
     kind: String,
     text: String,
@@ -127,9 +131,10 @@ pub(super) fn record_integrity_fact(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NonSubmissionIn {
+pub(super) struct NonSubmissionIn {
     id: String,
     decision_id: String,
     reason: String,
@@ -167,9 +172,10 @@ pub fn draw(candidates: &[String], seed: u64, count: usize) -> Vec<String> {
     ids
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DrawIn {
+pub(super) struct DrawIn {
     pool: String,
     seed: u64,
     count: usize,

@@ -6,9 +6,10 @@ use super::{non_blank, HandlerCtx};
 use crate::facts::{PartyReport, Publication};
 use crate::refusal::Reason;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct UnitIn {
+pub(super) struct UnitIn {
     unit: String,
 }
 
@@ -19,9 +20,10 @@ pub(super) fn designate_executing_unit(ctx: &mut HandlerCtx<'_>) -> Result<(), R
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReferenceIn {
+pub(super) struct ReferenceIn {
     reference_no: String,
 }
 
@@ -43,9 +45,10 @@ pub(super) fn report_to_party(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ResponseIn {
+pub(super) struct ResponseIn {
     response: String,
 }
 
@@ -57,9 +60,10 @@ pub(super) fn record_party_response(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     Ok(())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PublishIn {
+pub(super) struct PublishIn {
     channels: Vec<String>,
     adoption_explanation: Option<String>,
     #[serde(default)]

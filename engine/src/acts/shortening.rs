@@ -10,9 +10,10 @@ use crate::calendar::period::calendar_day_period;
 use crate::facts::LateShortening;
 use crate::refusal::Reason;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ShortenIn {
+pub(super) struct ShortenIn {
     /// The new, shorter period in calendar days from the notice's start.
     days: u32,
     shortening_reason: String,

@@ -1,0 +1,58 @@
+//! Each act's payload in the API document. The act is named in the path (`/decisions/{id}/acts/{act}`), so one
+//! operation takes every act: the document gets a schema per act, `ActPayload.<act>`, derived from the type its
+//! engine handler parses; the operation's request body admits any of them, and its `x-act-payloads` extension
+//! maps each act name to its own schema, for clients and generators to look up.
+
+use std::collections::BTreeMap;
+
+use juece_engine::orchestrator::Engine;
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::AnyOfBuilder;
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, Required, Schema};
+
+/// The operation every act goes through.
+pub const ACTS_PATH: &str = "/api/v1/decisions/{id}/acts/{act}";
+
+/// The component name of `act`'s payload schema.
+pub fn schema_name(act: &str) -> String {
+    format!("ActPayload.{act}")
+}
+
+/// Add every loaded act's payload schema to `doc` and describe the acts operation's body with them.
+pub fn document(doc: &mut OpenApi, engine: &Engine) {
+    // An act keeps its handler across workflows and profiles; the first definition met names it.
+    let mut handlers: BTreeMap<&str, &str> = BTreeMap::new();
+    for w in engine.workflows() {
+        for a in w.acts.values() {
+            handlers.entry(a.name.as_str()).or_insert(a.handler.as_str());
+        }
+    }
+    let components = doc.components.get_or_insert_with(Default::default);
+    let mut names = BTreeMap::new();
+    for (act, handler) in handlers {
+        // Every handler has a schema: definitions naming an unknown handler do not load.
+        let Some(payload) = juece_engine::acts::payload_schema(handler) else { continue };
+        components.schemas.insert(schema_name(act), payload.schema);
+        for (name, schema) in payload.components {
+            components.schemas.entry(name).or_insert(schema);
+        }
+        names.insert(act.to_string(), schema_name(act));
+    }
+    let Some(op) = doc.paths.paths.get_mut(ACTS_PATH).and_then(|item| item.post.as_mut()) else { return };
+    let any = names.values().fold(AnyOfBuilder::new(), |b, name| b.item(Ref::from_schema_name(name.as_str())));
+    let content = ContentBuilder::new().schema(Some(Schema::AnyOf(any.build()))).build();
+    op.request_body = Some(
+        RequestBodyBuilder::new()
+            .description(Some("the act's payload: the schema `x-act-payloads` names for the act in the path"))
+            .content("application/json", content)
+            .required(Some(Required::True))
+            .build(),
+    );
+    let by_act: serde_json::Map<String, serde_json::Value> = names
+        .iter()
+        .map(|(act, name)| (act.clone(), serde_json::json!({ "$ref": format!("#/components/schemas/{name}") })))
+        .collect();
+    let extensions: Extensions = [("x-act-payloads", serde_json::Value::Object(by_act))].into_iter().collect();
+    op.extensions.get_or_insert_with(Default::default).merge(extensions);
+}
