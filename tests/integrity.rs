@@ -131,6 +131,9 @@ async fn ex8_a_refused_pool_fact_refuses_the_replacement_too() {
         let drafter = who("drafter", "县发改局", Role::Drafter);
         let now = e.load("d").await.unwrap().updated_at;
         let before = written(&e).await;
+        // The what-if says so too: it steps the linked act as `apply` does.
+        let checked = e.check("d", &replace_c2(json!({})), &drafter, now).await;
+        assert_eq!(refusal_code(checked), "role_not_permitted", "{}: check runs the linked act", db.kind);
         assert_eq!(refusal_code(e.apply("d", &replace_c2(json!({})), &drafter, now, None).await), "role_not_permitted");
         assert_eq!(written(&e).await, before, "{}: the decision's half was not written either", db.kind);
         let d = e.load("d").await.unwrap();

@@ -19,7 +19,6 @@ use crate::decision::Decision;
 use crate::definition::Workflow;
 use crate::facts::ExpertPool;
 use crate::group_commit::GroupCommit;
-use crate::machine::{self, Context};
 use crate::memo::{MemoError, MemoSet};
 use crate::refusal::{Reason, Refusal};
 use crate::store::idempotency::{KeyClaim, StoredResponse};
@@ -295,11 +294,9 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
         let loaded = self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
-        let lw = self.loaded(&loaded.decision.workflow_key, loaded.decision.workflow_version)?;
-        let pools = self.resolve_pools(&act.payload).await?;
-        let calendar = self.fresh_calendar().await?;
-        let ctx = Context { workflow: &lw.workflow, calendar: &calendar, pools: &pools };
-        machine::step(ctx, &loaded.decision, act, actor, now).map(|_| ()).map_err(EngineError::Refused)
+        // Stepped as `apply` steps it, the acts it would cause on linked records included, and nothing written.
+        let part = Part { loaded, act: act.clone(), actor: actor.clone() };
+        self.check_group(vec![part], now).await
     }
 
     async fn commit(

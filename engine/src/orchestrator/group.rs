@@ -82,6 +82,17 @@ impl Engine {
         now: DateTime<Utc>,
         carried: Carried<'_>,
     ) -> Result<Vec<Applied>, EngineError> {
+        let (steps, records) = self.step_group(parts, now).await?;
+        self.write_group(&steps, &records.heads, now, carried).await
+    }
+
+    /// Whether the group would be accepted — its linked acts included — without writing anything (a what-if).
+    pub(super) async fn check_group(&self, parts: Vec<Part>, now: DateTime<Utc>) -> Result<(), EngineError> {
+        self.step_group(parts, now).await.map(|_| ())
+    }
+
+    /// Step `parts` in order, then the acts they link to; the first refusal refuses the group.
+    async fn step_group(&self, parts: Vec<Part>, now: DateTime<Utc>) -> Result<(Vec<Stepped>, Records), EngineError> {
         let mut records = Records::default();
         let mut steps = Vec::new();
         let mut links = Vec::new();
@@ -117,7 +128,7 @@ impl Engine {
             records.states.insert(stepped.next.id.clone(), stepped.next.clone());
             steps.push(stepped);
         }
-        self.write_group(&steps, &records.heads, now, carried).await
+        Ok((steps, records))
     }
 
     /// Run the transition function on one act and turn its effects into rows.
