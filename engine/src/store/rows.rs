@@ -32,75 +32,35 @@ pub(super) struct Embedded {
     pub sql: &'static str,
 }
 
-/// `migrations/sqlite`, in version order; lockstep with [`POSTGRES_MIGRATIONS`].
-pub(super) const SQLITE_MIGRATIONS: &[Embedded] = &[
-    Embedded { version: 1, description: "core", sql: include_str!("../../../migrations/sqlite/0001_core.sql") },
-    Embedded {
-        version: 2,
-        description: "scheduler_and_notifications",
-        sql: include_str!("../../../migrations/sqlite/0002_scheduler_and_notifications.sql"),
-    },
-    Embedded {
-        version: 3,
-        description: "users_sessions_tokens",
-        sql: include_str!("../../../migrations/sqlite/0003_users_sessions_tokens.sql"),
-    },
-    Embedded {
-        version: 4,
-        description: "document_numbers",
-        sql: include_str!("../../../migrations/sqlite/0004_document_numbers.sql"),
-    },
-    Embedded {
-        version: 5,
-        description: "calendar_notices",
-        sql: include_str!("../../../migrations/sqlite/0005_calendar_notices.sql"),
-    },
-    Embedded {
-        version: 6,
-        description: "deadline_leases",
-        sql: include_str!("../../../migrations/sqlite/0006_deadline_leases.sql"),
-    },
-    Embedded {
-        version: 7,
-        description: "idempotency_in_commit",
-        sql: include_str!("../../../migrations/sqlite/0007_idempotency_in_commit.sql"),
-    },
-];
+/// One migration, for both backends: `migrations/<dir>/<file>_<description>.sql`.
+macro_rules! migration {
+    ($dir:literal, $version:literal, $file:literal, $description:literal) => {
+        Embedded {
+            version: $version,
+            description: $description,
+            sql: include_str!(concat!("../../../migrations/", $dir, "/", $file, "_", $description, ".sql")),
+        }
+    };
+}
 
-/// `migrations/postgres`, in version order; lockstep with [`SQLITE_MIGRATIONS`].
-pub(super) const POSTGRES_MIGRATIONS: &[Embedded] = &[
-    Embedded { version: 1, description: "core", sql: include_str!("../../../migrations/postgres/0001_core.sql") },
-    Embedded {
-        version: 2,
-        description: "scheduler_and_notifications",
-        sql: include_str!("../../../migrations/postgres/0002_scheduler_and_notifications.sql"),
-    },
-    Embedded {
-        version: 3,
-        description: "users_sessions_tokens",
-        sql: include_str!("../../../migrations/postgres/0003_users_sessions_tokens.sql"),
-    },
-    Embedded {
-        version: 4,
-        description: "document_numbers",
-        sql: include_str!("../../../migrations/postgres/0004_document_numbers.sql"),
-    },
-    Embedded {
-        version: 5,
-        description: "calendar_notices",
-        sql: include_str!("../../../migrations/postgres/0005_calendar_notices.sql"),
-    },
-    Embedded {
-        version: 6,
-        description: "deadline_leases",
-        sql: include_str!("../../../migrations/postgres/0006_deadline_leases.sql"),
-    },
-    Embedded {
-        version: 7,
-        description: "idempotency_in_commit",
-        sql: include_str!("../../../migrations/postgres/0007_idempotency_in_commit.sql"),
-    },
-];
+/// The migrations, in version order, listed once: each backend has its own folder of the same files, in
+/// lockstep (a file missing from one folder fails the build).
+macro_rules! migrations {
+    ($dir:literal) => {
+        &[
+            migration!($dir, 1, "0001", "core"),
+            migration!($dir, 2, "0002", "scheduler_and_notifications"),
+            migration!($dir, 3, "0003", "users_sessions_tokens"),
+            migration!($dir, 4, "0004", "document_numbers"),
+            migration!($dir, 5, "0005", "calendar_notices"),
+            migration!($dir, 6, "0006", "deadline_leases"),
+            migration!($dir, 7, "0007", "idempotency_in_commit"),
+        ]
+    };
+}
+
+pub(super) const SQLITE_MIGRATIONS: &[Embedded] = migrations!("sqlite");
+pub(super) const POSTGRES_MIGRATIONS: &[Embedded] = migrations!("postgres");
 
 #[derive(Debug)]
 struct EmbeddedSource(&'static [Embedded]);
@@ -438,5 +398,32 @@ mod tests {
             assert_eq!(back, kind);
         }
         assert_eq!(kind_text(DeadlineKind::AutoAct).expect("named"), "auto_act");
+    }
+}
+
+#[cfg(test)]
+mod migration_tests {
+    use super::*;
+
+    fn files(dir: &str) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations").join(dir);
+        let mut names: Vec<String> = std::fs::read_dir(path)
+            .expect("the migrations folder")
+            .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A file added to a migrations folder but not to the list would never run: both folders hold exactly the
+    /// listed files, in the listed order.
+    #[test]
+    fn every_migration_file_is_embedded_for_both_backends() {
+        let listed: Vec<String> =
+            SQLITE_MIGRATIONS.iter().map(|m| format!("{:04}_{}.sql", m.version, m.description)).collect();
+        assert_eq!(files("sqlite"), listed);
+        assert_eq!(files("postgres"), listed);
+        assert!(SQLITE_MIGRATIONS.windows(2).all(|w| w[0].version < w[1].version));
     }
 }
