@@ -1,0 +1,197 @@
+//! Footprint benchmark: how fast `juece serve` is ready (cold start) and how much memory it holds, idle and under
+//! load, as the product targets state them (idle < 50 MB, under load < 200 MB, cold start < 1 s). It runs the real
+//! binary on a fresh SQLite database and prints numbers; it asserts nothing about time.
+//!
+//! ```sh
+//! cargo bench -p juece-api --bench footprint                 # 2,000 decisions opened by 16 clients
+//! cargo bench -p juece-api --bench footprint -- --acts 10000
+//! ```
+//!
+//! Baseline, measured in the same run: the same binary printing its version (process start, no runtime, no
+//! database), so the cold start is read as what the server adds to starting a process. Memory is read from
+//! `/proc/<pid>/status` (VmRSS now, VmHWM the peak), so this benchmark runs on Linux.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_juece");
+const ROUNDS: usize = 5;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn workflows() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../workflows")
+}
+
+fn juece(db: &str) -> Command {
+    let mut c = Command::new(BIN);
+    c.env("DATABASE_URL", db).env("JUECE_WORKFLOWS", workflows()).env("RUST_LOG", "warn");
+    c
+}
+
+/// A port nobody listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// `field` of `/proc/<pid>/status`, in MB.
+fn status_mb(pid: u32, field: &str) -> f64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb = text
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.trim().strip_suffix("kB")?.trim().parse::<f64>().ok())
+        .unwrap_or(f64::NAN);
+    kb / 1024.0
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `juece serve` and wait until `/readyz` answers 200; the server and the seconds it took.
+async fn start(db: &str, http: &reqwest::Client) -> (Server, f64) {
+    let port = free_port();
+    let started = Instant::now();
+    let child = juece(db)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--insecure-cookies"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("juece serve starts");
+    let server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    loop {
+        let ready = http.get(format!("{}/readyz", server.base)).send().await;
+        if ready.is_ok_and(|r| r.status().is_success()) {
+            return (server, started.elapsed().as_secs_f64());
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the server did not become ready");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+/// A general-office user with an API token, made with the CLI as an administrator would.
+fn office_token(db: &str) -> String {
+    let mut add = juece(db)
+        .args(["user", "add", "office", "--display-name", "办公厅", "--unit", "示范市人民政府办公厅"])
+        .args(["--position", "秘书", "--role", "general_office", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("juece user add");
+    use std::io::Write;
+    add.stdin.take().expect("stdin").write_all(b"a long benchmark passphrase\n").expect("password");
+    assert!(add.wait().expect("user add").success());
+    let out = juece(db).args(["token", "create", "office", "--label", "bench"]).output().expect("token create");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).expect("UTF-8").trim().to_string()
+}
+
+/// Open `total` decisions through the API with `clients` concurrent clients; decisions per second.
+async fn load(base: &str, token: &str, http: &reqwest::Client, clients: usize, total: usize) -> f64 {
+    let started = Instant::now();
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (http, next) = (http.clone(), next.clone());
+            let (url, token) = (format!("{base}/api/v1/decisions"), token.to_string());
+            tokio::spawn(async move {
+                while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < total {
+                    let body = json!({ "workflow": "national", "act": { "name": "submit_proposal", "payload": {
+                        "title": "负载测试事项", "organ": "示范市人民政府", "proposer_type": "department",
+                        "proposer": "示范市生态环境局", "summary": "s", "main_problem": "p", "reasons_and_basis": "b",
+                        "preliminary_solution": "x", "necessity": "n", "feasibility": "f" } } });
+                    let r = http.post(&url).bearer_auth(&token).json(&body).send().await.expect("a request");
+                    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap_or_default());
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("a client");
+    }
+    total as f64 / started.elapsed().as_secs_f64()
+}
+
+#[tokio::main]
+async fn main() {
+    let mut acts = 2_000;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--acts" {
+            acts = args.next().and_then(|v| v.parse().ok()).unwrap_or(acts);
+        }
+    }
+    let http = reqwest::Client::new();
+    println!("footprint benchmark: {BIN}");
+
+    let mut version = Vec::new();
+    let mut fresh = Vec::new();
+    let mut restart = Vec::new();
+    let dir = tempfile_dir();
+    for round in 0..ROUNDS {
+        let t = Instant::now();
+        assert!(Command::new(BIN).arg("--version").output().expect("juece --version").status.success());
+        version.push(t.elapsed().as_secs_f64());
+        // A fresh database: created and migrated on start.
+        let db = format!("sqlite://{}/cold-{round}.db", dir.display());
+        let (server, secs) = start(&db, &http).await;
+        fresh.push(secs);
+        drop(server);
+        // The same database again: what a restart costs.
+        let (server, secs) = start(&db, &http).await;
+        restart.push(secs);
+        drop(server);
+    }
+    let ms = |s: f64| s * 1000.0;
+    println!("  baseline: `juece --version` {:>7.1} ms (process start)", ms(median(version.clone())));
+    let verdict = |s: f64| if s < 1.0 { "met" } else { "NOT met" };
+    let (f, r) = (median(fresh), median(restart));
+    println!("  cold start to /readyz, new database (migrations): {:>7.1} ms; target < 1 s: {}", ms(f), verdict(f));
+    println!("  cold start to /readyz, existing database:         {:>7.1} ms; target < 1 s: {}", ms(r), verdict(r));
+
+    let db = format!("sqlite://{}/load.db", dir.display());
+    let token = {
+        // Migrate first so the CLI finds the schema, as `juece serve` would leave it.
+        assert!(juece(&db).arg("migrate").output().expect("juece migrate").status.success());
+        office_token(&db)
+    };
+    let (server, _) = start(&db, &http).await;
+    let pid = server.child.id();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idle = status_mb(pid, "VmRSS:");
+    println!("  idle memory (RSS after 2 s):                      {idle:>7.1} MB; target < 50 MB: {}", mb(idle, 50.0));
+    let rate = load(&server.base, &token, &http, 16, acts).await;
+    let (now, peak) = (status_mb(pid, "VmRSS:"), status_mb(pid, "VmHWM:"));
+    println!("  under load ({acts} decisions opened by 16 clients, {rate:.0}/s): RSS {now:.1} MB, peak {peak:.1} MB; target < 200 MB: {}", mb(peak, 200.0));
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn mb(value: f64, target: f64) -> &'static str {
+    if value < target {
+        "met"
+    } else {
+        "NOT met"
+    }
+}
+
+fn tempfile_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("juece-footprint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    dir
+}
