@@ -19,6 +19,7 @@
 //! * `calendars` — official notices across replicas: loaded through one,
 //!   used by the others without restart.
 //! * `cli` — the `juece` binary's commands and their exit codes.
+//! * `concurrency` — many acts on one record at once, through two replicas: none turned away, each taken once.
 //! * `deadlines` — the national procedure's deadlines under the real
 //!   scheduler with an injected clock: the comment period's auto-act and a
 //!   crashed claim taken over after its lease.
@@ -30,6 +31,7 @@ mod adjustments;
 mod api;
 mod calendars;
 mod cli;
+mod concurrency;
 mod deadlines;
 mod definitions;
 mod demo;

@@ -5,6 +5,7 @@
 
 mod calendar;
 mod group;
+mod turns;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -92,6 +93,9 @@ struct Loadedwf {
     memos: MemoSet,
 }
 
+/// How often an act that named no version is stepped again after another replica's act on its record won.
+const CONFLICT_ATTEMPTS: u32 = 16;
+
 /// How often an act renders again after losing a document number to a concurrent act.
 const NUMBER_ATTEMPTS: u32 = 16;
 
@@ -103,6 +107,8 @@ pub struct Engine {
     group: GroupCommit,
     /// Held by an act that issues a numbered document, from reading its number to committing it.
     numbering: tokio::sync::Mutex<()>,
+    /// Acts on one record take turns in this process (see [`turns`]).
+    turns: turns::Turns,
 }
 
 impl Engine {
@@ -122,6 +128,7 @@ impl Engine {
             store,
             group: GroupCommit::default(),
             numbering: Default::default(),
+            turns: Default::default(),
         })
     }
 
@@ -213,6 +220,7 @@ impl Engine {
                     .with_detail("the child decision needs an id of its own"),
             )));
         }
+        let _turn = self.turns.take(parent_id).await;
         let parent = self.store.load(parent_id).await?.ok_or_else(|| EngineError::NotFound(parent_id.into()))?;
         let (key, version) = (parent.decision.workflow_key.clone(), parent.decision.workflow_version);
         let wf = &self.loaded(&key, version)?.workflow;
@@ -263,11 +271,29 @@ impl Engine {
         expected_version: Option<i64>,
         answering: Option<&Answering<'_>>,
     ) -> Result<Applied, EngineError> {
-        let loaded = self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
-        if expected_version.is_some_and(|v| v != loaded.decision.version) {
-            return Err(EngineError::Conflict { decision_id: decision_id.into() });
+        let _turn = self.turns.take(decision_id).await;
+        let mut attempt = 0;
+        loop {
+            let loaded =
+                self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
+            if expected_version.is_some_and(|v| v != loaded.decision.version) {
+                return Err(EngineError::Conflict { decision_id: decision_id.into() });
+            }
+            match self.commit(loaded, act, actor, now, answering, None).await {
+                // Another replica committed on this record first. A caller who named no version acted on the
+                // record as it is, not as they read it: the act is stepped again on the new state (and refused
+                // if the law now refuses it). A caller who named one is told, for they must look again.
+                Err(EngineError::Conflict { .. }) if expected_version.is_none() && attempt < CONFLICT_ATTEMPTS => {
+                    attempt += 1;
+                    // Replicas racing on one record would keep racing in step: a random pause, growing with
+                    // each lost race, lets one through.
+                    let ceiling = 1u64 << attempt.min(6);
+                    let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 1..=ceiling);
+                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                }
+                other => return other,
+            }
         }
-        self.commit(loaded, act, actor, now, answering, None).await
     }
 
     /// The scheduler's auto-act: `act` applied by the system for the deadline
@@ -281,6 +307,7 @@ impl Engine {
         firing: &LeasedFiring,
         notices: &[OutboxMessage],
     ) -> Result<Applied, EngineError> {
+        let _turn = self.turns.take(decision_id).await;
         let loaded = self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
         self.commit(loaded, act, &Actor::system(), firing.at, None, Some((firing, notices))).await
     }
