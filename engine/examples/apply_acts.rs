@@ -1,0 +1,110 @@
+//! Profiling harness for [`Engine::apply`]: one client drives decisions
+//! through the transition benchmark's 14-act script on a temp-file SQLite
+//! database and prints nothing but the count. Run it under callgrind twice
+//! with different counts; the difference divided by the difference in acts
+//! is the instruction cost of one act, start-up excluded:
+//!
+//! ```sh
+//! CARGO_PROFILE_RELEASE_DEBUG=line-tables-only cargo build --release -p juece-engine --example apply_acts
+//! valgrind --tool=callgrind target/release/examples/apply_acts 140
+//! valgrind --tool=callgrind target/release/examples/apply_acts 420
+//! perf stat -e task-clock,context-switches target/release/examples/apply_acts 2800 16   # 16 clients
+//! ```
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::Utc;
+use juece_engine::act::Act;
+use juece_engine::actor::{Actor, Role};
+use juece_engine::calendar::WorkCalendar;
+use juece_engine::definition;
+use juece_engine::orchestrator::Engine;
+use juece_engine::store::{SqliteStore, Store};
+use serde_json::{json, Value};
+
+fn who(name: &str, unit: &str, role: Role) -> Actor {
+    Actor { user_id: name.into(), name: name.into(), unit: unit.into(), position: "p".into(), roles: vec![role] }
+}
+
+/// The transition benchmark's script: proposal to legality review, three memos.
+fn script() -> Vec<(Actor, &'static str, Value)> {
+    let office = who("office", "办公厅", Role::GeneralOffice);
+    let drafter = who("drafter", "生态环境局", Role::Drafter);
+    let mut s = vec![
+        (
+            office.clone(),
+            "submit_proposal",
+            json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" }),
+        ),
+        (office, "start_decision", json!({ "category": 1, "undertaking_units": ["生态环境局"] })),
+        (drafter.clone(), "record_draft", json!({ "text": "x", "explanation": "e", "legal_basis": ["法"] })),
+        (drafter.clone(), "finish_drafting", json!({})),
+    ];
+    for (stage, skip) in [
+        ("cost_benefit", "skip_cost_benefit"),
+        ("public_participation", "skip_public_participation"),
+        ("hearing", "skip_hearing"),
+        ("expert_consultation", "skip_expert_consultation"),
+        ("risk_assessment", "skip_risk_assessment"),
+    ] {
+        let det = json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" });
+        s.push((drafter.clone(), "determine_applicability", det));
+        s.push((drafter.clone(), skip, json!({})));
+    }
+    s
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>());
+    let acts = args.next().and_then(Result::ok).unwrap_or(140);
+    let clients = args.next().and_then(Result::ok).unwrap_or(1).max(1);
+    // One client runs on one thread, so that instruction counts repeat; more run as the benchmark's do.
+    let runtime = match clients {
+        1 => tokio::runtime::Builder::new_current_thread().enable_all().build()?,
+        _ => tokio::runtime::Builder::new_multi_thread().enable_all().build()?,
+    };
+    runtime.block_on(run(acts, clients))
+}
+
+async fn run(acts: usize, clients: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("profile.db").display())).await?;
+    store.migrate().await?;
+    let workflows = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows");
+    let defs = definition::load_dir(&workflows).map_err(|e| format!("{e:?}"))?;
+    let calendar = WorkCalendar::load_dir(&workflows.join("calendars"))?;
+    let engine = Arc::new(Engine::new(defs, calendar, Arc::new(store) as Arc<dyn Store>)?);
+    let script = Arc::new(script());
+    let t0 = std::time::Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let (engine, script) = (engine.clone(), script.clone());
+        tasks.push(tokio::spawn(async move {
+            for n in 0..acts / clients {
+                let (actor, name, payload) = &script[n % script.len()];
+                let id = format!("c{c}-d{}", n / script.len());
+                let act = Act::new(name, payload.clone());
+                let applied = if n % script.len() == 0 {
+                    engine.open("national", &id, &act, actor, Utc::now()).await
+                } else {
+                    engine.apply(&id, &act, actor, Utc::now(), None).await
+                };
+                applied.map_err(|e| e.to_string())?;
+            }
+            Ok::<_, String>(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    let elapsed = t0.elapsed().as_secs_f64();
+    let batches = engine.group_commit_counts().batches.load(std::sync::atomic::Ordering::Relaxed);
+    println!(
+        "{acts} acts by {clients} client(s) in {elapsed:.3} s: {:.0} acts/s, {batches} transactions",
+        acts as f64 / elapsed
+    );
+    let state = serde_json::to_string(&engine.load("c0-d0").await?)?;
+    println!("the state of a decision after the script: {} bytes of JSON", state.len());
+    Ok(())
+}
