@@ -56,13 +56,19 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         // An in-memory database lives and dies with its connection: keep exactly one, forever.
-        let single =
-            SqlitePoolOptions::new().max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
+        // No ping before handing a connection out: it is in this process, so the ping tests
+        // nothing, and costs a round trip to the connection's thread on every query.
+        let single = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .test_before_acquire(false);
         let writer = single.connect_with(options.clone()).await?;
         let reader = if url.contains(":memory:") || url.contains("mode=memory") {
             writer.clone()
         } else {
-            SqlitePoolOptions::new().max_connections(READERS).connect_with(options).await?
+            SqlitePoolOptions::new().max_connections(READERS).test_before_acquire(false).connect_with(options).await?
         };
         Ok(SqliteStore { writer, reader })
     }
