@@ -183,8 +183,15 @@ impl Engine {
             *self.latest.get(workflow_key).ok_or_else(|| EngineError::UnknownWorkflow(workflow_key.into()))?;
         let wf = &self.loaded(workflow_key, version)?.workflow;
         let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
-        self.commit(Loaded { decision: fresh, last_hash: audit::GENESIS.into() }, act, actor, now, answering, None)
-            .await
+        self.commit(
+            Loaded { decision: fresh, last_hash: audit::GENESIS.into(), calendar_notices: None },
+            act,
+            actor,
+            now,
+            answering,
+            None,
+        )
+        .await
     }
 
     /// Art. 37: a published decision is amended or stopped only by a child
@@ -235,7 +242,7 @@ impl Engine {
         let parts = vec![
             Part { loaded: parent, act: link, actor: actor.clone() },
             Part {
-                loaded: Loaded { decision: fresh, last_hash: audit::GENESIS.into() },
+                loaded: Loaded { decision: fresh, last_hash: audit::GENESIS.into(), calendar_notices: None },
                 act: request.first_act.clone(),
                 actor: actor.clone(),
             },

@@ -45,14 +45,23 @@ impl Engine {
     /// The calendar with every notice stored so far: when the store holds notices this replica has not merged
     /// (one count query), they are merged into a copy that replaces the current calendar.
     pub async fn fresh_calendar(&self) -> Result<Arc<WorkCalendar>, EngineError> {
-        self.merge_stored_notices().await.map_err(|e| match e {
+        self.calendar_as_of(None).await
+    }
+
+    /// [`Engine::fresh_calendar`], given the stored notice count when the caller has just read it (with a
+    /// decision, see [`crate::store::Loaded`]); `None` asks the store.
+    pub(super) async fn calendar_as_of(&self, stored: Option<i64>) -> Result<Arc<WorkCalendar>, EngineError> {
+        self.merge_stored_notices(stored).await.map_err(|e| match e {
             NoticeError::Store(e) => EngineError::Store(e),
             other => EngineError::Calendar(other.to_string()),
         })
     }
 
-    async fn merge_stored_notices(&self) -> Result<Arc<WorkCalendar>, NoticeError> {
-        let stored = self.store.calendar_notice_count().await?;
+    async fn merge_stored_notices(&self, stored: Option<i64>) -> Result<Arc<WorkCalendar>, NoticeError> {
+        let stored = match stored {
+            Some(count) => count,
+            None => self.store.calendar_notice_count().await?,
+        };
         if stored == self.calendar.seen.load(Ordering::Acquire) {
             return Ok(self.calendar.get());
         }
@@ -97,9 +106,9 @@ impl Engine {
                 return Err(NoticeError::YearMismatch { expected, found });
             }
         }
-        let mut calendar = (*self.merge_stored_notices().await?).clone();
+        let mut calendar = (*self.merge_stored_notices(None).await?).clone();
         let report = notice::load_notice(self.store.as_ref(), &mut calendar, toml, actor, now).await?;
-        self.merge_stored_notices().await?;
+        self.merge_stored_notices(None).await?;
         Ok(report)
     }
 }

@@ -96,7 +96,8 @@ impl Engine {
         let mut records = Records::default();
         let mut steps = Vec::new();
         let mut links = Vec::new();
-        let calendar = self.fresh_calendar().await?;
+        // The first part was read from the store with the notice count, unless it is a new record.
+        let calendar = self.calendar_as_of(parts.first().and_then(|p| p.loaded.calendar_notices)).await?;
         for Part { loaded, act, actor } in parts {
             let state = records.current(loaded);
             let stepped = self.step_one(&state, act, actor, now, &calendar, &mut links).await?;

@@ -148,6 +148,10 @@ pub struct TransitionCommit {
 pub struct Loaded {
     pub decision: Decision,
     pub last_hash: String,
+    /// How many calendar notices were stored, read in the same query as
+    /// the decision, so the engine knows whether its calendar is current
+    /// without another query; `None` for a record not read from the store.
+    pub calendar_notices: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]
