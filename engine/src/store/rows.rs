@@ -108,9 +108,26 @@ pub(super) const UPDATE_DECISION: &str = "update decisions set \
 pub(super) const INSERT_AUDIT: &str = "insert into audit_records \
      (decision_id, seq, act, stage_from, stage_to, actor_json, at, payload, payload_hash, memo_hashes_json, \
      prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
-pub(super) const INSERT_MEMO: &str = "insert into memos \
-     (decision_id, seq, memo, lang, format, body, sha256, template_sha256, data, created_at) \
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const INSERT_MEMOS: &str = "insert into memos \
+     (decision_id, seq, memo, lang, format, body, sha256, template_sha256, data, created_at) values ";
+/// Columns of one memo row in [`insert_memos`].
+pub(super) const MEMO_COLUMNS: usize = 10;
+/// Memo rows written by one statement at most (an act issues each memo in four forms).
+pub(super) const MEMOS_PER_STATEMENT: usize = 8;
+
+/// One statement inserting `rows` memos: an act's memos cost one round trip, not one each.
+pub(super) fn insert_memos(rows: usize) -> String {
+    let mut sql = String::from(INSERT_MEMOS);
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 1..=MEMO_COLUMNS {
+            let sep = if c == 1 { "" } else { ", " };
+            sql.push_str(&format!("{sep}${}", r * MEMO_COLUMNS + c));
+        }
+        sql.push(')');
+    }
+    sql
+}
 pub(super) const INSERT_DEADLINE: &str = "insert into deadlines \
      (id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, fired_at, created_at) \
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
@@ -385,6 +402,17 @@ mod tests {
     fn every_migration_file_is_embedded() {
         assert_eq!(files("sqlite"), embedded(SQLITE_MIGRATIONS), "register new files in SQLITE_MIGRATIONS");
         assert_eq!(files("postgres"), embedded(POSTGRES_MIGRATIONS), "register new files in POSTGRES_MIGRATIONS");
+    }
+
+    #[test]
+    fn memo_rows_are_numbered_on_from_row_to_row() {
+        let sql = insert_memos(2);
+        assert!(
+            sql.ends_with(
+                "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10), ($11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+            ),
+            "{sql}"
+        );
     }
 
     #[test]

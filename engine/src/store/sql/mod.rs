@@ -121,20 +121,23 @@ async fn write(conn: &mut <Db as sqlx::Database>::Connection, c: &TransitionComm
     };
     numbering::claim(&mut *conn, &c.numbers).await?;
     idempotency::complete_in(&mut *conn, c.idempotency.as_ref()).await?;
-    for m in &c.memos {
-        sqlx::query(rows::INSERT_MEMO)
-            .bind(&m.decision_id)
-            .bind(m.seq)
-            .bind(&m.memo)
-            .bind(&m.lang)
-            .bind(&m.format)
-            .bind(&m.body)
-            .bind(&m.sha256)
-            .bind(&m.template_sha256)
-            .bind(&m.data)
-            .bind(format_instant(&m.created_at))
-            .execute(&mut *conn)
-            .await?;
+    for chunk in c.memos.chunks(rows::MEMOS_PER_STATEMENT) {
+        let sql = rows::insert_memos(chunk.len());
+        let mut insert = sqlx::query(&sql);
+        for m in chunk {
+            insert = insert
+                .bind(&m.decision_id)
+                .bind(m.seq)
+                .bind(&m.memo)
+                .bind(&m.lang)
+                .bind(&m.format)
+                .bind(&m.body)
+                .bind(&m.sha256)
+                .bind(&m.template_sha256)
+                .bind(&m.data)
+                .bind(format_instant(&m.created_at));
+        }
+        insert.execute(&mut *conn).await?;
     }
     // Cancel before setting, so an act that replaces a deadline keeps the new one.
     for name in &c.cancel_deadlines {
