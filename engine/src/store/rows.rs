@@ -131,8 +131,18 @@ pub(super) fn insert_memos(rows: usize) -> String {
 pub(super) const INSERT_DEADLINE: &str = "insert into deadlines \
      (id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, fired_at, created_at) \
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-pub(super) const CANCEL_DEADLINE: &str =
-    "update deadlines set status = 'cancelled' where decision_id = $1 and name = $2 and status = 'pending'";
+/// Deadline names cancelled by one statement at most.
+pub(super) const CANCELS_PER_STATEMENT: usize = 32;
+
+/// One statement cancelling the pending deadlines of decision `$1` named `$2`…: an act cancels
+/// several (each stage's deadlines, a family's members) in one round trip.
+pub(super) fn cancel_deadlines(names: usize) -> String {
+    let list: Vec<String> = (0..names).map(|i| format!("${}", i + 2)).collect();
+    format!(
+        "update deadlines set status = 'cancelled' where decision_id = $1 and name in ({}) and status = 'pending'",
+        list.join(", ")
+    )
+}
 pub(super) const INSERT_OUTBOX: &str =
     "insert into outbox (id, decision_id, recipient_role, subject, created_at) values ($1, $2, $3, $4, $5)";
 
@@ -413,6 +423,11 @@ mod tests {
             ),
             "{sql}"
         );
+    }
+
+    #[test]
+    fn cancelled_names_follow_the_decision() {
+        assert!(cancel_deadlines(3).contains("where decision_id = $1 and name in ($2, $3, $4) and"));
     }
 
     #[test]

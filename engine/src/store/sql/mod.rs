@@ -140,8 +140,10 @@ async fn write(conn: &mut <Db as sqlx::Database>::Connection, c: &TransitionComm
         insert.execute(&mut *conn).await?;
     }
     // Cancel before setting, so an act that replaces a deadline keeps the new one.
-    for name in &c.cancel_deadlines {
-        sqlx::query(rows::CANCEL_DEADLINE).bind(&d.id).bind(name).execute(&mut *conn).await?;
+    for names in c.cancel_deadlines.chunks(rows::CANCELS_PER_STATEMENT) {
+        let sql = rows::cancel_deadlines(names.len());
+        let cancel = names.iter().fold(sqlx::query(&sql).bind(&d.id), |q, name| q.bind(name));
+        cancel.execute(&mut *conn).await?;
     }
     for x in &c.set_deadlines {
         sqlx::query(rows::INSERT_DEADLINE)
