@@ -73,6 +73,13 @@ fn routes(id: &str) -> Vec<Route> {
                 json!({ "text": "第一条", "explanation": "说明", "legal_basis": ["某法"] }),
                 json!({ "text": 1, "explanation": "说明", "legal_basis": "某法" }),
             ),
+        // The what-if writes nothing even when the body is good; bad bodies get the same problems as the act.
+        route(Method::POST, "/api/v1/decisions/{id}/checks/{act}", format!("/api/v1/decisions/{id}/checks/record_draft"), Some("drafter"))
+            .body(
+                Payload,
+                json!({ "text": "第一条", "explanation": "说明", "legal_basis": ["某法"] }),
+                json!({ "text": 1, "explanation": "说明", "legal_basis": "某法" }),
+            ),
         route(Method::POST, "/api/v1/decisions/{id}/adjustments", format!("/api/v1/decisions/{id}/adjustments"), Some("office"))
             .body(
                 Body,

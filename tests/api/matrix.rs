@@ -102,6 +102,17 @@ async fn every_endpoint_for_every_role() {
         (Method::GET, format!("/api/v1/decisions/{id}/memos"), None, Box::new(reader)),
         (Method::GET, memo_path, None, Box::new(reader)),
         (Method::GET, format!("/api/v1/decisions/{id}/deadlines"), None, Box::new(reader)),
+        // The what-if answers as the act would, and writes nothing.
+        (
+            Method::POST,
+            format!("/api/v1/decisions/{id}/checks/record_draft"),
+            Some(draft.clone()),
+            Box::new(|u: &str| match u {
+                "anonymous" => 401,
+                "drafter" => 204,
+                _ => 403,
+            }),
+        ),
         (
             Method::POST,
             format!("/api/v1/decisions/{id}/acts/record_draft"),

@@ -5,6 +5,7 @@
 //! * `scenarios` — acceptance scenarios A1, A4, A20, A22 through HTTP;
 //! * `scenarios_start` — A2, A3; `scenarios_participation` — A5, A7, A9, A10;
 //!   `scenarios_experts` — A11, A12, A13; `scenarios_review` — A16–A19;
+//! * `checks` — the what-if: an act checked answers as applying it would, and writes nothing;
 //! * `adjustments` — PE-4: an adjustment opened on a post-evaluation's recommendation;
 //! * `matrix` — every endpoint × every role, anonymous and another unit;
 //! * `malformed` — bad input of every kind gets the right problem;
@@ -25,6 +26,7 @@
 mod adjustments;
 mod calendar_notice;
 mod catalogue_pool;
+mod checks;
 mod documented;
 mod hearing_suggestions;
 mod idempotency;

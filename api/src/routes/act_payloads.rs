@@ -1,5 +1,5 @@
-//! Each act's payload in the API document. The act is named in the path (`/decisions/{id}/acts/{act}`), so one
-//! operation takes every act: the document gets a schema per act, `ActPayload.<act>`, derived from the type its
+//! Each act's payload in the API document. The act is named in the path (`/decisions/{id}/acts/{act}`, and its
+//! what-if `/decisions/{id}/checks/{act}`), so one operation takes every act: the document gets a schema per act, `ActPayload.<act>`, derived from the type its
 //! engine handler parses; the operation's request body admits any of them, and its `x-act-payloads` extension
 //! maps each act name to its own schema, for clients and generators to look up.
 
@@ -11,8 +11,8 @@ use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::AnyOfBuilder;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, Required, Schema};
 
-/// The operation every act goes through.
-pub const ACTS_PATH: &str = "/api/v1/decisions/{id}/acts/{act}";
+/// The operations that take an act's payload, the act named in the path: applying it, and checking it.
+pub const ACT_PATHS: [&str; 2] = ["/api/v1/decisions/{id}/acts/{act}", "/api/v1/decisions/{id}/checks/{act}"];
 
 /// The component name of `act`'s payload schema.
 pub fn schema_name(act: &str) -> String {
@@ -39,20 +39,23 @@ pub fn document(doc: &mut OpenApi, engine: &Engine) {
         }
         names.insert(act.to_string(), schema_name(act));
     }
-    let Some(op) = doc.paths.paths.get_mut(ACTS_PATH).and_then(|item| item.post.as_mut()) else { return };
-    let any = names.values().fold(AnyOfBuilder::new(), |b, name| b.item(Ref::from_schema_name(name.as_str())));
-    let content = ContentBuilder::new().schema(Some(Schema::AnyOf(any.build()))).build();
-    op.request_body = Some(
-        RequestBodyBuilder::new()
-            .description(Some("the act's payload: the schema `x-act-payloads` names for the act in the path"))
-            .content("application/json", content)
-            .required(Some(Required::True))
-            .build(),
-    );
     let by_act: serde_json::Map<String, serde_json::Value> = names
         .iter()
         .map(|(act, name)| (act.clone(), serde_json::json!({ "$ref": format!("#/components/schemas/{name}") })))
         .collect();
-    let extensions: Extensions = [("x-act-payloads", serde_json::Value::Object(by_act))].into_iter().collect();
-    op.extensions.get_or_insert_with(Default::default).merge(extensions);
+    for path in ACT_PATHS {
+        let Some(op) = doc.paths.paths.get_mut(path).and_then(|item| item.post.as_mut()) else { continue };
+        let any = names.values().fold(AnyOfBuilder::new(), |b, name| b.item(Ref::from_schema_name(name.as_str())));
+        let content = ContentBuilder::new().schema(Some(Schema::AnyOf(any.build()))).build();
+        op.request_body = Some(
+            RequestBodyBuilder::new()
+                .description(Some("the act's payload: the schema `x-act-payloads` names for the act in the path"))
+                .content("application/json", content)
+                .required(Some(Required::True))
+                .build(),
+        );
+        let extensions: Extensions =
+            [("x-act-payloads", serde_json::Value::Object(by_act.clone()))].into_iter().collect();
+        op.extensions.get_or_insert_with(Default::default).merge(extensions);
+    }
 }

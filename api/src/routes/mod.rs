@@ -11,6 +11,7 @@ pub mod acts;
 pub mod adjustments;
 pub mod auth;
 pub mod calendars;
+pub mod checks;
 pub mod decisions;
 pub mod docs;
 pub mod memos;
@@ -93,6 +94,7 @@ pub fn api(state: AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(decisions::router())
         .merge(acts::router())
+        .merge(checks::router())
         .merge(adjustments::router())
         .merge(record::router())
         .merge(memos::router())
