@@ -77,3 +77,23 @@ async fn calendar_commands_read_the_notices_stored_in_the_database() {
     assert!(show.starts_with("2027 Official"), "{show}");
     assert!(show.contains("2027-09-26 make-up") && show.contains("2027-10-07 rest"), "{show}");
 }
+
+/// The public rate limit is the server's default unless the operator sets it; a limit of zero is refused.
+#[test]
+fn serve_takes_the_public_rate_limit_from_the_operator() {
+    let parse = |args: &[&str]| Cli::try_parse_from([&["juece", "serve"][..], args].concat()).map(|c| c.command);
+    let defaults = juece_api::server::ServerConfig::default();
+    match parse(&[]).expect("parses") {
+        Command::Serve { public_per_minute, public_burst, .. } => {
+            assert_eq!((public_per_minute, public_burst), (defaults.public_per_minute, defaults.public_burst));
+        }
+        other => panic!("{other:?}"),
+    }
+    match parse(&["--public-per-minute", "6000", "--public-burst", "500"]).expect("parses") {
+        Command::Serve { public_per_minute, public_burst, .. } => {
+            assert_eq!((public_per_minute, public_burst), (6000, 500))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(parse(&["--public-per-minute", "0"]).is_err(), "a zero limit would shut the public out");
+}

@@ -46,6 +46,13 @@ pub enum Command {
         /// Do not fire deadlines in this process (another replica does).
         #[arg(long, env = "JUECE_NO_SCHEDULER")]
         no_scheduler: bool,
+        /// Requests a minute each client (IP address) may make to the public endpoints and sign-in. Raise it when
+        /// many people reach juece through one address (a carrier-grade NAT, a government network's proxy).
+        #[arg(long, env = "JUECE_PUBLIC_PER_MINUTE", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..))]
+        public_per_minute: u32,
+        /// The burst of requests a client may make at once before the per-minute rate applies.
+        #[arg(long, env = "JUECE_PUBLIC_BURST", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+        public_burst: u32,
     },
     /// Create or upgrade the database schema.
     Migrate,
@@ -120,14 +127,15 @@ pub enum GraphFormat {
 /// failed check or verification).
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Serve { bind, insecure_cookies, no_scheduler } => {
+        Command::Serve { bind, insecure_cookies, no_scheduler, public_per_minute, public_burst } => {
             // Refuses to serve on definitions that do not prove.
             let engine = std::sync::Arc::new(setup::open_engine(&cli.database_url, &cli.workflows).await?);
             let store = engine.store().clone();
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             tracing::info!(addr = %listener.local_addr()?, database = %setup::redact(&cli.database_url), "juece serving");
             let stop = tokio_util::sync::CancellationToken::new();
-            let config = crate::server::ServerConfig { insecure_cookies, ..Default::default() };
+            let config =
+                crate::server::ServerConfig { insecure_cookies, public_per_minute, public_burst, ..Default::default() };
             let state = crate::server::AppState::new(engine.clone(), config, crate::clock::Clock::system())?;
             let scheduler = (!no_scheduler).then(|| {
                 let s = Scheduler::new(engine.clone(), std::sync::Arc::new(SystemClock))
