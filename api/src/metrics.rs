@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use juece_engine::definition::DeadlineKind;
 use juece_engine::orchestrator::EngineError;
 use juece_engine::scheduler::SchedulerObserver;
+use prometheus::core::Collector;
 use prometheus::{
     Encoder, Gauge, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
@@ -39,68 +40,86 @@ pub struct Metrics {
     batched_acts: IntCounter,
 }
 
-fn counter(registry: &Registry, name: &str, help: &str) -> Result<IntCounter, prometheus::Error> {
-    let c = IntCounter::new(name, help)?;
-    registry.register(Box::new(c.clone()))?;
-    Ok(c)
-}
-
-fn counter_vec(
-    registry: &Registry,
-    name: &str,
-    help: &str,
-    labels: &[&str],
-) -> Result<IntCounterVec, prometheus::Error> {
-    let c = IntCounterVec::new(Opts::new(name, help), labels)?;
-    registry.register(Box::new(c.clone()))?;
-    Ok(c)
+/// `metric`, registered: every metric is created and registered the same way.
+fn registered<M: Collector + Clone + 'static>(registry: &Registry, metric: M) -> Result<M, prometheus::Error> {
+    registry.register(Box::new(metric.clone()))?;
+    Ok(metric)
 }
 
 impl Metrics {
     pub fn new() -> Result<Metrics, prometheus::Error> {
         let registry = Registry::new();
-        let requests = IntCounterVec::new(
-            Opts::new("juece_http_requests_total", "HTTP requests by method, route and status"),
-            &["method", "route", "status"],
-        )?;
-        let latency = HistogramVec::new(
-            HistogramOpts::new("juece_http_request_duration_seconds", "HTTP request latency by method and route")
-                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]),
-            &["method", "route"],
-        )?;
-        let acts = IntCounterVec::new(
-            Opts::new("juece_acts_total", "acts by name and outcome (accepted, refused) and reason code"),
-            &["act", "outcome", "reason_code"],
-        )?;
-        registry.register(Box::new(requests.clone()))?;
-        registry.register(Box::new(latency.clone()))?;
-        registry.register(Box::new(acts.clone()))?;
-        let fired =
-            counter_vec(&registry, "juece_deadlines_fired_total", "deadline occurrences fired, by kind", &["kind"])?;
-        // From the scheduler's pace (well under a second) to a catch-up after a day's downtime.
-        let lag = HistogramVec::new(
-            HistogramOpts::new("juece_deadline_fire_lag_seconds", "how long after its due instant an occurrence fired")
-                .buckets(vec![0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 30.0, 300.0, 3600.0, 86400.0]),
-            &["kind"],
-        )?;
-        registry.register(Box::new(lag.clone()))?;
-        let not_applied = counter_vec(
+        let requests = registered(
             &registry,
-            "juece_auto_acts_not_applied_total",
-            "auto-acts fired but not applied, by reason code",
-            &["reason_code"],
+            IntCounterVec::new(
+                Opts::new("juece_http_requests_total", "HTTP requests by method, route and status"),
+                &["method", "route", "status"],
+            )?,
         )?;
-        let claim_errors =
-            counter(&registry, "juece_scheduler_claim_errors_total", "claims of due deadlines that failed")?;
-        let due_unfired = IntGauge::new("juece_deadlines_due_unfired", "pending deadlines due now and not yet fired")?;
-        registry.register(Box::new(due_unfired.clone()))?;
-        let oldest_unfired = Gauge::new(
-            "juece_deadlines_oldest_unfired_seconds",
-            "how long the earliest due and unfired deadline has been due (0 when none)",
+        let latency = registered(
+            &registry,
+            HistogramVec::new(
+                HistogramOpts::new("juece_http_request_duration_seconds", "HTTP request latency by method and route")
+                    .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]),
+                &["method", "route"],
+            )?,
         )?;
-        registry.register(Box::new(oldest_unfired.clone()))?;
-        let batches = counter(&registry, "juece_group_commit_batches_total", "transactions that wrote acts")?;
-        let batched_acts = counter(&registry, "juece_group_commit_acts_total", "acts written by those transactions")?;
+        let acts = registered(
+            &registry,
+            IntCounterVec::new(
+                Opts::new("juece_acts_total", "acts by name and outcome (accepted, refused) and reason code"),
+                &["act", "outcome", "reason_code"],
+            )?,
+        )?;
+        let fired = registered(
+            &registry,
+            IntCounterVec::new(
+                Opts::new("juece_deadlines_fired_total", "deadline occurrences fired, by kind"),
+                &["kind"],
+            )?,
+        )?;
+        // From the scheduler's pace (well under a second) to a catch-up after a day's downtime.
+        let lag = registered(
+            &registry,
+            HistogramVec::new(
+                HistogramOpts::new(
+                    "juece_deadline_fire_lag_seconds",
+                    "how long after its due instant an occurrence fired",
+                )
+                .buckets(vec![0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 30.0, 300.0, 3600.0, 86400.0]),
+                &["kind"],
+            )?,
+        )?;
+        let not_applied = registered(
+            &registry,
+            IntCounterVec::new(
+                Opts::new("juece_auto_acts_not_applied_total", "auto-acts fired but not applied, by reason code"),
+                &["reason_code"],
+            )?,
+        )?;
+        let claim_errors = registered(
+            &registry,
+            IntCounter::new("juece_scheduler_claim_errors_total", "claims of due deadlines that failed")?,
+        )?;
+        let due_unfired = registered(
+            &registry,
+            IntGauge::new("juece_deadlines_due_unfired", "pending deadlines due now and not yet fired")?,
+        )?;
+        let oldest_unfired = registered(
+            &registry,
+            Gauge::new(
+                "juece_deadlines_oldest_unfired_seconds",
+                "how long the earliest due and unfired deadline has been due (0 when none)",
+            )?,
+        )?;
+        let batches = registered(
+            &registry,
+            IntCounter::new("juece_group_commit_batches_total", "transactions that wrote acts")?,
+        )?;
+        let batched_acts = registered(
+            &registry,
+            IntCounter::new("juece_group_commit_acts_total", "acts written by those transactions")?,
+        )?;
         Ok(Metrics {
             registry,
             requests,

@@ -11,6 +11,9 @@
 //! The product target is 5,000 comments/s sustained over HTTP (`shared/spec/product.md`); this measures the
 //! engine path the endpoint calls, so it bounds what HTTP can reach.
 
+#[path = "common/script.rs"]
+mod script;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -18,58 +21,34 @@ use std::time::Instant;
 
 use chrono::Utc;
 use juece_engine::act::Act;
-use juece_engine::actor::{Actor, Role};
+use juece_engine::actor::Role;
 use juece_engine::calendar::WorkCalendar;
 use juece_engine::definition;
 use juece_engine::orchestrator::{Engine, EngineError};
 use juece_engine::store::{SqliteStore, Store};
 use serde_json::json;
 
-fn who(name: &str, role: Role) -> Actor {
-    Actor {
-        user_id: name.into(),
-        name: name.into(),
-        unit: "生态环境局".into(),
-        position: "p".into(),
-        roles: vec![role],
-    }
-}
-
-/// Open a decision and bring it to its comment period.
+/// Open a decision and bring it to its comment period: the transition script's first acts, then the notice.
 async fn open_for_comment(engine: &Engine, id: &str) {
-    let office = who("office", Role::GeneralOffice);
-    let drafter = who("drafter", Role::Drafter);
-    let proposal =
-        json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
-    engine.open("national", id, &Act::new("submit_proposal", proposal), &office, Utc::now()).await.expect("open");
-    let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
-    let steps = [
-        (&office, "start_decision", json!({ "category": 1, "undertaking_units": ["生态环境局"] })),
-        (&drafter, "record_draft", json!({ "text": "x", "explanation": "e", "legal_basis": ["法"] })),
-        (&drafter, "finish_drafting", json!({})),
-        (
-            &drafter,
-            "determine_applicability",
-            json!({ "stage": "cost_benefit", "outcome": "not_applicable", "reason": "r" }),
-        ),
-        (&drafter, "skip_cost_benefit", json!({})),
-        (
-            &drafter,
-            "publish_comment_notice",
-            json!({ "channels": ["website"], "submission_methods": ["网站"], "start": today, "days": 30 }),
-        ),
-    ];
-    for (actor, name, payload) in steps {
-        engine
-            .apply(id, &Act::new(name, payload), actor, Utc::now(), None)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    for (n, (actor, name, payload)) in script::script().into_iter().take(script::TO_PARTICIPATION).enumerate() {
+        let act = Act::new(name, payload);
+        let done = if n == 0 {
+            engine.open("national", id, &act, &actor, Utc::now()).await
+        } else {
+            engine.apply(id, &act, &actor, Utc::now(), None).await
+        };
+        done.unwrap_or_else(|e| panic!("{name}: {e}"));
     }
+    let drafter = script::who("drafter", "生态环境局", Role::Drafter);
+    let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let notice = json!({ "channels": ["website"], "submission_methods": ["网站"], "start": today, "days": 30 });
+    let act = Act::new("publish_comment_notice", notice);
+    engine.apply(id, &act, &drafter, Utc::now(), None).await.expect("publish_comment_notice");
 }
 
 /// One comment, retried on a version conflict (another comment committed first); the conflicts it met.
 async fn comment(engine: &Engine, id: &str, n: u64) -> u64 {
-    let public = who("anonymous", Role::Public);
+    let public = script::who("anonymous", "", Role::Public);
     let act = Act::new("receive_comment", json!({ "content": format!("第{n}条意见：建议分时段管控。") }));
     let mut conflicts = 0;
     loop {

@@ -17,6 +17,9 @@
 //! at concurrency 1; at concurrency 16 at least the baseline's rate at
 //! concurrency 1 (group commit).
 
+#[path = "common/script.rs"]
+mod script;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -24,13 +27,11 @@ use std::time::Instant;
 
 use chrono::Utc;
 use juece_engine::act::Act;
-use juece_engine::actor::{Actor, Role};
 use juece_engine::calendar::WorkCalendar;
 use juece_engine::definition;
 use juece_engine::orchestrator::Engine;
 use juece_engine::store::conformance::RawSql;
 use juece_engine::store::{PgStore, SqliteStore, StoreError};
-use serde_json::{json, Value};
 use sqlx::Connection;
 
 /// Each measurement is taken this many times; the median is printed.
@@ -60,39 +61,6 @@ fn args() -> Args {
     a
 }
 
-fn who(name: &str, unit: &str, role: Role) -> Actor {
-    Actor { user_id: name.into(), name: name.into(), unit: unit.into(), position: "p".into(), roles: vec![role] }
-}
-
-/// The acts that take one decision from its proposal to the legality
-/// review: 14 transitions, three of which render memos.
-fn script() -> Vec<(Actor, &'static str, Value)> {
-    let office = who("office", "办公厅", Role::GeneralOffice);
-    let drafter = who("drafter", "生态环境局", Role::Drafter);
-    let mut s = vec![
-        (
-            office.clone(),
-            "submit_proposal",
-            json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" }),
-        ),
-        (office, "start_decision", json!({ "category": 1, "undertaking_units": ["生态环境局"] })),
-        (drafter.clone(), "record_draft", json!({ "text": "x", "explanation": "e", "legal_basis": ["法"] })),
-        (drafter.clone(), "finish_drafting", json!({})),
-    ];
-    for (stage, skip) in [
-        ("cost_benefit", "skip_cost_benefit"),
-        ("public_participation", "skip_public_participation"),
-        ("hearing", "skip_hearing"),
-        ("expert_consultation", "skip_expert_consultation"),
-        ("risk_assessment", "skip_risk_assessment"),
-    ] {
-        let det = json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" });
-        s.push((drafter.clone(), "determine_applicability", det));
-        s.push((drafter.clone(), skip, json!({})));
-    }
-    s
-}
-
 /// Bare single-row-update transactions per second, `clients` at once, each on its own row.
 async fn baseline(store: &Arc<dyn RawSql>, begin: &str, clients: usize, total: u64) -> Result<f64, StoreError> {
     store.execute_raw("create table if not exists bench_counter (id bigint primary key, n bigint not null)").await?;
@@ -120,7 +88,7 @@ async fn baseline(store: &Arc<dyn RawSql>, begin: &str, clients: usize, total: u
 
 /// Engine transitions per second, `clients` at once, each driving its own decisions.
 async fn transitions(engine: &Arc<Engine>, label: &str, clients: usize, total: u64) -> f64 {
-    let script = Arc::new(script());
+    let script = Arc::new(script::script());
     let per = total / clients as u64;
     let done = Arc::new(AtomicU64::new(0));
     let started = Instant::now();

@@ -11,49 +11,18 @@
 //! perf stat -e task-clock,context-switches target/release/examples/apply_acts 2800 16   # 16 clients
 //! ```
 
+#[path = "../benches/common/script.rs"]
+mod script;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::Utc;
 use juece_engine::act::Act;
-use juece_engine::actor::{Actor, Role};
 use juece_engine::calendar::WorkCalendar;
 use juece_engine::definition;
 use juece_engine::orchestrator::Engine;
 use juece_engine::store::{SqliteStore, Store};
-use serde_json::{json, Value};
-
-fn who(name: &str, unit: &str, role: Role) -> Actor {
-    Actor { user_id: name.into(), name: name.into(), unit: unit.into(), position: "p".into(), roles: vec![role] }
-}
-
-/// The transition benchmark's script: proposal to legality review, three memos.
-fn script() -> Vec<(Actor, &'static str, Value)> {
-    let office = who("office", "办公厅", Role::GeneralOffice);
-    let drafter = who("drafter", "生态环境局", Role::Drafter);
-    let mut s = vec![
-        (
-            office.clone(),
-            "submit_proposal",
-            json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" }),
-        ),
-        (office, "start_decision", json!({ "category": 1, "undertaking_units": ["生态环境局"] })),
-        (drafter.clone(), "record_draft", json!({ "text": "x", "explanation": "e", "legal_basis": ["法"] })),
-        (drafter.clone(), "finish_drafting", json!({})),
-    ];
-    for (stage, skip) in [
-        ("cost_benefit", "skip_cost_benefit"),
-        ("public_participation", "skip_public_participation"),
-        ("hearing", "skip_hearing"),
-        ("expert_consultation", "skip_expert_consultation"),
-        ("risk_assessment", "skip_risk_assessment"),
-    ] {
-        let det = json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" });
-        s.push((drafter.clone(), "determine_applicability", det));
-        s.push((drafter.clone(), skip, json!({})));
-    }
-    s
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>());
@@ -75,7 +44,7 @@ async fn run(acts: usize, clients: usize) -> Result<(), Box<dyn std::error::Erro
     let defs = definition::load_dir(&workflows).map_err(|e| format!("{e:?}"))?;
     let calendar = WorkCalendar::load_dir(&workflows.join("calendars"))?;
     let engine = Arc::new(Engine::new(defs, calendar, Arc::new(store) as Arc<dyn Store>)?);
-    let script = Arc::new(script());
+    let script = Arc::new(script::script());
     let t0 = std::time::Instant::now();
     let mut tasks = Vec::new();
     for c in 0..clients {

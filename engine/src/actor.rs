@@ -93,6 +93,16 @@ impl Actor {
         self.roles.contains(&role)
     }
 
+    /// `Ok` for an administrator; otherwise `role_not_permitted`, saying in Chinese and English what only an
+    /// administrator may do (administration is outside the procedure: no article of the Decree, the access policy).
+    pub fn require_administrator(&self, only_zh: &str, only_en: &str) -> Result<(), crate::refusal::Refusal> {
+        if self.has(Role::Administrator) {
+            return Ok(());
+        }
+        let reason = crate::refusal::Reason::new("role_not_permitted", "access policy", only_zh, only_en);
+        Err(crate::refusal::Refusal::one(reason))
+    }
+
     /// The engine taking an act on a linked record, caused by a person's act
     /// on another (the record names that act; see `effect::Effect::Link`).
     pub fn engine() -> Actor {

@@ -211,22 +211,30 @@ pub fn recompute(
             next.insert("ends_at".into(), serde_json::json!(result.ends_at));
         }
     }
-    let mut history = next.get("recomputed").and_then(|h| h.as_array()).cloned().unwrap_or_default();
-    history.push(serde_json::json!({
-        "at": audit::format_instant(&now),
-        "calendar_version_before": version_before,
-        "calendar_version_after": result.calendar_version,
-        "old_due_at": audit::format_instant(&old),
-        "computed_due_at": audit::format_instant(&result.ends_at),
-        "new_due_at": audit::format_instant(&new_due),
-        "note": if held {
-            "the official calendar gives an earlier end, but the announced date never moves earlier"
-        } else {
-            "recomputed on the official calendar"
-        },
-    }));
-    next.insert("recomputed".into(), serde_json::Value::Array(history));
+    record_recomputation(
+        &mut next,
+        serde_json::json!({
+            "at": audit::format_instant(&now),
+            "calendar_version_before": version_before,
+            "calendar_version_after": result.calendar_version,
+            "old_due_at": audit::format_instant(&old),
+            "computed_due_at": audit::format_instant(&result.ends_at),
+            "new_due_at": audit::format_instant(&new_due),
+            "note": if held {
+                "the official calendar gives an earlier end, but the announced date never moves earlier"
+            } else {
+                "recomputed on the official calendar"
+            },
+        }),
+    );
     Some((new_due, serde_json::Value::Object(next)))
+}
+
+/// Append `entry` to the basis' `recomputed` history: every move of a deadline stays explained.
+fn record_recomputation(basis: &mut serde_json::Map<String, serde_json::Value>, entry: serde_json::Value) {
+    let mut history = basis.get("recomputed").and_then(|h| h.as_array()).cloned().unwrap_or_default();
+    history.push(entry);
+    basis.insert("recomputed".into(), serde_json::Value::Array(history));
 }
 
 /// The pending occurrence of a recurring series moved to the first working-day occurrence of its schedule on
@@ -253,17 +261,18 @@ fn rearm_series(
         return None;
     }
     let mut next = basis.clone();
-    let mut history = next.get("recomputed").and_then(|h| h.as_array()).cloned().unwrap_or_default();
-    history.push(serde_json::json!({
-        "at": audit::format_instant(&now),
-        "calendar_version_before": version_before,
-        "calendar_version_after": cal.version(),
-        "old_due_at": audit::format_instant(&old),
-        "new_due_at": audit::format_instant(&new_due),
-        "after": audit::format_instant(&after),
-        "provisional": cal.is_provisional(new_due.with_timezone(&Shanghai).date_naive()),
-        "note": "the series' next occurrence re-armed on the first working day of the official calendar",
-    }));
-    next.insert("recomputed".into(), serde_json::Value::Array(history));
+    record_recomputation(
+        &mut next,
+        serde_json::json!({
+            "at": audit::format_instant(&now),
+            "calendar_version_before": version_before,
+            "calendar_version_after": cal.version(),
+            "old_due_at": audit::format_instant(&old),
+            "new_due_at": audit::format_instant(&new_due),
+            "after": audit::format_instant(&after),
+            "provisional": cal.is_provisional(new_due.with_timezone(&Shanghai).date_naive()),
+            "note": "the series' next occurrence re-armed on the first working day of the official calendar",
+        }),
+    );
     Some((new_due, serde_json::Value::Object(next)))
 }

@@ -45,7 +45,7 @@ use tokio_util::sync::CancellationToken;
 use crate::act::Act;
 use crate::audit::format_instant;
 use crate::deadline::next_working_occurrence;
-use crate::definition::DeadlineKind;
+use crate::definition::{DeadlineDef, DeadlineKind};
 use crate::orchestrator::{Engine, EngineError};
 use crate::store::scheduler::{AfterClaim, FirePlan, Fired, Lease, LeasedFiring};
 use crate::store::{DeadlineRow, OutboxMessage};
@@ -297,8 +297,7 @@ fn outbox(d: &DeadlineRow, now: DateTime<Utc>, subject: String) -> Vec<OutboxMes
 fn notice(engine: &Engine, d: &DeadlineRow) -> String {
     let due = format_instant(&d.spec.due_at);
     let name = &d.spec.name;
-    // A family member is `<deadline>:<key>`: it is described as its deadline is.
-    let def = engine.workflows().find_map(|w| w.deadlines.get(name.split(':').next().unwrap_or(name)));
+    let def = definitions(engine, name).next();
     let (zh, en) = def.map_or((name.as_str(), name.as_str()), |def| (def.zh.as_str(), def.en.as_str()));
     match (d.spec.kind, &d.spec.act) {
         (DeadlineKind::Reminder, _) => format!("提醒：{zh} / reminder: {en} (`{name}`, occurrence due {due})"),
@@ -346,12 +345,15 @@ fn rearm(engine: &Engine, d: &DeadlineRow, now: DateTime<Utc>) -> Option<(DateTi
     Some((next, basis))
 }
 
+/// Every loaded definition of the deadline `name` (a family member is described as its family is).
+fn definitions<'a>(engine: &'a Engine, name: &'a str) -> impl Iterator<Item = &'a DeadlineDef> {
+    let definition = crate::deadline::family::definition_name(name);
+    engine.workflows().filter_map(move |w| w.deadlines.get(definition))
+}
+
 /// The schedule of `name` when every loaded definition that has it agrees.
 fn definition_cron(engine: &Engine, name: &str) -> Option<String> {
-    let mut found = engine
-        .workflows()
-        .filter_map(|w| w.deadlines.get(name))
-        .filter_map(|d| d.cron.as_ref().map(|c| c.source().to_string()));
+    let mut found = definitions(engine, name).filter_map(|d| d.cron.as_ref().map(|c| c.source().to_string()));
     let first = found.next()?;
     found.all(|c| c == first).then_some(first)
 }

@@ -1,7 +1,7 @@
 //! Each act's payload in the API document. The act is named in the path (`/decisions/{id}/acts/{act}`, and its
-//! what-if `/decisions/{id}/checks/{act}`), so one operation takes every act: the document gets a schema per act, `ActPayload.<act>`, derived from the type its
-//! engine handler parses; the operation's request body admits any of them, and its `x-act-payloads` extension
-//! maps each act name to its own schema, for clients and generators to look up.
+//! what-if `/decisions/{id}/checks/{act}`), so one operation takes every act: the document gets a schema per act,
+//! `ActPayload.<act>`, derived from the type its engine handler parses; the operation's request body admits any of
+//! them, and its `x-act-payloads` extension maps each act name to its own schema, for clients and generators.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +15,7 @@ use utoipa::openapi::{ContentBuilder, OpenApi, Ref, Required, Schema};
 pub const ACT_PATHS: [&str; 2] = ["/api/v1/decisions/{id}/acts/{act}", "/api/v1/decisions/{id}/checks/{act}"];
 
 /// The component name of `act`'s payload schema.
-pub fn schema_name(act: &str) -> String {
+fn schema_name(act: &str) -> String {
     format!("ActPayload.{act}")
 }
 
@@ -29,7 +29,7 @@ pub fn document(doc: &mut OpenApi, engine: &Engine) {
         }
     }
     let components = doc.components.get_or_insert_with(Default::default);
-    let mut names = BTreeMap::new();
+    let mut documented = Vec::new();
     for (act, handler) in handlers {
         // Every handler has a schema: definitions naming an unknown handler do not load.
         let Some(payload) = juece_engine::acts::payload_schema(handler) else { continue };
@@ -37,15 +37,17 @@ pub fn document(doc: &mut OpenApi, engine: &Engine) {
         for (name, schema) in payload.components {
             components.schemas.entry(name).or_insert(schema);
         }
-        names.insert(act.to_string(), schema_name(act));
+        documented.push(act);
     }
-    let by_act: serde_json::Map<String, serde_json::Value> = names
+    let by_act: serde_json::Map<String, serde_json::Value> = documented
         .iter()
-        .map(|(act, name)| (act.clone(), serde_json::json!({ "$ref": format!("#/components/schemas/{name}") })))
+        .map(|act| {
+            (act.to_string(), serde_json::json!({ "$ref": format!("#/components/schemas/{}", schema_name(act)) }))
+        })
         .collect();
     for path in ACT_PATHS {
         let Some(op) = doc.paths.paths.get_mut(path).and_then(|item| item.post.as_mut()) else { continue };
-        let any = names.values().fold(AnyOfBuilder::new(), |b, name| b.item(Ref::from_schema_name(name.as_str())));
+        let any = documented.iter().fold(AnyOfBuilder::new(), |b, act| b.item(Ref::from_schema_name(schema_name(act))));
         let content = ContentBuilder::new().schema(Some(Schema::AnyOf(any.build()))).build();
         op.request_body = Some(
             RequestBodyBuilder::new()

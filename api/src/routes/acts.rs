@@ -20,6 +20,9 @@ use crate::extract::{Caller, JsonBody};
 use crate::problem::Problem;
 use crate::server::AppState;
 
+/// An act's payload: a JSON object (anything else is 400 `invalid_body`); the engine reads its fields.
+pub type Payload = serde_json::Map<String, serde_json::Value>;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(apply_act))
 }
@@ -69,16 +72,13 @@ async fn apply_act(
     Params(p): Params<ActParams>,
     headers: HeaderMap,
     held: Option<Extension<KeyClaim>>,
-    JsonBody(payload): JsonBody<serde_json::Value>,
+    JsonBody(payload): JsonBody<Payload>,
 ) -> Response {
-    if !payload.is_object() {
-        return Problem::bad_request("invalid_body", "the payload is a JSON object").into_response();
-    }
     let expected = match if_match(&headers) {
         Ok(v) => v.or(p.expected_version),
         Err(problem) => return problem.into_response(),
     };
-    let act = Act::new(&name, payload);
+    let act = Act::new(&name, serde_json::Value::Object(payload));
     let answer = |a: &Applied| AppliedOut::stored(a, StatusCode::OK);
     let answering = crate::idempotency::answering(&held, &answer);
     let result = s.engine.apply_keyed(&id, &act, &actor, s.clock.now(), expected, answering.as_ref()).await;

@@ -10,6 +10,7 @@ use juece_engine::act::Act;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::acts::Payload;
 use crate::extract::{Caller, JsonBody};
 use crate::problem::Problem;
 use crate::server::AppState;
@@ -34,12 +35,9 @@ async fn check_act(
     State(s): State<AppState>,
     Caller(actor): Caller,
     Path((id, name)): Path<(String, String)>,
-    JsonBody(payload): JsonBody<serde_json::Value>,
+    JsonBody(payload): JsonBody<Payload>,
 ) -> Response {
-    if !payload.is_object() {
-        return Problem::bad_request("invalid_body", "the payload is a JSON object").into_response();
-    }
-    match s.engine.check(&id, &Act::new(&name, payload), &actor, s.clock.now()).await {
+    match s.engine.check(&id, &Act::new(&name, serde_json::Value::Object(payload)), &actor, s.clock.now()).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => Problem::from(e).into_response(),
     }

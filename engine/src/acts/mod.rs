@@ -209,11 +209,6 @@ pub fn payload_schema(name: &str) -> Option<payload::PayloadSchema> {
     HANDLERS.iter().find(|e| e.name == name).map(|e| (e.payload)())
 }
 
-/// Every handler's name.
-pub fn handler_names() -> impl Iterator<Item = &'static str> {
-    HANDLERS.iter().map(|e| e.name)
-}
-
 pub fn is_known(name: &str) -> bool {
     lookup(name).is_some()
 }

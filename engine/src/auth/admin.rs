@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{secret, Auth, AuthError, CreatedToken, NewUser};
 use crate::actor::{Actor, Role};
-use crate::refusal::{Reason, Refusal};
+use crate::refusal::Refusal;
 use crate::store::users::UserRow;
 
 /// Why an administrative request failed.
@@ -37,15 +37,8 @@ pub struct CreatedUser {
 }
 
 fn administrator(by: &Actor) -> Result<(), AdminError> {
-    if by.roles.contains(&Role::Administrator) {
-        return Ok(());
-    }
-    Err(AdminError::Refused(Refusal::one(Reason::new(
-        "role_not_permitted",
-        "access policy",
-        "只有系统管理员可以管理用户",
-        "only an administrator may manage users",
-    ))))
+    by.require_administrator("只有系统管理员可以管理用户", "only an administrator may manage users")
+        .map_err(AdminError::Refused)
 }
 
 impl Auth {

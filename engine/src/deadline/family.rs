@@ -44,6 +44,11 @@ pub fn member_name(definition: &str, key: &str) -> String {
     format!("{definition}:{key}")
 }
 
+/// The definition a deadline row was set from: its name, or for a family member the name before `:<key>`.
+pub fn definition_name(deadline: &str) -> &str {
+    deadline.split_once(':').map_or(deadline, |(definition, _)| definition)
+}
+
 /// The deadline effects of an accepted act (`def`): cancellations, then
 /// deadlines set, plain ones and families alike. `before` and `after` are
 /// the facts on either side of the act.

@@ -8,10 +8,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 use chrono::{DateTime, Utc};
 
 use super::{Engine, EngineError};
-use crate::actor::{Actor, Role};
+use crate::actor::Actor;
 use crate::calendar::{CalendarYear, WorkCalendar};
 use crate::notice::{self, NoticeError, NoticeReport};
-use crate::refusal::{Reason, Refusal};
 
 /// The calendar in use and how many stored notices it includes.
 pub(super) struct LiveCalendar {
@@ -92,14 +91,12 @@ impl Engine {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<NoticeReport, NoticeError> {
-        if !actor.has(Role::Administrator) {
-            return Err(NoticeError::Refused(Refusal::one(Reason::new(
-                "role_not_permitted",
-                "access policy",
+        actor
+            .require_administrator(
                 "只有系统管理员可以载入节假日安排通知",
                 "only an administrator may load a holiday notice",
-            ))));
-        }
+            )
+            .map_err(NoticeError::Refused)?;
         if let Some(expected) = year {
             let found = CalendarYear::from_toml_str(toml, "(notice being loaded)")?.year;
             if found != expected {

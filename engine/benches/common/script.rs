@@ -1,0 +1,43 @@
+//! The acts the benchmarks and the profiling harness drive a decision through, kept in one place so that their
+//! numbers measure the same work. Included with `#[path]` (a folder under `benches/` is not a benchmark itself).
+// Each includer uses a part of it.
+#![allow(dead_code)]
+
+use juece_engine::actor::{Actor, Role};
+use serde_json::{json, Value};
+
+pub fn who(name: &str, unit: &str, role: Role) -> Actor {
+    Actor { user_id: name.into(), name: name.into(), unit: unit.into(), position: "p".into(), roles: vec![role] }
+}
+
+/// The acts that take one decision from its proposal to the legality
+/// review: 14 transitions, three of which render memos.
+pub fn script() -> Vec<(Actor, &'static str, Value)> {
+    let office = who("office", "办公厅", Role::GeneralOffice);
+    let drafter = who("drafter", "生态环境局", Role::Drafter);
+    let mut s = vec![
+        (
+            office.clone(),
+            "submit_proposal",
+            json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" }),
+        ),
+        (office, "start_decision", json!({ "category": 1, "undertaking_units": ["生态环境局"] })),
+        (drafter.clone(), "record_draft", json!({ "text": "x", "explanation": "e", "legal_basis": ["法"] })),
+        (drafter.clone(), "finish_drafting", json!({})),
+    ];
+    for (stage, skip) in [
+        ("cost_benefit", "skip_cost_benefit"),
+        ("public_participation", "skip_public_participation"),
+        ("hearing", "skip_hearing"),
+        ("expert_consultation", "skip_expert_consultation"),
+        ("risk_assessment", "skip_risk_assessment"),
+    ] {
+        let det = json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" });
+        s.push((drafter.clone(), "determine_applicability", det));
+        s.push((drafter.clone(), skip, json!({})));
+    }
+    s
+}
+
+/// How many acts of [`script`] bring a new decision to the public-participation stage.
+pub const TO_PARTICIPATION: usize = 6;
