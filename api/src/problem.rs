@@ -86,7 +86,10 @@ impl Problem {
     pub fn refused(r: &Refusal) -> Problem {
         // Who may act is an authorization question (403); anything else the law refuses is 422.
         let status = match r.reason_code() {
-            "role_not_permitted" | "not_assigned" => StatusCode::FORBIDDEN,
+            "role_not_permitted"
+            | "not_assigned"
+            | "expert_opinion_sealed"
+            | "confidentiality_undertaking_required" => StatusCode::FORBIDDEN,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
         Problem::from_reasons(status, &r.reasons)

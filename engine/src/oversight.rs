@@ -12,6 +12,7 @@ use crate::orchestrator::{Engine, EngineError};
 use crate::refusal::{Reason, Refusal};
 use crate::report::{self, AnnualReport};
 use crate::store::StoreError;
+use crate::visibility::Veil;
 
 const POLICY: &str = "access policy (Decree 713 Art. 38)";
 
@@ -69,6 +70,11 @@ impl Engine {
     /// A decision's dossier as one document (what `export_dossier` writes).
     pub async fn dossier(&self, actor: &Actor, decision_id: &str, now: DateTime<Utc>) -> Result<Dossier, EngineError> {
         self.accountable(actor, "dossier")?;
+        // The dossier is hashed whole and cannot be redacted: a reader the veil hides anything from gets none.
+        let d = self.load(decision_id).await?;
+        if let Some(w) = Veil::for_reader(&d, actor).whole() {
+            return Err(EngineError::Refused(w.refusal(format!("dossier of {decision_id}"))));
+        }
         acc::build_dossier(self.store().as_ref(), decision_id, now).await.map_err(|e| match e {
             DossierError::NotFound(id) => EngineError::NotFound(id),
             DossierError::Store(s) => s.into(),

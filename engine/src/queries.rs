@@ -8,14 +8,13 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::actor::Actor;
-use crate::audit::AuditRecord;
 use crate::decision::Decision;
 use crate::definition::StageKind;
 use crate::machine;
 use crate::orchestrator::{Engine, EngineError};
 use crate::refusal::{Reason, Refusal};
 use crate::store::{DeadlineRow, DeadlineStatus, DecisionFilter, StoredMemo};
-use crate::visibility::{self, Access};
+use crate::visibility::{self, Access, RecordView, Veil, Withheld};
 
 /// Largest page a list returns.
 pub const MAX_PAGE: i64 = 200;
@@ -38,6 +37,8 @@ pub struct DecisionView {
     pub allowed_acts: Vec<String>,
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::visibility::facts_schema))]
     pub facts: serde_json::Value,
+    /// What `facts` leaves out for this reader, and why (empty for most).
+    pub withheld: Vec<Withheld>,
 }
 
 /// A deadline as a reader sees it: the row, how often it has fired, and
@@ -64,6 +65,8 @@ pub struct MemoInfo {
     pub format: String,
     pub sha256: String,
     pub created_at: DateTime<Utc>,
+    /// Set when this reader may not open the memo, and why.
+    pub withheld: Option<Withheld>,
 }
 
 /// What lists accept.
@@ -94,10 +97,19 @@ impl Engine {
         Ok((d, access))
     }
 
-    /// Like `readable`, but only the full view will do (records, memos, deadlines).
-    async fn readable_full(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Decision, EngineError> {
+    /// Like `readable`, but only the full view will do (records, memos,
+    /// deadlines); what the reader may still not see is in the [`Veil`].
+    async fn readable_full(
+        &self,
+        id: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(Decision, Veil), EngineError> {
         match self.readable(id, actor, now).await? {
-            (d, Access::Full) => Ok(d),
+            (d, Access::Full) => {
+                let veil = Veil::for_reader(&d, actor);
+                Ok((d, veil))
+            }
             (d, Access::Public) => Err(EngineError::Refused(Refusal::one(
                 Reason::new(
                     "role_not_permitted",
@@ -121,6 +133,7 @@ impl Engine {
                 .collect(),
             _ => Vec::new(),
         };
+        let (facts, withheld) = visibility::facts_view(d, actor, access, now);
         DecisionView {
             id: d.id.clone(),
             workflow_key: d.workflow_key.clone(),
@@ -133,7 +146,8 @@ impl Engine {
             updated_at: d.updated_at,
             access,
             allowed_acts,
-            facts: visibility::facts_view(d, actor, access, now),
+            facts,
+            withheld,
         }
     }
 
@@ -156,17 +170,21 @@ impl Engine {
         id: &str,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<Vec<AuditRecord>, EngineError> {
-        self.readable_full(id, actor, now).await?;
-        Ok(self.store().audit_records(id).await?)
+    ) -> Result<Vec<RecordView>, EngineError> {
+        let (_, veil) = self.readable_full(id, actor, now).await?;
+        Ok(self.store().audit_records(id).await?.into_iter().map(|r| veil.record(r)).collect())
     }
 
+    /// The memos of a decision, without bodies; those this reader may not
+    /// open say so (`withheld`).
     pub async fn read_memos(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<MemoInfo>, EngineError> {
-        self.readable_full(id, actor, now).await?;
+        let (_, veil) = self.readable_full(id, actor, now).await?;
         let memos = self.store().memos(id).await?;
+        let records = if veil.is_clear() { Vec::new() } else { self.store().audit_records(id).await? };
         Ok(memos
             .into_iter()
             .map(|m| MemoInfo {
+                withheld: veil.memo(&m, &records),
                 seq: m.seq,
                 memo: m.memo,
                 lang: m.lang,
@@ -186,14 +204,22 @@ impl Engine {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<StoredMemo, EngineError> {
-        self.readable_full(id, actor, now).await?;
+        let (_, veil) = self.readable_full(id, actor, now).await?;
         let (memo, lang, format) = name;
-        self.store()
+        let found = self
+            .store()
             .memos(id)
             .await?
             .into_iter()
             .find(|m| m.seq == seq && m.memo == memo && m.lang == lang && m.format == format)
-            .ok_or_else(|| EngineError::NotFound(format!("{id} memo {seq}/{memo}.{lang}.{format}")))
+            .ok_or_else(|| EngineError::NotFound(format!("{id} memo {seq}/{memo}.{lang}.{format}")))?;
+        if !veil.is_clear() {
+            let records = self.store().audit_records(id).await?;
+            if let Some(w) = veil.memo(&found, &records) {
+                return Err(EngineError::Refused(w.refusal(format!("{id} memo {seq}/{memo}.{lang}.{format}"))));
+            }
+        }
+        Ok(found)
     }
 
     pub async fn read_deadlines(

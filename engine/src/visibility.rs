@@ -5,8 +5,9 @@
 //!   (all decisions); drafters of an undertaking unit (or, before the start,
 //!   of the proposing unit); legality reviewers and legal advisers once the
 //!   draft was submitted for review; members of the decision's meeting; the
-//!   executing unit; experts assigned to it — who do not see the other
-//!   experts' opinions before submitting their own;
+//!   executing unit; experts assigned to it — who see no material before
+//!   their confidentiality undertaking and no other expert's opinion before
+//!   submitting their own ([`Veil`], which every full read goes through);
 //! * public view: anyone, once the decision is published or while it is
 //!   open for comment — title, organ, stage, the draft open for comment, the
 //!   comment notices and the publication; never opinions, experts or the
@@ -19,6 +20,9 @@ use crate::actor::{Actor, Role};
 use crate::decision::Decision;
 use crate::facts::{CommentNotice, Facts, Publication};
 use crate::refusal::{Reason, Refusal};
+
+mod veil;
+pub use veil::{RecordView, Veil, Withheld};
 
 /// How much of a decision a reader sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -114,8 +118,14 @@ pub fn facts_schema() -> utoipa::openapi::schema::Schema {
         .into()
 }
 
-/// The facts `actor` may see under `access`, as JSON.
-pub fn facts_view(d: &Decision, actor: &Actor, access: Access, now: DateTime<Utc>) -> serde_json::Value {
+/// The facts `actor` may see under `access`, as JSON, and what was
+/// withheld from them.
+pub fn facts_view(
+    d: &Decision,
+    actor: &Actor,
+    access: Access,
+    now: DateTime<Utc>,
+) -> (serde_json::Value, Vec<Withheld>) {
     let f = &d.facts;
     match access {
         Access::Public => {
@@ -132,23 +142,8 @@ pub fn facts_view(d: &Decision, actor: &Actor, access: Access, now: DateTime<Utc
                 comment_notices: f.comment_notices.clone(),
                 publication: f.publication.clone(),
             };
-            serde_json::to_value(&public).unwrap_or(serde_json::Value::Null)
+            (serde_json::to_value(&public).unwrap_or(serde_json::Value::Null), Vec::new())
         }
-        Access::Full => {
-            let mut facts = f.clone();
-            // An expert sees the other experts' opinions only after submitting their own (Art. 19).
-            let own = |actor: &Actor| facts.experts.iter().find(|e| e.expert_id == actor.user_id).cloned();
-            let is_reader_expert_only = actor.roles.iter().all(|r| *r == Role::Expert);
-            if is_reader_expert_only {
-                if let Some(mine) = own(actor) {
-                    if mine.opinion.is_none() {
-                        for e in facts.experts.iter_mut().filter(|e| e.expert_id != actor.user_id) {
-                            e.opinion = None;
-                        }
-                    }
-                }
-            }
-            serde_json::to_value(&facts).unwrap_or(serde_json::Value::Null)
-        }
+        Access::Full => Veil::for_reader(d, actor).facts(f),
     }
 }

@@ -21,7 +21,8 @@
 //! * `hearing_suggestions` — the public suggests hearings, the unit decides (PP-8);
 //! * `catalogue_pool` — experts on a catalogue item come from the pool (EX-6);
 //! * `late_shortening` — a comment period shortened after publication (A5 variant);
-//! * `scheduler_metrics` — the scheduler's backlog, firings and lag in `/metrics`.
+//! * `scheduler_metrics` — the scheduler's backlog, firings and lag in `/metrics`;
+//! * `visibility` — sealed expert opinions and pre-undertaking materials, searched for in every read's body.
 
 mod adjustments;
 mod calendar_notice;
@@ -44,6 +45,7 @@ mod scenarios_start;
 mod scheduler_metrics;
 mod sessions;
 mod users;
+mod visibility;
 mod warnings;
 
 pub use juece_tests::http::{api, Api};

@@ -3,8 +3,8 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use juece_engine::audit::AuditRecord;
 use juece_engine::queries::DeadlineView;
+use juece_engine::visibility::RecordView;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,10 +16,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_record)).routes(routes!(get_deadlines))
 }
 
-/// The hash-chained audit records of a decision, in order.
+/// The hash-chained audit records of a decision, in order; a payload this
+/// reader may not see is `null`, and `withheld` says why.
 #[utoipa::path(get, path = "/api/v1/decisions/{id}/record", tag = "decisions",
     params(("id" = String, Path, description = "decision id")),
-    responses((status = 200, body = Vec<AuditRecord>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Vec<RecordView>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn get_record(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Response {
     match s.engine.read_record(&id, &actor, s.clock.now()).await {

@@ -1,0 +1,258 @@
+//! What a full reader of a decision still may not see: the one rule every
+//! read of a decision goes through (state, lists, record, memos, dossier).
+//!
+//! An expert on the decision's panel
+//! * sees no other expert's opinion, nor the adoption summary that reports
+//!   on them, until they have submitted their own (Art. 19: opinions are
+//!   independent);
+//! * sees no material at all — no draft text, no record payload, no memo —
+//!   until they have given their confidentiality undertaking (Art. 19(2)).
+//!
+//! The veil follows the person, not the role they read with: an expert who
+//! also holds another role is still an expert of this decision. Structural
+//! redaction (known fields, known acts) comes first; a content check backs
+//! it, so a template or act that copies sealed text elsewhere is caught too.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::actor::Actor;
+use crate::audit::AuditRecord;
+use crate::decision::Decision;
+use crate::facts::Facts;
+use crate::refusal::{Reason, Refusal};
+use crate::store::StoredMemo;
+
+/// Why part of what a reader asked for is not shown to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Withheld {
+    /// `expert_opinion_sealed` or `confidentiality_undertaking_required`.
+    pub reason_code: String,
+    pub article: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+impl Withheld {
+    fn sealed() -> Withheld {
+        Withheld {
+            reason_code: "expert_opinion_sealed".into(),
+            article: "Art. 19".into(),
+            message_zh: "提交本人论证意见前，不能查阅其他专家的论证意见".into(),
+            message_en: "other experts' opinions stay sealed until you have submitted your own".into(),
+        }
+    }
+
+    fn undertaking() -> Withheld {
+        Withheld {
+            reason_code: "confidentiality_undertaking_required".into(),
+            article: "Art. 19(2)".into(),
+            message_zh: "作出保密承诺前，不能查阅决策草案等论证材料".into(),
+            message_en: "the draft and other materials open only after your confidentiality undertaking".into(),
+        }
+    }
+
+    /// The refusal for something withheld as a whole (a memo, a dossier).
+    pub fn refusal(&self, detail: impl Into<String>) -> Refusal {
+        let r = Reason::new(&self.reason_code, &self.article, &self.message_zh, &self.message_en);
+        Refusal::one(r.with_detail(detail))
+    }
+}
+
+/// A record of the chain as one reader sees it: the record, its payload
+/// replaced by `null` when withheld. The hashes stay, so the chain still
+/// verifies link by link; `withheld` says why the payload is not there.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordView {
+    #[serde(flatten)]
+    pub record: AuditRecord,
+    pub withheld: Option<Withheld>,
+}
+
+/// Sealed texts shorter than this (in letters and digits) are redacted only
+/// where they are known to be: a two-character opinion such as 同意 would
+/// otherwise withhold every memo that happens to use the word.
+const MIN_SECRET: usize = 6;
+
+/// What one reader may not see of one decision. Empty for everyone but an
+/// expert on its panel.
+#[derive(Debug, Clone, Default)]
+pub struct Veil {
+    reader: String,
+    /// Experts whose opinions are sealed from this reader.
+    sealed: BTreeSet<String>,
+    /// The adoption summary (it reports on the opinions) is sealed too.
+    summary_sealed: bool,
+    /// No confidentiality undertaking yet: no materials at all.
+    before_undertaking: bool,
+    /// Sealed texts, normalized, for the content check.
+    secrets: Vec<String>,
+}
+
+impl Veil {
+    pub fn for_reader(d: &Decision, actor: &Actor) -> Veil {
+        let f = &d.facts;
+        let mine: Vec<_> = f.experts.iter().filter(|e| e.expert_id == actor.user_id).collect();
+        if mine.is_empty() {
+            return Veil { reader: actor.user_id.clone(), ..Veil::default() };
+        }
+        let submitted = mine.iter().any(|e| e.opinion.is_some());
+        let before_undertaking = !mine.iter().any(|e| e.confidentiality_ack.is_some());
+        let mut veil = Veil { reader: actor.user_id.clone(), before_undertaking, ..Veil::default() };
+        if !submitted {
+            for e in f.experts.iter().filter(|e| e.expert_id != actor.user_id) {
+                if let Some(o) = &e.opinion {
+                    veil.sealed.insert(e.expert_id.clone());
+                    veil.secret(&o.necessity);
+                    veil.secret(&o.feasibility);
+                    veil.secret(&o.scientific_soundness);
+                }
+            }
+            if let Some(s) = &f.expert_adoption_summary {
+                veil.summary_sealed = true;
+                veil.secret(s);
+            }
+        }
+        if before_undertaking {
+            for dr in &f.drafts {
+                veil.secret(&dr.text);
+                veil.secret(&dr.explanation);
+                dr.options.iter().for_each(|o| veil.secret(o));
+            }
+        }
+        veil
+    }
+
+    fn secret(&mut self, text: &str) {
+        let n = normalize(text);
+        if n.chars().count() >= MIN_SECRET {
+            self.secrets.push(n);
+        }
+    }
+
+    /// Nothing is hidden from this reader.
+    pub fn is_clear(&self) -> bool {
+        !self.before_undertaking && self.sealed.is_empty() && !self.summary_sealed && self.secrets.is_empty()
+    }
+
+    /// Why a whole document about this decision (a dossier, an export)
+    /// cannot be given to this reader, if it cannot.
+    pub fn whole(&self) -> Option<Withheld> {
+        if self.before_undertaking {
+            Some(Withheld::undertaking())
+        } else if !self.is_clear() {
+            Some(Withheld::sealed())
+        } else {
+            None
+        }
+    }
+
+    fn leaks(&self, text: &str) -> bool {
+        if self.secrets.is_empty() {
+            return false;
+        }
+        let n = normalize(&decode_entities(text));
+        self.secrets.iter().any(|s| n.contains(s.as_str()))
+    }
+
+    /// The facts this reader may see, and what was withheld from them.
+    pub fn facts(&self, facts: &Facts) -> (serde_json::Value, Vec<Withheld>) {
+        let mut f = facts.clone();
+        let mut withheld = Vec::new();
+        if self.before_undertaking {
+            for dr in f.drafts.iter_mut() {
+                dr.text.clear();
+                dr.explanation.clear();
+                dr.options.clear();
+            }
+            withheld.push(Withheld::undertaking());
+        }
+        if !self.sealed.is_empty() || self.summary_sealed {
+            for e in f.experts.iter_mut().filter(|e| self.sealed.contains(&e.expert_id)) {
+                e.opinion = None;
+            }
+            f.expert_adoption_summary = None;
+            withheld.push(Withheld::sealed());
+        }
+        let mut value = serde_json::to_value(&f).unwrap_or(serde_json::Value::Null);
+        if self.scrub(&mut value) && !withheld.contains(&Withheld::sealed()) {
+            withheld.push(Withheld::sealed());
+        }
+        (value, withheld)
+    }
+
+    /// Blank every string that carries sealed text; whether any was.
+    fn scrub(&self, v: &mut serde_json::Value) -> bool {
+        use serde_json::Value;
+        match v {
+            Value::String(s) if self.leaks(s) => {
+                s.clear();
+                true
+            }
+            Value::Array(items) => items.iter_mut().fold(false, |hit, i| self.scrub(i) | hit),
+            Value::Object(map) => map.values_mut().fold(false, |hit, i| self.scrub(i) | hit),
+            _ => false,
+        }
+    }
+
+    /// Why this record's payload is withheld from this reader, if it is.
+    fn record_withheld(&self, r: &AuditRecord) -> Option<Withheld> {
+        if r.actor.user_id == self.reader {
+            return None;
+        }
+        if self.before_undertaking {
+            return Some(Withheld::undertaking());
+        }
+        let payload: serde_json::Value = serde_json::from_str(&r.payload).unwrap_or_default();
+        let by_sealed = |key: &str| payload.get(key).and_then(|v| v.as_str()).is_some_and(|e| self.sealed.contains(e));
+        let opinion =
+            r.act == "submit_expert_opinion" && (by_sealed("expert_id") || self.sealed.contains(&r.actor.user_id));
+        let summary = r.act == "record_expert_adoption_summary" && self.summary_sealed;
+        (opinion || summary || self.leaks(&r.payload)).then(Withheld::sealed)
+    }
+
+    /// A record as this reader sees it.
+    pub fn record(&self, r: AuditRecord) -> RecordView {
+        match self.record_withheld(&r) {
+            Some(w) => RecordView { record: AuditRecord { payload: "null".into(), ..r }, withheld: Some(w) },
+            None => RecordView { record: r, withheld: None },
+        }
+    }
+
+    /// Why this memo is withheld from this reader, if it is: a memo cannot
+    /// be redacted (its hash is on the record), so it is shown whole or not
+    /// at all. `records` is the decision's chain.
+    pub fn memo(&self, m: &StoredMemo, records: &[AuditRecord]) -> Option<Withheld> {
+        let from = records.iter().find(|r| r.seq == m.seq);
+        if from.is_some_and(|r| r.actor.user_id == self.reader) && !self.leaks(&m.body) {
+            return None;
+        }
+        if self.before_undertaking {
+            return Some(Withheld::undertaking());
+        }
+        if from.and_then(|r| self.record_withheld(r)).is_some() || self.leaks(&m.body) {
+            return Some(Withheld::sealed());
+        }
+        None
+    }
+}
+
+/// Letters and digits only, lower case: the content check survives
+/// Markdown, HTML, line breaks and punctuation the renderer adds.
+fn normalize(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// The entities the renderers write for user text, decoded.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#x27;", "'"), ("&#39;", "'"), ("&#x60;", "`"), ("&#x3D;", "=")]
+        .iter()
+        .fold(text.to_string(), |t, (from, to)| t.replace(from, to))
+        .replace("&amp;", "&")
+}
