@@ -8,6 +8,7 @@
 //! * `checks` — the what-if: an act checked answers as applying it would, and writes nothing;
 //! * `adjustments` — PE-4: an adjustment opened on a post-evaluation's recommendation;
 //! * `matrix` — every endpoint × every role, anonymous and another unit;
+//!   `ownership` — a proposal belongs to the unit that opened it;
 //! * `malformed` — bad input of every kind gets the right problem;
 //!   `malformed_routes` — every state-changing route, table driven;
 //! * `sessions` — login, logout, tokens;
@@ -37,6 +38,7 @@ mod malformed_routes;
 mod matrix;
 mod openapi;
 mod oversight;
+mod ownership;
 mod scenarios;
 mod scenarios_experts;
 mod scenarios_participation;

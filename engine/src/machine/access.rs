@@ -26,10 +26,15 @@ pub(super) fn check(def: &ActDef, state: &Decision, act: &Act, actor: &Actor) ->
         return Ok(());
     }
     let facts = &state.facts;
+    // A drafter acts for their own unit: a proposal they open or revise names it as the proposer.
+    let named = act.payload.get("proposer").and_then(|v| v.as_str());
     let ok = allowed.iter().any(|r| match r {
+        // Acting needs at least what reading needs (`visibility::read_access`): before the start, the
+        // proposal belongs to the unit that opened it, and no other unit's drafter may touch it.
+        Role::Drafter if named.is_some_and(|p| p != actor.unit) => false,
         Role::Drafter => match &facts.start {
             Some(s) => s.undertaking_units.contains(&actor.unit),
-            None => true,
+            None => facts.proposal.as_ref().is_none_or(|p| p.proposer == actor.unit),
         },
         Role::ExecutingUnit => facts.executing_unit.as_deref() == Some(actor.unit.as_str()),
         Role::Expert => {
