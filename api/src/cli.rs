@@ -53,6 +53,9 @@ pub enum Command {
         /// The burst of requests a client may make at once before the per-minute rate applies.
         #[arg(long, env = "JUECE_PUBLIC_BURST", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
         public_burst: u32,
+        /// Hours an `Idempotency-Key` and its answer are kept; a retry after that runs as a new request.
+        #[arg(long, env = "JUECE_IDEMPOTENCY_TTL_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..))]
+        idempotency_ttl_hours: u32,
     },
     /// Create or upgrade the database schema.
     Migrate,
@@ -127,15 +130,27 @@ pub enum GraphFormat {
 /// failed check or verification).
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Serve { bind, insecure_cookies, no_scheduler, public_per_minute, public_burst } => {
+        Command::Serve {
+            bind,
+            insecure_cookies,
+            no_scheduler,
+            public_per_minute,
+            public_burst,
+            idempotency_ttl_hours,
+        } => {
             // Refuses to serve on definitions that do not prove.
             let engine = std::sync::Arc::new(setup::open_engine(&cli.database_url, &cli.workflows).await?);
             let store = engine.store().clone();
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             tracing::info!(addr = %listener.local_addr()?, database = %setup::redact(&cli.database_url), "juece serving");
             let stop = tokio_util::sync::CancellationToken::new();
-            let config =
-                crate::server::ServerConfig { insecure_cookies, public_per_minute, public_burst, ..Default::default() };
+            let config = crate::server::ServerConfig {
+                insecure_cookies,
+                public_per_minute,
+                public_burst,
+                idempotency_ttl: chrono::Duration::hours(i64::from(idempotency_ttl_hours)),
+                ..Default::default()
+            };
             let state = crate::server::AppState::new(engine.clone(), config, crate::clock::Clock::system())?;
             let scheduler = (!no_scheduler).then(|| {
                 let s = Scheduler::new(engine.clone(), std::sync::Arc::new(SystemClock))

@@ -17,6 +17,13 @@
 //!
 //! Sign-in and token creation are not replayed: their answers carry a
 //! session cookie or a token secret that must never be stored.
+//!
+//! Only what can be held to account is stored: a key is looked at only for
+//! a request the router hands to a handler (404 and 405 never cost a row),
+//! and only a request with valid credentials reserves one — an anonymous or forged
+//! one is answered without (a malformed key is refused all the same). Keys
+//! expire after `ServerConfig::idempotency_ttl` (24 h by default); expired
+//! rows are purged now and then by whichever request comes along.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -50,7 +57,7 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
     let Some(key) = req.headers().get(HEADER).cloned() else {
         return next.run(req).await;
     };
-    if !changes || NOT_REPLAYED.iter().any(|p| path.starts_with(p)) {
+    if !changes || NOT_REPLAYED.iter().any(|p| path.starts_with(p)) || !routed(&state, &req) {
         return next.run(req).await;
     }
     let key = match key.to_str() {
@@ -63,7 +70,10 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
             .into_response()
         }
     };
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    if !authenticated(&mut parts, &state).await {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
     let bytes = match to_bytes(body, usize::MAX).await {
         Ok(b) => b,
         Err(e) if too_large(&e) => return Problem::for_status(StatusCode::PAYLOAD_TOO_LARGE).into_response(),
@@ -72,7 +82,9 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
     let fingerprint = fingerprint(&parts, &bytes);
     let now = state.clock.now();
     let held = KeyClaim { key, claim: uuid::Uuid::new_v4().to_string() };
-    match state.store.reserve_key(&held, &fingerprint, now, now + LEASE).await {
+    let expired_before = now - state.config.idempotency_ttl;
+    purge_now_and_then(&state, expired_before);
+    match state.store.reserve_key_expiring(&held, &fingerprint, now, now + LEASE, expired_before).await {
         Err(e) => return Problem::internal(&e).into_response(),
         Ok(Some(found)) if found.fingerprint != fingerprint => {
             return Problem::new(
@@ -128,6 +140,48 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
         }
     }
     Response::from_parts(rparts, Body::from(rbytes))
+}
+
+/// Whether the router hands this request to a handler: its path matched a
+/// route and the document lists the method there (a 405 is answered by the
+/// router, after this layer, and must not cost a stored key).
+fn routed(state: &AppState, req: &Request) -> bool {
+    let Some(matched) = req.extensions().get::<axum::extract::MatchedPath>() else { return false };
+    let op = (req.method().as_str().to_string(), matched.as_str().to_string());
+    state.operations.get().is_some_and(|ops| ops.contains(&op))
+}
+
+/// Whether the request carries credentials of a live session or token. The
+/// handler authenticates again; a request that fails here gets its 401 (or,
+/// on a public endpoint, its anonymous answer) from the handler.
+async fn authenticated(parts: &mut axum::http::request::Parts, state: &AppState) -> bool {
+    use axum::extract::FromRequestParts;
+    matches!(
+        crate::extract::MaybeCaller::from_request_parts(parts, state).await,
+        Ok(crate::extract::MaybeCaller(Some(_)))
+    )
+}
+
+/// How often one process purges expired keys.
+const PURGE_EVERY: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Purge expired keys in the background, at most every [`PURGE_EVERY`] per process.
+fn purge_now_and_then(state: &AppState, expired_before: chrono::DateTime<chrono::Utc>) {
+    use std::sync::atomic::Ordering;
+    let now = state.clock.now().timestamp_micros();
+    let last = state.keys_purged_at.load(Ordering::Relaxed);
+    let due = now.saturating_sub(last) >= PURGE_EVERY.num_microseconds().unwrap_or(i64::MAX);
+    if !due || state.keys_purged_at.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_err() {
+        return;
+    }
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        match store.purge_keys(expired_before).await {
+            Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys purged"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purging expired idempotency keys"),
+        }
+    });
 }
 
 /// 409: the key is held by a request that has not answered.

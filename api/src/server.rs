@@ -39,11 +39,19 @@ pub struct ServerConfig {
     /// Per-client requests a minute on the public endpoints and sign-in, and the burst allowed.
     pub public_per_minute: u32,
     pub public_burst: u32,
+    /// How long an `Idempotency-Key` and its answer are kept.
+    pub idempotency_ttl: chrono::Duration,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { insecure_cookies: false, body_limit: 1024 * 1024, public_per_minute: 120, public_burst: 30 }
+        ServerConfig {
+            insecure_cookies: false,
+            body_limit: 1024 * 1024,
+            public_per_minute: 120,
+            public_burst: 30,
+            idempotency_ttl: juece_engine::store::idempotency::KEY_TTL,
+        }
     }
 }
 
@@ -58,6 +66,11 @@ pub struct AppState {
     pub limiter: Arc<Limiter>,
     /// The OpenAPI document, rendered once when the router is built.
     pub openapi: Arc<OnceLock<String>>,
+    /// Every operation the router serves, `(METHOD, /path/{template})`, from the document: the idempotency
+    /// layer looks at a key only for a request the router will hand to a handler.
+    pub operations: Arc<OnceLock<std::collections::HashSet<(String, String)>>>,
+    /// When this process last purged expired idempotency keys (Unix microseconds).
+    pub keys_purged_at: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl AppState {
@@ -72,6 +85,8 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()?),
             openapi: Arc::new(OnceLock::new()),
+            operations: Arc::new(OnceLock::new()),
+            keys_purged_at: Arc::default(),
         })
     }
 }
@@ -80,6 +95,7 @@ pub fn router(state: AppState) -> Router {
     let (api, mut doc) = crate::routes::api(state.clone()).split_for_parts();
     crate::routes::complete(&mut doc, &state.engine);
     let _ = state.openapi.set(doc.to_pretty_json().unwrap_or_default());
+    let _ = state.operations.set(operations(&doc));
     let body_limit = state.config.body_limit;
     Router::new()
         .route("/healthz", get(healthz))
@@ -98,6 +114,20 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// The `(METHOD, template)` of every operation in the document.
+fn operations(doc: &utoipa::openapi::OpenApi) -> std::collections::HashSet<(String, String)> {
+    let mut out = std::collections::HashSet::new();
+    for (path, item) in &doc.paths.paths {
+        let ops = [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("PATCH", &item.patch)];
+        for (method, op) in ops.into_iter().chain([("DELETE", &item.delete)]) {
+            if op.is_some() {
+                out.insert((method.to_string(), path.clone()));
+            }
+        }
+    }
+    out
 }
 
 /// Every error answer is problem+json, whoever produced it (a layer, the

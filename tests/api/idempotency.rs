@@ -95,7 +95,7 @@ async fn an_act_that_committed_replays_even_if_its_request_died_before_answering
     let held = crashed_reservation(&a, "k-crash", &fingerprint(&a, &path, "office", &body)).await;
     // The act commits with its answer; the process dies before the layer hears back.
     assert_eq!(commit_as(&a, held, ("office", &id, "start_decision"), payload).await.expect("committed"), 2);
-    a.app.clock.advance(chrono::Duration::days(2));
+    a.app.clock.advance(chrono::Duration::hours(2));
     let send = || {
         a.send(
             a.req(Method::POST, &path, Some("office"))
@@ -148,4 +148,65 @@ async fn a_key_whose_act_never_committed_is_free_again_after_its_lease() {
     let replay = send("k-lost", body).await;
     assert_eq!((replay.status.as_u16(), replay.body.clone()), (200, retry.body.clone()));
     assert_eq!(replay.headers["idempotency-replayed"], "true");
+}
+
+/// Whether `key` is still free: an act under it runs (not a 422 for reuse).
+async fn key_is_free(a: &super::Api, key: &str) -> bool {
+    let id = a.open("幂等键是否空闲").await;
+    let path = format!("/api/v1/decisions/{id}/acts/start_decision");
+    let body = json!({ "category": 1, "undertaking_units": ["示范市生态环境局"] });
+    let got = a.send(a.req(Method::POST, &path, Some("office")).header("idempotency-key", key).json(&body)).await;
+    match got.status.as_u16() {
+        200 => true,
+        422 if got.code() == "idempotency_key_reused" => false,
+        other => panic!("unexpected {other}: {}", got.body),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_authenticated_requests_that_reach_a_handler_store_a_key() {
+    let a = api().await;
+    let send = |method: Method, path: &str, user: Option<&'static str>, key: &'static str| {
+        a.send(a.req(method, path, user).header("idempotency-key", key).json(&json!({ "content": "意见" })))
+    };
+    // No route, no method: the router answers, no key is stored.
+    send(Method::POST, "/api/v1/nowhere", Some("office"), "k-404").await.expect(404, "not_found");
+    send(Method::PATCH, "/api/v1/decisions", Some("office"), "k-405").await.expect(405, "method_not_allowed");
+    // Anonymous, or with a forged token: answered without a key.
+    let id = a.open("匿名幂等").await;
+    let comments = format!("/api/v1/public/consultations/{id}/comments");
+    send(Method::POST, &comments, None, "k-anon").await.expect(422, "act_not_allowed_in_stage");
+    let forged =
+        a.req(Method::POST, "/api/v1/decisions", None).bearer_auth("jc_forged").header("idempotency-key", "k-forged");
+    a.send(forged.json(&json!({}))).await.expect(401, "unauthenticated");
+    for key in ["k-404", "k-405", "k-anon", "k-forged"] {
+        assert!(key_is_free(&a, key).await, "{key} was stored");
+    }
+    // An authenticated request that reaches its handler stores its key (refusals included).
+    send(Method::POST, &comments, Some("office"), "k-held").await.expect(422, "act_not_allowed_in_stage");
+    assert!(!key_is_free(&a, "k-held").await, "k-held was not stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_expire_after_their_time_to_live() {
+    let config = juece_api::server::ServerConfig {
+        insecure_cookies: true,
+        public_per_minute: 100_000,
+        public_burst: 10_000,
+        idempotency_ttl: chrono::Duration::hours(1),
+        ..Default::default()
+    };
+    let a = juece_tests::http::api_with(config).await;
+    let id = a.open("幂等键过期").await;
+    let path = format!("/api/v1/decisions/{id}/acts/start_decision");
+    let body = json!({ "category": 1, "undertaking_units": ["示范市生态环境局"] });
+    let send = || a.send(a.req(Method::POST, &path, Some("office")).header("idempotency-key", "k-ttl").json(&body));
+    send().await.expect(200, "");
+    a.app.clock.advance(chrono::Duration::minutes(59));
+    assert_eq!(send().await.headers["idempotency-replayed"], "true", "kept within its time to live");
+    a.app.clock.advance(chrono::Duration::minutes(2));
+    // Expired: the same request runs again, and the law refuses a second start.
+    let again = send().await;
+    again.expect(422, "act_not_allowed_in_stage");
+    assert!(again.headers.get("idempotency-replayed").is_none());
 }

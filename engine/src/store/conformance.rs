@@ -58,6 +58,7 @@ pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
     check("leased auto-act deadlines fire only with their holder's act", leases::leases(s)).await;
     check("list, versions", list_and_versions(s)).await;
     check("idempotency keys answered in the act's commit", keys::keys_in_commit(s)).await;
+    check("idempotency keys expire and are purged", keys::keys_expire(s)).await;
 }
 
 async fn check(name: &str, body: impl std::future::Future<Output = ()>) {

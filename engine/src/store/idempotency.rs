@@ -5,11 +5,17 @@
 //! ([`KeyCompletion`] in a `TransitionCommit`), so an act that committed
 //! always replays; a reservation whose request died before committing is
 //! taken over by a retry of the same request once its lease has run out.
+//! A key lives [`KEY_TTL`] (the server may configure another): after it, the
+//! key is free for any new request and its row is purged.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
+
+/// How long a key is remembered by default: a client retries within minutes,
+/// and a table that only grows is a resource anyone with a token can exhaust.
+pub const KEY_TTL: chrono::Duration = chrono::Duration::hours(24);
 
 /// What a key holds when it is already known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +59,21 @@ pub trait IdempotencyStore: Send + Sync {
         fingerprint: &str,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
+    ) -> Result<Option<StoredKey>, StoreError> {
+        self.reserve_key_expiring(held, fingerprint, now, lease_until, now - KEY_TTL).await
+    }
+    /// [`IdempotencyStore::reserve_key`], where a key created at or before
+    /// `expired_before` counts as unknown: the new request takes it over.
+    async fn reserve_key_expiring(
+        &self,
+        held: &KeyClaim,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        expired_before: DateTime<Utc>,
     ) -> Result<Option<StoredKey>, StoreError>;
+    /// Delete the keys created at or before `expired_before`; how many.
+    async fn purge_keys(&self, expired_before: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Record the response of a request that wrote nothing else (a refusal,
     /// an answer outside an act). False when the claim no longer holds the key.
     async fn complete_key(&self, held: &KeyClaim, response: &StoredResponse) -> Result<bool, StoreError>;
@@ -66,12 +86,15 @@ pub(super) mod sql {
     /// `on conflict … do update … where` is spelled alike in SQLite and
     /// PostgreSQL: a new key is inserted; an unanswered one of the same
     /// request whose lease has ended is taken over by the new claim.
+    /// An expired key (created at or before $7) is taken over by any request, as if new.
     pub const RESERVE: &str = "insert into idempotency_keys (key, fingerprint, created_at, claim, lease_until) \
          values ($1, $2, $3, $4, $5) \
-         on conflict (key) do update set created_at = excluded.created_at, claim = excluded.claim, \
-         lease_until = excluded.lease_until \
-         where idempotency_keys.status is null and idempotency_keys.fingerprint = excluded.fingerprint \
-         and idempotency_keys.lease_until is not null and idempotency_keys.lease_until <= $6";
+         on conflict (key) do update set fingerprint = excluded.fingerprint, created_at = excluded.created_at, \
+         claim = excluded.claim, lease_until = excluded.lease_until, status = null, content_type = null, body = null \
+         where (idempotency_keys.status is null and idempotency_keys.fingerprint = excluded.fingerprint \
+         and idempotency_keys.lease_until is not null and idempotency_keys.lease_until <= $6) \
+         or idempotency_keys.created_at <= $7";
+    pub const PURGE: &str = "delete from idempotency_keys where created_at <= $1";
     pub const SELECT: &str = "select fingerprint, status, content_type, body from idempotency_keys where key = $1";
     /// Only the claim that holds the key answers it, once.
     pub const COMPLETE: &str = "update idempotency_keys set status = $3, content_type = $4, body = $5, \

@@ -55,6 +55,7 @@ macro_rules! migrations {
             migration!($dir, 5, "0005", "calendar_notices"),
             migration!($dir, 6, "0006", "deadline_leases"),
             migration!($dir, 7, "0007", "idempotency_in_commit"),
+            migration!($dir, 8, "0008", "key_expiry_and_login_lockout"),
         ]
     };
 }

@@ -43,15 +43,37 @@ pub(super) async fn keys_in_commit(store: &dyn Store) {
     assert!(matches!(&lost, Err(StoreError::KeyNotHeld(k)) if k == "conf-key"), "{lost:?}");
     assert_eq!(snapshot(store, id).await, before, "an act whose key was taken over writes nothing");
 
-    // The holder commits its act and its answer together; the answer is kept for ever.
+    // The holder commits its act and its answer together; the answer is kept while the key lives.
     c.idempotency = Some(KeyCompletion { held: retry.clone(), response: answer("retry") });
     commit1(store, c.clone()).await.expect("the holder commits");
     assert_eq!(store.load(id).await.expect("load").map(|l| l.decision), Some(c.decision.clone()));
-    let far = late + Duration::days(400);
+    let far = late + Duration::hours(23);
     let replay = store.reserve_key(&held("later"), "fp", far, far + lease).await.expect("reserve");
     assert_eq!(replay.and_then(|k| k.response), Some(answer("retry")), "a committed act always replays");
     assert!(!store.complete_key(&first, &answer("x")).await.expect("complete"), "answered once");
     store.release_key(&retry).await.expect("release");
     let kept = store.reserve_key(&held("later"), "fp", far, far + lease).await.expect("reserve");
     assert_eq!(kept.and_then(|k| k.response), Some(answer("retry")), "an answered key is never released");
+}
+
+/// A key lives its time to live: then any request takes it over, and the purge deletes it.
+pub(super) async fn keys_expire(store: &dyn Store) {
+    let lease = Duration::seconds(30);
+    let key = |claim: &str| KeyClaim { key: "conf-expiring".into(), claim: claim.into() };
+    assert_eq!(store.reserve_key(&key("a"), "fp-a", t0(), t0() + lease).await.expect("reserve"), None);
+    assert!(store.complete_key(&key("a"), &answer("a")).await.expect("complete"));
+    let ttl = crate::store::idempotency::KEY_TTL;
+    let before = t0() + ttl - Duration::seconds(1);
+    let kept = store.reserve_key(&key("b"), "fp-b", before, before + lease).await.expect("reserve");
+    assert_eq!(kept.map(|k| k.fingerprint), Some("fp-a".to_string()), "alive until its time to live");
+    let after = t0() + ttl;
+    assert_eq!(store.reserve_key(&key("b"), "fp-b", after, after + lease).await.expect("reserve"), None, "expired");
+    assert!(store.complete_key(&key("b"), &answer("b")).await.expect("the new holder answers"));
+    // A shorter time to live, as a server may configure it, and the purge.
+    let short = store.reserve_key_expiring(&key("c"), "fp-c", after, after + lease, after).await.expect("reserve");
+    assert_eq!(short, None, "a key created at the cut-off has expired");
+    assert!(store.purge_keys(after).await.expect("purge") >= 1);
+    assert_eq!(store.purge_keys(after).await.expect("purge"), 0);
+    // Purged, the key is new again even under the default time to live.
+    assert_eq!(store.reserve_key(&key("d"), "fp-d", after, after + lease).await.expect("reserve"), None, "purged");
 }

@@ -34,12 +34,13 @@ pub(super) async fn complete_in(
 
 #[async_trait]
 impl IdempotencyStore for Backend {
-    async fn reserve_key(
+    async fn reserve_key_expiring(
         &self,
         held: &KeyClaim,
         fingerprint: &str,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
+        expired_before: DateTime<Utc>,
     ) -> Result<Option<StoredKey>, StoreError> {
         let done = sqlx::query(idem::sql::RESERVE)
             .bind(&held.key)
@@ -48,6 +49,7 @@ impl IdempotencyStore for Backend {
             .bind(&held.claim)
             .bind(lease_until.timestamp_micros())
             .bind(now.timestamp_micros())
+            .bind(format_instant(&expired_before))
             .execute(&self.writer)
             .await?;
         if done.rows_affected() > 0 {
@@ -69,6 +71,11 @@ impl IdempotencyStore for Backend {
             .execute(&self.writer)
             .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn purge_keys(&self, expired_before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let done = sqlx::query(idem::sql::PURGE).bind(format_instant(&expired_before)).execute(&self.writer).await?;
+        Ok(done.rows_affected())
     }
 
     async fn release_key(&self, held: &KeyClaim) -> Result<(), StoreError> {
