@@ -202,6 +202,13 @@ impl From<AuthError> for Problem {
                 "wrong user name or password",
                 "wrong user name or password",
             ),
+            AuthError::Locked { until } => Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "login_locked",
+                "该账户登录失败次数过多，已暂时锁定，请稍后再试",
+                "too many failed sign-ins for this account; try again later",
+                format!("sign-in opens again at {}", until.to_rfc3339()),
+            ),
             AuthError::UnknownUser(n) => Problem::not_found(format!("user {n}")),
             AuthError::AlreadyExists(n) => Problem::new(
                 StatusCode::CONFLICT,

@@ -71,3 +71,50 @@ async fn secure_cookies_by_default_and_public_rate_limit() {
     // Authenticated endpoints are not limited by the public bucket.
     assert_eq!(a.get("/api/v1/workflows", Some("office")).await.status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failures_lock_one_account_and_say_nothing_of_which_exist() {
+    let a = api().await;
+    let login = |name: &'static str, password: &'static str| {
+        a.call(Method::POST, "/api/v1/auth/login", None, Some(json!({ "name": name, "password": password })))
+    };
+    // Five wrong passwords, then even the right one is refused for a while: a user that exists and one that does
+    // not get the same answers, in the same order.
+    let mut answers = Vec::new();
+    for name in ["drafter", "no-such-user"] {
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            let got = login(name, "wrong password!").await;
+            seen.push((got.status.as_u16(), got.code().to_string()));
+        }
+        let locked = login(name, PASSWORD).await;
+        locked.expect(429, "login_locked");
+        assert!(locked.headers.contains_key("retry-after"), "{:?}", locked.headers);
+        let message = (locked.body["message_zh"].clone(), locked.body["message_en"].clone());
+        seen.push((locked.status.as_u16(), locked.code().to_string()));
+        answers.push((seen, message));
+    }
+    assert_eq!(answers[0], answers[1], "an existing and a missing account look alike");
+    // Per account: another user signs in; the locked one again once the lock has passed.
+    assert_eq!(login("office", PASSWORD).await.status, 200);
+    a.app.clock.advance(chrono::Duration::minutes(16));
+    assert_eq!(login("drafter", PASSWORD).await.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_change_ends_sessions_and_revokes_tokens_unless_kept() {
+    let a = api().await;
+    let auth = &a.app.state.auth;
+    let now = a.app.clock.now();
+    let session =
+        a.call(Method::POST, "/api/v1/auth/login", None, Some(json!({ "name": "drafter", "password": PASSWORD })));
+    let cookie =
+        session.await.headers["set-cookie"].to_str().expect("cookie").split(';').next().unwrap_or("").to_string();
+    let me = |cookie: String| a.send(a.http.get(a.url("/api/v1/auth/me")).header("cookie", cookie));
+    assert_eq!(me(cookie.clone()).await.status, 200);
+    auth.set_password("drafter", "another long passphrase", true, now).await.expect("passwd");
+    me(cookie).await.expect(401, "unauthenticated");
+    assert_eq!(a.get("/api/v1/auth/me", Some("drafter")).await.status, 200, "kept when asked");
+    auth.set_password("drafter", "a third long passphrase", false, now).await.expect("passwd");
+    a.get("/api/v1/auth/me", Some("drafter")).await.expect(401, "unauthenticated");
+}

@@ -33,11 +33,14 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Set a new password (ends the user's sessions).
+    /// Set a new password: ends the user's sessions and revokes their API tokens.
     Passwd {
         name: String,
         #[arg(long)]
         password_stdin: bool,
+        /// Keep the user's API tokens (a routine change, not a leaked password).
+        #[arg(long)]
+        keep_tokens: bool,
     },
     /// Add or remove roles.
     Role {
@@ -97,10 +100,14 @@ pub async fn user(store: Arc<dyn Store>, command: UserCommand) -> anyhow::Result
                 r.join(", ")
             );
         }
-        UserCommand::Passwd { name, password_stdin } => {
+        UserCommand::Passwd { name, password_stdin, keep_tokens } => {
             let password = read_password(&name, password_stdin)?;
-            auth.set_password(&name, &password).await?;
-            println!("password of {name} changed; their sessions are ended");
+            let revoked = auth.set_password(&name, &password, keep_tokens, Utc::now()).await?;
+            if keep_tokens {
+                println!("password of {name} changed; their sessions are ended, their API tokens kept");
+            } else {
+                println!("password of {name} changed; their sessions are ended and {revoked} API token(s) revoked");
+            }
         }
         UserCommand::Role { name, add, remove } => {
             let now = auth.change_roles(&name, &roles(&add)?, &roles(&remove)?).await?;

@@ -73,7 +73,9 @@ fn session_cookie(value: String, max_age_secs: i64, secure: bool) -> Option<Head
     HeaderValue::from_str(&c.to_string()).ok()
 }
 
-/// Sign in with a name and password; sets the session cookie.
+/// Sign in with a name and password; sets the session cookie. Repeated
+/// failures for one name lock it for a while (429 `login_locked`, whether or
+/// not such a user exists).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
     responses((status = 200, body = SessionOut),
         (status = 401, description = "wrong name or password", body = Problem, content_type = "application/problem+json"),
@@ -91,6 +93,14 @@ async fn login(State(s): State<AppState>, JsonBody(body): JsonBody<LoginIn>) -> 
                 resp.headers_mut().insert(header::SET_COOKIE, v);
             }
             resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(juece_engine::auth::AuthError::Locked { until }) => {
+            let wait = (until - now).num_seconds().max(1);
+            let mut resp = Problem::from(juece_engine::auth::AuthError::Locked { until }).into_response();
+            if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
             resp
         }
         Err(e) => Problem::from(e).into_response(),

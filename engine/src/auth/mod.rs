@@ -34,6 +34,9 @@ pub enum AuthError {
     AlreadyExists(String),
     #[error("{0}")]
     Invalid(String),
+    /// Too many failed sign-ins for this name; said alike whether or not the user exists.
+    #[error("sign-in locked until {until}")]
+    Locked { until: DateTime<Utc> },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -86,15 +89,38 @@ pub fn anonymous() -> Actor {
     }
 }
 
+/// When repeated failed sign-ins lock an account: `failures` within
+/// `window` lock sign-in for `lock_for`. Counted per login name, across
+/// addresses and replicas (the per-address rate limit alone lets a botnet
+/// guess one account's password at leisure).
+#[derive(Debug, Clone, Copy)]
+pub struct Lockout {
+    pub failures: i64,
+    pub window: Duration,
+    pub lock_for: Duration,
+}
+
+impl Default for Lockout {
+    fn default() -> Self {
+        Lockout { failures: 5, window: Duration::minutes(15), lock_for: Duration::minutes(15) }
+    }
+}
+
 /// Users, sessions and tokens on a store.
 #[derive(Clone)]
 pub struct Auth {
     store: Arc<dyn Store>,
+    lockout: Lockout,
 }
 
 impl Auth {
     pub fn new(store: Arc<dyn Store>) -> Auth {
-        Auth { store }
+        Auth { store, lockout: Lockout::default() }
+    }
+
+    pub fn with_lockout(mut self, lockout: Lockout) -> Auth {
+        self.lockout = lockout;
+        self
     }
 
     pub async fn add_user(&self, new: NewUser, password: &str, now: DateTime<Utc>) -> Result<UserRow, AuthError> {
@@ -136,13 +162,26 @@ impl Auth {
         self.add_user(admin, password, now).await.map(|_| true)
     }
 
-    /// Set a new password and end every session of the user.
-    pub async fn set_password(&self, name: &str, password: &str) -> Result<(), AuthError> {
+    /// Set a new password and end every session of the user; revoke their
+    /// API tokens too unless `keep_tokens` (a password changed because it
+    /// leaked means whatever it opened may have leaked with it). Returns how
+    /// many tokens were revoked.
+    pub async fn set_password(
+        &self,
+        name: &str,
+        password: &str,
+        keep_tokens: bool,
+        now: DateTime<Utc>,
+    ) -> Result<u64, AuthError> {
         if !self.store.set_password_hash(name, &hash_new(password)?).await? {
             return Err(AuthError::UnknownUser(name.into()));
         }
         self.store.delete_sessions_of(name).await?;
-        Ok(())
+        self.store.clear_login_failures(name).await?;
+        if keep_tokens {
+            return Ok(0);
+        }
+        Ok(self.store.revoke_tokens_of(name, now).await?)
     }
 
     /// Add and remove roles; returns the roles the user now holds.
@@ -164,16 +203,33 @@ impl Auth {
         Ok(self.store.user(name).await?)
     }
 
-    /// Check a password and open a session.
+    /// Check a password and open a session. A name locked by repeated
+    /// failures is refused before its password is looked at, alike whether
+    /// or not such a user exists: the lock tells nothing about accounts.
     pub async fn login(&self, name: &str, password: &str, now: DateTime<Utc>) -> Result<Session, AuthError> {
+        // A name no user can have is never counted: it could only fill the table.
+        let countable = validate_name(name).is_ok();
+        if countable {
+            if let Some(until) = self.store.login_locked_until(name, now).await? {
+                return Err(AuthError::Locked { until });
+            }
+        }
         let user = match self.store.user(name).await? {
-            Some(u) if password::verify(password, &u.password_hash) => u,
-            Some(_) => return Err(AuthError::InvalidCredentials),
+            Some(u) if password::verify(password, &u.password_hash) => Some(u),
+            Some(_) => None,
             None => {
                 password::verify_dummy(password);
-                return Err(AuthError::InvalidCredentials);
+                None
             }
         };
+        let Some(user) = user else {
+            if countable {
+                let l = self.lockout;
+                self.store.record_login_failure(name, now, now - l.window, l.failures, now + l.lock_for).await?;
+            }
+            return Err(AuthError::InvalidCredentials);
+        };
+        self.store.clear_login_failures(name).await?;
         let token = secret::generate("");
         let expires_at = now + Duration::hours(SESSION_HOURS);
         self.store.insert_session(&secret::digest(&token), &user.name, now, expires_at).await?;

@@ -56,10 +56,11 @@ pub(crate) async fn exercise(store: Arc<dyn Store>) {
 
     // A password change ends every session.
     let s2 = auth.login("li.ming", "pass word 123", t0).await.expect("login");
-    auth.set_password("li.ming", "new pass word 456").await.expect("passwd");
+    auth.set_password("li.ming", "new pass word 456", false, t0).await.expect("passwd");
     assert!(auth.session_actor(&s2.token, t0).await.expect("lookup").is_none());
     assert!(auth.login("li.ming", "new pass word 456", t0).await.is_ok());
-    assert!(matches!(auth.set_password("ghost", "new pass word 456").await, Err(AuthError::UnknownUser(_))));
+    let ghost = auth.set_password("ghost", "new pass word 456", false, t0).await;
+    assert!(matches!(ghost, Err(AuthError::UnknownUser(_))));
 
     // Roles.
     let roles = auth.change_roles("li.ming", &[Role::ExecutingUnit], &[]).await.expect("roles");
@@ -99,6 +100,49 @@ pub(crate) async fn exercise(store: Arc<dyn Store>) {
     assert!(store.reserve_key(&k2, "fp", t0, lease).await.expect("reserve").is_some(), "only the holder releases");
     store.release_key(&k2).await.expect("release");
     assert_eq!(store.reserve_key(&k2, "fp", t0, lease).await.expect("reserve"), None, "released keys are free again");
+
+    password_change_and_lockout(&auth, t0).await;
+}
+
+/// A password change revokes sessions and tokens (unless kept); repeated
+/// failures lock one name, alike whether or not its user exists.
+async fn password_change_and_lockout(auth: &Auth, t0: chrono::DateTime<Utc>) {
+    auth.add_user(drafter("wang.fang"), "pass word 123", t0).await.expect("add");
+    let token = auth.create_token("wang.fang", "ci", t0).await.expect("token").secret;
+    let session = auth.login("wang.fang", "pass word 123", t0).await.expect("login").token;
+    assert_eq!(auth.set_password("wang.fang", "pass word 234", true, t0).await.expect("passwd"), 0);
+    assert!(auth.session_actor(&session, t0).await.expect("lookup").is_none(), "sessions end");
+    assert!(auth.token_actor(&token).await.expect("lookup").is_some(), "tokens kept when asked");
+    assert_eq!(auth.set_password("wang.fang", "pass word 345", false, t0).await.expect("passwd"), 1);
+    assert!(auth.token_actor(&token).await.expect("lookup").is_none(), "tokens revoked by default");
+
+    let lockout = Lockout::default();
+    let auth = auth.clone().with_lockout(lockout);
+    for name in ["wang.fang", "no.such.user"] {
+        for i in 0..lockout.failures {
+            let at = t0 + Duration::seconds(i);
+            assert!(matches!(auth.login(name, "wrong guess", at).await, Err(AuthError::InvalidCredentials)));
+        }
+        let locked = auth.login(name, "pass word 345", t0 + Duration::minutes(1)).await;
+        assert!(matches!(locked, Err(AuthError::Locked { .. })), "{name}: {locked:?}");
+    }
+    // Another account is not affected; the lock ends, and a success clears the count.
+    assert!(auth.login("li.ming", "new pass word 456", t0 + Duration::minutes(1)).await.is_ok());
+    let later = t0 + lockout.lock_for + Duration::minutes(1);
+    assert!(auth.login("wang.fang", "pass word 345", later).await.is_ok(), "the lock ends");
+    for i in 0..lockout.failures - 1 {
+        assert!(auth.login("wang.fang", "wrong guess", later + Duration::seconds(i)).await.is_err());
+    }
+    assert!(
+        auth.login("wang.fang", "pass word 345", later + Duration::minutes(1)).await.is_ok(),
+        "under the threshold"
+    );
+    // Failures spread over more than the window never lock.
+    for i in 0..lockout.failures * 2 {
+        let at = later + Duration::hours(1) + lockout.window * (i as i32) / 2;
+        let got = auth.login("li.ming", "wrong guess", at).await;
+        assert!(matches!(got, Err(AuthError::InvalidCredentials)), "failure {i}: {got:?}");
+    }
 }
 
 #[tokio::test]

@@ -65,6 +65,25 @@ pub trait UserStore: Send + Sync {
     async fn token_user(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError>;
     /// Revoke one of the user's own tokens; false when none matched.
     async fn revoke_token(&self, user: &str, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// Revoke every live token of the user (after a password change); how many.
+    async fn revoke_tokens_of(&self, user: &str, now: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// When sign-in as `name` opens again, if it is locked at `now`.
+    async fn login_locked_until(&self, name: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// Count a failed sign-in as `name` (whether or not the user exists): a
+    /// count older than `window_start` starts again at one; reaching
+    /// `threshold` locks sign-in until `lock_until`. One statement, so
+    /// replicas counting at once lose no failure.
+    async fn record_login_failure(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+        window_start: DateTime<Utc>,
+        threshold: i64,
+        lock_until: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Forget the failures of `name` (after a successful sign-in).
+    async fn clear_login_failures(&self, name: &str) -> Result<(), StoreError>;
 }
 
 /// SQL shared by both stores (`$n` placeholders work in both dialects).
@@ -88,6 +107,21 @@ pub(super) mod sql {
          where t.token_hash = $1 and t.revoked_at is null";
     pub const REVOKE_TOKEN: &str =
         "update api_tokens set revoked_at = $3 where user_name = $1 and id = $2 and revoked_at is null";
+    pub const REVOKE_TOKENS_OF: &str =
+        "update api_tokens set revoked_at = $2 where user_name = $1 and revoked_at is null";
+    pub const LOGIN_LOCKED_UNTIL: &str =
+        "select locked_until_us from login_failures where name = $1 and locked_until_us > $2";
+    /// $2 now, $3 the start of the counting window, $4 the threshold, $5 the end of a lock.
+    pub const RECORD_LOGIN_FAILURE: &str = "insert into login_failures \
+         (name, failures, window_start_us, locked_until_us) values ($1, 1, $2, case when 1 >= $4 then $5 end) \
+         on conflict (name) do update set \
+         failures = case when login_failures.window_start_us < $3 then 1 else login_failures.failures + 1 end, \
+         window_start_us = case when login_failures.window_start_us < $3 then $2 \
+         else login_failures.window_start_us end, \
+         locked_until_us = case \
+         when (case when login_failures.window_start_us < $3 then 1 else login_failures.failures + 1 end) >= $4 \
+         then $5 else login_failures.locked_until_us end";
+    pub const CLEAR_LOGIN_FAILURES: &str = "delete from login_failures where name = $1";
 }
 
 /// Row conversions shared by both stores.

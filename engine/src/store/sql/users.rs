@@ -113,4 +113,44 @@ impl UserStore for Backend {
             sqlx::query(sql::REVOKE_TOKEN).bind(user).bind(id).bind(format_instant(&now)).execute(&self.writer).await?;
         Ok(done.rows_affected() > 0)
     }
+
+    async fn revoke_tokens_of(&self, user: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let done =
+            sqlx::query(sql::REVOKE_TOKENS_OF).bind(user).bind(format_instant(&now)).execute(&self.writer).await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn login_locked_until(&self, name: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
+        // On the writer: a lock another request set an instant ago must hold.
+        let until: Option<i64> = sqlx::query_scalar(sql::LOGIN_LOCKED_UNTIL)
+            .bind(name)
+            .bind(now.timestamp_micros())
+            .fetch_optional(&self.writer)
+            .await?;
+        Ok(until.and_then(DateTime::from_timestamp_micros))
+    }
+
+    async fn record_login_failure(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+        window_start: DateTime<Utc>,
+        threshold: i64,
+        lock_until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(sql::RECORD_LOGIN_FAILURE)
+            .bind(name)
+            .bind(now.timestamp_micros())
+            .bind(window_start.timestamp_micros())
+            .bind(threshold)
+            .bind(lock_until.timestamp_micros())
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, name: &str) -> Result<(), StoreError> {
+        sqlx::query(sql::CLEAR_LOGIN_FAILURES).bind(name).execute(&self.writer).await?;
+        Ok(())
+    }
 }
