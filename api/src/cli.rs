@@ -56,6 +56,15 @@ pub enum Command {
         /// Hours an `Idempotency-Key` and its answer are kept; a retry after that runs as a new request.
         #[arg(long, env = "JUECE_IDEMPOTENCY_TTL_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..))]
         idempotency_ttl_hours: u32,
+        /// Connections served at once; one more is answered 503 and closed (keep it under the descriptor limit).
+        #[arg(long, env = "JUECE_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections: u32,
+        /// Seconds a client has to send a request's headers (also the longest idle keep-alive).
+        #[arg(long, env = "JUECE_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        header_read_timeout_secs: u64,
+        /// Seconds without a byte either way after which a connection is closed.
+        #[arg(long, env = "JUECE_IDLE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        idle_timeout_secs: u64,
     },
     /// Create or upgrade the database schema.
     Migrate,
@@ -137,6 +146,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             public_per_minute,
             public_burst,
             idempotency_ttl_hours,
+            max_connections,
+            header_read_timeout_secs,
+            idle_timeout_secs,
         } => {
             // Refuses to serve on definitions that do not prove.
             let engine = std::sync::Arc::new(setup::open_engine(&cli.database_url, &cli.workflows).await?);
@@ -149,6 +161,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 public_per_minute,
                 public_burst,
                 idempotency_ttl: chrono::Duration::hours(i64::from(idempotency_ttl_hours)),
+                connections: crate::listen::ConnLimits {
+                    header_read_timeout: std::time::Duration::from_secs(header_read_timeout_secs),
+                    idle_timeout: std::time::Duration::from_secs(idle_timeout_secs),
+                    max_connections: max_connections as usize,
+                },
                 ..Default::default()
             };
             let state = crate::server::AppState::new(engine.clone(), config, crate::clock::Clock::system())?;

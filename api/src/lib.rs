@@ -3,7 +3,8 @@
 //! SQL lives here.
 //!
 //! * `cli` — the `juece` commands.
-//! * `server` — the axum router and its layers; `routes/` the JSON API under `/api/v1`.
+//! * `server` — the axum router and its layers; `routes/` the JSON API under `/api/v1`;
+//!   `listen` — the accept loop under it (timeouts, a connection cap).
 //! * `demo` — one complete sample decision through the engine.
 //! * `setup` — opening the store, the workflows and the calendar from the configuration.
 
@@ -16,6 +17,7 @@ pub mod demo;
 pub mod documents;
 pub mod extract;
 pub mod idempotency;
+pub mod listen;
 pub mod mail;
 pub mod metrics;
 pub mod problem;

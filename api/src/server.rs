@@ -2,8 +2,10 @@
 //! API under `/api/v1` (`routes/`), and the layers every request passes:
 //! a request id (`x-request-id`, generated unless sent, echoed back and on
 //! every log line of the request), tracing, metrics, panics turned into a
-//! 500, a body size limit, idempotency keys, and problem+json for every
-//! error — including those of the layers and of unknown routes.
+//! 500, a body size limit, `Connection: close` on answers given before the
+//! body was read, idempotency keys, and problem+json for every error —
+//! including those of the layers and of unknown routes. Connections are
+//! accepted by `crate::listen` (timeouts, a cap).
 
 use std::sync::{Arc, OnceLock};
 
@@ -41,6 +43,8 @@ pub struct ServerConfig {
     pub public_burst: u32,
     /// How long an `Idempotency-Key` and its answer are kept.
     pub idempotency_ttl: chrono::Duration,
+    /// Header-read and idle timeouts, and the connection cap.
+    pub connections: crate::listen::ConnLimits,
 }
 
 impl Default for ServerConfig {
@@ -51,6 +55,7 @@ impl Default for ServerConfig {
             public_per_minute: 120,
             public_burst: 30,
             idempotency_ttl: juece_engine::store::idempotency::KEY_TTL,
+            connections: crate::listen::ConnLimits::default(),
         }
     }
 }
@@ -104,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api.layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotent)))
         .fallback(|| async { Problem::for_status(StatusCode::NOT_FOUND) })
         .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(middleware::from_fn(crate::listen::close_unread))
         .layer(middleware::from_fn(as_problem))
         .layer(CatchPanicLayer::custom(|_| Problem::internal(&"a handler panicked").into_response()))
         .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
@@ -176,8 +182,24 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::
 /// Serve until ctrl-c or SIGTERM, finishing requests in flight. The peer
 /// address reaches the handlers (the public rate limit is keyed by it).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    serve_until(listener, state, shutdown_signal()).await;
+    Ok(())
+}
+
+/// Serve until `stop` completes, under the connection limits of the configuration (`crate::listen`).
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    let token = tokio_util::sync::CancellationToken::new();
+    let cancel = token.clone();
+    tokio::spawn(async move {
+        stop.await;
+        cancel.cancel();
+    });
+    let limits = state.config.connections;
+    crate::listen::serve(listener, router(state), limits, token).await
 }
 
 async fn shutdown_signal() {

@@ -12,7 +12,8 @@
 //! * `malformed` — bad input of every kind gets the right problem;
 //!   `malformed_routes` — every state-changing route, table driven;
 //! * `sessions` — login, logout, tokens;
-//! * `idempotency` — replays and reused keys;
+//! * `idempotency` — replays and reused keys, keys stored only for authenticated handled requests, expiry;
+//! * `connections` — header-read and idle timeouts, the connection cap, `Connection: close` on unread bodies;
 //! * `openapi` — the document lists every route the router serves, and answers outside it are refused;
 //!   `documented` — every read of the complete sample decision matches the document;
 //! * `oversight` — feedback, catalogues, accountability, the annual report, calendars;
@@ -29,6 +30,7 @@ mod adjustments;
 mod calendar_notice;
 mod catalogue_pool;
 mod checks;
+mod connections;
 mod documented;
 mod hearing_suggestions;
 mod idempotency;

@@ -72,14 +72,7 @@ pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let app = juece_api::server::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum_serve(listener, app).await });
+    // The server's own accept loop (timeouts, connection cap), as `juece serve` runs it.
+    tokio::spawn(juece_api::server::serve_until(listener, state.clone(), std::future::pending()));
     TestApp { base, clock, state, tokens, _dir: dir }
-}
-
-async fn axum_serve(
-    listener: tokio::net::TcpListener,
-    app: axum::extract::connect_info::IntoMakeServiceWithConnectInfo<axum::Router, std::net::SocketAddr>,
-) {
-    let _ = axum::serve(listener, app).await;
 }
