@@ -87,6 +87,7 @@ async fn overrides_are_listed_with_their_reasons() {
             &drafter,
         ),
         ("skip_cost_benefit", serde_json::json!({}), &drafter),
+        ("approve_comment_shortening", serde_json::json!({ "days": 15, "reason": "汛期临近" }), &office),
         (
             "publish_comment_notice",
             serde_json::json!({ "channels": ["website"], "submission_methods": ["m"], "start": "2026-03-02", "days": 15, "shortening_reason": "汛期临近" }),

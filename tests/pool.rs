@@ -48,9 +48,17 @@ pub(crate) async fn decision_at_experts(e: &Engine) -> (Actor, chrono::DateTime<
         ("public_participation", "skip_public_participation"),
         ("hearing", "skip_hearing"),
     ] {
-        let det = json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" });
-        e.apply("d", &Act::new("determine_applicability", det), &drafter, now, None).await.unwrap();
-        e.apply("d", &Act::new(skip, json!({})), &drafter, now, None).await.unwrap();
+        // Public participation is never passed over by a determination (Art. 14(1)): held and closed.
+        let acts = if stage == "public_participation" {
+            let symposium = json!({ "method": "symposium", "participant_types": ["群众代表"], "summary": "座谈会" });
+            [("record_activity", symposium), ("close_participation", json!({}))]
+        } else {
+            let det = json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" });
+            [("determine_applicability", det), (skip, json!({}))]
+        };
+        for (name, payload) in acts {
+            e.apply("d", &Act::new(name, payload), &drafter, now, None).await.unwrap();
+        }
     }
     (drafter, now)
 }

@@ -20,11 +20,17 @@ pub struct Facts {
     pub drafts: Vec<Draft>,
     /// Applicability determinations by conditional stage kind.
     pub applicability: BTreeMap<String, Determination>,
+    /// Determinations later changed (`revise_applicability`, or a non-disclosure that took their place): a
+    /// determination is never overwritten, the record keeps what was decided before and when it stopped counting.
+    pub superseded_determinations: Vec<SupersededDetermination>,
     pub non_disclosure: Option<NonDisclosure>,
     pub cost_benefit: Option<CostBenefit>,
     pub consultations: Vec<Consultation>,
     pub dispute_statement: Option<String>,
     pub comment_notices: Vec<CommentNotice>,
+    /// The general office's approvals of a comment period below the floor (regulation.md §6), each used by at
+    /// most one notice.
+    pub shortening_approvals: Vec<ShorteningApproval>,
     pub activities: Vec<Activity>,
     pub opinions: Vec<PublicOpinion>,
     pub public_adoption_summary: Option<String>,
@@ -81,6 +87,25 @@ impl Facts {
     /// The determination recorded for a conditional stage kind.
     pub fn determination(&self, kind: &str) -> Option<&Determination> {
         self.applicability.get(kind)
+    }
+
+    /// Record `det` for the stage `kind`; one already there is kept as superseded, with `why`.
+    pub fn determine(&mut self, kind: &str, det: Determination, why: &str) {
+        let (by, at) = (det.by.clone(), det.at);
+        if let Some(old) = self.applicability.insert(kind.to_string(), det) {
+            self.superseded_determinations.push(SupersededDetermination {
+                stage: kind.to_string(),
+                determination: old,
+                superseded_by: by,
+                superseded_at: at,
+                why: why.to_string(),
+            });
+        }
+    }
+
+    /// Whether the decision was published to the public (a withheld release is not).
+    pub fn publicly_published(&self) -> bool {
+        self.publication.as_ref().is_some_and(Publication::is_public)
     }
 
     /// True unless the stage was determined not applicable or already done.
@@ -167,11 +192,26 @@ pub struct Determination {
     pub at: DateTime<Utc>,
 }
 
+/// A determination that no longer counts, with the act that replaced it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupersededDetermination {
+    pub stage: String,
+    pub determination: Determination,
+    pub superseded_by: String,
+    pub superseded_at: DateTime<Utc>,
+    /// Why it was changed (the revision's reason, or the non-disclosure ground).
+    pub why: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NonDisclosure {
-    /// A ground of 政府信息公开条例 Arts. 14–16.
+    /// A ground of 政府信息公开条例 Arts. 14–16, by its key (`crate::nondisclosure::Ground`).
     pub legal_ground: String,
+    /// The provision relied on (e.g. 《保守国家秘密法》第十三条).
+    #[serde(default)]
+    pub legal_basis: String,
     pub approved_by: String,
 }
 
@@ -216,6 +256,19 @@ pub struct CommentNotice {
     /// waits for a new, compliant notice to run.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub non_compliant_shortening: bool,
+}
+
+/// The general office approves a comment period of `days` (below the floor) for the reason stated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShorteningApproval {
+    pub days: u32,
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    /// The notice that relied on it, once published.
+    #[serde(default)]
+    pub notice: Option<u32>,
 }
 
 /// A comment period shortened after its notice went out, with the reason
@@ -524,6 +577,17 @@ pub struct Publication {
     pub adoption_explanation: Option<String>,
     pub interpretation_activities: Vec<String>,
     pub published_at: DateTime<Utc>,
+    /// A matter not to be disclosed by law (PB-3): released without public publication, on this ground (its
+    /// key); nothing of it reaches a public endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<String>,
+}
+
+impl Publication {
+    /// Published to the public (not withheld on a non-disclosure ground).
+    pub fn is_public(&self) -> bool {
+        self.withheld.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

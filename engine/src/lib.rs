@@ -36,6 +36,7 @@ pub mod graph;
 pub mod group_commit;
 pub mod machine;
 pub mod memo;
+pub mod nondisclosure;
 pub mod notice;
 pub mod notify;
 pub mod orchestrator;

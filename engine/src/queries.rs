@@ -273,10 +273,11 @@ impl Engine {
         .await
     }
 
-    /// Published decisions (public view).
+    /// Decisions published to the public (public view); a release withheld on a non-disclosure ground is not
+    /// one of them (PB-3).
     pub async fn public_decisions(&self, q: &ListQuery, now: DateTime<Utc>) -> Result<Page<DecisionView>, EngineError> {
         let public = crate::auth::anonymous();
-        self.list_where(q, now, |d| d.facts.publication.is_some().then(|| self.view(d, &public, Access::Public, now)))
+        self.list_where(q, now, |d| d.facts.publicly_published().then(|| self.view(d, &public, Access::Public, now)))
             .await
     }
 

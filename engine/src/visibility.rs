@@ -76,9 +76,10 @@ pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Ac
     Err(Refusal::one(reason.with_detail(format!("decision {}", d.id))))
 }
 
-/// Published, or with a comment notice whose period is running.
+/// Published to the public (a release withheld on a non-disclosure ground is not), or with a comment notice
+/// whose period is running.
 pub fn is_public(f: &Facts, now: DateTime<Utc>) -> bool {
-    f.publication.is_some() || open_for_comment(f, now)
+    f.publicly_published() || open_for_comment(f, now)
 }
 
 pub fn open_for_comment(f: &Facts, now: DateTime<Utc>) -> bool {

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::{api, Api};
 use juece_tests::http::Answer;
 
-const ARTICLE: &str = "Art. 16(1); Guangdong 2023 Art. 2";
+const ARTICLE: &str = "profile rule (Guangdong 2023 Art. 2, PP-8), not Decree 713";
 
 /// A decision of `workflow` open for comment: a 30-day notice published today.
 pub(super) async fn open_for_comment(a: &Api, workflow: &str, title: &str) -> String {
@@ -70,7 +70,8 @@ async fn pp8_every_public_hearing_suggestion_is_decided_before_participation_clo
 async fn pp8_a_non_disclosable_matter_takes_no_hearing_suggestion() {
     let a = api().await;
     let id = a.drafting_in("example-guangdong", "涉密设施布局方案", json!({})).await;
-    a.ok("office", &id, "declare_non_disclosable", json!({ "legal_ground": "state_secret" })).await;
+    let ground = json!({ "legal_ground": "state_secret", "legal_basis": "《中华人民共和国保守国家秘密法》第十三条" });
+    a.ok("office", &id, "declare_non_disclosable", ground).await;
     a.ok("drafter", &id, "finish_drafting", json!({})).await;
     a.pass_over(&id, "cost_benefit", "skip_cost_benefit").await;
     let notice = json!({ "channels": ["website"], "submission_methods": ["电子邮件"], "start": a.today(), "days": 30 });
@@ -78,6 +79,6 @@ async fn pp8_a_non_disclosable_matter_takes_no_hearing_suggestion() {
     let before = a.state_of(&id).await;
     let r = suggest(&a, &id, json!({ "content": "建议听证" })).await;
     r.expect(422, "pp8_non_disclosable");
-    assert_eq!(r.body["article"], "Art. 14(1); Guangdong 2023 Art. 2");
+    assert_eq!(r.body["article"], "profile rule (Guangdong 2023 Art. 2, PP-8), not Decree 713");
     assert_eq!(a.state_of(&id).await, before, "nothing written");
 }

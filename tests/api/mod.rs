@@ -24,13 +24,18 @@
 //! * `catalogue_pool` — experts on a catalogue item come from the pool (EX-6);
 //! * `late_shortening` — a comment period shortened after publication (A5 variant);
 //! * `scheduler_metrics` — the scheduler's backlog, firings and lag in `/metrics`;
-//! * `visibility` — sealed expert opinions and pre-undertaking materials, searched for in every read's body.
+//! * `visibility` — sealed expert opinions and pre-undertaking materials, searched for in every read's body;
+//! * `citations` — refusals cite their own article, or say which other rule they enforce (item 14);
+//! * `determinations` — what an applicability determination may not waive (issue 12, items 1–4);
+//! * `release` — A7 and A22 from a fresh database: the non-disclosable release, the Party-committee report.
 
 mod adjustments;
 mod calendar_notice;
 mod catalogue_pool;
 mod checks;
+mod citations;
 mod connections;
+mod determinations;
 mod documented;
 mod hearing_suggestions;
 mod idempotency;
@@ -41,6 +46,7 @@ mod matrix;
 mod openapi;
 mod oversight;
 mod ownership;
+mod release;
 mod scenarios;
 mod scenarios_experts;
 mod scenarios_participation;

@@ -8,6 +8,8 @@ use serde_json::{json, Value};
 use super::{api, Api};
 
 const REASON: &str = "汛期临近，情况紧急";
+/// The article the refusal of an unapproved shortened period cites.
+const SHORTENING_ARTICLE: &str = "Art. 15; general-office approval of a soft floor (regulation.md §6), an engine rule";
 
 fn notice(a: &Api, days: u32, reason: Option<&str>) -> Value {
     json!({ "channels": ["website"], "submission_methods": ["电子邮件"], "start": a.today(), "days": days,
@@ -32,6 +34,10 @@ async fn memo_text(a: &Api, id: &str, memo: &str) -> String {
 async fn a5_a_shortened_comment_period_states_its_reason_before_publication() {
     let a = api().await;
     let id = a.at_stage("汛期排水设施建设方案", "public_participation").await;
+    // The general office approves the shorter period before the notice goes out (regulation.md §6).
+    let unapproved = (422, "art15_shortening_not_approved", SHORTENING_ARTICLE);
+    a.refused("drafter", &id, "publish_comment_notice", notice(&a, 20, Some(REASON)), unapproved).await;
+    a.ok("office", &id, "approve_comment_shortening", json!({ "days": 20, "reason": REASON })).await;
     let published = a.ok("drafter", &id, "publish_comment_notice", notice(&a, 20, Some(REASON))).await;
     assert_eq!(published.body["stage"], "public_participation");
     // The public notice says why the period is short.
@@ -68,6 +74,7 @@ async fn a5_variant_a_reason_cannot_be_added_after_the_notice_and_the_stage_wait
     // Without a compliant notice (or another activity) the stage cannot close.
     a.refused("drafter", &id, "close_participation", json!({}), (422, "art14_activity_required", "Art. 14(2)")).await;
     // A new, compliant notice: the period runs and the stage closes only after it.
+    a.ok("office", &id, "approve_comment_shortening", json!({ "days": 20, "reason": REASON })).await;
     a.ok("drafter", &id, "publish_comment_notice", notice(&a, 20, Some(REASON))).await;
     a.refused("drafter", &id, "close_participation", json!({}), (422, "art15_period_not_ended", "Art. 15")).await;
     a.wait_days(22);
@@ -79,10 +86,11 @@ async fn a5_variant_a_reason_cannot_be_added_after_the_notice_and_the_stage_wait
 async fn a7_a_non_disclosable_matter_needs_a_ground_and_still_needs_the_legality_review() {
     let a = api().await;
     let id = a.drafting("涉密基础设施布局方案").await;
-    let no_ground = (422, "art14_non_disclosable_ground", "Art. 14(1)");
+    let no_ground = (422, "art14_non_disclosable_ground", "Art. 14(1); 政府信息公开条例 Arts. 14–16");
     a.refused("office", &id, "declare_non_disclosable", json!({}), no_ground).await;
-    // The decision organ's office declares it, with a legal ground.
-    a.ok("office", &id, "declare_non_disclosable", json!({ "legal_ground": "state_secret" })).await;
+    // The decision organ's office declares it, with a legal ground (by its Chinese label) and the provision.
+    let ground = json!({ "legal_ground": "国家秘密", "legal_basis": "《中华人民共和国保守国家秘密法》第十三条" });
+    a.ok("office", &id, "declare_non_disclosable", ground).await;
     a.ok("drafter", &id, "finish_drafting", json!({})).await;
     a.pass_over(&id, "cost_benefit", "skip_cost_benefit").await;
     // Public participation and the hearing are passed over on the ground alone, which the record keeps.
@@ -92,14 +100,14 @@ async fn a7_a_non_disclosable_matter_needs_a_ground_and_still_needs_the_legality
     assert_eq!(d.body["facts"]["non_disclosure"]["legal_ground"], "state_secret", "{}", d.body["facts"]);
     let determination = &d.body["facts"]["applicability"]["public_participation"];
     assert_eq!(determination["outcome"], "not_applicable");
-    assert!(determination["reason"].as_str().unwrap_or("").contains("state_secret"), "{determination}");
+    assert!(determination["reason"].as_str().unwrap_or("").contains("国家秘密"), "{determination}");
     let record = a.get(&format!("/api/v1/decisions/{id}/record"), Some("oversight")).await;
     let acts: Vec<&str> = record.body.as_array().into_iter().flatten().filter_map(|r| r["act"].as_str()).collect();
     assert!(acts.contains(&"declare_non_disclosable") && acts.contains(&"skip_public_participation"), "{acts:?}");
     // The legality review is still required: no way to the discussion without its opinion.
     a.pass_over(&id, "expert_consultation", "skip_expert_consultation").await;
     a.pass_over(&id, "risk_assessment", "skip_risk_assessment").await;
-    let no_review = (422, "art25_no_legality_review", "Art. 25(1)");
+    let no_review = (422, "art25_no_legality_review", "Art. 25(2)");
     a.refused("drafter", &id, "close_legality_review", json!({}), no_review).await;
     a.submit_for_review(&id).await;
     a.review(&id, Api::opinion("lawful")).await;
@@ -107,14 +115,10 @@ async fn a7_a_non_disclosable_matter_needs_a_ground_and_still_needs_the_legality
     assert_eq!(a.ok("drafter", &id, "submit_package", json!({})).await.body["stage"], "collective_discussion");
 }
 
-/// A decision in the hearing stage (participation already done elsewhere) with
+/// A decision in the hearing stage (participation held at a symposium) with
 /// a hearing in 20 days for three sides and its selection method published.
 async fn hearing(a: &Api, title: &str) -> (String, chrono::NaiveDate) {
-    let id = a.at_stage(title, "public_participation").await;
-    let done = json!({ "stage": "public_participation", "outcome": "already_done", "reason": "已在规划阶段征求意见",
-        "reference": "示规〔2026〕3号" });
-    a.ok("drafter", &id, "determine_applicability", done).await;
-    a.ok("drafter", &id, "skip_public_participation", json!({})).await;
+    let id = a.at_stage(title, "hearing").await;
     let date = a.today() + Duration::days(20);
     let sides = ["居民", "企业", "环保组织"];
     a.ok("drafter", &id, "publish_hearing_notice", json!({ "date": date, "place": "市民中心", "sides": sides })).await;

@@ -14,7 +14,7 @@ async fn a16_a_consultation_comment_is_not_a_legality_review() {
     let id = a.at_stage("城市道路占用挖掘管理办法", "legality_review").await;
     let d = a.get(&format!("/api/v1/decisions/{id}"), Some("office")).await;
     assert_eq!(d.body["facts"]["consultations"][0]["unit"], "示范市司法局");
-    let no_review = (422, "art25_no_legality_review", "Art. 25(1)");
+    let no_review = (422, "art25_no_legality_review", "Art. 25(2)");
     a.refused("drafter", &id, "close_legality_review", json!({}), no_review).await;
     a.submit_for_review(&id).await;
     a.review(&id, Api::opinion("lawful")).await;

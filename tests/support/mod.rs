@@ -123,6 +123,14 @@ pub async fn drive_to_execution_from(
         ("expert_consultation", "skip_expert_consultation"),
         ("risk_assessment", "skip_risk_assessment"),
     ] {
+        // Public participation is never passed over by a determination (Art. 14(1)): held and closed.
+        if stage == "public_participation" {
+            let symposium = json!({ "method": "symposium", "participant_types": ["群众代表"], "summary": "座谈会" });
+            steps.push((&drafter, "record_activity", symposium));
+            steps.push((&drafter, "record_public_adoption_summary", json!({ "text": "座谈会意见已研究采纳" })));
+            steps.push((&drafter, "close_participation", json!({})));
+            continue;
+        }
         steps.push((
             &drafter,
             "determine_applicability",

@@ -45,8 +45,17 @@ impl Api {
         id
     }
 
-    /// Pass over a conditional stage with a recorded determination that it does not apply.
+    /// Pass over a conditional stage with a recorded determination that it does not apply. Public
+    /// participation is never passed over by a determination (Art. 14(1)): a symposium is held and the stage closed.
     pub async fn pass_over(&self, id: &str, stage: &str, act: &str) {
+        if stage == "public_participation" {
+            let symposium = json!({ "method": "symposium", "participant_types": ["群众代表"], "summary": "座谈会" });
+            self.ok("drafter", id, "record_activity", symposium).await;
+            let summary = json!({ "text": "座谈会意见已研究，合理意见已采纳。" });
+            self.ok("drafter", id, "record_public_adoption_summary", summary).await;
+            self.ok("drafter", id, "close_participation", json!({})).await;
+            return;
+        }
         let det = json!({ "stage": stage, "outcome": "not_applicable", "reason": "经研判不适用" });
         self.ok("drafter", id, "determine_applicability", det).await;
         self.ok("drafter", id, act, json!({})).await;

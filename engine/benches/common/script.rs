@@ -11,7 +11,7 @@ pub fn who(name: &str, unit: &str, role: Role) -> Actor {
 }
 
 /// The acts that take one decision from its proposal to the legality
-/// review: 14 transitions, three of which render memos.
+/// review: 15 transitions, three of which render memos.
 pub fn script() -> Vec<(Actor, &'static str, Value)> {
     let office = who("office", "办公厅", Role::GeneralOffice);
     let drafter = who("drafter", "生态环境局", Role::Drafter);
@@ -32,6 +32,14 @@ pub fn script() -> Vec<(Actor, &'static str, Value)> {
         ("expert_consultation", "skip_expert_consultation"),
         ("risk_assessment", "skip_risk_assessment"),
     ] {
+        // Public participation is never passed over by a determination (Art. 14(1)): held and closed.
+        if stage == "public_participation" {
+            let symposium = json!({ "method": "symposium", "participant_types": ["群众代表"], "summary": "座谈会" });
+            s.push((drafter.clone(), "record_activity", symposium));
+            s.push((drafter.clone(), "record_public_adoption_summary", json!({ "text": "座谈会意见已研究采纳" })));
+            s.push((drafter.clone(), "close_participation", json!({})));
+            continue;
+        }
         let det = json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" });
         s.push((drafter.clone(), "determine_applicability", det));
         s.push((drafter.clone(), skip, json!({})));

@@ -98,12 +98,40 @@ pub(super) struct DeterminationIn {
 
 pub(super) fn determine_applicability(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let d: DeterminationIn = ctx.parse()?;
+    record_determination(ctx, d, None)
+}
+
+/// A determination changed: a new act, with the reason for the change; the one it replaces stays in the record
+/// (`superseded_determinations`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RevisionIn {
+    stage: String,
+    outcome: Applicability,
+    reason: String,
+    reference: Option<String>,
+    /// Why the earlier determination no longer holds.
+    revision_reason: String,
+}
+
+pub(super) fn revise_applicability(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let r: RevisionIn = ctx.parse()?;
+    non_blank(ctx, "revision_reason", &r.revision_reason)?;
+    if ctx.facts.determination(&r.stage).is_none() {
+        return Err(ctx.invalid(format!("no determination on `{}` to revise: use determine_applicability", r.stage)));
+    }
+    let d = DeterminationIn { stage: r.stage, outcome: r.outcome, reason: r.reason, reference: r.reference };
+    record_determination(ctx, d, Some(r.revision_reason))
+}
+
+fn record_determination(ctx: &mut HandlerCtx<'_>, d: DeterminationIn, why: Option<String>) -> Result<(), Reason> {
     if !StageKind::parse(&d.stage).is_some_and(StageKind::is_conditional) {
         return Err(ctx.invalid(format!("`{}` is not a conditional stage", d.stage)));
     }
     let det =
         Determination { outcome: d.outcome, reason: d.reason, reference: d.reference, by: ctx.who(), at: ctx.now };
-    ctx.facts.applicability.insert(d.stage, det);
+    ctx.facts.determine(&d.stage, det, why.as_deref().unwrap_or_default());
     Ok(())
 }
 
@@ -137,30 +165,42 @@ pub(super) fn record_dispute_statement(ctx: &mut HandlerCtx<'_>) -> Result<(), R
     Ok(())
 }
 
+/// A matter not to be disclosed by law (Art. 14(1)), as the general office approves it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NonDisclosureIn {
+    /// The ground, by key or Chinese label: `state_secret`（国家秘密）, `security_or_stability`
+    /// （危及国家安全、公共安全、经济安全、社会稳定）, `trade_secret`（商业秘密）, `personal_privacy`（个人隐私）,
+    /// `internal_affairs`（内部事务信息）.
+    #[cfg_attr(feature = "openapi", schema(example = "国家秘密"))]
     legal_ground: Option<String>,
+    /// The provision relied on, e.g. 《中华人民共和国保守国家秘密法》第十三条.
+    legal_basis: Option<String>,
 }
 
-/// Marks the matter lawfully non-disclosable: public participation no longer
-/// applies (Art. 14(1)). The gate checks the ground is one the law knows.
+/// Marks the matter lawfully non-disclosable: public participation and the hearing no longer apply
+/// (Art. 14(1)), and its release will not be public (PB-3). The act is the general office's approval; the gate
+/// checks the ground is one the law knows and its basis is given. The ground is stored by its key.
 pub(super) fn declare_non_disclosable(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let n: NonDisclosureIn = ctx.parse()?;
-    let ground = n.legal_ground.unwrap_or_default();
-    ctx.facts.non_disclosure = Some(NonDisclosure { legal_ground: ground.clone(), approved_by: ctx.who() });
+    let named = n.legal_ground.unwrap_or_default();
+    let ground = crate::nondisclosure::parse(&named);
+    let key = ground.map_or(named.trim().to_string(), |g| g.key.to_string());
+    let label = ground.map_or(named.trim(), |g| g.label_zh).to_string();
+    let basis = n.legal_basis.unwrap_or_default().trim().to_string();
+    ctx.facts.non_disclosure =
+        Some(NonDisclosure { legal_ground: key, legal_basis: basis.clone(), approved_by: ctx.who() });
+    let why = format!("依法不予公开：{label}（{basis}）");
     for kind in [StageKind::PublicParticipation, StageKind::Hearing] {
-        ctx.facts.applicability.insert(
-            kind.as_str().to_string(),
-            Determination {
-                outcome: Applicability::NotApplicable,
-                reason: format!("依法不予公开：{ground}"),
-                reference: None,
-                by: ctx.who(),
-                at: ctx.now,
-            },
-        );
+        let det = Determination {
+            outcome: Applicability::NotApplicable,
+            reason: why.clone(),
+            reference: Some(basis.clone()).filter(|b| !b.is_empty()),
+            by: ctx.who(),
+            at: ctx.now,
+        };
+        ctx.facts.determine(kind.as_str(), det, &why);
     }
     Ok(())
 }

@@ -44,6 +44,15 @@ pub(super) fn publish_comment_notice(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
         late_shortening: None,
         non_compliant_shortening: false,
     };
+    // A period below the floor relies on the general office's approval given for it (gate `art15_min_30_days`).
+    if notice.days < ctx.params.comment_min_days {
+        let id = notice.id;
+        let days = notice.days;
+        if let Some(a) = ctx.facts.shortening_approvals.iter_mut().rev().find(|a| a.notice.is_none() && a.days <= days)
+        {
+            a.notice = Some(id);
+        }
+    }
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "notice": notice, "period": period,
         "draft": ctx.facts.current_draft(),

@@ -72,11 +72,14 @@ pub(super) struct PublishIn {
 
 pub(super) fn publish_decision(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let p: PublishIn = ctx.parse()?;
+    // A matter not to be disclosed by law is released without public publication, on its ground (PB-3).
+    let withheld = ctx.facts.non_disclosure.as_ref().map(|n| n.legal_ground.clone());
     let publication = Publication {
         channels: p.channels,
         adoption_explanation: p.adoption_explanation.filter(|s| !s.trim().is_empty()),
         interpretation_activities: p.interpretation_activities,
         published_at: ctx.now,
+        withheld,
     };
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "publication": publication,

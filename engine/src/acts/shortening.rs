@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::{non_blank, HandlerCtx};
 use crate::calendar::period::calendar_day_period;
-use crate::facts::LateShortening;
+use crate::facts::{LateShortening, ShorteningApproval};
 use crate::refusal::Reason;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -38,5 +38,28 @@ pub(super) fn shorten_comment_period(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
     n.days = s.days;
     n.last_day = period.last_day;
     n.ends_at = period.ends_at;
+    Ok(())
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ApprovalIn {
+    /// The shorter period approved, in calendar days.
+    days: u32,
+    /// The reason the notice will state (e.g. 情况紧急).
+    reason: String,
+}
+
+/// The general office approves, before publication, a comment period below the floor (regulation.md §6: a soft
+/// floor is gone below only with the other side's acknowledgement). The notice still states its own reason.
+pub(super) fn approve_comment_shortening(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let a: ApprovalIn = ctx.parse()?;
+    non_blank(ctx, "reason", &a.reason)?;
+    if a.days == 0 || a.days >= ctx.params.comment_min_days {
+        return Err(ctx.invalid(format!("`days` must be between 1 and {}", ctx.params.comment_min_days - 1)));
+    }
+    let approval = ShorteningApproval { days: a.days, reason: a.reason, by: ctx.who(), at: ctx.now, notice: None };
+    ctx.facts.shortening_approvals.push(approval);
     Ok(())
 }

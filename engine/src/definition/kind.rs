@@ -134,9 +134,18 @@ impl StageKind {
         StageKind::CONDITIONAL.contains(&self)
     }
 
-    /// The article that makes the stage conditional (for refusals).
+    /// The article of the Decree behind the stage (for refusals); none for the kinds no article names.
     pub fn article(self) -> &'static str {
         match self {
+            StageKind::Initiation | StageKind::NotStarted => "Art. 10",
+            StageKind::Drafting => "Art. 12",
+            StageKind::Submission => "Art. 29",
+            StageKind::Decision => "Art. 30",
+            StageKind::Execution => "Art. 34",
+            StageKind::Suspension => "Art. 37",
+            StageKind::PostEvaluation => "Art. 36",
+            StageKind::Archive | StageKind::Closed => "Art. 33",
+            StageKind::CatalogueDraft | StageKind::CataloguePublished => "Art. 3(3)",
             StageKind::CostBenefit => "Art. 12(3)",
             StageKind::PublicParticipation => "Art. 14",
             StageKind::Hearing => "Art. 16",
@@ -146,7 +155,7 @@ impl StageKind {
             StageKind::CollectiveDiscussion => "Art. 30",
             StageKind::PartyReport => "Art. 31",
             StageKind::Publication => "Art. 32",
-            _ => "Art. 6",
+            StageKind::PoolOpen => "Art. 21",
         }
     }
 }

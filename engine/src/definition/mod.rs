@@ -38,6 +38,8 @@ pub struct ActDef {
     pub roles: BTreeSet<Role>,
     pub article: String,
     pub gates: Vec<String>,
+    /// Gates reported instead of `act_not_allowed_in_stage` when they fail (see `raw::RawAct::early_gates`).
+    pub early_gates: Vec<String>,
     pub warnings: Vec<String>,
     pub skips: Vec<StageKind>,
     pub memo: Option<String>,

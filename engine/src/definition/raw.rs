@@ -65,6 +65,10 @@ pub struct RawAct {
     pub article: String,
     #[serde(default)]
     pub gates: Vec<String>,
+    /// Gates that explain why the act cannot be taken yet: taken in a stage it is not allowed in, the act is
+    /// refused with those of them that fail (their reason and article) instead of `act_not_allowed_in_stage`.
+    #[serde(default)]
+    pub early_gates: Vec<String>,
     /// Warnings it raises (recorded and returned, never a refusal).
     #[serde(default)]
     pub warnings: Vec<String>,

@@ -307,7 +307,7 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
                 None => errors.push(first, format!("act `{}` names unknown role `{r}`", a.name)),
             }
         }
-        for g in &a.gates {
+        for g in a.gates.iter().chain(&a.early_gates) {
             if !gates.contains_key(g) {
                 errors.push(first, format!("act `{}` names undefined gate `{g}`", a.name));
             }
@@ -354,6 +354,7 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
                 roles,
                 article: a.article,
                 gates: a.gates,
+                early_gates: a.early_gates,
                 warnings: a.warnings,
                 skips,
                 memo: a.memo,

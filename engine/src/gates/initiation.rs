@@ -92,15 +92,13 @@ pub(super) fn technical_matter_needs_experts(c: &GateCtx<'_>) -> Result<(), Stri
     })
 }
 
-/// 政府信息公开条例 Arts. 14–16 grounds.
-pub const NON_DISCLOSURE_GROUNDS: [&str; 5] =
-    ["state_secret", "security_or_stability", "trade_secret", "personal_privacy", "internal_affairs"];
-
+/// A ground of 政府信息公开条例 Arts. 14–16 (`crate::nondisclosure`), with the provision relied on.
 pub(super) fn non_disclosure_ground(c: &GateCtx<'_>) -> Result<(), String> {
-    let g = c.after.non_disclosure.as_ref().map(|n| n.legal_ground.as_str()).unwrap_or("");
-    ensure(NON_DISCLOSURE_GROUNDS.contains(&g), || {
-        format!("ground must be one of {}", NON_DISCLOSURE_GROUNDS.join(", "))
-    })
+    let Some(n) = &c.after.non_disclosure else { return Err("no non-disclosure recorded".into()) };
+    ensure(crate::nondisclosure::by_key(&n.legal_ground).is_some(), || {
+        format!("`legal_ground` must be one of {}", crate::nondisclosure::listed())
+    })?;
+    ensure(!n.legal_basis.trim().is_empty(), || "`legal_basis` (the provision relied on) is missing".into())
 }
 
 pub(super) fn cost_benefit_recorded(c: &GateCtx<'_>) -> Result<(), String> {

@@ -73,7 +73,7 @@ pub(super) fn executing_unit_designated(c: &GateCtx<'_>) -> Result<(), String> {
 pub(super) fn publication_channels(c: &GateCtx<'_>) -> Result<(), String> {
     let Some(p) = &c.after.publication else { return Err("no publication".into()) };
     // A lawfully non-disclosable decision (PB-3) is not published to the public.
-    if c.after.non_disclosure.is_some() {
+    if !p.is_public() {
         return Ok(());
     }
     let missing: Vec<&str> = c
@@ -92,10 +92,30 @@ pub(super) fn publication_adoption_explanation(c: &GateCtx<'_>) -> Result<(), St
         return Ok(());
     }
     let Some(p) = &c.after.publication else { return Err("no publication".into()) };
+    if !p.is_public() {
+        return Ok(());
+    }
     ensure(p.adoption_explanation.is_some() && !p.interpretation_activities.is_empty(), || {
         "a technical or high-concern decision is published with the adoption explanation and an interpretation activity"
             .into()
     })
+}
+
+/// PB-3: a matter not to be disclosed by law goes through no public channel; its release records the ground.
+pub(super) fn withheld_release_private(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(p) = c.after.publication.as_ref().filter(|p| !p.is_public()) else { return Ok(()) };
+    ensure(p.channels.is_empty(), || {
+        format!(
+            "the matter is not to be disclosed ({}); channels given: {}",
+            p.withheld.as_deref().unwrap_or_default(),
+            p.channels.join(", ")
+        )
+    })
+}
+
+/// Art. 35(2): the public gives feedback on a decision published to it; a withheld release takes none.
+pub(super) fn publicly_published(c: &GateCtx<'_>) -> Result<(), String> {
+    ensure(c.before.publicly_published(), || "the decision was not published to the public".into())
 }
 
 pub(super) fn suspension_report_linked(c: &GateCtx<'_>) -> Result<(), String> {

@@ -6,6 +6,7 @@
 //! checks back warnings (`crate::warning`): a failure is then recorded, not refused.
 
 mod adjustment;
+pub mod applicability;
 pub mod archive;
 mod catalogue;
 mod hearing_suggestion;
@@ -72,10 +73,20 @@ const CHECKS: &[(&str, Check)] = &[
     ("technical_matter_needs_experts", initiation::technical_matter_needs_experts),
     ("non_disclosure_ground", initiation::non_disclosure_ground),
     ("cost_benefit_recorded", initiation::cost_benefit_recorded),
+    ("hearing_not_begun", applicability::hearing_not_begun),
+    ("experts_not_begun", applicability::experts_not_begun),
+    ("risk_assessment_not_begun", applicability::risk_assessment_not_begun),
+    ("cost_benefit_not_begun", applicability::cost_benefit_not_begun),
+    ("participation_not_determined_away", applicability::participation_not_determined_away),
+    ("flagged_participation_kept", applicability::flagged_participation_kept),
+    ("already_done_only_risk", applicability::already_done_only_risk),
+    ("determination_first", applicability::determination_first),
     ("dispute_explained", initiation::dispute_explained),
     ("options_for_major_disagreement", initiation::options_for_major_disagreement),
     ("comment_period_min", participation::comment_period_min),
     ("comment_notice_fields", participation::comment_notice_fields),
+    ("comment_shortening_approved", participation::comment_shortening_approved),
+    ("comment_start_not_backdated", participation::comment_start_not_backdated),
     ("comment_period_ended", participation::comment_period_ended),
     ("comment_period_open", participation::comment_period_open),
     ("comment_period_not_closed", participation::comment_period_not_closed),
@@ -119,6 +130,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("package_expert_adoption", review::package_expert_adoption),
     ("package_risk_report", review::package_risk_report),
     ("package_fair_competition", review::package_fair_competition),
+    ("fair_competition_passed", review::fair_competition_passed),
     ("meeting_type_lawful", meeting::meeting_type_lawful),
     ("meeting_open", meeting::meeting_open),
     ("member_on_roster", meeting::member_on_roster),
@@ -133,6 +145,8 @@ const CHECKS: &[(&str, Check)] = &[
     ("executing_unit_designated", meeting::executing_unit_designated),
     ("publication_channels", meeting::publication_channels),
     ("publication_adoption_explanation", meeting::publication_adoption_explanation),
+    ("withheld_release_private", meeting::withheld_release_private),
+    ("publicly_published", meeting::publicly_published),
     ("suspension_report_linked", meeting::suspension_report_linked),
     ("suspension_urgency", meeting::suspension_urgency),
     ("evaluator_independent", meeting::evaluator_independent),

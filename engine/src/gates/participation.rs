@@ -14,6 +14,27 @@ pub(super) fn comment_period_min(c: &GateCtx<'_>) -> Result<(), String> {
     })
 }
 
+/// regulation.md §6: a notice below the floor needs, besides its reason, the general office's approval given
+/// before it is published (`approve_comment_shortening`).
+pub(super) fn comment_shortening_approved(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(n) = c.after.comment_notices.last() else { return Err("no notice".into()) };
+    let approved = c.after.shortening_approvals.iter().any(|a| a.notice == Some(n.id));
+    ensure(n.days >= c.params.comment_min_days || approved, || {
+        format!(
+            "{} days < {}: no approval of the general office for a period this short",
+            n.days, c.params.comment_min_days
+        )
+    })
+}
+
+/// Art. 15: the period runs from the notice's publication; a start before the day it went out (China time) is a
+/// backdated period.
+pub(super) fn comment_start_not_backdated(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(n) = c.after.comment_notices.last() else { return Err("no notice".into()) };
+    let published = n.published_at.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    ensure(n.start >= published, || format!("the period starts {} but the notice is published {published}", n.start))
+}
+
 pub(super) fn comment_notice_fields(c: &GateCtx<'_>) -> Result<(), String> {
     let Some(n) = c.after.comment_notices.last() else { return Err("no notice".into()) };
     let mut missing = Vec::new();

@@ -211,8 +211,18 @@ pub(super) fn package_fair_competition(c: &GateCtx<'_>) -> Result<(), String> {
     if !c.after.flags.affects_market_entities {
         return Ok(());
     }
-    match &c.after.fair_competition {
-        Some(f) => ensure(f.passed, || "the fair-competition review is negative".into()),
-        None => Err("the draft affects market entities and has no fair-competition review".into()),
+    ensure(c.after.fair_competition.is_some(), || {
+        "the draft affects market entities and has no fair-competition review".into()
+    })
+}
+
+/// The Fair Competition Review Regulation: a measure reviewed negative is not issued (its discussion is not
+/// barred: the package only has to include the review, Art. 29(1)).
+pub(super) fn fair_competition_passed(c: &GateCtx<'_>) -> Result<(), String> {
+    if !c.after.flags.affects_market_entities {
+        return Ok(());
     }
+    ensure(c.after.fair_competition.as_ref().is_some_and(|f| f.passed), || {
+        "the fair-competition review is missing or negative".into()
+    })
 }

@@ -16,7 +16,7 @@ use crate::acts::{self, HandlerCtx};
 use crate::calendar::WorkCalendar;
 use crate::deadline;
 use crate::decision::Decision;
-use crate::definition::Workflow;
+use crate::definition::{StageKind, Workflow};
 use crate::effect::Effect;
 use crate::facts::{Applicability, ExpertPool};
 use crate::gates::{self, GateCtx};
@@ -52,11 +52,17 @@ pub fn step(
     let wf = ctx.workflow;
     let Some(def) = wf.acts.get(&act.name) else {
         return Err(Refusal::one(
-            Reason::new("unknown_act", "Art. 6", "本程序没有该行为", "this procedure has no such act")
+            Reason::new("unknown_act", "", "本程序没有该行为", "this procedure has no such act")
                 .with_detail(act.name.clone()),
         ));
     };
     if !def.stages.contains(&state.stage) {
+        // Too early for the act: say what the law still requires (e.g. the Party-committee report before
+        // publication, Art. 31) rather than only that the stage is wrong.
+        let early = early_reasons(ctx, def, state, act, actor, now);
+        if !early.is_empty() {
+            return Err(Refusal { reasons: early });
+        }
         return Err(Refusal::one(
             Reason::new(
                 "act_not_allowed_in_stage",
@@ -139,6 +145,34 @@ pub fn step(
     Ok(Outcome { decision: next, effects, warnings })
 }
 
+/// The act's `early_gates` that fail on the decision as it stands.
+fn early_reasons(
+    ctx: Context<'_>,
+    def: &crate::definition::ActDef,
+    state: &Decision,
+    act: &Act,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Vec<Reason> {
+    let wf = ctx.workflow;
+    let gate_ctx = GateCtx {
+        before: &state.facts,
+        after: &state.facts,
+        payload: &act.payload,
+        actor,
+        now,
+        params: &wf.parameters,
+        calendar: ctx.calendar,
+        workflow: wf,
+        pools: ctx.pools,
+    };
+    def.early_gates
+        .iter()
+        .filter_map(|code| wf.gates.get(code))
+        .filter_map(|g| gates::evaluate(g, &gate_ctx).err())
+        .collect()
+}
+
 /// Whether `actor` may take the act `def` on `state` as far as role, unit and
 /// assignment go (the "what can I do here" list; gates are not evaluated).
 pub fn permitted(def: &crate::definition::ActDef, state: &Decision, actor: &Actor) -> bool {
@@ -148,9 +182,18 @@ pub fn permitted(def: &crate::definition::ActDef, state: &Decision, actor: &Acto
 
 /// An act that passes over a conditional stage needs a recorded
 /// determination that the stage does not apply, and the jurisdiction must
-/// not have made that stage always applicable.
+/// not have made that stage always applicable. Public participation is passed
+/// over only for a matter not to be disclosed by law (Art. 14(1)); "already
+/// done" counts only for the risk assessment (Art. 22(2)); a stage that has
+/// begun is finished, never passed over.
 fn check_skips(ctx: Context<'_>, def: &crate::definition::ActDef, state: &Decision) -> Result<(), Refusal> {
     let mut reasons = Vec::new();
+    let f = &state.facts;
+    // The refusal of the gate `code` as the definition words it, `fallback` where it has no such gate.
+    let gate_reason = |code: &str, article: &str, fallback: (&str, &str)| match ctx.workflow.gates.get(code) {
+        Some(g) => Reason::new(code, &g.article, &g.zh, &g.en),
+        None => Reason::new(code, article, fallback.0, fallback.1),
+    };
     for kind in &def.skips {
         let name = kind.as_str();
         if ctx.workflow.parameters.always_applicable.contains(name) {
@@ -165,10 +208,28 @@ fn check_skips(ctx: Context<'_>, def: &crate::definition::ActDef, state: &Decisi
             );
             continue;
         }
-        let determined = state
-            .facts
-            .determination(name)
-            .is_some_and(|d| matches!(d.outcome, Applicability::NotApplicable | Applicability::AlreadyDone));
+        if let Some(what) = gates::applicability::begun(f, *kind) {
+            let (code, article) = begun_code(*kind);
+            let fallback =
+                ("该环节已经开始，应当依法完成，不得略过", "the stage has begun: it is completed, never passed over");
+            reasons.push(gate_reason(code, article, fallback).with_detail(what));
+            continue;
+        }
+        if *kind == StageKind::PublicParticipation {
+            if f.non_disclosure.is_none() {
+                let fallback = (
+                    "除依法不予公开的决策事项外，应当充分听取各方面意见",
+                    "public participation is passed over only for a matter not to be disclosed by law",
+                );
+                reasons.push(gate_reason("art14_participation_mandatory", "Art. 14(1)", fallback).with_detail(name));
+            }
+            continue;
+        }
+        let determined = f.determination(name).is_some_and(|d| match d.outcome {
+            Applicability::NotApplicable => true,
+            Applicability::AlreadyDone => *kind == StageKind::RiskAssessment,
+            Applicability::Applicable => false,
+        });
         if !determined {
             reasons.push(
                 Reason::new(
@@ -185,5 +246,16 @@ fn check_skips(ctx: Context<'_>, def: &crate::definition::ActDef, state: &Decisi
         Ok(())
     } else {
         Err(Refusal { reasons })
+    }
+}
+
+/// The reason code and article refusing to pass over the stage `kind` once it has begun.
+fn begun_code(kind: StageKind) -> (&'static str, &'static str) {
+    match kind {
+        StageKind::PublicParticipation => ("art15_notice_published", "Art. 15"),
+        StageKind::Hearing => ("art16_hearing_begun", "Art. 16(2)"),
+        StageKind::ExpertConsultation => ("art19_experts_begun", "Art. 19(1)"),
+        StageKind::RiskAssessment => ("art22_risk_assessment_begun", "Art. 22"),
+        _ => ("art12_cost_benefit_begun", "Art. 12(3)"),
     }
 }

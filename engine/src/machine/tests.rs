@@ -14,7 +14,9 @@ use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::definition::{self, Workflow};
 
+mod applicability;
 mod catalogue_pool;
+mod dates;
 mod hearing_suggestions;
 mod late_shortening;
 mod warnings;
@@ -72,7 +74,10 @@ impl S {
                 assert!(r
                     .reasons
                     .iter()
-                    .all(|x| !x.article.is_empty() && !x.message_zh.is_empty() && !x.message_en.is_empty()));
+                    // An unknown act has no article to cite, and cites none.
+                    .all(|x| (x.reason_code == "unknown_act" || !x.article.is_empty())
+                        && !x.message_zh.is_empty()
+                        && !x.message_en.is_empty()));
                 Err(r.codes().iter().map(|c| c.to_string()).collect())
             }
         }
@@ -103,8 +108,16 @@ impl S {
         s
     }
 
-    /// Determine a conditional stage not applicable and pass over it.
+    /// Determine a conditional stage not applicable and pass over it. Public participation is never passed
+    /// over by a determination (Art. 14(1)): it is held (a symposium) and closed instead.
     fn skip(&mut self, stage: &str, act: &str) {
+        if stage == "public_participation" {
+            let symposium = json!({ "method": "symposium", "participant_types": ["群众代表"], "summary": "座谈会" });
+            self.ok(&drafter(), "record_activity", symposium);
+            self.ok(&drafter(), "record_public_adoption_summary", json!({ "text": "座谈会意见已研究采纳" }));
+            self.ok(&drafter(), "close_participation", json!({}));
+            return;
+        }
         let det = json!({ "stage": stage, "outcome": "not_applicable", "reason": "r" });
         self.ok(&drafter(), "determine_applicability", det);
         self.ok(&drafter(), act, json!({}));
@@ -294,9 +307,14 @@ fn a4_a5_comment_period_floor_and_shortening_reason() {
         json!({ "channels": ["wechat"], "submission_methods": ["邮件"], "start": today, "days": 30 }),
         "art15_notice_fields",
     );
-    s.ok(&drafter(), "publish_comment_notice", json!({
+    let shortened = json!({
         "channels": ["website"], "submission_methods": ["邮件"], "start": today, "days": 20, "shortening_reason": "汛期临近，情况紧急",
-    }));
+    });
+    // The reason alone is not enough: the general office approves the shorter period first (regulation.md §6).
+    s.refused(&drafter(), "publish_comment_notice", shortened.clone(), "art15_shortening_not_approved");
+    s.ok(&office(), "approve_comment_shortening", json!({ "days": 20, "reason": "汛期临近，情况紧急" }));
+    s.ok(&drafter(), "publish_comment_notice", shortened);
+    assert_eq!(s.d.facts.shortening_approvals[0].notice, Some(1));
     let notice = s.d.facts.comment_notices.last().unwrap().clone();
     assert_eq!(notice.shortening_reason.as_deref(), Some("汛期临近，情况紧急"));
     // 2026-03-02 + 20 days = 2026-03-22, a Sunday: the period ends at 24:00 on Monday the 23rd.
@@ -362,7 +380,8 @@ fn a_profile_can_make_a_stage_always_applicable() {
 fn a7_non_disclosable_needs_a_ground_and_still_needs_review() {
     let mut s = S::started("national");
     s.refused(&office(), "declare_non_disclosable", json!({}), "art14_non_disclosable_ground");
-    s.ok(&office(), "declare_non_disclosable", json!({ "legal_ground": "state_secret" }));
+    let ground = json!({ "legal_ground": "state_secret", "legal_basis": "《保守国家秘密法》第十三条" });
+    s.ok(&office(), "declare_non_disclosable", ground);
     s.ok(&drafter(), "finish_drafting", json!({}));
     s.skip("cost_benefit", "skip_cost_benefit");
     s.ok(&drafter(), "skip_public_participation", json!({}));
@@ -374,12 +393,7 @@ fn a9_a10_hearing_sides_materials_and_signatures() {
     let mut s = S::started("national");
     s.ok(&drafter(), "finish_drafting", json!({}));
     s.skip("cost_benefit", "skip_cost_benefit");
-    s.ok(
-        &drafter(),
-        "determine_applicability",
-        json!({ "stage": "public_participation", "outcome": "already_done", "reason": "r", "reference": "doc-1" }),
-    );
-    s.ok(&drafter(), "skip_public_participation", json!({}));
+    s.skip("public_participation", "skip_public_participation");
     let hearing = s.today() + Duration::days(20);
     s.ok(
         &drafter(),
@@ -785,7 +799,7 @@ fn a22_publication_needs_the_party_report_and_required_channels() {
     let chief = actor("市长", "政府", Role::ChiefExecutive);
     s.ok(&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
     s.ok(&chief, "decide", json!({}));
-    s.refused(&office(), "publish_decision", json!({ "channels": ["website"] }), "act_not_allowed_in_stage");
+    s.refused(&office(), "publish_decision", json!({ "channels": ["website"] }), "art31_party_report_missing");
     s.ok(&office(), "report_to_party", json!({ "reference_no": "r1" }));
     let codes = s.try_act(&office(), "publish_decision", json!({ "channels": ["wechat"] })).unwrap_err();
     for c in ["art31_party_report_missing", "art34_executing_unit_required", "art32_required_channels"] {
@@ -927,12 +941,7 @@ fn pp2_pp3_activities_and_specific_groups() {
 #[test]
 fn pp9_hearing_notice_must_come_in_advance() {
     let mut s = at_participation();
-    s.ok(
-        &drafter(),
-        "determine_applicability",
-        json!({ "stage": "public_participation", "outcome": "already_done", "reason": "r", "reference": "x" }),
-    );
-    s.ok(&drafter(), "skip_public_participation", json!({}));
+    s.skip("public_participation", "skip_public_participation");
     let today = s.today();
     s.refused(
         &drafter(),
@@ -1048,19 +1057,23 @@ fn ra2_an_assessment_done_elsewhere_satisfies_the_package() {
 }
 
 #[test]
-fn lr9_market_entities_need_a_passing_fair_competition_review() {
+fn lr9_a_negative_fair_competition_review_blocks_issuance_not_discussion() {
     let mut s = S::reviewed("national", "lawful");
     s.d.facts.flags.affects_market_entities = true;
     s.refused(&drafter(), "submit_package", json!({}), "art29_1_fair_competition");
     let review = json!({ "initial_review": "起草单位初审", "regulator_conclusion": "违反第八条", "passed": false });
     s.ok(&drafter(), "record_fair_competition", review);
-    s.refused(&drafter(), "submit_package", json!({}), "art29_1_fair_competition");
-    s.ok(
-        &drafter(),
-        "record_fair_competition",
-        json!({ "initial_review": "修改后初审", "regulator_conclusion": "符合", "passed": true }),
-    );
+    // Art. 29(1) asks that the package include the review; a negative one does not bar the discussion …
     s.ok(&drafter(), "submit_package", json!({}));
+    let today = s.today();
+    s.ok(&office(), "convene_meeting", json!({ "meeting_type": "executive", "date": today, "members": ["甲"] }));
+    s.ok(&office(), "record_stance", json!({ "member": "甲", "stance": "support", "words": "同意" }));
+    s.ready_to_publish();
+    // … the Fair Competition Review Regulation bars the measure's issuance.
+    let codes = s.try_act(&office(), "publish_decision", json!({ "channels": ["gazette", "website"] })).unwrap_err();
+    assert_eq!(codes, ["fcr_negative_blocks_issuance"]);
+    let article = &s.wf.gates["fcr_negative_blocks_issuance"].article;
+    assert!(article.contains("公平竞争审查条例") && article.contains("not Decree 713"), "{article}");
 }
 
 #[test]
@@ -1088,8 +1101,11 @@ fn sc8_pb2_pb3_cd8_publication_rules() {
     let mut n = S::in_meeting("national");
     n.ready_to_publish();
     n.refused(&office(), "publish_decision", json!({ "channels": [] }), "art32_required_channels");
-    n.d.facts.non_disclosure =
-        Some(crate::facts::NonDisclosure { legal_ground: "state_secret".into(), approved_by: "o".into() });
+    n.d.facts.non_disclosure = Some(crate::facts::NonDisclosure {
+        legal_ground: "state_secret".into(),
+        legal_basis: "b".into(),
+        approved_by: "o".into(),
+    });
     n.ok(&office(), "publish_decision", json!({ "channels": [] }));
 }
 

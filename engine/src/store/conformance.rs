@@ -63,7 +63,8 @@ pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
 
 async fn check(name: &str, body: impl std::future::Future<Output = ()>) {
     eprintln!("store conformance: {name}");
-    body.await;
+    // On the heap: the checks' futures hold whole decisions, and a test thread's stack is small.
+    Box::pin(body).await;
 }
 
 // ---- fixtures ---------------------------------------------------------------

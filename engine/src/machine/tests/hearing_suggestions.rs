@@ -39,10 +39,8 @@ fn pp8_every_hearing_suggestion_needs_a_decision_before_participation_closes() {
     s.refused(&public(), "suggest_hearing", json!({ "content": "迟到的建议" }), "art15_comment_period_closed");
     let detail = s.refusal_detail(&drafter(), "close_participation", json!({}), "pp8_hearing_suggestion_undecided");
     assert!(detail.contains("#1") && detail.contains("#2"), "{detail}");
-    // Nor can the stage be passed over while a suggestion waits.
-    let waive = json!({ "stage": "public_participation", "outcome": "already_done", "reason": "r", "reference": "x" });
-    s.ok(&drafter(), "determine_applicability", waive);
-    s.refused(&drafter(), "skip_public_participation", json!({}), "pp8_hearing_suggestion_undecided");
+    // Nor can the stage be passed over: a notice was published, so it ends only by closing (Art. 15).
+    s.refused(&drafter(), "skip_public_participation", json!({}), "art15_notice_published");
 
     let no_reason = json!({ "suggestion_id": 1, "hold": false, "reason": " " });
     s.refused(&drafter(), "decide_hearing_suggestion", no_reason, "invalid_payload");
@@ -91,7 +89,7 @@ fn pp8_without_the_profile_flag_a_suggestion_does_not_hold_the_stage() {
 #[test]
 fn pp8_a_non_disclosable_matter_takes_no_suggestion() {
     let mut s = S::started("example-guangdong");
-    s.ok(&office(), "declare_non_disclosable", json!({ "legal_ground": "state_secret" }));
+    s.ok(&office(), "declare_non_disclosable", json!({ "legal_ground": "state_secret", "legal_basis": "保密法" }));
     s.ok(&drafter(), "finish_drafting", json!({}));
     s.skip("cost_benefit", "skip_cost_benefit");
     let today = s.today();

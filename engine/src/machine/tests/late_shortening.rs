@@ -42,10 +42,8 @@ fn a5_variant_a_reason_added_after_publication_flags_the_notice_until_a_complian
     assert_eq!(codes, ["non_compliant_shortening"], "the shortened period ended; only the flag holds the stage");
     let detail = s.refusal_detail(&drafter(), "close_participation", json!({}), "non_compliant_shortening");
     assert!(detail.contains("notice #1"), "{detail}");
-    // Passing over the stage instead is refused too.
-    let waive = json!({ "stage": "public_participation", "outcome": "already_done", "reason": "r", "reference": "x" });
-    s.ok(&drafter(), "determine_applicability", waive);
-    s.refused(&drafter(), "skip_public_participation", json!({}), "non_compliant_shortening");
+    // Passing over the stage instead is refused too: a published notice ends only by closing (Art. 15).
+    s.refused(&drafter(), "skip_public_participation", json!({}), "art15_notice_published");
 
     // A new, compliant notice: the stage waits for it to run.
     let renewed = notice(&s, 30);
