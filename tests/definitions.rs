@@ -165,3 +165,18 @@ fn an_auto_act_must_be_one_the_scheduler_may_perform() {
     });
     assert!(errors_of(dir.path()).contains("names an act; only auto_act does"));
 }
+
+#[test]
+fn a_loop_with_no_way_to_an_end_is_refused_with_its_path() {
+    // Execution can enter a stage that only ever leads back to itself: every stage is reachable and has an act
+    // leaving it, yet a decision taken there can never be archived.
+    let limbo = "\n[[stage]]\nkey = \"limbo\"\nkind = \"suspension\"\ntitle_zh = \"搁置\"\ntitle_en = \"Limbo\"\n\n\
+        [[act]]\nname = \"enter_limbo\"\nhandler = \"advance\"\nstages = [\"execution\"]\nto = \"limbo\"\n\
+        roles = [\"general_office\"]\narticle = \"Art. 37\"\n\n\
+        [[act]]\nname = \"stay_in_limbo\"\nhandler = \"advance\"\nstages = [\"limbo\"]\nto = \"limbo\"\n\
+        roles = [\"general_office\"]\narticle = \"Art. 37\"\n";
+    let dir = edited_copy(|t| t + limbo);
+    let errors = errors_of(dir.path());
+    assert!(errors.contains("from every reachable stage a path leads to an end (closed, not_started)"), "{errors}");
+    assert!(errors.contains("--enter_limbo--> limbo"), "{errors}");
+}

@@ -174,6 +174,8 @@ async fn im1_ac5_execution_reports_fall_due_each_interval_and_a_late_one_is_flag
         let rows = e.store().deadlines("d").await.unwrap();
         let resumed = rows.iter().find(|d| d.status == DeadlineStatus::Pending).expect("a new interval");
         assert_eq!(resumed.spec.basis["start"], "2026-10-09", "{}", db.kind);
+        // Execution ends on the executing unit's completion report (Art. 37).
+        e.apply("d", &report("completion"), &exec, cst(2026, 10, 10, 9, 0), None).await.unwrap();
         e.apply("d", &Act::new("end_execution", json!({})), &office, cst(2026, 10, 10, 10, 0), None).await.unwrap();
         assert!(pending(&e, "d", "execution_report_due").await.is_empty(), "{}: ended", db.kind);
         db.finish().await;

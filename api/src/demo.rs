@@ -352,16 +352,18 @@ async fn review_and_meeting<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::R
     r.ok(&c.drafter, "submit_package", json!({})).await?;
 
     r.stage("8 集体讨论决定 Collective discussion (Art. 30)")?;
+    // The meeting sits after the package and the legality opinion, on the day it is convened for.
+    let today = r.now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     // 郑副市长 signs in (account u-vice) to record their own stance; the general office minutes the others.
     let members = json!([{ "name": "郑副市长", "user": "u-vice" }, "王文", "张市长"]);
     r.refused(
         &c.office,
         "convene_meeting",
-        json!({ "meeting_type": "topic", "date": received, "members": members }),
+        json!({ "meeting_type": "topic", "date": today, "members": members }),
         "art30_meeting_type",
     )
     .await?;
-    r.ok(&c.office, "convene_meeting", json!({ "meeting_type": "executive", "date": received, "members": members }))
+    r.ok(&c.office, "convene_meeting", json!({ "meeting_type": "executive", "date": today, "members": members }))
         .await?;
     r.ok(
         &c.member,
@@ -384,8 +386,9 @@ async fn review_and_meeting<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::R
         "art30_chief_speaks_last",
     )
     .await?;
-    r.ok(&c.office, "close_meeting", json!({})).await?;
+    // The decision is taken at the open meeting; closing it then produces the minutes (Art. 30).
     r.ok(&c.chief, "decide", json!({})).await?;
+    r.ok(&c.office, "close_meeting", json!({})).await?;
     Ok(())
 }
 
@@ -443,12 +446,17 @@ async fn execution_and_after<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::
         &c.office,
         "submit_post_evaluation_report",
         json!({
-            "report": "主要措施有效，错峰施工条款需与新法衔接。", "recommendation": "adjust",
+            "report": "主要措施有效，错峰施工条款已按新法衔接执行。", "recommendation": "keep",
             "public_opinion_collection": "网上问卷1,260份，座谈会2场", "participants": ["人大代表", "政协委员", "社会组织"],
         }),
     )
     .await?;
     r.ok(&c.office, "finish_post_evaluation", json!({})).await?;
+    // A decision in force is not stopped at will (Art. 37): execution ends on the executing unit's completion report.
+    r.refused(&c.office, "end_execution", json!({}), "art37_no_change_without_procedure").await?;
+    r.wait_days(60);
+    r.ok(&c.executor, "file_execution_report", json!({ "kind": "completion", "text": "各项措施已全部执行完毕。" }))
+        .await?;
     r.ok(&c.office, "end_execution", json!({})).await?;
     r.ok(&c.office, "archive_decision", json!({ "archivist": "市政府办公室档案室" })).await?;
     Ok(())

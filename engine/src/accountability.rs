@@ -65,25 +65,37 @@ pub async fn acts_by(store: &dyn Store, who: &str) -> Result<Vec<ActEntry>, Stor
 pub struct StanceEntry {
     pub decision_id: String,
     pub title: String,
+    /// The meeting's number on this decision (a matter sent back is discussed again at meeting 2, …).
+    pub meeting: u32,
     pub member: String,
     pub stance: String,
     pub words: String,
     pub chief: bool,
+    /// The member spoke again later at the same meeting: this stance stays on record and is not counted.
+    pub superseded: bool,
     pub at: DateTime<Utc>,
 }
 
 fn stances_of(d: &Decision) -> Vec<StanceEntry> {
-    let Some(m) = &d.facts.meeting else { return Vec::new() };
-    let entry = |s: &crate::facts::Stance, chief: bool| StanceEntry {
-        decision_id: d.id.clone(),
-        title: d.facts.title.clone(),
-        member: s.member.clone(),
-        stance: s.stance.clone(),
-        words: s.words.clone(),
-        chief,
-        at: s.at,
-    };
-    m.stances.iter().map(|s| entry(s, false)).chain(m.chief.iter().map(|s| entry(s, true))).collect()
+    let f = &d.facts;
+    // Every meeting held on the decision, the earlier ones first: nothing said at a meeting drops out.
+    let meetings = f.earlier_meetings.iter().chain(f.meeting.iter());
+    meetings
+        .flat_map(|m| {
+            let entry = |s: &crate::facts::Stance, chief: bool| StanceEntry {
+                decision_id: d.id.clone(),
+                title: f.title.clone(),
+                meeting: m.number,
+                member: s.member.clone(),
+                stance: s.stance.clone(),
+                words: s.words.clone(),
+                chief,
+                superseded: s.superseded,
+                at: s.at,
+            };
+            m.stances.iter().map(move |s| entry(s, false)).chain(m.chief.iter().map(move |s| entry(s, true)))
+        })
+        .collect()
 }
 
 /// Every stance on one decision, in speaking order, verbatim (CD-5, AC-3).

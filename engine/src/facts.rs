@@ -7,6 +7,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+mod execution;
+mod meeting;
+
+pub use execution::{ExecutionEnd, Supersession};
+pub use meeting::{DecisionOutcome, Meeting, SentBack, Stance, Tally};
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
@@ -46,7 +52,14 @@ pub struct Facts {
     pub legality_opinion: Option<LegalityOpinion>,
     pub fair_competition: Option<FairCompetition>,
     pub package: Option<Package>,
+    /// The meeting in progress or last held on this decision (Art. 30).
     pub meeting: Option<Meeting>,
+    /// Meetings held earlier on this decision, whole, in order: a matter sent
+    /// back is discussed again at a new meeting with its own number, and what
+    /// was said at the first one stays on record (CD-5).
+    pub earlier_meetings: Vec<Meeting>,
+    /// Each time a meeting sent the matter back for revision (退回修改).
+    pub sent_back: Vec<SentBack>,
     pub outcome: Option<DecisionOutcome>,
     pub executing_unit: Option<String>,
     pub party_report: Option<PartyReport>,
@@ -64,6 +77,10 @@ pub struct Facts {
     pub feedback: Vec<PublicOpinion>,
     pub suspension: Option<Suspension>,
     pub post_evaluation: Option<PostEvaluation>,
+    /// A decided adjustment took this decision's place (Art. 37).
+    pub superseded_by: Option<Supersession>,
+    /// Execution ended, with its lawful ground (Art. 37).
+    pub execution_end: Option<ExecutionEnd>,
     pub archive: Option<Archive>,
     /// Set only on a catalogue (procedure `catalogue`).
     pub catalogue: Option<Catalogue>,
@@ -389,6 +406,14 @@ pub struct ExpertAssignment {
     pub conflict: Option<String>,
     pub opinion: Option<ExpertOpinion>,
     pub replaced_reason: Option<String>,
+    /// Declared a direct interest after assignment (A11 variant): off the
+    /// panel, any opinion kept in the record and not counted. Never cleared,
+    /// also not by the replacement.
+    #[serde(default)]
+    pub excluded_conflict: bool,
+    /// The expert who took this one's place, if any (recorded in D14).
+    #[serde(default)]
+    pub replaced_by: Option<String>,
     /// Replaced because no opinion came by the due date (EX-8): a fact for
     /// the expert's integrity record, not a sanction.
     #[serde(default)]
@@ -434,6 +459,10 @@ pub struct RiskReport {
     pub contingency_plan: String,
     pub level: String,
     pub draft_hash: String,
+    /// Statements of the assessing unit that a later draft does not change
+    /// the assessed risk (RA-7): each moves the report to that draft.
+    #[serde(default)]
+    pub confirmations: Vec<OpinionConfirmation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -515,51 +544,37 @@ pub struct FairCompetition {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PackageExpert {
+    pub expert_id: String,
+    pub name: String,
+    pub status: String,
+}
+
+impl ExpertAssignment {
+    /// How this expert's opinion stands in the Art. 29 package.
+    pub fn package_status(&self) -> &'static str {
+        if self.excluded_conflict {
+            "excluded_conflict"
+        } else if self.replaced_reason.is_some() {
+            "replaced"
+        } else if self.opinion.is_some() {
+            "counted"
+        } else {
+            "pending"
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Package {
     pub items: Vec<String>,
+    /// Every expert assigned, with how their opinion stands in the package
+    /// (`counted`, `excluded_conflict`, `replaced`, `pending`).
+    #[serde(default)]
+    pub experts: Vec<PackageExpert>,
     pub draft_hash: String,
     pub submitted_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Meeting {
-    /// executive (常务会议) or plenary (全体会议)
-    pub meeting_type: String,
-    pub date: NaiveDate,
-    pub members: Vec<String>,
-    /// The sign-in account of each member who records their own stance (member's name → user id). Names are not
-    /// identities: two people may share one. A member listed by name alone has the general office record theirs.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub accounts: BTreeMap<String, String>,
-    pub stances: Vec<Stance>,
-    pub chief: Option<Stance>,
-    /// Members present who had not spoken when the chief executive gave the
-    /// opinion (Art. 30(2)); the chief confirmed going ahead, the minutes name them.
-    #[serde(default)]
-    pub unheard: Vec<String>,
-    pub divergence_reason: Option<String>,
-    pub closed_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Stance {
-    pub member: String,
-    /// support / oppose / support_with_changes / reserve
-    pub stance: String,
-    pub words: String,
-    pub at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DecisionOutcome {
-    /// adopt / reject
-    pub outcome: String,
-    pub majority: String,
-    pub draft_hash: String,
-    pub decided_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -629,32 +644,6 @@ pub struct Archive {
     pub archivist: String,
     pub items: Vec<String>,
     pub archived_at: DateTime<Utc>,
-}
-
-impl Meeting {
-    /// The majority of the members' stances (the chief executive excluded):
-    /// `support` (support and support-with-changes), `oppose`, or `none` on
-    /// a tie or when nobody has spoken. `reserve` counts for neither side.
-    /// The name on the roster of the member signed in as `user_id`, if any.
-    pub fn member_of(&self, user_id: &str) -> Option<&str> {
-        self.accounts.iter().find(|(_, u)| *u == user_id).map(|(name, _)| name.as_str())
-    }
-
-    pub fn majority(&self) -> &'static str {
-        let support =
-            self.stances.iter().filter(|s| s.stance == "support" || s.stance == "support_with_changes").count();
-        let oppose = self.stances.iter().filter(|s| s.stance == "oppose").count();
-        match support.cmp(&oppose) {
-            std::cmp::Ordering::Greater => "support",
-            std::cmp::Ordering::Less => "oppose",
-            std::cmp::Ordering::Equal => "none",
-        }
-    }
-
-    /// True when the chief executive's decision departs from the majority.
-    pub fn diverges(&self, decision: &str) -> bool {
-        matches!((self.majority(), decision), ("support", "reject") | ("oppose", "adopt"))
-    }
 }
 
 /// An organ's annual catalogue of decision matters (Art. 3(3), D3). Every

@@ -87,10 +87,28 @@ pub fn prove(graph: &WorkflowGraph, stages: &BTreeMap<String, Stage>, start: &st
     }
     require(&publication, StageKind::Decision, "Art. 30", false);
     require(&publication, StageKind::PartyReport, "Art. 31", false);
+    obligations.push(no_dead_end(graph, stages, start));
 
     ProofReport {
         decision_dominators: graph.dominators(start, &decision),
         publication_dominators: graph.dominators(start, &publication),
         obligations,
+    }
+}
+
+/// No dead end: from every stage the start reaches, some terminal stage
+/// (closed, not started) is reachable, so that every decision can end on
+/// record and be archived (Art. 33). A loop with no way out fails, with the
+/// path into it as the counter-example.
+fn no_dead_end(graph: &WorkflowGraph, stages: &BTreeMap<String, Stage>, start: &str) -> Obligation {
+    let ends: Vec<&str> = stages.values().filter(|s| s.terminal).map(|s| s.key.as_str()).collect();
+    let trapped = graph.reachable_from(start).into_iter().find(|s| {
+        let onward = graph.reachable_from(s);
+        !ends.iter().any(|e| onward.contains(*e))
+    });
+    Obligation {
+        statement: format!("from every reachable stage a path leads to an end ({})", ends.join(", ")),
+        article: "Art. 33",
+        counterexample: trapped.and_then(|s| graph.path_avoiding(start, &s, |_, _, _| false)),
     }
 }

@@ -8,6 +8,7 @@
 //!   executing unit; experts assigned to it — who see no material before
 //!   their confidentiality undertaking and no other expert's opinion before
 //!   submitting their own ([`Veil`], which every full read goes through);
+//!   the pool manager, of expert pool records;
 //! * public view: anyone, once the decision is published or while it is
 //!   open for comment — title, organ, stage, the draft open for comment, the
 //!   comment notices and the publication; never opinions, experts or the
@@ -18,7 +19,7 @@ use serde::Serialize;
 
 use crate::actor::{Actor, Role};
 use crate::decision::Decision;
-use crate::facts::{CommentNotice, Facts, Publication};
+use crate::facts::{CommentNotice, Facts, Publication, Supersession};
 use crate::refusal::{Reason, Refusal};
 
 mod veil;
@@ -49,6 +50,8 @@ pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Ac
         Role::MeetingMember => f.meeting.as_ref().is_some_and(|m| m.member_of(&actor.user_id).is_some()),
         Role::ExecutingUnit => f.executing_unit.as_deref() == Some(actor.unit.as_str()),
         Role::Expert => f.experts.iter().any(|e| e.expert_id == actor.user_id),
+        // The pool manager keeps the pool records (Art. 21, EX-6): admissions, status, integrity facts.
+        Role::PoolManager => f.pool.is_some(),
         _ => false,
     });
     if full {
@@ -96,6 +99,8 @@ pub struct PublicFacts {
     pub draft: Option<PublicDraft>,
     pub comment_notices: Vec<CommentNotice>,
     pub publication: Option<Publication>,
+    /// A decided adjustment took this decision's place (Art. 37): the public sees which.
+    pub superseded_by: Option<Supersession>,
 }
 
 /// The draft open for comment, without who wrote it.
@@ -142,6 +147,7 @@ pub fn facts_view(
                 draft,
                 comment_notices: f.comment_notices.clone(),
                 publication: f.publication.clone(),
+                superseded_by: f.superseded_by.clone(),
             };
             (serde_json::to_value(&public).unwrap_or(serde_json::Value::Null), Vec::new())
         }

@@ -66,6 +66,7 @@ async fn a_negative_fair_competition_review_blocks_issuance_not_the_discussion()
     a.ok("office", &id, "record_stance", json!({ "member": "钱副市长", "stance": "support", "words": "同意。" })).await;
     a.ok("chief", &id, "record_chief_opinion", json!({ "decision": "adopt", "words": "同意通过。" })).await;
     a.ok("chief", &id, "decide", json!({})).await;
+    a.ok("office", &id, "close_meeting", json!({})).await;
     a.ok("office", &id, "designate_executing_unit", json!({ "unit": "示范市生态环境局" })).await;
     a.ok("office", &id, "report_to_party", json!({ "reference_no": "示政请〔2026〕11号" })).await;
     a.ok("office", &id, "record_party_response", json!({ "response": "同意。" })).await;

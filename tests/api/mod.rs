@@ -3,6 +3,9 @@
 //! the steps of `support::steps`.
 //!
 //! * `scenarios` — acceptance scenarios A1, A4, A20, A22 through HTTP;
+//!   `scenarios_meeting` — the meeting: one stance per member, closed stays closed, decided at it (Art. 30);
+//!   `binding` — risk work bound to the draft, Art. 24 and Art. 37, post-evaluation report;
+//!   `pool_manager` — the A11 variant from a pool, and the pool manager's reads;
 //! * `scenarios_start` — A2, A3; `scenarios_participation` — A5, A7, A9, A10;
 //!   `scenarios_experts` — A11, A12, A13; `scenarios_review` — A16–A19;
 //! * `checks` — the what-if: an act checked answers as applying it would, and writes nothing;
@@ -30,6 +33,7 @@
 //! * `release` — A7 and A22 from a fresh database: the non-disclosable release, the Party-committee report.
 
 mod adjustments;
+mod binding;
 mod calendar_notice;
 mod catalogue_pool;
 mod checks;
@@ -46,9 +50,11 @@ mod matrix;
 mod openapi;
 mod oversight;
 mod ownership;
+mod pool_manager;
 mod release;
 mod scenarios;
 mod scenarios_experts;
+mod scenarios_meeting;
 mod scenarios_participation;
 mod scenarios_review;
 mod scenarios_start;

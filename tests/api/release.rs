@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::{api, Api};
 
-/// From the Art. 29 package to the chief executive's decision, at an executive meeting.
+/// From the Art. 29 package to the chief executive's decision, at an executive meeting, and its minutes.
 async fn decide(a: &Api, id: &str) {
     assert_eq!(a.ok("drafter", id, "submit_package", json!({})).await.body["stage"], "collective_discussion");
     let meeting = json!({ "meeting_type": "executive", "date": a.today(), "members": ["钱副市长", "孙秘书长"] });
@@ -17,6 +17,7 @@ async fn decide(a: &Api, id: &str) {
     }
     a.ok("chief", id, "record_chief_opinion", json!({ "decision": "adopt", "words": "同意通过。" })).await;
     assert_eq!(a.ok("chief", id, "decide", json!({})).await.body["stage"], "decided");
+    a.ok("office", id, "close_meeting", json!({})).await;
 }
 
 async fn public_decisions(a: &Api) -> Value {

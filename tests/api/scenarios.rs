@@ -197,8 +197,8 @@ async fn a20_wrong_meeting_type_and_a22_release_before_party_report() {
     a.ok("member", &id, "record_stance", json!({ "member": "郑副市长", "stance": "support", "words": "同意。" })).await;
     a.ok("office", &id, "record_stance", json!({ "member": "王文", "stance": "support", "words": "同意。" })).await;
     a.ok("chief", &id, "record_chief_opinion", json!({ "decision": "adopt", "words": "同意通过。" })).await;
-    a.ok("office", &id, "close_meeting", json!({})).await;
     a.ok("chief", &id, "decide", json!({})).await;
+    a.ok("office", &id, "close_meeting", json!({})).await;
     // A22
     a.ok("office", &id, "designate_executing_unit", json!({ "unit": "示范市生态环境局" })).await;
     a.ok("office", &id, "report_to_party", json!({ "reference_no": "示政请〔2026〕8号" })).await;

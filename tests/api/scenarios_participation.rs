@@ -175,23 +175,27 @@ async fn a9_an_unsigned_hearing_record_holds_the_hearing_until_a_reasoned_refusa
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a10_a_side_without_a_participant_keeps_the_hearing_open() {
+async fn a10_a_list_with_an_unrepresented_side_is_not_finalised_nor_heard() {
     let a = api().await;
     let (id, date) = hearing(&a, "工业园区扩区方案").await;
+    // Sides declared: residents, enterprises, environmental NGOs; the selection yields no NGO participant.
     for (name, side) in [("甲", "居民"), ("乙", "居民"), ("丙", "企业"), ("丁", "企业")] {
         participant(&a, &id, name, side, date).await;
     }
-    held_with_record(&a, &id).await;
-    for name in ["甲", "乙", "丙", "丁"] {
-        a.ok("drafter", &id, "confirm_hearing_record", json!({ "participant": name, "signed": true })).await;
-    }
-    let got =
-        a.refused("drafter", &id, "close_hearing", json!({}), (422, "art16_side_unrepresented", "Art. 16(3)")).await;
+    let unrepresented = (422, "art16_side_unrepresented", "Art. 16(3)");
+    let got = a.refused("drafter", &id, "publish_hearing_participant_list", json!({}), unrepresented).await;
     assert_eq!(reason_codes(&got), ["art16_side_unrepresented"], "the only reason");
     assert!(got.body["detail"].as_str().unwrap_or("").contains("环保组织"), "{}", got.body);
-    // An NGO participant joins; the list goes out again and the hearing can close.
+    assert!(a.state_of(&id).await.0["facts"]["hearing"]["list_published_at"].is_null(), "no list went out");
+    // Nor is the hearing held on such a list.
+    let segments = json!({ "presentation": "承办单位说明草案及依据", "statements": "各方代表发言、质询和辩论" });
+    let got = a.refused("drafter", &id, "record_hearing_segments", segments, unrepresented).await;
+    assert!(got.body["detail"].as_str().unwrap_or("").contains("环保组织"), "{}", got.body);
+    // An NGO participant is selected: the list goes out, the hearing is held and closes.
     participant(&a, &id, "戊", "环保组织", date).await;
-    a.ok("drafter", &id, "publish_hearing_participant_list", json!({})).await;
-    a.ok("drafter", &id, "confirm_hearing_record", json!({ "participant": "戊", "signed": true })).await;
+    held_with_record(&a, &id).await;
+    for name in ["甲", "乙", "丙", "丁", "戊"] {
+        a.ok("drafter", &id, "confirm_hearing_record", json!({ "participant": name, "signed": true })).await;
+    }
     assert_eq!(a.ok("drafter", &id, "close_hearing", json!({})).await.body["stage"], "expert_consultation");
 }

@@ -101,15 +101,31 @@ pub async fn drive_to_execution_from(
     start: serde_json::Value,
 ) {
     use juece_engine::act::Act;
+    use juece_engine::actor::Role;
+    use serde_json::json;
+    let office = person("office", "办公厅", Role::GeneralOffice);
+    let p =
+        json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
+    engine.open("national", id, &Act::new("submit_proposal", p), &office, now).await.expect("open");
+    drive_opened(engine, id, now, start, "begin_execution").await;
+}
+
+/// A decision `id` already proposed, driven from `start_decision` (with `start`) through the procedure up to and
+/// including the act `last` (e.g. `close_meeting`: decided, minutes recorded).
+pub async fn drive_opened(
+    engine: &Engine,
+    id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    start: serde_json::Value,
+    last: &str,
+) {
+    use juece_engine::act::Act;
     use juece_engine::actor::{Actor, Role};
     use serde_json::json;
     let who = person;
     let office = who("office", "办公厅", Role::GeneralOffice);
     let drafter = who("drafter", "生态环境局", Role::Drafter);
     let chief = who("chief", "政府", Role::ChiefExecutive);
-    let p =
-        json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
-    engine.open("national", id, &Act::new("submit_proposal", p), &office, now).await.expect("open");
     let today = now.date_naive();
     let mut steps: Vec<(&Actor, &str, serde_json::Value)> = vec![
         (&office, "start_decision", start),
@@ -150,6 +166,7 @@ pub async fn drive_to_execution_from(
         (&office, "record_stance", json!({ "member": "甲", "stance": "support", "words": "同意" })),
         (&chief, "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" })),
         (&chief, "decide", json!({})),
+        (&office, "close_meeting", json!({})),
         (&office, "designate_executing_unit", json!({ "unit": "生态环境局" })),
         (&office, "report_to_party", json!({ "reference_no": "r" })),
         (&office, "record_party_response", json!({ "response": "同意" })),
@@ -159,6 +176,9 @@ pub async fn drive_to_execution_from(
     for (actor, name, payload) in steps {
         if let Err(e) = engine.apply(id, &Act::new(name, payload), actor, now, None).await {
             panic!("{name}: {e}");
+        }
+        if name == last {
+            break;
         }
     }
 }

@@ -18,7 +18,11 @@ pub(super) struct ReportIn {
     text: String,
 }
 
-const REPORT_KINDS: [&str; 4] = ["progress", "decision_problem", "major_change", "force_majeure"];
+/// `completion`: the executing unit reports the decision fully carried out,
+/// the ground on which execution may end (Art. 37).
+const REPORT_KINDS: [&str; 5] = ["progress", "decision_problem", "major_change", "force_majeure", "completion"];
+/// The Art. 35(1) problems, which reach the chief executive and may ground a suspension.
+pub const PROBLEM_KINDS: [&str; 3] = ["decision_problem", "major_change", "force_majeure"];
 
 pub(super) fn file_execution_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let r: ReportIn = ctx.parse()?;
@@ -26,7 +30,7 @@ pub(super) fn file_execution_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
         return Err(ctx.invalid(format!("kind must be one of {}", REPORT_KINDS.join(", "))));
     }
     non_blank(ctx, "text", &r.text)?;
-    if r.kind != "progress" {
+    if PROBLEM_KINDS.contains(&r.kind.as_str()) {
         // Art. 35(1): problems reach the decision organ and its chief promptly.
         let subject = format!("执行问题报告（{}）：{}", r.kind, ctx.facts.title);
         ctx.notify(Role::ChiefExecutive, subject.clone());
@@ -155,10 +159,20 @@ pub(super) fn run_execution(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
-/// Execution ends: no more reports are due.
+/// Execution ends: no more reports are due. The ground is read from the
+/// record — a decided adjustment, or a completion report — never from the
+/// caller; without one the gate refuses (Art. 37).
 pub(super) fn end_execution(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     ctx.parse::<super::Empty>()?;
+    let ground = if ctx.facts.superseded_by.is_some() {
+        "superseded"
+    } else if ctx.facts.execution_reports.iter().any(|r| r.kind == "completion") {
+        "completed"
+    } else {
+        ""
+    };
     ctx.facts.execution_since = None;
+    ctx.facts.execution_end = Some(crate::facts::ExecutionEnd { ground: ground.into(), at: ctx.now });
     Ok(())
 }
 

@@ -44,10 +44,13 @@ pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     if let Some(old) = &s.replaces {
         let reason = s.replacement_reason.clone().unwrap_or_default();
         non_blank(ctx, "replacement_reason", &reason)?;
-        let invalid = ctx.invalid(format!("no expert `{old}` on the panel"));
-        let e = ctx.facts.experts.iter_mut().find(|e| &e.expert_id == old).ok_or(invalid)?;
-        e.replaced_reason = Some(reason.clone());
-        e.non_submission = s.non_submission && e.opinion.is_none();
+        let invalid = ctx.invalid(format!("no expert `{old}` on the panel or excluded from it"));
+        let e = ctx.facts.experts.iter_mut().find(|e| &e.expert_id == old && e.replaced_by.is_none()).ok_or(invalid)?;
+        // An expert already off the panel (excluded for a conflict) keeps that
+        // mark: the replacement is recorded beside it, never over it.
+        e.replaced_reason.get_or_insert_with(|| reason.clone());
+        e.replaced_by = Some(s.expert_id.clone());
+        e.non_submission = s.non_submission && e.opinion.is_none() && !e.excluded_conflict;
         if let (true, Some(pool)) = (e.non_submission, e.pool.clone()) {
             // EX-8: the fact goes onto the expert's pool record in this act's transaction.
             let fact = serde_json::json!({
@@ -66,6 +69,8 @@ pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         conflict: s.conflict.filter(|c| !c.trim().is_empty()),
         opinion: None,
         replaced_reason: None,
+        excluded_conflict: false,
+        replaced_by: None,
         confidentiality_ack: None,
         non_submission: false,
         pool,
@@ -186,6 +191,7 @@ pub(super) fn submit_risk_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason>
         contingency_plan: r.contingency_plan,
         level: r.level,
         draft_hash,
+        confirmations: Vec::new(),
     };
     *ctx.memo_data = Some(serde_json::json!({ "title": ctx.facts.title, "organ": ctx.facts.organ, "report": report }));
     ctx.facts.risk_report = Some(report);
@@ -229,6 +235,7 @@ pub(super) fn declare_expert_conflict(ctx: &mut HandlerCtx<'_>) -> Result<(), Re
         .find(|e| e.expert_id == c.expert_id && e.replaced_reason.is_none())
         .ok_or(missing)?;
     e.conflict = Some(c.conflict.clone());
+    e.excluded_conflict = true;
     e.replaced_reason = Some(format!("excluded_conflict: {}", c.conflict));
     Ok(())
 }

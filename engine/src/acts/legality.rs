@@ -155,7 +155,16 @@ pub(super) fn submit_package(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         items.push("(六) 争议说明".into());
     }
     let draft_hash = ctx.current_draft_hash()?;
-    let package = Package { items, draft_hash, submitted_at: ctx.now };
+    let experts = f
+        .experts
+        .iter()
+        .map(|e| crate::facts::PackageExpert {
+            expert_id: e.expert_id.clone(),
+            name: e.name.clone(),
+            status: e.package_status().into(),
+        })
+        .collect();
+    let package = Package { items, experts, draft_hash, submitted_at: ctx.now };
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "package": package,
         "legality_opinion": ctx.facts.legality_opinion,

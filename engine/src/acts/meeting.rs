@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{non_blank, HandlerCtx};
-use crate::facts::{DecisionOutcome, Meeting, Stance};
+use crate::facts::{DecisionOutcome, Meeting, Stance, Tally};
 use crate::refusal::Reason;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -60,7 +60,11 @@ pub(super) fn convene_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         }
         members.push(name);
     }
+    // The gates refuse a second convening while a meeting is on record;
+    // after a sending back the earlier meeting is kept whole and numbered.
+    let number = ctx.facts.earlier_meetings.len() as u32 + 1;
     ctx.facts.meeting = Some(Meeting {
+        number,
         meeting_type: c.meeting_type,
         date: c.date,
         members,
@@ -70,6 +74,7 @@ pub(super) fn convene_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         unheard: Vec::new(),
         divergence_reason: None,
         closed_at: None,
+        tally: Tally::of(&[]),
     });
     Ok(())
 }
@@ -103,9 +108,15 @@ pub(super) fn record_stance(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     }
     non_blank(ctx, "words", &s.words)?;
     let now = ctx.now;
+    let m = meeting_mut(ctx)?;
     // Minutes are append-only: a member's later stance is a new entry, the
-    // earlier one stays in the record.
-    meeting_mut(ctx)?.stances.push(Stance { member: s.member, stance: s.stance, words: s.words, at: now });
+    // earlier one stays in the record marked superseded and is no longer
+    // counted, so each member present counts once, with their latest stance.
+    for earlier in m.stances.iter_mut().filter(|e| e.member == s.member) {
+        earlier.superseded = true;
+    }
+    m.stances.push(Stance { member: s.member, stance: s.stance, words: s.words, at: now, superseded: false });
+    m.tally = Tally::of(&m.stances);
     Ok(())
 }
 
@@ -138,18 +149,38 @@ pub(super) fn record_chief_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reaso
     // the roster, speaks now.
     m.unheard =
         m.members.iter().filter(|n| **n != chief && !m.stances.iter().any(|s| &s.member == *n)).cloned().collect();
-    m.chief = Some(Stance { member: name, stance: c.decision, words: c.words, at: now });
+    m.chief = Some(Stance { member: name, stance: c.decision, words: c.words, at: now, superseded: false });
     m.divergence_reason = c.divergence_reason.filter(|r| !r.trim().is_empty());
     Ok(())
 }
 
+/// The minutes (纪要, Art. 30(3)) are produced by closing the meeting: they
+/// follow the decision taken at it, or record that it ended without one.
 pub(super) fn close_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     super::advance(ctx)?;
     let now = ctx.now;
     let m = meeting_mut(ctx)?;
-    if m.closed_at.is_none() {
-        m.closed_at = Some(now);
+    m.closed_at.get_or_insert(now);
+    Ok(())
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SendBackIn {
+    reason: String,
+}
+
+/// The meeting sent the matter back (退回修改) instead of deciding: its
+/// record is kept whole among the earlier meetings, and the matter returns
+/// to the package, to be discussed again at a new meeting.
+pub(super) fn send_back(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let s: SendBackIn = ctx.parse()?;
+    non_blank(ctx, "reason", &s.reason)?;
+    if let Some(m) = ctx.facts.meeting.take() {
+        ctx.facts.earlier_meetings.push(m);
     }
+    ctx.facts.sent_back.push(crate::facts::SentBack { reason: s.reason, by: ctx.who(), at: ctx.now });
     Ok(())
 }
 
@@ -158,10 +189,14 @@ pub(super) fn decide(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let draft_hash = ctx.current_draft_hash()?;
     let now = ctx.now;
     let m = meeting_mut(ctx)?.clone();
+    // Taken at the open meeting (the gates see to it): the decision bears
+    // the meeting's date, and the minutes follow when the meeting closes.
     let outcome = DecisionOutcome {
         outcome: m.chief.as_ref().map(|c| c.stance.clone()).unwrap_or_default(),
         majority: m.majority().to_string(),
         draft_hash,
+        date: Some(m.date),
+        meeting: Some(m.number),
         decided_at: now,
     };
     *ctx.memo_data = Some(serde_json::json!({
@@ -169,6 +204,11 @@ pub(super) fn decide(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         "draft": ctx.facts.current_draft(), "legality_opinion": ctx.facts.legality_opinion,
         "executing_unit": ctx.facts.executing_unit,
     }));
+    // An adjustment decided (Art. 37): the decision it adjusts is superseded, in the same transaction.
+    if let Some(parent) = ctx.facts.origin.as_ref().map(|o| o.parent.clone()) {
+        let superseded = serde_json::json!({ "child_id": ctx.decision_id, "decided_on": outcome.date });
+        ctx.link(&parent, crate::act::Act::new("record_superseded", superseded));
+    }
     ctx.facts.outcome = Some(outcome);
     // AC-2: the catalogue item this decision takes up is decided; its delay escalation ends.
     let listed = ctx.facts.start.as_ref().and_then(|s| s.catalogue.clone().zip(s.catalogue_item.clone()));

@@ -3,6 +3,7 @@
 //! (`crate::gates`), so that each carries its reason code and article in
 //! the definition; a handler refuses only input it cannot read.
 
+mod binding;
 mod catalogue;
 mod drafting;
 mod execution;
@@ -12,6 +13,7 @@ mod initiation;
 mod legality;
 mod pool;
 
+pub use execution::PROBLEM_KINDS;
 pub use pool::draw;
 mod meeting;
 mod participation;
@@ -165,6 +167,9 @@ const HANDLERS: &[Entry] = &[
     entry!("record_stance", meeting::record_stance, meeting::StanceIn),
     entry!("record_chief_opinion", meeting::record_chief_opinion, meeting::ChiefIn),
     entry!("close_meeting", meeting::close_meeting, Empty),
+    entry!("send_back", meeting::send_back, meeting::SendBackIn),
+    entry!("confirm_risk_unaffected", binding::confirm_risk_unaffected, binding::RiskUnaffectedIn),
+    entry!("record_superseded", binding::record_superseded, binding::SupersededIn),
     entry!("decide", meeting::decide, Empty),
     entry!("designate_executing_unit", release::designate_executing_unit, release::UnitIn),
     entry!("record_npc_report", release::record_npc_report, release::ReferenceIn),

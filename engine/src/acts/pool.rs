@@ -229,6 +229,8 @@ pub(super) fn draw_experts(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
                 conflict: None,
                 opinion: None,
                 replaced_reason: None,
+                excluded_conflict: false,
+                replaced_by: None,
                 confidentiality_ack: None,
                 non_submission: false,
                 pool,

@@ -30,7 +30,7 @@ pub fn manifest(f: &Facts) -> Vec<(String, bool)> {
         items.push(("D16 风险评估报告".into(), f.risk_report.is_some()));
     }
     items.push(("D20 合法性审查意见书".into(), f.legality_opinion.is_some()));
-    items.push(("D24 会议纪要".into(), f.meeting.is_some()));
+    items.push(("D24 会议纪要".into(), f.meeting.as_ref().is_some_and(|m| m.closed_at.is_some())));
     items.push(("D25 决定".into(), f.outcome.is_some()));
     items.push(("D26 向党委请示报告".into(), f.party_report.is_some()));
     items.push(("D28 决策公布".into(), f.publication.is_some()));

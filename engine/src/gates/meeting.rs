@@ -121,7 +121,8 @@ pub(super) fn publicly_published(c: &GateCtx<'_>) -> Result<(), String> {
 pub(super) fn suspension_report_linked(c: &GateCtx<'_>) -> Result<(), String> {
     let Some(s) = &c.after.suspension else { return Err("no suspension".into()) };
     let report = s.report_index.checked_sub(1).and_then(|i| c.after.execution_reports.get(i));
-    ensure(report.is_some_and(|r| r.kind != "progress"), || "no linked Art. 35 problem report".into())
+    let problem = |kind: &str| crate::acts::PROBLEM_KINDS.contains(&kind);
+    ensure(report.is_some_and(|r| problem(&r.kind)), || "no linked Art. 35 problem report".into())
 }
 
 pub(super) fn suspension_urgency(c: &GateCtx<'_>) -> Result<(), String> {

@@ -8,10 +8,12 @@
 mod adjustment;
 pub mod applicability;
 pub mod archive;
+mod binding;
 mod catalogue;
 mod hearing_suggestion;
 mod initiation;
 mod meeting;
+mod meeting_order;
 mod participation;
 mod pool;
 mod review;
@@ -133,6 +135,14 @@ const CHECKS: &[(&str, Check)] = &[
     ("fair_competition_passed", review::fair_competition_passed),
     ("meeting_type_lawful", meeting::meeting_type_lawful),
     ("meeting_open", meeting::meeting_open),
+    ("meeting_not_held", meeting_order::meeting_not_held),
+    ("meeting_date_in_order", meeting_order::meeting_date_in_order),
+    ("meeting_in_session", meeting_order::meeting_in_session),
+    ("meeting_date_reached", meeting_order::meeting_date_reached),
+    ("minutes_recorded", meeting_order::minutes_recorded),
+    ("risk_work_current", binding::risk_work_current),
+    ("changed_only_by_procedure", binding::changed_only_by_procedure),
+    ("evaluation_report_submitted", binding::evaluation_report_submitted),
     ("member_on_roster", meeting::member_on_roster),
     ("stance_is_own", meeting::stance_is_own),
     ("chief_not_yet_spoken", meeting::chief_not_yet_spoken),

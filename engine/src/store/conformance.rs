@@ -45,22 +45,25 @@ pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
     let existing = store.versions().await.expect("versions() on the store under test");
     assert!(existing.is_empty(), "store conformance needs an empty store; it holds {existing:?}");
     let s = &*store;
-    check("migrate is idempotent and ready", migrate_and_ready(s)).await;
-    check("create, load, create twice", create_and_load(s)).await;
-    check("update; stale and malformed commits write nothing", update_and_stale(s)).await;
-    check("each commit of a batch stands alone", batch(s)).await;
-    check("commit_all writes every commit or none", all_or_nothing(s)).await;
-    check("racing acts: one wins, the rest conflict", racing_acts(store.clone())).await;
-    check("audit records come back in order", audit_order(s)).await;
-    check("audit records and memos are append-only", append_only(s)).await;
-    check("deadlines: set, claim, cancel", deadlines(s)).await;
-    check("racing schedulers claim each deadline once", racing_claims(store.clone())).await;
-    check("leased auto-act deadlines fire only with their holder's act", leases::leases(s)).await;
-    check("list, versions", list_and_versions(s)).await;
-    check("idempotency keys answered in the act's commit", keys::keys_in_commit(s)).await;
-    check("idempotency keys expire and are purged", keys::keys_expire(s)).await;
+    check("migrate is idempotent and ready", Box::pin(migrate_and_ready(s))).await;
+    check("create, load, create twice", Box::pin(create_and_load(s))).await;
+    check("update; stale and malformed commits write nothing", Box::pin(update_and_stale(s))).await;
+    check("each commit of a batch stands alone", Box::pin(batch(s))).await;
+    check("commit_all writes every commit or none", Box::pin(all_or_nothing(s))).await;
+    check("racing acts: one wins, the rest conflict", Box::pin(racing_acts(store.clone()))).await;
+    check("audit records come back in order", Box::pin(audit_order(s))).await;
+    check("audit records and memos are append-only", Box::pin(append_only(s))).await;
+    check("deadlines: set, claim, cancel", Box::pin(deadlines(s))).await;
+    check("racing schedulers claim each deadline once", Box::pin(racing_claims(store.clone()))).await;
+    check("leased auto-act deadlines fire only with their holder's act", Box::pin(leases::leases(s))).await;
+    check("list, versions", Box::pin(list_and_versions(s))).await;
+    check("idempotency keys answered in the act's commit", Box::pin(keys::keys_in_commit(s))).await;
+    check("idempotency keys expire and are purged", Box::pin(keys::keys_expire(s))).await;
 }
 
+/// Each check's future is boxed by the caller: held inline, the largest of
+/// them (decisions and their facts across awaits) would size the whole run's
+/// future, and debug builds overflow a test thread's stack.
 async fn check(name: &str, body: impl std::future::Future<Output = ()>) {
     eprintln!("store conformance: {name}");
     // On the heap: the checks' futures hold whole decisions, and a test thread's stack is small.

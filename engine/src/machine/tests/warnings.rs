@@ -80,8 +80,8 @@ fn cd3_the_chief_speaks_before_unheard_members_only_with_a_confirmation() {
     // The chief has spoken: the others cannot be added afterwards (CD-3).
     let late = json!({ "member": "乙", "stance": "oppose", "words": "补充" });
     s.refused(&office(), "record_stance", late, "art30_chief_speaks_last");
-    s.ok(&office(), "close_meeting", json!({}));
     s.ok(&chief, "decide", json!({}));
+    s.ok(&office(), "close_meeting", json!({}));
 }
 
 #[test]
