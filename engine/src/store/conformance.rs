@@ -15,6 +15,7 @@
 
 mod keys;
 mod leases;
+pub mod races;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

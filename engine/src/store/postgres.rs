@@ -32,6 +32,8 @@ mod dialect {
     pub(super) const CALENDAR_PENDING: &str = calendar::PROVISIONAL_PENDING_POSTGRES;
     /// Two replicas loading notices at once take turns: one chain head.
     pub(super) const CALENDAR_LOCK: Option<&str> = Some(calendar::LOCK_POSTGRES);
+    /// Group commit locks the decisions of a batch in id order first (see `sql::lock_in_order`).
+    pub(super) const DECISION_LOCK: Option<&str> = Some("select 1 from decisions where id = $1 for update");
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +127,12 @@ pub(crate) mod tests {
         if let Some(db) = TestDb::create().await {
             db.run(conformance::run_all).await;
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn batches_of_two_replicas_never_deadlock() {
+        let Some(db) = TestDb::create().await else { return };
+        db.run(|store| conformance::races::opposite_batches_never_fail_the_database(store)).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

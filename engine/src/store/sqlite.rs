@@ -33,6 +33,8 @@ mod dialect {
     pub(super) const CALENDAR_PENDING: &str = calendar::PROVISIONAL_PENDING;
     /// The single writer already excludes every other writer.
     pub(super) const CALENDAR_LOCK: Option<&str> = None;
+    /// No row locks: the single writer never waits on another transaction.
+    pub(super) const DECISION_LOCK: Option<&str> = None;
 }
 
 /// Read connections for a file database (WAL lets them all read at once).
@@ -112,6 +114,14 @@ mod tests {
         let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");
         store.migrate().await.expect("migrate");
         conformance::run_all(Arc::new(store)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn batches_in_opposite_orders_both_answer() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::connect(&file_url(&dir)).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        conformance::races::opposite_batches_never_fail_the_database(Arc::new(store)).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

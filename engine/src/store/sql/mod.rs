@@ -28,10 +28,14 @@ impl Backend {
     /// One commit in its own transaction.
     async fn commit_alone(&self, c: &TransitionCommit) -> Result<(), StoreError> {
         rows::check_commit(c)?;
-        let mut tx = self.begin_write().await?;
-        write(&mut tx, c).await?;
-        tx.commit().await?;
-        Ok(())
+        let written: Result<(), StoreError> = async {
+            let mut tx = self.begin_write().await?;
+            write(&mut tx, c).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await;
+        written.map_err(|e| lost_race(e, c))
     }
 
     /// A batch in one transaction (one flush to disk). It is written straight
@@ -52,6 +56,7 @@ impl Backend {
             return Ok(false);
         }
         let mut tx = self.begin_write().await?;
+        lock_in_order(&mut tx, batch).await?;
         for c in batch {
             if write(&mut tx, c).await.is_err() {
                 tx.rollback().await?;
@@ -65,6 +70,7 @@ impl Backend {
     /// A batch in one transaction, each commit in a savepoint: each succeeds or fails alone.
     async fn commit_isolated(&self, batch: &[TransitionCommit]) -> Result<Vec<Result<(), StoreError>>, StoreError> {
         let mut tx = self.begin_write().await?;
+        lock_in_order(&mut tx, batch).await?;
         let mut results = Vec::with_capacity(batch.len());
         for c in batch {
             if let Err(e) = rows::check_commit(c) {
@@ -79,10 +85,44 @@ impl Backend {
                 sqlx::query(rows::ROLLBACK_TO).execute(&mut *tx).await?;
             }
             sqlx::query(rows::RELEASE).execute(&mut *tx).await?;
-            results.push(outcome);
+            results.push(outcome.map_err(|e| lost_race(e, c)));
         }
         tx.commit().await?;
         Ok(results)
+    }
+}
+
+/// Lock the stored decision rows a batch updates, in id order, before it
+/// writes anything. Two replicas' batches touching the same decisions in
+/// other orders then wait for each other instead of deadlocking
+/// (PostgreSQL; SQLite's single writer excludes every other one).
+async fn lock_in_order(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    batch: &[TransitionCommit],
+) -> Result<(), StoreError> {
+    let Some(lock) = dialect::DECISION_LOCK else { return Ok(()) };
+    let ids: std::collections::BTreeSet<&str> =
+        batch.iter().filter(|c| c.expected_version > 0).map(|c| c.decision.id.as_str()).collect();
+    // One row locks itself with its update: only a batch of several can wait in a cycle.
+    if ids.len() < 2 {
+        return Ok(());
+    }
+    for id in ids {
+        sqlx::query(lock).bind(id).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A deadlock or a serialization failure (PostgreSQL 40P01, 40001) that
+/// still happens (on other rows than the decisions) lost a race, like a
+/// version conflict: the engine steps the act again, the client sees no error.
+fn lost_race(e: StoreError, c: &TransitionCommit) -> StoreError {
+    match &e {
+        StoreError::Database(sqlx::Error::Database(db)) if matches!(db.code().as_deref(), Some("40001" | "40P01")) => {
+            tracing::info!(decision = %c.decision.id, code = ?db.code(), "a commit lost a race in the database");
+            conflict(c)
+        }
+        _ => e,
     }
 }
 
@@ -257,12 +297,20 @@ impl Store for Backend {
             rows::check_commit(c)?;
         }
         // Dropping the transaction on an error rolls back what the batch wrote so far.
-        let mut tx = self.begin_write().await?;
-        for c in &batch {
-            write(&mut tx, c).await?;
+        let written: Result<(), StoreError> = async {
+            let mut tx = self.begin_write().await?;
+            lock_in_order(&mut tx, &batch).await?;
+            for c in &batch {
+                write(&mut tx, c).await?;
+            }
+            tx.commit().await?;
+            Ok(())
         }
-        tx.commit().await?;
-        Ok(())
+        .await;
+        match batch.first() {
+            Some(c) => written.map_err(|e| lost_race(e, c)),
+            None => written,
+        }
     }
 
     async fn load(&self, decision_id: &str) -> Result<Option<Loaded>, StoreError> {
