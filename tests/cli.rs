@@ -97,3 +97,41 @@ fn serve_takes_the_public_rate_limit_from_the_operator() {
     }
     assert!(parse(&["--public-per-minute", "0"]).is_err(), "a zero limit would shut the public out");
 }
+
+/// Item 15: `juece check` refuses a definition that deleted a statutory gate, as it refuses a broken graph.
+#[tokio::test]
+async fn check_fails_on_a_definition_without_a_statutory_gate() {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                copy_dir(&p, &to.join(e.file_name()));
+            } else {
+                std::fs::copy(&p, to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&workflows().join("national"), &dir.path().join("national"));
+    let file = dir.path().join("national/workflow.toml");
+    let workflows_dir = dir.path().to_str().unwrap().to_string();
+    let juece_in = |args: Vec<String>| {
+        let mut argv = vec!["juece".to_string(), "--workflows".to_string(), workflows_dir.clone()];
+        argv.extend(args);
+        Cli::try_parse_from(argv).expect("arguments parse")
+    };
+    let check = vec!["check".to_string(), file.to_str().unwrap().to_string()];
+    assert_eq!(run(juece_in(check.clone())).await.expect("runs"), 0, "the copy proves as it is");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let without = text.replacen(
+        "gates = [\"art26_procedure_explanation\", \"art26_legal_basis\", \"art26_min_7_working_days\"]",
+        "gates = [\"art26_procedure_explanation\", \"art26_legal_basis\"]",
+        1,
+    );
+    assert_ne!(without, text, "the gate list was found");
+    std::fs::write(&file, without).unwrap();
+    assert_eq!(run(juece_in(check)).await.expect("runs"), 1);
+    let errs = juece_engine::definition::load_path(&file, dir.path()).expect_err("refused");
+    assert!(errs.iter().any(|e| e.to_string().contains("`art26_min_7_working_days` (Art. 26(2))")), "{errs:?}");
+}

@@ -48,6 +48,7 @@ pub mod refusal;
 pub mod render;
 pub mod report;
 pub mod scheduler;
+pub mod statutory;
 pub mod store;
 pub mod visibility;
 pub mod warning;

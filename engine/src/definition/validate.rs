@@ -112,8 +112,28 @@ pub(super) fn load_path(path: &Path, base_dir: &Path) -> Result<Workflow, Vec<De
 }
 
 fn load_profile(path: &Path, base_dir: &Path) -> Result<Workflow, Vec<DefinitionError>> {
+    load_profile_at(path, base_dir, 0)
+}
+
+/// A profile extends a base procedure or another profile (a county its province), at most
+/// [`MAX_PROFILE_DEPTH`] deep; each only tightens what it extends.
+const MAX_PROFILE_DEPTH: usize = 8;
+
+fn load_profile_at(path: &Path, base_dir: &Path, depth: usize) -> Result<Workflow, Vec<DefinitionError>> {
     let raw: RawProfile = read_toml(path)?;
+    if depth >= MAX_PROFILE_DEPTH {
+        return Err(vec![DefinitionError {
+            file: path.to_path_buf(),
+            stage: None,
+            message: format!("profiles extend each other more than {MAX_PROFILE_DEPTH} deep (a cycle?)"),
+        }]);
+    }
+    let parent_profile = base_dir.join("profiles").join(format!("{}.toml", raw.profile.extends));
     let base_path = base_dir.join(&raw.profile.extends).join("workflow.toml");
+    if !base_path.is_file() && parent_profile.is_file() {
+        let base = load_profile_at(&parent_profile, base_dir, depth + 1)?;
+        return tighten(raw, path, base);
+    }
     if !base_path.is_file() {
         return Err(vec![DefinitionError {
             file: path.to_path_buf(),
@@ -122,6 +142,11 @@ fn load_profile(path: &Path, base_dir: &Path) -> Result<Workflow, Vec<Definition
         }]);
     }
     let base = load_path(&base_path, base_dir)?;
+    tighten(raw, path, base)
+}
+
+/// The profile `raw` over `base`, refused where it would relax it.
+fn tighten(raw: RawProfile, path: &Path, base: Workflow) -> Result<Workflow, Vec<DefinitionError>> {
     let params = base.parameters.with_overrides(&raw.parameters);
     let mut errors = Errors::new(path);
     for relax in params.relaxations_of(&base.parameters) {
@@ -401,6 +426,15 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
             errors.push(None, format!("compliance proof failed: {}\n{}", o.statement, o.counterexample_text()));
         }
         return Err(errors.list);
+    }
+    // The proof covers the gates too: every act of a kind the Decree regulates keeps its statutory gates.
+    if procedure == Procedure::Decision {
+        for m in crate::statutory::missing(&acts, &gates, &stages) {
+            errors.push(None, format!("compliance proof failed: {m}"));
+        }
+        if !errors.list.is_empty() {
+            return Err(errors.list);
+        }
     }
     Ok(Workflow {
         key: raw.workflow.key,
