@@ -341,6 +341,10 @@ pub struct Hearing {
     pub list_published_at: Option<DateTime<Utc>>,
     /// The hearing record in the three segments of Art. 17.
     pub record: Option<HearingRecord>,
+    /// The notice said participants are not selected (everyone who registers attends): Art. 16(3)'s
+    /// selection method applies only where they are (需要遴选的).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_selection: bool,
 }
 
 /// A suggestion from the public that a hearing be held (听证建议; Guangdong

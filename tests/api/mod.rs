@@ -29,6 +29,7 @@
 //! * `scheduler_metrics` — the scheduler's backlog, firings and lag in `/metrics`;
 //! * `visibility` — sealed expert opinions and pre-undertaking materials, searched for in every read's body;
 //! * `citations` — refusals cite their own article, or say which other rule they enforce (item 14);
+//! * `dates` — dates the caller must not control: comment periods, hearing days (items 8, 10);
 //! * `determinations` — what an applicability determination may not waive (issue 12, items 1–4);
 //! * `release` — A7 and A22 from a fresh database: the non-disclosable release, the Party-committee report.
 
@@ -39,6 +40,7 @@ mod catalogue_pool;
 mod checks;
 mod citations;
 mod connections;
+mod dates;
 mod determinations;
 mod documented;
 mod hearing_suggestions;

@@ -137,8 +137,10 @@ async fn participant(a: &Api, id: &str, name: &str, side: &str, date: chrono::Na
     a.ok("drafter", id, "add_hearing_participant", p).await;
 }
 
+/// The list published, the announced day come (the hearing is never recorded before it, Art. 17), the record kept.
 async fn held_with_record(a: &Api, id: &str) {
     a.ok("drafter", id, "publish_hearing_participant_list", json!({})).await;
+    a.wait_days(20);
     let segments = json!({ "presentation": "承办单位说明草案及依据", "statements": "各方代表发言、质询和辩论" });
     a.ok("drafter", id, "record_hearing_segments", segments).await;
 }

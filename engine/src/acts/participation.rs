@@ -153,6 +153,8 @@ pub(super) struct HearingNoticeIn {
     date: NaiveDate,
     place: String,
     sides: Vec<String>,
+    /// Whether participants are selected (default yes); if not, no selection method is published (Art. 16(3)).
+    participants_selected: Option<bool>,
 }
 
 pub(super) fn publish_hearing_notice(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
@@ -163,6 +165,7 @@ pub(super) fn publish_hearing_notice(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
     hearing.date = Some(h.date);
     hearing.place = h.place;
     hearing.sides = h.sides;
+    hearing.no_selection = h.participants_selected == Some(false);
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "hearing": ctx.facts.hearing,
         "draft": ctx.facts.current_draft(),

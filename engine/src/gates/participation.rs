@@ -158,7 +158,11 @@ pub(super) fn hearing_record_confirmed(c: &GateCtx<'_>) -> Result<(), String> {
     ensure(open.is_empty(), || format!("neither signed nor refused with a reason: {}", open.join(", ")))
 }
 
+/// Art. 16(3): "需要遴选听证参加人的" — the method is published first only where participants are selected.
 pub(super) fn hearing_selection_method_published(c: &GateCtx<'_>) -> Result<(), String> {
+    if c.before.hearing.as_ref().is_some_and(|h| h.no_selection) {
+        return Ok(());
+    }
     let published = c.before.hearing.as_ref().is_some_and(|h| h.selection_method.is_some());
     ensure(published, || "the participant-selection method has not been published".into())
 }
@@ -201,4 +205,12 @@ pub(super) fn late_shortening_cured(c: &GateCtx<'_>) -> Result<(), String> {
             notices[flagged].id, c.params.comment_min_days
         )
     })
+}
+
+/// Art. 17: a hearing is held on the day it was announced; nothing of it is recorded before that day (China
+/// time, by the server's clock).
+pub(super) fn hearing_day_reached(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(date) = c.before.hearing.as_ref().and_then(|h| h.date) else { return Ok(()) };
+    let today = c.now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    ensure(today >= date, || format!("the hearing is announced for {date}; today is {today}"))
 }

@@ -440,6 +440,14 @@ fn a9_a10_hearing_sides_materials_and_signatures() {
         "{codes:?}"
     );
     s.ok(&drafter(), "publish_hearing_participant_list", json!({}));
+    // Nothing of the hearing is recorded before its announced day (Art. 17).
+    s.refused(
+        &drafter(),
+        "record_hearing_segments",
+        json!({ "presentation": "p", "statements": "s" }),
+        "art17_hearing_not_yet_held",
+    );
+    s.now += Duration::days(20);
     let segments =
         json!({ "presentation": "承办单位说明草案及依据", "statements": "居民代表A质询噪声标准；企业代表B辩论" });
     s.ok(&drafter(), "record_hearing_segments", segments);

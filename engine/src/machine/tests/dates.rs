@@ -53,3 +53,52 @@ fn art15_a_shortened_period_needs_the_general_offices_approval_before_publicatio
     let used: Vec<Option<u32>> = s.d.facts.shortening_approvals.iter().map(|a| a.notice).collect();
     assert_eq!(used, [None, Some(1)], "the approval relied on is the one for 20 days");
 }
+
+/// In the hearing stage (participation held), a hearing announced 20 days ahead for one side.
+fn hearing_announced(selected: Option<bool>) -> (S, chrono::NaiveDate) {
+    let mut s = S::started("national");
+    s.ok(&drafter(), "finish_drafting", json!({}));
+    s.skip("cost_benefit", "skip_cost_benefit");
+    s.skip("public_participation", "skip_public_participation");
+    let date = s.today() + Duration::days(20);
+    let mut notice = json!({ "date": date, "place": "市民中心", "sides": ["居民"] });
+    if let Some(sel) = selected {
+        notice["participants_selected"] = json!(sel);
+    }
+    s.ok(&drafter(), "publish_hearing_notice", notice);
+    (s, date)
+}
+
+#[test]
+fn art17_a_hearing_is_not_recorded_as_held_before_its_announced_day() {
+    let (mut s, date) = hearing_announced(None);
+    s.ok(&drafter(), "publish_hearing_selection_method", json!({ "criteria": "报名抽取", "quota_per_side": 1 }));
+    let p = json!({ "name": "A", "side": "居民", "materials_delivered_on": date - Duration::days(8) });
+    s.ok(&drafter(), "add_hearing_participant", p);
+    s.ok(&drafter(), "publish_hearing_participant_list", json!({}));
+    let segments = json!({ "presentation": "承办单位说明", "statements": "居民代表发言" });
+    s.now += Duration::days(19);
+    s.refused(&drafter(), "record_hearing_segments", segments.clone(), "art17_hearing_not_yet_held");
+    s.refused(
+        &drafter(),
+        "confirm_hearing_record",
+        json!({ "participant": "A", "signed": true }),
+        "art17_hearing_not_yet_held",
+    );
+    s.refused(&drafter(), "close_hearing", json!({}), "art17_hearing_not_yet_held");
+    s.now += Duration::days(1);
+    s.ok(&drafter(), "record_hearing_segments", segments);
+    s.ok(&drafter(), "confirm_hearing_record", json!({ "participant": "A", "signed": true }));
+    s.ok(&drafter(), "close_hearing", json!({}));
+}
+
+#[test]
+fn art16_the_selection_method_is_required_only_where_participants_are_selected() {
+    let (mut s, date) = hearing_announced(None);
+    let p = json!({ "name": "A", "side": "居民", "materials_delivered_on": date - Duration::days(8) });
+    s.refused(&drafter(), "add_hearing_participant", p.clone(), "art16_selection_method_first");
+    // Everyone who registers attends: no selection, so no selection method.
+    let (mut open, _) = hearing_announced(Some(false));
+    open.ok(&drafter(), "add_hearing_participant", p);
+    assert!(open.d.facts.hearing.as_ref().unwrap().no_selection);
+}

@@ -34,6 +34,8 @@ fn a10_a_list_with_a_side_unrepresented_is_not_finalised_nor_heard() {
     let ngo = json!({ "name": "C", "side": "环保组织", "materials_delivered_on": date - Duration::days(10) });
     s.ok(&drafter(), "add_hearing_participant", ngo);
     s.ok(&drafter(), "publish_hearing_participant_list", json!({}));
+    // Held on its announced day (Art. 17).
+    s.now += Duration::days(20);
     s.ok(&drafter(), "record_hearing_segments", segments);
 }
 

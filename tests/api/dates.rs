@@ -1,0 +1,69 @@
+//! Dates the caller must not control, over HTTP (issue 12, items 8 and 10): a comment period never starts
+//! before its notice went out, a shorter one needs the general office's prior approval, and a hearing is never
+//! recorded as held before its announced day.
+
+use chrono::Duration;
+use serde_json::json;
+
+use super::api;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art15_a_backdated_or_unapproved_short_comment_period_is_refused() {
+    let a = api().await;
+    let id = a.at_stage("示范市户外广告设置规划", "public_participation").await;
+    let notice = |start: chrono::NaiveDate, days: u32| {
+        json!({ "channels": ["website"], "submission_methods": ["电子邮件"], "start": start, "days": days,
+            "shortening_reason": "汛期临近，情况紧急" })
+    };
+    let backdated = a
+        .refused(
+            "drafter",
+            &id,
+            "publish_comment_notice",
+            notice(a.today() - Duration::days(3), 30),
+            (422, "art15_start_backdated", "Art. 15"),
+        )
+        .await;
+    assert!(backdated.body["detail"].as_str().unwrap_or("").contains(&a.today().to_string()), "{}", backdated.body);
+    let article = "Art. 15; general-office approval of a soft floor (regulation.md §6), an engine rule";
+    a.refused(
+        "drafter",
+        &id,
+        "publish_comment_notice",
+        notice(a.today(), 20),
+        (422, "art15_shortening_not_approved", article),
+    )
+    .await;
+    a.act("drafter", &id, "approve_comment_shortening", json!({ "days": 20, "reason": "情况紧急" }))
+        .await
+        .expect(403, "role_not_permitted");
+    a.ok("office", &id, "approve_comment_shortening", json!({ "days": 20, "reason": "汛期临近，情况紧急" })).await;
+    a.ok("drafter", &id, "publish_comment_notice", notice(a.today(), 20)).await;
+    let d = a.get(&format!("/api/v1/decisions/{id}"), Some("oversight")).await;
+    let approval = &d.body["facts"]["shortening_approvals"][0];
+    assert_eq!((approval["days"].as_u64(), approval["notice"].as_u64()), (Some(20), Some(1)), "{approval}");
+    assert!(approval["by"].as_str().unwrap_or("").contains("王文"), "{approval}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art17_a_hearing_is_recorded_only_from_its_announced_day() {
+    let a = api().await;
+    let id = a.at_stage("示范市公交线网优化方案", "hearing").await;
+    let date = a.today() + Duration::days(15);
+    // Everyone who registers attends: no selection, so no selection method is needed (Art. 16(3) "需要遴选的").
+    let notice = json!({ "date": date, "place": "市民中心", "sides": ["乘客"], "participants_selected": false });
+    a.ok("drafter", &id, "publish_hearing_notice", notice).await;
+    let p = json!({ "name": "乘客代表甲", "side": "乘客", "materials_delivered_on": a.today() });
+    a.ok("drafter", &id, "add_hearing_participant", p).await;
+    a.ok("drafter", &id, "publish_hearing_participant_list", json!({})).await;
+    let segments = json!({ "presentation": "承办单位说明线网调整依据", "statements": "乘客代表发言、质询" });
+    let early = (422, "art17_hearing_not_yet_held", "Art. 17");
+    let r = a.refused("drafter", &id, "record_hearing_segments", segments.clone(), early).await;
+    assert!(r.body["detail"].as_str().unwrap_or("").contains(&date.to_string()), "{}", r.body);
+    a.refused("drafter", &id, "confirm_hearing_record", json!({ "participant": "乘客代表甲", "signed": true }), early)
+        .await;
+    a.wait_days(15);
+    a.ok("drafter", &id, "record_hearing_segments", segments).await;
+    a.ok("drafter", &id, "confirm_hearing_record", json!({ "participant": "乘客代表甲", "signed": true })).await;
+    assert_eq!(a.ok("drafter", &id, "close_hearing", json!({})).await.body["stage"], "expert_consultation");
+}
