@@ -56,6 +56,9 @@ async fn art17_a_hearing_is_recorded_only_from_its_announced_day() {
     let p = json!({ "name": "乘客代表甲", "side": "乘客", "materials_delivered_on": a.today() });
     a.ok("drafter", &id, "add_hearing_participant", p).await;
     a.ok("drafter", &id, "publish_hearing_participant_list", json!({})).await;
+    let late = json!({ "name": "乘客代表乙", "side": "乘客", "materials_delivered_on": a.today() });
+    let closed = (422, "art16_list_already_published", "Art. 16(3)");
+    a.refused("drafter", &id, "add_hearing_participant", late, closed).await;
     let segments = json!({ "presentation": "承办单位说明线网调整依据", "statements": "乘客代表发言、质询" });
     let early = (422, "art17_hearing_not_yet_held", "Art. 17");
     let r = a.refused("drafter", &id, "record_hearing_segments", segments.clone(), early).await;

@@ -106,6 +106,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("hearing_list_before_hearing", participation::hearing_list_before_hearing),
     ("hearing_record_segments", participation::hearing_record_segments),
     ("hearing_day_reached", participation::hearing_day_reached),
+    ("hearing_list_open", participation::hearing_list_open),
     ("matter_disclosable", hearing_suggestion::matter_disclosable),
     ("hearing_suggestion_undecided", hearing_suggestion::hearing_suggestion_undecided),
     ("hearing_suggestions_decided", hearing_suggestion::hearing_suggestions_decided),

@@ -214,3 +214,11 @@ pub(super) fn hearing_day_reached(c: &GateCtx<'_>) -> Result<(), String> {
     let today = c.now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     ensure(today >= date, || format!("the hearing is announced for {date}; today is {today}"))
 }
+
+/// Art. 16(3): the list is published in advance and is the list heard; nobody joins it afterwards.
+pub(super) fn hearing_list_open(c: &GateCtx<'_>) -> Result<(), String> {
+    match c.before.hearing.as_ref().and_then(|h| h.list_published_at) {
+        Some(at) => Err(format!("the participant list was published at {at} (UTC)")),
+        None => Ok(()),
+    }
+}

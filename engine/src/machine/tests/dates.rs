@@ -76,6 +76,9 @@ fn art17_a_hearing_is_not_recorded_as_held_before_its_announced_day() {
     let p = json!({ "name": "A", "side": "居民", "materials_delivered_on": date - Duration::days(8) });
     s.ok(&drafter(), "add_hearing_participant", p);
     s.ok(&drafter(), "publish_hearing_participant_list", json!({}));
+    // The list published is the list heard: nobody joins it afterwards (Art. 16(3)).
+    let late = json!({ "name": "B", "side": "居民", "materials_delivered_on": date - Duration::days(8) });
+    s.refused(&drafter(), "add_hearing_participant", late, "art16_list_already_published");
     let segments = json!({ "presentation": "承办单位说明", "statements": "居民代表发言" });
     s.now += Duration::days(19);
     s.refused(&drafter(), "record_hearing_segments", segments.clone(), "art17_hearing_not_yet_held");
