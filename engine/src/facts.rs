@@ -495,6 +495,13 @@ pub struct LegalitySubmission {
     pub status: String,
     #[serde(default)]
     pub reviewer_note: Option<String>,
+    /// The day the reviewer recorded the complete materials as received (`record_review_receipt`): from then
+    /// on the floor counts from it, not from a day the drafter declared (Art. 26(2)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_recorded_on: Option<NaiveDate>,
+    /// The reviewer who acknowledged the drafter's urgency reason for a shorter review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency_acknowledged_by: Option<String>,
 }
 
 fn pending() -> String {

@@ -34,6 +34,8 @@ pub struct AnnualReport {
     pub legality_total: usize,
     pub legality_opinions: Vec<ConclusionCount>,
     pub shortened: Vec<Shortened>,
+    /// Legality reviews shortened below the floor for urgency (Art. 26(2)), received in the year.
+    pub shortened_reviews: Vec<ShortenedReview>,
     pub divergences: Vec<Divergence>,
     pub overdue: Vec<Overdue>,
     pub post_evaluations_started: usize,
@@ -56,6 +58,19 @@ pub struct Shortened {
     pub title: String,
     pub days: u32,
     pub reason: String,
+}
+
+/// A legality review shorter than the floor, with the drafter's reason and the reviewer who acknowledged it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShortenedReview {
+    pub decision_id: String,
+    pub title: String,
+    pub received_on: chrono::NaiveDate,
+    pub requested_due: chrono::NaiveDate,
+    pub floor_due: chrono::NaiveDate,
+    pub reason: String,
+    pub acknowledged_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -140,6 +155,20 @@ pub async fn annual(
                     .clone()
                     .or_else(|| n.late_shortening.as_ref().map(|l| l.reason.clone()))
                     .unwrap_or_default(),
+            });
+        }
+        for sub in f.legality_submissions.iter().filter(|x| x.requested_due < x.floor_due) {
+            if sub.received_complete_on.format("%Y").to_string() != year.to_string() {
+                continue;
+            }
+            r.shortened_reviews.push(ShortenedReview {
+                decision_id: id.clone(),
+                title: f.title.clone(),
+                received_on: sub.received_complete_on,
+                requested_due: sub.requested_due,
+                floor_due: sub.floor_due,
+                reason: sub.urgency_reason.clone().unwrap_or_default(),
+                acknowledged_by: sub.urgency_acknowledged_by.clone(),
             });
         }
         if count("decide") > 0 {

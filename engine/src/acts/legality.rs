@@ -25,17 +25,23 @@ pub(super) struct SubmissionIn {
 pub(super) fn submit_for_legality_review(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let s: SubmissionIn = ctx.parse()?;
     let draft_hash = ctx.current_draft_hash()?;
-    let floor = add_working_days(ctx.calendar, s.received_complete_on, ctx.params.legality_review_min_working_days);
+    // A receipt is never earlier than the submission itself (the server's day): a declared earlier day would
+    // shorten the review the law guarantees.
+    let today = ctx.now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let received = s.received_complete_on.max(today);
+    let floor = add_working_days(ctx.calendar, received, ctx.params.legality_review_min_working_days);
     let submission = LegalitySubmission {
         draft_hash,
         legal_basis: s.legal_basis,
         procedure_explanation: s.procedure_explanation.unwrap_or_else(|| procedure_explanation(ctx.facts)),
-        received_complete_on: s.received_complete_on,
+        received_complete_on: received,
         requested_due: s.requested_due,
         floor_due: floor.last_day,
         urgency_reason: s.urgency_reason.filter(|r| !r.trim().is_empty()),
         status: "pending".into(),
         reviewer_note: None,
+        receipt_recorded_on: None,
+        urgency_acknowledged_by: None,
     };
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "submission": submission, "floor": floor,
@@ -253,5 +259,37 @@ pub(super) fn confirm_opinion_unaffected(ctx: &mut HandlerCtx<'_>) -> Result<(),
         at: now,
     });
     opinion.draft_hash = current;
+    Ok(())
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ReceiptIn {
+    /// The reviewer accepts the drafter's urgency reason for a review shorter than the floor.
+    #[serde(default)]
+    acknowledge_urgency: bool,
+}
+
+/// The reviewer records the complete materials as received today (the server's clock): the review's working
+/// days count from this receipt (Art. 26(2)); a shorter review stands only on the reviewer's acknowledgement of
+/// the drafter's urgency reason (regulation.md §6).
+pub(super) fn record_review_receipt(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let r: ReceiptIn = ctx.parse()?;
+    let today = ctx.now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let floor = add_working_days(ctx.calendar, today, ctx.params.legality_review_min_working_days).last_day;
+    let who = ctx.who();
+    let invalid = ctx.invalid("there is no pending submission to receive");
+    let no_reason = ctx.invalid("the submission states no urgency reason to acknowledge");
+    let s = ctx.facts.legality_submissions.last_mut().filter(|s| s.status == "pending").ok_or(invalid)?;
+    if r.acknowledge_urgency && s.urgency_reason.is_none() {
+        return Err(no_reason);
+    }
+    s.receipt_recorded_on = Some(today);
+    s.received_complete_on = today;
+    s.floor_due = floor;
+    if r.acknowledge_urgency {
+        s.urgency_acknowledged_by = Some(who);
+    }
     Ok(())
 }

@@ -159,6 +159,7 @@ const HANDLERS: &[Entry] = &[
     entry!("submit_risk_report", experts::submit_risk_report, experts::RiskIn),
     entry!("judge_controllability", experts::judge_controllability, experts::JudgementIn),
     entry!("submit_for_legality_review", legality::submit_for_legality_review, legality::SubmissionIn),
+    entry!("record_review_receipt", legality::record_review_receipt, legality::ReceiptIn),
     entry!("record_lawyer_opinion", legality::record_lawyer_opinion, legality::LawyerIn),
     entry!("issue_legality_opinion", legality::issue_legality_opinion, legality::OpinionIn),
     entry!("record_fair_competition", legality::record_fair_competition, legality::FairCompetitionIn),

@@ -123,6 +123,8 @@ const CHECKS: &[(&str, Check)] = &[
     ("submission_procedure_explained", review::submission_procedure_explained),
     ("submission_legal_basis", review::submission_legal_basis),
     ("review_time_floor", review::review_time_floor),
+    ("review_time_from_receipt", review::review_time_from_receipt),
+    ("shortened_review_acknowledged", review::shortened_review_acknowledged),
     ("submission_for_current_draft", review::submission_for_current_draft),
     ("lawyer_opinion_present", review::lawyer_opinion_present),
     ("legality_findings_complete", review::legality_findings_complete),

@@ -127,6 +127,41 @@ pub(super) fn review_time_floor(c: &GateCtx<'_>) -> Result<(), String> {
     })
 }
 
+/// Art. 26(2) from the reviewer's receipt: the requested due day is at least the floor counted from it, or a
+/// shorter review rests on an urgency reason the reviewer acknowledged.
+pub(super) fn review_time_from_receipt(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(s) = c.after.legality_submissions.last() else { return Err("no submission".into()) };
+    let acknowledged = s.urgency_reason.is_some() && s.urgency_acknowledged_by.is_some();
+    ensure(s.requested_due >= s.floor_due || acknowledged, || {
+        format!(
+            "received {}: {} working days run to {}, the drafter asked for {}; a shorter review needs an urgency \
+             reason the reviewer acknowledges",
+            s.received_complete_on, c.params.legality_review_min_working_days, s.floor_due, s.requested_due
+        )
+    })
+}
+
+/// No opinion on a review shortened for urgency until the reviewer has acknowledged the drafter's reason.
+pub(super) fn shortened_review_acknowledged(c: &GateCtx<'_>) -> Result<(), String> {
+    let current = c.after.current_draft_hash();
+    let Some(s) = c
+        .after
+        .legality_submissions
+        .iter()
+        .rev()
+        .find(|s| Some(s.draft_hash.as_str()) == current && s.status == "pending")
+    else {
+        return Ok(());
+    };
+    ensure(s.requested_due >= s.floor_due || s.urgency_acknowledged_by.is_some(), || {
+        format!(
+            "the review is shortened to {} (floor {}) for urgency: the reviewer has not acknowledged the reason \
+             (record_review_receipt with acknowledge_urgency)",
+            s.requested_due, s.floor_due
+        )
+    })
+}
+
 /// The opinion answers a pending submission of the current draft: one that
 /// was returned or sent back for supplements does not count (Art. 26(1)).
 pub(super) fn submission_for_current_draft(c: &GateCtx<'_>) -> Result<(), String> {

@@ -105,3 +105,35 @@ fn art16_the_selection_method_is_required_only_where_participants_are_selected()
     open.ok(&drafter(), "add_hearing_participant", p);
     assert!(open.d.facts.hearing.as_ref().unwrap().no_selection);
 }
+
+#[test]
+fn art26_the_review_counts_from_the_reviewers_receipt_and_urgency_needs_its_acknowledgement() {
+    use super::actor;
+    use crate::actor::Role;
+    let mut s = S::at_legality_review("national");
+    let today = s.today();
+    // A receipt declared before the submission does not shorten the review: it counts from today at the earliest.
+    let backdated = json!({ "legal_basis": ["某法"], "procedure_explanation": "p",
+        "received_complete_on": today - Duration::days(10), "requested_due": "2026-03-05" });
+    s.refused(&drafter(), "submit_for_legality_review", backdated, "art26_min_7_working_days");
+    let urgent = json!({ "legal_basis": ["某法"], "procedure_explanation": "p", "received_complete_on": today,
+        "requested_due": "2026-03-05", "urgency_reason": "防汛紧急" });
+    s.ok(&drafter(), "submit_for_legality_review", urgent);
+    let rev = actor("rev", "司法局", Role::LegalityReviewer);
+    s.ok(
+        &actor("l", "司法局", Role::LegalAdviser),
+        "record_lawyer_opinion",
+        json!({ "capacity": "法律顾问", "opinion": "o" }),
+    );
+    let opinion = json!({ "authority": "a", "procedure": "p", "content": "c", "conclusion": "lawful" });
+    s.refused(&rev, "issue_legality_opinion", opinion.clone(), "art26_urgency_not_acknowledged");
+    // The reviewer receives the materials two days later without accepting the urgency: refused, nothing kept.
+    s.now += Duration::days(2);
+    s.refused(&rev, "record_review_receipt", json!({}), "art26_review_time_from_receipt");
+    s.ok(&rev, "record_review_receipt", json!({ "acknowledge_urgency": true }));
+    let sub = s.d.facts.legality_submissions.last().unwrap().clone();
+    assert_eq!(sub.receipt_recorded_on, Some(s.today()));
+    assert_eq!(sub.floor_due.to_string(), "2026-03-13", "7 working days from Wednesday 4 March");
+    assert!(sub.urgency_acknowledged_by.as_deref().unwrap_or("").contains("rev"));
+    s.ok(&rev, "issue_legality_opinion", opinion);
+}
