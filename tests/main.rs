@@ -23,6 +23,11 @@
 //! * `deadlines` — the national procedure's deadlines under the real
 //!   scheduler with an injected clock: the comment period's auto-act and a
 //!   crashed claim taken over after its lease.
+//! * `browser` — each user's main job in headless Chromium over WebDriver, axe-core
+//!   on every page, screenshots kept (`target/browser-artifacts/`).
+//! * `pages` — the web UI over HTTP as a browser without JavaScript sends it:
+//!   sign-in, CSRF, refusals shown with their articles and the typed text kept,
+//!   a form sent twice acting once, escaping, the public portal.
 //! * `api` — the HTTP API end to end: scenarios, the authorization matrix,
 //!   malformed input, sessions and tokens, idempotency, the OpenAPI document.
 
@@ -38,4 +43,6 @@ mod demo;
 mod duties;
 mod integrity;
 mod memos;
+mod browser;
+mod pages;
 mod pool;

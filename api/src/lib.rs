@@ -5,6 +5,7 @@
 //! * `cli` — the `juece` commands.
 //! * `server` — the axum router and its layers; `routes/` the JSON API under `/api/v1`;
 //!   `listen` — the accept loop under it (timeouts, a connection cap).
+//!   `pages/` the web UI at `/` (server-rendered HTML over the same engine calls).
 //! * `demo` — one complete sample decision through the engine.
 //! * `setup` — opening the store, the workflows and the calendar from the configuration.
 
@@ -20,6 +21,7 @@ pub mod idempotency;
 pub mod listen;
 pub mod mail;
 pub mod metrics;
+pub mod pages;
 pub mod problem;
 pub mod ratelimit;
 pub mod routes;

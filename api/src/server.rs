@@ -1,5 +1,6 @@
 //! The HTTP server: liveness, readiness and metrics at the root, the JSON
-//! API under `/api/v1` (`routes/`), and the layers every request passes:
+//! API under `/api/v1` (`routes/`), the web UI's pages (`pages/`), and the
+//! layers every request passes:
 //! a request id (`x-request-id`, generated unless sent, echoed back and on
 //! every log line of the request), tracing, metrics, panics turned into a
 //! 500, a body size limit, `Connection: close` on answers given before the
@@ -76,6 +77,8 @@ pub struct AppState {
     pub operations: Arc<OnceLock<std::collections::HashSet<(String, String)>>>,
     /// When this process last purged expired idempotency keys (Unix microseconds).
     pub keys_purged_at: Arc<std::sync::atomic::AtomicI64>,
+    /// The web UI's templates and catalogues.
+    pub ui: Arc<crate::pages::Ui>,
 }
 
 impl AppState {
@@ -92,6 +95,7 @@ impl AppState {
             openapi: Arc::new(OnceLock::new()),
             operations: Arc::new(OnceLock::new()),
             keys_purged_at: Arc::default(),
+            ui: Arc::new(crate::pages::Ui::new()),
         })
     }
 }
@@ -107,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::metrics::serve))
         .merge(api.layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotent)))
+        .merge(crate::pages::router(state.clone()))
         .fallback(|| async { Problem::for_status(StatusCode::NOT_FOUND) })
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(middleware::from_fn(crate::listen::close_unread))
@@ -149,7 +154,12 @@ async fn as_problem(req: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(problem::CONTENT_TYPE.as_bytes()));
-    if is_problem && !status.is_server_error() {
+    // A page answers a refusal with the page itself (its error summary, the form as typed).
+    let is_page = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if (is_problem || is_page) && !status.is_server_error() {
         return resp;
     }
     // Keep headers such as Retry-After and Allow; replace the body.

@@ -18,6 +18,8 @@
 //! # Layout
 //! * `orchestrator` — the only type callers use: load → step → commit.
 //! * `store` — the persistence contract and its SQLite and PostgreSQL implementations.
+//! * `queries`, `worklist` — reads through the visibility rule: views, records, a person's tasks and
+//!   notifications, a decision's stage map.
 
 pub mod accountability;
 pub mod act;
@@ -52,3 +54,4 @@ pub mod statutory;
 pub mod store;
 pub mod visibility;
 pub mod warning;
+pub mod worklist;

@@ -54,7 +54,7 @@ mod oversight;
 mod ownership;
 mod pool_manager;
 mod release;
-mod scenarios;
+pub(crate) mod scenarios;
 mod scenarios_experts;
 mod scenarios_meeting;
 mod scenarios_participation;

@@ -33,7 +33,7 @@ pub(super) async fn started(a: &Api) -> String {
     id
 }
 
-pub(super) async fn to_meeting(a: &Api) -> String {
+pub(crate) async fn to_meeting(a: &Api) -> String {
     let id = started(a).await;
     let d = "drafter";
     a.ok(

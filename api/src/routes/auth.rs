@@ -62,7 +62,7 @@ pub struct SessionOut {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn session_cookie(value: String, max_age_secs: i64, secure: bool) -> Option<HeaderValue> {
+pub(crate) fn session_cookie(value: String, max_age_secs: i64, secure: bool) -> Option<HeaderValue> {
     let c = Cookie::build((SESSION_COOKIE, value))
         .http_only(true)
         .secure(secure)

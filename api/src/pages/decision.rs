@@ -1,0 +1,261 @@
+//! The decision page: the stage map, what is still needed to move on (the
+//! engine's what-if check of the acts that leave the stage), the acts the
+//! reader may take now, the record, deadlines and documents — each read
+//! through the engine's visibility rule, as the API reads them.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use juece_engine::act::Act;
+use juece_engine::orchestrator::EngineError;
+use juece_engine::queries::DecisionView;
+use juece_engine::visibility::Access;
+use juece_engine::worklist::StageStatus;
+use serde_json::{json, Value};
+
+use super::i18n::Lang;
+use super::tasks::{china, stage_title};
+use super::viewer::Viewer;
+use super::{engine_error, not_found, reason_json, render, seg, sign_in_first, Page};
+use crate::server::AppState;
+
+/// Reasons that say only that the form is not filled in yet: the checklist leaves them to the form.
+const PAYLOAD_ONLY: [&str; 1] = ["invalid_payload"];
+
+#[derive(serde::Deserialize)]
+pub struct PageQuery {
+    /// The act just accepted (after the redirect that answers a form).
+    done: Option<String>,
+}
+
+pub async fn page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>, Query(q): Query<PageQuery>) -> Response {
+    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
+    let now = s.clock.now();
+    let l = v.lang;
+    let view = match s.engine.read_decision(&id, &actor, now).await {
+        Ok(view) => view,
+        Err(e) => return engine_error(&s, &v, &e),
+    };
+    let full = view.access == Access::Full;
+    let record = if full {
+        match s.engine.read_record(&id, &actor, now).await {
+            Ok(r) => r,
+            Err(e) => return engine_error(&s, &v, &e),
+        }
+    } else {
+        Vec::new()
+    };
+    let map: Vec<Value> = s
+        .engine
+        .stage_map(&view, &record)
+        .into_iter()
+        .map(|m| {
+            let (key, cls) = match m.status {
+                StageStatus::Done => ("stage-status-done", "done"),
+                StageStatus::Current => ("stage-status-current", "current"),
+                StageStatus::Skipped => ("stage-status-skipped", "skipped"),
+                StageStatus::Todo => ("stage-status-todo", "todo"),
+            };
+            let title = if l == Lang::En { m.title_en } else { m.title_zh };
+            json!({"title": title, "status": l.t(key), "class": cls, "current": m.status == StageStatus::Current})
+        })
+        .collect();
+    let timeline: Vec<Value> = record
+        .iter()
+        .rev()
+        .map(|r| {
+            json!({"act": l.act(&r.act), "who": r.actor.name, "unit": r.actor.unit, "position": r.actor.position,
+                "when": china(l, r.at), "seq": r.seq})
+        })
+        .collect();
+    let (deadlines, documents) = if full { (deadlines(&s, &v, &id).await, documents(&s, &v, &id).await) } else { (json!([]), json!([])) };
+    let checklist = checklist(&s, &v, &view).await;
+    let actions: Vec<Value> = view
+        .allowed_acts
+        .iter()
+        .map(|a| json!({"label": l.act(a), "href": format!("/decisions/{}/acts/{}", seg(&id), seg(a))}))
+        .collect();
+    let data = json!({
+        "id": id, "title_text": view.title, "organ": view.facts.get("organ"), "version": view.version,
+        "stage": stage_title(&s, l, &view.workflow_key, view.workflow_version, &view.stage),
+        "full": full, "map": map, "timeline": timeline, "deadlines": deadlines, "documents": documents,
+        "checklist": checklist, "actions": actions, "facts": summary(l, &view.facts),
+        "done": q.done.map(|a| l.t_args("decision-done", &[("act", l.act(&a))])),
+    });
+    render(&s, &v, Page::new("decision", view.title.clone(), data))
+}
+
+/// For each act of the stage that leaves it and is the reader's to take: what the engine would refuse now.
+async fn checklist(s: &AppState, v: &Viewer, view: &DecisionView) -> Vec<Value> {
+    let l = v.lang;
+    let Some(actor) = &v.actor else { return Vec::new() };
+    let Some(wf) = s.engine.workflows().find(|w| w.key == view.workflow_key && w.version == view.workflow_version) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for name in &view.allowed_acts {
+        let Some(def) = wf.acts.get(name) else { continue };
+        if def.to.is_none() || !def.skips.is_empty() {
+            continue;
+        }
+        let act = Act::new(name, json!({}));
+        let reasons: Vec<Value> = match s.engine.check(&view.id, &act, actor, s.clock.now()).await {
+            Ok(()) => Vec::new(),
+            Err(EngineError::Refused(r)) => r
+                .reasons
+                .iter()
+                .filter(|x| !PAYLOAD_ONLY.contains(&x.reason_code.as_str()))
+                .map(|x| reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None))
+                .collect(),
+            Err(_) => continue,
+        };
+        let ready = reasons.is_empty();
+        out.push(json!({"act": l.act(name), "href": format!("/decisions/{}/acts/{}", seg(&view.id), seg(name)),
+            "reasons": reasons, "ready": ready}));
+    }
+    out
+}
+
+async fn deadlines(s: &AppState, v: &Viewer, id: &str) -> Value {
+    let l = v.lang;
+    let Some(actor) = &v.actor else { return json!([]) };
+    let rows = match s.engine.read_deadlines(id, actor, s.clock.now()).await {
+        Ok(r) => r,
+        Err(_) => return json!([]),
+    };
+    let defs: Vec<_> = s.engine.workflows().flat_map(|w| w.deadlines.values()).collect();
+    let items: Vec<Value> = rows
+        .iter()
+        .filter(|d| d.row.status == juece_engine::store::DeadlineStatus::Pending)
+        .map(|d| {
+            let base = d.row.spec.name.split(':').next().unwrap_or(&d.row.spec.name);
+            let name = defs
+                .iter()
+                .find(|def| def.name == base)
+                .map_or_else(|| base.to_string(), |def| if l == Lang::En { def.en.clone() } else { def.zh.clone() });
+            let basis: Vec<Value> = d
+                .row
+                .spec
+                .basis
+                .as_object()
+                .map(|m| m.iter().map(|(k, v)| json!({"key": k, "value": plain(v)})).collect())
+                .unwrap_or_default();
+            json!({"name": name, "due": china(l, juece_engine::deadline::obligation_due(&d.row.spec)),
+                "overdue": d.overdue, "basis": basis})
+        })
+        .collect();
+    json!(items)
+}
+
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+async fn documents(s: &AppState, v: &Viewer, id: &str) -> Value {
+    let Some(actor) = &v.actor else { return json!([]) };
+    let memos = match s.engine.read_memos(id, actor, s.clock.now()).await {
+        Ok(m) => m,
+        Err(_) => return json!([]),
+    };
+    let l = v.lang;
+    let items: Vec<Value> = memos
+        .iter()
+        .filter(|m| m.format == "html" && m.lang == l.code())
+        .map(|m| {
+            let title = l.lookup(&format!("memo-{}", m.memo)).unwrap_or_else(|| m.memo.replace('_', " "));
+            json!({"title": title, "when": china(l, m.created_at),
+                "href": format!("/decisions/{}/memos/{}/{}.{}.html", seg(id), m.seq, seg(&m.memo), m.lang),
+                "md": format!("/decisions/{}/memos/{}/{}.{}.md", seg(id), m.seq, seg(&m.memo), m.lang)})
+        })
+        .collect();
+    json!(items)
+}
+
+/// What a page shows of the facts: the parts a person needs at a glance.
+fn summary(l: Lang, facts: &Value) -> Value {
+    let draft = facts
+        .get("drafts")
+        .and_then(Value::as_array)
+        .and_then(|d| d.last())
+        .or_else(|| facts.get("draft").filter(|d| !d.is_null()))
+        .map(|d| {
+            json!({"heading": l.t_args("decision-draft", &[("version", d.get("version").map(plain).unwrap_or_default())]),
+                "text": d.get("text"), "explanation": d.get("explanation")})
+        });
+    let notices: Vec<Value> = facts
+        .get("comment_notices")
+        .and_then(Value::as_array)
+        .map(|ns| {
+            ns.iter()
+                .map(|n| json!({"start": n.get("start"), "last_day": n.get("last_day"), "days": n.get("days")}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let experts: Vec<Value> = facts
+        .get("experts")
+        .and_then(Value::as_array)
+        .map(|es| {
+            es.iter()
+                .map(|e| {
+                    json!({"name": e.get("name"), "field": e.get("field"),
+                        "opinion": e.get("opinion").is_some_and(|o| !o.is_null()),
+                        "conflict": e.get("conflict").is_some_and(|o| !o.is_null())})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let meeting = facts.get("meeting").filter(|m| !m.is_null()).map(|m| meeting(l, m));
+    json!({"draft": draft, "notices": notices, "experts": experts, "meeting": meeting,
+        "publication": facts.get("publication").filter(|p| !p.is_null()).map(|p| json!({"at": p.get("published_at")}))})
+}
+
+/// The meeting on one screen: who is on the roster, who has spoken and how.
+fn meeting(l: Lang, m: &Value) -> Value {
+    let stances = m.get("stances").and_then(Value::as_array).cloned().unwrap_or_default();
+    let members: Vec<Value> = m
+        .get("members")
+        .and_then(Value::as_array)
+        .map(|ms| {
+            ms.iter()
+                .filter_map(Value::as_str)
+                .map(|name| {
+                    let last = stances.iter().rev().find(|st| st.get("member").and_then(Value::as_str) == Some(name));
+                    let stance = last.and_then(|st| st.get("stance")).and_then(Value::as_str);
+                    json!({"name": name, "spoken": stance.is_some(),
+                        "stance": stance.map(|st| l.lookup(&format!("choice-{st}")).unwrap_or_else(|| st.to_string())),
+                        "words": last.and_then(|st| st.get("words"))})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({"members": members, "date": m.get("date"), "majority": m.get("majority"),
+        "chief": m.get("chief").filter(|c| !c.is_null()).map(|c| json!({"stance": c.get("stance"), "words": c.get("words")})),
+        "closed": m.get("closed_at").is_some_and(|c| !c.is_null())})
+}
+
+/// One memo, as printable HTML or Markdown text, read through the engine like the API's memo route.
+pub async fn memo(State(s): State<AppState>, v: Viewer, Path((id, seq, file)): Path<(String, i64, String)>) -> Response {
+    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
+    let mut parts = file.rsplitn(3, '.');
+    let (Some(format), Some(lang), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        return not_found(&s, &v);
+    };
+    match s.engine.read_memo(&id, seq, (name, lang, format), &actor, s.clock.now()).await {
+        Ok(m) => {
+            let ct = if m.format == "html" { "text/html; charset=utf-8" } else { "text/plain; charset=utf-8" };
+            let mut resp = m.body.into_response();
+            let h = resp.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            h.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:"),
+            );
+            resp
+        }
+        Err(e) => engine_error(&s, &v, &e),
+    }
+}

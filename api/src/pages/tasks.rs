@@ -1,0 +1,97 @@
+//! The signed-in home page (my tasks and notifications) and the list of
+//! decisions the reader may read.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use juece_engine::queries::ListQuery;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::i18n::Lang;
+use super::viewer::Viewer;
+use super::{engine_error, render, seg, sign_in_first, Page};
+use crate::server::AppState;
+
+/// A time as the law reads it, in China Standard Time.
+pub fn china(lang: Lang, t: DateTime<Utc>) -> String {
+    let t = t.with_timezone(&chrono_tz::Asia::Shanghai);
+    match lang {
+        Lang::Zh => t.format("%Y年%-m月%-d日 %H:%M").to_string(),
+        Lang::En => t.format("%-d %b %Y %H:%M CST").to_string(),
+    }
+}
+
+/// The title of a stage in the reader's language.
+pub fn stage_title(s: &AppState, lang: Lang, workflow: &str, version: u32, stage: &str) -> String {
+    s.engine
+        .workflows()
+        .find(|w| w.key == workflow && w.version == version)
+        .and_then(|w| w.stage(stage))
+        .map_or_else(|| stage.to_string(), |st| if lang == Lang::En { st.title_en.clone() } else { st.title_zh.clone() })
+}
+
+pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
+    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
+    let now = s.clock.now();
+    let l = v.lang;
+    let tasks = match s.engine.worklist(&actor, now).await {
+        Ok(t) => t,
+        Err(e) => return engine_error(&s, &v, &e),
+    };
+    let inbox = match s.engine.inbox_for(&actor, 20, now).await {
+        Ok(m) => m,
+        Err(e) => return engine_error(&s, &v, &e),
+    };
+    let rows: Vec<_> = tasks
+        .iter()
+        .map(|t| {
+            let d = &t.decision;
+            let acts: Vec<_> = d
+                .allowed_acts
+                .iter()
+                .map(|a| json!({"label": l.act(a), "href": format!("/decisions/{}/acts/{}", seg(&d.id), seg(a))}))
+                .collect();
+            json!({
+                "title": d.title, "href": format!("/decisions/{}", seg(&d.id)),
+                "stage": stage_title(&s, l, &d.workflow_key, d.workflow_version, &d.stage),
+                "acts": acts, "due": t.due.map(|due| china(l, due)), "overdue": t.overdue,
+            })
+        })
+        .collect();
+    let messages: Vec<_> = inbox
+        .iter()
+        .map(|m| json!({"subject": m.subject, "at": china(l, m.created_at), "href": format!("/decisions/{}", seg(&m.decision_id))}))
+        .collect();
+    let data = json!({"tasks": rows, "inbox": messages});
+    render(&s, &v, Page::new("tasks", l.t("tasks-title"), data))
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    offset: Option<i64>,
+}
+
+pub async fn decisions(State(s): State<AppState>, v: Viewer, Query(p): Query<ListParams>) -> Response {
+    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
+    let l = v.lang;
+    let q = ListQuery { limit: 50, offset: p.offset.unwrap_or(0).max(0), ..ListQuery::default() };
+    let page = match s.engine.list_for(&q, &actor, s.clock.now()).await {
+        Ok(p) => p,
+        Err(e) => return engine_error(&s, &v, &e),
+    };
+    let rows: Vec<_> = page
+        .items
+        .iter()
+        .map(|d| {
+            json!({
+                "title": d.title, "href": format!("/decisions/{}", seg(&d.id)), "id": d.id,
+                "stage": stage_title(&s, l, &d.workflow_key, d.workflow_version, &d.stage),
+                "updated": china(l, d.updated_at),
+            })
+        })
+        .collect();
+    let next = page.next_offset.map(|o| format!("/decisions?offset={o}"));
+    let data = json!({"decisions": rows, "next": next});
+    render(&s, &v, Page::new("decisions", l.t("decisions-title"), data))
+}

@@ -1,0 +1,167 @@
+//! What waits for a person: the acts they may take now across the decisions
+//! they may read, with the earliest deadline of each decision, and their
+//! in-app notifications (the outbox addressed to their roles, only for
+//! decisions they may read). Also the stage map of one decision: each stage
+//! of its procedure in order, marked done, current, passed over or not yet.
+//! Every read goes through [`crate::visibility`], like every other query.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::actor::Actor;
+use crate::audit::AuditRecord;
+use crate::definition::Workflow;
+use crate::orchestrator::{Engine, EngineError};
+use crate::queries::{DecisionView, ListQuery, MAX_PAGE};
+use crate::store::{DeadlineStatus, OutboxMessage};
+use crate::visibility;
+
+/// Decisions examined at most for one worklist.
+const WORKLIST_SCAN: i64 = 5_000;
+
+/// A decision with acts waiting for the reader.
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    pub decision: DecisionView,
+    /// The earliest pending deadline of the decision, if any.
+    pub due: Option<DateTime<Utc>>,
+    pub overdue: bool,
+}
+
+/// Where a stage stands for one decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageStatus {
+    Done,
+    Current,
+    /// Passed over with a recorded determination.
+    Skipped,
+    Todo,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageMark {
+    pub key: String,
+    pub title_zh: String,
+    pub title_en: String,
+    pub status: StageStatus,
+}
+
+impl Engine {
+    /// The reader's tasks, earliest deadline first (those without one last).
+    pub async fn worklist(&self, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Task>, EngineError> {
+        let mut tasks = Vec::new();
+        let mut offset = 0;
+        while offset < WORKLIST_SCAN {
+            let q = ListQuery { limit: MAX_PAGE, offset, ..ListQuery::default() };
+            let page = self.list_for(&q, actor, now).await?;
+            for view in page.items.into_iter().filter(|v| !v.allowed_acts.is_empty()) {
+                let mut due = None;
+                let mut overdue = false;
+                for row in self.store().deadlines(&view.id).await? {
+                    if row.status != DeadlineStatus::Pending {
+                        continue;
+                    }
+                    let at = crate::deadline::obligation_due(&row.spec);
+                    overdue |= at <= now;
+                    due = Some(due.map_or(at, |d: DateTime<Utc>| d.min(at)));
+                }
+                tasks.push(Task { decision: view, due, overdue });
+            }
+            match page.next_offset {
+                Some(next) => offset = next,
+                None => break,
+            }
+        }
+        tasks.sort_by_key(|t| (t.due.is_none(), t.due));
+        Ok(tasks)
+    }
+
+    /// The reader's notifications, newest first: messages to their roles about decisions they may read.
+    pub async fn inbox_for(&self, actor: &Actor, limit: i64, now: DateTime<Utc>) -> Result<Vec<OutboxMessage>, EngineError> {
+        let mut out = Vec::new();
+        for role in &actor.roles {
+            out.extend(self.store().inbox(role.as_str(), limit).await?);
+        }
+        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        out.dedup_by(|a, b| a.id == b.id);
+        let mut readable: BTreeMap<String, bool> = BTreeMap::new();
+        let mut kept = Vec::new();
+        for m in out {
+            if kept.len() as i64 >= limit {
+                break;
+            }
+            let may = match readable.get(&m.decision_id) {
+                Some(may) => *may,
+                None => {
+                    let may = match self.store().load(&m.decision_id).await? {
+                        Some(l) => visibility::read_access(&l.decision, actor, now)
+                            .is_ok_and(|a| a == visibility::Access::Full),
+                        None => false,
+                    };
+                    readable.insert(m.decision_id.clone(), may);
+                    may
+                }
+            };
+            if may {
+                kept.push(m);
+            }
+        }
+        Ok(kept)
+    }
+
+    /// The stages of a decision's procedure in the order they are reached, each marked from the record the
+    /// reader may see and the applicability determinations in their view.
+    pub fn stage_map(&self, d: &DecisionView, record: &[AuditRecord]) -> Vec<StageMark> {
+        let Some(wf) = self.workflows().find(|w| w.key == d.workflow_key && w.version == d.workflow_version) else {
+            return Vec::new();
+        };
+        let visited: BTreeSet<&str> =
+            record.iter().flat_map(|r| [r.stage_from.as_str(), r.stage_to.as_str()]).collect();
+        let skipped: BTreeSet<&str> = d
+            .facts
+            .get("applicability")
+            .and_then(|a| a.as_object())
+            .map(|a| a.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        stage_order(wf)
+            .into_iter()
+            .filter_map(|key| wf.stage(&key))
+            .map(|s| {
+                let status = if s.key == d.stage {
+                    StageStatus::Current
+                } else if visited.contains(s.key.as_str()) {
+                    StageStatus::Done
+                } else if skipped.contains(s.kind.as_str()) {
+                    StageStatus::Skipped
+                } else {
+                    StageStatus::Todo
+                };
+                StageMark { key: s.key.clone(), title_zh: s.title_zh.clone(), title_en: s.title_en.clone(), status }
+            })
+            .collect()
+    }
+}
+
+/// Stages breadth-first from the start along the procedure's edges; stages no edge reaches come last.
+fn stage_order(wf: &Workflow) -> Vec<String> {
+    let edges = wf.graph.edges();
+    let mut order = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut queue = VecDeque::from([wf.start.clone()]);
+    while let Some(s) = queue.pop_front() {
+        if !seen.insert(s.clone()) {
+            continue;
+        }
+        for (from, to, _) in &edges {
+            if *from == s && !seen.contains(to) {
+                queue.push_back(to.clone());
+            }
+        }
+        order.push(s);
+    }
+    order.extend(wf.stages.keys().filter(|k| !seen.contains(*k)).cloned());
+    order
+}

@@ -1,0 +1,73 @@
+//! The public portal: no sign-in, the draft open for comment with its
+//! period as the law reads it, a comment answered with a receipt number,
+//! user text escaped, a refused comment shown with its reason and kept.
+
+use chrono::Duration;
+use juece_tests::http::api;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use super::Browser;
+
+/// A decision of the cast's drafter with a 30-day comment notice published today.
+async fn consultation(api: &juece_tests::http::Api, title: &str) -> String {
+    let id = api.at_stage(title, "public_participation").await;
+    let notice = json!({ "channels": ["政府网站"], "submission_methods": ["网上提交"], "start": api.today(), "days": 30 });
+    api.ok("drafter", &id, "publish_comment_notice", notice).await;
+    id
+}
+
+#[tokio::test]
+async fn the_public_reads_the_draft_and_comments_with_a_receipt() {
+    let api = api().await;
+    let id = consultation(&api, "示范市垃圾分类管理办法").await;
+    let b = Browser::new(&api);
+    let home = b.get("/public").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("示范市垃圾分类管理办法"), "listed as open for comment");
+    let page = b.get(&format!("/public/decisions/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("第一条 为规范"), "the draft text");
+    assert!(page.body.contains("24时"), "the period ends at 24:00 China time: {}", page.body);
+    assert!(page.body.contains("距截止还有"), "a countdown");
+    assert!(!page.body.contains("法规科科长"), "nothing of the internal record");
+    let comment = "<script>alert('x')</script> 建议增加厨余垃圾处理设施。";
+    let sent = b
+        .post(
+            &format!("/public/decisions/{id}/comment"),
+            &[("_csrf", &page.csrf()), ("_key", &page.key()), ("content", comment), ("name", "市民乙")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let receipt = b.follow(&sent).await;
+    assert!(receipt.body.contains("意见已收到"));
+    assert!(receipt.body.contains("回执编号"));
+    // The drafter sees the comment on the decision page, escaped.
+    let drafter = Browser::new(&api);
+    drafter.sign_in("drafter").await;
+    let d = api.get(&format!("/api/v1/decisions/{id}"), Some("drafter")).await;
+    assert_eq!(d.body["facts"]["opinions"][0]["content"], json!(comment));
+    let form = drafter.get(&format!("/decisions/{id}/acts/dispose_opinion")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    for page in [&receipt.body, &form.body] {
+        assert!(!page.contains("<script>alert"), "user text never reaches a page unescaped");
+    }
+}
+
+#[tokio::test]
+async fn a_comment_after_the_period_is_refused_with_its_reason_and_kept() {
+    let api = api().await;
+    let id = consultation(&api, "示范市噪声管理办法").await;
+    let b = Browser::new(&api);
+    let page = b.get(&format!("/public/decisions/{id}")).await;
+    api.app.clock.advance(Duration::days(40));
+    let typed = "期限届满后提交的意见 kept-text";
+    let refused = b
+        .post(&format!("/public/decisions/{id}/comment"), &[("_csrf", &page.csrf()), ("_key", &page.key()), ("content", typed)])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("存在问题"));
+    assert!(refused.body.contains("Art. 15"), "{}", refused.body);
+    let d = api.get(&format!("/api/v1/decisions/{id}"), Some("drafter")).await;
+    assert_eq!(d.body["facts"]["opinions"], json!([]), "nothing written");
+}
