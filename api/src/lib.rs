@@ -4,7 +4,7 @@
 //!
 //! * `cli` — the `juece` commands.
 //! * `server` — the axum router and its layers; `routes/` the JSON API under `/api/v1`;
-//!   `listen` — the accept loop under it (timeouts, a connection cap).
+//!   `listen` — the accept loop under it (timeouts, a connection cap);
 //!   `pages/` the web UI at `/` (server-rendered HTML over the same engine calls).
 //! * `demo` — one complete sample decision through the engine.
 //! * `setup` — opening the store, the workflows and the calendar from the configuration.

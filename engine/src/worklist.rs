@@ -114,12 +114,12 @@ impl Engine {
 
     /// The stages of a decision's procedure in the order they are reached, each marked from the record the
     /// reader may see and the applicability determinations in their view.
-    pub fn stage_map(&self, d: &DecisionView, record: &[AuditRecord]) -> Vec<StageMark> {
+    pub fn stage_map<'a>(&self, d: &DecisionView, record: impl IntoIterator<Item = &'a AuditRecord>) -> Vec<StageMark> {
         let Some(wf) = self.workflows().find(|w| w.key == d.workflow_key && w.version == d.workflow_version) else {
             return Vec::new();
         };
         let visited: BTreeSet<&str> =
-            record.iter().flat_map(|r| [r.stage_from.as_str(), r.stage_to.as_str()]).collect();
+            record.into_iter().flat_map(|r| [r.stage_from.as_str(), r.stage_to.as_str()]).collect();
         let skipped: BTreeSet<&str> = d
             .facts
             .get("applicability")

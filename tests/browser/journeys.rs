@@ -12,7 +12,7 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 /// A decision in public participation with a 30-day comment notice published today.
 async fn open_for_comment(api: &Api, title: &str) -> String {
     let id = api.at_stage(title, "public_participation").await;
-    let notice = json!({ "channels": ["政府网站"], "submission_methods": ["网上提交"], "start": api.today(), "days": 30 });
+    let notice = json!({ "channels": ["website"], "submission_methods": ["网上提交"], "start": api.today(), "days": 30 });
     api.ok("drafter", &id, "publish_comment_notice", notice).await;
     id
 }
@@ -59,7 +59,7 @@ async fn the_drafter_starts_a_decision_and_publishes_a_comment_notice() {
     c.open(&format!("/decisions/{id}")).await;
     c.check_page("decision-participation").await;
     c.click_link("发布征求意见公告").await;
-    c.fill("[name='channels']", "政府网站\n示范日报").await;
+    c.fill("[name='channels']", "website\ngazette").await;
     c.fill("[name='submission_methods']", "电子邮件 typed-in-browser@example.gov.cn").await;
     let today = api.today().to_string();
     c.client.execute(&format!("document.querySelector(\"[name='start']\").value = '{today}';"), vec![]).await.expect("date");

@@ -95,7 +95,7 @@ async fn a_refused_act_comes_back_with_every_reason_its_article_and_what_was_typ
     let sent = [
         ("_csrf", form.csrf()),
         ("_key", form.key()),
-        ("channels", "政府网站\n报纸".to_string()),
+        ("channels", "website\ngazette".to_string()),
         ("submission_methods", "电子邮件 typed-by-the-drafter@example.gov.cn".to_string()),
         ("start", today.clone()),
         ("days", "20".to_string()),

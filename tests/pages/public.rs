@@ -12,7 +12,7 @@ use super::Browser;
 /// A decision of the cast's drafter with a 30-day comment notice published today.
 async fn consultation(api: &juece_tests::http::Api, title: &str) -> String {
     let id = api.at_stage(title, "public_participation").await;
-    let notice = json!({ "channels": ["政府网站"], "submission_methods": ["网上提交"], "start": api.today(), "days": 30 });
+    let notice = json!({ "channels": ["website"], "submission_methods": ["网上提交"], "start": api.today(), "days": 30 });
     api.ok("drafter", &id, "publish_comment_notice", notice).await;
     id
 }

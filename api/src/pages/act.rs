@@ -140,7 +140,7 @@ fn path_for_id(fields: &[Field], form: &Submitted, id: &str) -> Option<String> {
 }
 
 /// What the page shows beside the form: the meeting for meeting acts, the draft for acts on it.
-fn context(act: &str, facts: &Value) -> Value {
+fn context(l: Lang, act: &str, facts: &Value) -> Value {
     let mut ctx = serde_json::Map::new();
     if MEETING_ACTS.contains(&act) {
         if let Some(m) = facts.get("meeting").filter(|m| !m.is_null()) {
@@ -153,12 +153,18 @@ fn context(act: &str, facts: &Value) -> Value {
                         .filter_map(Value::as_str)
                         .map(|name| {
                             let last = stances.iter().rev().find(|s| s.get("member").and_then(Value::as_str) == Some(name));
-                            json!({"name": name, "stance": last.and_then(|s| s.get("stance")), "spoken": last.is_some()})
+                            {
+                            let stance = last.and_then(|s| s.get("stance")).and_then(Value::as_str);
+                            let word = stance.map(|st| l.lookup(&format!("choice-{st}")).unwrap_or_else(|| st.to_string()));
+                            json!({"name": name, "stance": word, "spoken": last.is_some()})
+                        }
                         })
                         .collect()
                 })
                 .unwrap_or_default();
-            ctx.insert("meeting".into(), json!({"members": members, "majority": m.get("majority")}));
+            // The majority as the engine counts it; the page computes nothing.
+            let majority = m.pointer("/tally/majority").and_then(Value::as_str).map(|x| l.t(&format!("majority-{x}")));
+            ctx.insert("meeting".into(), json!({"members": members, "majority": majority}));
         }
     }
     if DRAFT_ACTS.contains(&act) {
@@ -207,7 +213,7 @@ pub async fn form_page(State(s): State<AppState>, v: Viewer, Path((id, act)): Pa
         id: &id,
         act: &act,
         title: view.title.clone(),
-        context: context(&act, &view.facts),
+        context: context(v.lang, &act, &view.facts),
         fields: &fields,
         form: &form,
         errors: Vec::new(),
@@ -233,7 +239,7 @@ pub async fn submit(State(s): State<AppState>, v: Viewer, Path((id, act)): Path<
         id: &id,
         act: &act,
         title: view.title.clone(),
-        context: context(&act, &view.facts),
+        context: context(v.lang, &act, &view.facts),
         fields: &fields,
         form: &form,
         errors,

@@ -47,7 +47,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>, 
     };
     let map: Vec<Value> = s
         .engine
-        .stage_map(&view, &record)
+        .stage_map(&view, record.iter().map(|r| &r.record))
         .into_iter()
         .map(|m| {
             let (key, cls) = match m.status {
@@ -63,6 +63,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>, 
     let timeline: Vec<Value> = record
         .iter()
         .rev()
+        .map(|r| &r.record)
         .map(|r| {
             json!({"act": l.act(&r.act), "who": r.actor.name, "unit": r.actor.unit, "position": r.actor.position,
                 "when": china(l, r.at), "seq": r.seq})
@@ -166,7 +167,8 @@ async fn documents(s: &AppState, v: &Viewer, id: &str) -> Value {
         .filter(|m| m.format == "html" && m.lang == l.code())
         .map(|m| {
             let title = l.lookup(&format!("memo-{}", m.memo)).unwrap_or_else(|| m.memo.replace('_', " "));
-            json!({"title": title, "when": china(l, m.created_at),
+            let withheld = m.withheld.as_ref().map(|w| if l == Lang::En { w.message_en.clone() } else { w.message_zh.clone() });
+            json!({"title": title, "when": china(l, m.created_at), "withheld": withheld,
                 "href": format!("/decisions/{}/memos/{}/{}.{}.html", seg(id), m.seq, seg(&m.memo), m.lang),
                 "md": format!("/decisions/{}/memos/{}/{}.{}.md", seg(id), m.seq, seg(&m.memo), m.lang)})
         })
@@ -231,7 +233,12 @@ fn meeting(l: Lang, m: &Value) -> Value {
                 .collect()
         })
         .unwrap_or_default();
-    json!({"members": members, "date": m.get("date"), "majority": m.get("majority"),
+    // The majority as the engine counts it (each member present once, with their latest stance).
+    let majority = m
+        .pointer("/tally/majority")
+        .and_then(Value::as_str)
+        .map(|x| l.lookup(&format!("majority-{x}")).unwrap_or_else(|| x.to_string()));
+    json!({"members": members, "date": m.get("date"), "majority": majority,
         "chief": m.get("chief").filter(|c| !c.is_null()).map(|c| json!({"stance": c.get("stance"), "words": c.get("words")})),
         "closed": m.get("closed_at").is_some_and(|c| !c.is_null())})
 }

@@ -347,12 +347,16 @@ fn render_into(out: &mut String, lang: Lang, fields: &[Field], prefix: &str, for
         let id = field_id(&path);
         let label = esc(&label(lang, f));
         let need = if f.required { lang.t("form-required") } else { lang.t("form-optional") };
-        let hint = f
-            .description
-            .as_ref()
-            .filter(|_| lang == Lang::En || lang.lookup(&format!("field-{}", f.key)).is_none())
-            .map(|d| format!(r#"<p class="hint" id="{id}-hint" lang="en">{}</p>"#, esc(d)))
-            .unwrap_or_default();
+        // The catalogue's hint for the field, else the schema's description (English) where no label explains it.
+        let hint = match lang.lookup(&format!("hint-{}", f.key)) {
+            Some(h) => format!(r#"<p class="hint" id="{id}-hint">{}</p>"#, esc(&h)),
+            None => f
+                .description
+                .as_ref()
+                .filter(|_| lang == Lang::En || lang.lookup(&format!("field-{}", f.key)).is_none())
+                .map(|d| format!(r#"<p class="hint" id="{id}-hint" lang="en">{}</p>"#, esc(d)))
+                .unwrap_or_default(),
+        };
         let described = if hint.is_empty() { String::new() } else { format!(r#" aria-describedby="{id}-hint""#) };
         let own_errors: String = errors
             .iter()
