@@ -438,5 +438,5 @@ majority-tie = As many support as oppose: no majority
 majority-none = No majority
 
 # Hints beside fields of the generated forms.
-hint-channels = One channel code a line: website (the government website, required), gazette, newspaper, wechat
+hint-channels = One channel a line: website (the government website, required), gazette, or the name of another channel
 hint-signature = Type your own name as your signature; it goes into the record.

@@ -439,5 +439,5 @@ majority-tie = 赞成与反对意见人数相同，未形成多数意见
 majority-none = 未形成多数意见
 
 # Hints beside fields of the generated forms.
-hint-channels = 每行填写一个渠道代码：website（政府网站，必选）、gazette（政府公报）、newspaper（报刊）、wechat（政务新媒体）
+hint-channels = 每行一个渠道：website（政府网站，必须）、gazette（政府公报），或其他渠道的名称
 hint-signature = 请填写您本人的姓名作为签名，签名将记入全过程记录。
