@@ -135,6 +135,7 @@ async fn every_endpoint_for_every_role() {
         (Method::GET, "/api/v1/workflows".into(), None, Box::new(authenticated(200))),
         (Method::GET, "/api/v1/workflows/national/graph?format=mermaid".into(), None, Box::new(authenticated(200))),
         (Method::GET, "/api/v1/auth/me".into(), None, Box::new(authenticated(200))),
+        (Method::GET, "/api/v1/inbox".into(), None, Box::new(authenticated(200))),
         // Signing in needs no credentials; a bearer token sent along changes nothing.
         (
             Method::POST,

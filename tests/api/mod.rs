@@ -45,6 +45,7 @@ mod determinations;
 mod documented;
 mod hearing_suggestions;
 mod idempotency;
+mod inbox;
 mod late_shortening;
 mod malformed;
 mod malformed_routes;

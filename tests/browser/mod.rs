@@ -15,6 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
 use juece_tests::app::PASSWORD;
@@ -73,7 +74,7 @@ pub async fn chrome(api: &Api, journey: &str) -> Option<Chrome> {
     .unwrap_or_default();
     let mut client = None;
     for _ in 0..100 {
-        match ClientBuilder::rustls().expect("TLS roots").capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+        match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
             Ok(c) => {
                 client = Some(c);
                 break;
@@ -116,12 +117,34 @@ impl Chrome {
         select.select_by_value(value).await.expect("option");
     }
 
+    /// Click what `css` finds and wait for the page it leads to (every click in these journeys navigates).
     pub async fn click(&self, css: &str) {
-        self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("button {css}: {e}")).click().await.expect("click");
+        let el = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("button {css}: {e}"));
+        self.navigate_by(el).await;
     }
 
     pub async fn click_link(&self, text: &str) {
-        self.client.find(Locator::LinkText(text)).await.unwrap_or_else(|e| panic!("link {text}: {e}")).click().await.expect("click");
+        let el = self.client.find(Locator::LinkText(text)).await.unwrap_or_else(|e| panic!("link {text}: {e}"));
+        self.navigate_by(el).await;
+    }
+
+    async fn navigate_by(&self, el: fantoccini::elements::Element) {
+        let old = self.client.find(Locator::Css("html")).await.expect("page");
+        el.click().await.expect("click");
+        // The old document goes stale when the next one replaces it.
+        for _ in 0..200 {
+            if old.tag_name().await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        for _ in 0..200 {
+            let state = self.client.execute("return document.readyState", vec![]).await;
+            if state.is_ok_and(|s| s == "complete") {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn sign_in(&self, user: &str) {

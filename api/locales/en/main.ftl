@@ -440,3 +440,4 @@ majority-none = No majority
 # Hints beside fields of the generated forms.
 hint-channels = One channel a line: website (the government website, required), gazette, or the name of another channel
 hint-signature = Type your own name as your signature; it goes into the record.
+field-confirm_unheard = Go ahead although members present have not spoken

@@ -441,3 +441,4 @@ majority-none = 未形成多数意见
 # Hints beside fields of the generated forms.
 hint-channels = 每行一个渠道：website（政府网站，必须）、gazette（政府公报），或其他渠道的名称
 hint-signature = 请填写您本人的姓名作为签名，签名将记入全过程记录。
+field-confirm_unheard = 尚有出席人员未发表意见，仍决定继续

@@ -14,6 +14,7 @@ pub mod calendars;
 pub mod checks;
 pub mod decisions;
 pub mod docs;
+pub mod inbox;
 pub mod memos;
 pub mod public;
 pub mod record;
@@ -100,6 +101,7 @@ pub fn api(state: AppState) -> OpenApiRouter<AppState> {
         .merge(memos::router())
         .merge(workflows::router())
         .merge(auth::router())
+        .merge(inbox::router())
         .merge(tokens::router())
         .merge(accountability::router())
         .merge(reports::router())
