@@ -34,6 +34,7 @@
 mod accountability;
 mod adjustments;
 mod api;
+mod browser;
 mod calendars;
 mod cli;
 mod concurrency;
@@ -43,6 +44,5 @@ mod demo;
 mod duties;
 mod integrity;
 mod memos;
-mod browser;
 mod pages;
 mod pool;

@@ -155,10 +155,7 @@ async fn as_problem(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(problem::CONTENT_TYPE.as_bytes()));
     // A page answers a refusal with the page itself (its error summary, the form as typed).
-    let is_page = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let is_page = resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if (is_problem || is_page) && !status.is_server_error() {
         return resp;
     }

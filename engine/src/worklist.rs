@@ -80,7 +80,12 @@ impl Engine {
     }
 
     /// The reader's notifications, newest first: messages to their roles about decisions they may read.
-    pub async fn inbox_for(&self, actor: &Actor, limit: i64, now: DateTime<Utc>) -> Result<Vec<OutboxMessage>, EngineError> {
+    pub async fn inbox_for(
+        &self,
+        actor: &Actor,
+        limit: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OutboxMessage>, EngineError> {
         let mut out = Vec::new();
         for role in &actor.roles {
             out.extend(self.store().inbox(role.as_str(), limit).await?);

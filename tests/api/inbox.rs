@@ -14,7 +14,10 @@ async fn the_inbox_holds_what_fell_due_for_my_role_on_decisions_i_may_read() {
     let notice = json!({ "channels": ["website"], "submission_methods": ["电子邮件"], "start": a.today(), "days": 30 });
     a.ok("drafter", &id, "publish_comment_notice", notice).await;
     let ended = |body: &serde_json::Value| {
-        body.as_array().into_iter().flatten().any(|m| m["subject"].as_str().unwrap_or("").contains("公开征求意见期限届满"))
+        body.as_array()
+            .into_iter()
+            .flatten()
+            .any(|m| m["subject"].as_str().unwrap_or("").contains("公开征求意见期限届满"))
     };
     let before = a.get("/api/v1/inbox", Some("drafter")).await;
     assert!(!ended(&before.body), "{}", before.body);

@@ -12,7 +12,8 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 /// A decision in public participation with a 30-day comment notice published today.
 async fn open_for_comment(api: &Api, title: &str) -> String {
     let id = api.at_stage(title, "public_participation").await;
-    let notice = json!({ "channels": ["website"], "submission_methods": ["网上提交"], "start": api.today(), "days": 30 });
+    let notice =
+        json!({ "channels": ["website"], "submission_methods": ["网上提交"], "start": api.today(), "days": 30 });
     api.ok("drafter", &id, "publish_comment_notice", notice).await;
     id
 }
@@ -53,7 +54,13 @@ async fn the_drafter_starts_a_decision_and_publishes_a_comment_notice() {
     api.ok("office", &id, "start_decision", json!({ "category": 1, "undertaking_units": ["示范市生态环境局"] })).await;
     let draft = json!({ "text": "第一条 为加强电动自行车管理……", "explanation": "依据上位法起草。", "legal_basis": ["《道路交通安全法》"] });
     api.ok("drafter", &id, "record_draft", draft).await;
-    api.ok("drafter", &id, "record_consultation", json!({ "unit": "示范市公安局", "agreed": true, "opinion": "同意。" })).await;
+    api.ok(
+        "drafter",
+        &id,
+        "record_consultation",
+        json!({ "unit": "示范市公安局", "agreed": true, "opinion": "同意。" }),
+    )
+    .await;
     api.ok("drafter", &id, "finish_drafting", json!({})).await;
     api.pass_over(&id, "cost_benefit", "skip_cost_benefit").await;
     c.open(&format!("/decisions/{id}")).await;
@@ -62,7 +69,10 @@ async fn the_drafter_starts_a_decision_and_publishes_a_comment_notice() {
     c.fill("[name='channels']", "website\ngazette").await;
     c.fill("[name='submission_methods']", "电子邮件 typed-in-browser@example.gov.cn").await;
     let today = api.today().to_string();
-    c.client.execute(&format!("document.querySelector(\"[name='start']\").value = '{today}';"), vec![]).await.expect("date");
+    c.client
+        .execute(&format!("document.querySelector(\"[name='start']\").value = '{today}';"), vec![])
+        .await
+        .expect("date");
     c.fill("[name='days']", "20").await;
     c.click("button[value='check']").await;
     let checked = c.text().await;
@@ -72,7 +82,14 @@ async fn the_drafter_starts_a_decision_and_publishes_a_comment_notice() {
     let refused = c.text().await;
     assert!(refused.contains("存在问题"), "an error summary: {refused}");
     assert!(refused.contains("art15_min_30_days"));
-    let kept = c.client.find(Locator::Css("[name='submission_methods']")).await.expect("field").prop("value").await.expect("value");
+    let kept = c
+        .client
+        .find(Locator::Css("[name='submission_methods']"))
+        .await
+        .expect("field")
+        .prop("value")
+        .await
+        .expect("value");
     assert_eq!(kept.as_deref(), Some("电子邮件 typed-in-browser@example.gov.cn"), "what was typed survives");
     c.check_page("refused").await;
     c.fill("[name='days']", "30").await;
@@ -144,7 +161,8 @@ async fn the_reviewer_issues_a_legality_opinion() {
     let api = api().await;
     let id = api.at_stage("示范市餐饮油烟管理办法", "legality_review").await;
     api.submit_for_review(&id).await;
-    api.ok("adviser", &id, "record_lawyer_opinion", json!({ "capacity": "公职律师", "opinion": "未发现违法情形。" })).await;
+    api.ok("adviser", &id, "record_lawyer_opinion", json!({ "capacity": "公职律师", "opinion": "未发现违法情形。" }))
+        .await;
     let Some(c) = chrome(&api, "reviewer").await else { return };
     c.sign_in("reviewer").await;
     c.open(&format!("/decisions/{id}")).await;
@@ -170,7 +188,13 @@ async fn members_state_their_stances_and_the_chief_departing_from_the_majority_g
     let api = api().await;
     let id = crate::api::scenarios::to_meeting(&api).await;
     let members = json!([{ "name": "郑副市长", "user": "member" }, "王文", { "name": "张市长", "user": "chief" }]);
-    api.ok("office", &id, "convene_meeting", json!({ "meeting_type": "executive", "date": api.today(), "members": members })).await;
+    api.ok(
+        "office",
+        &id,
+        "convene_meeting",
+        json!({ "meeting_type": "executive", "date": api.today(), "members": members }),
+    )
+    .await;
     let Some(c) = chrome(&api, "meeting").await else { return };
     c.sign_in("member").await;
     c.open(&format!("/decisions/{id}")).await;
@@ -181,7 +205,8 @@ async fn members_state_their_stances_and_the_chief_departing_from_the_majority_g
     c.click("button[value='submit']").await;
     assert!(c.path().await.contains("?done=record_stance"), "{}", c.text().await);
     c.sign_out().await;
-    api.ok("office", &id, "record_stance", json!({ "member": "王文", "stance": "oppose", "words": "建议暂缓。" })).await;
+    api.ok("office", &id, "record_stance", json!({ "member": "王文", "stance": "oppose", "words": "建议暂缓。" }))
+        .await;
     c.sign_in("chief").await;
     c.open(&format!("/decisions/{id}")).await;
     c.check_page("meeting").await;

@@ -55,7 +55,10 @@ pub async fn chrome(api: &Api, journey: &str) -> Option<Chrome> {
         return None;
     }
     let axe = axe_source();
-    assert!(axe.is_some() || !required(), "JUECE_REQUIRE_BROWSER=1 but axe-core is not installed (npm ci --prefix tests/browser)");
+    assert!(
+        axe.is_some() || !required(),
+        "JUECE_REQUIRE_BROWSER=1 but axe-core is not installed (npm ci --prefix tests/browser)"
+    );
     let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
     let driver = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
@@ -74,7 +77,11 @@ pub async fn chrome(api: &Api, journey: &str) -> Option<Chrome> {
     .unwrap_or_default();
     let mut client = None;
     for _ in 0..100 {
-        match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+        match ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
             Ok(c) => {
                 client = Some(c);
                 break;
@@ -181,7 +188,11 @@ impl Chrome {
             grave.len(),
             serde_json::to_string(&violations).unwrap_or_default()
         );
-        let mut log = std::fs::OpenOptions::new().create(true).append(true).open(self.artifacts.join("axe.txt")).expect("axe log");
+        let mut log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.artifacts.join("axe.txt"))
+            .expect("axe log");
         let _ = log.write_all(line.as_bytes());
         assert!(grave.is_empty(), "axe on {name}: {grave:?}");
     }

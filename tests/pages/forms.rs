@@ -43,7 +43,8 @@ async fn a_form_without_its_csrf_token_is_refused_and_writes_nothing() {
     assert_eq!(missing.status, StatusCode::FORBIDDEN);
     assert_eq!(api.state_of(&id).await, before, "nothing written");
     // Another site cannot sign a person in either.
-    let login = Browser::new(&api).post("/login", &[("name", "drafter"), ("password", juece_tests::app::PASSWORD)]).await;
+    let login =
+        Browser::new(&api).post("/login", &[("name", "drafter"), ("password", juece_tests::app::PASSWORD)]).await;
     assert_eq!(login.status, StatusCode::FORBIDDEN);
 }
 
@@ -112,7 +113,8 @@ async fn a_refused_act_comes_back_with_every_reason_its_article_and_what_was_typ
     assert!(refused.body.contains("typed-by-the-drafter@example.gov.cn"), "what was typed survives");
     assert_eq!(api.state_of(&id).await, before, "nothing written");
     // Corrected, it is accepted and answered with a redirect to the decision.
-    let fixed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| if *k == "days" { (*k, "30") } else { (*k, *v) }).collect();
+    let fixed: Vec<(&str, &str)> =
+        pairs.iter().map(|(k, v)| if *k == "days" { (*k, "30") } else { (*k, *v) }).collect();
     let done = b.post(&path, &fixed).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let page = b.follow(&done).await;
@@ -130,7 +132,13 @@ async fn the_same_form_sent_twice_acts_once() {
     let form = b.get(&format!("/decisions/{id}/acts/record_consultation")).await;
     let path = format!("/decisions/{id}/acts/record_consultation");
     let (csrf, key) = (form.csrf(), form.key());
-    let pairs = [("_csrf", csrf.as_str()), ("_key", key.as_str()), ("unit", "示范市财政局"), ("agreed", "true"), ("opinion", "同意。")];
+    let pairs = [
+        ("_csrf", csrf.as_str()),
+        ("_key", key.as_str()),
+        ("unit", "示范市财政局"),
+        ("agreed", "true"),
+        ("opinion", "同意。"),
+    ];
     let (_, before) = api.state_of(&id).await;
     let (first, second) = tokio::join!(b.post(&path, &pairs), b.post(&path, &pairs));
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);

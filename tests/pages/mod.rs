@@ -64,7 +64,9 @@ impl Browser {
     /// Sign in through the login page.
     pub async fn sign_in(&self, user: &str) {
         let page = self.get("/login").await;
-        let done = self.post("/login", &[("_csrf", &page.csrf()), ("name", user), ("password", PASSWORD), ("next", "/")]).await;
+        let done = self
+            .post("/login", &[("_csrf", &page.csrf()), ("name", user), ("password", PASSWORD), ("next", "/")])
+            .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "signed in: {}", done.body);
     }
 

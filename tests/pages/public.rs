@@ -12,7 +12,8 @@ use super::Browser;
 /// A decision of the cast's drafter with a 30-day comment notice published today.
 async fn consultation(api: &juece_tests::http::Api, title: &str) -> String {
     let id = api.at_stage(title, "public_participation").await;
-    let notice = json!({ "channels": ["website"], "submission_methods": ["网上提交"], "start": api.today(), "days": 30 });
+    let notice =
+        json!({ "channels": ["website"], "submission_methods": ["网上提交"], "start": api.today(), "days": 30 });
     api.ok("drafter", &id, "publish_comment_notice", notice).await;
     id
 }
@@ -63,7 +64,10 @@ async fn a_comment_after_the_period_is_refused_with_its_reason_and_kept() {
     api.app.clock.advance(Duration::days(40));
     let typed = "期限届满后提交的意见 kept-text";
     let refused = b
-        .post(&format!("/public/decisions/{id}/comment"), &[("_csrf", &page.csrf()), ("_key", &page.key()), ("content", typed)])
+        .post(
+            &format!("/public/decisions/{id}/comment"),
+            &[("_csrf", &page.csrf()), ("_key", &page.key()), ("content", typed)],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(refused.body.contains("存在问题"));

@@ -31,8 +31,13 @@ const SIGNED: [&str; 4] = ["submit_expert_opinion", "issue_legality_opinion", "r
 const MEETING_ACTS: [&str; 4] = ["record_stance", "record_chief_opinion", "decide", "close_meeting"];
 
 /// Acts whose page shows the draft they concern beside the form.
-const DRAFT_ACTS: [&str; 5] =
-    ["submit_expert_opinion", "issue_legality_opinion", "record_stance", "record_chief_opinion", "publish_comment_notice"];
+const DRAFT_ACTS: [&str; 5] = [
+    "submit_expert_opinion",
+    "issue_legality_opinion",
+    "record_stance",
+    "record_chief_opinion",
+    "publish_comment_notice",
+];
 
 /// How long a page's idempotency reservation holds against a second click still on its way.
 const LEASE_SECS: i64 = 30;
@@ -58,7 +63,8 @@ fn reasons(l: Lang, fields: &[Field], r: &Refusal) -> Vec<Value> {
     r.reasons
         .iter()
         .map(|x| {
-            let field = x.detail.as_deref().and_then(|d| field_of(fields, d)).or_else(|| field_of(fields, &x.message_en));
+            let field =
+                x.detail.as_deref().and_then(|d| field_of(fields, d)).or_else(|| field_of(fields, &x.message_en));
             reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), field)
         })
         .collect()
@@ -89,10 +95,8 @@ fn show(s: &AppState, v: &Viewer, p: ActPage<'_>) -> Response {
         })
         .collect();
     // Errors name fields by id; the renderer matches them by path, whose id form is the same text.
-    let by_path: Vec<(String, String)> = field_errors
-        .into_iter()
-        .map(|(id, m)| (path_for_id(p.fields, p.form, &id).unwrap_or(id), m))
-        .collect();
+    let by_path: Vec<(String, String)> =
+        field_errors.into_iter().map(|(id, m)| (path_for_id(p.fields, p.form, &id).unwrap_or(id), m)).collect();
     let html = form::render(l, p.fields, p.form, &by_path);
     let key = p.form.get("_key").map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
     let action = if p.act == FIRST_ACT.1 && p.id.is_empty() {
@@ -152,12 +156,14 @@ fn context(l: Lang, act: &str, facts: &Value) -> Value {
                     ms.iter()
                         .filter_map(Value::as_str)
                         .map(|name| {
-                            let last = stances.iter().rev().find(|s| s.get("member").and_then(Value::as_str) == Some(name));
+                            let last =
+                                stances.iter().rev().find(|s| s.get("member").and_then(Value::as_str) == Some(name));
                             {
-                            let stance = last.and_then(|s| s.get("stance")).and_then(Value::as_str);
-                            let word = stance.map(|st| l.lookup(&format!("choice-{st}")).unwrap_or_else(|| st.to_string()));
-                            json!({"name": name, "stance": word, "spoken": last.is_some()})
-                        }
+                                let stance = last.and_then(|s| s.get("stance")).and_then(Value::as_str);
+                                let word = stance
+                                    .map(|st| l.lookup(&format!("choice-{st}")).unwrap_or_else(|| st.to_string()));
+                                json!({"name": name, "stance": word, "spoken": last.is_some()})
+                            }
                         })
                         .collect()
                 })
@@ -201,7 +207,8 @@ pub async fn form_page(State(s): State<AppState>, v: Viewer, Path((id, act)): Pa
         // Say why with the engine's own words (role, stage, assignment).
         let probe = Act::new(&act, json!({}));
         if let Err(e) = s.engine.check(&id, &probe, &actor, s.clock.now()).await {
-            let payload_only = matches!(&e, EngineError::Refused(r) if r.reasons.iter().all(|x| x.reason_code == "invalid_payload"));
+            let payload_only =
+                matches!(&e, EngineError::Refused(r) if r.reasons.iter().all(|x| x.reason_code == "invalid_payload"));
             if !payload_only {
                 return engine_error(&s, &v, &e);
             }
@@ -223,7 +230,12 @@ pub async fn form_page(State(s): State<AppState>, v: Viewer, Path((id, act)): Pa
     show(&s, &v, page)
 }
 
-pub async fn submit(State(s): State<AppState>, v: Viewer, Path((id, act)): Path<(String, String)>, body: Bytes) -> Response {
+pub async fn submit(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path((id, act)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
     let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
     let form = Submitted::parse(&body);
     if !v.csrf_ok(form.get("_csrf")) {
@@ -296,7 +308,8 @@ pub async fn submit(State(s): State<AppState>, v: Viewer, Path((id, act)): Path<
         Ok(_) => see_other(&done),
         Err(EngineError::Refused(r)) => {
             let errors = reasons(l, &fields, &r);
-            let forbidden = r.reasons.iter().any(|x| matches!(x.reason_code.as_str(), "role_not_permitted" | "not_assigned"));
+            let forbidden =
+                r.reasons.iter().any(|x| matches!(x.reason_code.as_str(), "role_not_permitted" | "not_assigned"));
             let status = if forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY };
             show(&s, &v, page(errors, None, status))
         }
@@ -306,7 +319,16 @@ pub async fn submit(State(s): State<AppState>, v: Viewer, Path((id, act)): Path<
 
 /// "Check your answers": what will be recorded, the form carried in hidden fields, and the signature button.
 #[allow(clippy::too_many_arguments)]
-fn confirm(s: &AppState, v: &Viewer, id: &str, act: &str, title: &str, fields: &[Field], form: &Submitted, payload: &Value) -> Response {
+fn confirm(
+    s: &AppState,
+    v: &Viewer,
+    id: &str,
+    act: &str,
+    title: &str,
+    fields: &[Field],
+    form: &Submitted,
+    payload: &Value,
+) -> Response {
     let l = v.lang;
     let rows: Vec<Value> = fields
         .iter()
@@ -315,7 +337,11 @@ fn confirm(s: &AppState, v: &Viewer, id: &str, act: &str, title: &str, fields: &
             let shown = match value {
                 Value::String(t) => l.lookup(&format!("choice-{t}")).unwrap_or_else(|| t.clone()),
                 Value::Bool(b) => l.t(if *b { "form-true" } else { "form-false" }),
-                Value::Array(items) => items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string)).collect::<Vec<_>>().join("\n"),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 other => other.to_string(),
             };
             Some(json!({"label": form::label(l, f), "value": shown}))
@@ -346,7 +372,12 @@ pub(super) enum Claimed {
 }
 
 impl FormKey {
-    pub(super) async fn claim(s: &AppState, actor: &Actor, form: &Submitted, body: &[u8]) -> Result<Claimed, EngineError> {
+    pub(super) async fn claim(
+        s: &AppState,
+        actor: &Actor,
+        form: &Submitted,
+        body: &[u8],
+    ) -> Result<Claimed, EngineError> {
         let key = form.get("_key").filter(|k| (1..=100).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
         let Some(key) = key else { return Ok(Claimed::Act(FormKey { held: None })) };
         let held = KeyClaim { key: format!("page:{key}"), claim: uuid::Uuid::new_v4().to_string() };
@@ -374,7 +405,10 @@ impl FormKey {
     }
 
     /// What the engine stores with the act: the redirect `answer` gives.
-    pub(super) fn answering<'a>(&self, answer: &'a (dyn Fn(&Applied) -> StoredResponse + Send + Sync)) -> Option<Answering<'a>> {
+    pub(super) fn answering<'a>(
+        &self,
+        answer: &'a (dyn Fn(&Applied) -> StoredResponse + Send + Sync),
+    ) -> Option<Answering<'a>> {
         self.held.clone().map(|held| Answering { held, answer })
     }
 
@@ -440,7 +474,17 @@ pub async fn new_submit(State(s): State<AppState>, v: Viewer, body: Bytes) -> Re
         Err(errs) => {
             let errors = errs
                 .iter()
-                .map(|e| reason_json(l, "invalid_form", &e.message_zh, &e.message_en, "", None, Some(format!("f-{}", e.path))))
+                .map(|e| {
+                    reason_json(
+                        l,
+                        "invalid_form",
+                        &e.message_zh,
+                        &e.message_en,
+                        "",
+                        None,
+                        Some(format!("f-{}", e.path)),
+                    )
+                })
                 .collect();
             return show(&s, &v, page(errors, StatusCode::UNPROCESSABLE_ENTITY));
         }
@@ -458,7 +502,8 @@ pub async fn new_submit(State(s): State<AppState>, v: Viewer, body: Bytes) -> Re
         Err(e) => return engine_error(&s, &v, &e),
     };
     let answer = |_: &Applied| redirect_to(done.clone());
-    let result = s.engine.open_keyed(FIRST_ACT.0, &id, &a, &actor, s.clock.now(), key.answering(&answer).as_ref()).await;
+    let result =
+        s.engine.open_keyed(FIRST_ACT.0, &id, &a, &actor, s.clock.now(), key.answering(&answer).as_ref()).await;
     if result.is_err() {
         key.release(&s).await;
     }

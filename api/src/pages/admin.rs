@@ -28,7 +28,9 @@ fn refusal(l: Lang, e: &AdminError) -> (StatusCode, Vec<Value>) {
             StatusCode::FORBIDDEN,
             r.reasons
                 .iter()
-                .map(|x| reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None))
+                .map(|x| {
+                    reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None)
+                })
                 .collect(),
         ),
         AdminError::Auth(AuthError::AlreadyExists(n)) | AdminError::Auth(AuthError::UnknownUser(n)) => (
@@ -40,12 +42,22 @@ fn refusal(l: Lang, e: &AdminError) -> (StatusCode, Vec<Value>) {
         }
         other => {
             tracing::error!(error = %other, "user administration failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, vec![reason_json(l, "internal_error", &l.t("error-internal"), &l.t("error-internal"), "", None, None)])
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                vec![reason_json(l, "internal_error", &l.t("error-internal"), &l.t("error-internal"), "", None, None)],
+            )
         }
     }
 }
 
-async fn users_page(s: &AppState, v: &Viewer, form: &Submitted, errors: Vec<Value>, status: StatusCode, note: Option<String>) -> Response {
+async fn users_page(
+    s: &AppState,
+    v: &Viewer,
+    form: &Submitted,
+    errors: Vec<Value>,
+    status: StatusCode,
+    note: Option<String>,
+) -> Response {
     let Some(actor) = &v.actor else { return sign_in_first(v) };
     let l = v.lang;
     let users = match s.auth.users_for(actor).await {

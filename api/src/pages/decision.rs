@@ -28,7 +28,12 @@ pub struct PageQuery {
     done: Option<String>,
 }
 
-pub async fn page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>, Query(q): Query<PageQuery>) -> Response {
+pub async fn page(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
     let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
     let now = s.clock.now();
     let l = v.lang;
@@ -69,7 +74,8 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>, 
                 "when": china(l, r.at), "seq": r.seq})
         })
         .collect();
-    let (deadlines, documents) = if full { (deadlines(&s, &v, &id).await, documents(&s, &v, &id).await) } else { (json!([]), json!([])) };
+    let (deadlines, documents) =
+        if full { (deadlines(&s, &v, &id).await, documents(&s, &v, &id).await) } else { (json!([]), json!([])) };
     let checklist = checklist(&s, &v, &view).await;
     let actions: Vec<Value> = view
         .allowed_acts
@@ -90,7 +96,8 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>, 
 async fn checklist(s: &AppState, v: &Viewer, view: &DecisionView) -> Vec<Value> {
     let l = v.lang;
     let Some(actor) = &v.actor else { return Vec::new() };
-    let Some(wf) = s.engine.workflows().find(|w| w.key == view.workflow_key && w.version == view.workflow_version) else {
+    let Some(wf) = s.engine.workflows().find(|w| w.key == view.workflow_key && w.version == view.workflow_version)
+    else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -106,7 +113,9 @@ async fn checklist(s: &AppState, v: &Viewer, view: &DecisionView) -> Vec<Value> 
                 .reasons
                 .iter()
                 .filter(|x| !PAYLOAD_ONLY.contains(&x.reason_code.as_str()))
-                .map(|x| reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None))
+                .map(|x| {
+                    reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None)
+                })
                 .collect(),
             Err(_) => continue,
         };
@@ -167,7 +176,8 @@ async fn documents(s: &AppState, v: &Viewer, id: &str) -> Value {
         .filter(|m| m.format == "html" && m.lang == l.code())
         .map(|m| {
             let title = l.lookup(&format!("memo-{}", m.memo)).unwrap_or_else(|| m.memo.replace('_', " "));
-            let withheld = m.withheld.as_ref().map(|w| if l == Lang::En { w.message_en.clone() } else { w.message_zh.clone() });
+            let withheld =
+                m.withheld.as_ref().map(|w| if l == Lang::En { w.message_en.clone() } else { w.message_zh.clone() });
             json!({"title": title, "when": china(l, m.created_at), "withheld": withheld,
                 "href": format!("/decisions/{}/memos/{}/{}.{}.html", seg(id), m.seq, seg(&m.memo), m.lang),
                 "md": format!("/decisions/{}/memos/{}/{}.{}.md", seg(id), m.seq, seg(&m.memo), m.lang)})
@@ -244,7 +254,11 @@ fn meeting(l: Lang, m: &Value) -> Value {
 }
 
 /// One memo, as printable HTML or Markdown text, read through the engine like the API's memo route.
-pub async fn memo(State(s): State<AppState>, v: Viewer, Path((id, seq, file)): Path<(String, i64, String)>) -> Response {
+pub async fn memo(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path((id, seq, file)): Path<(String, i64, String)>,
+) -> Response {
     let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
     let mut parts = file.rsplitn(3, '.');
     let (Some(format), Some(lang), Some(name)) = (parts.next(), parts.next(), parts.next()) else {

@@ -17,7 +17,9 @@ use super::i18n::Lang;
 /// What a field holds, as far as the form is concerned.
 #[derive(Debug, Clone)]
 pub enum Kind {
-    Text { long: bool },
+    Text {
+        long: bool,
+    },
     Integer,
     Number,
     Bool,
@@ -78,8 +80,10 @@ impl<'a> Schemas<'a> {
 
     fn fields_at(&self, schema: &'a Value, depth: usize) -> Vec<Field> {
         let schema = self.resolve(schema);
-        let required: Vec<&str> =
-            schema.get("required").and_then(Value::as_array).map_or(Vec::new(), |r| r.iter().filter_map(Value::as_str).collect());
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map_or(Vec::new(), |r| r.iter().filter_map(Value::as_str).collect());
         let Some(props) = schema.get("properties").and_then(Value::as_object) else {
             return Vec::new();
         };
@@ -107,11 +111,8 @@ impl<'a> Schemas<'a> {
                 let real: Vec<&Value> =
                     variants.iter().filter(|v| v.get("type").and_then(Value::as_str) != Some("null")).collect();
                 // An untagged choice (a name, or a name with an account): offer the fullest shape.
-                let best = real
-                    .iter()
-                    .find(|v| self.resolve(v).get("properties").is_some())
-                    .or_else(|| real.first())
-                    .copied();
+                let best =
+                    real.iter().find(|v| self.resolve(v).get("properties").is_some()).or_else(|| real.first()).copied();
                 return match best {
                     Some(v) if real.len() == 1 || self.resolve(v).get("properties").is_some() => {
                         let (k, n) = self.kind(v, depth);
@@ -166,7 +167,8 @@ impl<'a> Schemas<'a> {
 pub fn offer_choices(lang: Lang, act: &str, fields: &mut [Field]) {
     for f in fields.iter_mut() {
         if let Kind::Text { .. } = f.kind {
-            let listed = lang.lookup(&format!("choices-{act}-{}", f.key)).or_else(|| lang.lookup(&format!("choices-{}", f.key)));
+            let listed =
+                lang.lookup(&format!("choices-{act}-{}", f.key)).or_else(|| lang.lookup(&format!("choices-{}", f.key)));
             if let Some(values) = listed {
                 f.kind = Kind::Choice(values.split_whitespace().map(str::to_string).collect());
             }
@@ -341,7 +343,14 @@ fn field_id(path: &str) -> String {
     format!("f-{}", path.replace(['.', '[', ']'], "-"))
 }
 
-fn render_into(out: &mut String, lang: Lang, fields: &[Field], prefix: &str, form: &Submitted, errors: &[(String, String)]) {
+fn render_into(
+    out: &mut String,
+    lang: Lang,
+    fields: &[Field],
+    prefix: &str,
+    form: &Submitted,
+    errors: &[(String, String)],
+) {
     for f in fields {
         let path = path_of(prefix, &f.key);
         let id = field_id(&path);
@@ -361,7 +370,12 @@ fn render_into(out: &mut String, lang: Lang, fields: &[Field], prefix: &str, for
         let own_errors: String = errors
             .iter()
             .filter(|(p, _)| *p == path)
-            .map(|(_, m)| format!(r#"<p class="field-error" id="{id}-error"><span class="visually-hidden">!</span>{}</p>"#, esc(m)))
+            .map(|(_, m)| {
+                format!(
+                    r#"<p class="field-error" id="{id}-error"><span class="visually-hidden">!</span>{}</p>"#,
+                    esc(m)
+                )
+            })
             .collect();
         let err_class = if own_errors.is_empty() { "" } else { " field--error" };
         let sent = form.get(&path).unwrap_or("");
@@ -398,7 +412,11 @@ fn render_into(out: &mut String, lang: Lang, fields: &[Field], prefix: &str, for
             kind => {
                 let control = match kind {
                     Kind::Choice(choices) => {
-                        let mut s = format!(r#"<select id="{id}" name="{}"{req}{described}><option value="">{}</option>"#, esc(&path), esc(&lang.t("form-choose")));
+                        let mut s = format!(
+                            r#"<select id="{id}" name="{}"{req}{described}><option value="">{}</option>"#,
+                            esc(&path),
+                            esc(&lang.t("form-choose"))
+                        );
                         for c in choices {
                             let sel = if c == sent { " selected" } else { "" };
                             let word = lang.lookup(&format!("choice-{c}")).unwrap_or_else(|| c.clone());
@@ -407,7 +425,11 @@ fn render_into(out: &mut String, lang: Lang, fields: &[Field], prefix: &str, for
                         s + "</select>"
                     }
                     Kind::Text { long: true } | Kind::Json => {
-                        format!(r#"<textarea id="{id}" name="{}" rows="6"{req}{described}>{}</textarea>"#, esc(&path), esc(sent))
+                        format!(
+                            r#"<textarea id="{id}" name="{}" rows="6"{req}{described}>{}</textarea>"#,
+                            esc(&path),
+                            esc(sent)
+                        )
                     }
                     Kind::TextList => format!(
                         r#"<textarea id="{id}" name="{}" rows="4"{req}{described} aria-description="{}">{}</textarea>"#,
@@ -423,7 +445,11 @@ fn render_into(out: &mut String, lang: Lang, fields: &[Field], prefix: &str, for
                             Kind::Number => ("number", r#" step="any""#),
                             _ => ("text", ""),
                         };
-                        format!(r#"<input type="{ty}" id="{id}" name="{}" value="{}"{extra}{req}{described}>"#, esc(&path), esc(sent))
+                        format!(
+                            r#"<input type="{ty}" id="{id}" name="{}" value="{}"{extra}{req}{described}>"#,
+                            esc(&path),
+                            esc(sent)
+                        )
                     }
                 };
                 let list_hint = if matches!(kind, Kind::TextList) {

@@ -80,9 +80,7 @@ impl Ui {
 
     /// The API document's JSON (the schemas of act payloads).
     pub fn doc(&self, state: &AppState) -> &Value {
-        self.doc.get_or_init(|| {
-            state.openapi.get().and_then(|s| serde_json::from_str(s).ok()).unwrap_or(Value::Null)
-        })
+        self.doc.get_or_init(|| state.openapi.get().and_then(|s| serde_json::from_str(s).ok()).unwrap_or(Value::Null))
     }
 }
 
@@ -131,10 +129,7 @@ fn nav(v: &Viewer) -> Vec<Value> {
     }
     items.push(("/public", "nav-public"));
     let path = v.here.split('?').next().unwrap_or("/");
-    items
-        .into_iter()
-        .map(|(href, key)| json!({"href": href, "label": l.t(key), "current": path == href}))
-        .collect()
+    items.into_iter().map(|(href, key)| json!({"href": href, "label": l.t(key), "current": path == href})).collect()
 }
 
 /// Render `page` for `v` inside the layout.
@@ -189,7 +184,15 @@ pub fn render(state: &AppState, v: &Viewer, page: Page) -> Response {
 }
 
 /// One reason shown in an error summary.
-pub fn reason_json(lang: Lang, code: &str, zh: &str, en: &str, article: &str, detail: Option<&str>, field: Option<String>) -> Value {
+pub fn reason_json(
+    lang: Lang,
+    code: &str,
+    zh: &str,
+    en: &str,
+    article: &str,
+    detail: Option<&str>,
+    field: Option<String>,
+) -> Value {
     let message = if lang == Lang::En { en } else { zh };
     json!({"code": code, "message": message, "article": article, "detail": detail, "field": field})
 }
@@ -199,12 +202,15 @@ pub fn engine_error(state: &AppState, v: &Viewer, e: &EngineError) -> Response {
     let l = v.lang;
     let (status, heading, message, errors) = match e {
         EngineError::Refused(r) => {
-            let forbidden = r.reasons.iter().any(|x| matches!(x.reason_code.as_str(), "role_not_permitted" | "not_assigned"));
+            let forbidden =
+                r.reasons.iter().any(|x| matches!(x.reason_code.as_str(), "role_not_permitted" | "not_assigned"));
             let status = if forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY };
             let errors: Vec<Value> = r
                 .reasons
                 .iter()
-                .map(|x| reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None))
+                .map(|x| {
+                    reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None)
+                })
                 .collect();
             (status, l.t("error-title"), if forbidden { l.t("error-forbidden") } else { String::new() }, errors)
         }
@@ -220,7 +226,14 @@ pub fn engine_error(state: &AppState, v: &Viewer, e: &EngineError) -> Response {
     error_page(state, v, status, heading, message, errors)
 }
 
-pub fn error_page(state: &AppState, v: &Viewer, status: StatusCode, heading: String, message: String, errors: Vec<Value>) -> Response {
+pub fn error_page(
+    state: &AppState,
+    v: &Viewer,
+    status: StatusCode,
+    heading: String,
+    message: String,
+    errors: Vec<Value>,
+) -> Response {
     let data = json!({"heading": heading, "message": message, "errors": errors});
     render(state, v, Page::new("error_page", heading.clone(), data).status(status))
 }

@@ -79,7 +79,14 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
 }
 
 /// The decision's public page, with `errors` and what was typed when a comment was refused.
-async fn decision_page(s: &AppState, v: &Viewer, id: &str, form: &Submitted, errors: Vec<Value>, status: StatusCode) -> Response {
+async fn decision_page(
+    s: &AppState,
+    v: &Viewer,
+    id: &str,
+    form: &Submitted,
+    errors: Vec<Value>,
+    status: StatusCode,
+) -> Response {
     let now = s.clock.now();
     let l = v.lang;
     let anonymous = juece_engine::auth::anonymous();
@@ -133,7 +140,15 @@ async fn public_act(s: AppState, v: Viewer, id: String, body: Bytes, act: &str) 
     let name = form.get("name").unwrap_or("").trim().to_string();
     let contact = form.get("contact").unwrap_or("").trim().to_string();
     if name.chars().count() > MAX_FIELD || contact.chars().count() > MAX_FIELD {
-        let e = reason_json(l, "invalid_form", "姓名和联系方式不超过200个字符", "name and contact are at most 200 characters", "", None, Some("name".into()));
+        let e = reason_json(
+            l,
+            "invalid_form",
+            "姓名和联系方式不超过200个字符",
+            "name and contact are at most 200 characters",
+            "",
+            None,
+            Some("name".into()),
+        );
         return decision_page(&s, &v, &id, &form, vec![e], StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let submitter = match (name.is_empty(), contact.is_empty()) {
@@ -170,7 +185,17 @@ async fn public_act(s: AppState, v: Viewer, id: String, body: Bytes, act: &str) 
             let errors = r
                 .reasons
                 .iter()
-                .map(|x| reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), Some("content".into())))
+                .map(|x| {
+                    reason_json(
+                        l,
+                        &x.reason_code,
+                        &x.message_zh,
+                        &x.message_en,
+                        &x.article,
+                        x.detail.as_deref(),
+                        Some("content".into()),
+                    )
+                })
                 .collect();
             decision_page(&s, &v, &id, &form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }

@@ -24,11 +24,10 @@ pub fn china(lang: Lang, t: DateTime<Utc>) -> String {
 
 /// The title of a stage in the reader's language.
 pub fn stage_title(s: &AppState, lang: Lang, workflow: &str, version: u32, stage: &str) -> String {
-    s.engine
-        .workflows()
-        .find(|w| w.key == workflow && w.version == version)
-        .and_then(|w| w.stage(stage))
-        .map_or_else(|| stage.to_string(), |st| if lang == Lang::En { st.title_en.clone() } else { st.title_zh.clone() })
+    s.engine.workflows().find(|w| w.key == workflow && w.version == version).and_then(|w| w.stage(stage)).map_or_else(
+        || stage.to_string(),
+        |st| if lang == Lang::En { st.title_en.clone() } else { st.title_zh.clone() },
+    )
 }
 
 pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
