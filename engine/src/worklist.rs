@@ -90,7 +90,7 @@ impl Engine {
         for role in &actor.roles {
             out.extend(self.store().inbox(role.as_str(), limit).await?);
         }
-        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        out.sort_by_key(|m| std::cmp::Reverse(m.created_at));
         out.dedup_by(|a, b| a.id == b.id);
         let mut readable: BTreeMap<String, bool> = BTreeMap::new();
         let mut kept = Vec::new();
