@@ -199,3 +199,35 @@ async fn english_by_switch_and_the_choice_is_remembered() {
     let away = b.post("/lang", &[("_csrf", &en.csrf()), ("to", "zh"), ("back", "//evil.example/")]).await;
     assert_eq!(away.location.as_deref(), Some("/"));
 }
+
+#[tokio::test]
+async fn oversight_asks_who_did_what_and_others_may_not() {
+    let api = api().await;
+    api.drafting("责任查询测试").await;
+    let office = Browser::new(&api);
+    office.sign_in("oversight").await;
+    let found = office.get("/accountability?person=drafter").await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    assert!(found.body.contains("责任查询测试"));
+    assert!(found.body.contains("提交决策草案"));
+    assert!(found.body.contains("法规科科长"), "the position as of the act");
+    let drafter = Browser::new(&api);
+    drafter.sign_in("drafter").await;
+    let refused = drafter.get("/accountability?person=office").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!refused.body.contains("责任查询测试"));
+}
+
+#[tokio::test]
+async fn the_decision_page_shows_what_changed_between_draft_versions() {
+    let api = api().await;
+    let id = api.drafting("草案对比测试").await;
+    let second = json!({ "text": "第一条 为规范……\n第二条 新增的夜间施工条款。", "explanation": "根据意见修改。",
+        "legal_basis": ["《中华人民共和国大气污染防治法》"] });
+    api.ok("drafter", &id, "record_draft", second).await;
+    let b = Browser::new(&api);
+    b.sign_in("drafter").await;
+    let page = b.get(&format!("/decisions/{id}")).await;
+    assert!(page.body.contains("与上一稿相比的修改"), "{}", page.body);
+    assert!(page.body.contains("第二条 新增的夜间施工条款。</ins>"), "{}", page.body);
+}

@@ -441,3 +441,13 @@ majority-none = No majority
 hint-channels = One channel a line: website (the government website, required), gazette, or the name of another channel
 hint-signature = Type your own name as your signature; it goes into the record.
 field-confirm_unheard = Go ahead although members present have not spoken
+
+accountability-title = Accountability
+accountability-intro = Everything a person did across all decisions, with their unit and position at the time of each act (lifelong accountability).
+accountability-person = Name or sign-in account
+accountability-search = Search
+accountability-acts-of = Acts of
+accountability-none = Nothing on record for this person.
+decision-draft-diff = Changes from the previous version
+diff-added = Added:
+diff-removed = Removed:

@@ -442,3 +442,13 @@ majority-none = 未形成多数意见
 hint-channels = 每行一个渠道：website（政府网站，必须）、gazette（政府公报），或其他渠道的名称
 hint-signature = 请填写您本人的姓名作为签名，签名将记入全过程记录。
 field-confirm_unheard = 尚有出席人员未发表意见，仍决定继续
+
+accountability-title = 责任查询
+accountability-intro = 查询某人在全部决策事项中办理的每一项事项，以及办理时的单位和职务（终身责任追究、责任倒查）。
+accountability-person = 姓名或登录账号
+accountability-search = 查询
+accountability-acts-of = 办理记录：
+accountability-none = 没有查到该人员的办理记录。
+decision-draft-diff = 与上一稿相比的修改
+diff-added = 增加：
+diff-removed = 删除：

@@ -197,6 +197,7 @@ fn summary(l: Lang, facts: &Value) -> Value {
             json!({"heading": l.t_args("decision-draft", &[("version", d.get("version").map(plain).unwrap_or_default())]),
                 "text": d.get("text"), "explanation": d.get("explanation")})
         });
+    let diff = draft_diff(facts);
     let notices: Vec<Value> = facts
         .get("comment_notices")
         .and_then(Value::as_array)
@@ -220,8 +221,28 @@ fn summary(l: Lang, facts: &Value) -> Value {
         })
         .unwrap_or_default();
     let meeting = facts.get("meeting").filter(|m| !m.is_null()).map(|m| meeting(l, m));
-    json!({"draft": draft, "notices": notices, "experts": experts, "meeting": meeting,
+    json!({"draft": draft, "diff": diff, "notices": notices, "experts": experts, "meeting": meeting,
         "publication": facts.get("publication").filter(|p| !p.is_null()).map(|p| json!({"at": p.get("published_at")}))})
+}
+
+/// The lines changed between the two latest draft versions the reader may see (none before a second version).
+fn draft_diff(facts: &Value) -> Option<Vec<Value>> {
+    let drafts = facts.get("drafts").and_then(Value::as_array)?;
+    let [.., before, after] = drafts.as_slice() else { return None };
+    let (old, new) = (before.get("text")?.as_str()?, after.get("text")?.as_str()?);
+    let diff = similar::TextDiff::from_lines(old, new);
+    let lines = diff
+        .iter_all_changes()
+        .map(|c| {
+            let op = match c.tag() {
+                similar::ChangeTag::Insert => "added",
+                similar::ChangeTag::Delete => "removed",
+                similar::ChangeTag::Equal => "same",
+            };
+            json!({"op": op, "text": c.value().trim_end_matches('\n'), "added": op == "added", "removed": op == "removed"})
+        })
+        .collect();
+    Some(lines)
 }
 
 /// The meeting on one screen: who is on the roster, who has spoken and how.

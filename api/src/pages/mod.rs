@@ -7,7 +7,7 @@
 //! * `viewer` — who reads, in which language, and their CSRF token;
 //! * `i18n` — the Fluent catalogues (`api/locales/`);
 //! * `form` — act forms generated from the act payload schemas;
-//! * `auth`, `tasks`, `decision`, `act`, `public`, `admin` — the pages;
+//! * `auth`, `tasks`, `decision`, `act`, `public`, `admin`, `oversight` — the pages;
 //! * templates in `api/templates/`, the style sheet in `api/static/`.
 
 pub mod act;
@@ -16,6 +16,7 @@ pub mod auth;
 pub mod decision;
 pub mod form;
 pub mod i18n;
+pub mod oversight;
 pub mod public;
 pub mod tasks;
 pub mod viewer;
@@ -56,6 +57,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("public_decision", include_str!("../../templates/public_decision.hbs")),
     ("public_receipt", include_str!("../../templates/public_receipt.hbs")),
     ("admin_users", include_str!("../../templates/admin_users.hbs")),
+    ("accountability", include_str!("../../templates/accountability.hbs")),
 ];
 
 const CSS: &str = include_str!("../../static/juece.css");
@@ -123,6 +125,9 @@ fn nav(v: &Viewer) -> Vec<Value> {
     let mut items = vec![("/", "nav-tasks"), ("/decisions", "nav-decisions")];
     if v.has_role(Role::Drafter) {
         items.push(("/decisions/new", "nav-new"));
+    }
+    if v.has_role(Role::GeneralOffice) || v.has_role(Role::Oversight) {
+        items.push(("/accountability", "nav-accountability"));
     }
     if v.has_role(Role::Administrator) {
         items.push(("/admin/users", "nav-admin"));
@@ -294,6 +299,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/public", get(public::home))
         .route("/public/decisions/{id}", get(public::decision))
         .route("/public/decisions/{id}/receipt/{n}", get(public::receipt))
+        .route("/accountability", get(oversight::who))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{name}/roles", post(admin::change_roles))
         .merge(limited)
