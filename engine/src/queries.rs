@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::actor::Actor;
 use crate::decision::Decision;
-use crate::definition::StageKind;
 use crate::machine;
 use crate::orchestrator::{Engine, EngineError};
 use crate::refusal::{Reason, Refusal};
@@ -253,22 +252,16 @@ impl Engine {
             .await
     }
 
-    /// Decisions open for public comment now (public view).
+    /// Public consultations (public view): open for comment now, or ended — a consultation once published
+    /// stays listed, its `consultation` marked `ended` with when (Art. 15).
     pub async fn public_consultations(
         &self,
         q: &ListQuery,
         now: DateTime<Utc>,
     ) -> Result<Page<DecisionView>, EngineError> {
         let public = crate::auth::anonymous();
-        let mut q = q.clone();
-        // Comment notices are published in the public-participation stage.
-        q.stage = self
-            .workflows()
-            .flat_map(|w| w.stages.values())
-            .find(|s| s.kind == StageKind::PublicParticipation)
-            .map(|s| s.key.clone());
-        self.list_where(&q, now, |d| {
-            visibility::open_for_comment(&d.facts, now).then(|| self.view(d, &public, Access::Public, now))
+        self.list_where(q, now, |d| {
+            visibility::consulted_publicly(&d.facts, now).then(|| self.view(d, &public, Access::Public, now))
         })
         .await
     }

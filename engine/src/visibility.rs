@@ -79,10 +79,37 @@ pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Ac
     Err(Refusal::one(reason.with_detail(format!("decision {}", d.id))))
 }
 
-/// Published to the public (a release withheld on a non-disclosure ground is not), or with a comment notice
-/// whose period is running.
+/// Published to the public (a release withheld on a non-disclosure ground is not), or consulted publicly: a
+/// consultation once published stays on the public record after its period, marked as ended (Art. 15).
 pub fn is_public(f: &Facts, now: DateTime<Utc>) -> bool {
-    f.publicly_published() || open_for_comment(f, now)
+    f.publicly_published() || open_for_comment(f, now) || consulted_publicly(f, now)
+}
+
+/// A comment notice of the matter has been published, whether its period runs or has ended — unless the
+/// matter was declared not to be disclosed by law.
+pub fn consulted_publicly(f: &Facts, now: DateTime<Utc>) -> bool {
+    f.non_disclosure.is_none() && f.comment_notices.iter().any(|n| n.published_at <= now)
+}
+
+/// How a public consultation stands, for the public lists: still open, or ended and when.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsultationState {
+    /// `open` while a comment period runs; `ended` after it (the consultation stays listed).
+    pub status: String,
+    /// When the last period ended: when it was closed, or its end.
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+fn consultation_state(f: &Facts, now: DateTime<Utc>) -> Option<ConsultationState> {
+    if !consulted_publicly(f, now) {
+        return None;
+    }
+    if open_for_comment(f, now) {
+        return Some(ConsultationState { status: "open".into(), ended_at: None });
+    }
+    let last = f.comment_notices.iter().filter(|n| n.published_at <= now).max_by_key(|n| n.ends_at);
+    Some(ConsultationState { status: "ended".into(), ended_at: last.map(|n| n.closed_at.unwrap_or(n.ends_at)) })
 }
 
 pub fn open_for_comment(f: &Facts, now: DateTime<Utc>) -> bool {
@@ -101,6 +128,8 @@ pub struct PublicFacts {
     pub publication: Option<Publication>,
     /// A decided adjustment took this decision's place (Art. 37): the public sees which.
     pub superseded_by: Option<Supersession>,
+    /// The public consultation, open or ended, when there was one.
+    pub consultation: Option<ConsultationState>,
 }
 
 /// The draft open for comment, without who wrote it.
@@ -146,8 +175,10 @@ pub fn facts_view(
                 organ: f.organ.clone(),
                 draft,
                 comment_notices: f.comment_notices.clone(),
-                publication: f.publication.clone(),
+                // A release withheld on a non-disclosure ground says nothing to the public.
+                publication: f.publication.clone().filter(|_| f.publicly_published()),
                 superseded_by: f.superseded_by.clone(),
+                consultation: consultation_state(f, now),
             };
             (serde_json::to_value(&public).unwrap_or(serde_json::Value::Null), Vec::new())
         }

@@ -74,4 +74,14 @@ async fn a_comment_after_the_period_is_refused_with_its_reason_and_kept() {
     assert!(refused.body.contains("Art. 15"), "{}", refused.body);
     let d = api.get(&format!("/api/v1/decisions/{id}"), Some("drafter")).await;
     assert_eq!(d.body["facts"]["opinions"], json!([]), "nothing written");
+    // The consultation never silently vanishes: it stays on the public list, marked as ended (Art. 15).
+    let listed = api.get("/api/v1/public/consultations", None).await;
+    let items = listed.body["items"].as_array().cloned().unwrap_or_default();
+    let item = items.iter().find(|i| i["id"] == json!(id)).unwrap_or_else(|| panic!("still listed: {}", listed.body));
+    assert_eq!(item["facts"]["consultation"]["status"], json!("ended"), "{item}");
+    assert!(item["facts"]["consultation"]["ended_at"].is_string());
+    assert!(item["facts"]["draft"].is_null(), "the draft is shown only while open");
+    let home = b.get("/public").await;
+    assert!(home.body.contains("已结束的征求意见"), "{}", home.body);
+    assert!(home.body.contains("示范市噪声管理办法"));
 }

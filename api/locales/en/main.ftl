@@ -451,3 +451,4 @@ accountability-none = Nothing on record for this person.
 decision-draft-diff = Changes from the previous version
 diff-added = Added:
 diff-removed = Removed:
+public-ended-list = Consultations that have ended

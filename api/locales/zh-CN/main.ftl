@@ -452,3 +452,4 @@ accountability-none = 没有查到该人员的办理记录。
 decision-draft-diff = 与上一稿相比的修改
 diff-added = 增加：
 diff-removed = 删除：
+public-ended-list = 已结束的征求意见

@@ -71,8 +71,12 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
         Ok(p) => p.items,
         Err(e) => return engine_error(&s, &v, &e),
     };
+    // A consultation stays listed after its period, marked as ended.
+    let (open, ended): (Vec<_>, Vec<_>) =
+        open.iter().partition(|d| d.facts.pointer("/consultation/status").and_then(Value::as_str) == Some("open"));
     let data = json!({
         "open": open.iter().map(|d| card(l, d, now)).collect::<Vec<_>>(),
+        "ended": ended.iter().map(|d| card(l, d, now)).collect::<Vec<_>>(),
         "published": published.iter().map(|d| card(l, d, now)).collect::<Vec<_>>(),
     });
     render(&s, &v, Page::new("public_home", l.t("public-title"), data).public())

@@ -39,7 +39,8 @@ fn paging(p: Paging) -> ListQuery {
     ListQuery { limit: p.limit.unwrap_or(0), offset: p.offset.unwrap_or(0), ..ListQuery::default() }
 }
 
-/// Decisions open for comment now: the draft, the notice and how to comment.
+/// Public consultations: those open for comment now (the draft, the notice, how to comment) and those whose
+/// period has ended, which stay listed with `facts.consultation.status` `ended` and when.
 #[utoipa::path(get, path = "/api/v1/public/consultations", tag = "public", params(Paging),
     responses((status = 200, body = PageOut), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn consultations(State(s): State<AppState>, Params(p): Params<Paging>) -> Response {
