@@ -148,29 +148,7 @@ fn context(l: Lang, act: &str, facts: &Value) -> Value {
     let mut ctx = serde_json::Map::new();
     if MEETING_ACTS.contains(&act) {
         if let Some(m) = facts.get("meeting").filter(|m| !m.is_null()) {
-            let stances = m.get("stances").and_then(Value::as_array).cloned().unwrap_or_default();
-            let members: Vec<Value> = m
-                .get("members")
-                .and_then(Value::as_array)
-                .map(|ms| {
-                    ms.iter()
-                        .filter_map(Value::as_str)
-                        .map(|name| {
-                            let last =
-                                stances.iter().rev().find(|s| s.get("member").and_then(Value::as_str) == Some(name));
-                            {
-                                let stance = last.and_then(|s| s.get("stance")).and_then(Value::as_str);
-                                let word = stance
-                                    .map(|st| l.lookup(&format!("choice-{st}")).unwrap_or_else(|| st.to_string()));
-                                json!({"name": name, "stance": word, "spoken": last.is_some()})
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            // The majority as the engine counts it; the page computes nothing.
-            let majority = m.pointer("/tally/majority").and_then(Value::as_str).map(|x| l.t(&format!("majority-{x}")));
-            ctx.insert("meeting".into(), json!({"members": members, "majority": majority}));
+            ctx.insert("meeting".into(), super::decision::meeting(l, m));
         }
     }
     if DRAFT_ACTS.contains(&act) {

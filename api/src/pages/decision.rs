@@ -246,7 +246,7 @@ fn draft_diff(facts: &Value) -> Option<Vec<Value>> {
 }
 
 /// The meeting on one screen: who is on the roster, who has spoken and how.
-fn meeting(l: Lang, m: &Value) -> Value {
+pub(super) fn meeting(l: Lang, m: &Value) -> Value {
     let stances = m.get("stances").and_then(Value::as_array).cloned().unwrap_or_default();
     let members: Vec<Value> = m
         .get("members")
