@@ -84,6 +84,30 @@ struct ActPage<'a> {
     status: StatusCode,
 }
 
+impl<'a> ActPage<'a> {
+    /// The page as first shown: no errors, no check.
+    fn new(id: &'a str, act: &'a str, title: String, context: Value, fields: &'a [Field], form: &'a Submitted) -> Self {
+        ActPage { id, act, title, context, fields, form, errors: Vec::new(), checked: None, status: StatusCode::OK }
+    }
+
+    /// The page again, with what went wrong or what the check found.
+    fn with(self, errors: Vec<Value>, checked: Option<bool>, status: StatusCode) -> Self {
+        ActPage { errors, checked, status, ..self }
+    }
+}
+
+/// The payload the form describes, or the fields it could not read, as error summary entries.
+fn read_payload(l: Lang, fields: &[Field], form: &Submitted) -> Result<Value, Vec<Value>> {
+    form::payload(fields, form).map_err(|errs| {
+        errs.iter()
+            .map(|e| {
+                let field = Some(format!("f-{}", e.path.replace(['.', '[', ']'], "-")));
+                reason_json(l, "invalid_form", &e.message_zh, &e.message_en, "", None, field)
+            })
+            .collect()
+    })
+}
+
 fn show(s: &AppState, v: &Viewer, p: ActPage<'_>) -> Response {
     let l = v.lang;
     let field_errors: Vec<(String, String)> = p
@@ -194,18 +218,7 @@ pub async fn form_page(State(s): State<AppState>, v: Viewer, Path((id, act)): Pa
     }
     let fields = fields_of(&s, v.lang, &act);
     let form = prefilled(&actor, &act, &fields);
-    let page = ActPage {
-        id: &id,
-        act: &act,
-        title: view.title.clone(),
-        context: context(v.lang, &act, &view.facts),
-        fields: &fields,
-        form: &form,
-        errors: Vec::new(),
-        checked: None,
-        status: StatusCode::OK,
-    };
-    show(&s, &v, page)
+    show(&s, &v, ActPage::new(&id, &act, view.title.clone(), context(v.lang, &act, &view.facts), &fields, &form))
 }
 
 pub async fn submit(
@@ -225,32 +238,14 @@ pub async fn submit(
     };
     let fields = fields_of(&s, v.lang, &act);
     let l = v.lang;
-    let page = |errors: Vec<Value>, checked: Option<bool>, status: StatusCode| ActPage {
-        id: &id,
-        act: &act,
-        title: view.title.clone(),
-        context: context(v.lang, &act, &view.facts),
-        fields: &fields,
-        form: &form,
-        errors,
-        checked,
-        status,
-    };
+    let base = || ActPage::new(&id, &act, view.title.clone(), context(l, &act, &view.facts), &fields, &form);
+    let page = |errors: Vec<Value>, checked: Option<bool>, status: StatusCode| base().with(errors, checked, status);
     if form.get("_add").is_some() {
-        return show(&s, &v, page(Vec::new(), None, StatusCode::OK));
+        return show(&s, &v, base());
     }
-    let payload = match form::payload(&fields, &form) {
+    let payload = match read_payload(l, &fields, &form) {
         Ok(p) => p,
-        Err(errs) => {
-            let errors = errs
-                .iter()
-                .map(|e| {
-                    let field = Some(format!("f-{}", e.path.replace(['.', '[', ']'], "-")));
-                    reason_json(l, "invalid_form", &e.message_zh, &e.message_en, "", None, field)
-                })
-                .collect();
-            return show(&s, &v, page(errors, None, StatusCode::UNPROCESSABLE_ENTITY));
-        }
+        Err(errors) => return show(&s, &v, page(errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
     };
     let a = Act::new(&act, payload);
     let intent = form.get("_intent").unwrap_or("submit");
@@ -411,18 +406,7 @@ pub async fn new_page(State(s): State<AppState>, v: Viewer) -> Response {
     }
     let fields = fields_of(&s, v.lang, FIRST_ACT.1);
     let form = Submitted::default();
-    let page = ActPage {
-        id: "",
-        act: FIRST_ACT.1,
-        title: String::new(),
-        context: json!({}),
-        fields: &fields,
-        form: &form,
-        errors: Vec::new(),
-        checked: None,
-        status: StatusCode::OK,
-    };
-    show(&s, &v, page)
+    show(&s, &v, ActPage::new("", FIRST_ACT.1, String::new(), json!({}), &fields, &form))
 }
 
 pub async fn new_submit(State(s): State<AppState>, v: Viewer, body: Bytes) -> Response {
@@ -433,39 +417,13 @@ pub async fn new_submit(State(s): State<AppState>, v: Viewer, body: Bytes) -> Re
     }
     let l = v.lang;
     let fields = fields_of(&s, v.lang, FIRST_ACT.1);
-    let page = |errors: Vec<Value>, status: StatusCode| ActPage {
-        id: "",
-        act: FIRST_ACT.1,
-        title: String::new(),
-        context: json!({}),
-        fields: &fields,
-        form: &form,
-        errors,
-        checked: None,
-        status,
-    };
+    let base = || ActPage::new("", FIRST_ACT.1, String::new(), json!({}), &fields, &form);
     if form.get("_add").is_some() {
-        return show(&s, &v, page(Vec::new(), StatusCode::OK));
+        return show(&s, &v, base());
     }
-    let payload = match form::payload(&fields, &form) {
+    let payload = match read_payload(l, &fields, &form) {
         Ok(p) => p,
-        Err(errs) => {
-            let errors = errs
-                .iter()
-                .map(|e| {
-                    reason_json(
-                        l,
-                        "invalid_form",
-                        &e.message_zh,
-                        &e.message_en,
-                        "",
-                        None,
-                        Some(format!("f-{}", e.path)),
-                    )
-                })
-                .collect();
-            return show(&s, &v, page(errors, StatusCode::UNPROCESSABLE_ENTITY));
-        }
+        Err(errors) => return show(&s, &v, base().with(errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
     };
     // The form's key names the new decision too, so a second click opens nothing more.
     let id = form
@@ -487,7 +445,9 @@ pub async fn new_submit(State(s): State<AppState>, v: Viewer, body: Bytes) -> Re
     }
     match result {
         Ok(_) => see_other(&done),
-        Err(EngineError::Refused(r)) => show(&s, &v, page(reasons(l, &fields, &r), StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(EngineError::Refused(r)) => {
+            show(&s, &v, base().with(reasons(l, &fields, &r), None, StatusCode::UNPROCESSABLE_ENTITY))
+        }
         Err(e) => engine_error(&s, &v, &e),
     }
 }
