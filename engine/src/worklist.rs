@@ -58,16 +58,15 @@ impl Engine {
             let q = ListQuery { limit: MAX_PAGE, offset, ..ListQuery::default() };
             let page = self.list_for(&q, actor, now).await?;
             for view in page.items.into_iter().filter(|v| !v.allowed_acts.is_empty()) {
-                let mut due = None;
-                let mut overdue = false;
-                for row in self.store().deadlines(&view.id).await? {
-                    if row.status != DeadlineStatus::Pending {
-                        continue;
-                    }
-                    let at = crate::deadline::obligation_due(&row.spec);
-                    overdue |= at <= now;
-                    due = Some(due.map_or(at, |d: DateTime<Utc>| d.min(at)));
-                }
+                // The deadlines as the decision page reads them, so "overdue" means the same thing on both.
+                let pending: Vec<_> = self
+                    .read_deadlines(&view.id, actor, now)
+                    .await?
+                    .into_iter()
+                    .filter(|d| d.row.status == DeadlineStatus::Pending)
+                    .collect();
+                let due = pending.iter().map(|d| crate::deadline::obligation_due(&d.row.spec)).min();
+                let overdue = pending.iter().any(|d| d.overdue);
                 tasks.push(Task { decision: view, due, overdue });
             }
             match page.next_offset {

@@ -109,22 +109,14 @@ pub fn step(
         workflow: wf,
         pools: ctx.pools,
     };
-    let reasons: Vec<Reason> = def
-        .gates
-        .iter()
-        .filter_map(|code| wf.gates.get(code))
-        .filter_map(|g| gates::evaluate(g, &gate_ctx).err())
-        .collect();
+    let reasons = failing(&def.gates, &wf.gates, &gate_ctx);
     if !reasons.is_empty() {
         return Err(Refusal { reasons });
     }
     // Warnings never refuse: each one that fires is recorded with the act.
     let seq = state.version + 1;
-    let warnings: Vec<Warning> = def
-        .warnings
-        .iter()
-        .filter_map(|code| wf.warnings.get(code))
-        .filter_map(|w| gates::evaluate(w, &gate_ctx).err())
+    let warnings: Vec<Warning> = failing(&def.warnings, &wf.warnings, &gate_ctx)
+        .into_iter()
         .map(|r| Warning::raised(r, &act.name, seq, now))
         .collect();
     facts.warnings.extend(warnings.iter().cloned());
@@ -166,11 +158,16 @@ fn early_reasons(
         workflow: wf,
         pools: ctx.pools,
     };
-    def.early_gates
-        .iter()
-        .filter_map(|code| wf.gates.get(code))
-        .filter_map(|g| gates::evaluate(g, &gate_ctx).err())
-        .collect()
+    failing(&def.early_gates, &wf.gates, &gate_ctx)
+}
+
+/// The reasons of the checks named in `codes` (gates, or warnings, declared in `declared`) that fail.
+fn failing(
+    codes: &[String],
+    declared: &std::collections::BTreeMap<String, crate::definition::Gate>,
+    gate_ctx: &GateCtx<'_>,
+) -> Vec<Reason> {
+    codes.iter().filter_map(|code| declared.get(code)).filter_map(|g| gates::evaluate(g, gate_ctx).err()).collect()
 }
 
 /// Whether `actor` may take the act `def` on `state` as far as role, unit and
