@@ -35,6 +35,7 @@ fn answer<T: serde::Serialize>(r: Result<T, juece_engine::orchestrator::EngineEr
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PersonParams {
     /// User id or display name.

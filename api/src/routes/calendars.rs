@@ -89,6 +89,7 @@ async fn year(State(s): State<AppState>, Path(year): Path<String>) -> Response {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct WorkingDaysParams {
     /// The start date (not counted), `YYYY-MM-DD`.
@@ -122,6 +123,7 @@ async fn working_days(State(s): State<AppState>, Params(p): Params<WorkingDaysPa
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodParams {
     /// The start date (not counted), `YYYY-MM-DD`.

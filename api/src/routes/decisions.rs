@@ -155,6 +155,7 @@ async fn open_decision(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Only decisions in this stage (a stage key).

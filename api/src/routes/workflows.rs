@@ -92,6 +92,7 @@ async fn list_workflows(State(s): State<AppState>, Caller(_caller): Caller) -> J
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct GraphParams {
     /// `dot` (default), `mermaid` or `svg`.
