@@ -135,3 +135,46 @@ async fn check_fails_on_a_definition_without_a_statutory_gate() {
     let errs = juece_engine::definition::load_path(&file, dir.path()).expect_err("refused");
     assert!(errs.iter().any(|e| e.to_string().contains("`art26_min_7_working_days` (Art. 26(2))")), "{errs:?}");
 }
+
+/// `juece user move | deactivate | reactivate`: the operator's day-one commands change the stored user and never
+/// delete one.
+#[tokio::test]
+async fn user_commands_move_deactivate_and_reactivate() {
+    let (_dir, url) = sqlite_url();
+    assert_eq!(juece(&["--database-url", &url, "migrate"]).await, 0);
+    let store = juece_api::setup::open_store(&url).await.expect("store");
+    let auth = juece_engine::auth::Auth::new(store.clone());
+    let new = juece_engine::auth::NewUser {
+        name: "li".into(),
+        display_name: Some("李明".into()),
+        unit: "示范市生态环境局".into(),
+        position: "科员".into(),
+        roles: vec![juece_engine::actor::Role::Drafter],
+    };
+    let now = chrono::Utc::now();
+    auth.add_user(new, "a long enough secret", now).await.expect("user");
+    auth.create_token("li", "cli", now).await.expect("token");
+
+    let db = ["--database-url", url.as_str(), "user"];
+    let mv = [&db[..], &["move", "li", "--unit", "示范市交通运输局", "--position", "副科长"]].concat();
+    assert_eq!(juece(&mv).await, 0);
+    let li = auth.user("li").await.expect("read").expect("kept");
+    assert_eq!(
+        (li.unit.as_str(), li.position.as_str(), li.display_name.as_str()),
+        ("示范市交通运输局", "副科长", "李明")
+    );
+
+    assert_eq!(juece(&[&db[..], &["deactivate", "li"]].concat()).await, 0);
+    let li = auth.user("li").await.expect("read").expect("kept, not deleted");
+    assert!(li.deactivated_at.is_some());
+    assert!(auth.tokens("li").await.expect("tokens").iter().all(|t| t.revoked_at.is_some()));
+    assert!(auth.login("li", "a long enough secret", now).await.is_err(), "a deactivated user signed in");
+
+    assert_eq!(juece(&[&db[..], &["reactivate", "li"]].concat()).await, 0);
+    assert!(auth.login("li", "a long enough secret", now).await.is_ok(), "a reactivated user cannot sign in");
+    assert_eq!(juece(&[&db[..], &["list"]].concat()).await, 0);
+    // An unknown user is an error, not a silent success.
+    let unknown = [&db[..], &["deactivate", "nobody"]].concat();
+    let parsed = Cli::try_parse_from([&["juece"][..], &unknown].concat()).expect("parses");
+    assert!(run(parsed).await.is_err(), "deactivating nobody succeeded");
+}

@@ -68,7 +68,7 @@ pub enum Command {
     },
     /// Create or upgrade the database schema.
     Migrate,
-    /// Users: add, set a password, change roles.
+    /// Users: add, list, set a password, change roles, move to another unit or position, deactivate, reactivate.
     User {
         #[command(subcommand)]
         command: users::UserCommand,

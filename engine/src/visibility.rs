@@ -1,8 +1,9 @@
 //! Who may read a decision, and how much of it. Reads are authorized here,
 //! in the engine, like acts: the HTTP layer asks and obeys.
 //!
-//! * full view: the general office, the chief executive and oversight
-//!   (all decisions); drafters of an undertaking unit (or, before the start,
+//! * full view: the general office, the chief executive, oversight and the
+//!   administrator (all decisions: the administrator answers operators'
+//!   questions about any of them); drafters of an undertaking unit (or, before the start,
 //!   of the proposing unit); legality reviewers and legal advisers once the
 //!   draft was submitted for review; members of the decision's meeting; the
 //!   executing unit; experts assigned to it — who see no material before
@@ -41,7 +42,7 @@ const POLICY: &str = "access policy (Decree 713 Art. 38; OGI Regulation Arts. 14
 pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Access, Refusal> {
     let f = &d.facts;
     let full = actor.roles.iter().any(|r| match r {
-        Role::GeneralOffice | Role::ChiefExecutive | Role::Oversight => true,
+        Role::GeneralOffice | Role::ChiefExecutive | Role::Oversight | Role::Administrator => true,
         Role::Drafter => match &f.start {
             Some(s) => s.undertaking_units.contains(&actor.unit) || s.lead_unit.as_deref() == Some(&actor.unit),
             None => f.proposal.as_ref().is_some_and(|p| p.proposer == actor.unit),

@@ -116,6 +116,44 @@ impl Engine {
         Ok(kept)
     }
 
+    /// When the reader marked each of `messages` read (those not in the map are unread). Read marks are
+    /// per person: a message goes to a role, and one holder's reading it says nothing of another's.
+    pub async fn inbox_reads(
+        &self,
+        actor: &Actor,
+        messages: &[OutboxMessage],
+    ) -> Result<BTreeMap<String, DateTime<Utc>>, EngineError> {
+        let Some(oldest) = messages.iter().map(|m| m.created_at).min() else {
+            return Ok(BTreeMap::new());
+        };
+        Ok(self.store().reads_since(&actor.user_id, oldest).await?.into_iter().collect())
+    }
+
+    /// Mark a message of the reader's inbox read; `None` when it is not in their inbox (addressed to a role
+    /// they do not hold, or about a decision they may not read), which says nothing of whether it exists.
+    pub async fn mark_inbox_read(
+        &self,
+        actor: &Actor,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<OutboxMessage>, EngineError> {
+        let Some(m) = self.store().outbox_message(id).await? else {
+            return Ok(None);
+        };
+        if !actor.roles.iter().any(|r| r.as_str() == m.recipient_role) {
+            return Ok(None);
+        }
+        let readable = match self.store().load(&m.decision_id).await? {
+            Some(l) => visibility::read_access(&l.decision, actor, now).is_ok_and(|a| a == visibility::Access::Full),
+            None => false,
+        };
+        if !readable {
+            return Ok(None);
+        }
+        self.store().mark_read(&actor.user_id, id, now).await?;
+        Ok(Some(m))
+    }
+
     /// The stages of a decision's procedure in the order they are reached, each marked from the record the
     /// reader may see and the applicability determinations in their view.
     pub fn stage_map<'a>(&self, d: &DecisionView, record: impl IntoIterator<Item = &'a AuditRecord>) -> Vec<StageMark> {

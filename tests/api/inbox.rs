@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use juece_engine::scheduler::{ManualClock, Scheduler};
+use reqwest::Method;
 use serde_json::json;
 
 use super::api;
@@ -37,4 +38,23 @@ async fn the_inbox_holds_what_fell_due_for_my_role_on_decisions_i_may_read() {
     b.sign_in("drafter").await;
     assert!(b.get("/").await.body.contains("公开征求意见期限届满"));
     assert_eq!(a.get("/api/v1/inbox", None).await.status.as_u16(), 401);
+
+    // Marking read: the drafter's own mark, kept at its first time; no one else's inbox changes.
+    let note = items.iter().find(|m| m["subject"].as_str().unwrap_or("").contains("公开征求意见期限届满"));
+    let note_id = note.and_then(|m| m["id"].as_str()).expect("the notification's id").to_string();
+    assert!(note.is_some_and(|m| m["read_at"].is_null()), "{}", mine.body);
+    let read = format!("/api/v1/inbox/{note_id}/read");
+    a.call(Method::POST, &read, Some("other-drafter"), None).await.expect(404, "not_found");
+    a.call(Method::POST, "/api/v1/inbox/no-such-id/read", Some("drafter"), None).await.expect(404, "not_found");
+    let marked = a.call(Method::POST, &read, Some("drafter"), None).await;
+    marked.expect(200, "");
+    let first = marked.body["read_at"].clone();
+    assert_eq!((&marked.body["id"], first.is_string()), (&json!(note_id), true), "{}", marked.body);
+    a.wait_days(1);
+    let again = a.call(Method::POST, &read, Some("drafter"), None).await;
+    assert_eq!(again.body["read_at"], first, "{}", again.body);
+    let listed = a.get("/api/v1/inbox", Some("drafter")).await;
+    let row = listed.body.as_array().into_iter().flatten().find(|m| m["id"] == json!(note_id)).cloned();
+    assert_eq!(row.map(|m| m["read_at"].clone()), Some(first));
+    a.call(Method::POST, &read, None, None).await.expect(401, "unauthenticated");
 }

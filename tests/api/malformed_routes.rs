@@ -94,6 +94,7 @@ fn routes(id: &str) -> Vec<Route> {
             .body(Body, json!({ "label": "ci" }), json!({ "label": false }))
             .unkeyed(),
         route(Method::DELETE, "/api/v1/tokens/{id}", "/api/v1/tokens/none".into(), Some("office")).unkeyed(),
+        route(Method::POST, "/api/v1/inbox/{id}/read", "/api/v1/inbox/none/read".into(), Some("drafter")),
         route(Method::POST, "/api/v1/public/consultations/{id}/comments", format!("/api/v1/public/consultations/{id}/comments"), None)
             .body(Body, comment.clone(), comment_wrong.clone()),
         route(Method::POST, "/api/v1/public/consultations/{id}/hearing-suggestions", format!("/api/v1/public/consultations/{id}/hearing-suggestions"), None)
@@ -107,13 +108,17 @@ fn routes(id: &str) -> Vec<Route> {
         ),
         route(Method::POST, "/api/v1/users/{name}/roles", "/api/v1/users/executor/roles".into(), Some("admin"))
             .body(Body, json!({ "add": ["expert"] }), json!({ "add": "expert" })),
+        route(Method::PATCH, "/api/v1/users/{name}", "/api/v1/users/executor".into(), Some("admin"))
+            .body(Body, json!({ "unit": "示范市交通运输局" }), json!({ "unit": 7 })),
+        route(Method::POST, "/api/v1/users/{name}/deactivate", "/api/v1/users/executor/deactivate".into(), Some("admin")),
+        route(Method::POST, "/api/v1/users/{name}/reactivate", "/api/v1/users/executor/reactivate".into(), Some("admin")),
         route(Method::POST, "/api/v1/calendars/{year}/notice", "/api/v1/calendars/2027/notice".into(), Some("admin"))
             .body(Reads::Toml, json!(juece_tests::notice_2027()), json!("year = \"2027\"\nstatus = \"official\"\n")),
     ]
 }
 
 /// Everything a request could have written: every decision's version, every
-/// user with roles, every cast member's tokens, the stored calendar notices.
+/// user with roles, unit, position and status, every cast member's tokens, the stored calendar notices.
 async fn written(a: &Api) -> Value {
     let store = &a.app.state.store;
     let mut tokens = Vec::new();
@@ -121,12 +126,15 @@ async fn written(a: &Api) -> Value {
         let list = a.app.state.auth.tokens(name).await.expect("tokens");
         tokens.push(list.iter().map(|t| (t.id.clone(), t.revoked_at.is_some())).collect::<Vec<_>>());
     }
-    let users: Vec<(String, Vec<String>)> = store
+    let users: Vec<Value> = store
         .all_users()
         .await
         .expect("users")
         .into_iter()
-        .map(|u| (u.name, u.roles.iter().map(|r| r.as_str().to_string()).collect()))
+        .map(|u| {
+            let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
+            json!([u.name, roles, u.unit, u.position, u.deactivated_at])
+        })
         .collect();
     let notices = store.calendar_notices().await.expect("notices").len();
     let chain = store.calendar_audit().await.expect("calendar chain").len();

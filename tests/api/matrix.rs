@@ -28,11 +28,11 @@ const USERS: [&str; 14] = [
 ];
 
 /// Full readers of a decision in drafting: the office, the undertaking
-/// drafter, the chief executive and oversight.
+/// drafter, the chief executive, oversight and the administrator.
 fn reader(u: &str) -> u16 {
     match u {
         "anonymous" => 401,
-        "office" | "drafter" | "chief" | "oversight" => 200,
+        "office" | "drafter" | "chief" | "oversight" | "admin" => 200,
         _ => 403,
     }
 }
@@ -136,6 +136,7 @@ async fn every_endpoint_for_every_role() {
         (Method::GET, "/api/v1/workflows/national/graph?format=mermaid".into(), None, Box::new(authenticated(200))),
         (Method::GET, "/api/v1/auth/me".into(), None, Box::new(authenticated(200))),
         (Method::GET, "/api/v1/inbox".into(), None, Box::new(authenticated(200))),
+        (Method::POST, "/api/v1/inbox/none/read".into(), None, Box::new(authenticated(404))),
         // Signing in needs no credentials; a bearer token sent along changes nothing.
         (
             Method::POST,
@@ -200,6 +201,15 @@ async fn every_endpoint_for_every_role() {
             ),
             Box::new(administrator(201)),
         ),
+        (Method::GET, "/api/v1/users/matrix-new".into(), None, Box::new(administrator(200))),
+        (
+            Method::PATCH,
+            "/api/v1/users/matrix-new".into(),
+            Some(json!({ "position": "副科长" })),
+            Box::new(administrator(200)),
+        ),
+        (Method::POST, "/api/v1/users/matrix-new/deactivate".into(), None, Box::new(administrator(200))),
+        (Method::POST, "/api/v1/users/matrix-new/reactivate".into(), None, Box::new(administrator(200))),
         (
             Method::POST,
             "/api/v1/users/executor/roles".into(),

@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::Subcommand;
 use juece_engine::actor::Role;
+use juece_engine::auth::admin::Placement;
 use juece_engine::auth::{Auth, NewUser};
 use juece_engine::store::Store;
 
@@ -45,11 +46,32 @@ pub enum UserCommand {
     /// Add or remove roles.
     Role {
         name: String,
+        /// A role to add (repeatable).
         #[arg(long)]
         add: Vec<String>,
+        /// A role to remove (repeatable).
         #[arg(long)]
         remove: Vec<String>,
     },
+    /// Move a user to another unit or position; acts already recorded keep the old ones.
+    Move {
+        name: String,
+        /// The new unit: what the user may read and do follows it.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The new position, e.g. 法规科科长.
+        #[arg(long)]
+        position: Option<String>,
+        /// The name recorded on the user's acts from now on.
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Deactivate a user who left: sign-in refused, sessions ended, API tokens revoked. Never deleted.
+    Deactivate { name: String },
+    /// Let a deactivated user sign in again with their password.
+    Reactivate { name: String },
+    /// List every user: login, name, unit, position, roles, and whether active.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -83,7 +105,7 @@ fn read_password(prompt_for: &str, no_prompt: bool) -> anyhow::Result<String> {
 }
 
 pub async fn user(store: Arc<dyn Store>, command: UserCommand) -> anyhow::Result<()> {
-    let auth = Auth::new(store);
+    let auth = Auth::new(store.clone());
     match command {
         UserCommand::Add { name, unit, position, roles: r, display_name, password_stdin } => {
             let roles = roles(&r)?;
@@ -113,6 +135,32 @@ pub async fn user(store: Arc<dyn Store>, command: UserCommand) -> anyhow::Result
             let now = auth.change_roles(&name, &roles(&add)?, &roles(&remove)?).await?;
             let r: Vec<&str> = now.iter().map(|r| r.as_str()).collect();
             println!("{name}: {}", r.join(", "));
+        }
+        UserCommand::Move { name, unit, position, display_name } => {
+            if unit.is_none() && position.is_none() && display_name.is_none() {
+                bail!("say what changes: --unit, --position or --display-name");
+            }
+            let u = auth.change_placement(&name, Placement { display_name, unit, position }).await?;
+            tracing::info!(target: "juece::audit", by = "command line", user = %name, unit = %u.unit,
+                position = %u.position, "user moved");
+            println!("{}: {} ({} of {})", u.name, u.display_name, u.position, u.unit);
+        }
+        UserCommand::Deactivate { name } => {
+            let (_, revoked) = auth.deactivate(&name, Utc::now()).await?;
+            tracing::info!(target: "juece::audit", by = "command line", user = %name, "user deactivated");
+            println!("{name} deactivated: sessions ended, {revoked} API token(s) revoked; the record keeps the user");
+        }
+        UserCommand::Reactivate { name } => {
+            auth.reactivate(&name).await?;
+            tracing::info!(target: "juece::audit", by = "command line", user = %name, "user reactivated");
+            println!("{name} reactivated: they sign in with their password (create a new token if they need one)");
+        }
+        UserCommand::List => {
+            for u in store.all_users().await? {
+                let r: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
+                let status = if u.deactivated_at.is_some() { "deactivated" } else { "active" };
+                println!("{}\t{}\t{}\t{}\t{}\t{status}", u.name, u.display_name, u.unit, u.position, r.join(","));
+            }
         }
     }
     Ok(())

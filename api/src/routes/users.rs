@@ -1,13 +1,15 @@
 //! `/api/v1/users`: user administration for administrators (the engine
 //! decides who may, `juece_engine::auth::admin`). A new user gets a
-//! password, or an initial API token shown once in the answer.
+//! password, or an initial API token shown once in the answer. A user who
+//! moves changes unit or position (`PATCH`); one who leaves is deactivated,
+//! never deleted, since the record names them.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use juece_engine::actor::Role;
-use juece_engine::auth::admin::{AdminError, FirstCredential};
+use juece_engine::auth::admin::{AdminError, FirstCredential, Placement};
 use juece_engine::auth::NewUser;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,7 +21,12 @@ use crate::problem::Problem;
 use crate::server::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_users, create_user)).routes(routes!(change_roles))
+    OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(one_user, change_placement))
+        .routes(routes!(change_roles))
+        .routes(routes!(deactivate))
+        .routes(routes!(reactivate))
 }
 
 fn problem(e: AdminError) -> Response {
@@ -37,6 +44,9 @@ pub struct UserOut {
     pub position: String,
     pub roles: Vec<Role>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// False once deactivated: the user can no longer sign in or use a token.
+    pub active: bool,
+    pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl From<juece_engine::store::users::UserRow> for UserOut {
@@ -48,6 +58,8 @@ impl From<juece_engine::store::users::UserRow> for UserOut {
             unit: u.unit,
             position: u.position,
             created_at: u.created_at,
+            active: u.deactivated_at.is_none(),
+            deactivated_at: u.deactivated_at,
         }
     }
 }
@@ -134,6 +146,78 @@ async fn change_roles(
 ) -> Response {
     match s.auth.change_roles_by(&actor, &name, &r.add, &r.remove).await {
         Ok(now) => Json(now).into_response(),
+        Err(e) => problem(e),
+    }
+}
+
+/// One user.
+#[utoipa::path(get, path = "/api/v1/users/{name}", tag = "users",
+    params(("name" = String, Path, description = "login name")),
+    responses((status = 200, body = UserOut), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+async fn one_user(State(s): State<AppState>, Caller(actor): Caller, Path(name): Path<String>) -> Response {
+    match s.auth.user_for(&actor, &name).await {
+        Ok(u) => Json(UserOut::from(u)).into_response(),
+        Err(e) => problem(e),
+    }
+}
+
+/// Where a user works now; a field left out stays as it is.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlacementIn {
+    /// The name recorded on the user's acts from now on.
+    #[schema(min_length = 1, max_length = 200)]
+    pub display_name: Option<String>,
+    /// The unit: what the user may read and do follows it.
+    #[schema(min_length = 1, max_length = 200)]
+    pub unit: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    pub position: Option<String>,
+}
+
+/// Move a user to another unit or position. Acts already recorded keep the unit and position the user had then.
+#[utoipa::path(patch, path = "/api/v1/users/{name}", tag = "users", request_body = PlacementIn,
+    params(("name" = String, Path, description = "login name"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    responses((status = 200, body = UserOut), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+async fn change_placement(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(name): Path<String>,
+    JsonBody(p): JsonBody<PlacementIn>,
+) -> Response {
+    let p = Placement { display_name: p.display_name, unit: p.unit, position: p.position };
+    match s.auth.change_placement_by(&actor, &name, p).await {
+        Ok(u) => Json(UserOut::from(u)).into_response(),
+        Err(e) => problem(e),
+    }
+}
+
+/// Deactivate a user who left: sign-in is refused, sessions end, API tokens are revoked; the user is kept.
+/// An administrator cannot deactivate themselves (422 `cannot_deactivate_self`).
+#[utoipa::path(post, path = "/api/v1/users/{name}/deactivate", tag = "users",
+    params(("name" = String, Path, description = "login name"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    responses((status = 200, body = UserOut), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+async fn deactivate(State(s): State<AppState>, Caller(actor): Caller, Path(name): Path<String>) -> Response {
+    match s.auth.deactivate_by(&actor, &name, s.clock.now()).await {
+        Ok(u) => Json(UserOut::from(u)).into_response(),
+        Err(e) => problem(e),
+    }
+}
+
+/// Reactivate a user: they sign in with their password again (revoked tokens stay revoked).
+#[utoipa::path(post, path = "/api/v1/users/{name}/reactivate", tag = "users",
+    params(("name" = String, Path, description = "login name"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    responses((status = 200, body = UserOut), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+async fn reactivate(State(s): State<AppState>, Caller(actor): Caller, Path(name): Path<String>) -> Response {
+    match s.auth.reactivate_by(&actor, &name).await {
+        Ok(u) => Json(UserOut::from(u)).into_response(),
         Err(e) => problem(e),
     }
 }

@@ -1,4 +1,5 @@
-//! User administration over the API: list users, create one, change roles —
+//! User administration over the API: list users, create one, change roles,
+//! move a user to another unit or position, deactivate and reactivate —
 //! administrators only, decided here rather than in the HTTP layer. There
 //! is no audit table for accounts (the hash-chained record belongs to
 //! decisions), so each change is written to the `juece::audit` log with who
@@ -8,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::{secret, Auth, AuthError, CreatedToken, NewUser};
 use crate::actor::{Actor, Role};
-use crate::refusal::Refusal;
+use crate::refusal::{Reason, Refusal};
 use crate::store::users::UserRow;
 
 /// Why an administrative request failed.
@@ -34,6 +35,14 @@ pub enum FirstCredential {
 pub struct CreatedUser {
     pub user: UserRow,
     pub token: Option<CreatedToken>,
+}
+
+/// Where a user works now: each field left `None` stays as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    pub display_name: Option<String>,
+    pub unit: Option<String>,
+    pub position: Option<String>,
 }
 
 fn administrator(by: &Actor) -> Result<(), AdminError> {
@@ -85,5 +94,90 @@ impl Auth {
         let now: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
         tracing::info!(target: "juece::audit", by = %by.user_id, user = %name, roles = ?now, "roles changed");
         Ok(roles)
+    }
+
+    /// One user, for an administrator.
+    pub async fn user_for(&self, by: &Actor, name: &str) -> Result<UserRow, AdminError> {
+        administrator(by)?;
+        Ok(self.user(name).await?.ok_or_else(|| AuthError::UnknownUser(name.into()))?)
+    }
+
+    /// Move a user to another unit or position (or correct their display name). Acts already recorded keep
+    /// the unit and position the user had then (each act snapshots its actor); what the user may read and do
+    /// from now on follows the new unit.
+    pub async fn change_placement_by(&self, by: &Actor, name: &str, p: Placement) -> Result<UserRow, AdminError> {
+        administrator(by)?;
+        let user = self.change_placement(name, p).await?;
+        tracing::info!(target: "juece::audit", by = %by.user_id, user = %name, unit = %user.unit,
+            position = %user.position, "user moved");
+        Ok(user)
+    }
+
+    /// [`Auth::change_placement_by`] without a caller (the command line, run by whoever holds the database).
+    pub async fn change_placement(&self, name: &str, p: Placement) -> Result<UserRow, AuthError> {
+        let mut user = self.user(name).await?.ok_or_else(|| AuthError::UnknownUser(name.into()))?;
+        if let Some(d) = p.display_name {
+            user.display_name = super::checked_field("display_name", d)?;
+        }
+        if let Some(u) = p.unit {
+            user.unit = super::checked_field("unit", u)?;
+        }
+        if let Some(q) = p.position {
+            user.position = super::checked_field("position", q)?;
+        }
+        if !self.store.set_placement(name, &user.display_name, &user.unit, &user.position).await? {
+            return Err(AuthError::UnknownUser(name.into()));
+        }
+        Ok(user)
+    }
+
+    /// Deactivate a user who left: they can no longer sign in, their sessions end and their API tokens are
+    /// revoked. The user is kept (the record names them); an administrator cannot deactivate themselves, so
+    /// that someone is always left who can reactivate.
+    pub async fn deactivate_by(&self, by: &Actor, name: &str, now: DateTime<Utc>) -> Result<UserRow, AdminError> {
+        administrator(by)?;
+        if by.user_id == name {
+            let reason = Reason::new(
+                "cannot_deactivate_self",
+                "access policy",
+                "管理员不能停用自己的账户",
+                "an administrator cannot deactivate their own account",
+            )
+            .with_detail(format!("ask another administrator to deactivate {name}"));
+            return Err(AdminError::Refused(Refusal::one(reason)));
+        }
+        let (user, revoked) = self.deactivate(name, now).await?;
+        tracing::info!(target: "juece::audit", by = %by.user_id, user = %name, tokens_revoked = revoked,
+            "user deactivated");
+        Ok(user)
+    }
+
+    /// [`Auth::deactivate_by`] without a caller; also how many API tokens were revoked.
+    pub async fn deactivate(&self, name: &str, now: DateTime<Utc>) -> Result<(UserRow, u64), AuthError> {
+        let mut user = self.user(name).await?.ok_or_else(|| AuthError::UnknownUser(name.into()))?;
+        if user.deactivated_at.is_none() {
+            self.store.set_deactivated(name, Some(now)).await?;
+            user.deactivated_at = Some(now);
+        }
+        // Also when already deactivated: whatever was opened since is closed again.
+        self.store.delete_sessions_of(name).await?;
+        let revoked = self.store.revoke_tokens_of(name, now).await?;
+        Ok((user, revoked))
+    }
+
+    /// Let a deactivated user sign in again with their password (their old tokens stay revoked).
+    pub async fn reactivate_by(&self, by: &Actor, name: &str) -> Result<UserRow, AdminError> {
+        administrator(by)?;
+        let user = self.reactivate(name).await?;
+        tracing::info!(target: "juece::audit", by = %by.user_id, user = %name, "user reactivated");
+        Ok(user)
+    }
+
+    /// [`Auth::reactivate_by`] without a caller.
+    pub async fn reactivate(&self, name: &str) -> Result<UserRow, AuthError> {
+        let mut user = self.user(name).await?.ok_or_else(|| AuthError::UnknownUser(name.into()))?;
+        self.store.set_deactivated(name, None).await?;
+        user.deactivated_at = None;
+        Ok(user)
     }
 }

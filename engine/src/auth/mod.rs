@@ -125,20 +125,18 @@ impl Auth {
 
     pub async fn add_user(&self, new: NewUser, password: &str, now: DateTime<Utc>) -> Result<UserRow, AuthError> {
         validate_name(&new.name)?;
-        for (field, value) in [("unit", &new.unit), ("position", &new.position)] {
-            if value.trim().is_empty() || value.chars().count() > 200 {
-                return Err(AuthError::Invalid(format!("{field} must be 1 to 200 characters")));
-            }
-        }
+        let unit = checked_field("unit", new.unit)?;
+        let position = checked_field("position", new.position)?;
         validate_roles(&new.roles)?;
         let user = UserRow {
             display_name: new.display_name.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| new.name.clone()),
             name: new.name,
-            unit: new.unit,
-            position: new.position,
+            unit,
+            position,
             roles: new.roles,
             password_hash: hash_new(password)?,
             created_at: now,
+            deactivated_at: None,
         };
         match self.store.insert_user(&user).await {
             Err(StoreError::AlreadyExists(n)) => Err(AuthError::AlreadyExists(n)),
@@ -215,7 +213,8 @@ impl Auth {
             }
         }
         let user = match self.store.user(name).await? {
-            Some(u) if password::verify(password, &u.password_hash) => Some(u),
+            // A deactivated user's password is still checked (the same time either way) but opens nothing.
+            Some(u) if password::verify(password, &u.password_hash) && u.deactivated_at.is_none() => Some(u),
             Some(_) => None,
             None => {
                 password::verify_dummy(password);
@@ -281,6 +280,16 @@ impl Auth {
     pub async fn revoke_token(&self, user: &str, id: &str, now: DateTime<Utc>) -> Result<bool, AuthError> {
         Ok(self.store.revoke_token(user, id, now).await?)
     }
+}
+
+/// A unit, position or display name: 1 to 200 characters, not blank, kept without surrounding spaces
+/// (a unit matched for access must not differ from the directory's by a trailing space).
+fn checked_field(field: &str, value: String) -> Result<String, AuthError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > 200 {
+        return Err(AuthError::Invalid(format!("{field} must be 1 to 200 characters")));
+    }
+    Ok(value.to_string())
 }
 
 fn hash_new(password: &str) -> Result<String, AuthError> {

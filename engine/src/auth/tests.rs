@@ -102,6 +102,43 @@ pub(crate) async fn exercise(store: Arc<dyn Store>) {
     assert_eq!(store.reserve_key(&k2, "fp", t0, lease).await.expect("reserve"), None, "released keys are free again");
 
     password_change_and_lockout(&auth, t0).await;
+    move_and_deactivate(&auth, t0).await;
+}
+
+/// A user moves (unit, position) and leaves: deactivated, not deleted; no session, token or password opens
+/// anything until reactivated, and the revoked tokens stay revoked.
+async fn move_and_deactivate(auth: &Auth, t0: chrono::DateTime<Utc>) {
+    auth.add_user(drafter("zhao.lei"), "pass word 123", t0).await.expect("add");
+    let token = auth.create_token("zhao.lei", "ci", t0).await.expect("token").secret;
+    let session = auth.login("zhao.lei", "pass word 123", t0).await.expect("login").token;
+    let to = admin::Placement {
+        unit: Some(" 示范市交通运输局 ".into()),
+        position: Some("副科长".into()),
+        display_name: None,
+    };
+    let moved = auth.change_placement("zhao.lei", to).await.expect("move");
+    assert_eq!(
+        (moved.unit.as_str(), moved.position.as_str(), moved.display_name.as_str()),
+        ("示范市交通运输局", "副科长", "李明")
+    );
+    let actor = auth.token_actor(&token).await.expect("lookup").expect("still active");
+    assert_eq!(actor.unit, "示范市交通运输局", "the next act is taken for the new unit");
+    let blank = admin::Placement { unit: Some(" ".into()), ..Default::default() };
+    assert!(matches!(auth.change_placement("zhao.lei", blank).await, Err(AuthError::Invalid(_))));
+    assert!(matches!(
+        auth.change_placement("nobody", admin::Placement::default()).await,
+        Err(AuthError::UnknownUser(_))
+    ));
+
+    let (gone, revoked) = auth.deactivate("zhao.lei", t0).await.expect("deactivate");
+    assert_eq!((gone.deactivated_at, revoked), (Some(t0), 1));
+    assert_eq!(auth.user("zhao.lei").await.expect("read").and_then(|u| u.deactivated_at), Some(t0), "kept");
+    assert!(auth.session_actor(&session, t0).await.expect("lookup").is_none());
+    assert!(auth.token_actor(&token).await.expect("lookup").is_none());
+    assert!(matches!(auth.login("zhao.lei", "pass word 123", t0).await, Err(AuthError::InvalidCredentials)));
+    assert!(auth.reactivate("zhao.lei").await.expect("reactivate").deactivated_at.is_none());
+    assert!(auth.login("zhao.lei", "pass word 123", t0).await.is_ok());
+    assert!(auth.token_actor(&token).await.expect("lookup").is_none(), "revoked tokens stay revoked");
 }
 
 /// A password change revokes sessions and tokens (unless kept); repeated

@@ -38,6 +38,7 @@ mod tests {
                 roles: vec![role],
                 password_hash: "x".into(),
                 created_at: at,
+                deactivated_at: None,
             };
             store.insert_user(&u).await.expect("insert");
         }

@@ -34,6 +34,12 @@ pub type Router<'a> = &'a (dyn Fn(&OutboxMessage) -> Vec<(String, String)> + Sen
 pub trait NotifyStore: Send + Sync {
     /// A role's in-app inbox, newest first.
     async fn inbox(&self, role: &str, limit: i64) -> Result<Vec<OutboxMessage>, StoreError>;
+    /// One message of the outbox.
+    async fn outbox_message(&self, id: &str) -> Result<Option<OutboxMessage>, StoreError>;
+    /// Record that `user` read the message (again: the first reading is kept).
+    async fn mark_read(&self, user: &str, outbox_id: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// The messages created at or after `since` that `user` marked read, and when.
+    async fn reads_since(&self, user: &str, since: DateTime<Utc>) -> Result<Vec<(String, DateTime<Utc>)>, StoreError>;
     /// Turn up to `limit` not-yet-dispatched outbox messages into deliveries
     /// (first attempt at `now`) and mark them dispatched, in one transaction.
     /// Returns how many messages were dispatched.
@@ -62,6 +68,13 @@ pub fn delivery_id(outbox_id: &str, channel: &str, target: &str) -> String {
 
 pub(super) const INBOX: &str = "select id, decision_id, recipient_role, subject, created_at from outbox \
      where recipient_role = $1 order by created_at desc, id desc limit $2";
+pub(super) const OUTBOX_MESSAGE: &str =
+    "select id, decision_id, recipient_role, subject, created_at from outbox where id = $1";
+pub(super) const MARK_READ: &str = "insert into inbox_reads (user_name, outbox_id, read_at) values ($1, $2, $3) \
+     on conflict (user_name, outbox_id) do nothing";
+/// Instants are RFC 3339 text in one fixed format, so text order is time order.
+pub(super) const READS_SINCE: &str = "select r.outbox_id, r.read_at from inbox_reads r \
+     join outbox o on o.id = r.outbox_id where r.user_name = $1 and o.created_at >= $2";
 pub(super) const UNDISPATCHED_SQLITE: &str = "select id, decision_id, recipient_role, subject, created_at \
      from outbox where delivered_at is null order by created_at, id limit $1";
 pub(super) const UNDISPATCHED_POSTGRES: &str = "select id, decision_id, recipient_role, subject, created_at \

@@ -56,6 +56,7 @@ macro_rules! migrations {
             migration!($dir, 6, "0006", "deadline_leases"),
             migration!($dir, 7, "0007", "idempotency_in_commit"),
             migration!($dir, 8, "0008", "key_expiry_and_login_lockout"),
+            migration!($dir, 9, "0009", "user_status_and_inbox_reads"),
         ]
     };
 }
@@ -234,7 +235,7 @@ pub(super) fn kind_text(kind: DeadlineKind) -> Result<String, StoreError> {
     }
 }
 
-fn parse_instant(text: &str, what: &str) -> Result<DateTime<Utc>, StoreError> {
+pub(super) fn parse_instant(text: &str, what: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| corrupt(format!("{what} {text:?} is not an RFC 3339 instant: {e}")))

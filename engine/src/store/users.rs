@@ -21,6 +21,9 @@ pub struct UserRow {
     #[serde(skip)]
     pub password_hash: String,
     pub created_at: DateTime<Utc>,
+    /// When the user was deactivated (they left, or moved out of the system); `None` while active.
+    /// A deactivated user is kept, never deleted: the record names them by login.
+    pub deactivated_at: Option<DateTime<Utc>>,
 }
 
 /// An API token as listed: never the token itself.
@@ -45,6 +48,16 @@ pub trait UserStore: Send + Sync {
     async fn set_password_hash(&self, name: &str, hash: &str) -> Result<bool, StoreError>;
     /// Replace the roles; false when there is no such user.
     async fn set_roles(&self, name: &str, roles: &[Role]) -> Result<bool, StoreError>;
+    /// Replace the display name, unit and position; false when there is no such user.
+    async fn set_placement(
+        &self,
+        name: &str,
+        display_name: &str,
+        unit: &str,
+        position: &str,
+    ) -> Result<bool, StoreError>;
+    /// Deactivate (`Some(when)`) or reactivate (`None`); false when there is no such user.
+    async fn set_deactivated(&self, name: &str, at: Option<DateTime<Utc>>) -> Result<bool, StoreError>;
 
     async fn insert_session(
         &self,
@@ -94,17 +107,19 @@ pub(super) mod sql {
     pub const COUNT_USERS: &str = "select count(*) from users";
     pub const SET_PASSWORD: &str = "update users set password_hash = $2 where name = $1";
     pub const SET_ROLES: &str = "update users set roles = $2 where name = $1";
+    pub const SET_PLACEMENT: &str = "update users set display_name = $2, unit = $3, position = $4 where name = $1";
+    pub const SET_DEACTIVATED: &str = "update users set deactivated_at = $2 where name = $1";
     pub const INSERT_SESSION: &str =
         "insert into sessions (token_hash, user_name, created_at, expires_at_us) values ($1, $2, $3, $4)";
     pub const SESSION_USER: &str = "select u.* from sessions s join users u on u.name = s.user_name \
-         where s.token_hash = $1 and s.expires_at_us > $2";
+         where s.token_hash = $1 and s.expires_at_us > $2 and u.deactivated_at is null";
     pub const DELETE_SESSION: &str = "delete from sessions where token_hash = $1";
     pub const DELETE_SESSIONS_OF: &str = "delete from sessions where user_name = $1";
     pub const INSERT_TOKEN: &str = "insert into api_tokens \
          (id, user_name, label, token_hash, created_at, revoked_at) values ($1, $2, $3, $4, $5, $6)";
     pub const TOKENS_OF: &str = "select * from api_tokens where user_name = $1 order by created_at, id";
     pub const TOKEN_USER: &str = "select u.* from api_tokens t join users u on u.name = t.user_name \
-         where t.token_hash = $1 and t.revoked_at is null";
+         where t.token_hash = $1 and t.revoked_at is null and u.deactivated_at is null";
     pub const REVOKE_TOKEN: &str =
         "update api_tokens set revoked_at = $3 where user_name = $1 and id = $2 and revoked_at is null";
     pub const REVOKE_TOKENS_OF: &str =
@@ -154,6 +169,7 @@ pub(super) mod convert {
             roles,
             password_hash: row.text("password_hash")?,
             created_at: instant(&row.text("created_at")?)?,
+            deactivated_at: row.opt_text("deactivated_at")?.map(|t| instant(&t)).transpose()?,
         })
     }
 

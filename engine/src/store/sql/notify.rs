@@ -17,6 +17,25 @@ impl NotifyStore for Backend {
         found.iter().map(rows::outbox).collect()
     }
 
+    async fn outbox_message(&self, id: &str) -> Result<Option<OutboxMessage>, StoreError> {
+        let row = sqlx::query(sql::OUTBOX_MESSAGE).bind(id).fetch_optional(&self.reader).await?;
+        row.as_ref().map(rows::outbox).transpose()
+    }
+
+    async fn mark_read(&self, user: &str, outbox_id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(sql::MARK_READ).bind(user).bind(outbox_id).bind(format_instant(&now)).execute(&self.writer).await?;
+        Ok(())
+    }
+
+    async fn reads_since(&self, user: &str, since: DateTime<Utc>) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
+        let found =
+            sqlx::query(sql::READS_SINCE).bind(user).bind(format_instant(&since)).fetch_all(&self.reader).await?;
+        found
+            .iter()
+            .map(|r| Ok((r.text("outbox_id")?, rows::parse_instant(&r.text("read_at")?, "inbox read_at")?)))
+            .collect()
+    }
+
     async fn fan_out(&self, now: DateTime<Utc>, limit: i64, route: Router<'_>) -> Result<usize, StoreError> {
         let mut tx = self.begin_write().await?;
         let found = sqlx::query(dialect::NOTIFY_UNDISPATCHED).bind(limit.max(0)).fetch_all(&mut *tx).await?;

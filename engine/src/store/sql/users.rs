@@ -49,6 +49,29 @@ impl UserStore for Backend {
         Ok(done.rows_affected() > 0)
     }
 
+    async fn set_placement(
+        &self,
+        name: &str,
+        display_name: &str,
+        unit: &str,
+        position: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(sql::SET_PLACEMENT)
+            .bind(name)
+            .bind(display_name)
+            .bind(unit)
+            .bind(position)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn set_deactivated(&self, name: &str, at: Option<DateTime<Utc>>) -> Result<bool, StoreError> {
+        let at = at.as_ref().map(format_instant);
+        let done = sqlx::query(sql::SET_DEACTIVATED).bind(name).bind(at).execute(&self.writer).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn insert_session(
         &self,
         token_hash: &str,
