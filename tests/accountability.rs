@@ -1,7 +1,11 @@
 //! Accountability queries and the offline-verifiable dossier, on the demo's record.
 
+use std::path::Path;
+
 use chrono::Utc;
 use juece_engine::accountability::{acts_by, export_dossier, overrides, stances, stances_of_member, verify_dossier};
+use juece_engine::anchor::{anchor_now, ServerKey};
+use juece_engine::audit::{sha256_hex, AuditRecord};
 use juece_tests::{engine, sqlite_url};
 
 #[tokio::test]
@@ -32,25 +36,135 @@ async fn who_did_what_stances_and_the_dossier() {
     assert!(overrides(store).await.unwrap().is_empty(), "the demo overrides no soft floor");
 
     // The dossier verifies offline, and any altered file is caught.
+    let key = ServerKey::generate();
     let out = dir.path().join("dossier");
-    let manifest = export_dossier(store, &id, &out, Utc::now()).await.unwrap();
+    let manifest = export_dossier(store, &id, &out, Utc::now(), Some(&key), None).await.unwrap();
     assert!(manifest.files.len() > 40);
-    verify_dossier(&out).expect("fresh dossier verifies");
+    verify_dossier(&out, &key.public()).expect("fresh dossier verifies");
     let memo = manifest.files.iter().find(|f| f.path.ends_with(".md")).unwrap().path.clone();
     let path = out.join(&memo);
     let original = std::fs::read(&path).unwrap();
     std::fs::write(&path, [original.as_slice(), b" "].concat()).unwrap();
-    assert!(verify_dossier(&out).unwrap_err().to_string().contains("does not match the manifest"));
+    assert!(verify_dossier(&out, &key.public()).unwrap_err().to_string().contains("does not match the manifest"));
     std::fs::write(&path, &original).unwrap();
-    // Rewriting the manifest to match a forged memo still fails: the record does not vouch for it.
-    let forged = b"forged".to_vec();
-    std::fs::write(&path, &forged).unwrap();
-    let mut m = manifest.clone();
-    for f in m.files.iter_mut().filter(|f| f.path == memo) {
-        f.sha256 = juece_engine::audit::sha256_hex(&forged);
+    verify_dossier(&out, &key.public()).expect("restored");
+}
+
+/// Rewrite `manifest.json` as a forger would: each file's hash recomputed, the signature left as it was.
+fn rehash_manifest(dir: &Path) {
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let files = m["files"].as_array_mut().unwrap();
+    files.retain(|f| dir.join(f["path"].as_str().unwrap()).exists());
+    for f in files.iter_mut() {
+        let bytes = std::fs::read(dir.join(f["path"].as_str().unwrap())).unwrap();
+        f["sha256"] = serde_json::Value::String(sha256_hex(&bytes));
     }
-    std::fs::write(out.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
-    assert!(verify_dossier(&out).unwrap_err().to_string().contains("not vouched for by the record"));
+    std::fs::write(dir.join("manifest.json"), serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+}
+
+#[track_caller]
+fn refused(dir: &Path, key: &ServerKey, what: &str) {
+    let err = verify_dossier(dir, &key.public()).expect_err(what).to_string();
+    assert!(err.contains(what), "expected `{what}`, got {err}");
+}
+
+#[tokio::test]
+async fn a_forged_dossier_is_refused_each_way() {
+    let (dir, url) = sqlite_url();
+    let engine = engine(&url).await;
+    juece_api::demo::run(&engine, None, &mut Vec::new()).await.expect("demo");
+    let store = engine.store().as_ref();
+    let id = store.versions().await.unwrap()[0].0.clone();
+    let key = ServerKey::generate();
+    let log = dir.path().join("anchors.jsonl");
+    let anchor = anchor_now(store, &key, &log, Utc::now()).await.unwrap();
+    let fresh = |name: &str| {
+        let out = dir.path().join(name);
+        let anchor = anchor.clone();
+        let key = &key;
+        async move {
+            export_dossier(store, &id_of(store).await, &out, Utc::now(), Some(key), Some(&anchor)).await.unwrap();
+            verify_dossier(&out, &key.public()).expect("fresh");
+            out
+        }
+    };
+    assert!(fresh("a").await.join("anchor.json").exists(), "the anchor rides in the dossier");
+
+    // decision.json edited, the manifest's hash updated: the signature no longer holds.
+    let out = fresh("state").await;
+    let state = std::fs::read_to_string(out.join("decision.json")).unwrap();
+    std::fs::write(out.join("decision.json"), state.replacen("\"version\"", "\"edited\": 1, \"version\"", 1)).unwrap();
+    rehash_manifest(&out);
+    refused(&out, &key, "signature does not verify");
+
+    // A memo deleted with its manifest entry.
+    let out = fresh("memo").await;
+    let memo = std::fs::read_dir(out.join("memos")).unwrap().flatten().next().unwrap().path();
+    std::fs::remove_file(memo).unwrap();
+    rehash_manifest(&out);
+    refused(&out, &key, "signature does not verify");
+
+    // The record re-chained after an edit, the manifest updated.
+    let out = fresh("rechain").await;
+    let mut records: Vec<AuditRecord> = std::fs::read_to_string(out.join("record.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    records[2].payload = records[2].payload.replace("第一条", "第二条");
+    records[2].payload_hash = sha256_hex(records[2].payload.as_bytes());
+    for i in 2..records.len() {
+        records[i].prev_hash = records[i - 1].hash.clone();
+        records[i].hash = records[i].compute_hash();
+    }
+    let lines: String = records.iter().map(|r| serde_json::to_string(r).unwrap() + "\n").collect();
+    std::fs::write(out.join("record.jsonl"), lines).unwrap();
+    rehash_manifest(&out);
+    refused(&out, &key, "signature does not verify");
+    // Signed again by a key of the forger's own: still not the server's.
+    refused(&out, &ServerKey::generate(), "signature does not verify");
+
+    // A file the manifest does not list.
+    let out = fresh("extra").await;
+    std::fs::write(out.join("memos/999-note.zh.md"), "补充材料").unwrap();
+    refused(&out, &key, "memos/999-note.zh.md: a file the manifest does not list");
+
+    // A manifest (even one the server signed) naming a path outside the dossier.
+    let out = fresh("outside").await;
+    std::fs::write(dir.path().join("secret.txt"), "x").unwrap();
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    m["files"].as_array_mut().unwrap().push(serde_json::json!({ "path": "../secret.txt", "sha256": sha256_hex(b"x") }));
+    let mut manifest: juece_engine::dossier::Manifest = serde_json::from_value(m.clone()).unwrap();
+    manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
+    let signed = juece_engine::dossier::SignedManifest {
+        seal: Some(juece_engine::dossier::ManifestSeal {
+            public_key: key.public().to_hex(),
+            signature: key
+                .sign(juece_engine::audit::canonical_json(&serde_json::to_value(&manifest).unwrap()).as_bytes()),
+        }),
+        manifest,
+    };
+    std::fs::write(out.join("manifest.json"), serde_json::to_vec(&signed).unwrap()).unwrap();
+    refused(&out, &key, "../secret.txt: the manifest names a path outside the dossier");
+
+    // An unsigned export does not verify.
+    let out = dir.path().join("unsigned");
+    export_dossier(store, &id, &out, Utc::now(), None, None).await.unwrap();
+    refused(&out, &key, "unsigned");
+
+    // Exported from a record cut back below its anchored head: the anchor names it.
+    let mut ahead = anchor.clone();
+    let head = ahead.heads.iter_mut().find(|h| h.chain == id).unwrap();
+    head.version += 1;
+    let log2 = dir.path().join("anchors2.jsonl");
+    let ahead = juece_engine::anchor::log::append(&log2, &key, ahead.heads, ahead.calendar, Utc::now()).unwrap();
+    let out = dir.path().join("cut");
+    export_dossier(store, &id, &out, Utc::now(), Some(&key), Some(&ahead)).await.unwrap();
+    refused(&out, &key, "does not reach anchor #1's head");
+}
+
+async fn id_of(store: &dyn juece_engine::store::Store) -> String {
+    store.versions().await.unwrap()[0].0.clone()
 }
 
 #[tokio::test]

@@ -7,6 +7,10 @@
 //!   is detected and the record named.
 //! * `accountability` — who did what, stances, overrides; the dossier export
 //!   verified offline, and tampering with it detected.
+//! * `forgery` — a DBA's rewrites of the record (a cut-back tail, a forged
+//!   append, a re-chained chain, an edited state or stage, a deleted memo or
+//!   decision), each named by `audit verify` against the server key and the
+//!   anchor log.
 //! * `pool` — the expert pool: superior-pool fallback, the reproducible draw,
 //!   exited and disqualified experts refused; Art. 37 adjustments as child
 //!   decisions and suspension.
@@ -42,6 +46,7 @@ mod deadlines;
 mod definitions;
 mod demo;
 mod duties;
+mod forgery;
 mod integrity;
 mod memos;
 mod pages;

@@ -17,8 +17,14 @@ pub enum DossierCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Verify an exported dossier with nothing but its files; exit 1 if it fails.
-    Verify { dir: PathBuf },
+    /// Verify an exported dossier with nothing but its files and the server's
+    /// public key; exit 1 if it fails.
+    Verify {
+        dir: PathBuf,
+        /// The server's public key (hex, or a `.pub` or key file); default: the configured key's.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -55,23 +61,43 @@ pub async fn query(database_url: &str, command: QueryCommand) -> anyhow::Result<
     Ok(0)
 }
 
-pub async fn dossier(database_url: &str, command: DossierCommand) -> anyhow::Result<u8> {
+pub async fn dossier(database_url: &str, anchoring: &setup::Anchoring, command: DossierCommand) -> anyhow::Result<u8> {
     match command {
         DossierCommand::Export { decision, out } => {
             let store = setup::open_store(database_url).await?;
-            let m = acc::export_dossier(store.as_ref(), &decision, &out, chrono::Utc::now()).await?;
-            println!("exported {} files for {} to {}", m.files.len(), m.decision_id, out.display());
+            let key = anchoring.server_key()?;
+            // The latest anchor, which holds the decision if it was anchored at all.
+            let anchors = juece_engine::anchor::log::read_verified(&anchoring.log, &key.public())?;
+            let now = chrono::Utc::now();
+            let m = acc::export_dossier(store.as_ref(), &decision, &out, now, Some(&key), anchors.last()).await?;
+            println!(
+                "exported {} files for {} to {}, signed by {}",
+                m.files.len(),
+                m.decision_id,
+                out.display(),
+                key.public().to_hex()
+            );
             Ok(0)
         }
-        DossierCommand::Verify { dir } => match acc::verify_dossier(&dir) {
-            Ok(m) => {
-                println!("OK dossier of {}: {} files verified", m.decision_id, m.files.len());
-                Ok(0)
-            }
-            Err(e) => {
-                println!("FAIL {e}");
-                Ok(1)
-            }
-        },
+        DossierCommand::Verify { dir, public_key } => {
+            let Some(key) = anchoring.public_key(public_key.as_deref())? else {
+                println!("FAIL no public key to check the dossier's signature with (give --public-key)");
+                return Ok(1);
+            };
+            verify_dossier(&dir, &key)
+        }
+    }
+}
+
+fn verify_dossier(dir: &std::path::Path, key: &juece_engine::anchor::PublicKey) -> anyhow::Result<u8> {
+    match acc::verify_dossier(dir, key) {
+        Ok(m) => {
+            println!("OK dossier of {}: {} files verified, signed by {}", m.decision_id, m.files.len(), key.to_hex());
+            Ok(0)
+        }
+        Err(e) => {
+            println!("FAIL {e}");
+            Ok(1)
+        }
     }
 }

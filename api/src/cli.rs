@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use juece_engine::definition::{self, Workflow};
-use juece_engine::orchestrator::verify_store;
 use juece_engine::render::graph;
 use juece_engine::scheduler::{Scheduler, SystemClock};
 
 use crate::setup;
 
+mod audit;
 pub mod calendar;
 mod users;
 
@@ -30,6 +30,14 @@ pub struct Cli {
     /// The folder of workflow definitions, profiles and calendars.
     #[arg(long, env = "JUECE_WORKFLOWS", default_value = "workflows", global = true)]
     pub workflows: PathBuf,
+    /// The server's Ed25519 key, created on first start; it seals every record
+    /// and signs anchors and dossiers. Keep it outside the database's reach
+    /// (default: `juece-anchor.key` beside a SQLite file, else in the working directory).
+    #[arg(long, env = "JUECE_ANCHOR_KEY", global = true)]
+    pub anchor_key: Option<PathBuf>,
+    /// The append-only anchor log (default: `juece-anchors.jsonl` beside the key's default place).
+    #[arg(long, env = "JUECE_ANCHOR_LOG", global = true)]
+    pub anchor_log: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -65,6 +73,9 @@ pub enum Command {
         /// Seconds without a byte either way after which a connection is closed.
         #[arg(long, env = "JUECE_IDLE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
         idle_timeout_secs: u64,
+        /// Seconds between anchors of every chain head written to the anchor log.
+        #[arg(long, env = "JUECE_ANCHOR_EVERY_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        anchor_every_secs: u64,
     },
     /// Create or upgrade the database schema.
     Migrate,
@@ -121,8 +132,15 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Walk every chain; name the first broken record.
-    Verify,
+    /// Check every chain, seal, state and memo in one snapshot, against the
+    /// anchor log; name each broken record.
+    Verify {
+        /// The server's public key (hex, or a `.pub` or key file); default: the configured key's.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+    /// Sign every chain head now and append it to the anchor log.
+    Anchor,
     /// Accountability queries (JSON lines).
     #[command(flatten)]
     Query(crate::accountability::QueryCommand),
@@ -138,6 +156,7 @@ pub enum GraphFormat {
 /// Run a command; the result is the process exit code (0 success, 1 a
 /// failed check or verification).
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
+    let anchoring = cli.anchoring();
     match cli.command {
         Command::Serve {
             bind,
@@ -149,10 +168,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             max_connections,
             header_read_timeout_secs,
             idle_timeout_secs,
+            anchor_every_secs,
         } => {
+            let key = anchoring.server_key()?;
             // Refuses to serve on definitions that do not prove.
-            let engine = std::sync::Arc::new(setup::open_engine(&cli.database_url, &cli.workflows).await?);
+            let engine = setup::open_sealed_engine(&cli.database_url, &cli.workflows, Some(key.clone())).await?;
+            let engine = std::sync::Arc::new(engine);
             let store = engine.store().clone();
+            // The first anchor on start vouches for records written before the key existed.
+            juece_engine::anchor::anchor_now(store.as_ref(), &key, &anchoring.log, chrono::Utc::now())
+                .await
+                .with_context(|| format!("anchoring to {}", anchoring.log.display()))?;
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             tracing::info!(addr = %listener.local_addr()?, database = %setup::redact(&cli.database_url), "juece serving");
             let stop = tokio_util::sync::CancellationToken::new();
@@ -180,11 +206,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 let stop = stop.clone();
                 tokio::spawn(async move { d.run(stop, crate::delivery::POLL).await })
             });
+            let anchoring_task = {
+                let (store, stop) = (store.clone(), stop.clone());
+                let every = std::time::Duration::from_secs(anchor_every_secs);
+                tokio::spawn(juece_engine::anchor::keep_anchoring(store, key, anchoring.log, every, stop))
+            };
             let served = {
                 users::bootstrap_admin(&store).await?;
                 crate::server::serve(listener, state).await
             };
             stop.cancel();
+            anchoring_task.await.context("the anchoring task failed")?;
             if let Some(task) = scheduler {
                 task.await.context("the scheduler task failed")?;
             }
@@ -218,21 +250,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             print!("{out}");
             Ok(0)
         }
-        Command::Audit { command: AuditCommand::Verify } => {
-            let store = setup::open_store(&cli.database_url).await?;
-            let report = verify_store(store.as_ref()).await?;
-            if let Some(b) = report.breaks.first() {
-                println!("FAIL {b}");
-                println!("checked {} decisions, {} records, {} memos", report.decisions, report.records, report.memos);
-                return Ok(1);
-            }
-            println!("OK {} decisions, {} records, {} memos verified", report.decisions, report.records, report.memos);
-            Ok(0)
+        Command::Audit { command: AuditCommand::Verify { public_key } } => {
+            audit::verify(&cli.database_url, &anchoring, public_key.as_deref()).await
         }
+        Command::Audit { command: AuditCommand::Anchor } => audit::anchor(&cli.database_url, &anchoring).await,
         Command::Audit { command: AuditCommand::Query(q) } => crate::accountability::query(&cli.database_url, q).await,
-        Command::Dossier { command } => crate::accountability::dossier(&cli.database_url, command).await,
+        Command::Dossier { command } => crate::accountability::dossier(&cli.database_url, &anchoring, command).await,
         Command::Demo { out } => {
-            let engine = setup::open_engine(&cli.database_url, &cli.workflows).await?;
+            let key = anchoring.server_key()?;
+            let engine = setup::open_sealed_engine(&cli.database_url, &cli.workflows, Some(key)).await?;
             crate::demo::run(&engine, out.as_deref(), &mut std::io::stdout()).await?;
             Ok(0)
         }
@@ -241,6 +267,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Calendar { command } => {
             calendar::run(&cli.database_url, &cli.workflows, command, &mut std::io::stdout()).await
         }
+    }
+}
+
+impl Cli {
+    /// Where this invocation's server key and anchor log are.
+    pub fn anchoring(&self) -> setup::Anchoring {
+        setup::Anchoring::resolve(&self.database_url, self.anchor_key.as_deref(), self.anchor_log.as_deref())
     }
 }
 

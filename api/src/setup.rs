@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context};
+use juece_engine::anchor::{PublicKey, ServerKey};
 use juece_engine::calendar::WorkCalendar;
 use juece_engine::definition;
 use juece_engine::orchestrator::Engine;
@@ -67,11 +68,64 @@ fn sqlite_file_missing(url: &str) -> bool {
 }
 
 pub async fn open_engine(url: &str, workflows: &Path) -> anyhow::Result<Engine> {
-    let store = open_store(url).await?;
+    open_sealed_engine(url, workflows, None).await
+}
+
+/// The engine, with every audit record it writes sealed by `key` when given.
+pub async fn open_sealed_engine(url: &str, workflows: &Path, key: Option<Arc<ServerKey>>) -> anyhow::Result<Engine> {
+    let store =
+        store::connect_sealed(url, key).await.with_context(|| format!("opening the database {}", redact(url)))?;
     let (defs, mut calendar) = load_engine_parts(workflows)?;
     // Notices loaded at run time (`juece calendar load`) live in the database, so every replica sees them.
     juece_engine::notice::merge_stored(store.as_ref(), &mut calendar)
         .await
         .context("merging stored calendar notices")?;
     Ok(Engine::new(defs, calendar, store)?)
+}
+
+/// Where the server key and the anchor log live: as configured, else beside
+/// a SQLite database file, else in the working directory. Both belong
+/// outside the database; in production keep them where its DBA cannot write
+/// (SECURITY.md).
+#[derive(Debug, Clone)]
+pub struct Anchoring {
+    pub key: PathBuf,
+    pub log: PathBuf,
+}
+
+impl Anchoring {
+    pub fn resolve(url: &str, key: Option<&Path>, log: Option<&Path>) -> Anchoring {
+        let beside = sqlite_file(url).and_then(|f| f.parent().map(Path::to_path_buf)).unwrap_or_default();
+        Anchoring {
+            key: key.map(Path::to_path_buf).unwrap_or_else(|| beside.join("juece-anchor.key")),
+            log: log.map(Path::to_path_buf).unwrap_or_else(|| beside.join("juece-anchors.jsonl")),
+        }
+    }
+
+    /// The server key, created (with its `.pub`) on first start.
+    pub fn server_key(&self) -> anyhow::Result<Arc<ServerKey>> {
+        Ok(Arc::new(ServerKey::load_or_create(&self.key).context("the server key")?))
+    }
+
+    /// The public key to verify with: `given` (hex, or a `.pub` or key file),
+    /// else the configured key's, else none when no key was ever created.
+    pub fn public_key(&self, given: Option<&str>) -> anyhow::Result<Option<PublicKey>> {
+        if let Some(spec) = given {
+            return Ok(Some(PublicKey::load(spec).context("the public key")?));
+        }
+        let published = juece_engine::anchor::key::public_path(&self.key);
+        for candidate in [published, self.key.clone()] {
+            if candidate.exists() {
+                return Ok(Some(PublicKey::load(&candidate.to_string_lossy()).context("the public key")?));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The file a `sqlite:` URL names, if it names one.
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| PathBuf::from(path))
 }

@@ -4,15 +4,18 @@
 //! were overridden and why" — and the dossier of one decision, exported so
 //! that it can be verified offline.
 
-use std::path::Path;
-
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::actor::Actor;
-use crate::audit::{self, AuditRecord};
+use crate::audit::AuditRecord;
 use crate::decision::Decision;
-use crate::store::{Store, StoreError, StoredMemo};
+use crate::store::{Store, StoreError};
+
+// The dossier has its own module; its names stay reachable here for callers.
+pub use crate::dossier::{
+    build_dossier, export_dossier, verify_dossier, Dossier, DossierError, DossierMemo, Manifest, ManifestEntry,
+};
 
 /// One act as the record keeps it, with the actor as of that moment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -160,155 +163,6 @@ pub async fn overrides(store: &dyn Store) -> Result<Vec<Override>, StoreError> {
         }
     }
     Ok(out)
-}
-
-/// The files of an exported dossier, each with its SHA-256.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Manifest {
-    pub decision_id: String,
-    pub exported_at: DateTime<Utc>,
-    pub files: Vec<ManifestEntry>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ManifestEntry {
-    pub path: String,
-    pub sha256: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DossierError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("decision {0} not found")]
-    NotFound(String),
-    #[error("{0}: {1}")]
-    Io(String, std::io::Error),
-    #[error("{0}")]
-    Invalid(String),
-}
-
-/// A memo of the dossier, with the file name `export_dossier` gives it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DossierMemo {
-    pub path: String,
-    pub seq: i64,
-    pub memo: String,
-    pub lang: String,
-    pub format: String,
-    pub sha256: String,
-    pub body: String,
-}
-
-/// A decision's whole dossier in memory: its state, its record, every memo
-/// and the manifest of the files `export_dossier` writes (whose hashes are
-/// those of [`Dossier::files`]).
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Dossier {
-    pub decision: Decision,
-    pub records: Vec<AuditRecord>,
-    pub memos: Vec<DossierMemo>,
-    pub manifest: Manifest,
-    /// Each file's path and exact bytes, in manifest order.
-    #[serde(skip)]
-    pub files: Vec<(String, Vec<u8>)>,
-}
-
-fn memo_path(m: &StoredMemo) -> String {
-    format!("memos/{:03}-{}.{}.{}", m.seq, m.memo, m.lang, m.format)
-}
-
-fn invalid(e: serde_json::Error) -> DossierError {
-    DossierError::Invalid(e.to_string())
-}
-
-/// Build a decision's dossier in memory: the one place that decides what a
-/// dossier holds, for the export to disk and for readers over the API alike.
-pub async fn build_dossier(store: &dyn Store, decision_id: &str, now: DateTime<Utc>) -> Result<Dossier, DossierError> {
-    let loaded = store.load(decision_id).await?.ok_or_else(|| DossierError::NotFound(decision_id.into()))?;
-    let records = store.audit_records(decision_id).await?;
-    let mut files = vec![("decision.json".to_string(), serde_json::to_vec_pretty(&loaded.decision).map_err(invalid)?)];
-    let mut lines = String::new();
-    for r in &records {
-        lines.push_str(&serde_json::to_string(r).map_err(invalid)?);
-        lines.push('\n');
-    }
-    files.push(("record.jsonl".to_string(), lines.into_bytes()));
-    let mut memos = Vec::new();
-    for m in store.memos(decision_id).await? {
-        let path = memo_path(&m);
-        files.push((path.clone(), m.body.as_bytes().to_vec()));
-        memos.push(DossierMemo {
-            path,
-            seq: m.seq,
-            memo: m.memo,
-            lang: m.lang,
-            format: m.format,
-            sha256: audit::sha256_hex(m.body.as_bytes()),
-            body: m.body,
-        });
-    }
-    let entries = files
-        .iter()
-        .map(|(path, bytes)| ManifestEntry { path: path.clone(), sha256: audit::sha256_hex(bytes) })
-        .collect();
-    let manifest = Manifest { decision_id: decision_id.into(), exported_at: now, files: entries };
-    Ok(Dossier { decision: loaded.decision, records, memos, manifest, files })
-}
-
-/// Write a decision's whole dossier into `dir`: its state, its record (one
-/// JSON record per line), every memo, and `manifest.json` with the hash of
-/// each file. `verify_dossier` checks it with nothing but the files.
-pub async fn export_dossier(
-    store: &dyn Store,
-    decision_id: &str,
-    dir: &Path,
-    now: DateTime<Utc>,
-) -> Result<Manifest, DossierError> {
-    let dossier = build_dossier(store, decision_id, now).await?;
-    for (rel, bytes) in &dossier.files {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| DossierError::Io(parent.display().to_string(), e))?;
-        }
-        std::fs::write(&path, bytes).map_err(|e| DossierError::Io(path.display().to_string(), e))?;
-    }
-    let text = serde_json::to_vec_pretty(&dossier.manifest).map_err(invalid)?;
-    std::fs::write(dir.join("manifest.json"), text).map_err(|e| DossierError::Io("manifest.json".into(), e))?;
-    Ok(dossier.manifest)
-}
-
-/// Verify an exported dossier offline: every file matches the manifest, the
-/// record's hash chain holds, the state's version equals the chain length,
-/// and every memo file's hash is one its record holds.
-pub fn verify_dossier(dir: &Path) -> Result<Manifest, DossierError> {
-    let read = |rel: &str| std::fs::read(dir.join(rel)).map_err(|e| DossierError::Io(rel.to_string(), e));
-    let manifest: Manifest = serde_json::from_slice(&read("manifest.json")?)
-        .map_err(|e| DossierError::Invalid(format!("manifest.json: {e}")))?;
-    for f in &manifest.files {
-        if audit::sha256_hex(&read(&f.path)?) != f.sha256 {
-            return Err(DossierError::Invalid(format!("{} does not match the manifest", f.path)));
-        }
-    }
-    let decision: Decision = serde_json::from_slice(&read("decision.json")?)
-        .map_err(|e| DossierError::Invalid(format!("decision.json: {e}")))?;
-    let records: Vec<AuditRecord> = String::from_utf8_lossy(&read("record.jsonl")?)
-        .lines()
-        .map(serde_json::from_str)
-        .collect::<Result<_, _>>()
-        .map_err(|e| DossierError::Invalid(format!("record.jsonl: {e}")))?;
-    audit::verify_chain(&manifest.decision_id, &records, decision.version)
-        .map_err(|b| DossierError::Invalid(b.to_string()))?;
-    for f in manifest.files.iter().filter(|f| f.path.starts_with("memos/")) {
-        if !records.iter().any(|r| r.memo_hashes.contains(&f.sha256)) {
-            return Err(DossierError::Invalid(format!("{} is not vouched for by the record", f.path)));
-        }
-    }
-    Ok(manifest)
 }
 
 /// One fact of an expert's integrity record, as the pool records it (status

@@ -13,7 +13,8 @@
 //! * **Warning** — a declared check that, when it fails, is recorded and
 //!   returned but does not refuse the act ([`warning`]).
 //! * **Effects** — memos, deadlines, notifications an act causes ([`effect`]).
-//! * **Record** — the hash-chained audit trail ([`audit`]).
+//! * **Record** — the hash-chained audit trail ([`audit`]), sealed and anchored
+//!   outside the database ([`anchor`]) and verified against both ([`verify`]).
 //!
 //! # Layout
 //! * `orchestrator` — the only type callers use: load → step → commit.
@@ -25,12 +26,14 @@ pub mod accountability;
 pub mod act;
 pub mod actor;
 pub mod acts;
+pub mod anchor;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod deadline;
 pub mod decision;
 pub mod definition;
+pub mod dossier;
 pub mod effect;
 pub mod facts;
 pub mod gates;
@@ -52,6 +55,7 @@ pub mod report;
 pub mod scheduler;
 pub mod statutory;
 pub mod store;
+pub mod verify;
 pub mod visibility;
 pub mod warning;
 pub mod worklist;

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 
 use crate::act::Act;
 use crate::actor::Actor;
-use crate::audit::{self, AuditRecord, ChainBreak};
+use crate::audit::{self, AuditRecord};
 use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::definition::Workflow;
@@ -379,51 +379,5 @@ impl Engine {
     }
 }
 
-/// Result of verifying every chain in a store.
-#[derive(Debug, Clone, Default)]
-pub struct VerifyReport {
-    pub decisions: usize,
-    pub records: usize,
-    pub memos: usize,
-    pub breaks: Vec<ChainBreak>,
-}
-
-/// Walk every decision's chain and check every stored memo against the
-/// hash its act recorded.
-pub async fn verify_store(store: &dyn Store) -> Result<VerifyReport, StoreError> {
-    let mut report = VerifyReport::default();
-    for (id, version) in store.versions().await? {
-        report.decisions += 1;
-        let records = store.audit_records(&id).await?;
-        report.records += records.len();
-        if let Err(b) = audit::verify_chain(&id, &records, version) {
-            report.breaks.push(b);
-            continue;
-        }
-        for m in store.memos(&id).await? {
-            report.memos += 1;
-            let body_ok = audit::sha256_hex(m.body.as_bytes()) == m.sha256;
-            let referenced = records.iter().any(|r| r.seq == m.seq && r.memo_hashes.contains(&m.sha256));
-            if !body_ok || !referenced {
-                report.breaks.push(ChainBreak {
-                    decision_id: id.clone(),
-                    seq: m.seq,
-                    problem: format!(
-                        "memo {}.{}.{} does not match the hash its record holds",
-                        m.memo, m.lang, m.format
-                    ),
-                });
-                break;
-            }
-        }
-    }
-    // The calendar's chain: one record per notice loaded, so the notice count catches a deleted tail.
-    use crate::store::calendar::CALENDAR_CHAIN;
-    let calendar = store.calendar_audit().await?;
-    report.records += calendar.len();
-    let notices = store.calendar_notices().await?.len() as i64;
-    if let Err(b) = audit::verify_chain(CALENDAR_CHAIN, &calendar, notices) {
-        report.breaks.push(b);
-    }
-    Ok(report)
-}
+/// Verification lives in [`crate::verify`]; these names stay for callers.
+pub use crate::verify::{verify_store, VerifyReport};

@@ -139,12 +139,14 @@ async fn accountability_queries_return_the_demos_stances_and_refuse_a_drafter() 
     let dossier = a.get(&format!("/api/v1/decisions/{id}/dossier"), Some("oversight")).await;
     dossier.expect(200, "");
     let dir = tempfile::tempdir().expect("dir");
+    let key = juece_engine::anchor::ServerKey::generate();
+    let store = a.app.state.store.as_ref();
     let manifest =
-        juece_engine::accountability::export_dossier(a.app.state.store.as_ref(), &id, dir.path(), a.app.clock.now())
+        juece_engine::accountability::export_dossier(store, &id, dir.path(), a.app.clock.now(), Some(&key), None)
             .await
             .expect("export");
     assert_eq!(dossier.body["manifest"], serde_json::to_value(&manifest).expect("json"));
-    juece_engine::accountability::verify_dossier(dir.path()).expect("export verifies");
+    juece_engine::accountability::verify_dossier(dir.path(), &key.public()).expect("export verifies");
     let memos = dossier.body["memos"].as_array().cloned().unwrap_or_default();
     assert!(!memos.is_empty());
     let records = dossier.body["records"].as_array().cloned().unwrap_or_default();

@@ -19,6 +19,7 @@ pub mod numbering;
 mod postgres;
 mod rows;
 pub mod scheduler;
+pub mod snapshot;
 mod sqlite;
 pub mod users;
 
@@ -181,6 +182,7 @@ pub trait Store:
     + idempotency::IdempotencyStore
     + numbering::NumberingStore
     + calendar::CalendarStore
+    + snapshot::SnapshotStore
 {
     /// Apply pending migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
@@ -206,11 +208,21 @@ pub trait Store:
 }
 
 /// Open the store a URL names (`sqlite://…` or `postgres://…`) and migrate it.
+/// Records it writes carry no seal: for commands that only read.
 pub async fn connect(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    connect_sealed(url, None).await
+}
+
+/// Open and migrate the store a URL names; with a key, every audit record
+/// it writes is sealed by it (see [`crate::anchor`]).
+pub async fn connect_sealed(
+    url: &str,
+    key: Option<std::sync::Arc<crate::anchor::ServerKey>>,
+) -> Result<std::sync::Arc<dyn Store>, StoreError> {
     let store: std::sync::Arc<dyn Store> = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        std::sync::Arc::new(PgStore::connect(url).await?)
+        std::sync::Arc::new(PgStore::connect(url).await?.sealed_by(key))
     } else {
-        std::sync::Arc::new(SqliteStore::connect(url).await?)
+        std::sync::Arc::new(SqliteStore::connect(url).await?.sealed_by(key))
     };
     store.migrate().await?;
     Ok(store)

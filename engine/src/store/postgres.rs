@@ -10,11 +10,13 @@
 mod sql;
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::StoreError;
+use crate::anchor::ServerKey;
 
 /// The backend the shared implementation in `sql/` is compiled for.
 type Db = Postgres;
@@ -33,6 +35,8 @@ mod dialect {
     /// Two replicas loading notices at once take turns: one chain head.
     pub(super) const CALENDAR_LOCK: Option<&str> = Some(calendar::LOCK_POSTGRES);
     /// Group commit locks the decisions of a batch in id order first (see `sql::lock_in_order`).
+    /// A read-only transaction that reads one snapshot (`store::snapshot`).
+    pub(super) const READ_SNAPSHOT: &str = "begin isolation level repeatable read, read only";
     pub(super) const DECISION_LOCK: Option<&str> = Some("select 1 from decisions where id = $1 for update");
 }
 
@@ -42,6 +46,8 @@ pub struct PgStore {
     /// writers, and a read after a write sees it on any connection.
     writer: PgPool,
     reader: PgPool,
+    /// Seals every audit record written (see `crate::anchor`); none in tools that only read.
+    key: Option<Arc<ServerKey>>,
 }
 
 impl PgStore {
@@ -52,7 +58,13 @@ impl PgStore {
 
     async fn connect_with(options: PgConnectOptions) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new().connect_with(options).await?;
-        Ok(PgStore { writer: pool.clone(), reader: pool })
+        Ok(PgStore { writer: pool.clone(), reader: pool, key: None })
+    }
+
+    /// Seal every audit record this store writes with `key`.
+    pub fn sealed_by(mut self, key: Option<Arc<ServerKey>>) -> Self {
+        self.key = key;
+        self
     }
 
     /// Run raw SQL and return the rows affected. For tests and tamper drills

@@ -57,6 +57,7 @@ macro_rules! migrations {
             migration!($dir, 7, "0007", "idempotency_in_commit"),
             migration!($dir, 8, "0008", "key_expiry_and_login_lockout"),
             migration!($dir, 9, "0009", "user_status_and_inbox_reads"),
+            migration!($dir, 10, "0010", "record_seals"),
         ]
     };
 }
@@ -109,7 +110,7 @@ pub(super) const UPDATE_DECISION: &str = "update decisions set \
      where id = $1 and version = $10";
 pub(super) const INSERT_AUDIT: &str = "insert into audit_records \
      (decision_id, seq, act, stage_from, stage_to, actor_json, at, payload, payload_hash, memo_hashes_json, \
-     prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+     prev_hash, hash, state_sha256, signature) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 const INSERT_MEMOS: &str = "insert into memos \
      (decision_id, seq, memo, lang, format, body, sha256, template_sha256, data, created_at) values ";
 /// Columns of one memo row in [`insert_memos`].

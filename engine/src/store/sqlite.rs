@@ -10,12 +10,14 @@
 mod sql;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::StoreError;
+use crate::anchor::ServerKey;
 
 /// The backend the shared implementation in `sql/` is compiled for.
 type Db = Sqlite;
@@ -34,6 +36,8 @@ mod dialect {
     /// The single writer already excludes every other writer.
     pub(super) const CALENDAR_LOCK: Option<&str> = None;
     /// No row locks: the single writer never waits on another transaction.
+    /// A read-only transaction that reads one snapshot (`store::snapshot`).
+    pub(super) const READ_SNAPSHOT: &str = "begin";
     pub(super) const DECISION_LOCK: Option<&str> = None;
 }
 
@@ -45,6 +49,8 @@ pub struct SqliteStore {
     /// One connection: SQLite admits one writer at a time anyway.
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Seals every audit record written (see `crate::anchor`); none in tools that only read.
+    key: Option<Arc<ServerKey>>,
 }
 
 impl SqliteStore {
@@ -72,7 +78,13 @@ impl SqliteStore {
         } else {
             SqlitePoolOptions::new().max_connections(READERS).test_before_acquire(false).connect_with(options).await?
         };
-        Ok(SqliteStore { writer, reader })
+        Ok(SqliteStore { writer, reader, key: None })
+    }
+
+    /// Seal every audit record this store writes with `key`.
+    pub fn sealed_by(mut self, key: Option<Arc<ServerKey>>) -> Self {
+        self.key = key;
+        self
     }
 
     /// Run raw SQL on the write connection and return the rows affected. For

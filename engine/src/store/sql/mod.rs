@@ -10,13 +10,15 @@ mod idempotency;
 mod notify;
 mod numbering;
 mod scheduler;
+mod snapshot;
 mod users;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{dialect, Backend, Db};
-use crate::audit::{format_instant, AuditRecord};
+use crate::anchor::{seal_message, ServerKey};
+use crate::audit::{format_instant, sha256_hex, AuditRecord};
 use crate::store::conformance::RawSql;
 use crate::store::rows;
 use crate::store::{
@@ -30,7 +32,7 @@ impl Backend {
         rows::check_commit(c)?;
         let written: Result<(), StoreError> = async {
             let mut tx = self.begin_write().await?;
-            write(&mut tx, c).await?;
+            write(&mut tx, c, self.key.as_deref()).await?;
             tx.commit().await?;
             Ok(())
         }
@@ -58,7 +60,7 @@ impl Backend {
         let mut tx = self.begin_write().await?;
         lock_in_order(&mut tx, batch).await?;
         for c in batch {
-            if write(&mut tx, c).await.is_err() {
+            if write(&mut tx, c, self.key.as_deref()).await.is_err() {
                 tx.rollback().await?;
                 return Ok(false);
             }
@@ -78,7 +80,7 @@ impl Backend {
                 continue;
             }
             sqlx::query(rows::SAVEPOINT).execute(&mut *tx).await?;
-            let outcome = write(&mut tx, c).await;
+            let outcome = write(&mut tx, c, self.key.as_deref()).await;
             if outcome.is_err() {
                 // Undo this commit's partial rows; on PostgreSQL this also
                 // lifts the aborted state the error left the transaction in.
@@ -127,9 +129,16 @@ fn lost_race(e: StoreError, c: &TransitionCommit) -> StoreError {
 }
 
 /// Every row of one commit, on a connection inside a transaction.
-async fn write(conn: &mut <Db as sqlx::Database>::Connection, c: &TransitionCommit) -> Result<(), StoreError> {
+async fn write(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    c: &TransitionCommit,
+    key: Option<&ServerKey>,
+) -> Result<(), StoreError> {
     let d = &c.decision;
     let state = rows::to_json(d)?;
+    // The seal: the state hash, signed with the record's hash (see `crate::anchor`).
+    let state_sha256 = sha256_hex(state.as_bytes());
+    let signature = key.map(|k| k.sign(&seal_message(&d.id, c.audit.seq, &c.audit.hash, &state_sha256)));
     if c.expected_version == 0 {
         let inserted = sqlx::query(rows::INSERT_DECISION)
             .bind(&d.id)
@@ -180,6 +189,8 @@ async fn write(conn: &mut <Db as sqlx::Database>::Connection, c: &TransitionComm
         .bind(rows::to_json(&a.memo_hashes)?)
         .bind(&a.prev_hash)
         .bind(&a.hash)
+        .bind(&state_sha256)
+        .bind(&signature)
         .execute(&mut *conn)
         .await;
     match inserted {
@@ -301,7 +312,7 @@ impl Store for Backend {
             let mut tx = self.begin_write().await?;
             lock_in_order(&mut tx, &batch).await?;
             for c in &batch {
-                write(&mut tx, c).await?;
+                write(&mut tx, c, self.key.as_deref()).await?;
             }
             tx.commit().await?;
             Ok(())
