@@ -31,6 +31,34 @@ async fn check_graph_calendar_and_verify() {
     assert_eq!(juece(&["--database-url", &url, "audit", "verify"]).await, 1);
 }
 
+/// The server key and the anchor log beside the database by default: `demo` seals, `audit anchor` anchors, a
+/// tail cut back (version lowered with it) fails `audit verify`; a dossier exported signed verifies.
+#[tokio::test]
+async fn anchors_and_signed_dossiers_through_the_commands() {
+    let (dir, url) = sqlite_url();
+    assert_eq!(juece(&["--database-url", &url, "demo"]).await, 0);
+    assert!(dir.path().join("juece-anchor.key").exists() && dir.path().join("juece-anchor.key.pub").exists());
+    assert_eq!(juece(&["--database-url", &url, "audit", "anchor"]).await, 0);
+    let log = std::fs::read_to_string(dir.path().join("juece-anchors.jsonl")).expect("anchor log");
+    assert_eq!(log.lines().count(), 1);
+    assert_eq!(juece(&["--database-url", &url, "audit", "verify"]).await, 0);
+
+    let store = juece_engine::store::SqliteStore::connect(&url).await.unwrap();
+    let id = juece_engine::store::Store::versions(&store).await.unwrap()[0].0.clone();
+    let out = dir.path().join("dossier");
+    assert_eq!(juece(&["--database-url", &url, "dossier", "export", &id, "--out", out.to_str().unwrap()]).await, 0);
+    assert!(out.join("anchor.json").exists());
+    assert_eq!(juece(&["--database-url", &url, "dossier", "verify", out.to_str().unwrap()]).await, 0);
+    let other = juece_engine::anchor::ServerKey::generate().public().to_hex();
+    let verify_other = ["dossier", "verify", out.to_str().unwrap(), "--public-key", &other];
+    assert_eq!(juece(&[&["--database-url", &url][..], &verify_other[..]].concat()).await, 1);
+
+    store.execute_raw("drop trigger audit_records_no_delete").await.unwrap();
+    store.execute_raw("delete from audit_records where seq = (select max(seq) from audit_records)").await.unwrap();
+    store.execute_raw("update decisions set version = version - 1").await.unwrap();
+    assert_eq!(juece(&["--database-url", &url, "audit", "verify"]).await, 1);
+}
+
 #[test]
 fn svg_is_drawn_without_graphviz() {
     let w = juece_engine::definition::load_path(&workflows().join("national/workflow.toml"), &workflows()).unwrap();
