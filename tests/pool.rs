@@ -63,12 +63,12 @@ pub(crate) async fn decision_at_experts(e: &Engine) -> (Actor, chrono::DateTime<
     (drafter, now)
 }
 
-/// Expert `id` undertakes confidentiality and gives a signed opinion on decision `d`.
+/// Expert `id` declares no direct interest, undertakes confidentiality and gives a signed opinion on decision `d`.
 pub(crate) async fn expert_opinion(e: &Engine, id: &str, at: chrono::DateTime<Utc>) {
     let expert = who(id, "某大学", Role::Expert);
-    e.apply("d", &Act::new("acknowledge_confidentiality", json!({ "expert_id": id })), &expert, at, None)
-        .await
-        .unwrap();
+    for act in ["declare_no_direct_interest", "acknowledge_confidentiality"] {
+        e.apply("d", &Act::new(act, json!({ "expert_id": id })), &expert, at, None).await.unwrap();
+    }
     let o =
         json!({ "expert_id": id, "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": id });
     e.apply("d", &Act::new("submit_expert_opinion", o), &expert, at, None).await.unwrap();
@@ -88,29 +88,39 @@ async fn a_county_draws_from_its_superiors_pool_reproducibly() {
     .await;
     pool(&e, "pool-county", "某县", Some("pool-city"), &[("k1", "交通")]).await;
     let (drafter, now) = decision_at_experts(&e).await;
-    let draw = json!({ "pool": "pool-county", "seed": 20260302, "count": 3, "fields": ["交通"], "conflicted": ["c2"] });
+    // Whoever draws may not choose the seed: with the candidates known, a chosen seed chooses the panel.
+    let chosen_seed = json!({ "pool": "pool-county", "seed": 20260302, "count": 3, "fields": ["交通"] });
+    let before = e.load("d").await.unwrap().version;
+    match e.apply("d", &Act::new("draw_experts", chosen_seed), &drafter, now, None).await {
+        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art20_draw_seed_chosen"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(e.load("d").await.unwrap().version, before, "nothing written");
+    let draw = json!({ "pool": "pool-county", "count": 3, "fields": ["交通"], "conflicted": ["c2"] });
     e.apply("d", &Act::new("draw_experts", draw), &drafter, now, None).await.unwrap();
     let d = e.load("d").await.unwrap();
     let rec = &d.facts.draws[0];
+    // The engine's seed, derived from what the record keeps: the decision, the draw's place, the server's instant.
+    assert_eq!(rec.seed, juece_engine::acts::engine_seed("d", 0, rec.at));
     // The county's own expert and the city's, minus the conflicted and the wrong field.
     assert_eq!(rec.candidates.iter().map(String::as_str).collect::<Vec<_>>(), ["k1", "c1", "c3", "c5"]);
     assert_eq!(rec.chosen.len(), 3);
     // Anyone can re-run the draw from the record and get the same panel.
     assert_eq!(juece_engine::acts::draw(&rec.candidates, rec.seed, 3), rec.chosen);
     assert_ne!(
-        juece_engine::acts::draw(&rec.candidates, rec.seed + 1, 4),
+        juece_engine::acts::draw(&rec.candidates, rec.seed.wrapping_add(1), 4),
         juece_engine::acts::draw(&rec.candidates, rec.seed, 4)
     );
     assert_eq!(d.facts.experts.len(), 3);
     // Asking for more than the pools can supply is refused, and nothing is written.
-    let too_many = json!({ "pool": "pool-county", "seed": 1, "count": 9, "fields": ["交通"] });
+    let too_many = json!({ "pool": "pool-county", "count": 9, "fields": ["交通"] });
     let version = d.version;
     match e.apply("d", &Act::new("draw_experts", too_many), &drafter, now, None).await {
         Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art21_panel_not_filled"),
         other => panic!("{other:?}"),
     }
     assert_eq!(e.load("d").await.unwrap().version, version);
-    let missing = json!({ "pool": "pool-nowhere", "seed": 1, "count": 1 });
+    let missing = json!({ "pool": "pool-nowhere", "count": 1 });
     match e.apply("d", &Act::new("draw_experts", missing), &drafter, now, None).await {
         Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art21_pool_not_found"),
         other => panic!("{other:?}"),
@@ -143,7 +153,7 @@ async fn exited_and_disqualified_experts_cannot_be_selected() {
     let pick = json!({ "pool": "pool-city", "expert_id": "c3", "name": "c3", "field": "交通" });
     e.apply("d", &Act::new("select_expert", pick), &drafter, now, None).await.unwrap();
     // The draw never offers them either.
-    let draw = json!({ "pool": "pool-city", "seed": 7, "count": 1, "fields": ["交通"] });
+    let draw = json!({ "pool": "pool-city", "count": 1, "fields": ["交通"] });
     match e.apply("d", &Act::new("draw_experts", draw), &drafter, now, None).await {
         Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art21_panel_not_filled"),
         other => panic!("{other:?}"),

@@ -297,6 +297,7 @@ async fn experts_and_risk<W: Write>(r: &mut Run<'_, W>, c: &Cast) -> anyhow::Res
     )
     .await?;
     for e in &c.experts {
+        r.ok(e, "declare_no_direct_interest", json!({ "expert_id": e.user_id })).await?;
         r.ok(e, "acknowledge_confidentiality", json!({ "expert_id": e.user_id })).await?;
     }
     r.refused(

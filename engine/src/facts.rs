@@ -425,6 +425,9 @@ pub struct ExpertAssignment {
     /// Confidentiality acknowledged (保密承诺) before the materials open.
     #[serde(default)]
     pub confidentiality_ack: Option<DateTime<Utc>>,
+    /// When the expert declared, on their own account, no direct interest in the matter (利害关系声明, Art. 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest_declared_at: Option<DateTime<Utc>>,
     /// The pool record the expert was taken from, if any (EX-5).
     #[serde(default)]
     pub pool: Option<String>,

@@ -266,6 +266,16 @@ impl Engine {
         .await
     }
 
+    /// Hearings announced to the public (public view): the notice's time, place and sides, and the selection
+    /// method and participant list once published (Art. 16).
+    pub async fn public_hearings(&self, q: &ListQuery, now: DateTime<Utc>) -> Result<Page<DecisionView>, EngineError> {
+        let public = crate::auth::anonymous();
+        self.list_where(q, now, |d| {
+            visibility::hearing_announced(&d.facts, now).then(|| self.view(d, &public, Access::Public, now))
+        })
+        .await
+    }
+
     /// Decisions published to the public (public view); a release withheld on a non-disclosure ground is not
     /// one of them (PB-3).
     pub async fn public_decisions(&self, q: &ListQuery, now: DateTime<Utc>) -> Result<Page<DecisionView>, EngineError> {

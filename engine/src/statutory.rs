@@ -41,6 +41,7 @@ pub const GATES: &[Statutory] = &[
     h("determine_applicability", "art22_already_done_only_risk", "already_done_only_risk", "Art. 22(2)"),
     h("submit_expert_opinion", "art19_signature_required", "expert_signed", "Art. 19(2)"),
     h("select_expert", "art20_direct_interest", "expert_no_conflict", "Art. 20"),
+    h("submit_expert_opinion", "art20_interest_undeclared", "interest_declared", "Art. 20"),
     h("submit_for_legality_review", "art26_min_7_working_days", "review_time_floor", "Art. 26(2)"),
     h("issue_legality_opinion", "art27_findings_required", "legality_findings_complete", "Art. 27"),
     h("issue_legality_opinion", "art28_lawyer_opinion_required", "lawyer_opinion_present", "Art. 28"),

@@ -83,7 +83,19 @@ pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Ac
 /// Published to the public (a release withheld on a non-disclosure ground is not), or consulted publicly: a
 /// consultation once published stays on the public record after its period, marked as ended (Art. 15).
 pub fn is_public(f: &Facts, now: DateTime<Utc>) -> bool {
-    f.publicly_published() || open_for_comment(f, now) || consulted_publicly(f, now)
+    f.publicly_published() || open_for_comment(f, now) || consulted_publicly(f, now) || hearing_announced(f, now)
+}
+
+/// A hearing notice of the matter has been published (Art. 16(2)): the hearing's time, place and sides are
+/// public from then on — unless the matter was declared not to be disclosed by law.
+pub fn hearing_announced(f: &Facts, now: DateTime<Utc>) -> bool {
+    f.non_disclosure.is_none() && f.hearing.as_ref().and_then(|h| h.notice_published_at).is_some_and(|t| t <= now)
+}
+
+/// The hearing is announced and its record not yet confirmed: the draft and its explanation stay public for it
+/// (Art. 16(2): the draft and its explanation are published before the hearing).
+fn hearing_ahead(f: &Facts, now: DateTime<Utc>) -> bool {
+    hearing_announced(f, now) && f.hearing.as_ref().is_some_and(|h| h.record.is_none())
 }
 
 /// A comment notice of the matter has been published, whether its period runs or has ended — unless the
@@ -123,7 +135,7 @@ pub fn open_for_comment(f: &Facts, now: DateTime<Utc>) -> bool {
 pub struct PublicFacts {
     pub title: String,
     pub organ: String,
-    /// The draft, while it is open for comment.
+    /// The draft, while it is open for comment or a hearing on it is ahead.
     pub draft: Option<PublicDraft>,
     pub comment_notices: Vec<CommentNotice>,
     pub publication: Option<Publication>,
@@ -131,6 +143,64 @@ pub struct PublicFacts {
     pub superseded_by: Option<Supersession>,
     /// The public consultation, open or ended, when there was one.
     pub consultation: Option<ConsultationState>,
+    /// The hearing, once its notice is published (Art. 16).
+    pub hearing: Option<PublicHearing>,
+}
+
+/// What the public sees of a hearing: the notice (time, place, sides), the selection method and the
+/// participant list once each is published (Art. 16(2)–(3)); never contacts, signatures or refusals.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicHearing {
+    pub notice_published_at: DateTime<Utc>,
+    pub date: Option<chrono::NaiveDate>,
+    pub place: String,
+    pub sides: Vec<String>,
+    /// How participants are selected, once published; absent when everyone who registers attends.
+    pub selection_method: Option<PublicSelection>,
+    /// Participants by side, once the list is published.
+    pub participants: Vec<PublicParticipant>,
+    /// Whether the hearing has been held (its record is kept).
+    pub held: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicSelection {
+    pub criteria: String,
+    pub quota_per_side: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicParticipant {
+    pub name: String,
+    pub side: String,
+}
+
+fn public_hearing(f: &Facts, now: DateTime<Utc>) -> Option<PublicHearing> {
+    if !hearing_announced(f, now) {
+        return None;
+    }
+    let h = f.hearing.as_ref()?;
+    let listed = h.list_published_at.is_some_and(|t| t <= now);
+    Some(PublicHearing {
+        notice_published_at: h.notice_published_at?,
+        date: h.date,
+        place: h.place.clone(),
+        sides: h.sides.clone(),
+        selection_method: h
+            .selection_method
+            .as_ref()
+            .filter(|m| m.published_at <= now)
+            .map(|m| PublicSelection { criteria: m.criteria.clone(), quota_per_side: m.quota_per_side }),
+        participants: if listed {
+            h.participants.iter().map(|p| PublicParticipant { name: p.name.clone(), side: p.side.clone() }).collect()
+        } else {
+            Vec::new()
+        },
+        held: h.record.is_some(),
+    })
 }
 
 /// The draft open for comment, without who wrote it.
@@ -165,12 +235,13 @@ pub fn facts_view(
     let f = &d.facts;
     match access {
         Access::Public => {
-            let draft = f.current_draft().filter(|_| open_for_comment(f, now)).map(|dr| PublicDraft {
-                version: dr.version,
-                text: dr.text.clone(),
-                explanation: dr.explanation.clone(),
-                legal_basis: dr.legal_basis.clone(),
-            });
+            let draft =
+                f.current_draft().filter(|_| open_for_comment(f, now) || hearing_ahead(f, now)).map(|dr| PublicDraft {
+                    version: dr.version,
+                    text: dr.text.clone(),
+                    explanation: dr.explanation.clone(),
+                    legal_basis: dr.legal_basis.clone(),
+                });
             let public = PublicFacts {
                 title: f.title.clone(),
                 organ: f.organ.clone(),
@@ -180,6 +251,7 @@ pub fn facts_view(
                 publication: f.publication.clone().filter(|_| f.publicly_published()),
                 superseded_by: f.superseded_by.clone(),
                 consultation: consultation_state(f, now),
+                hearing: public_hearing(f, now),
             };
             (serde_json::to_value(&public).unwrap_or(serde_json::Value::Null), Vec::new())
         }

@@ -150,6 +150,7 @@ async fn every_endpoint_for_every_role() {
         (Method::DELETE, "/api/v1/tokens/unknown".into(), None, Box::new(authenticated(404))),
         (Method::GET, "/api/v1/public/consultations".into(), None, Box::new(everyone(200))),
         (Method::GET, "/api/v1/public/decisions".into(), None, Box::new(everyone(200))),
+        (Method::GET, "/api/v1/public/hearings".into(), None, Box::new(everyone(200))),
         // Not open for comment: the engine refuses the act in this stage, whoever calls.
         (
             Method::POST,

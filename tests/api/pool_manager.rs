@@ -30,6 +30,7 @@ fn pick(expert: &str, name: &str, pool: &str) -> Value {
 }
 
 async fn opine(a: &Api, id: &str, expert: &str) {
+    a.ok(expert, id, "declare_no_direct_interest", json!({ "expert_id": expert })).await;
     a.ok(expert, id, "acknowledge_confidentiality", json!({ "expert_id": expert })).await;
     let opinion = json!({ "expert_id": expert, "necessity": "必要", "feasibility": "可行", "scientific_soundness": "科学",
         "signature": expert });

@@ -91,6 +91,7 @@ pub(crate) async fn to_meeting(a: &Api) -> String {
     });
     for e in ["e-1", "e-2", "e-3"] {
         if undertaking {
+            a.ok(e, &id, "declare_no_direct_interest", json!({ "expert_id": e })).await;
             a.ok(e, &id, "acknowledge_confidentiality", json!({ "expert_id": e })).await;
         }
         a.ok(

@@ -16,8 +16,9 @@ fn opinion(expert: &str, signature: Option<&str>, seal: Option<&str>) -> Value {
         "signature": signature, "seal": seal })
 }
 
-/// The expert's confidentiality undertaking and signed opinion.
+/// The expert's declaration of no direct interest, confidentiality undertaking and signed opinion.
 async fn opine(a: &Api, id: &str, expert: &str) {
+    a.ok(expert, id, "declare_no_direct_interest", json!({ "expert_id": expert })).await;
     a.ok(expert, id, "acknowledge_confidentiality", json!({ "expert_id": expert })).await;
     a.ok(expert, id, "submit_expert_opinion", opinion(expert, Some(expert), None)).await;
 }
@@ -77,6 +78,7 @@ async fn a12_an_institution_seals_and_an_expert_signs() {
     a.refused("e-2", &id, "submit_expert_opinion", unsealed.clone(), (422, "art19_confidentiality", "Art. 19(2)"))
         .await;
     for e in ["e-2", "e-3"] {
+        a.ok(e, &id, "declare_no_direct_interest", json!({ "expert_id": e })).await;
         a.ok(e, &id, "acknowledge_confidentiality", json!({ "expert_id": e })).await;
     }
     a.refused("e-2", &id, "submit_expert_opinion", unsealed, (422, "art19_seal_required", "Art. 19(2)")).await;
@@ -122,4 +124,27 @@ async fn a13_a_late_expert_is_replaced_and_the_fact_reaches_the_integrity_record
     );
     let clean = a.get("/api/v1/accountability/experts/x-6/integrity", Some("oversight")).await;
     assert_eq!(clean.body, json!([]));
+}
+
+/// EX-3 (Art. 20) through HTTP: the opinion is refused until the expert has declared, on their own account,
+/// that they have no direct interest; the refusal writes nothing; the declaration is in the record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ex3_the_opinion_waits_for_the_experts_own_declaration_of_interests() {
+    let a = api().await;
+    let id = a.at_stage("示范市河道管理办法", "expert_consultation").await;
+    select(&a, &id, "e-1", false).await;
+    select(&a, &id, "e-3", false).await;
+    a.ok("e-1", &id, "acknowledge_confidentiality", json!({ "expert_id": "e-1" })).await;
+    let before = a.state_of(&id).await;
+    let undeclared = (422, "art20_interest_undeclared", "Art. 20");
+    a.refused("e-1", &id, "submit_expert_opinion", opinion("e-1", Some("e-1"), None), undeclared).await;
+    let mine = (403, "not_assigned", "Art. 20");
+    a.refused("e-3", &id, "declare_no_direct_interest", json!({ "expert_id": "e-1" }), mine).await;
+    assert_eq!(a.state_of(&id).await, before, "nothing written");
+    a.ok("e-1", &id, "declare_no_direct_interest", json!({ "expert_id": "e-1" })).await;
+    assert!(assignment(&a, &id, "e-1").await["interest_declared_at"].is_string());
+    a.ok("e-1", &id, "submit_expert_opinion", opinion("e-1", Some("e-1"), None)).await;
+    let record = a.get(&format!("/api/v1/decisions/{id}/record"), Some("office")).await;
+    let declared = record.body.as_array().into_iter().flatten().find(|r| r["act"] == "declare_no_direct_interest");
+    assert_eq!(declared.map(|r| r["actor"]["user_id"].clone()), Some(json!("e-1")), "{}", record.body);
 }

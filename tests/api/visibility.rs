@@ -80,6 +80,7 @@ async fn panel(a: &Api) -> String {
         a.ok("drafter", &id, "select_expert", json!({ "expert_id": e, "name": e, "field": "大气环境" })).await;
     }
     for e in ["e-1", "e-2", "dual"] {
+        a.ok(e, &id, "declare_no_direct_interest", json!({ "expert_id": e })).await;
         a.ok(e, &id, "acknowledge_confidentiality", json!({ "expert_id": e })).await;
     }
     let opinion = json!({ "expert_id": "e-1", "necessity": OPINION, "feasibility": "可行", "scientific_soundness": "科学",
@@ -154,6 +155,7 @@ async fn an_expert_sees_no_material_before_the_confidentiality_undertaking() {
     let path = format!("/api/v1/decisions/{id}/memos/{}/draft.zh.md", draft["seq"]);
     a.get(&path, Some("e-3")).await.expect(403, "confidentiality_undertaking_required");
     // After the undertaking the draft opens; the other expert's opinion stays sealed.
+    a.ok("e-3", &id, "declare_no_direct_interest", json!({ "expert_id": "e-3" })).await;
     a.ok("e-3", &id, "acknowledge_confidentiality", json!({ "expert_id": "e-3" })).await;
     let reads = every_read(&a, &id, "e-3").await;
     assert!(!leaks(&reads, DRAFT).is_empty(), "the draft opens after the undertaking");

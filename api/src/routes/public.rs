@@ -28,6 +28,7 @@ const MAX_FIELD: usize = 200;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(consultations))
+        .routes(routes!(hearings))
         .routes(routes!(comment))
         .routes(routes!(suggest_hearing))
         .routes(routes!(published))
@@ -45,6 +46,17 @@ fn paging(p: Paging) -> ListQuery {
     responses((status = 200, body = PageOut), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn consultations(State(s): State<AppState>, Params(p): Params<Paging>) -> Response {
     match s.engine.public_consultations(&paging(p), s.clock.now()).await {
+        Ok(page) => Json(PageOut::from(page)).into_response(),
+        Err(e) => Problem::from(e).into_response(),
+    }
+}
+
+/// Hearings announced to the public: each decision's `facts.hearing` holds the notice (time, place, sides),
+/// the selection method and the participant list once they are published (Art. 16).
+#[utoipa::path(get, path = "/api/v1/public/hearings", tag = "public", params(Paging),
+    responses((status = 200, body = PageOut), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+async fn hearings(State(s): State<AppState>, Params(p): Params<Paging>) -> Response {
+    match s.engine.public_hearings(&paging(p), s.clock.now()).await {
         Ok(page) => Json(PageOut::from(page)).into_response(),
         Err(e) => Problem::from(e).into_response(),
     }

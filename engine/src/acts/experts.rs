@@ -72,6 +72,7 @@ pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         excluded_conflict: false,
         replaced_by: None,
         confidentiality_ack: None,
+        interest_declared_at: None,
         non_submission: false,
         pool,
         due_on: s.due_on,
@@ -245,6 +246,23 @@ pub(super) fn declare_expert_conflict(ctx: &mut HandlerCtx<'_>) -> Result<(), Re
 #[serde(deny_unknown_fields)]
 pub(super) struct AckIn {
     expert_id: String,
+}
+
+/// The expert's own declaration that they have no direct interest in the matter (利害关系声明, Art. 20): each
+/// expert files it per matter, before their opinion counts. An expert who has one declares it with
+/// `declare_expert_conflict` instead and leaves the panel.
+pub(super) fn declare_no_direct_interest(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
+    let a: AckIn = ctx.parse()?;
+    let now = ctx.now;
+    let missing = ctx.invalid(format!("expert `{}` has no open assignment", a.expert_id));
+    let e = ctx
+        .facts
+        .experts
+        .iter_mut()
+        .find(|e| e.expert_id == a.expert_id && e.replaced_reason.is_none())
+        .ok_or(missing)?;
+    e.interest_declared_at.get_or_insert(now);
+    Ok(())
 }
 
 /// The confidentiality undertaking (保密承诺, Art. 19(2)) an expert gives

@@ -14,7 +14,7 @@ mod legality;
 mod pool;
 
 pub use execution::PROBLEM_KINDS;
-pub use pool::draw;
+pub use pool::{draw, engine_seed};
 mod meeting;
 mod participation;
 #[cfg(feature = "openapi")]
@@ -187,6 +187,7 @@ const HANDLERS: &[Entry] = &[
     entry!("request_supplement", legality::request_supplement, legality::ReturnIn),
     entry!("declare_expert_conflict", experts::declare_expert_conflict, experts::ConflictIn),
     entry!("acknowledge_confidentiality", experts::acknowledge_confidentiality, experts::AckIn),
+    entry!("declare_no_direct_interest", experts::declare_no_direct_interest, experts::AckIn),
     entry!("submit_feedback", execution::submit_feedback, PublicText),
     entry!("record_adjustment", execution::record_adjustment, execution::AdjustmentIn),
     entry!("record_origin", execution::record_origin, execution::OriginIn),

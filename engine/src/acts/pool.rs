@@ -3,6 +3,7 @@
 //! the pool manager; a decision draws from it through the orchestrator,
 //! which hands the pool to the pure step function.
 
+use chrono::{DateTime, Utc};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -172,12 +173,32 @@ pub fn draw(candidates: &[String], seed: u64, count: usize) -> Vec<String> {
     ids
 }
 
+/// The seed of a decision's `nth` draw at `now`: the first eight bytes of SHA-256 over the decision, the draw's
+/// place and the server's instant to the nanosecond. Nobody who draws can know it in advance (the instant is the
+/// server's, at commit), yet it is a pure function of what the record keeps, so a replay of the record and anyone
+/// re-running [`draw`] from the recorded candidates and seed get the same panel.
+pub fn engine_seed(decision_id: &str, nth: usize, now: DateTime<Utc>) -> u64 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(decision_id.as_bytes());
+    h.update(b"\n");
+    h.update(nth.to_le_bytes());
+    h.update(now.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true).as_bytes());
+    let digest = h.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(first)
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct DrawIn {
     pool: String,
-    seed: u64,
+    /// Never the caller's: a seed chosen by whoever draws would choose the panel (they know the candidates and
+    /// can try seeds in advance). The engine derives it (see [`engine_seed`]); a seed sent here is refused.
+    #[serde(default)]
+    seed: Option<u64>,
     count: usize,
     #[serde(default)]
     fields: Vec<String>,
@@ -193,6 +214,15 @@ pub(super) struct DrawIn {
 /// seed are recorded so the draw can be re-run and checked.
 pub(super) fn draw_experts(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let d: DrawIn = ctx.parse()?;
+    if d.seed.is_some() {
+        return Err(Reason::new(
+            "art20_draw_seed_chosen",
+            "Art. 20",
+            "抽取专家的随机数种子由系统产生，不得由抽取人指定",
+            "the draw's seed is produced by the engine: a seed chosen by the person drawing would choose the panel",
+        ));
+    }
+    let seed = engine_seed(ctx.decision_id, ctx.facts.draws.len(), ctx.now);
     if d.count == 0 || d.count > 50 {
         return Err(ctx.invalid("count must be between 1 and 50"));
     }
@@ -216,7 +246,7 @@ pub(super) fn draw_experts(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         .filter(|e| !d.conflicted.contains(&e.id) && !on_panel.contains(&e.id))
         .collect();
     let candidates: Vec<String> = eligible.iter().map(|e| e.id.clone()).collect();
-    let chosen = draw(&candidates, d.seed, d.count);
+    let chosen = draw(&candidates, seed, d.count);
     for id in &chosen {
         let pool = super::experts::pool_of(ctx.pools, id);
         if let Some(e) = eligible.iter().find(|e| &e.id == id) {
@@ -232,13 +262,14 @@ pub(super) fn draw_experts(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
                 excluded_conflict: false,
                 replaced_by: None,
                 confidentiality_ack: None,
+                interest_declared_at: None,
                 non_submission: false,
                 pool,
                 due_on: d.due_on,
             });
         }
     }
-    let record = ExpertDraw { pool: d.pool, seed: d.seed, fields: d.fields, candidates, chosen, at: ctx.now };
+    let record = ExpertDraw { pool: d.pool, seed, fields: d.fields, candidates, chosen, at: ctx.now };
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "draw": record, "pool_jurisdiction": jurisdiction,
     }));

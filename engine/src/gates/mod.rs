@@ -166,6 +166,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("evaluator_independent", meeting::evaluator_independent),
     ("archive_complete", archive::archive_complete),
     ("confidentiality_acknowledged", review::confidentiality_acknowledged),
+    ("interest_declared", review::interest_declared),
     ("evaluation_report_sections", meeting::evaluation_report_sections),
     ("expert_eligible", pool::expert_eligible),
     ("draw_fills_panel", pool::draw_fills_panel),

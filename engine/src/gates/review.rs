@@ -177,6 +177,14 @@ pub(super) fn confidentiality_acknowledged(c: &GateCtx<'_>) -> Result<(), String
     ensure(e.confidentiality_ack.is_some(), || format!("{} has not given the confidentiality undertaking", e.name))
 }
 
+/// The expert declared no direct interest before giving the opinion (Art. 20).
+pub(super) fn interest_declared(c: &GateCtx<'_>) -> Result<(), String> {
+    let Some(e) = submitted(c) else { return Ok(()) };
+    ensure(e.interest_declared_at.is_some(), || {
+        format!("{} has not declared whether they have a direct interest in the matter", e.name)
+    })
+}
+
 pub(super) fn lawyer_opinion_present(c: &GateCtx<'_>) -> Result<(), String> {
     let current = c.after.current_draft_hash();
     ensure(c.after.lawyer_opinions.iter().any(|l| Some(l.draft_hash.as_str()) == current), || {

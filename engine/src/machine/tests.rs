@@ -488,7 +488,9 @@ fn a11_a12_experts_conflict_signature_seal() {
         })
     };
     s.refused(&f, "submit_expert_opinion", op("F", Some("F院"), Some("章")), "art19_confidentiality");
+    s.ok(&f, "declare_no_direct_interest", json!({ "expert_id": "F" }));
     s.ok(&f, "acknowledge_confidentiality", json!({ "expert_id": "F" }));
+    s.ok(&actor("G", "u", Role::Expert), "declare_no_direct_interest", json!({ "expert_id": "G" }));
     s.ok(&actor("G", "u", Role::Expert), "acknowledge_confidentiality", json!({ "expert_id": "G" }));
     s.refused(&f, "submit_expert_opinion", op("F", Some("F院"), None), "art19_seal_required");
     s.refused(&actor("G", "u", Role::Expert), "submit_expert_opinion", op("G", None, None), "art19_signature_required");
@@ -1002,6 +1004,7 @@ fn ex4_profile_panel_size_odd_and_officials_share() {
     }
     for i in 1..=4 {
         let e = actor(&format!("x{i}"), "u", Role::Expert);
+        s.ok(&e, "declare_no_direct_interest", json!({ "expert_id": format!("x{i}") }));
         s.ok(&e, "acknowledge_confidentiality", json!({ "expert_id": format!("x{i}") }));
         let op = json!({ "expert_id": format!("x{i}"), "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": "x" });
         s.ok(&e, "submit_expert_opinion", op);
@@ -1015,6 +1018,7 @@ fn ex4_profile_panel_size_odd_and_officials_share() {
     );
     s.ok(&drafter(), "select_expert", json!({ "expert_id": "x5", "name": "x5", "field": "f" }));
     let e = actor("x5", "u", Role::Expert);
+    s.ok(&e, "declare_no_direct_interest", json!({ "expert_id": "x5" }));
     s.ok(&e, "acknowledge_confidentiality", json!({ "expert_id": "x5" }));
     s.ok(&e, "submit_expert_opinion", json!({ "expert_id": "x5", "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": "x" }));
     // 5 experts, 2 officials = 40 % > 33 %.

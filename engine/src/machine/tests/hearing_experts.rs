@@ -47,6 +47,7 @@ fn a11_variant_the_replacement_keeps_the_excluded_conflict_mark_in_the_record_an
     }
     s.ok(&drafter(), "select_expert", json!({ "expert_id": "E", "name": "E", "field": "f" }));
     let e = actor("E", "E院", Role::Expert);
+    s.ok(&e, "declare_no_direct_interest", json!({ "expert_id": "E" }));
     s.ok(&e, "acknowledge_confidentiality", json!({ "expert_id": "E" }));
     let opinion = json!({ "expert_id": "E", "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": "E" });
     s.ok(&e, "submit_expert_opinion", opinion);
@@ -63,6 +64,7 @@ fn a11_variant_the_replacement_keeps_the_excluded_conflict_mark_in_the_record_an
     let again = json!({ "expert_id": "K", "name": "K", "field": "f", "replaces": "E", "replacement_reason": "x" });
     s.refused(&drafter(), "select_expert", again, "invalid_payload");
     let h = actor("H", "H院", Role::Expert);
+    s.ok(&h, "declare_no_direct_interest", json!({ "expert_id": "H" }));
     s.ok(&h, "acknowledge_confidentiality", json!({ "expert_id": "H" }));
     let opinion = json!({ "expert_id": "H", "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": "H" });
     s.ok(&h, "submit_expert_opinion", opinion);
@@ -86,4 +88,33 @@ fn a11_variant_the_replacement_keeps_the_excluded_conflict_mark_in_the_record_an
     let listed: Vec<(String, String)> =
         (r.d.facts.package.as_ref().unwrap().experts.iter()).map(|x| (x.expert_id.clone(), x.status.clone())).collect();
     assert_eq!(listed, [("E".to_string(), "excluded_conflict".to_string()), ("H".to_string(), "counted".to_string())]);
+}
+
+/// EX-3 (Art. 20): each expert files their own declaration of interests for the matter before their opinion
+/// counts; another expert cannot file it for them.
+#[test]
+fn ex3_an_opinion_needs_the_experts_own_declaration_of_no_direct_interest() {
+    let mut s = at_participation();
+    for (stage, skip) in [("public_participation", "skip_public_participation"), ("hearing", "skip_hearing")] {
+        s.skip(stage, skip);
+    }
+    for id in ["E", "F"] {
+        s.ok(&drafter(), "select_expert", json!({ "expert_id": id, "name": id, "field": "f" }));
+    }
+    let e = actor("E", "E院", Role::Expert);
+    s.ok(&e, "acknowledge_confidentiality", json!({ "expert_id": "E" }));
+    let opinion = json!({ "expert_id": "E", "necessity": "n", "feasibility": "f", "scientific_soundness": "s", "signature": "E" });
+    s.refused(&e, "submit_expert_opinion", opinion.clone(), "art20_interest_undeclared");
+    // F cannot declare for E.
+    s.refused(
+        &actor("F", "F院", Role::Expert),
+        "declare_no_direct_interest",
+        json!({ "expert_id": "E" }),
+        "not_assigned",
+    );
+    assert!(s.d.facts.experts.iter().all(|x| x.interest_declared_at.is_none()));
+    s.ok(&e, "declare_no_direct_interest", json!({ "expert_id": "E" }));
+    let declared = s.d.facts.experts.iter().find(|x| x.expert_id == "E").and_then(|x| x.interest_declared_at);
+    assert_eq!(declared, Some(s.now), "the server's time of the declaration");
+    s.ok(&e, "submit_expert_opinion", opinion);
 }
