@@ -4,10 +4,8 @@ use fantoccini::Locator;
 use juece_tests::http::{api, Api};
 use serde_json::json;
 
-use super::chrome;
+use super::{chrome, ONE_AT_A_TIME};
 
-/// One browser at a time: the machine running the suite has few cores.
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// A decision in public participation with a 30-day comment notice published today.
 async fn open_for_comment(api: &Api, title: &str) -> String {
@@ -125,7 +123,7 @@ async fn the_public_reads_the_draft_and_comments() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_expert_gives_the_undertaking_and_submits_a_signed_opinion() {
+async fn an_expert_declares_no_interest_gives_the_undertaking_and_submits_a_signed_opinion() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let api = api().await;
     let id = api.at_stage("示范市地下水保护办法", "expert_consultation").await;
@@ -133,6 +131,11 @@ async fn an_expert_gives_the_undertaking_and_submits_a_signed_opinion() {
     let Some(c) = chrome(&api, "expert").await else { return };
     c.sign_in("e-1").await;
     assert!(c.text().await.contains("示范市地下水保护办法"), "the assignment is among the expert's tasks");
+    // The declaration of interests comes first: the opinion is refused without it (Art. 20).
+    c.click_link("声明无直接利害关系").await;
+    c.check_page("declaration").await;
+    c.click("button[value='submit']").await;
+    assert!(c.path().await.contains("?done=declare_no_direct_interest"));
     c.click_link("签署保密承诺").await;
     c.check_page("undertaking").await;
     c.click("button[value='submit']").await;

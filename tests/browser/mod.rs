@@ -8,6 +8,10 @@
 //! `JUECE_REQUIRE_BROWSER=1` (CI sets it: there a missing browser fails).
 
 mod journeys;
+mod screens;
+
+/// One browser at a time: the machine running the suite has few cores.
+pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -128,6 +132,12 @@ impl Chrome {
     pub async fn click(&self, css: &str) {
         let el = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("button {css}: {e}"));
         self.navigate_by(el).await;
+    }
+
+    /// Tick a checkbox or radio button (no page follows).
+    pub async fn tick(&self, css: &str) {
+        let el = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("box {css}: {e}"));
+        el.click().await.expect("tick");
     }
 
     pub async fn click_link(&self, text: &str) {

@@ -4,8 +4,12 @@
 //! form sent twice, user text escaped, the language switch. (The journeys
 //! in a real browser are in `browser`.)
 
+mod admin;
 mod forms;
+mod ledger;
+mod meeting;
 mod public;
+mod review;
 
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;

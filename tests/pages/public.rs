@@ -85,3 +85,49 @@ async fn a_comment_after_the_period_is_refused_with_its_reason_and_kept() {
     assert!(home.body.contains("已结束的征求意见"), "{}", home.body);
     assert!(home.body.contains("示范市噪声管理办法"));
 }
+
+/// Art. 16(2)–(3): a hearing's notice is public from its publication — time, place, sides, the draft — and
+/// its participant list once published; never what the record keeps of them (delivery dates, signatures).
+#[tokio::test]
+async fn a_hearing_notice_is_public_with_its_participant_list_once_published() {
+    let api = api().await;
+    let id = api.at_stage("示范市停车收费标准调整方案", "hearing").await;
+    let date = api.today() + Duration::days(20);
+    let notice = json!({ "date": date, "place": "市民中心三楼听证室", "sides": ["居民", "经营者"] });
+    api.ok("drafter", &id, "publish_hearing_notice", notice).await;
+    let method = json!({ "criteria": "自愿报名、随机抽取", "quota_per_side": 3 });
+    api.ok("drafter", &id, "publish_hearing_selection_method", method).await;
+    let p = json!({ "name": "市民丙", "side": "居民", "materials_delivered_on": date - Duration::days(10) });
+    api.ok("drafter", &id, "add_hearing_participant", p).await;
+    let q = json!({ "name": "商户丁", "side": "经营者", "materials_delivered_on": date - Duration::days(10) });
+    api.ok("drafter", &id, "add_hearing_participant", q).await;
+
+    let listed = api.get("/api/v1/public/hearings", None).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let item = listed.body["items"].as_array().and_then(|i| i.iter().find(|d| d["id"] == json!(id))).cloned();
+    let item = item.unwrap_or_else(|| panic!("the announced hearing is listed: {}", listed.body));
+    assert_eq!(item["facts"]["hearing"]["place"], json!("市民中心三楼听证室"));
+    assert_eq!(item["facts"]["hearing"]["selection_method"]["quota_per_side"], json!(3));
+    assert_eq!(item["facts"]["hearing"]["participants"], json!([]), "no names before the list is published");
+
+    let b = Browser::new(&api);
+    let home = b.get("/public").await;
+    assert!(home.body.contains("听证会公告") && home.body.contains("示范市停车收费标准调整方案"), "{}", home.body);
+    let page = b.get(&format!("/public/decisions/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("市民中心三楼听证室") && page.body.contains("经营者"), "{}", page.body);
+    assert!(page.body.contains("每方3名"), "the selection method");
+    assert!(page.body.contains("第一条 为规范"), "the draft is public before the hearing");
+    assert!(!page.body.contains("市民丙"), "the participant list is not public before it is published");
+
+    api.ok("drafter", &id, "publish_hearing_participant_list", json!({})).await;
+    let page = b.get(&format!("/public/decisions/{id}")).await;
+    assert!(page.body.contains("听证参加人名单") && page.body.contains("市民丙"), "{}", page.body);
+    let listed = api.get("/api/v1/public/hearings", None).await;
+    let item = listed.body["items"].as_array().and_then(|i| i.iter().find(|d| d["id"] == json!(id))).cloned();
+    let item = item.unwrap_or_else(|| panic!("still listed: {}", listed.body));
+    let names = json!([{ "name": "市民丙", "side": "居民" }, { "name": "商户丁", "side": "经营者" }]);
+    assert_eq!(item["facts"]["hearing"]["participants"], names);
+    let body = item.to_string();
+    assert!(!body.contains("materials_delivered_on") && !body.contains("\"signed\""), "{body}");
+}

@@ -129,7 +129,7 @@ fn show(s: &AppState, v: &Viewer, p: ActPage<'_>) -> Response {
         format!("/decisions/{}/acts/{}", seg(p.id), seg(p.act))
     };
     let data = json!({
-        "act_label": l.act(p.act), "decision_title": p.title, "decision_href": format!("/decisions/{}", seg(p.id)),
+        "act_label": l.act(p.act), "about": l.lookup(&format!("about-{}", p.act)), "decision_title": p.title, "decision_href": format!("/decisions/{}", seg(p.id)),
         "has_decision": !p.id.is_empty(), "action": action, "fields_html": html, "no_fields": p.fields.is_empty(),
         "key": key, "errors": p.errors, "check_ok": p.checked == Some(true), "check_failed": p.checked == Some(false),
         "context": p.context, "signed": SIGNED.contains(&p.act),
@@ -351,9 +351,25 @@ impl FormKey {
         form: &Submitted,
         body: &[u8],
     ) -> Result<Claimed, EngineError> {
+        FormKey::claim_part(s, actor, form, body, None).await
+    }
+
+    /// The key of one act of a form that takes several (the ledger disposes of many opinions at once): each
+    /// act is held under the form's key and its `part`, so a second submission replays every act it took.
+    pub(super) async fn claim_part(
+        s: &AppState,
+        actor: &Actor,
+        form: &Submitted,
+        body: &[u8],
+        part: Option<&str>,
+    ) -> Result<Claimed, EngineError> {
         let key = form.get("_key").filter(|k| (1..=100).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
         let Some(key) = key else { return Ok(Claimed::Act(FormKey { held: None })) };
-        let held = KeyClaim { key: format!("page:{key}"), claim: uuid::Uuid::new_v4().to_string() };
+        let key = match part {
+            Some(p) => format!("page:{key}#{p}"),
+            None => format!("page:{key}"),
+        };
+        let held = KeyClaim { key, claim: uuid::Uuid::new_v4().to_string() };
         let mut h = Sha256::new();
         h.update(actor.user_id.as_bytes());
         h.update(b"\n");

@@ -62,7 +62,9 @@ pub async fn page(
                 StageStatus::Todo => ("stage-status-todo", "todo"),
             };
             let title = if l == Lang::En { m.title_en } else { m.title_zh };
-            json!({"title": title, "status": l.t(key), "class": cls, "current": m.status == StageStatus::Current})
+            let side = stage_kind(&s, &view, &m.key).is_some_and(|k| super::map::SIDE_KINDS.contains(&k.as_str()));
+            json!({"title": title, "status": l.t(key), "class": cls, "current": m.status == StageStatus::Current,
+                "side": side})
         })
         .collect();
     let timeline: Vec<Value> = record
@@ -80,16 +82,34 @@ pub async fn page(
     let actions: Vec<Value> = view
         .allowed_acts
         .iter()
-        .map(|a| json!({"label": l.act(a), "href": format!("/decisions/{}/acts/{}", seg(&id), seg(a))}))
+        .map(|a| {
+            // Opinions are disposed of from the ledger, one or many at a time.
+            let href = if a == "dispose_opinion" {
+                format!("/decisions/{}/opinions", seg(&id))
+            } else {
+                format!("/decisions/{}/acts/{}", seg(&id), seg(a))
+            };
+            json!({"label": l.act(a), "href": href})
+        })
         .collect();
+    let has_opinions = view.facts.get("opinions").and_then(Value::as_array).is_some_and(|o| !o.is_empty());
+    let ledger = (full && has_opinions).then(|| format!("/decisions/{}/opinions", seg(&id)));
+    let has_meeting = view.facts.get("meeting").is_some_and(|m| !m.is_null());
+    let meeting_screen = (full && has_meeting).then(|| format!("/decisions/{}/meeting", seg(&id)));
     let data = json!({
         "id": id, "title_text": view.title, "organ": view.facts.get("organ"), "version": view.version,
         "stage": stage_title(&s, l, &view.workflow_key, view.workflow_version, &view.stage),
-        "full": full, "map": map, "timeline": timeline, "deadlines": deadlines, "documents": documents,
-        "checklist": checklist, "actions": actions, "facts": summary(l, &view.facts),
+        "full": full, "map_svg": super::map::svg(&map), "map": map, "timeline": timeline, "deadlines": deadlines, "documents": documents,
+        "checklist": checklist, "actions": actions, "ledger": ledger, "meeting_screen": meeting_screen, "facts": summary(l, &view.facts),
         "done": q.done.map(|a| l.t_args("decision-done", &[("act", l.act(&a))])),
     });
     render(&s, &v, Page::new("decision", view.title.clone(), data))
+}
+
+/// The kind of `stage` in the decision's procedure.
+fn stage_kind(s: &AppState, view: &DecisionView, stage: &str) -> Option<String> {
+    let wf = s.engine.workflows().find(|w| w.key == view.workflow_key && w.version == view.workflow_version)?;
+    wf.stage(stage).map(|st| st.kind.as_str().to_string())
 }
 
 /// For each act of the stage that leaves it and is the reader's to take: what the engine would refuse now.
@@ -164,7 +184,7 @@ fn plain(v: &Value) -> String {
     }
 }
 
-async fn documents(s: &AppState, v: &Viewer, id: &str) -> Value {
+pub(super) async fn documents(s: &AppState, v: &Viewer, id: &str) -> Value {
     let Some(actor) = &v.actor else { return json!([]) };
     let memos = match s.engine.read_memos(id, actor, s.clock.now()).await {
         Ok(m) => m,
@@ -221,8 +241,31 @@ fn summary(l: Lang, facts: &Value) -> Value {
         })
         .unwrap_or_default();
     let meeting = facts.get("meeting").filter(|m| !m.is_null()).map(|m| meeting(l, m));
-    json!({"draft": draft, "diff": diff, "notices": notices, "experts": experts, "meeting": meeting,
+    let draws: Vec<Value> = facts
+        .get("draws")
+        .and_then(Value::as_array)
+        .map(|ds| ds.iter().map(|d| draw(l, d)).collect())
+        .unwrap_or_default();
+    json!({"draft": draft, "diff": diff, "notices": notices, "experts": experts, "meeting": meeting, "draws": draws,
         "publication": facts.get("publication").filter(|p| !p.is_null()).map(|p| json!({"at": p.get("published_at")}))})
+}
+
+/// An expert draw as the record keeps it, re-run here from its candidates and seed: the page shows whether the
+/// same panel comes out, so a reader need not take the draw on trust.
+fn draw(l: Lang, d: &Value) -> Value {
+    let strings = |k: &str| -> Vec<String> {
+        d.get(k)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let (candidates, chosen) = (strings("candidates"), strings("chosen"));
+    let seed = d.get("seed").and_then(Value::as_u64);
+    let reproduced = seed.is_some_and(|seed| juece_engine::acts::draw(&candidates, seed, chosen.len()) == chosen);
+    let at = d.get("at").and_then(Value::as_str).and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+    json!({"pool": d.get("pool"), "seed": seed, "fields": strings("fields").join("、"),
+        "candidates": candidates.join("、"), "count": candidates.len(), "chosen": chosen.join("、"),
+        "at": at.map(|t| china(l, t.with_timezone(&chrono::Utc))), "reproduced": reproduced})
 }
 
 /// The lines changed between the two latest draft versions the reader may see (none before a second version).

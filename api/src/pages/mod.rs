@@ -7,17 +7,24 @@
 //! * `viewer` — who reads, in which language, and their CSRF token;
 //! * `i18n` — the Fluent catalogues (`api/locales/`);
 //! * `form` — act forms generated from the act payload schemas;
-//! * `auth`, `tasks`, `decision`, `act`, `public`, `admin`, `oversight` — the pages;
+//! * `auth`, `tasks`, `decision`, `act`, `ledger`, `meeting`, `review`, `public`, `admin`, `calendar`,
+//!   `account`, `oversight` — the pages;
 //! * templates in `api/templates/`, the style sheet in `api/static/`.
 
+pub mod account;
 pub mod act;
 pub mod admin;
 pub mod auth;
+pub mod calendar;
 pub mod decision;
 pub mod form;
 pub mod i18n;
+pub mod ledger;
+pub mod map;
+pub mod meeting;
 pub mod oversight;
 pub mod public;
+pub mod review;
 pub mod tasks;
 pub mod viewer;
 
@@ -58,6 +65,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("public_receipt", include_str!("../../templates/public_receipt.hbs")),
     ("admin_users", include_str!("../../templates/admin_users.hbs")),
     ("accountability", include_str!("../../templates/accountability.hbs")),
+    ("ledger", include_str!("../../templates/ledger.hbs")),
+    ("review", include_str!("../../templates/review.hbs")),
+    ("tokens", include_str!("../../templates/tokens.hbs")),
+    ("calendar", include_str!("../../templates/calendar.hbs")),
+    ("meeting", include_str!("../../templates/meeting.hbs")),
 ];
 
 const CSS: &str = include_str!("../../static/juece.css");
@@ -126,12 +138,17 @@ fn nav(v: &Viewer) -> Vec<Value> {
     if v.has_role(Role::Drafter) {
         items.push(("/decisions/new", "nav-new"));
     }
+    if v.has_role(Role::LegalityReviewer) || v.has_role(Role::LegalAdviser) {
+        items.push(("/review", "nav-review"));
+    }
     if v.has_role(Role::GeneralOffice) || v.has_role(Role::Oversight) {
         items.push(("/accountability", "nav-accountability"));
     }
     if v.has_role(Role::Administrator) {
         items.push(("/admin/users", "nav-admin"));
+        items.push(("/admin/calendar", "nav-calendar"));
     }
+    items.push(("/account/tokens", "nav-tokens"));
     items.push(("/public", "nav-public"));
     let path = v.here.split('?').next().unwrap_or("/");
     items.into_iter().map(|(href, key)| json!({"href": href, "label": l.t(key), "current": path == href})).collect()
@@ -296,11 +313,17 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/decisions/{id}", get(decision::page))
         .route("/decisions/{id}/memos/{seq}/{file}", get(decision::memo))
         .route("/decisions/{id}/acts/{act}", get(act::form_page).post(act::submit))
+        .route("/decisions/{id}/opinions", get(ledger::page).post(ledger::submit))
+        .route("/decisions/{id}/meeting", get(meeting::page))
         .route("/public", get(public::home))
         .route("/public/decisions/{id}", get(public::decision))
         .route("/public/decisions/{id}/receipt/{n}", get(public::receipt))
         .route("/accountability", get(oversight::who))
+        .route("/review", get(review::queue))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{name}/roles", post(admin::change_roles))
+        .route("/admin/calendar", get(calendar::page).post(calendar::load))
+        .route("/account/tokens", get(account::page).post(account::create))
+        .route("/account/tokens/{id}/revoke", post(account::revoke))
         .merge(limited)
 }

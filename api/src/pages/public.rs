@@ -1,6 +1,7 @@
 //! The public portal, no sign-in: drafts open for comment (the draft, its
 //! explanation, the period with a countdown to 24:00 China time on its last
-//! day) with a comment form that answers with a receipt number, and
+//! day) with a comment form that answers with a receipt number, hearing
+//! notices (time, place, sides, and the participant list once published), and
 //! published decisions with feedback on their execution (Art. 35(2)). Only
 //! the public view of a decision is ever read here.
 
@@ -52,9 +53,18 @@ fn period(lang: Lang, facts: &Value, now: DateTime<Utc>) -> Option<Value> {
     }))
 }
 
+/// A hearing's public notice: when and where, the sides, and the selection method and list once published.
+fn hearing(lang: Lang, facts: &Value) -> Option<Value> {
+    let h = facts.get("hearing").filter(|h| !h.is_null())?;
+    let date = h.get("date").and_then(Value::as_str).map(|d| cn_date(lang, d));
+    let participants: Vec<Value> = h.get("participants").and_then(Value::as_array).cloned().unwrap_or_default();
+    Some(json!({"date": date, "place": h.get("place"), "sides": h.get("sides"), "held": h.get("held"),
+        "selection": h.get("selection_method").filter(|m| !m.is_null()), "participants": participants}))
+}
+
 fn card(lang: Lang, d: &DecisionView, now: DateTime<Utc>) -> Value {
     json!({"title": d.title, "organ": d.facts.get("organ"), "href": format!("/public/decisions/{}", seg(&d.id)),
-        "period": period(lang, &d.facts, now),
+        "period": period(lang, &d.facts, now), "hearing": hearing(lang, &d.facts),
         "published_at": d.facts.pointer("/publication/published_at").and_then(Value::as_str)
             .and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| super::tasks::china(lang, t.with_timezone(&Utc)))})
 }
@@ -71,6 +81,10 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
         Ok(p) => p.items,
         Err(e) => return engine_error(&s, &v, &e),
     };
+    let hearings = match s.engine.public_hearings(&q, now).await {
+        Ok(p) => p.items,
+        Err(e) => return engine_error(&s, &v, &e),
+    };
     // A consultation stays listed after its period, marked as ended.
     let (open, ended): (Vec<_>, Vec<_>) =
         open.iter().partition(|d| d.facts.pointer("/consultation/status").and_then(Value::as_str) == Some("open"));
@@ -78,6 +92,7 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
         "open": open.iter().map(|d| card(l, d, now)).collect::<Vec<_>>(),
         "ended": ended.iter().map(|d| card(l, d, now)).collect::<Vec<_>>(),
         "published": published.iter().map(|d| card(l, d, now)).collect::<Vec<_>>(),
+        "hearings": hearings.iter().map(|d| card(l, d, now)).collect::<Vec<_>>(),
     });
     render(&s, &v, Page::new("public_home", l.t("public-title"), data).public())
 }
@@ -110,7 +125,7 @@ async fn decision_page(
     let published = f.get("publication").is_some_and(|p| !p.is_null());
     let data = json!({
         "id": id, "title_text": view.title, "organ": f.get("organ"), "period": period, "open": open,
-        "draft": f.get("draft").filter(|d| !d.is_null()),
+        "draft": f.get("draft").filter(|d| !d.is_null()), "hearing": hearing(l, f),
         "published": published, "publication": f.get("publication"),
         "comment_action": format!("/public/decisions/{}/comment", seg(id)),
         "feedback_action": format!("/public/decisions/{}/feedback", seg(id)),

@@ -1,0 +1,77 @@
+//! The reader's API tokens and the administrator's calendar page: a token's
+//! secret shown once and working at once, revoked by its owner only; a year's
+//! holiday notice loaded from the page by an administrator only.
+
+use juece_tests::http::api;
+use juece_tests::notice_2027;
+use reqwest::StatusCode;
+
+use super::Browser;
+
+/// The secret shown on the page, between the `secret` code tags.
+fn secret(html: &str) -> Option<String> {
+    let start = html.find("<code class=\"secret\">")? + "<code class=\"secret\">".len();
+    let end = html[start..].find("</code>")?;
+    Some(html[start..start + end].to_string())
+}
+
+#[tokio::test]
+async fn a_token_is_shown_once_works_at_once_and_only_its_owner_revokes_it() {
+    let api = api().await;
+    let b = Browser::new(&api);
+    b.sign_in("drafter").await;
+    let page = b.get("/account/tokens").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let made = b.post("/account/tokens", &[("_csrf", &page.csrf()), ("label", "夜间导出")]).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let token = secret(&made.body).unwrap_or_else(|| panic!("the secret on the answer: {}", made.body));
+    let me = |t: String| {
+        let http = reqwest::Client::new();
+        let url = format!("{}/api/v1/auth/me", b.base);
+        async move { http.get(url).bearer_auth(t).send().await.expect("me").status() }
+    };
+    assert_eq!(me(token.clone()).await, StatusCode::OK, "the token works");
+    let again = b.get("/account/tokens").await;
+    assert!(again.body.contains("夜间导出") && !again.body.contains(&token), "never shown twice: {}", again.body);
+
+    // Another reader cannot revoke it, even knowing its id.
+    let revoke = again.body.split("action=\"").filter_map(|s| s.split('"').next()).find(|a| a.ends_with("/revoke"));
+    let revoke = revoke.unwrap_or_else(|| panic!("a revoke form: {}", again.body)).to_string();
+    let other = Browser::new(&api);
+    other.sign_in("other-drafter").await;
+    let theirs = other.get("/account/tokens").await;
+    let _ = other.post(&revoke, &[("_csrf", &theirs.csrf())]).await;
+    assert_eq!(me(token.clone()).await, StatusCode::OK, "still live");
+
+    let done = b.post(&revoke, &[("_csrf", &again.csrf())]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(me(token).await, StatusCode::UNAUTHORIZED, "revoked");
+    let listed = b.get("/account/tokens").await;
+    assert!(listed.body.contains("已吊销"), "{}", listed.body);
+}
+
+#[tokio::test]
+async fn an_administrator_loads_the_holiday_notice_from_the_page_and_no_one_else_may() {
+    let api = api().await;
+    let text = notice_2027();
+    let drafter = Browser::new(&api);
+    drafter.sign_in("drafter").await;
+    assert_eq!(drafter.get("/admin/calendar").await.status, StatusCode::FORBIDDEN);
+    let page = drafter.get("/account/tokens").await;
+    let tried = drafter.post("/admin/calendar", &[("_csrf", &page.csrf()), ("year", "2027"), ("text", &text)]).await;
+    assert_eq!(tried.status, StatusCode::FORBIDDEN, "{}", tried.body);
+    assert!(api.app.state.store.calendar_notices().await.expect("notices").is_empty(), "nothing loaded");
+
+    let admin = Browser::new(&api);
+    admin.sign_in("admin").await;
+    let page = admin.get("/admin/calendar").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("2027") && page.body.contains("暂定"), "2027 is provisional before: {}", page.body);
+    let wrong = admin.post("/admin/calendar", &[("_csrf", &page.csrf()), ("year", "2028"), ("text", &text)]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", wrong.body);
+    assert!(wrong.body.contains("2028") && wrong.body.contains("[[holidays]]"), "the text is kept: {}", wrong.body);
+    let loaded = admin.post("/admin/calendar", &[("_csrf", &page.csrf()), ("year", "2027"), ("text", &text)]).await;
+    assert_eq!(loaded.status, StatusCode::OK, "{}", loaded.body);
+    assert!(loaded.body.contains("已载入2027年节假日安排通知"), "{}", loaded.body);
+    assert_eq!(api.app.state.store.calendar_notices().await.expect("notices").len(), 1);
+}
