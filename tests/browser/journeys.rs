@@ -6,7 +6,6 @@ use serde_json::json;
 
 use super::{chrome, ONE_AT_A_TIME};
 
-
 /// A decision in public participation with a 30-day comment notice published today.
 async fn open_for_comment(api: &Api, title: &str) -> String {
     let id = api.at_stage(title, "public_participation").await;

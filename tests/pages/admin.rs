@@ -75,3 +75,56 @@ async fn an_administrator_loads_the_holiday_notice_from_the_page_and_no_one_else
     assert!(loaded.body.contains("已载入2027年节假日安排通知"), "{}", loaded.body);
     assert_eq!(api.app.state.store.calendar_notices().await.expect("notices").len(), 1);
 }
+
+/// A user moved to another unit, deactivated (never deleted) and reactivated from their page; the administrator
+/// cannot deactivate themselves; nobody else reaches the page.
+#[tokio::test]
+async fn an_administrator_moves_deactivates_and_reactivates_a_user() {
+    let api = api().await;
+    let drafter = Browser::new(&api);
+    drafter.sign_in("drafter").await;
+    assert_eq!(drafter.get("/admin/users/other-drafter").await.status, StatusCode::FORBIDDEN);
+
+    let admin = Browser::new(&api);
+    admin.sign_in("admin").await;
+    let list = admin.get("/admin/users").await;
+    assert!(list.body.contains("href=\"/admin/users/other-drafter\""), "{}", list.body);
+    let page = admin.get("/admin/users/other-drafter").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let csrf = page.csrf();
+    let moved = admin
+        .post(
+            "/admin/users/other-drafter",
+            &[("_csrf", &csrf), ("unit", "示范市住房和城乡建设局"), ("position", "副科长")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let u = api.get("/api/v1/users/other-drafter", Some("admin")).await;
+    assert_eq!(
+        (u.body["unit"].as_str(), u.body["position"].as_str()),
+        (Some("示范市住房和城乡建设局"), Some("副科长"))
+    );
+
+    let off = admin.post("/admin/users/other-drafter/deactivate", &[("_csrf", &csrf)]).await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+    assert!(admin.follow(&off).await.body.contains("已停用"));
+    let gone = Browser::new(&api);
+    let login = gone.get("/login").await;
+    let tried = gone
+        .post(
+            "/login",
+            &[("_csrf", &login.csrf()), ("name", "other-drafter"), ("password", juece_tests::app::PASSWORD)],
+        )
+        .await;
+    assert_ne!(tried.status, StatusCode::SEE_OTHER, "a deactivated user does not sign in");
+    let on = admin.post("/admin/users/other-drafter/reactivate", &[("_csrf", &csrf)]).await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER);
+    Browser::new(&api).sign_in("other-drafter").await;
+
+    let me = admin.post("/admin/users/admin/deactivate", &[("_csrf", &csrf)]).await;
+    assert_eq!(me.status, StatusCode::FORBIDDEN, "{}", me.body);
+    assert!(me.body.contains("cannot_deactivate_self"), "{}", me.body);
+    let by_drafter = drafter.post("/admin/users/admin/deactivate", &[("_csrf", &drafter.get("/").await.csrf())]).await;
+    assert_eq!(by_drafter.status, StatusCode::FORBIDDEN);
+    assert!(api.get("/api/v1/users/admin", Some("admin")).await.body["deactivated_at"].is_null());
+}

@@ -18,11 +18,11 @@ use super::{csrf_refused, error_page, reason_json, render, see_other, seg, sign_
 use crate::server::AppState;
 
 /// Roles an administrator hands out (the scheduler's `system` is never a person's).
-fn assignable() -> impl Iterator<Item = Role> {
+pub(super) fn assignable() -> impl Iterator<Item = Role> {
     Role::ALL.into_iter().filter(|r| *r != Role::System)
 }
 
-fn refusal(l: Lang, e: &AdminError) -> (StatusCode, Vec<Value>) {
+pub(super) fn refusal(l: Lang, e: &AdminError) -> (StatusCode, Vec<Value>) {
     match e {
         AdminError::Refused(r) => (
             StatusCode::FORBIDDEN,
@@ -73,7 +73,8 @@ async fn users_page(
         .map(|u| {
             json!({"name": u.name, "display": u.display_name, "unit": u.unit, "position": u.position,
                 "roles": u.roles.iter().map(|r| l.role(r.as_str())).collect::<Vec<_>>().join("、"),
-                "action": format!("/admin/users/{}/roles", seg(&u.name))})
+                "action": format!("/admin/users/{}/roles", seg(&u.name)), "href": format!("/admin/users/{}", seg(&u.name)),
+                "deactivated": u.deactivated_at.is_some()})
         })
         .collect();
     let chosen: Vec<&str> = form.all("roles");
@@ -136,6 +137,8 @@ pub async fn change_roles(State(s): State<AppState>, v: Viewer, Path(name): Path
     };
     let (add, remove) = if form.get("op") == Some("remove") { (vec![], vec![role]) } else { (vec![role], vec![]) };
     match s.auth.change_roles_by(&actor, &name, &add, &remove).await {
+        // Back to where the change was asked: the user's own page, or the list.
+        Ok(_) if form.get("back") == Some("user") => see_other(&format!("/admin/users/{}", seg(&name))),
         Ok(_) => see_other("/admin/users"),
         Err(e) => {
             let (status, errors) = refusal(v.lang, &e);

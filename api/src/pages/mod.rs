@@ -7,13 +7,14 @@
 //! * `viewer` — who reads, in which language, and their CSRF token;
 //! * `i18n` — the Fluent catalogues (`api/locales/`);
 //! * `form` — act forms generated from the act payload schemas;
-//! * `auth`, `tasks`, `decision`, `act`, `ledger`, `meeting`, `review`, `public`, `admin`, `calendar`,
+//! * `auth`, `tasks`, `decision`, `act`, `ledger`, `meeting`, `review`, `public`, `admin`, `admin_user`, `calendar`,
 //!   `account`, `oversight` — the pages;
 //! * templates in `api/templates/`, the style sheet in `api/static/`.
 
 pub mod account;
 pub mod act;
 pub mod admin;
+pub mod admin_user;
 pub mod auth;
 pub mod calendar;
 pub mod decision;
@@ -64,6 +65,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("public_decision", include_str!("../../templates/public_decision.hbs")),
     ("public_receipt", include_str!("../../templates/public_receipt.hbs")),
     ("admin_users", include_str!("../../templates/admin_users.hbs")),
+    ("admin_user", include_str!("../../templates/admin_user.hbs")),
     ("accountability", include_str!("../../templates/accountability.hbs")),
     ("ledger", include_str!("../../templates/ledger.hbs")),
     ("review", include_str!("../../templates/review.hbs")),
@@ -321,7 +323,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/accountability", get(oversight::who))
         .route("/review", get(review::queue))
         .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{name}", get(admin_user::page).post(admin_user::place))
         .route("/admin/users/{name}/roles", post(admin::change_roles))
+        .route("/admin/users/{name}/{op}", post(admin_user::status))
         .route("/admin/calendar", get(calendar::page).post(calendar::load))
         .route("/account/tokens", get(account::page).post(account::create))
         .route("/account/tokens/{id}/revoke", post(account::revoke))
