@@ -14,7 +14,7 @@ use serde_json::json;
 use juece_tests::databases::databases;
 use juece_tests::{engine, person};
 
-async fn open_for_comment(e: &Engine, id: &str) {
+pub(crate) async fn open_for_comment(e: &Engine, id: &str) {
     let (office, drafter) =
         (person("office", "办公厅", Role::GeneralOffice), person("drafter", "生态环境局", Role::Drafter));
     let p =

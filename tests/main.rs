@@ -32,12 +32,18 @@
 //! * `pages` — the web UI over HTTP as a browser without JavaScript sends it:
 //!   sign-in, CSRF, refusals shown with their articles and the typed text kept,
 //!   a form sent twice acting once, escaping, the public portal.
+//! * `backup` — `juece backup` under load and `juece restore`: the copy
+//!   verifies and holds the same decisions; a tampered copy is not restored.
+//! * `kill` — the real `juece serve` as processes: SIGKILL under load loses
+//!   no acknowledged act; three replicas on one PostgreSQL take acts and fire
+//!   deadlines once each.
 //! * `api` — the HTTP API end to end: scenarios, the authorization matrix,
 //!   malformed input, sessions and tokens, idempotency, the OpenAPI document.
 
 mod accountability;
 mod adjustments;
 mod api;
+mod backup;
 mod browser;
 mod calendars;
 mod cli;
@@ -48,6 +54,7 @@ mod demo;
 mod duties;
 mod forgery;
 mod integrity;
+mod kill;
 mod memos;
 mod pages;
 mod pool;

@@ -12,6 +12,7 @@ use juece_engine::scheduler::{Scheduler, SystemClock};
 use crate::setup;
 
 mod audit;
+mod backup;
 pub mod calendar;
 mod users;
 
@@ -106,6 +107,21 @@ pub enum Command {
     Dossier {
         #[command(subcommand)]
         command: crate::accountability::DossierCommand,
+    },
+    /// A consistent copy of a SQLite database into a new file, taken while
+    /// serving, and verified (PostgreSQL: prints the pg_dump procedure).
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Put a backup in place of the SQLite database, only if it verifies
+    /// (PostgreSQL: prints the pg_restore procedure).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing database (stop `juece serve` first).
+        #[arg(long)]
+        force: bool,
     },
     /// Run one complete sample decision through the engine.
     Demo {
@@ -256,6 +272,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Audit { command: AuditCommand::Anchor } => audit::anchor(&cli.database_url, &anchoring).await,
         Command::Audit { command: AuditCommand::Query(q) } => crate::accountability::query(&cli.database_url, q).await,
         Command::Dossier { command } => crate::accountability::dossier(&cli.database_url, &anchoring, command).await,
+        Command::Backup { out } => backup::backup(&cli.database_url, &anchoring, &out).await,
+        Command::Restore { from, force } => backup::restore(&cli.database_url, &anchoring, &from, force).await,
         Command::Demo { out } => {
             let key = anchoring.server_key()?;
             let engine = setup::open_sealed_engine(&cli.database_url, &cli.workflows, Some(key)).await?;

@@ -94,6 +94,15 @@ impl SqliteStore {
         Ok(sqlx::raw_sql(sql).execute(&self.writer).await?.rows_affected())
     }
 
+    /// A consistent copy of the whole database in the new file `path`, taken
+    /// while others read and write: `VACUUM INTO` reads one snapshot (WAL)
+    /// and writes a compact file with no journal of its own.
+    pub async fn backup_into(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        let target = path.to_string_lossy();
+        sqlx::query("vacuum into $1").bind(target.as_ref()).execute(&self.reader).await?;
+        Ok(())
+    }
+
     /// A write transaction. `immediate` takes the write lock up front, so
     /// another process's writer makes us wait (busy_timeout) rather than fail
     /// mid-transaction.
