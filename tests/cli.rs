@@ -42,6 +42,15 @@ async fn anchors_and_signed_dossiers_through_the_commands() {
     let log = std::fs::read_to_string(dir.path().join("juece-anchors.jsonl")).expect("anchor log");
     assert_eq!(log.lines().count(), 1);
     assert_eq!(juece(&["--database-url", &url, "audit", "verify"]).await, 0);
+    // The annual report prints the anchor: the record's global head, signed.
+    let anchoring = juece_api::setup::Anchoring::resolve(&url, None, None);
+    let note = juece_api::documents::anchor_note(&anchoring).expect("note").expect("an anchor");
+    let first: serde_json::Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
+    assert!(note.contains(first["global"].as_str().unwrap()) && note.contains(first["signature"].as_str().unwrap()));
+    assert_eq!(
+        juece(&["--database-url", &url, "report", "annual", "--organ", "示范市人民政府", "--year", "2026"]).await,
+        0
+    );
 
     let store = juece_engine::store::SqliteStore::connect(&url).await.unwrap();
     let id = juece_engine::store::Store::versions(&store).await.unwrap()[0].0.clone();

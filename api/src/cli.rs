@@ -281,7 +281,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Command::Memo { command } => crate::documents::memo(&cli.database_url, command).await,
-        Command::Report { command } => crate::documents::report(&cli.database_url, &cli.workflows, command).await,
+        Command::Report { command } => {
+            crate::documents::report(&cli.database_url, &cli.workflows, &anchoring, command).await
+        }
         Command::Calendar { command } => {
             calendar::run(&cli.database_url, &cli.workflows, command, &mut std::io::stdout()).await
         }

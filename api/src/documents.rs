@@ -102,7 +102,21 @@ pub async fn memo(database_url: &str, command: MemoCommand) -> anyhow::Result<u8
     }
 }
 
-pub async fn report(database_url: &str, workflows: &Path, command: ReportCommand) -> anyhow::Result<u8> {
+/// The last anchor of the record, as the annual report prints it, so that a
+/// published report fixes the record's global head (SECURITY.md); `None`
+/// before the first anchor.
+pub fn anchor_note(anchoring: &setup::Anchoring) -> anyhow::Result<Option<String>> {
+    let Some(key) = anchoring.public_key(None)? else { return Ok(None) };
+    let anchors = juece_engine::anchor::log::read_verified(&anchoring.log, &key)?;
+    Ok(anchors.last().map(|a| format!("\n\n**记录锚点 / Record anchor** — {}\n", a.summary())))
+}
+
+pub async fn report(
+    database_url: &str,
+    workflows: &Path,
+    anchoring: &setup::Anchoring,
+    command: ReportCommand,
+) -> anyhow::Result<u8> {
     let ReportCommand::Annual { organ, year, lang, format } = command;
     let engine = setup::open_engine(database_url, workflows).await?;
     let r = report::annual(engine.store().as_ref(), &organ, year, Utc::now()).await?;
@@ -110,6 +124,7 @@ pub async fn report(database_url: &str, workflows: &Path, command: ReportCommand
     let data = serde_json::to_value(&r)?;
     let md = set.render_markdown("annual_report", lang.as_str(), &data)?;
     check_layout(&md).map_err(anyhow::Error::msg)?;
+    let md = md + &anchor_note(anchoring)?.unwrap_or_default();
     match format {
         Format::Md => print!("{md}"),
         Format::Html => print!("{}", juece_engine::render::html::page(&md, lang.as_str())),
