@@ -66,10 +66,11 @@ pub async fn dossier(database_url: &str, anchoring: &setup::Anchoring, command: 
         DossierCommand::Export { decision, out } => {
             let store = setup::open_store(database_url).await?;
             let key = anchoring.server_key()?;
-            // The latest anchor, which holds the decision if it was anchored at all.
+            // The latest anchor line that holds the decision (a line holds the heads that moved).
             let anchors = juece_engine::anchor::log::read_verified(&anchoring.log, &key.public())?;
+            let anchor = anchors.iter().rev().find(|a| a.head(&decision).is_some());
             let now = chrono::Utc::now();
-            let m = acc::export_dossier(store.as_ref(), &decision, &out, now, Some(&key), anchors.last()).await?;
+            let m = acc::export_dossier(store.as_ref(), &decision, &out, now, Some(&key), anchor).await?;
             println!(
                 "exported {} files for {} to {}, signed by {}",
                 m.files.len(),

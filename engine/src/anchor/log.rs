@@ -1,9 +1,12 @@
 //! The anchor log: a file of JSON lines outside the database, appended to
-//! and never rewritten. Each line lists every chain's head, a global digest
-//! over them, the hash of the line before it, and the server key's
-//! signature over all of that. Lines are written by `juece serve`
+//! and never rewritten. Each line lists the chain heads that moved since the
+//! line before it (the first line: every head), a global digest over every
+//! head as of that line, the hash of the line before it, and the server
+//! key's signature over all of that. Lines stay small on a large database;
+//! a reader folds them to know every head. Lines are written by `juece serve`
 //! periodically and by `juece audit anchor`; one process writes a log.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -27,11 +30,13 @@ pub struct Anchor {
     pub n: u64,
     pub at: DateTime<Utc>,
     pub public_key: String,
-    /// Every decision's head, by decision id.
+    /// The decision heads that moved since the previous line, by decision id.
     pub heads: Vec<Head>,
     /// The calendar notices' chain.
     pub calendar: Head,
-    /// SHA-256 over every head: one value that stands for all the chains.
+    /// SHA-256 over every decision's head as of this line (the previous
+    /// lines' folded with this one's) and the calendar's: one value that
+    /// stands for all the chains.
     pub global: String,
     /// SHA-256 of the previous line as written (the genesis hash for the first).
     pub prev: String,
@@ -76,11 +81,21 @@ impl Anchor {
     }
 }
 
-/// True when `anchor` is signed by `key` and its global digest matches its heads.
+/// True when `anchor` is signed by `key` (its global digest is checked by
+/// [`read_verified`], which knows every head).
 pub fn verifies(anchor: &Anchor, key: &PublicKey) -> bool {
-    anchor.public_key == key.to_hex()
-        && key.verifies(&anchor.signed_bytes(), &anchor.signature)
-        && anchor.global == global_digest(&anchor.heads, &anchor.calendar)
+    anchor.public_key == key.to_hex() && key.verifies(&anchor.signed_bytes(), &anchor.signature)
+}
+
+/// Every head as of the end of `anchors`: each line's heads folded over the previous lines'.
+fn fold(anchors: &[Anchor]) -> BTreeMap<String, Head> {
+    let mut all = BTreeMap::new();
+    for a in anchors {
+        for h in &a.heads {
+            all.insert(h.chain.clone(), h.clone());
+        }
+    }
+    all
 }
 
 /// Every line of the log at `path` (none when it does not exist yet), each
@@ -93,21 +108,26 @@ pub fn read_verified(path: &Path, key: &PublicKey) -> Result<Vec<Anchor>, Anchor
         Err(e) => return Err(AnchorError::Io(path.display().to_string(), e)),
     };
     let mut anchors: Vec<Anchor> = Vec::new();
+    let mut all: BTreeMap<String, Head> = BTreeMap::new();
     let mut prev = GENESIS.to_string();
     for (i, line) in text.lines().enumerate() {
         let broken = |problem: &str| AnchorError::Broken { line: i + 1, problem: problem.into() };
         let a: Anchor = serde_json::from_str(line).map_err(|e| broken(&format!("not an anchor: {e}")))?;
-        if a.public_key != key.to_hex() || !key.verifies(&a.signed_bytes(), &a.signature) {
-            return Err(broken("signature does not verify with the server's public key"));
-        }
         if !verifies(&a, key) {
-            return Err(broken("its global digest does not match its heads"));
+            return Err(broken("signature does not verify with the server's public key"));
         }
         if a.n != i as u64 + 1 || a.prev != prev {
             return Err(broken("out of sequence: a line before it was removed or altered"));
         }
         if !a.heads.windows(2).all(|w| w[0].chain < w[1].chain) {
             return Err(broken("its heads are not in order"));
+        }
+        for h in &a.heads {
+            all.insert(h.chain.clone(), h.clone());
+        }
+        let every: Vec<Head> = all.values().cloned().collect();
+        if a.global != global_digest(&every, &a.calendar) {
+            return Err(broken("its global digest does not match the heads"));
         }
         prev = sha256_hex(line.as_bytes());
         anchors.push(a);
@@ -126,8 +146,16 @@ pub fn append(
     at: DateTime<Utc>,
 ) -> Result<Anchor, AnchorError> {
     let anchors = read_verified(path, &key.public())?;
+    let mut all = fold(&anchors);
     heads.sort_by(|a, b| a.chain.cmp(&b.chain));
-    let global = global_digest(&heads, &calendar);
+    // Only the heads that moved go on the line; a decision gone from the
+    // database keeps its last anchored head in the digest (verify names it).
+    heads.retain(|h| all.get(&h.chain) != Some(h));
+    for h in &heads {
+        all.insert(h.chain.clone(), h.clone());
+    }
+    let every: Vec<Head> = all.into_values().collect();
+    let global = global_digest(&every, &calendar);
     if let Some(last) = anchors.last().filter(|a| a.global == global) {
         return Ok(last.clone());
     }
@@ -178,6 +206,7 @@ mod tests {
         let read = read_verified(&path, &key.public()).expect("verifies");
         assert_eq!(read.len(), 2);
         assert_eq!(read[1].head("a").map(|h| h.version), Some(3));
+        assert_eq!(read[1].heads.len(), 1, "a line holds only the heads that moved");
         assert!(read_verified(&path, &ServerKey::generate().public()).is_err(), "another key");
 
         // Lowering a head in the log (to cover a truncation) breaks its signature.
