@@ -6,6 +6,7 @@
 
 mod admin;
 mod forms;
+mod inbox;
 mod ledger;
 mod meeting;
 mod public;

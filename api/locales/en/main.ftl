@@ -565,3 +565,5 @@ admin-place-submit = Save
 admin-deactivate = Deactivate the account
 admin-reactivate = Reactivate the account
 admin-deactivate-hint = A user is never deleted: the record keeps their name on what they did. A deactivated user's sign-in, sessions and API tokens open nothing.
+inbox-unread = unread
+inbox-mark-read = Mark as read

@@ -566,3 +566,5 @@ admin-place-submit = 保存
 admin-deactivate = 停用账户
 admin-reactivate = 恢复账户
 admin-deactivate-hint = 用户不会被删除：全过程记录仍以其账户署名。停用后其登录、会话和接口令牌全部失效。
+inbox-unread = 未读
+inbox-mark-read = 标为已读

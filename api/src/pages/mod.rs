@@ -310,6 +310,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .route("/lang", post(auth::switch_language))
         .route("/", get(tasks::home))
+        .route("/inbox/{id}/read", post(tasks::mark_read))
         .route("/decisions", get(tasks::decisions))
         .route("/decisions/new", get(act::new_page).post(act::new_submit))
         .route("/decisions/{id}", get(decision::page))

@@ -1,16 +1,18 @@
-//! The signed-in home page (my tasks and notifications) and the list of
-//! decisions the reader may read.
+//! The signed-in home page (my tasks and notifications, each marked read
+//! when the reader says so) and the list of decisions the reader may read.
 
-use axum::extract::{Query, State};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use juece_engine::queries::ListQuery;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::form::Submitted;
 use super::i18n::Lang;
 use super::viewer::Viewer;
-use super::{engine_error, render, seg, sign_in_first, Page};
+use super::{csrf_refused, engine_error, not_found, render, see_other, seg, sign_in_first, Page};
 use crate::server::AppState;
 
 /// A time as the law reads it, in China Standard Time.
@@ -58,12 +60,33 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
             })
         })
         .collect();
+    let reads = match s.engine.inbox_reads(&actor, &inbox).await {
+        Ok(r) => r,
+        Err(e) => return engine_error(&s, &v, &e),
+    };
     let messages: Vec<_> = inbox
         .iter()
-        .map(|m| json!({"subject": m.subject, "at": china(l, m.created_at), "href": format!("/decisions/{}", seg(&m.decision_id))}))
+        .map(|m| {
+            json!({"subject": m.subject, "at": china(l, m.created_at), "href": format!("/decisions/{}", seg(&m.decision_id)),
+                "read": reads.contains_key(&m.id), "action": format!("/inbox/{}/read", seg(&m.id))})
+        })
         .collect();
     let data = json!({"tasks": rows, "inbox": messages});
     render(&s, &v, Page::new("tasks", l.t("tasks-title"), data))
+}
+
+/// Mark one of the reader's notifications read, and back to the tasks. A message not in their inbox is not
+/// found, whether or not it exists (the engine says which are theirs).
+pub async fn mark_read(State(s): State<AppState>, v: Viewer, Path(id): Path<String>, body: Bytes) -> Response {
+    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
+    if !v.csrf_ok(Submitted::parse(&body).get("_csrf")) {
+        return csrf_refused(&s, &v);
+    }
+    match s.engine.mark_inbox_read(&actor, &id, s.clock.now()).await {
+        Ok(Some(_)) => see_other("/"),
+        Ok(None) => not_found(&s, &v),
+        Err(e) => engine_error(&s, &v, &e),
+    }
 }
 
 #[derive(Deserialize)]
