@@ -158,6 +158,9 @@ async fn a_new_decision_is_started_from_its_generated_form() {
     let form = b.get("/decisions/new").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(form.body.contains(r#"name="title""#));
+    // Fields in the order the payload type declares them: the title first, the summary before the reasoning.
+    let at = |name: &str| form.body.find(&format!(r#"name="{name}""#)).unwrap_or_else(|| panic!("field {name}"));
+    assert!(at("title") < at("organ") && at("organ") < at("summary") && at("summary") < at("main_problem"));
     let key = form.key();
     let pairs = [
         ("_csrf", form.csrf()),

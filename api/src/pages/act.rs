@@ -47,7 +47,11 @@ const FIRST_ACT: (&str, &str) = ("national", "submit_proposal");
 
 fn fields_of(s: &AppState, lang: Lang, act: &str) -> Vec<Field> {
     let doc = s.ui.doc(s);
-    let mut fields = Schemas::new(doc).and_then(|sc| sc.act(act).map(|schema| sc.fields(schema))).unwrap_or_default();
+    let order = s.ui.field_order(s);
+    let mut fields = Schemas::new(doc)
+        .map(|sc| sc.in_order(order))
+        .and_then(|sc| sc.act(act).map(|schema| sc.fields(schema)))
+        .unwrap_or_default();
     form::offer_choices(lang, act, &mut fields);
     fields
 }

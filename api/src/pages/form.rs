@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::field_order::FieldOrder;
 use super::i18n::Lang;
 
 /// What a field holds, as far as the form is concerned.
@@ -46,11 +47,21 @@ pub struct Field {
 /// Resolves `$ref`s against the document's components.
 pub struct Schemas<'a> {
     components: &'a Map<String, Value>,
+    /// The declared order of properties; without it fields come in key order.
+    order: Option<&'a FieldOrder>,
 }
 
 impl<'a> Schemas<'a> {
     pub fn new(doc: &'a Value) -> Option<Schemas<'a>> {
-        doc.pointer("/components/schemas").and_then(Value::as_object).map(|components| Schemas { components })
+        doc.pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .map(|components| Schemas { components, order: None })
+    }
+
+    /// Fields in the order their type declares them.
+    pub fn in_order(mut self, order: &'a FieldOrder) -> Schemas<'a> {
+        self.order = Some(order);
+        self
     }
 
     /// The payload schema of `act`.
@@ -87,7 +98,7 @@ impl<'a> Schemas<'a> {
         let Some(props) = schema.get("properties").and_then(Value::as_object) else {
             return Vec::new();
         };
-        props
+        let mut fields: Vec<Field> = props
             .iter()
             .map(|(key, prop)| {
                 let (kind, nullable) = self.kind(prop, depth);
@@ -98,7 +109,11 @@ impl<'a> Schemas<'a> {
                     kind,
                 }
             })
-            .collect()
+            .collect();
+        if let Some(rank) = self.order.and_then(|o| o.rank(props.keys().map(String::as_str))) {
+            fields.sort_by_key(|f| rank.get(f.key.as_str()).copied().unwrap_or(usize::MAX));
+        }
+        fields
     }
 
     /// The kind of a property, and whether it may be null.

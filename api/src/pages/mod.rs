@@ -6,7 +6,7 @@
 //!
 //! * `viewer` — who reads, in which language, and their CSRF token;
 //! * `i18n` — the Fluent catalogues (`api/locales/`);
-//! * `form` — act forms generated from the act payload schemas;
+//! * `form` — act forms generated from the act payload schemas (`field_order`: in declared order);
 //! * `auth`, `tasks`, `decision`, `act`, `ledger`, `meeting`, `review`, `public`, `admin`, `admin_user`, `calendar`,
 //!   `account`, `oversight` — the pages;
 //! * templates in `api/templates/`, the style sheet in `api/static/`.
@@ -18,6 +18,7 @@ pub mod admin_user;
 pub mod auth;
 pub mod calendar;
 pub mod decision;
+pub mod field_order;
 pub mod form;
 pub mod i18n;
 pub mod ledger;
@@ -48,6 +49,8 @@ pub struct Ui {
     hb: Handlebars<'static>,
     /// The API document as JSON, parsed on first use (forms read its schemas).
     doc: OnceLock<Value>,
+    /// The declared order of the document's properties (forms list fields in it).
+    order: OnceLock<field_order::FieldOrder>,
 }
 
 /// `(name, source)` of every template.
@@ -91,12 +94,17 @@ impl Ui {
             panic!("partial errors: {e}");
         }
         hb.register_helper("fluent", Box::new(fluent_templates::FluentLoader::new(&*i18n::LOCALES)));
-        Ui { hb, doc: OnceLock::new() }
+        Ui { hb, doc: OnceLock::new(), order: OnceLock::new() }
     }
 
     /// The API document's JSON (the schemas of act payloads).
     pub fn doc(&self, state: &AppState) -> &Value {
         self.doc.get_or_init(|| state.openapi.get().and_then(|s| serde_json::from_str(s).ok()).unwrap_or(Value::Null))
+    }
+
+    /// The declared order of the document's properties.
+    pub fn field_order(&self, state: &AppState) -> &field_order::FieldOrder {
+        self.order.get_or_init(|| state.openapi.get().map(|s| field_order::FieldOrder::of(s)).unwrap_or_default())
     }
 }
 
