@@ -60,6 +60,12 @@ async fn each_screen_does_its_job_and_passes_axe() {
     c.open(&format!("/decisions/{consultation}")).await;
     c.check_page("decision-phone").await;
     c.client.set_window_size(1280, 1024).await.expect("desktop width");
+    // In English: the stage map's longer titles fit their boxes (set smaller or shortened).
+    c.click("form[action='/lang'] button").await;
+    c.open(&format!("/decisions/{consultation}")).await;
+    assert!(c.text().await.contains("Public participation"), "in English");
+    c.check_page("decision-en").await;
+    c.click("form[action='/lang'] button").await;
     c.sign_out().await;
 
     c.sign_in("reviewer").await;

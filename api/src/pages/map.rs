@@ -19,6 +19,34 @@ const PAD: usize = 8;
 /// Stage kinds off the main line: an end instead of the procedure, and excursions from execution.
 pub const SIDE_KINDS: [&str; 3] = ["not_started", "suspension", "post_evaluation"];
 
+/// Roughly how wide `text` is at 14 px, in half pixels: CJK characters a full em, others about half of one.
+fn width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 14 } else { 28 }).sum()
+}
+
+/// A box label that fits: as it is, or at a smaller size (`true`), or shortened with an ellipsis (the full
+/// title stays in the box's tooltip and in the list beside the map).
+fn fit(label: &str) -> (String, bool) {
+    let room = (BOX_W - 16) * 2;
+    if width(label) <= room {
+        return (label.to_string(), false);
+    }
+    // At 11 px a character takes about 11/14 of its width at 14 px.
+    let small = |t: &str| width(t) * 11 / 14;
+    if small(label) <= room {
+        return (label.to_string(), true);
+    }
+    let mut out = String::new();
+    for c in label.chars() {
+        if small(&format!("{out}{c}…")) > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    (out, true)
+}
+
 /// `all`: the stage map's entries (`title`, `status`, `class`, `side`), in order.
 pub fn svg(all: &[Value]) -> Value {
     let at = |i: usize| (PAD + (i % COLS) * (BOX_W + GAP_X), PAD + (i / COLS) * (BOX_H + GAP_Y));
@@ -31,8 +59,12 @@ pub fn svg(all: &[Value]) -> Value {
         .map(|(i, s)| (if i < stages.len() { i } else { main_rows * COLS + i - stages.len() }, *s))
         .map(|(i, s)| {
             let (x, y) = at(i);
+            let side = s["side"] == Value::Bool(true);
+            let title = s["title"].as_str().unwrap_or_default();
+            let (label, small) = fit(&if side { title.to_string() } else { format!("{} {title}", i + 1) });
             json!({"x": x, "y": y, "w": BOX_W, "h": BOX_H, "tx": x + 10, "ty1": y + 22, "ty2": y + 42,
-                "n": if s["side"] == Value::Bool(true) { Value::Null } else { json!(i + 1) }, "title": s["title"], "status": s["status"], "class": s["class"]})
+                "full": s["title"], "label": label, "small": small,
+                "title": s["title"], "status": s["status"], "class": s["class"]})
         })
         .collect();
     let arrows: Vec<Value> = (1..stages.len())
@@ -75,5 +107,14 @@ mod tests {
             (Some("declined"), Some(8 + 2 * 92))
         );
         assert_eq!(m["height"].as_u64(), Some(8 * 2 + 3 * 52 + 2 * 40));
+    }
+
+    #[test]
+    fn a_long_label_is_set_smaller_and_then_shortened() {
+        assert_eq!(fit("9 合法性审查"), ("9 合法性审查".to_string(), false));
+        let (t, small) = fit("12 Party-committee report");
+        assert!(small && t == "12 Party-committee report", "{t}");
+        let (t, small) = fit("17 Post-implementation evaluation of the decision and its adjustment");
+        assert!(small && t.ends_with('…') && width(&t) * 11 / 14 <= (BOX_W - 16) * 2, "{t}");
     }
 }
