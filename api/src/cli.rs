@@ -208,6 +208,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                     idle_timeout: std::time::Duration::from_secs(idle_timeout_secs),
                     max_connections: max_connections as usize,
                 },
+                anchoring: Some(anchoring.clone()),
                 ..Default::default()
             };
             let state = crate::server::AppState::new(engine.clone(), config, crate::clock::Clock::system())?;

@@ -46,6 +46,8 @@ pub struct ServerConfig {
     pub idempotency_ttl: chrono::Duration,
     /// Header-read and idle timeouts, and the connection cap.
     pub connections: crate::listen::ConnLimits,
+    /// Where the server key and the anchor log are, for verifying the record from the web UI.
+    pub anchoring: Option<crate::setup::Anchoring>,
 }
 
 impl Default for ServerConfig {
@@ -57,6 +59,7 @@ impl Default for ServerConfig {
             public_burst: 30,
             idempotency_ttl: juece_engine::store::idempotency::KEY_TTL,
             connections: crate::listen::ConnLimits::default(),
+            anchoring: None,
         }
     }
 }

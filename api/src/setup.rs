@@ -10,6 +10,7 @@ use juece_engine::calendar::WorkCalendar;
 use juece_engine::definition;
 use juece_engine::orchestrator::Engine;
 use juece_engine::store::{self, Store};
+use juece_engine::verify::Trust;
 
 pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     store::connect(url).await.with_context(|| format!("opening the database {}", redact(url)))
@@ -120,6 +121,21 @@ impl Anchoring {
             }
         }
         Ok(None)
+    }
+
+    /// What verification trusts beyond the database: the public key (`given`, else the configured one) and
+    /// the anchor log checked against it. The outer error is a key that cannot be read; the inner one an
+    /// anchor log whose signatures do not hold, which is itself a finding of the verification.
+    pub fn trust(&self, given: Option<&str>) -> anyhow::Result<Result<Trust, String>> {
+        let key = self.public_key(given)?;
+        let anchors = match &key {
+            Some(k) => match juece_engine::anchor::log::read_verified(&self.log, k) {
+                Ok(anchors) => anchors,
+                Err(e) => return Ok(Err(format!("{e} ({})", self.log.display()))),
+            },
+            None => Vec::new(),
+        };
+        Ok(Ok(Trust { key, anchors }))
     }
 }
 

@@ -36,6 +36,17 @@ impl Engine {
         Ok(())
     }
 
+    /// The whole record verified against `trust` in one snapshot (what `juece audit verify` checks), for an
+    /// accountability reader: chains, seals, anchors, state and memos.
+    pub async fn verify_record(
+        &self,
+        actor: &Actor,
+        trust: &crate::verify::Trust,
+    ) -> Result<crate::verify::VerifyReport, EngineError> {
+        self.accountable(actor, "verify")?;
+        Ok(crate::verify::verify_with(self.store().as_ref(), trust).await?)
+    }
+
     /// Everything `person` (user id or name) did, for an accountability reader.
     pub async fn acts_by(&self, actor: &Actor, person: &str) -> Result<Vec<ActEntry>, EngineError> {
         self.accountable(actor, "acts_by")?;

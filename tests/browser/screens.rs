@@ -1,6 +1,7 @@
 //! The other screens, each used for its job once and checked with axe-core:
 //! the opinion ledger (many opinions disposed of at once), the reviewer's
-//! queue, the meeting screen, API tokens, the calendar and users pages, a
+//! queue, the meeting screen, API tokens, the calendar and users pages, record
+//! verification, a
 //! public hearing notice, and the decision page at phone width.
 
 use juece_tests::http::{api, Api};
@@ -91,6 +92,10 @@ async fn each_screen_does_its_job_and_passes_axe() {
     c.sign_in("oversight").await;
     c.open("/accountability").await;
     c.check_page("accountability").await;
+    c.open("/accountability/verify").await;
+    c.click("form[action='/accountability/verify'] button").await;
+    assert!(c.text().await.contains("核验通过"));
+    c.check_page("verify").await;
     c.sign_out().await;
 
     c.open(&format!("/public/decisions/{hearing}")).await;

@@ -11,6 +11,7 @@ mod ledger;
 mod meeting;
 mod public;
 mod review;
+mod verify;
 
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;

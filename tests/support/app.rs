@@ -18,6 +18,8 @@ pub struct TestApp {
     pub state: AppState,
     /// Bearer token of each user of [`CAST`], by login name.
     pub tokens: BTreeMap<&'static str, String>,
+    /// The SQLite database under the server (tests that play a DBA open it beside the server).
+    pub database_url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -74,5 +76,5 @@ pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     // The server's own accept loop (timeouts, connection cap), as `juece serve` runs it.
     tokio::spawn(juece_api::server::serve_until(listener, state.clone(), std::future::pending()));
-    TestApp { base, clock, state, tokens, _dir: dir }
+    TestApp { base, clock, state, tokens, database_url: url, _dir: dir }
 }

@@ -2,27 +2,26 @@
 //! the server key and the anchor log kept outside the database, and a new
 //! anchor written on demand (e.g. from cron, or before a backup).
 
-use juece_engine::anchor::{self, log};
-use juece_engine::verify::{verify_with, Trust};
+use juece_engine::anchor;
+use juece_engine::verify::verify_with;
 
 use crate::setup::{self, Anchoring};
 
 /// Verify every chain in one snapshot; 0 when all holds, 1 on the first break.
 pub async fn verify(database_url: &str, anchoring: &Anchoring, public_key: Option<&str>) -> anyhow::Result<u8> {
     let store = setup::open_store(database_url).await?;
-    let mut trust = Trust { key: anchoring.public_key(public_key)?, anchors: Vec::new() };
-    match &trust.key {
-        Some(key) => match log::read_verified(&anchoring.log, key) {
-            Ok(anchors) => trust.anchors = anchors,
-            Err(e) => {
-                println!("FAIL {e} ({})", anchoring.log.display());
-                return Ok(1);
-            }
-        },
-        None => println!(
+    let trust = match anchoring.trust(public_key)? {
+        Ok(trust) => trust,
+        Err(finding) => {
+            println!("FAIL {finding}");
+            return Ok(1);
+        }
+    };
+    if trust.key.is_none() {
+        println!(
             "NOTE no server key at {}: seals and anchors not checked (give --public-key)",
             anchoring.key.display()
-        ),
+        );
     }
     let report = verify_with(store.as_ref(), &trust).await?;
     let counts = format!(

@@ -6,9 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use juece_engine::anchor::log;
 use juece_engine::store::SqliteStore;
-use juece_engine::verify::{verify_with, Trust};
+use juece_engine::verify::verify_with;
 
 use crate::setup::{self, Anchoring};
 
@@ -23,13 +22,9 @@ fn url_of(path: &Path) -> String {
 
 /// Verify the database at `url` against the key and anchors; prints the outcome; true when it holds.
 async fn verified(url: &str, anchoring: &Anchoring, what: &str) -> anyhow::Result<bool> {
-    let key = anchoring.public_key(None)?;
-    let anchors = match &key {
-        Some(k) => log::read_verified(&anchoring.log, k)?,
-        None => Vec::new(),
-    };
+    let trust = anchoring.trust(None)?.map_err(|finding| anyhow::anyhow!(finding))?;
     let store = setup::open_store(url).await?;
-    let report = verify_with(store.as_ref(), &Trust { key, anchors }).await?;
+    let report = verify_with(store.as_ref(), &trust).await?;
     for b in &report.breaks {
         println!("FAIL {what}: {b}");
     }

@@ -8,7 +8,7 @@
 //! * `i18n` — the Fluent catalogues (`api/locales/`);
 //! * `form` — act forms generated from the act payload schemas (`field_order`: in declared order);
 //! * `auth`, `tasks`, `decision`, `act`, `ledger`, `meeting`, `review`, `public`, `admin`, `admin_user`, `calendar`,
-//!   `account`, `oversight` — the pages;
+//!   `account`, `oversight`, `verify` — the pages;
 //! * templates in `api/templates/`, the style sheet in `api/static/`.
 
 pub mod account;
@@ -28,6 +28,7 @@ pub mod oversight;
 pub mod public;
 pub mod review;
 pub mod tasks;
+pub mod verify;
 pub mod viewer;
 
 use std::sync::OnceLock;
@@ -75,6 +76,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("tokens", include_str!("../../templates/tokens.hbs")),
     ("calendar", include_str!("../../templates/calendar.hbs")),
     ("meeting", include_str!("../../templates/meeting.hbs")),
+    ("verify", include_str!("../../templates/verify.hbs")),
 ];
 
 const CSS: &str = include_str!("../../static/juece.css");
@@ -153,6 +155,7 @@ fn nav(v: &Viewer) -> Vec<Value> {
     }
     if v.has_role(Role::GeneralOffice) || v.has_role(Role::Oversight) {
         items.push(("/accountability", "nav-accountability"));
+        items.push(("/accountability/verify", "nav-verify"));
     }
     if v.has_role(Role::Administrator) {
         items.push(("/admin/users", "nav-admin"));
@@ -330,6 +333,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/public/decisions/{id}", get(public::decision))
         .route("/public/decisions/{id}/receipt/{n}", get(public::receipt))
         .route("/accountability", get(oversight::who))
+        .route("/accountability/verify", get(verify::page).post(verify::run))
         .route("/review", get(review::queue))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{name}", get(admin_user::page).post(admin_user::place))
