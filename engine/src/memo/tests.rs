@@ -67,7 +67,6 @@ const REQUIRED: &[(&str, &[&str])] = &[
             "/notice/last_day",
             "/notice/start",
             "/notice/published_at",
-            "/notice/draft_hash",
         ],
     ),
     ("adoption_summary", &["/public_adoption_summary", "/opinions/0/content", "/opinions/1/disposition/reason"]),
@@ -184,6 +183,20 @@ fn every_template_shows_the_fields_section_3_requires() {
         }
         let en = set.render_markdown(memo, "en", &data).unwrap_or_else(|e| panic!("{e}"));
         assert!(check_layout(&en).is_ok(), "{memo}.en layout");
+    }
+}
+
+/// The notices the public reads carry no digest: what binds a document to the record is in the record and
+/// the dossier's manifest, not in a notice's 附注.
+#[test]
+fn public_notices_carry_no_digest() {
+    let set = memos();
+    for memo in ["comment_notice", "hearing_notice", "publication"] {
+        let data = fixture(memo);
+        for lang in ["zh", "en"] {
+            let md = set.render_markdown(memo, lang, &data).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!md.contains("SHA-256") && !md.contains("摘要"), "{memo}.{lang}:\n{md}");
+        }
     }
 }
 
