@@ -200,6 +200,18 @@ fn public_notices_carry_no_digest() {
     }
 }
 
+/// Official usage writes the name of a regulation or document in 《》, never in quotation marks.
+#[test]
+fn document_names_are_written_in_title_marks() {
+    let set = memos();
+    for memo in set.manifest().memos.keys() {
+        let data = fixture(memo);
+        let Some(title) = data.get("title").and_then(Value::as_str) else { continue };
+        let md = set.render_markdown(memo, "zh", &data).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!md.contains(&format!("“{title}”")), "{memo}: 《{title}》, not quotation marks:\n{md}");
+    }
+}
+
 #[test]
 fn numbered_documents_carry_mark_number_and_red_rule() {
     let set = memos();
