@@ -60,15 +60,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
         &["/start/undertaking_units/0", "/start/undertaking_units/1", "/start/lead_unit", "/meta/number/text"],
     ),
     ("draft", &["/draft/text", "/draft/explanation", "/draft/legal_basis/0", "/draft/hash"]),
-    (
-        "comment_notice",
-        &[
-            "/notice/submission_methods/0",
-            "/notice/last_day",
-            "/notice/start",
-            "/notice/published_at",
-        ],
-    ),
+    ("comment_notice", &["/notice/submission_methods/0", "/notice/last_day", "/notice/start", "/notice/published_at"]),
     ("adoption_summary", &["/public_adoption_summary", "/opinions/0/content", "/opinions/1/disposition/reason"]),
     ("hearing_notice", &["/hearing/place", "/hearing/date", "/hearing/notice_published_at"]),
     (
