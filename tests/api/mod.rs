@@ -40,6 +40,7 @@ mod catalogue_pool;
 mod checks;
 mod citations;
 mod connections;
+mod contract;
 mod dates;
 mod determinations;
 mod documented;

@@ -126,6 +126,10 @@ async fn a_user_who_moves_takes_their_access_along_and_one_who_leaves_is_deactiv
     let own = a.call(Method::POST, "/api/v1/users/admin/deactivate", Some("admin"), None).await;
     own.expect(422, "cannot_deactivate_self");
     assert_eq!(own.body["article"], "access policy");
+    let roles = json!({ "remove": ["administrator"] });
+    let own = a.call(Method::POST, "/api/v1/users/admin/roles", Some("admin"), Some(roles)).await;
+    own.expect(422, "cannot_remove_own_administrator");
+    assert_eq!(a.get("/api/v1/users/admin", Some("admin")).await.body["roles"], json!(["administrator"]));
 
     // Reactivated: the password works again, the revoked token does not.
     let back = a.call(Method::POST, "/api/v1/users/drafter/reactivate", Some("admin"), None).await;

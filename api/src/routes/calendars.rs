@@ -60,7 +60,7 @@ pub struct YearOut {
 
 /// A year's rest days (放假) and make-up working days (调休上班).
 #[utoipa::path(get, path = "/api/v1/calendars/{year}", tag = "calendars",
-    params(("year" = i32, Path, description = "e.g. 2026")),
+    params(("year" = i32, Path, description = "e.g. 2026", minimum = 1900, maximum = 2100)),
     responses((status = 200, body = YearOut),
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn year(State(s): State<AppState>, Path(year): Path<String>) -> Response {
@@ -92,9 +92,11 @@ async fn year(State(s): State<AppState>, Path(year): Path<String>) -> Response {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct WorkingDaysParams {
-    /// The start date (not counted), `YYYY-MM-DD`.
+    /// The start date (not counted), `YYYY-MM-DD`, from 1900 to 2079 (the count must end by 2100).
+    #[param(pattern = r"^(19[0-9]{2}|20[0-7][0-9])-[0-9]{2}-[0-9]{2}$")]
     pub from: NaiveDate,
-    /// Working days to count.
+    /// Working days to count (at most 3660).
+    #[param(maximum = 3660)]
     pub n: u32,
 }
 
@@ -126,9 +128,11 @@ async fn working_days(State(s): State<AppState>, Params(p): Params<WorkingDaysPa
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodParams {
-    /// The start date (not counted), `YYYY-MM-DD`.
+    /// The start date (not counted), `YYYY-MM-DD`, from 1900 to 2079 (the period must end by 2100).
+    #[param(pattern = r"^(19[0-9]{2}|20[0-7][0-9])-[0-9]{2}-[0-9]{2}$")]
     pub from: NaiveDate,
-    /// Calendar days ("日"); a last day on a rest day rolls to the next working day.
+    /// Calendar days ("日", at most 3660); a last day on a rest day rolls to the next working day.
+    #[param(maximum = 3660)]
     pub days: u32,
 }
 

@@ -71,6 +71,7 @@ impl Modify for Security {
 /// status the server can really return. (A `Modify` on [`ApiDoc`] would run before the routes are merged.)
 pub fn complete(doc: &mut utoipa::openapi::OpenApi, engine: &juece_engine::orchestrator::Engine) {
     act_payloads::document(doc, engine);
+    idempotency_key_schema(doc);
     let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
     let failure = ResponseBuilder::new()
         .description("internal error; quote the x-request-id header when reporting it")
@@ -80,6 +81,27 @@ pub fn complete(doc: &mut utoipa::openapi::OpenApi, engine: &juece_engine::orche
         let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
         for op in ops.into_iter().flatten() {
             op.responses.responses.insert("5XX".into(), failure.clone().into());
+        }
+    }
+}
+
+/// The `Idempotency-Key` header, as `crate::idempotency` checks it, on every operation that takes one.
+fn idempotency_key_schema(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let key = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(255))
+        .pattern(Some("^[!-~]{1,255}$"))
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        let ops = [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for op in ops.into_iter().flatten() {
+            for p in op.parameters.iter_mut().flatten() {
+                if p.name == "Idempotency-Key" {
+                    p.schema = Some(key.clone().into());
+                }
+            }
         }
     }
 }

@@ -96,6 +96,7 @@ async fn list_workflows(State(s): State<AppState>, Caller(_caller): Caller) -> J
 #[serde(deny_unknown_fields)]
 pub struct GraphParams {
     /// `dot` (default), `mermaid` or `svg`.
+    #[param(pattern = "^(dot|mermaid|svg)$")]
     pub format: Option<String>,
 }
 

@@ -90,6 +90,17 @@ impl Auth {
         remove: &[Role],
     ) -> Result<Vec<Role>, AdminError> {
         administrator(by)?;
+        // Like deactivating oneself: an administrator never locks themselves out of administration.
+        if by.user_id == name && remove.contains(&Role::Administrator) {
+            let reason = Reason::new(
+                "cannot_remove_own_administrator",
+                "access policy",
+                "管理员不能取消自己的系统管理员角色",
+                "an administrator cannot remove their own administrator role",
+            )
+            .with_detail(format!("ask another administrator to change the roles of {name}"));
+            return Err(AdminError::Refused(Refusal::one(reason)));
+        }
         let roles = self.change_roles(name, add, remove).await?;
         let now: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
         tracing::info!(target: "juece::audit", by = %by.user_id, user = %name, roles = ?now, "roles changed");
