@@ -55,6 +55,9 @@ pub struct Problem {
     /// Present on server errors: quote it when reporting the problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// On a `version_conflict`: the decision's version now (reload, then act with this `expected_version`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
 }
 
 impl Problem {
@@ -80,6 +83,7 @@ impl Problem {
             message_en: head.map(|r| r.message_en.clone()).unwrap_or_default(),
             reasons: reasons.iter().map(ProblemReason::from).collect(),
             request_id: None,
+            current_version: None,
         }
     }
 
@@ -167,7 +171,7 @@ impl From<EngineError> for Problem {
                 "no such workflow",
                 format!("workflow {w} is not loaded"),
             ),
-            EngineError::Conflict { decision_id } => conflict(&decision_id),
+            EngineError::Conflict { decision_id, current } => conflict(&decision_id, current),
             // A retry took the key over after the lease: this request's act was not committed.
             EngineError::Store(StoreError::KeyNotHeld(_)) => crate::idempotency::in_flight(),
             EngineError::Store(StoreError::AlreadyExists(id)) => Problem::new(
@@ -182,14 +186,21 @@ impl From<EngineError> for Problem {
     }
 }
 
-pub fn conflict(decision_id: &str) -> Problem {
-    Problem::new(
+/// A version conflict (409), naming the version the decision is at now so the caller can reload and retry.
+pub fn conflict(decision_id: &str, current: Option<i64>) -> Problem {
+    let detail = match current {
+        Some(v) => format!("决策事项 {decision_id} 当前版本为 {v} / decision {decision_id} is now at version {v}"),
+        None => format!("决策事项 {decision_id} / decision {decision_id}"),
+    };
+    let mut p = Problem::new(
         StatusCode::CONFLICT,
         "version_conflict",
         "该决策已被他人更新，请刷新后重试",
         "the decision changed since you read it; reload and retry",
-        format!("decision {decision_id}"),
-    )
+        detail,
+    );
+    p.current_version = current;
+    p
 }
 
 impl From<AuthError> for Problem {

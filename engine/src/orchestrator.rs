@@ -38,7 +38,11 @@ pub enum EngineError {
     #[error("workflow {0} is not loaded")]
     UnknownWorkflow(String),
     #[error("decision {decision_id} was changed concurrently; reload and retry")]
-    Conflict { decision_id: String },
+    Conflict {
+        decision_id: String,
+        /// The decision's version now, when known: the caller reloads and acts on it.
+        current: Option<i64>,
+    },
     #[error(transparent)]
     Store(StoreError),
     #[error(transparent)]
@@ -51,7 +55,7 @@ pub enum EngineError {
 impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict { decision_id, .. } => EngineError::Conflict { decision_id },
+            StoreError::Conflict { decision_id, .. } => EngineError::Conflict { decision_id, current: None },
             other => EngineError::Store(other),
         }
     }
@@ -284,7 +288,8 @@ impl Engine {
             let loaded =
                 self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
             if expected_version.is_some_and(|v| v != loaded.decision.version) {
-                return Err(EngineError::Conflict { decision_id: decision_id.into() });
+                let current = Some(loaded.decision.version);
+                return Err(EngineError::Conflict { decision_id: decision_id.into(), current });
             }
             match self.commit(loaded, act, actor, now, answering, None).await {
                 // Another replica committed on this record first. A caller who named no version acted on the
@@ -297,6 +302,11 @@ impl Engine {
                     let ceiling = 1u64 << attempt.min(6);
                     let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 1..=ceiling);
                     tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                }
+                // Lost a race while naming a version: say which version won.
+                Err(EngineError::Conflict { decision_id, current: None }) => {
+                    let current = self.store.load(&decision_id).await?.map(|l| l.decision.version);
+                    return Err(EngineError::Conflict { decision_id, current });
                 }
                 other => return other,
             }

@@ -295,16 +295,25 @@ fn outbox(d: &DeadlineRow, now: DateTime<Utc>, subject: String) -> Vec<OutboxMes
 }
 
 fn notice(engine: &Engine, d: &DeadlineRow) -> String {
-    let due = format_instant(&d.spec.due_at);
+    // The law reads its periods in China Standard Time, to 24:00 of the last day.
+    let (due_zh, due_en) = (crate::calendar::cst::zh(d.spec.due_at), crate::calendar::cst::en(d.spec.due_at));
     let name = &d.spec.name;
     let def = definitions(engine, name).next();
     let (zh, en) = def.map_or((name.as_str(), name.as_str()), |def| (def.zh.as_str(), def.en.as_str()));
     match (d.spec.kind, &d.spec.act) {
-        (DeadlineKind::Reminder, _) => format!("提醒：{zh} / reminder: {en} (`{name}`, occurrence due {due})"),
-        (DeadlineKind::Escalation, _) => format!("督办：{zh} / escalation: {en} (`{name}`, occurrence due {due})"),
-        (DeadlineKind::Periodic, _) => format!("定期事项：{zh} / periodic duty: {en} (`{name}`, due {due})"),
-        (_, Some(act)) => format!("期限届满：{zh} / deadline: {en} (`{name}`, due {due}); applying `{act}`"),
-        _ => format!("期限届满：{zh} / deadline: {en} (`{name}`, due {due})"),
+        (DeadlineKind::Reminder, _) => {
+            format!("提醒：{zh}（截至{due_zh}） / reminder: {en} (`{name}`, occurrence due {due_en})")
+        }
+        (DeadlineKind::Escalation, _) => {
+            format!("督办：{zh}（截至{due_zh}） / escalation: {en} (`{name}`, occurrence due {due_en})")
+        }
+        (DeadlineKind::Periodic, _) => {
+            format!("定期事项：{zh}（截至{due_zh}） / periodic duty: {en} (`{name}`, due {due_en})")
+        }
+        (_, Some(act)) => {
+            format!("期限届满：{zh}（截至{due_zh}） / deadline: {en} (`{name}`, due {due_en}); applying `{act}`")
+        }
+        _ => format!("期限届满：{zh}（截至{due_zh}） / deadline: {en} (`{name}`, due {due_en})"),
     }
 }
 

@@ -34,6 +34,7 @@
 //! * `release` — A7 and A22 from a fresh database: the non-disclosable release, the Party-committee report.
 
 mod adjustments;
+mod answers;
 mod binding;
 mod calendar_notice;
 mod catalogue_pool;

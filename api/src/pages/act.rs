@@ -394,7 +394,7 @@ impl FormKey {
             }
         }
         // Still in flight after five seconds: act no more; the reader sees the outcome on the decision page.
-        Err(EngineError::Conflict { decision_id: String::new() })
+        Err(EngineError::Conflict { decision_id: String::new(), current: None })
     }
 
     /// What the engine stores with the act: the redirect `answer` gives.

@@ -12,6 +12,7 @@
 //! Local governments may add rest days (e.g. an ethnic-minority holiday); such an overlay is added with
 //! [`WorkCalendar::with_overlay`] and wins over the national calendar for the days it lists.
 
+pub mod cst;
 mod error;
 pub mod period;
 mod provisional;

@@ -4,6 +4,7 @@
 //! determination is recorded once and changed only by `revise_applicability`, which keeps the old one.
 
 use super::{ensure, GateCtx};
+use crate::calendar::cst;
 use crate::definition::StageKind;
 use crate::facts::Facts;
 
@@ -16,14 +17,15 @@ fn waived(c: &GateCtx<'_>) -> Option<StageKind> {
 /// What shows the stage `kind` has begun, if it has: then no determination may say it does not apply.
 pub fn begun(f: &Facts, kind: StageKind) -> Option<String> {
     match kind {
-        StageKind::PublicParticipation => {
-            f.comment_notices.first().map(|n| format!("comment notice #{} was published at {}", n.id, n.published_at))
-        }
+        StageKind::PublicParticipation => f
+            .comment_notices
+            .first()
+            .map(|n| format!("comment notice #{} was published at {}", n.id, cst::en(n.published_at))),
         StageKind::Hearing => {
             let h = f.hearing.as_ref()?;
             match (h.notice_published_at, &h.selection_method) {
-                (Some(at), _) => Some(format!("the hearing notice was published at {at}")),
-                (None, Some(m)) => Some(format!("the selection method was published at {}", m.published_at)),
+                (Some(at), _) => Some(format!("the hearing notice was published at {}", cst::en(at))),
+                (None, Some(m)) => Some(format!("the selection method was published at {}", cst::en(m.published_at))),
                 (None, None) => None,
             }
         }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{ensure, GateCtx};
+use crate::calendar::cst;
 use crate::calendar::period::{calendar_day_period, latest_day_before};
 use crate::definition::StageKind;
 use crate::facts::CommentNotice;
@@ -60,7 +61,7 @@ pub(super) fn comment_period_ended(c: &GateCtx<'_>) -> Result<(), String> {
     match c.after.comment_notices.last() {
         Some(n) if n.closed_at.is_none() => {
             let end = period_end(c, n);
-            ensure(c.now >= end, || format!("the period runs until {end} (UTC)"))
+            ensure(c.now >= end, || cst::both("征求意见期限截至", end, "the period runs until"))
         }
         _ => Ok(()),
     }
@@ -69,10 +70,14 @@ pub(super) fn comment_period_ended(c: &GateCtx<'_>) -> Result<(), String> {
 pub(super) fn comment_period_open(c: &GateCtx<'_>) -> Result<(), String> {
     match c.before.comment_notices.last() {
         // Closed is closed: a clock set back, or a calendar loaded later, does not reopen it.
-        Some(CommentNotice { closed_at: Some(at), .. }) => Err(format!("the period was closed at {at} (UTC)")),
+        Some(CommentNotice { closed_at: Some(at), .. }) => {
+            Err(format!("征求意见已于{}结束 / the period was closed at {}", cst::zh(*at), cst::en(*at)))
+        }
         Some(n) => {
             let end = period_end(c, n);
-            ensure(c.now < end, || format!("the period ended at {end} (UTC)"))
+            ensure(c.now < end, || {
+                format!("征求意见期限已于{}届满 / the period ended at {}", cst::zh(end), cst::en(end))
+            })
         }
         None => Err("no comment notice has been published".into()),
     }
@@ -81,7 +86,9 @@ pub(super) fn comment_period_open(c: &GateCtx<'_>) -> Result<(), String> {
 /// The scheduler closes a period once: there must be a notice whose period is not closed yet.
 pub(super) fn comment_period_not_closed(c: &GateCtx<'_>) -> Result<(), String> {
     match c.before.comment_notices.last() {
-        Some(CommentNotice { closed_at: Some(at), .. }) => Err(format!("already closed at {at} (UTC)")),
+        Some(CommentNotice { closed_at: Some(at), .. }) => {
+            Err(format!("征求意见已于{}结束 / already closed at {}", cst::zh(*at), cst::en(*at)))
+        }
         Some(_) => Ok(()),
         None => Err("no comment notice has been published".into()),
     }
@@ -218,7 +225,11 @@ pub(super) fn hearing_day_reached(c: &GateCtx<'_>) -> Result<(), String> {
 /// Art. 16(3): the list is published in advance and is the list heard; nobody joins it afterwards.
 pub(super) fn hearing_list_open(c: &GateCtx<'_>) -> Result<(), String> {
     match c.before.hearing.as_ref().and_then(|h| h.list_published_at) {
-        Some(at) => Err(format!("the participant list was published at {at} (UTC)")),
+        Some(at) => Err(format!(
+            "听证参加人名单已于{}公布 / the participant list was published at {}",
+            cst::zh(at),
+            cst::en(at)
+        )),
         None => Ok(()),
     }
 }

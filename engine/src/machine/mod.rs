@@ -63,15 +63,7 @@ pub fn step(
         if !early.is_empty() {
             return Err(Refusal { reasons: early });
         }
-        return Err(Refusal::one(
-            Reason::new(
-                "act_not_allowed_in_stage",
-                &def.article,
-                "当前阶段不允许该行为",
-                "this act is not allowed in the current stage",
-            )
-            .with_detail(format!("act `{}` in stage `{}`", act.name, state.stage)),
-        ));
+        return Err(Refusal::one(not_in_stage(wf, def, &state.stage)));
     }
     access::check(def, state, act, actor)?;
     check_skips(ctx, def, state)?;
@@ -255,4 +247,24 @@ fn begun_code(kind: StageKind) -> (&'static str, &'static str) {
         StageKind::RiskAssessment => ("art22_risk_assessment_begun", "Art. 22"),
         _ => ("art12_cost_benefit_begun", "Art. 12(3)"),
     }
+}
+
+/// The act exists but not in the decision's stage. The refusal names the stage the decision is in and the
+/// stages where the act is allowed; it cites no article: the act's own article says what the act does, not
+/// when it may be done (the order of the stages is the procedure's).
+fn not_in_stage(wf: &crate::definition::Workflow, def: &crate::definition::ActDef, current: &str) -> Reason {
+    let title = |key: &str| match wf.stage(key) {
+        Some(s) => (format!("「{}」", s.title_zh), format!("`{key}` ({})", s.title_en)),
+        None => (format!("「{key}」"), format!("`{key}`")),
+    };
+    let (now_zh, now_en) = title(current);
+    let (allowed_zh, allowed_en): (Vec<String>, Vec<String>) = def.stages.iter().map(|k| title(k)).unzip();
+    Reason::new("act_not_allowed_in_stage", "", "当前阶段不允许该行为", "this act is not allowed in the current stage")
+        .with_detail(format!(
+            "决策事项处于{now_zh}阶段，行为 `{act}` 仅可在{}阶段实施 / the decision is in stage {now_en}; \
+             the act `{act}` is allowed in: {}",
+            allowed_zh.join("、"),
+            allowed_en.join(", "),
+            act = def.name,
+        ))
 }
