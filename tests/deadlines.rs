@@ -76,9 +76,8 @@ async fn the_comment_period_closes_itself(url: String) {
     let told = engine.store().outbox(id).await.expect("outbox");
     assert!(told.iter().any(|o| o.recipient_role == "drafter" && o.subject.contains("end_comment_period")));
     // The drafter reads what fell due, not only its key.
-    assert!(told
-        .iter()
-        .any(|o| o.subject.starts_with("期限届满：公开征求意见期限届满 / deadline: the public comment")));
+    assert!(told.iter().any(|o| o.subject.starts_with("期限届满：公开征求意见期限届满（截至")
+        && o.subject.contains(" / deadline: the public comment")));
 
     // The public can no longer comment — not even through a server whose clock runs behind.
     let version = d.version;

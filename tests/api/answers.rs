@@ -33,7 +33,12 @@ async fn an_act_out_of_its_stage_names_the_stage_and_where_the_act_belongs() {
     let id = a.drafting("阶段提示测试").await;
     let refused = a.act("drafter", &id, "close_participation", json!({})).await;
     refused.expect(422, "act_not_allowed_in_stage");
-    assert_eq!(refused.body["article"], "", "the act's article is not what was refused: {}", refused.body);
+    // Not the article of `close_participation` (Art. 15): the order of the stages is what was enforced.
+    assert_eq!(
+        refused.body["article"], "stage order of the procedure `national` (workflow definition)",
+        "{}",
+        refused.body
+    );
     let detail = refused.body["detail"].as_str().unwrap_or("");
     for part in ["决策事项处于", "`drafting`", "`public_participation`", "the decision is in stage", "is allowed in"]
     {

@@ -250,8 +250,8 @@ fn begun_code(kind: StageKind) -> (&'static str, &'static str) {
 }
 
 /// The act exists but not in the decision's stage. The refusal names the stage the decision is in and the
-/// stages where the act is allowed; it cites no article: the act's own article says what the act does, not
-/// when it may be done (the order of the stages is the procedure's).
+/// stages where the act is allowed; it cites no article of the act, whose article says what the act does, not
+/// when it may be done: the order of the stages is the procedure's, and the refusal says so.
 fn not_in_stage(wf: &crate::definition::Workflow, def: &crate::definition::ActDef, current: &str) -> Reason {
     let title = |key: &str| match wf.stage(key) {
         Some(s) => (format!("「{}」", s.title_zh), format!("`{key}` ({})", s.title_en)),
@@ -259,12 +259,18 @@ fn not_in_stage(wf: &crate::definition::Workflow, def: &crate::definition::ActDe
     };
     let (now_zh, now_en) = title(current);
     let (allowed_zh, allowed_en): (Vec<String>, Vec<String>) = def.stages.iter().map(|k| title(k)).unzip();
-    Reason::new("act_not_allowed_in_stage", "", "当前阶段不允许该行为", "this act is not allowed in the current stage")
-        .with_detail(format!(
-            "决策事项处于{now_zh}阶段，行为 `{act}` 仅可在{}阶段实施 / the decision is in stage {now_en}; \
+    let source = format!("stage order of the procedure `{}` (workflow definition)", wf.key);
+    Reason::new(
+        "act_not_allowed_in_stage",
+        &source,
+        "当前阶段不允许该行为",
+        "this act is not allowed in the current stage",
+    )
+    .with_detail(format!(
+        "决策事项处于{now_zh}阶段，行为 `{act}` 仅可在{}阶段实施 / the decision is in stage {now_en}; \
              the act `{act}` is allowed in: {}",
-            allowed_zh.join("、"),
-            allowed_en.join(", "),
-            act = def.name,
-        ))
+        allowed_zh.join("、"),
+        allowed_en.join(", "),
+        act = def.name,
+    ))
 }

@@ -103,8 +103,13 @@ async fn never_early_and_exactly_at_midnight_cst() {
     assert_eq!(notices[0].recipient_role, "drafter");
     assert!(notices[0].subject.contains("comment_period_end"), "{}", notices[0].subject);
     // This engine has no definitions to describe the deadline: the notice names its key (with one, it reads
-    // "期限届满：公开征求意见期限届满 / deadline: the public comment period ends", see `tests/deadlines.rs`).
-    assert!(notices[0].subject.starts_with("期限届满：comment_period_end / deadline: comment_period_end"));
+    // "期限届满：公开征求意见期限届满…", see `tests/deadlines.rs`); the time reads as the law reads it, in China
+    // Standard Time: midnight starting 1 March is 24:00 of 28 February.
+    assert_eq!(
+        notices[0].subject,
+        "期限届满：comment_period_end（截至2026年2月28日24时） / deadline: comment_period_end \
+         (`comment_period_end`, due 24:00 on 28 Feb 2026 (China Standard Time))"
+    );
     // The backlog a monitor sees: nothing due and unfired once it fired.
     assert_eq!(store.due_backlog(midnight).await.expect("backlog"), Default::default());
     assert_eq!(store.next_due().await.expect("next_due"), None);
