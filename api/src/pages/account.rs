@@ -9,10 +9,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::form::Submitted;
 use super::tasks::china;
 use super::viewer::Viewer;
-use super::{csrf_refused, error_page, reason_json, render, see_other, seg, sign_in_first, Page};
+use super::{error_page, reason_json, render, see_other, seg, sign_in_first, Page};
 use crate::server::AppState;
 
 async fn show(s: &AppState, v: &Viewer, created: Option<Value>, errors: Vec<Value>, status: StatusCode) -> Response {
@@ -49,11 +48,10 @@ pub async fn page(State(s): State<AppState>, v: Viewer) -> Response {
 }
 
 pub async fn create(State(s): State<AppState>, v: Viewer, body: Bytes) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    let form = Submitted::parse(&body);
-    if !v.csrf_ok(form.get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, form) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     let l = v.lang;
     let label = form.get("label").unwrap_or("").trim();
     if label.is_empty() {
@@ -82,11 +80,10 @@ pub async fn create(State(s): State<AppState>, v: Viewer, body: Bytes) -> Respon
 }
 
 pub async fn revoke(State(s): State<AppState>, v: Viewer, Path(id): Path<String>, body: Bytes) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    let form = Submitted::parse(&body);
-    if !v.csrf_ok(form.get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, _) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     // Only the reader's own token can be revoked: the store matches the id and the owner together.
     match s.auth.revoke_token(&actor.user_id, &id, s.clock.now()).await {
         Ok(_) => see_other("/account/tokens"),

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use super::form::{self, Field, Schemas, Submitted};
 use super::i18n::Lang;
 use super::viewer::Viewer;
-use super::{csrf_refused, engine_error, reason_json, render, see_other, seg, sign_in_first, Page};
+use super::{engine_error, reason_json, render, see_other, seg, sign_in_first, Page};
 use crate::server::AppState;
 
 /// Acts signed by their author: shown back to them exactly as they will be recorded before they sign.
@@ -231,11 +231,10 @@ pub async fn submit(
     Path((id, act)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    let form = Submitted::parse(&body);
-    if !v.csrf_ok(form.get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, form) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     let view = match s.engine.read_decision(&id, &actor, s.clock.now()).await {
         Ok(view) => view,
         Err(e) => return engine_error(&s, &v, &e),
@@ -312,7 +311,7 @@ fn confirm(
         .filter_map(|f| {
             let value = payload.get(&f.key)?;
             let shown = match value {
-                Value::String(t) => l.lookup(&format!("choice-{t}")).unwrap_or_else(|| t.clone()),
+                Value::String(t) => l.choice(t),
                 Value::Bool(b) => l.t(if *b { "form-true" } else { "form-false" }),
                 Value::Array(items) => items
                     .iter()
@@ -430,11 +429,10 @@ pub async fn new_page(State(s): State<AppState>, v: Viewer) -> Response {
 }
 
 pub async fn new_submit(State(s): State<AppState>, v: Viewer, body: Bytes) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    let form = Submitted::parse(&body);
-    if !v.csrf_ok(form.get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, form) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     let l = v.lang;
     let fields = fields_of(&s, v.lang, FIRST_ACT.1);
     let base = || ActPage::new("", FIRST_ACT.1, String::new(), json!({}), &fields, &form);

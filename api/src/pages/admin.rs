@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::form::Submitted;
 use super::i18n::Lang;
 use super::viewer::Viewer;
-use super::{csrf_refused, error_page, reason_json, render, see_other, seg, sign_in_first, Page};
+use super::{error_page, reason_json, render, see_other, seg, sign_in_first, Page};
 use crate::server::AppState;
 
 /// Roles an administrator hands out (the scheduler's `system` is never a person's).
@@ -24,15 +24,7 @@ pub(super) fn assignable() -> impl Iterator<Item = Role> {
 
 pub(super) fn refusal(l: Lang, e: &AdminError) -> (StatusCode, Vec<Value>) {
     match e {
-        AdminError::Refused(r) => (
-            StatusCode::FORBIDDEN,
-            r.reasons
-                .iter()
-                .map(|x| {
-                    reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None)
-                })
-                .collect(),
-        ),
+        AdminError::Refused(r) => (StatusCode::FORBIDDEN, r.reasons.iter().map(|x| super::reason_of(l, x)).collect()),
         AdminError::Auth(AuthError::AlreadyExists(n)) | AdminError::Auth(AuthError::UnknownUser(n)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             vec![reason_json(l, "invalid_user", &e.to_string(), &e.to_string(), "", Some(n), Some("name".into()))],
@@ -96,11 +88,10 @@ pub async fn users(State(s): State<AppState>, v: Viewer) -> Response {
 }
 
 pub async fn create_user(State(s): State<AppState>, v: Viewer, body: Bytes) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    let form = Submitted::parse(&body);
-    if !v.csrf_ok(form.get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, form) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     let l = v.lang;
     let roles: Vec<Role> = form.all("roles").into_iter().filter_map(Role::parse).collect();
     let text = |k: &str| form.get(k).unwrap_or("").trim().to_string();
@@ -125,11 +116,10 @@ pub async fn create_user(State(s): State<AppState>, v: Viewer, body: Bytes) -> R
 }
 
 pub async fn change_roles(State(s): State<AppState>, v: Viewer, Path(name): Path<String>, body: Bytes) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    let form = Submitted::parse(&body);
-    if !v.csrf_ok(form.get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, form) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     let role = form.get("role").and_then(Role::parse).filter(|r| *r != Role::System);
     let Some(role) = role else {
         let e = reason_json(v.lang, "invalid_role", "请选择角色", "choose a role", "", None, None);

@@ -12,10 +12,9 @@ use juece_engine::auth::admin::Placement;
 use serde_json::{json, Value};
 
 use super::admin::{assignable, refusal};
-use super::form::Submitted;
 use super::tasks::china;
 use super::viewer::Viewer;
-use super::{csrf_refused, error_page, render, see_other, seg, sign_in_first, Page};
+use super::{error_page, render, see_other, seg, sign_in_first, Page};
 use crate::server::AppState;
 
 async fn show(s: &AppState, v: &Viewer, name: &str, errors: Vec<Value>, status: StatusCode) -> Response {
@@ -47,11 +46,10 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Path(name): Path<String>
 
 /// Move the user to another unit or position, or correct their display name.
 pub async fn place(State(s): State<AppState>, v: Viewer, Path(name): Path<String>, body: Bytes) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    let form = Submitted::parse(&body);
-    if !v.csrf_ok(form.get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, form) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     let text = |k: &str| form.get(k).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
     let p = Placement { display_name: text("display_name"), unit: text("unit"), position: text("position") };
     match s.auth.change_placement_by(&actor, &name, p).await {
@@ -70,11 +68,10 @@ pub async fn status(
     Path((name, op)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    let form = Submitted::parse(&body);
-    if !v.csrf_ok(form.get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, _) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     let done = match op.as_str() {
         "deactivate" => s.auth.deactivate_by(&actor, &name, s.clock.now()).await,
         "reactivate" => s.auth.reactivate_by(&actor, &name).await,

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use super::form::Submitted;
 use super::tasks::china;
 use super::viewer::Viewer;
-use super::{csrf_refused, engine_error, error_page, reason_json, render, seg, sign_in_first, Page};
+use super::{engine_error, error_page, reason_json, render, seg, sign_in_first, Page};
 use crate::server::AppState;
 
 /// Largest year file accepted from the form (a year file is a few kilobytes).
@@ -67,11 +67,10 @@ pub async fn page(State(s): State<AppState>, v: Viewer) -> Response {
 }
 
 pub async fn load(State(s): State<AppState>, v: Viewer, body: Bytes) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    let form = Submitted::parse(&body);
-    if !v.csrf_ok(form.get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, form) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     let l = v.lang;
     let text = form.get("text").unwrap_or("");
     let year = form.get("year").and_then(|y| y.trim().parse::<i32>().ok());
@@ -108,15 +107,7 @@ pub async fn load(State(s): State<AppState>, v: Viewer, body: Bytes) -> Response
 
 fn refused(l: super::i18n::Lang, e: &NoticeError) -> (StatusCode, Vec<Value>) {
     match e {
-        NoticeError::Refused(r) => (
-            StatusCode::FORBIDDEN,
-            r.reasons
-                .iter()
-                .map(|x| {
-                    reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None)
-                })
-                .collect(),
-        ),
+        NoticeError::Refused(r) => (StatusCode::FORBIDDEN, r.reasons.iter().map(|x| super::reason_of(l, x)).collect()),
         NoticeError::Store(cause) => {
             tracing::error!(error = %cause, "loading a calendar notice");
             let m = l.t("error-internal");

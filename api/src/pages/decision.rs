@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use super::i18n::Lang;
 use super::tasks::{china, stage_title};
 use super::viewer::Viewer;
-use super::{engine_error, not_found, reason_json, render, seg, sign_in_first, Page};
+use super::{engine_error, not_found, render, seg, sign_in_first, Page};
 use crate::server::AppState;
 
 /// Reasons that say only that the form is not filled in yet: the checklist leaves them to the form.
@@ -133,9 +133,7 @@ async fn checklist(s: &AppState, v: &Viewer, view: &DecisionView) -> Vec<Value> 
                 .reasons
                 .iter()
                 .filter(|x| !PAYLOAD_ONLY.contains(&x.reason_code.as_str()))
-                .map(|x| {
-                    reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None)
-                })
+                .map(|x| super::reason_of(l, x))
                 .collect(),
             Err(_) => continue,
         };
@@ -290,23 +288,12 @@ fn draft_diff(facts: &Value) -> Option<Vec<Value>> {
 
 /// The meeting on one screen: who is on the roster, who has spoken and how.
 pub(super) fn meeting(l: Lang, m: &Value) -> Value {
-    let stances = m.get("stances").and_then(Value::as_array).cloned().unwrap_or_default();
-    let members: Vec<Value> = m
-        .get("members")
-        .and_then(Value::as_array)
-        .map(|ms| {
-            ms.iter()
-                .filter_map(Value::as_str)
-                .map(|name| {
-                    let last = stances.iter().rev().find(|st| st.get("member").and_then(Value::as_str) == Some(name));
-                    let stance = last.and_then(|st| st.get("stance")).and_then(Value::as_str);
-                    json!({"name": name, "spoken": stance.is_some(),
-                        "stance": stance.map(|st| l.lookup(&format!("choice-{st}")).unwrap_or_else(|| st.to_string())),
-                        "words": last.and_then(|st| st.get("words"))})
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let members: Vec<Value> = super::meeting::roster(m, |name, theirs| {
+        let last = theirs.last();
+        let stance = last.and_then(|st| st.get("stance")).and_then(Value::as_str);
+        json!({"name": name, "spoken": stance.is_some(), "stance": stance.map(|st| l.choice(st)),
+            "words": last.and_then(|st| st.get("words"))})
+    });
     // The majority as the engine counts it (each member present once, with their latest stance).
     let majority = m
         .pointer("/tally/majority")

@@ -434,7 +434,7 @@ fn render_into(
                         );
                         for c in choices {
                             let sel = if c == sent { " selected" } else { "" };
-                            let word = lang.lookup(&format!("choice-{c}")).unwrap_or_else(|| c.clone());
+                            let word = lang.choice(c);
                             s.push_str(&format!(r#"<option value="{}"{sel}>{}</option>"#, esc(c), esc(&word)));
                         }
                         s + "</select>"

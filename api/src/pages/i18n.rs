@@ -86,6 +86,11 @@ impl Lang {
         self.lookup(&format!("act-{act}")).unwrap_or_else(|| act.replace('_', " "))
     }
 
+    /// An allowed value (a stance, an outcome, a conclusion) in words; the value itself when the catalogue lacks it.
+    pub fn choice(self, value: &str) -> String {
+        self.lookup(&format!("choice-{value}")).unwrap_or_else(|| value.to_string())
+    }
+
     /// A role's name.
     pub fn role(self, role: &str) -> String {
         self.lookup(&format!("role-{role}")).unwrap_or_else(|| role.to_string())

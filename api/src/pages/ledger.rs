@@ -22,7 +22,7 @@ use super::form::Submitted;
 use super::i18n::Lang;
 use super::tasks::china;
 use super::viewer::Viewer;
-use super::{csrf_refused, engine_error, not_found, reason_json, render, see_other, seg, sign_in_first, Page};
+use super::{engine_error, not_found, reason_json, render, see_other, seg, sign_in_first, Page};
 use crate::server::AppState;
 
 const ACT: &str = "dispose_opinion";
@@ -59,11 +59,10 @@ pub async fn page(
 }
 
 pub async fn submit(State(s): State<AppState>, v: Viewer, Path(id): Path<String>, body: Bytes) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    let form = Submitted::parse(&body);
-    if !v.csrf_ok(form.get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, form) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     let view = match read(&s, &v, &actor, &id).await {
         Ok(view) => view,
         Err(resp) => return resp,
@@ -218,7 +217,7 @@ fn row(l: Lang, o: &Value, selected: &[&str], all: bool) -> Option<Value> {
         .map(|t| china(l, t.with_timezone(&Utc)));
     let disposition = disposition.map(|d| {
         let outcome = d.get("outcome").and_then(Value::as_str).unwrap_or("");
-        json!({"outcome": l.lookup(&format!("choice-{outcome}")).unwrap_or_else(|| outcome.to_string()),
+        json!({"outcome": l.choice(outcome),
             "reason": d.get("reason"), "by": d.get("by")})
     });
     Some(json!({"n": n, "content": o.get("content"), "submitter": o.get("submitter").filter(|x| !x.is_null()),

@@ -48,7 +48,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) 
         "id": id, "decision_title": view.title, "decision_href": format!("/decisions/{}", seg(&id)),
         "meeting": m.map(|m| screen(l, m)), "acts": acts, "documents": documents(&s, &v, &id).await,
         "outcome": view.facts.get("outcome").filter(|d| !d.is_null()).map(|d| json!({
-            "outcome": d.get("outcome").and_then(Value::as_str).map(|o| l.lookup(&format!("choice-{o}")).unwrap_or_else(|| o.to_string())),
+            "outcome": choice(l, d.get("outcome")),
             "date": d.get("date")})),
     });
     render(&s, &v, Page::new("meeting", l.t("meeting-title"), data))
@@ -59,36 +59,37 @@ fn time(l: Lang, v: Option<&Value>) -> Option<String> {
     DateTime::parse_from_rfc3339(t).ok().map(|t| china(l, t.with_timezone(&Utc)))
 }
 
+/// Each member on the meeting's roster, in order, with every stance they gave (earliest first), made into a row.
+pub(super) fn roster(m: &Value, row: impl Fn(&str, Vec<&Value>) -> Value) -> Vec<Value> {
+    let stances = m.get("stances").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let names = m.get("members").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    names
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|name| {
+            row(name, stances.iter().filter(|st| st.get("member").and_then(Value::as_str) == Some(name)).collect())
+        })
+        .collect()
+}
+
 fn choice(l: Lang, v: Option<&Value>) -> Option<String> {
-    v.and_then(Value::as_str).map(|x| l.lookup(&format!("choice-{x}")).unwrap_or_else(|| x.to_string()))
+    v.and_then(Value::as_str).map(|x| l.choice(x))
 }
 
 /// The meeting's facts as the screen shows them.
 fn screen(l: Lang, m: &Value) -> Value {
-    let stances = m.get("stances").and_then(Value::as_array).cloned().unwrap_or_default();
     let accounts = m.get("accounts").and_then(Value::as_object).cloned().unwrap_or_default();
-    let members: Vec<Value> = m
-        .get("members")
-        .and_then(Value::as_array)
-        .map(|ms| {
-            ms.iter()
-                .filter_map(Value::as_str)
-                .map(|name| {
-                    let theirs: Vec<&Value> =
-                        stances.iter().filter(|st| st.get("member").and_then(Value::as_str) == Some(name)).collect();
-                    let history: Vec<Value> = theirs
+    let members: Vec<Value> = roster(m, |name, theirs| {
+        let history: Vec<Value> = theirs
                         .iter()
                         .map(|st| {
                             json!({"stance": choice(l, st.get("stance")), "words": st.get("words"),
                                 "at": time(l, st.get("at")), "superseded": st.get("superseded").and_then(Value::as_bool).unwrap_or(false)})
                         })
                         .collect();
-                    json!({"name": name, "own_account": accounts.contains_key(name), "spoken": !theirs.is_empty(),
+        json!({"name": name, "own_account": accounts.contains_key(name), "spoken": !theirs.is_empty(),
                         "history": history})
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    });
     let tally = m.get("tally");
     let count = |k: &str| tally.and_then(|t| t.get(k)).and_then(Value::as_u64).unwrap_or(0);
     let majority = tally

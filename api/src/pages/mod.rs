@@ -232,6 +232,11 @@ pub fn reason_json(
     json!({"code": code, "message": message, "article": article, "detail": detail, "field": field})
 }
 
+/// One reason of the engine's, for an error summary.
+pub fn reason_of(lang: Lang, x: &juece_engine::refusal::Reason) -> Value {
+    reason_json(lang, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None)
+}
+
 /// An engine error as a page: refusals listed with their articles.
 pub fn engine_error(state: &AppState, v: &Viewer, e: &EngineError) -> Response {
     let l = v.lang;
@@ -240,13 +245,7 @@ pub fn engine_error(state: &AppState, v: &Viewer, e: &EngineError) -> Response {
             let forbidden =
                 r.reasons.iter().any(|x| matches!(x.reason_code.as_str(), "role_not_permitted" | "not_assigned"));
             let status = if forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY };
-            let errors: Vec<Value> = r
-                .reasons
-                .iter()
-                .map(|x| {
-                    reason_json(l, &x.reason_code, &x.message_zh, &x.message_en, &x.article, x.detail.as_deref(), None)
-                })
-                .collect();
+            let errors: Vec<Value> = r.reasons.iter().map(|x| reason_of(l, x)).collect();
             (status, l.t("error-title"), if forbidden { l.t("error-forbidden") } else { String::new() }, errors)
         }
         EngineError::NotFound(_) | EngineError::UnknownWorkflow(_) => {
@@ -282,6 +281,22 @@ pub fn not_found(state: &AppState, v: &Viewer) -> Response {
 pub fn csrf_refused(state: &AppState, v: &Viewer) -> Response {
     let l = v.lang;
     error_page(state, v, StatusCode::FORBIDDEN, l.t("error-title"), l.t("error-csrf"), Vec::new())
+}
+
+/// A form sent by a signed-in reader with their CSRF token: who sent it and what it holds, or the answer that
+/// sends them to sign in or refuses the forged form (nothing is done either way).
+#[allow(clippy::result_large_err)]
+pub fn signed_form(
+    s: &AppState,
+    v: &Viewer,
+    body: &[u8],
+) -> Result<(juece_engine::actor::Actor, form::Submitted), Response> {
+    let Some(actor) = v.actor.clone() else { return Err(sign_in_first(v)) };
+    let form = form::Submitted::parse(body);
+    if !v.csrf_ok(form.get("_csrf")) {
+        return Err(csrf_refused(s, v));
+    }
+    Ok((actor, form))
 }
 
 /// Send the reader to sign in, and back here afterwards.

@@ -70,10 +70,7 @@ fn row(s: &AppState, l: Lang, d: &DecisionView) -> Option<Value> {
             _ => "review-state-pending",
         }
     };
-    let conclusion = opinion
-        .and_then(|o| o.get("conclusion"))
-        .and_then(Value::as_str)
-        .map(|c| l.lookup(&format!("choice-{c}")).unwrap_or_else(|| c.to_string()));
+    let conclusion = opinion.and_then(|o| o.get("conclusion")).and_then(Value::as_str).map(|c| l.choice(c));
     Some(json!({
         "title": d.title, "href": format!("/decisions/{}", seg(&d.id)), "organ": f.get("organ"),
         "stage": stage_title(s, l, &d.workflow_key, d.workflow_version, &d.stage),

@@ -9,10 +9,9 @@ use juece_engine::queries::ListQuery;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::form::Submitted;
 use super::i18n::Lang;
 use super::viewer::Viewer;
-use super::{csrf_refused, engine_error, not_found, render, see_other, seg, sign_in_first, Page};
+use super::{engine_error, not_found, render, see_other, seg, sign_in_first, Page};
 use crate::server::AppState;
 
 /// A time as the law reads it, in China Standard Time.
@@ -78,10 +77,10 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
 /// Mark one of the reader's notifications read, and back to the tasks. A message not in their inbox is not
 /// found, whether or not it exists (the engine says which are theirs).
 pub async fn mark_read(State(s): State<AppState>, v: Viewer, Path(id): Path<String>, body: Bytes) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    if !v.csrf_ok(Submitted::parse(&body).get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, _) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     match s.engine.mark_inbox_read(&actor, &id, s.clock.now()).await {
         Ok(Some(_)) => see_other("/"),
         Ok(None) => not_found(&s, &v),

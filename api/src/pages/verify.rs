@@ -11,9 +11,8 @@ use axum::response::Response;
 use juece_engine::verify::Trust;
 use serde_json::{json, Value};
 
-use super::form::Submitted;
 use super::viewer::Viewer;
-use super::{csrf_refused, engine_error, render, sign_in_first, Page};
+use super::{engine_error, render, sign_in_first, Page};
 use crate::server::AppState;
 
 pub async fn page(State(s): State<AppState>, v: Viewer) -> Response {
@@ -24,10 +23,10 @@ pub async fn page(State(s): State<AppState>, v: Viewer) -> Response {
 }
 
 pub async fn run(State(s): State<AppState>, v: Viewer, body: Bytes) -> Response {
-    let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
-    if !v.csrf_ok(Submitted::parse(&body).get("_csrf")) {
-        return csrf_refused(&s, &v);
-    }
+    let (actor, _) = match super::signed_form(&s, &v, &body) {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     let l = v.lang;
     // Without a configured anchoring (a server started by a test harness), the chains, state and memos are
     // still checked; the page says that seals and anchors were not.

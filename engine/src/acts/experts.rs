@@ -122,13 +122,7 @@ pub(super) fn submit_expert_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     non_blank(ctx, "scientific_soundness", &o.scientific_soundness)?;
     let draft_hash = ctx.current_draft_hash()?;
     let now = ctx.now;
-    let invalid = ctx.invalid(format!("expert `{}` has no open assignment", o.expert_id));
-    let e = ctx
-        .facts
-        .experts
-        .iter_mut()
-        .find(|e| e.expert_id == o.expert_id && e.replaced_reason.is_none())
-        .ok_or(invalid)?;
+    let e = open_assignment(ctx, &o.expert_id)?;
     e.opinion = Some(ExpertOpinion {
         necessity: o.necessity,
         feasibility: o.feasibility,
@@ -222,19 +216,19 @@ pub(super) struct ConflictIn {
     conflict: String,
 }
 
+/// The expert's assignment still open (not replaced or excluded), or the refusal that says there is none.
+fn open_assignment<'a>(ctx: &'a mut HandlerCtx<'_>, expert_id: &str) -> Result<&'a mut ExpertAssignment, Reason> {
+    let missing = ctx.invalid(format!("expert `{expert_id}` has no open assignment"));
+    ctx.facts.experts.iter_mut().find(|e| e.expert_id == expert_id && e.replaced_reason.is_none()).ok_or(missing)
+}
+
 /// A conflict declared after assignment (A11 variant): the expert leaves the
 /// panel; an opinion already given stays in the record, marked excluded,
 /// and no longer counts for the package.
 pub(super) fn declare_expert_conflict(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let c: ConflictIn = ctx.parse()?;
     non_blank(ctx, "conflict", &c.conflict)?;
-    let missing = ctx.invalid(format!("expert `{}` has no open assignment", c.expert_id));
-    let e = ctx
-        .facts
-        .experts
-        .iter_mut()
-        .find(|e| e.expert_id == c.expert_id && e.replaced_reason.is_none())
-        .ok_or(missing)?;
+    let e = open_assignment(ctx, &c.expert_id)?;
     e.conflict = Some(c.conflict.clone());
     e.excluded_conflict = true;
     e.replaced_reason = Some(format!("excluded_conflict: {}", c.conflict));
@@ -254,13 +248,7 @@ pub(super) struct AckIn {
 pub(super) fn declare_no_direct_interest(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let a: AckIn = ctx.parse()?;
     let now = ctx.now;
-    let missing = ctx.invalid(format!("expert `{}` has no open assignment", a.expert_id));
-    let e = ctx
-        .facts
-        .experts
-        .iter_mut()
-        .find(|e| e.expert_id == a.expert_id && e.replaced_reason.is_none())
-        .ok_or(missing)?;
+    let e = open_assignment(ctx, &a.expert_id)?;
     e.interest_declared_at.get_or_insert(now);
     Ok(())
 }
@@ -270,13 +258,7 @@ pub(super) fn declare_no_direct_interest(ctx: &mut HandlerCtx<'_>) -> Result<(),
 pub(super) fn acknowledge_confidentiality(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let a: AckIn = ctx.parse()?;
     let now = ctx.now;
-    let missing = ctx.invalid(format!("expert `{}` has no open assignment", a.expert_id));
-    let e = ctx
-        .facts
-        .experts
-        .iter_mut()
-        .find(|e| e.expert_id == a.expert_id && e.replaced_reason.is_none())
-        .ok_or(missing)?;
+    let e = open_assignment(ctx, &a.expert_id)?;
     e.confidentiality_ack.get_or_insert(now);
     Ok(())
 }
