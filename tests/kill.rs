@@ -226,7 +226,18 @@ async fn three_replicas_on_postgres_take_acts_and_fire_deadlines_once_each() {
     let tally = Arc::new(Mutex::new(Tally::default()));
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let clients = tokio::spawn(load(bases, 12, "replica".into(), tally.clone(), stop.clone()));
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // `audit verify` while the three serve and anchor (every second): one snapshot, no false alarm.
+    let started = std::time::Instant::now();
+    let key = PublicKey::load(&dir.path().join("juece-anchor.key.pub").to_string_lossy()).expect("public key");
+    let store = juece_engine::store::connect(&db.url).await.expect("store");
+    let mut runs = 0;
+    while runs < 6 || started.elapsed() < Duration::from_secs(4) {
+        let log = dir.path().join(logs[runs % logs.len()]);
+        let anchors = anchor::log::read_verified(&log, &key).expect("the log reads while it is appended to");
+        let report = verify_with(store.as_ref(), &Trust { key: Some(key), anchors }).await.expect("verify");
+        assert!(report.breaks.is_empty(), "run {runs} while serving: {:?}", report.breaks);
+        runs += 1;
+    }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     clients.await.expect("the clients");
     // Every deadline fired, each once: one notice each, whichever replica fired it.
@@ -247,7 +258,8 @@ async fn three_replicas_on_postgres_take_acts_and_fire_deadlines_once_each() {
     let tally = Arc::try_unwrap(tally).ok().expect("one owner").into_inner().expect("tally");
     let stored = check(&db.url, dir.path(), &logs, &tally).await;
     println!(
-        "postgres, 3 replicas: {} acknowledged acts ({stored} stored), {} 5xx, {fired} of {due} deadlines fired, {notices} notices",
+        "postgres, 3 replicas: {} acknowledged acts ({stored} stored), {} 5xx, {fired} of {due} deadlines fired, \
+         {notices} notices, {runs} verifications while serving",
         tally.acked.len(),
         tally.five_xx
     );

@@ -87,6 +87,13 @@ pub fn verifies(anchor: &Anchor, key: &PublicKey) -> bool {
     anchor.public_key == key.to_hex() && key.verifies(&anchor.signed_bytes(), &anchor.signature)
 }
 
+/// The complete lines of a log's text: a last line without its newline is
+/// a write in progress (another process appending) or torn by a crash, and
+/// is no anchor yet.
+fn complete_lines(text: &str) -> &str {
+    text.rfind('\n').map_or("", |i| &text[..=i])
+}
+
 /// Every head as of the end of `anchors`: each line's heads folded over the previous lines'.
 fn fold(anchors: &[Anchor]) -> BTreeMap<String, Head> {
     let mut all = BTreeMap::new();
@@ -110,7 +117,7 @@ pub fn read_verified(path: &Path, key: &PublicKey) -> Result<Vec<Anchor>, Anchor
     let mut anchors: Vec<Anchor> = Vec::new();
     let mut all: BTreeMap<String, Head> = BTreeMap::new();
     let mut prev = GENESIS.to_string();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in complete_lines(&text).lines().enumerate() {
         let broken = |problem: &str| AnchorError::Broken { line: i + 1, problem: problem.into() };
         let a: Anchor = serde_json::from_str(line).map_err(|e| broken(&format!("not an anchor: {e}")))?;
         if !verifies(&a, key) {
@@ -160,7 +167,8 @@ pub fn append(
         return Ok(last.clone());
     }
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let prev = text.lines().last().map(|l| sha256_hex(l.as_bytes())).unwrap_or_else(|| GENESIS.to_string());
+    let complete = complete_lines(&text);
+    let prev = complete.lines().last().map(|l| sha256_hex(l.as_bytes())).unwrap_or_else(|| GENESIS.to_string());
     let mut anchor = Anchor {
         n: anchors.len() as u64 + 1,
         at,
@@ -178,6 +186,10 @@ pub fn append(
         std::fs::create_dir_all(dir).map_err(io)?;
     }
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(io)?;
+    if complete.len() < text.len() {
+        // A line torn by a crash mid-write was never an anchor: cut it off before appending.
+        file.set_len(complete.len() as u64).map_err(io)?;
+    }
     file.write_all(format!("{line}\n").as_bytes()).map_err(io)?;
     file.sync_all().map_err(io)?;
     Ok(anchor)
@@ -214,6 +226,12 @@ mod tests {
         std::fs::write(&path, text.replacen("\"version\":3", "\"version\":2", 1)).expect("write");
         let err = read_verified(&path, &key.public()).expect_err("edited");
         assert!(err.to_string().contains("line 2: signature"), "{err}");
+        // A line being written (no newline yet) is not read; a torn one is cut off by the next append.
+        std::fs::write(&path, format!("{text}{{\"n\":3,")).expect("write");
+        assert_eq!(read_verified(&path, &key.public()).expect("torn tail").len(), 2);
+        let third = append(&path, &key, vec![head("a", 4), head("b", 2)], cal.clone(), now).expect("third");
+        assert_eq!(third.n, 3);
+        assert_eq!(read_verified(&path, &key.public()).expect("verifies").len(), 3);
         // Dropping the first line breaks the sequence.
         let second_line = text.lines().nth(1).expect("line").to_string();
         std::fs::write(&path, format!("{second_line}\n")).expect("write");
