@@ -64,7 +64,8 @@ fn routes(id: &str) -> Vec<Route> {
     vec![
         route(Method::POST, "/api/v1/decisions", "/api/v1/decisions".into(), Some("office")).body(
             Body,
-            json!({ "workflow": "national", "act": { "name": "submit_proposal", "payload": {} } }),
+            json!({ "workflow": "national", "act": { "name": "submit_proposal", "payload": { "title": "t", "organ": "o",
+                "proposer_type": "leader", "proposer": "p", "summary": "s" } } }),
             json!({ "workflow": 7, "act": { "name": "submit_proposal" } }),
         ),
         route(Method::POST, "/api/v1/decisions/{id}/acts/{act}", format!("/api/v1/decisions/{id}/acts/record_draft"), Some("drafter"))

@@ -55,6 +55,7 @@ mod matrix;
 mod openapi;
 mod oversight;
 mod ownership;
+mod payload_contract;
 mod pool_manager;
 mod release;
 pub(crate) mod scenarios;

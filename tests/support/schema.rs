@@ -141,6 +141,18 @@ impl Schemas {
     pub fn check_request(&self, method: &str, url_path: &str, body: &Value) -> Result<(), String> {
         let path = url_path.split('?').next().unwrap_or("");
         let Some((template, op)) = self.operation(method, path) else { return Ok(()) };
+        // Opening a record: the first act is named in the body, its payload beside it; both are checked.
+        if let (Some(by_act), Some(_)) = (op.get("x-act-payloads"), op.get("x-opening-acts")) {
+            if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
+                self.validate(&format!("{method} {template} request"), schema.clone(), body)?;
+            }
+            let act = body["act"]["name"].as_str().unwrap_or_default();
+            let Some(schema) = by_act.get(act) else {
+                return Err(format!("{method} {template}: act `{act}` has no payload schema in x-act-payloads"));
+            };
+            let payload = body["act"].get("payload").cloned().unwrap_or_else(|| json!({}));
+            return self.validate(&format!("{method} {template} request {act}"), schema.clone(), &payload);
+        }
         // An act's payload: the schema `x-act-payloads` names for the act in the path, not any act's.
         if let Some(by_act) = op.get("x-act-payloads") {
             let act = path.rsplit('/').next().unwrap_or_default();

@@ -2,6 +2,9 @@
 //! what-if `/decisions/{id}/checks/{act}`), so one operation takes every act: the document gets a schema per act,
 //! `ActPayload.<act>`, derived from the type its engine handler parses; the operation's request body admits any of
 //! them, and its `x-act-payloads` extension maps each act name to its own schema, for clients and generators.
+//! `POST /api/v1/decisions` opens a record with its first act (`act.payload`): its `x-act-payloads` maps each act
+//! that can open a record of a workflow (an act of the workflow's first stage) to its schema, and
+//! `x-opening-acts` lists those acts by workflow.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +13,9 @@ use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::AnyOfBuilder;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, Required, Schema};
+
+/// The operation that opens a record with its first act, named in the body.
+pub const OPEN_PATH: &str = "/api/v1/decisions";
 
 /// The operations that take an act's payload, the act named in the path: applying it, and checking it.
 pub const ACT_PATHS: [&str; 2] = ["/api/v1/decisions/{id}/acts/{act}", "/api/v1/decisions/{id}/checks/{act}"];
@@ -60,4 +66,27 @@ pub fn document(doc: &mut OpenApi, engine: &Engine) {
             [("x-act-payloads", serde_json::Value::Object(by_act.clone()))].into_iter().collect();
         op.extensions.get_or_insert_with(Default::default).merge(extensions);
     }
+    document_opening(doc, engine, &by_act);
+}
+
+/// `POST /api/v1/decisions`: the acts that can open a record of each workflow, and their payloads.
+fn document_opening(doc: &mut OpenApi, engine: &Engine, by_act: &serde_json::Map<String, serde_json::Value>) {
+    let mut opening: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for w in engine.workflows() {
+        let acts = opening.entry(w.key.clone()).or_default();
+        for a in w.acts.values().filter(|a| a.stages.contains(&w.start)) {
+            if !acts.contains(&a.name) {
+                acts.push(a.name.clone());
+            }
+        }
+    }
+    let payloads: serde_json::Map<String, serde_json::Value> = (opening.values().flatten())
+        .filter_map(|act| by_act.get(act).map(|schema| (act.clone(), schema.clone())))
+        .collect();
+    let Some(op) = doc.paths.paths.get_mut(OPEN_PATH).and_then(|item| item.post.as_mut()) else { return };
+    let extensions: Extensions =
+        [("x-act-payloads", serde_json::Value::Object(payloads)), ("x-opening-acts", serde_json::json!(opening))]
+            .into_iter()
+            .collect();
+    op.extensions.get_or_insert_with(Default::default).merge(extensions);
 }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{non_blank, HandlerCtx};
+use super::{codes, non_blank, HandlerCtx};
 use crate::calendar::period::add_working_days;
 use crate::facts::{FairCompetition, LawyerOpinion, LegalityOpinion, LegalitySubmission, Package};
 use crate::refusal::Reason;
@@ -84,16 +84,15 @@ pub(super) struct OpinionIn {
     procedure: String,
     #[serde(default)]
     content: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = codes::schemas::conclusion))]
     conclusion: String,
     legal_risk_statement: Option<String>,
 }
 
-const CONCLUSIONS: [&str; 4] = ["lawful", "lawful_subject_to_changes", "unlawful", "exploratory_with_legal_risk"];
-
 pub(super) fn issue_legality_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let o: OpinionIn = ctx.parse()?;
-    if !CONCLUSIONS.contains(&o.conclusion.as_str()) {
-        return Err(ctx.invalid(format!("conclusion must be one of {}", CONCLUSIONS.join(", "))));
+    if !codes::allows(codes::CONCLUSIONS, &o.conclusion) {
+        return Err(ctx.invalid(format!("conclusion must be one of {}", codes::list(codes::CONCLUSIONS))));
     }
     let draft_hash = ctx.current_draft_hash()?;
     let opinion = LegalityOpinion {

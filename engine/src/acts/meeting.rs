@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{non_blank, HandlerCtx};
+use super::{codes, non_blank, HandlerCtx};
 use crate::facts::{DecisionOutcome, Meeting, Stance, Tally};
 use crate::refusal::Reason;
 
@@ -13,6 +13,7 @@ use crate::refusal::Reason;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ConveneIn {
+    #[cfg_attr(feature = "openapi", schema(schema_with = codes::schemas::meeting_type))]
     meeting_type: String,
     date: NaiveDate,
     members: Vec<MemberIn>,
@@ -84,11 +85,10 @@ pub(super) fn convene_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
 #[serde(deny_unknown_fields)]
 pub(super) struct StanceIn {
     member: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = codes::schemas::stance))]
     stance: String,
     words: String,
 }
-
-const STANCES: [&str; 4] = ["support", "oppose", "support_with_changes", "reserve"];
 
 fn meeting_mut<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut Meeting, Reason> {
     ctx.facts.meeting.as_mut().ok_or_else(|| {
@@ -103,8 +103,8 @@ fn meeting_mut<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut Meeting, Reaso
 
 pub(super) fn record_stance(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let s: StanceIn = ctx.parse()?;
-    if !STANCES.contains(&s.stance.as_str()) {
-        return Err(ctx.invalid(format!("stance must be one of {}", STANCES.join(", "))));
+    if !codes::allows(codes::STANCES, &s.stance) {
+        return Err(ctx.invalid(format!("stance must be one of {}", codes::list(codes::STANCES))));
     }
     non_blank(ctx, "words", &s.words)?;
     let now = ctx.now;
@@ -124,6 +124,7 @@ pub(super) fn record_stance(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ChiefIn {
+    #[cfg_attr(feature = "openapi", schema(schema_with = codes::schemas::chief_decision))]
     decision: String,
     words: String,
     divergence_reason: Option<String>,
@@ -136,7 +137,7 @@ pub(super) struct ChiefIn {
 
 pub(super) fn record_chief_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let c: ChiefIn = ctx.parse()?;
-    if !["adopt", "reject"].contains(&c.decision.as_str()) {
+    if !codes::allows(codes::CHIEF_DECISIONS, &c.decision) {
         return Err(ctx.invalid("decision must be adopt or reject"));
     }
     non_blank(ctx, "words", &c.words)?;

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{non_blank, HandlerCtx};
+use super::{codes, non_blank, HandlerCtx};
 use crate::calendar::period::calendar_day_period;
 use crate::facts::{
     Activity, CommentNotice, Disposition, Hearing, HearingParticipant, HearingRecord, PublicOpinion, SelectionMethod,
@@ -115,13 +115,14 @@ pub(super) fn receive_comment(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
 #[serde(deny_unknown_fields)]
 pub(super) struct DisposeIn {
     opinion_id: u32,
+    #[cfg_attr(feature = "openapi", schema(schema_with = codes::schemas::disposition))]
     outcome: String,
     reason: String,
 }
 
 pub(super) fn dispose_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let d: DisposeIn = ctx.parse()?;
-    if !["adopted", "partly", "not_adopted"].contains(&d.outcome.as_str()) {
+    if !codes::allows(codes::DISPOSITIONS, &d.outcome) {
         return Err(ctx.invalid("outcome must be adopted, partly or not_adopted"));
     }
     let by = ctx.who();

@@ -1,31 +1,29 @@
 //! Checks of initiation and drafting (Arts. 3, 10–14).
 
 use super::{ensure, GateCtx};
+use crate::acts::codes;
 use crate::definition::StageKind;
 
 /// Art. 10(2): proposals of departments and lower governments argue their
 /// case; Art. 10(3): citizens' proposals are written.
 pub(super) fn proposal_fields(c: &GateCtx<'_>) -> Result<(), String> {
     let Some(p) = &c.after.proposal else { return Err("no proposal".into()) };
-    match p.proposer_type.as_str() {
-        "department" | "lower_government" => {
-            let missing: Vec<&str> = [
-                ("main_problem", &p.main_problem),
-                ("reasons_and_basis", &p.reasons_and_basis),
-                ("preliminary_solution", &p.preliminary_solution),
-                ("necessity", &p.necessity),
-                ("feasibility", &p.feasibility),
-            ]
-            .into_iter()
+    let kind = p.proposer_type.as_str();
+    if !codes::allows(codes::PROPOSER_TYPES, kind) {
+        return Err(format!("unknown proposer type `{kind}`: one of {}", codes::list(codes::PROPOSER_TYPES)));
+    }
+    if codes::ARGUING_PROPOSERS.contains(&kind) {
+        let given = [&p.main_problem, &p.reasons_and_basis, &p.preliminary_solution, &p.necessity, &p.feasibility];
+        let missing: Vec<&str> = (codes::ARGUMENT_FIELDS.into_iter().zip(given))
             .filter(|(_, v)| v.as_deref().is_none_or(|s| s.trim().is_empty()))
             .map(|(n, _)| n)
             .collect();
-            ensure(missing.is_empty(), || format!("missing: {}", missing.join(", ")))
-        }
-        "citizen" | "organisation" => ensure(p.written, || "a citizen's proposal must be written".into()),
-        "leader" | "npc_deputy" | "cppcc_member" => Ok(()),
-        other => Err(format!("unknown proposer type `{other}`")),
+        return ensure(missing.is_empty(), || format!("missing: {}", missing.join(", ")));
     }
+    if codes::WRITING_PROPOSERS.contains(&kind) {
+        return ensure(p.written, || "a citizen's proposal must be written".into());
+    }
+    Ok(())
 }
 
 pub(super) fn category_given(c: &GateCtx<'_>) -> Result<(), String> {

@@ -2,10 +2,13 @@
 
 use super::{ensure, GateCtx};
 use crate::actor::Role;
+use crate::acts::codes;
 
 pub(super) fn meeting_type_lawful(c: &GateCtx<'_>) -> Result<(), String> {
     let t = c.after.meeting.as_ref().map(|m| m.meeting_type.as_str()).unwrap_or("none");
-    ensure(t == "executive" || t == "plenary", || format!("`{t}` is not an executive (常务) or plenary (全体) meeting"))
+    ensure(codes::allows(codes::MEETING_TYPES, t), || {
+        format!("`{t}` is not an executive (常务) or plenary (全体) meeting")
+    })
 }
 
 pub(super) fn meeting_open(c: &GateCtx<'_>) -> Result<(), String> {
