@@ -28,37 +28,6 @@ pub(super) struct ProposalIn {
     written: bool,
 }
 
-/// The proposal's schema: its type's, and what the gate `proposal_fields` requires of each kind of proposer
-/// (read from the same [`codes`] constants): the five arguments for departments and lower governments, a written
-/// proposal for citizens and organisations.
-#[cfg(feature = "openapi")]
-pub(super) fn proposal_schema() -> super::payload::PayloadSchema {
-    use utoipa::openapi::schema::{AdditionalProperties, AllOfBuilder, AnyOfBuilder, ObjectBuilder, Type};
-    let kinds = |ks: Vec<&'static str>| ObjectBuilder::new().schema_type(Type::String).enum_values(Some(ks));
-    // Each alternative constrains a few properties; the type's own schema closes the set of properties.
-    let open = || {
-        ObjectBuilder::new()
-            .additional_properties(Some(AdditionalProperties::<utoipa::openapi::Schema>::FreeForm(true)))
-    };
-    let argued = codes::ARGUMENT_FIELDS
-        .into_iter()
-        .fold(open().property("proposer_type", kinds(codes::ARGUING_PROPOSERS.to_vec())), |o, f| {
-            o.property(f, ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"\S"))).required(f)
-        });
-    let written = open()
-        .property("proposer_type", kinds(codes::WRITING_PROPOSERS.to_vec()))
-        .property("written", ObjectBuilder::new().schema_type(Type::Boolean).enum_values(Some([true])))
-        .required("written");
-    let others: Vec<&'static str> = (codes::PROPOSER_TYPES.iter().map(|(c, _)| *c))
-        .filter(|c| !codes::ARGUING_PROPOSERS.contains(c) && !codes::WRITING_PROPOSERS.contains(c))
-        .collect();
-    let free = open().property("proposer_type", kinds(others));
-    let by_proposer = AnyOfBuilder::new().item(argued).item(written).item(free);
-    let mut p = super::payload::of::<ProposalIn>();
-    p.schema = AllOfBuilder::new().item(p.schema).item(by_proposer).into();
-    p
-}
-
 pub(super) fn submit_proposal(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let p: ProposalIn = ctx.parse()?;
     non_blank(ctx, "title", &p.title)?;

@@ -118,21 +118,12 @@ macro_rules! entry {
             payload: payload::of::<$payload>,
         }
     };
-    // A payload whose schema says more than its type can (fields required only for some proposers).
-    ($name:literal, $handler:path, schema $schema:path) => {
-        Entry {
-            name: $name,
-            handler: $handler,
-            #[cfg(feature = "openapi")]
-            payload: $schema,
-        }
-    };
 }
 
 const HANDLERS: &[Entry] = &[
     entry!("advance", advance, Empty),
     entry!("skip_stage", advance, Empty),
-    entry!("submit_proposal", initiation::submit_proposal, schema initiation::proposal_schema),
+    entry!("submit_proposal", initiation::submit_proposal, initiation::ProposalIn),
     entry!("start_decision", initiation::start_decision, initiation::StartIn),
     entry!("decline_proposal", initiation::decline_proposal, initiation::DeclineIn),
     entry!("record_draft", drafting::record_draft, drafting::DraftIn),
