@@ -55,6 +55,7 @@ mod duties;
 mod forgery;
 mod integrity;
 mod kill;
+mod logs;
 mod memos;
 mod pages;
 mod pool;

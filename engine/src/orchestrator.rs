@@ -272,8 +272,37 @@ impl Engine {
         self.apply_keyed(decision_id, act, actor, now, expected_version, None).await
     }
 
-    /// [`Engine::apply`], storing the answer under the request's idempotency key with the act.
+    /// [`Engine::apply`], storing the answer under the request's idempotency key with the act. Every act
+    /// accepted or refused here is one structured log line (target `juece::act`): the decision, the act, the
+    /// actor, the outcome with its reason codes, and how long it took. Never the payload: it may hold what the
+    /// law keeps from some readers.
     pub async fn apply_keyed(
+        &self,
+        decision_id: &str,
+        act: &Act,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        expected_version: Option<i64>,
+        answering: Option<&Answering<'_>>,
+    ) -> Result<Applied, EngineError> {
+        let started = std::time::Instant::now();
+        let result = self.apply_in_turn(decision_id, act, actor, now, expected_version, answering).await;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        match &result {
+            Ok(a) => tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
+                actor = %actor.user_id, version = a.decision.version, ms, "accepted"),
+            Err(EngineError::Refused(r)) => {
+                let codes: Vec<&str> = r.reasons.iter().map(|x| x.reason_code.as_str()).collect();
+                tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
+                    actor = %actor.user_id, reasons = %codes.join(","), ms, "refused")
+            }
+            Err(e) => tracing::warn!(target: "juece::act", decision = decision_id, act = %act.name,
+                actor = %actor.user_id, error = %e, ms, "failed"),
+        }
+        result
+    }
+
+    async fn apply_in_turn(
         &self,
         decision_id: &str,
         act: &Act,

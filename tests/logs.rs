@@ -1,0 +1,72 @@
+//! One structured log line per act, accepted or refused (target `juece::act`):
+//! the decision, the act, the actor, the outcome with its reason codes and the
+//! time it took — never the payload.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use juece_engine::act::Act;
+use juece_engine::actor::Role;
+use juece_tests::person;
+use serde_json::{json, Value};
+
+/// A log sink the test reads back.
+#[derive(Clone, Default)]
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("sink").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Sink {
+    type Writer = Sink;
+    fn make_writer(&'a self) -> Sink {
+        self.clone()
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn every_act_is_one_log_line_with_its_outcome_and_never_its_payload() {
+    let sink = Sink::default();
+    let logs = tracing_subscriber::fmt().json().with_writer(sink.clone()).with_max_level(tracing::Level::INFO).finish();
+    let _logging = tracing::subscriber::set_default(logs);
+    let (_dir, url) = juece_tests::sqlite_url();
+    let engine = juece_tests::engine(&url).await;
+    let office = person("office", "办公厅", Role::GeneralOffice);
+    let now = Utc::now();
+    let p =
+        json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
+    engine.open("national", "d", &Act::new("submit_proposal", p), &office, now).await.expect("open");
+    let start = json!({ "category": 1, "undertaking_units": ["保密的承办单位名"] });
+    engine.apply("d", &Act::new("start_decision", start), &office, now, None).await.expect("start");
+    let chief = person("chief", "政府", Role::ChiefExecutive);
+    assert!(engine.apply("d", &Act::new("decide", json!({})), &chief, now, None).await.is_err());
+
+    let text = String::from_utf8(sink.0.lock().expect("sink").clone()).expect("utf-8");
+    let lines: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["target"] == "juece::act")
+        .collect();
+    let of = |act: &str| lines.iter().filter(|l| l["fields"]["act"] == act).cloned().collect::<Vec<_>>();
+    let started = of("start_decision");
+    assert_eq!(started.len(), 1, "one line: {text}");
+    let f = &started[0]["fields"];
+    assert_eq!(
+        (f["message"].as_str(), f["decision"].as_str(), f["actor"].as_str()),
+        (Some("accepted"), Some("d"), Some("office"))
+    );
+    assert!(f["ms"].is_number() && f["version"].is_number(), "{f}");
+    let refused = of("decide");
+    assert_eq!(refused.len(), 1, "{text}");
+    let f = &refused[0]["fields"];
+    assert_eq!(f["message"], "refused");
+    assert!(f["reasons"].as_str().is_some_and(|r| r.contains("act_not_allowed_in_stage")), "{f}");
+    assert!(!text.contains("保密的承办单位名"), "the payload is never logged: {text}");
+}
