@@ -286,60 +286,40 @@ impl Engine {
         answering: Option<&Answering<'_>>,
     ) -> Result<Applied, EngineError> {
         let started = std::time::Instant::now();
-        let result = self.apply_in_turn(decision_id, act, actor, now, expected_version, answering).await;
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
-        match &result {
-            Ok(a) => tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
-                actor = %actor.user_id, version = a.decision.version, ms, "accepted"),
-            Err(EngineError::Refused(r)) => {
-                let codes: Vec<&str> = r.reasons.iter().map(|x| x.reason_code.as_str()).collect();
-                tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
-                    actor = %actor.user_id, reasons = %codes.join(","), ms, "refused")
+        let result = async {
+            let _turn = self.turns.take(decision_id).await;
+            let mut attempt = 0;
+            loop {
+                let loaded =
+                    self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
+                if expected_version.is_some_and(|v| v != loaded.decision.version) {
+                    let current = Some(loaded.decision.version);
+                    return Err(EngineError::Conflict { decision_id: decision_id.into(), current });
+                }
+                match self.commit(loaded, act, actor, now, answering, None).await {
+                    // Another replica committed on this record first. A caller who named no version acted on the
+                    // record as it is, not as they read it: the act is stepped again on the new state (and refused
+                    // if the law now refuses it). A caller who named one is told, for they must look again.
+                    Err(EngineError::Conflict { .. }) if expected_version.is_none() && attempt < CONFLICT_ATTEMPTS => {
+                        attempt += 1;
+                        // Replicas racing on one record would keep racing in step: a random pause, growing with
+                        // each lost race, lets one through.
+                        let ceiling = 1u64 << attempt.min(6);
+                        let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 1..=ceiling);
+                        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                    }
+                    // Lost a race while naming a version: say which version won.
+                    Err(EngineError::Conflict { decision_id, current: None }) => {
+                        let current = self.store.load(&decision_id).await?.map(|l| l.decision.version);
+                        return Err(EngineError::Conflict { decision_id, current });
+                    }
+                    other => return other,
+                }
             }
-            Err(e) => tracing::warn!(target: "juece::act", decision = decision_id, act = %act.name,
-                actor = %actor.user_id, error = %e, ms, "failed"),
         }
+        .await;
+        log_act(decision_id, act, actor, started, &result);
         result
-    }
-
-    async fn apply_in_turn(
-        &self,
-        decision_id: &str,
-        act: &Act,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        expected_version: Option<i64>,
-        answering: Option<&Answering<'_>>,
-    ) -> Result<Applied, EngineError> {
-        let _turn = self.turns.take(decision_id).await;
-        let mut attempt = 0;
-        loop {
-            let loaded =
-                self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
-            if expected_version.is_some_and(|v| v != loaded.decision.version) {
-                let current = Some(loaded.decision.version);
-                return Err(EngineError::Conflict { decision_id: decision_id.into(), current });
-            }
-            match self.commit(loaded, act, actor, now, answering, None).await {
-                // Another replica committed on this record first. A caller who named no version acted on the
-                // record as it is, not as they read it: the act is stepped again on the new state (and refused
-                // if the law now refuses it). A caller who named one is told, for they must look again.
-                Err(EngineError::Conflict { .. }) if expected_version.is_none() && attempt < CONFLICT_ATTEMPTS => {
-                    attempt += 1;
-                    // Replicas racing on one record would keep racing in step: a random pause, growing with
-                    // each lost race, lets one through.
-                    let ceiling = 1u64 << attempt.min(6);
-                    let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 1..=ceiling);
-                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
-                }
-                // Lost a race while naming a version: say which version won.
-                Err(EngineError::Conflict { decision_id, current: None }) => {
-                    let current = self.store.load(&decision_id).await?.map(|l| l.decision.version);
-                    return Err(EngineError::Conflict { decision_id, current });
-                }
-                other => return other,
-            }
-        }
     }
 
     /// The scheduler's auto-act: `act` applied by the system for the deadline
@@ -420,3 +400,25 @@ impl Engine {
 
 /// Verification lives in [`crate::verify`]; these names stay for callers.
 pub use crate::verify::{verify_store, VerifyReport};
+
+/// The one log line of an act taken through [`Engine::apply_keyed`]: never its payload.
+fn log_act(
+    decision_id: &str,
+    act: &Act,
+    actor: &Actor,
+    started: std::time::Instant,
+    result: &Result<Applied, EngineError>,
+) {
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    match result {
+        Ok(a) => tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
+            actor = %actor.user_id, version = a.decision.version, ms, "accepted"),
+        Err(EngineError::Refused(r)) => {
+            let codes: Vec<&str> = r.reasons.iter().map(|x| x.reason_code.as_str()).collect();
+            tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
+                actor = %actor.user_id, reasons = %codes.join(","), ms, "refused")
+        }
+        Err(e) => tracing::warn!(target: "juece::act", decision = decision_id, act = %act.name,
+            actor = %actor.user_id, error = %e, ms, "failed"),
+    }
+}
