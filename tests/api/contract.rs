@@ -12,13 +12,17 @@ use serde_json::{json, Value};
 
 use juece_tests::app::spawn_app;
 
-/// The tool named by `var`, or `None` (and why) when it is not installed here.
+/// The tool named by `var`, or `None` (and why) when it is not installed here. A relative path is read from the
+/// workspace root, where `.ci/test` runs, not from this package's folder, where the tests run.
 fn tool(var: &str) -> Option<PathBuf> {
-    match std::env::var_os(var).map(PathBuf::from).filter(|p| p.exists()) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let named = std::env::var_os(var).map(|p| root.join(p));
+    match named.clone().filter(|p| p.exists()) {
         Some(p) => Some(p),
-        None if std::env::var_os("JUECE_REQUIRE_CONTRACT_TOOLS").is_some() => {
-            panic!("{var} names no installed tool; .ci/test installs tests/contract/requirements.txt")
-        }
+        None if std::env::var_os("JUECE_REQUIRE_CONTRACT_TOOLS").is_some() => panic!(
+            "{var} names no installed tool ({}); .ci/test installs tests/contract/requirements.txt",
+            named.map_or("unset".to_string(), |p| p.display().to_string())
+        ),
         None => {
             println!("SKIPPED: {var} is not set (bash .ci/test installs the contract tools)");
             None
