@@ -79,7 +79,21 @@ async fn stored_memos_re_render_byte_identical_from_their_data() {
             d.pointer("/meta/number/text").and_then(Value::as_str).map(str::to_string)
         })
         .collect();
-    assert_eq!(numbers, ["示政办函〔2026〕1号", "示政发〔2026〕1号", "示政发〔2026〕2号", "示政办函〔2026〕2号"]);
+    // Every sent document is numbered: the legality opinion in the review body's series, the meeting notice
+    // in the office's, the minutes by 期号 and the 公告 by its own number, each series without gaps.
+    assert_eq!(
+        numbers,
+        [
+            "示政办函〔2026〕1号",
+            "示司法审〔2026〕1号",
+            "示政办函〔2026〕2号",
+            "示政发〔2026〕1号",
+            "2026年第1期",
+            "2026年第1号",
+            "示政发〔2026〕2号",
+            "示政办函〔2026〕3号"
+        ]
+    );
 }
 
 /// Every path of a value: `a.b[].c`.

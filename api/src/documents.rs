@@ -119,8 +119,13 @@ pub async fn report(
 ) -> anyhow::Result<u8> {
     let ReportCommand::Annual { organ, year, lang, format } = command;
     let engine = setup::open_engine(database_url, workflows).await?;
-    let r = report::annual(engine.store().as_ref(), &organ, year, Utc::now()).await?;
+    let mut r = report::annual(engine.store().as_ref(), &organ, year, Utc::now()).await?;
     let set = engine.memos("national").context("the national procedure is not loaded")?;
+    // Never a placeholder addressee: the report goes to the superior the unit directory names.
+    r.addressee = set.manifest().organ(&organ).superior.unwrap_or_default();
+    if r.addressee.is_empty() {
+        bail!("the unit directory ([organs] in workflows/national/memos/manifest.toml) has no `superior` for {organ}: the report has no addressee");
+    }
     let data = serde_json::to_value(&r)?;
     let md = set.render_markdown("annual_report", lang.as_str(), &data)?;
     check_layout(&md).map_err(anyhow::Error::msg)?;

@@ -20,6 +20,9 @@ const COMMENT_FLOOR_DAYS: u32 = 30;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnnualReport {
     pub organ: String,
+    /// The people's government one level up, from the unit directory (`superior`); empty when the directory has
+    /// none, and then the report is not rendered as a document.
+    pub addressee: String,
     pub year: i32,
     /// The day the figures were taken (CST), ISO form.
     pub as_of: String,

@@ -133,8 +133,12 @@ pub(super) fn submit_expert_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
         submitted_at: now,
     });
     let snapshot = e.clone();
-    *ctx.memo_data =
-        Some(serde_json::json!({ "title": ctx.facts.title, "organ": ctx.facts.organ, "expert": snapshot }));
+    // The opinion goes to the unit that organised the consultation: the lead undertaking unit.
+    let start = ctx.facts.start.as_ref();
+    let undertaking = start.and_then(|s| s.lead_unit.clone().or_else(|| s.undertaking_units.first().cloned()));
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "expert": snapshot, "undertaking_unit": undertaking,
+    }));
     Ok(())
 }
 

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Asia::Shanghai;
 
-use super::{manifest::number_text, with_meta, Author, DocNumber, MemoSet, Meta};
+use super::{with_meta, Author, DocNumber, MemoSet, Meta};
 use crate::act::Act;
 use crate::actor::Actor;
 use crate::audit::{self, format_instant};
@@ -44,7 +44,19 @@ pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<I
     let year = now.with_timezone(&Shanghai).year();
     for (memo, data) in requested {
         let info = set.info(memo);
-        let organ = next.facts.organ.clone();
+        let directory = set.manifest().organ(&next.facts.organ);
+        let missing = directory.missing(info.map(|i| i.needs.as_slice()).unwrap_or_default());
+        if !missing.is_empty() {
+            // A document is never sent to a placeholder: the act fails, visibly, until the directory is completed.
+            let fields: Vec<String> = missing.iter().map(ToString::to_string).collect();
+            let why = format!(
+                "the unit directory ([organs] in memos/manifest.toml) has no {} for {}",
+                fields.join(", "),
+                next.facts.organ
+            );
+            return Err(EngineError::Memo(super::MemoError::Render(memo.clone(), why)));
+        }
+        let organ = set.manifest().numbering_organ(memo, &next.facts.organ, &actor.unit).to_string();
         let number = match set.manifest().series(memo, &organ) {
             Some(series) => {
                 let earlier = (out.numbers.iter().chain(taken))
@@ -60,7 +72,8 @@ pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<I
                     seq: next.version,
                     memo: memo.clone(),
                 });
-                Some(DocNumber { organ, text: number_text(&series, year, n), series, year, number: n })
+                let text = set.manifest().number_text(memo, &series, year, n);
+                Some(DocNumber { organ, text, series, year, number: n })
             }
             None => None,
         };
@@ -79,6 +92,7 @@ pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<I
             },
             issued_at: format_instant(&now),
             number,
+            directory,
         };
         // A handler that builds no data leaves the facts as they stand after the act.
         let base = match data {

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::audit::sha256_hex;
 use crate::render::html::{marker, SECTIONS};
-pub use manifest::{Manifest, MemoInfo};
+pub use manifest::{DirectoryField, Manifest, MemoInfo, Organ};
 
 /// One rendered memo in one language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +62,9 @@ pub struct Meta {
     pub author: Author,
     pub issued_at: String,
     pub number: Option<DocNumber>,
+    /// The decision organ's entry in the unit directory: the real addressees
+    /// and signer its documents print.
+    pub directory: Organ,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -223,8 +226,9 @@ pub fn check_layout(markdown: &str) -> Result<Vec<&'static str>, String> {
             return Err(format!("the `{required}` section is missing"));
         }
     }
-    if found.first() != Some(&"mark") && found.first() != Some(&"title") {
-        return Err("a document starts with its mark or its title".into());
+    // A 公告 has no mark: its number (2026年第2号) may open it.
+    if !matches!(found.first(), Some(&"mark" | &"number" | &"title")) {
+        return Err("a document starts with its mark, its number or its title".into());
     }
     Ok(found)
 }

@@ -204,6 +204,57 @@ fn document_names_are_written_in_title_marks() {
     }
 }
 
+/// Addressees and issuers are real names from the unit directory, never a placeholder; the 请示 carries its
+/// 签发人; a unit that both leads and undertakes is written once.
+#[test]
+fn addressees_and_signers_come_from_the_unit_directory() {
+    let set = memos();
+    for memo in set.manifest().memos.keys() {
+        let md = set.render_markdown(memo, "zh", &fixture(memo)).unwrap_or_else(|e| panic!("{e}"));
+        for placeholder in ["同级党委", "上一级人民政府", "决策承办单位：", "合法性审查机构：", "各有关单位"]
+        {
+            assert!(!md.contains(placeholder), "{memo}: placeholder {placeholder}:\n{md}");
+        }
+    }
+    let report = set.render_markdown("party_report", "zh", &fixture("party_report")).unwrap_or_default();
+    assert!(report.contains("中共示范市委员会：") && report.contains("签发人：李明"), "{report}");
+    let sent = set.render_markdown("legality_submission", "zh", &fixture("legality_submission")).unwrap_or_default();
+    assert!(sent.contains("示范市司法局："), "{sent}");
+    let start = set.render_markdown("start_decision", "zh", &fixture("start_decision")).unwrap_or_default();
+    assert!(start.contains("由示范市生态环境局牵头，会同示范市住房和城乡建设局承办"), "{start}");
+    let mut alone = fixture("start_decision");
+    alone["start"]["undertaking_units"] = json!(["示范市生态环境局"]);
+    let one = set.render_markdown("start_decision", "zh", &alone).unwrap_or_default();
+    assert!(one.contains("本事项由示范市生态环境局承办（") && one.matches("示范市生态环境局").count() == 2, "{one}");
+    // An organ the directory does not know has no addressee to print: its upward document is refused.
+    let unknown = set.manifest().organ("某县人民政府");
+    let needs = &set.info("party_report").map(|i| i.needs.clone()).unwrap_or_default();
+    assert_eq!(unknown.missing(needs), [DirectoryField::PartyCommittee, DirectoryField::Signer]);
+    assert!(set.manifest().organ("示范市人民政府").missing(needs).is_empty());
+}
+
+/// A normative document is issued by a 印发 notice with the document itself attached; a document that lists a
+/// 附件 carries it, in Markdown and HTML.
+#[test]
+fn a_normative_document_is_issued_with_the_text_attached() {
+    let set = memos();
+    let data = fixture("decision");
+    let text = data.pointer("/draft/text").and_then(Value::as_str).unwrap_or_default().to_string();
+    let md = set.render_markdown("decision", "zh", &data).unwrap_or_default();
+    assert!(md.contains("# 示范市人民政府关于印发《示范市大气污染防治条例实施办法》的通知"), "{md}");
+    let sections = check_layout(&md).unwrap_or_default();
+    assert!(sections.contains(&"attachments") && sections.contains(&"annex"), "{sections:?}");
+    let annex = md.split("<!-- gbt:annex -->").nth(1).unwrap_or_default();
+    assert!(annex.contains(&text) && annex.contains("# 示范市大气污染防治条例实施办法"), "{annex}");
+    let html = crate::render::html::page(&md, "zh");
+    assert!(html.contains("<div class=\"gbt-annex\">") && html.contains(&text), "{html}");
+    // Not adopted: a decision, nothing to issue or attach.
+    let mut rejected = data.clone();
+    rejected["outcome"]["outcome"] = json!("reject");
+    let md = set.render_markdown("decision", "zh", &rejected).unwrap_or_default();
+    assert!(md.contains("关于《示范市大气污染防治条例实施办法》的决定") && !md.contains("gbt:annex"), "{md}");
+}
+
 #[test]
 fn numbered_documents_carry_mark_number_and_red_rule() {
     let set = memos();
@@ -211,11 +262,30 @@ fn numbered_documents_carry_mark_number_and_red_rule() {
         let data = fixture(memo);
         let md = set.render_markdown(memo, "zh", &data).unwrap_or_else(|e| panic!("{e}"));
         let sections = check_layout(&md).unwrap_or_else(|e| panic!("{memo}: {e}"));
+        let number = data.pointer("/meta/number/text").and_then(Value::as_str);
+        match (info.number.is_some(), info.number_style) {
+            // The 请示 prints the reference number its act records.
+            (false, _) => {}
+            (true, manifest::NumberStyle::Document) => {
+                assert_eq!(&sections[..3], &["mark", "number", "title"], "{memo}");
+                let html = crate::render::html::page(&md, "zh");
+                assert!(html.contains("gbt-rule"), "{memo}: the red rule");
+                assert!(md.contains("〔2026〕"), "{memo}: the number in the official form");
+            }
+            // The minutes' 期号 under their mark.
+            (true, manifest::NumberStyle::Issue) => {
+                assert_eq!(&sections[..3], &["mark", "number", "title"], "{memo}");
+                assert!(number.is_some_and(|n| n.starts_with("2026年第") && n.ends_with('期')), "{memo}");
+            }
+            // A 公告's number above its title, no mark.
+            (true, manifest::NumberStyle::Notice) => {
+                assert_eq!(&sections[..2], &["number", "title"], "{memo}");
+                assert!(number.is_some_and(|n| n.starts_with("2026年第") && n.ends_with('号')), "{memo}");
+            }
+        }
         if info.number.is_some() {
-            assert_eq!(&sections[..3], &["mark", "number", "title"], "{memo}");
-            let html = crate::render::html::page(&md, "zh");
-            assert!(html.contains("gbt-rule"), "{memo}: the red rule");
-            assert!(md.contains("〔2026〕"), "{memo}: the number in the official form");
+            let number = number.unwrap_or_else(|| panic!("{memo}: the fixture has no number"));
+            assert!(md.contains(number), "{memo}: shows its number {number}");
         }
         assert!(!md.contains("Art. "), "{memo}: article references are written in Chinese");
     }

@@ -124,6 +124,10 @@ handlebars_helper!(date_cn_helper: |s: str| date_cn(s));
 handlebars_helper!(date_en_helper: |s: str| date_en(s));
 handlebars_helper!(time_cn_helper: |s: str| time_cn(s));
 handlebars_helper!(year_cn_helper: |s: str| year_cn(s));
+// The items of a list but one: the units that share an undertaking with its lead unit.
+handlebars_helper!(others: |items: array, except: Json| {
+    serde_json::Value::Array(items.iter().filter(|v| *v != except).cloned().collect())
+});
 handlebars_helper!(join_cn: |items: array| items.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join("、"));
 handlebars_helper!(join_en: |items: array| items.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", "));
 handlebars_helper!(cn_number_helper: |n: u64| cn_number(n));
@@ -157,6 +161,7 @@ pub fn register(h: &mut Handlebars<'_>) {
     h.register_helper("en_codes", Box::new(en_codes));
     h.register_helper("short_hash", Box::new(short_hash));
     h.register_helper("len", Box::new(len));
+    h.register_helper("others", Box::new(others));
 }
 
 #[cfg(test)]

@@ -15,9 +15,11 @@
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
 
-/// The sections of an official document, in the order GB/T 9704 places them.
-pub const SECTIONS: [&str; 10] =
-    ["mark", "number", "title", "addressee", "body", "attachments", "signature", "date", "note", "record"];
+/// The sections of an official document, in the order GB/T 9704 places them;
+/// `annex` is the attached document itself (附件), after the note and before
+/// the 版记, starting on a new page.
+pub const SECTIONS: [&str; 11] =
+    ["mark", "number", "title", "addressee", "body", "attachments", "signature", "date", "note", "annex", "record"];
 
 /// The section a line opens, if it is a marker.
 pub fn marker(line: &str) -> Option<&'static str> {
@@ -48,6 +50,8 @@ strong{font-weight:normal;font-family:\"SimHei\",\"黑体\",sans-serif}\
 .gbt-signature{margin-top:57.8pt;text-align:right;padding-right:4em}\
 .gbt-date{text-align:right;padding-right:4em}\
 .gbt-note{margin-top:28.9pt;padding-left:2em}\
+.gbt-annex{break-before:page;margin-top:28.9pt}.gbt-annex>p:first-child{font-family:\"SimHei\",\"黑体\",sans-serif}\
+.gbt-annex p{text-indent:2em}.gbt-annex>p:first-child{text-indent:0}\
 .gbt-record{margin-top:57.8pt;border-top:1px solid #000;border-bottom:1px solid #000;font-size:14pt;line-height:1.8;\
 padding:0 1em;break-inside:avoid}\
 table{border-collapse:collapse;width:100%;font-size:14pt;line-height:1.5;margin:8pt 0}\
