@@ -12,6 +12,8 @@ use axum::http::{header, StatusCode};
 use juece_engine::actor::Actor;
 use serde::de::DeserializeOwned;
 
+use juece_engine::refusal::Detail;
+
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -104,10 +106,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|r| match r.status() {
             StatusCode::PAYLOAD_TOO_LARGE => Problem::for_status(StatusCode::PAYLOAD_TOO_LARGE),
-            _ => Problem::bad_request("unreadable_body", r.body_text()),
+            _ => Problem::bad_request("unreadable_body", unreadable(r.body_text())),
         })?;
         parse(&bytes).map(JsonBody)
     }
+}
+
+/// A body that could not be read, in both languages (the transport's words quoted).
+pub fn unreadable(why: impl std::fmt::Display) -> Detail {
+    Detail::new(format!("无法读取请求体：{why}"), format!("the body could not be read: {why}"))
 }
 
 /// Parse JSON, naming the kind of error.
@@ -117,8 +124,10 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     serde_json::from_slice(bytes).map_err(|e| {
         use serde_json::error::Category;
         match e.classify() {
-            Category::Data => Problem::bad_request("invalid_body", e.to_string()),
-            Category::Syntax | Category::Eof | Category::Io => Problem::bad_request("malformed_json", e.to_string()),
+            Category::Data => Problem::bad_request("invalid_body", Detail::new(format!("请求体不符合要求：{e}"), &e)),
+            Category::Syntax | Category::Eof | Category::Io => {
+                Problem::bad_request("malformed_json", Detail::new(format!("请求体不是有效的 JSON：{e}"), &e))
+            }
         }
     })
 }

@@ -35,6 +35,8 @@ use juece_engine::store::idempotency::{KeyClaim, StoredResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use juece_engine::refusal::Detail;
+
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -65,7 +67,10 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
         _ => {
             return Problem::bad_request(
                 "invalid_idempotency_key",
-                "Idempotency-Key is 1 to 255 visible ASCII characters",
+                Detail::new(
+                    "Idempotency-Key 应为1至255个可见 ASCII 字符",
+                    "Idempotency-Key is 1 to 255 visible ASCII characters",
+                ),
             )
             .into_response()
         }
@@ -77,7 +82,7 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
     let bytes = match to_bytes(body, usize::MAX).await {
         Ok(b) => b,
         Err(e) if too_large(&e) => return Problem::for_status(StatusCode::PAYLOAD_TOO_LARGE).into_response(),
-        Err(e) => return Problem::bad_request("unreadable_body", e.to_string()).into_response(),
+        Err(e) => return Problem::bad_request("unreadable_body", crate::extract::unreadable(e)).into_response(),
     };
     let fingerprint = fingerprint(&parts, &bytes);
     let now = state.clock.now();
@@ -92,7 +97,7 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
                 "idempotency_key_reused",
                 "该幂等键已用于另一请求",
                 "this Idempotency-Key was used for a different request",
-                "use a new key for a new request",
+                Detail::new("新的请求请使用新的幂等键", "use a new key for a new request"),
             )
             .into_response()
         }
@@ -191,7 +196,7 @@ pub fn in_flight() -> Problem {
         "idempotency_key_in_flight",
         "相同请求正在处理",
         "the first request with this key has not finished",
-        "retry later, or read the decision to learn the outcome",
+        Detail::new("请稍后重试，或者查阅决策事项了解结果", "retry later, or read the decision to learn the outcome"),
     )
 }
 

@@ -52,7 +52,7 @@ impl Default for ConnLimits {
 /// What a client over the cap is told before its connection is closed.
 fn busy() -> Vec<u8> {
     let body = "{\"type\":\"urn:juece:problem:too_many_connections\",\"title\":\"Service Unavailable\",\"status\":503,\
-\"detail\":\"too many open connections; retry shortly\",\"reason_code\":\"too_many_connections\",\"article\":\"\",\
+\"detail\":\"连接过多，请稍后重试 / too many open connections; retry shortly\",\"reason_code\":\"too_many_connections\",\"article\":\"\",\
 \"message_zh\":\"连接过多，请稍后重试\",\"message_en\":\"too many open connections; retry shortly\",\"reasons\":[]}";
     format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\nretry-after: 1\r\n\

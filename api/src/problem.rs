@@ -7,8 +7,9 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use juece_engine::auth::AuthError;
+use juece_engine::calendar::cst;
 use juece_engine::orchestrator::EngineError;
-use juece_engine::refusal::{Reason, Refusal};
+use juece_engine::refusal::{Detail, Reason, Refusal};
 use juece_engine::store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -62,7 +63,7 @@ pub struct Problem {
 
 impl Problem {
     /// A problem with one reason that is not an article of the Decree.
-    pub fn new(status: StatusCode, code: &str, zh: &str, en: &str, detail: impl Into<String>) -> Problem {
+    pub fn new(status: StatusCode, code: &str, zh: &str, en: &str, detail: Detail) -> Problem {
         let reason = Reason::new(code, "", zh, en).with_detail(detail);
         Problem::from_reasons(status, &[reason])
     }
@@ -74,9 +75,10 @@ impl Problem {
             type_: format!("urn:juece:problem:{code}"),
             title: status.canonical_reason().unwrap_or("Error").to_string(),
             status: status.as_u16(),
-            detail: head
-                .and_then(|r| r.detail.clone())
-                .unwrap_or_else(|| head.map(|r| r.message_en.clone()).unwrap_or_default()),
+            // Without specifics, the message itself, in both languages as every detail is.
+            detail: head.and_then(|r| r.detail.clone()).unwrap_or_else(|| {
+                head.map(|r| Detail::new(&r.message_zh, &r.message_en).to_string()).unwrap_or_default()
+            }),
             reason_code: code.to_string(),
             article: head.map(|r| r.article.clone()).unwrap_or_default(),
             message_zh: head.map(|r| r.message_zh.clone()).unwrap_or_default(),
@@ -107,7 +109,10 @@ impl Problem {
             "internal_error",
             "服务器内部错误",
             "internal server error",
-            "the server could not complete the request; quote the x-request-id header when reporting it",
+            Detail::new(
+                "服务器未能完成请求；报告问题时请引用 x-request-id 响应头",
+                "the server could not complete the request; quote the x-request-id header when reporting it",
+            ),
         )
     }
 
@@ -117,15 +122,18 @@ impl Problem {
             "unauthenticated",
             "请先登录",
             "sign in or send a bearer token",
-            "this endpoint needs a session cookie or an Authorization: Bearer token",
+            Detail::new(
+                "该接口需要会话 Cookie 或者 Authorization: Bearer 令牌",
+                "this endpoint needs a session cookie or an Authorization: Bearer token",
+            ),
         )
     }
 
-    pub fn bad_request(code: &str, detail: impl Into<String>) -> Problem {
+    pub fn bad_request(code: &str, detail: Detail) -> Problem {
         Problem::new(StatusCode::BAD_REQUEST, code, "请求格式错误", "malformed request", detail)
     }
 
-    pub fn not_found(detail: impl Into<String>) -> Problem {
+    pub fn not_found(detail: Detail) -> Problem {
         Problem::new(StatusCode::NOT_FOUND, "not_found", "未找到", "not found", detail)
     }
 
@@ -141,7 +149,7 @@ impl Problem {
             s if s >= 500 => ("internal_error", "服务器内部错误", "internal server error"),
             _ => ("bad_request", "请求错误", "bad request"),
         };
-        Problem::new(status, code, zh, en, en)
+        Problem::new(status, code, zh, en, Detail::new(zh, en))
     }
 
     pub fn status(&self) -> StatusCode {
@@ -163,13 +171,15 @@ impl From<EngineError> for Problem {
     fn from(e: EngineError) -> Problem {
         match e {
             EngineError::Refused(r) => Problem::refused(&r),
-            EngineError::NotFound(what) => Problem::not_found(format!("{what} not found")),
+            EngineError::NotFound(what) => {
+                Problem::not_found(Detail::new(format!("未找到 {what}"), format!("{what} not found")))
+            }
             EngineError::UnknownWorkflow(w) => Problem::new(
                 StatusCode::NOT_FOUND,
                 "unknown_workflow",
                 "没有该决策程序",
                 "no such workflow",
-                format!("workflow {w} is not loaded"),
+                Detail::new(format!("决策程序 {w} 未加载"), format!("workflow {w} is not loaded")),
             ),
             EngineError::Conflict { decision_id, current } => conflict(&decision_id, current),
             // A retry took the key over after the lease: this request's act was not committed.
@@ -179,7 +189,7 @@ impl From<EngineError> for Problem {
                 "already_exists",
                 "已存在",
                 "already exists",
-                format!("{id} already exists"),
+                Detail::new(format!("{id} 已存在"), format!("{id} already exists")),
             ),
             other => Problem::internal(&other),
         }
@@ -189,8 +199,11 @@ impl From<EngineError> for Problem {
 /// A version conflict (409), naming the version the decision is at now so the caller can reload and retry.
 pub fn conflict(decision_id: &str, current: Option<i64>) -> Problem {
     let detail = match current {
-        Some(v) => format!("决策事项 {decision_id} 当前版本为 {v} / decision {decision_id} is now at version {v}"),
-        None => format!("决策事项 {decision_id} / decision {decision_id}"),
+        Some(v) => Detail::new(
+            format!("决策事项 {decision_id} 当前版本为 {v}"),
+            format!("decision {decision_id} is now at version {v}"),
+        ),
+        None => Detail::new(format!("决策事项 {decision_id}"), format!("decision {decision_id}")),
     };
     let mut p = Problem::new(
         StatusCode::CONFLICT,
@@ -211,22 +224,25 @@ impl From<AuthError> for Problem {
                 "invalid_credentials",
                 "用户名或密码错误",
                 "wrong user name or password",
-                "wrong user name or password",
+                Detail::new("用户名或密码错误", "wrong user name or password"),
             ),
             AuthError::Locked { until } => Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "login_locked",
                 "该账户登录失败次数过多，已暂时锁定，请稍后再试",
                 "too many failed sign-ins for this account; try again later",
-                format!("sign-in opens again at {}", until.to_rfc3339()),
+                Detail::new(
+                    format!("可于{}再次登录", cst::zh(until)),
+                    format!("sign-in opens again at {}", cst::en(until)),
+                ),
             ),
-            AuthError::UnknownUser(n) => Problem::not_found(format!("user {n}")),
+            AuthError::UnknownUser(n) => Problem::not_found(Detail::new(format!("用户 {n}"), format!("user {n}"))),
             AuthError::AlreadyExists(n) => Problem::new(
                 StatusCode::CONFLICT,
                 "already_exists",
                 "已存在",
                 "already exists",
-                format!("user {n} already exists"),
+                Detail::new(format!("用户 {n} 已存在"), format!("user {n} already exists")),
             ),
             AuthError::Invalid(msg) => {
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", "输入不符合要求", "invalid input", msg)

@@ -85,6 +85,36 @@ impl NoticeError {
             NoticeError::Store(_) => ("服务器内部错误", "internal server error"),
         }
     }
+
+    /// The specifics in Chinese and English. A calendar file's fault quotes the parser's words (the file, the
+    /// line, the value) after the Chinese headline: they are the same in either language.
+    pub fn detail(&self) -> crate::refusal::Detail {
+        use crate::refusal::Detail;
+        match self {
+            NoticeError::NotOfficial { year } => Detail::new(
+                format!("{year} 年的文件不是正式通知（status 应为 \"official\"）"),
+                format!("the {year} file is not an official notice (status must be \"official\")"),
+            ),
+            NoticeError::Overlay(j) => Detail::new(
+                format!("地方补充日历（{j}）不能作为全国通知载入"),
+                format!("a jurisdiction overlay ({j}) cannot be loaded as a national notice"),
+            ),
+            NoticeError::Conflicting { year, existing } => Detail::new(
+                format!("{year} 年已载入另一份通知（{existing}），已载入的通知不会被替换"),
+                format!(
+                    "a different notice for {year} is already loaded ({existing}); a loaded notice is never replaced"
+                ),
+            ),
+            NoticeError::YearMismatch { expected, found } => Detail::new(
+                format!("通知年份为 {found}，而非 {expected}"),
+                format!("the notice is for {found}, not {expected}"),
+            ),
+            other => {
+                let (zh, _) = other.messages();
+                Detail::new(format!("{zh}：{other}"), other)
+            }
+        }
+    }
 }
 
 /// What loading a notice did.

@@ -21,7 +21,7 @@ use crate::definition::Workflow;
 use crate::facts::ExpertPool;
 use crate::group_commit::GroupCommit;
 use crate::memo::{MemoError, MemoSet};
-use crate::refusal::{Reason, Refusal};
+use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::idempotency::{KeyClaim, StoredResponse};
 use crate::store::scheduler::LeasedFiring;
 use crate::store::{DeadlineRow, Loaded, OutboxMessage, Store, StoreError, StoredMemo};
@@ -228,7 +228,7 @@ impl Engine {
         if request.child_id == parent_id {
             return Err(EngineError::Refused(Refusal::one(
                 Reason::new("invalid_payload", "Art. 37", "调整应当另立决策事项", "an adjustment is a new decision")
-                    .with_detail("the child decision needs an id of its own"),
+                    .with_detail(Detail::new("调整决策需要自己的编号", "the child decision needs an id of its own")),
             )));
         }
         let _turn = self.turns.take(parent_id).await;

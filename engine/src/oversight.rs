@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::accountability::{self as acc, ActEntry, Dossier, DossierError, IntegrityEntry, Override, StanceEntry};
 use crate::actor::{Actor, Role};
 use crate::orchestrator::{Engine, EngineError};
-use crate::refusal::{Reason, Refusal};
+use crate::refusal::{Detail, Reason, Refusal};
 use crate::report::{self, AnnualReport};
 use crate::store::StoreError;
 use crate::visibility::Veil;
@@ -87,7 +87,9 @@ impl Engine {
         // The dossier is hashed whole and cannot be redacted: a reader the veil hides anything from gets none.
         let d = self.load(decision_id).await?;
         if let Some(w) = Veil::for_reader(&d, actor).whole() {
-            return Err(EngineError::Refused(w.refusal(format!("dossier of {decision_id}"))));
+            return Err(EngineError::Refused(
+                w.refusal(Detail::new(format!("决策事项 {decision_id} 的案卷"), format!("dossier of {decision_id}"))),
+            ));
         }
         acc::build_dossier(self.store().as_ref(), decision_id, now).await.map_err(|e| match e {
             DossierError::NotFound(id) => EngineError::NotFound(id),

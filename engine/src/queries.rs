@@ -11,7 +11,7 @@ use crate::actor::Actor;
 use crate::decision::Decision;
 use crate::machine;
 use crate::orchestrator::{Engine, EngineError};
-use crate::refusal::{Reason, Refusal};
+use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::{DeadlineRow, DeadlineStatus, DecisionFilter, StoredMemo};
 use crate::visibility::{self, Access, RecordView, Veil, Withheld};
 
@@ -116,7 +116,7 @@ impl Engine {
                     "公众只能查阅已公开的内容",
                     "the public sees only what is published or open for comment",
                 )
-                .with_detail(format!("decision {}", d.id)),
+                .with_detail(Detail::new(format!("决策事项 {}", d.id), format!("decision {}", d.id))),
             ))),
         }
     }
@@ -215,7 +215,10 @@ impl Engine {
         if !veil.is_clear() {
             let records = self.store().audit_records(id).await?;
             if let Some(w) = veil.memo(&found, &records) {
-                return Err(EngineError::Refused(w.refusal(format!("{id} memo {seq}/{memo}.{lang}.{format}"))));
+                return Err(EngineError::Refused(w.refusal(Detail::new(
+                    format!("决策事项 {id} 的文书 {seq}/{memo}.{lang}.{format}"),
+                    format!("{id} memo {seq}/{memo}.{lang}.{format}"),
+                ))));
             }
         }
         Ok(found)

@@ -2,7 +2,36 @@
 //! and English, and the article of the Decree each one enforces. A refusal
 //! never changes state.
 
+use std::fmt::Display;
+
 use serde::{Deserialize, Serialize};
+
+/// A refusal's specifics (which item is missing, which date...) in Chinese and English, like its message. It
+/// travels as one string, "中文 / English", so the answer's shape stays one field; it can only be built from both
+/// languages, so no place that refuses can forget one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail(String);
+
+impl Detail {
+    pub fn new(zh: impl Display, en: impl Display) -> Detail {
+        Detail(format!("{zh} / {en}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Display for Detail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A detail in both languages: `bi("缺少：x", "missing: x")`.
+pub fn bi(zh: impl Display, en: impl Display) -> Detail {
+    Detail::new(zh, en)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
@@ -10,7 +39,7 @@ pub struct Reason {
     pub article: String,
     pub message_zh: String,
     pub message_en: String,
-    /// Specifics of this case (which item is missing, which date...).
+    /// Specifics of this case (which item is missing, which date...), "中文 / English" (see [`Detail`]).
     pub detail: Option<String>,
 }
 
@@ -25,8 +54,8 @@ impl Reason {
         }
     }
 
-    pub fn with_detail(mut self, detail: impl Into<String>) -> Reason {
-        self.detail = Some(detail.into());
+    pub fn with_detail(mut self, detail: Detail) -> Reason {
+        self.detail = Some(detail.0);
         self
     }
 }

@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::actor::{Actor, Role};
 use crate::decision::Decision;
 use crate::facts::{CommentNotice, Facts, Publication, Supersession};
-use crate::refusal::{Reason, Refusal};
+use crate::refusal::{Detail, Reason, Refusal};
 
 mod veil;
 pub use veil::{RecordView, Veil, Withheld};
@@ -77,7 +77,7 @@ pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Ac
     } else {
         Reason::new("role_not_permitted", POLICY, "无权查阅该决策事项", "your role may not read this decision")
     };
-    Err(Refusal::one(reason.with_detail(format!("decision {}", d.id))))
+    Err(Refusal::one(reason.with_detail(Detail::new(format!("决策事项 {}", d.id), format!("decision {}", d.id)))))
 }
 
 /// Published to the public (a release withheld on a non-disclosure ground is not), or consulted publicly: a

@@ -3,6 +3,7 @@
 //! recorded as held before its announced day.
 
 use chrono::Duration;
+use juece_engine::calendar::cst;
 use serde_json::json;
 
 use super::{api, Api};
@@ -24,7 +25,9 @@ async fn art15_a_backdated_or_unapproved_short_comment_period_is_refused() {
             (422, "art15_start_backdated", "Art. 15"),
         )
         .await;
-    assert!(backdated.body["detail"].as_str().unwrap_or("").contains(&a.today().to_string()), "{}", backdated.body);
+    let today = (cst::day_zh(a.today()), cst::day_en(a.today()));
+    let detail = backdated.body["detail"].as_str().unwrap_or("");
+    assert!(detail.contains(&today.0) && detail.contains(&today.1), "{}", backdated.body);
     let article = "Art. 15; general-office approval of a soft floor (regulation.md §6), an engine rule";
     a.refused(
         "drafter",
@@ -62,7 +65,8 @@ async fn art17_a_hearing_is_recorded_only_from_its_announced_day() {
     let segments = json!({ "presentation": "承办单位说明线网调整依据", "statements": "乘客代表发言、质询" });
     let early = (422, "art17_hearing_not_yet_held", "Art. 17");
     let r = a.refused("drafter", &id, "record_hearing_segments", segments.clone(), early).await;
-    assert!(r.body["detail"].as_str().unwrap_or("").contains(&date.to_string()), "{}", r.body);
+    let detail = r.body["detail"].as_str().unwrap_or("");
+    assert!(detail.contains(&cst::day_zh(date)) && detail.contains(&cst::day_en(date)), "{}", r.body);
     a.refused("drafter", &id, "confirm_hearing_record", json!({ "participant": "乘客代表甲", "signed": true }), early)
         .await;
     a.wait_days(15);

@@ -129,6 +129,10 @@ impl Api {
         if let Err(e) = checked {
             panic!("the answer does not match the OpenAPI document: {e}\nbody: {}", got.body);
         }
+        if got.content_type.starts_with("application/problem+json") {
+            let faults = crate::bilingual::faults(&got.body);
+            assert!(faults.is_empty(), "{method} {path}: a detail not in both languages: {faults:?}");
+        }
         // What the server accepts, the document admits.
         if let Some(sent) = sent.filter(|_| got.status.is_success()) {
             if let Err(e) = self.schemas.check_request(method.as_str(), &path, &sent) {

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 pub mod app;
+pub mod bilingual;
 pub mod databases;
 pub mod http;
 pub mod schema;

@@ -30,7 +30,8 @@ pub(super) fn refusal(l: Lang, e: &AdminError) -> (StatusCode, Vec<Value>) {
             vec![reason_json(l, "invalid_user", &e.to_string(), &e.to_string(), "", Some(n), Some("name".into()))],
         ),
         AdminError::Auth(AuthError::Invalid(m)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, vec![reason_json(l, "invalid_user", m, m, "", None, None)])
+            let m = m.to_string();
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![reason_json(l, "invalid_user", &m, &m, "", None, None)])
         }
         other => {
             tracing::error!(error = %other, "user administration failed");

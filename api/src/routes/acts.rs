@@ -17,6 +17,8 @@ use utoipa_axum::routes;
 use super::decisions::AppliedOut;
 use super::Params;
 use crate::extract::{Caller, JsonBody};
+use juece_engine::refusal::Detail;
+
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -44,9 +46,12 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, Problem> {
     };
     let text = v.to_str().unwrap_or("").trim();
     let text = text.trim_start_matches("W/").trim_matches('"');
-    text.parse::<i64>()
-        .map(Some)
-        .map_err(|_| Problem::bad_request("invalid_if_match", "If-Match holds the decision version, e.g. \"3\""))
+    text.parse::<i64>().map(Some).map_err(|_| {
+        Problem::bad_request(
+            "invalid_if_match",
+            Detail::new("If-Match 应为决策事项的版本号，如 \"3\"", "If-Match holds the decision version, e.g. \"3\""),
+        )
+    })
 }
 
 /// Apply an act to a decision.

@@ -24,6 +24,8 @@ use utoipa_axum::routes;
 
 use super::Params;
 use crate::extract::Caller;
+use juece_engine::refusal::Detail;
+
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -65,11 +67,7 @@ pub struct YearOut {
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn year(State(s): State<AppState>, Path(year): Path<String>) -> Response {
     let Some(year) = year.parse::<i32>().ok().filter(|y| SUPPORTED_YEARS.contains(y)) else {
-        return Problem::bad_request(
-            "invalid_year",
-            format!("a year from {} to {}", SUPPORTED_YEARS.start(), SUPPORTED_YEARS.end()),
-        )
-        .into_response();
+        return Problem::bad_request("invalid_year", supported_years()).into_response();
     };
     let cal = match current(&s).await {
         Ok(cal) => cal,
@@ -105,7 +103,14 @@ pub struct WorkingDaysParams {
 fn bounded(from: NaiveDate, days: u32) -> Result<(), Problem> {
     let years_ok = |d: NaiveDate| SUPPORTED_YEARS.contains(&chrono::Datelike::year(&d));
     if days > MAX_DAYS || !years_ok(from) || !years_ok(from + chrono::Days::new(u64::from(days) * 2)) {
-        return Err(Problem::bad_request("invalid_query", format!("at most {MAX_DAYS} days, within supported years")));
+        let (first, last) = (SUPPORTED_YEARS.start(), SUPPORTED_YEARS.end());
+        return Err(Problem::bad_request(
+            "invalid_query",
+            Detail::new(
+                format!("最多{MAX_DAYS}日，且在{first}至{last}年之内"),
+                format!("at most {MAX_DAYS} days, within supported years ({first} to {last})"),
+            ),
+        ));
     }
     Ok(())
 }
@@ -199,15 +204,15 @@ async fn load_notice(
     body: Bytes,
 ) -> Response {
     let Some(year) = year.parse::<i32>().ok().filter(|y| SUPPORTED_YEARS.contains(y)) else {
-        let years = format!("a year from {} to {}", SUPPORTED_YEARS.start(), SUPPORTED_YEARS.end());
-        return Problem::bad_request("invalid_year", years).into_response();
+        return Problem::bad_request("invalid_year", supported_years()).into_response();
     };
     let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next());
     if !media.is_some_and(|m| m.trim().eq_ignore_ascii_case(TOML)) {
         return Problem::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE).into_response();
     }
     let Ok(text) = std::str::from_utf8(&body) else {
-        return Problem::bad_request("malformed_toml", "a year file is UTF-8 text").into_response();
+        let detail = Detail::new("年度文件应为 UTF-8 文本", "a year file is UTF-8 text");
+        return Problem::bad_request("malformed_toml", detail).into_response();
     };
     match s.engine.load_calendar_notice(text, Some(year), &actor, s.clock.now()).await {
         Ok(r) => {
@@ -237,6 +242,12 @@ async fn load_notice(
     }
 }
 
+/// The years a calendar answers for, as a malformed year's detail.
+fn supported_years() -> Detail {
+    let (first, last) = (SUPPORTED_YEARS.start(), SUPPORTED_YEARS.end());
+    Detail::new(format!("年份应在{first}至{last}之间"), format!("a year from {first} to {last}"))
+}
+
 /// A refused notice as problem+json: who may is a 403, a conflicting notice a 409, a bad file 422.
 fn notice_problem(e: &NoticeError) -> Problem {
     let status = match e {
@@ -246,5 +257,5 @@ fn notice_problem(e: &NoticeError) -> Problem {
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let (zh, en) = e.messages();
-    Problem::new(status, e.reason_code(), zh, en, e.to_string())
+    Problem::new(status, e.reason_code(), zh, en, e.detail())
 }

@@ -13,6 +13,8 @@ use utoipa_axum::routes;
 
 use super::Params;
 use crate::extract::Caller;
+use juece_engine::refusal::Detail;
+
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -88,7 +90,13 @@ async fn mark_read(State(s): State<AppState>, Caller(actor): Caller, Path(id): P
     let now = s.clock.now();
     let marked = match s.engine.mark_inbox_read(&actor, &id, now).await {
         Ok(Some(m)) => m,
-        Ok(None) => return Problem::not_found(format!("notification {id} in your inbox")).into_response(),
+        Ok(None) => {
+            return Problem::not_found(Detail::new(
+                format!("你的收件箱中没有通知 {id}"),
+                format!("notification {id} in your inbox"),
+            ))
+            .into_response()
+        }
         Err(e) => return Problem::from(e).into_response(),
     };
     match s.engine.inbox_reads(&actor, std::slice::from_ref(&marked)).await {

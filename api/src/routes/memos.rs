@@ -11,6 +11,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::extract::Caller;
+use juece_engine::refusal::Detail;
+
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -43,7 +45,11 @@ async fn get_memo(
 ) -> Response {
     let parts: Vec<&str> = file.split('.').collect();
     let [memo, lang, format] = parts.as_slice() else {
-        return Problem::not_found(format!("memo file {file:?}: expected <memo>.<lang>.<format>")).into_response();
+        return Problem::not_found(Detail::new(
+            format!("文书文件 {file:?}：应为 <memo>.<lang>.<format>"),
+            format!("memo file {file:?}: expected <memo>.<lang>.<format>"),
+        ))
+        .into_response();
     };
     match s.engine.read_memo(&id, seq, (memo, lang, format), &actor, s.clock.now()).await {
         Ok(m) => {

@@ -33,6 +33,8 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
+use juece_engine::refusal::Detail;
+
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -140,10 +142,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Params<
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
-        Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Query(q)| Params(q))
-            .map_err(|e: QueryRejection| Problem::bad_request("invalid_query", e.body_text()))
+        Query::<T>::from_request_parts(parts, state).await.map(|Query(q)| Params(q)).map_err(|e: QueryRejection| {
+            let why = e.body_text();
+            Problem::bad_request("invalid_query", Detail::new(format!("查询参数有误：{why}"), why))
+        })
     }
 }
 

@@ -19,6 +19,8 @@ use utoipa_axum::routes;
 use super::decisions::PageOut;
 use super::{Paging, Params};
 use crate::extract::JsonBody;
+use juece_engine::refusal::Detail;
+
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -184,7 +186,13 @@ async fn public_act<T: Serialize>(
 fn opinion_payload(c: CommentIn) -> Result<serde_json::Value, Problem> {
     for (field, v) in [("name", &c.name), ("contact", &c.contact)] {
         if v.as_ref().is_some_and(|v| v.chars().count() > MAX_FIELD) {
-            return Err(Problem::bad_request("invalid_body", format!("{field} is at most {MAX_FIELD} characters")));
+            return Err(Problem::bad_request(
+                "invalid_body",
+                Detail::new(
+                    format!("{field} 不超过{MAX_FIELD}个字符"),
+                    format!("{field} is at most {MAX_FIELD} characters"),
+                ),
+            ));
         }
     }
     let submitter = match (c.name.filter(|n| !n.trim().is_empty()), c.contact.filter(|n| !n.trim().is_empty())) {

@@ -11,6 +11,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::extract::{Caller, JsonBody};
+use juece_engine::refusal::Detail;
+
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -82,7 +84,7 @@ async fn create_token(State(s): State<AppState>, Caller(actor): Caller, JsonBody
 async fn revoke_token(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Response {
     match s.auth.revoke_token(&actor.user_id, &id, s.clock.now()).await {
         Ok(true) => StatusCode::NO_CONTENT.into_response(),
-        Ok(false) => Problem::not_found(format!("token {id}")).into_response(),
+        Ok(false) => Problem::not_found(Detail::new(format!("令牌 {id}"), format!("token {id}"))).into_response(),
         Err(e) => Problem::from(e).into_response(),
     }
 }

@@ -17,6 +17,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::extract::{Caller, JsonBody};
+use juece_engine::refusal::Detail;
+
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -110,8 +112,14 @@ async fn create_user(State(s): State<AppState>, Caller(actor): Caller, JsonBody(
         (Some(p), false) => FirstCredential::Password(p),
         (None, true) => FirstCredential::Token,
         _ => {
-            return Problem::bad_request("invalid_body", "send either a password or \"initial_token\": true")
-                .into_response()
+            return Problem::bad_request(
+                "invalid_body",
+                Detail::new(
+                    "请提供密码或者 \"initial_token\": true",
+                    "send either a password or \"initial_token\": true",
+                ),
+            )
+            .into_response()
         }
     };
     let new =

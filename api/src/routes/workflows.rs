@@ -13,6 +13,8 @@ use utoipa_axum::routes;
 
 use super::Params;
 use crate::extract::Caller;
+use juece_engine::refusal::Detail;
+
 use crate::problem::Problem;
 use crate::server::AppState;
 
@@ -114,7 +116,7 @@ async fn workflow_graph(
     Params(p): Params<GraphParams>,
 ) -> Response {
     let Some(w) = s.engine.workflows().filter(|w| w.key == key).max_by_key(|w| w.version) else {
-        return Problem::not_found(format!("workflow {key}")).into_response();
+        return Problem::not_found(Detail::new(format!("决策程序 {key}"), format!("workflow {key}"))).into_response();
     };
     let (content_type, body) = match p.format.as_deref().unwrap_or("dot") {
         "dot" => ("text/vnd.graphviz; charset=utf-8", graph::dot(w)),
@@ -124,8 +126,14 @@ async fn workflow_graph(
             Err(e) => return Problem::internal(&e).into_response(),
         },
         other => {
-            return Problem::bad_request("invalid_query", format!("format {other:?}: dot, mermaid or svg"))
-                .into_response()
+            return Problem::bad_request(
+                "invalid_query",
+                Detail::new(
+                    format!("格式 {other:?}：应为 dot、mermaid 或 svg"),
+                    format!("format {other:?}: dot, mermaid or svg"),
+                ),
+            )
+            .into_response()
         }
     };
     ([(header::CONTENT_TYPE, content_type)], body).into_response()

@@ -24,7 +24,7 @@ pub(super) fn confirm_risk_unaffected(ctx: &mut HandlerCtx<'_>) -> Result<(), Re
     let u: RiskUnaffectedIn = ctx.parse()?;
     non_blank(ctx, "statement", &u.statement)?;
     let current = ctx.current_draft_hash()?;
-    let none = ctx.invalid("there is no risk assessment report to confirm");
+    let none = ctx.invalid("没有可确认的风险评估报告", "there is no risk assessment report to confirm");
     let (by, at) = (ctx.who(), ctx.now);
     let report = ctx.facts.risk_report.as_mut().ok_or(none)?;
     let from_hash = std::mem::replace(&mut report.draft_hash, current.clone());
@@ -46,7 +46,10 @@ pub(super) fn record_superseded(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> 
     let s: SupersededIn = ctx.parse()?;
     non_blank(ctx, "child_id", &s.child_id)?;
     if !ctx.facts.adjustments.iter().any(|a| a.child_id == s.child_id) {
-        return Err(ctx.invalid(format!("`{}` is not an adjustment of this decision", s.child_id)));
+        return Err(ctx.invalid(
+            format!("`{}` 不是本决策的调整", s.child_id),
+            format!("`{}` is not an adjustment of this decision", s.child_id),
+        ));
     }
     ctx.facts.superseded_by = Some(Supersession { child_id: s.child_id, decided_on: s.decided_on, at: ctx.now });
     Ok(())

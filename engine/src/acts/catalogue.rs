@@ -24,7 +24,7 @@ pub(super) fn create_catalogue(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let c: CreateIn = ctx.parse()?;
     non_blank(ctx, "organ", &c.organ)?;
     if !(2000..=2100).contains(&c.year) {
-        return Err(ctx.invalid("year out of range"));
+        return Err(ctx.invalid("年度超出范围", "year out of range"));
     }
     let items = check_items(ctx, c.items)?;
     ctx.facts.organ = c.organ.trim().to_string();
@@ -40,14 +40,23 @@ pub(super) fn create_catalogue(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
 fn check_items(ctx: &HandlerCtx<'_>, mut items: Vec<CatalogueItem>) -> Result<Vec<CatalogueItem>, Reason> {
     for (i, item) in items.iter_mut().enumerate() {
         if item.name.trim().is_empty() || item.undertaking_unit.trim().is_empty() {
-            return Err(ctx.invalid(format!("item {} needs a name and an undertaking unit", i + 1)));
+            return Err(ctx.invalid(
+                format!("第{}项需要名称和承办单位", i + 1),
+                format!("item {} needs a name and an undertaking unit", i + 1),
+            ));
         }
         item.planned_by = item.planned_by.or_else(|| last_planned_day(&item.planned));
         if item.planned_by.is_none() {
-            return Err(ctx.invalid(format!(
-                "item {}: `planned` names no date (e.g. 2026年第二季度, 2026年6月, 2026年底); give `planned_by`",
-                i + 1
-            )));
+            return Err(ctx.invalid(
+                format!(
+                    "第{}项：`planned` 没有写明时间（如2026年第二季度、2026年6月、2026年底）；请给出 `planned_by`",
+                    i + 1
+                ),
+                format!(
+                    "item {}: `planned` names no date (e.g. 2026年第二季度, 2026年6月, 2026年底); give `planned_by`",
+                    i + 1
+                ),
+            ));
         }
     }
     Ok(items)
@@ -60,7 +69,7 @@ fn set_memo(ctx: &mut HandlerCtx<'_>) {
 }
 
 fn catalogue<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut Catalogue, Reason> {
-    let invalid = ctx.invalid("this record is not a catalogue");
+    let invalid = ctx.invalid("该记录不是决策事项目录", "this record is not a catalogue");
     ctx.facts.catalogue.as_mut().ok_or(invalid)
 }
 

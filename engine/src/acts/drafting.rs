@@ -119,7 +119,10 @@ pub(super) fn revise_applicability(ctx: &mut HandlerCtx<'_>) -> Result<(), Reaso
     let r: RevisionIn = ctx.parse()?;
     non_blank(ctx, "revision_reason", &r.revision_reason)?;
     if ctx.facts.determination(&r.stage).is_none() {
-        return Err(ctx.invalid(format!("no determination on `{}` to revise: use determine_applicability", r.stage)));
+        return Err(ctx.invalid(
+            format!("`{}` 尚无可修改的认定：请使用 determine_applicability", r.stage),
+            format!("no determination on `{}` to revise: use determine_applicability", r.stage),
+        ));
     }
     let d = DeterminationIn { stage: r.stage, outcome: r.outcome, reason: r.reason, reference: r.reference };
     record_determination(ctx, d, Some(r.revision_reason))
@@ -127,7 +130,9 @@ pub(super) fn revise_applicability(ctx: &mut HandlerCtx<'_>) -> Result<(), Reaso
 
 fn record_determination(ctx: &mut HandlerCtx<'_>, d: DeterminationIn, why: Option<String>) -> Result<(), Reason> {
     if !StageKind::parse(&d.stage).is_some_and(StageKind::is_conditional) {
-        return Err(ctx.invalid(format!("`{}` is not a conditional stage", d.stage)));
+        return Err(
+            ctx.invalid(format!("`{}` 不是附条件的阶段", d.stage), format!("`{}` is not a conditional stage", d.stage))
+        );
     }
     let det =
         Determination { outcome: d.outcome, reason: d.reason, reference: d.reference, by: ctx.who(), at: ctx.now };

@@ -27,7 +27,10 @@ pub const PROBLEM_KINDS: [&str; 3] = ["decision_problem", "major_change", "force
 pub(super) fn file_execution_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let r: ReportIn = ctx.parse()?;
     if !REPORT_KINDS.contains(&r.kind.as_str()) {
-        return Err(ctx.invalid(format!("kind must be one of {}", REPORT_KINDS.join(", "))));
+        return Err(ctx.invalid(
+            format!("类型应为其中之一：{}", REPORT_KINDS.join(", ")),
+            format!("kind must be one of {}", REPORT_KINDS.join(", ")),
+        ));
     }
     non_blank(ctx, "text", &r.text)?;
     if PROBLEM_KINDS.contains(&r.kind.as_str()) {
@@ -101,9 +104,9 @@ pub(super) struct EvaluationReportIn {
 pub(super) fn submit_post_evaluation_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let r: EvaluationReportIn = ctx.parse()?;
     if !["keep", "adjust", "stop"].contains(&r.recommendation.as_str()) {
-        return Err(ctx.invalid("recommendation must be keep, adjust or stop"));
+        return Err(ctx.invalid("建议应为 keep、adjust 或 stop", "recommendation must be keep, adjust or stop"));
     }
-    let invalid = ctx.invalid("no post-evaluation was started");
+    let invalid = ctx.invalid("尚未启动决策后评估", "no post-evaluation was started");
     let pe = ctx.facts.post_evaluation.as_mut().ok_or(invalid)?;
     pe.report = Some(r.report);
     pe.recommendation = Some(r.recommendation);
@@ -228,7 +231,7 @@ pub(super) struct OriginIn {
 pub(super) fn record_origin(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let o: OriginIn = ctx.parse()?;
     if ctx.facts.origin.is_some() {
-        return Err(ctx.invalid("this decision already records the decision it adjusts"));
+        return Err(ctx.invalid("本决策已记录其所调整的决策", "this decision already records the decision it adjusts"));
     }
     ctx.facts.origin =
         Some(AdjustmentOrigin { parent: o.parent, reason: o.reason, evaluation: o.evaluation, at: ctx.now });

@@ -39,12 +39,18 @@ pub(super) fn select_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let s: SelectIn = ctx.parse()?;
     non_blank(ctx, "expert_id", &s.expert_id)?;
     if ctx.facts.experts.iter().any(|e| e.expert_id == s.expert_id && e.replaced_reason.is_none()) {
-        return Err(ctx.invalid(format!("expert `{}` is already on the panel", s.expert_id)));
+        return Err(ctx.invalid(
+            format!("专家 `{}` 已在论证专家名单中", s.expert_id),
+            format!("expert `{}` is already on the panel", s.expert_id),
+        ));
     }
     if let Some(old) = &s.replaces {
         let reason = s.replacement_reason.clone().unwrap_or_default();
         non_blank(ctx, "replacement_reason", &reason)?;
-        let invalid = ctx.invalid(format!("no expert `{old}` on the panel or excluded from it"));
+        let invalid = ctx.invalid(
+            format!("名单中没有专家 `{old}`，也没有被排除的该专家"),
+            format!("no expert `{old}` on the panel or excluded from it"),
+        );
         let e = ctx.facts.experts.iter_mut().find(|e| &e.expert_id == old && e.replaced_by.is_none()).ok_or(invalid)?;
         // An expert already off the panel (excluded for a conflict) keeps that
         // mark: the replacement is recorded beside it, never over it.
@@ -97,7 +103,10 @@ pub(super) struct DueIn {
 /// follow the new date.
 pub(super) fn set_expert_due(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let d: DueIn = ctx.parse()?;
-    let missing = ctx.invalid(format!("expert `{}` owes no opinion", d.expert_id));
+    let missing = ctx.invalid(
+        format!("专家 `{}` 没有待提交的意见", d.expert_id),
+        format!("expert `{}` owes no opinion", d.expert_id),
+    );
     let e = ctx.facts.experts.iter_mut().find(|e| e.expert_id == d.expert_id && e.outstanding()).ok_or(missing)?;
     e.due_on = Some(d.due_on);
     Ok(())
@@ -178,7 +187,10 @@ pub(super) fn submit_risk_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason>
     let r: RiskIn = ctx.parse()?;
     non_blank(ctx, "assessor", &r.assessor)?;
     if !ctx.params.risk_levels.contains(&r.level) {
-        return Err(ctx.invalid(format!("risk level must be one of {}", ctx.params.risk_levels.join(", "))));
+        return Err(ctx.invalid(
+            format!("风险等级应为其中之一：{}", ctx.params.risk_levels.join(", ")),
+            format!("risk level must be one of {}", ctx.params.risk_levels.join(", ")),
+        ));
     }
     let draft_hash = ctx.current_draft_hash()?;
     let report = RiskReport {
@@ -222,7 +234,10 @@ pub(super) struct ConflictIn {
 
 /// The expert's assignment still open (not replaced or excluded), or the refusal that says there is none.
 fn open_assignment<'a>(ctx: &'a mut HandlerCtx<'_>, expert_id: &str) -> Result<&'a mut ExpertAssignment, Reason> {
-    let missing = ctx.invalid(format!("expert `{expert_id}` has no open assignment"));
+    let missing = ctx.invalid(
+        format!("专家 `{expert_id}` 没有进行中的论证任务"),
+        format!("expert `{expert_id}` has no open assignment"),
+    );
     ctx.facts.experts.iter_mut().find(|e| e.expert_id == expert_id && e.replaced_reason.is_none()).ok_or(missing)
 }
 

@@ -36,7 +36,8 @@ pub(super) fn decide_hearing_suggestion(ctx: &mut HandlerCtx<'_>) -> Result<(), 
     let d: DecisionIn = ctx.parse()?;
     non_blank(ctx, "reason", &d.reason)?;
     let (by, at) = (ctx.who(), ctx.now);
-    let invalid = ctx.invalid(format!("no hearing suggestion #{}", d.suggestion_id));
+    let invalid = ctx
+        .invalid(format!("没有第{}号听证建议", d.suggestion_id), format!("no hearing suggestion #{}", d.suggestion_id));
     let s = ctx.facts.hearing_suggestions.iter_mut().find(|s| s.id == d.suggestion_id).ok_or(invalid)?;
     s.decision = Some(SuggestionDecision { hold: d.hold, reason: d.reason, by, at });
     Ok(())

@@ -61,7 +61,10 @@ pub(super) struct LawyerIn {
 pub(super) fn record_lawyer_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let l: LawyerIn = ctx.parse()?;
     if !["法律顾问", "公职律师"].contains(&l.capacity.as_str()) {
-        return Err(ctx.invalid("capacity must be 法律顾问 or 公职律师"));
+        return Err(ctx.invalid(
+            "身份应为法律顾问或者公职律师",
+            "capacity must be 法律顾问 (legal adviser) or 公职律师 (public-sector lawyer)",
+        ));
     }
     non_blank(ctx, "opinion", &l.opinion)?;
     let draft_hash = ctx.current_draft_hash()?;
@@ -92,7 +95,10 @@ pub(super) struct OpinionIn {
 pub(super) fn issue_legality_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let o: OpinionIn = ctx.parse()?;
     if !codes::allows(codes::CONCLUSIONS, &o.conclusion) {
-        return Err(ctx.invalid(format!("conclusion must be one of {}", codes::list(codes::CONCLUSIONS))));
+        return Err(ctx.invalid(
+            format!("审查结论应为其中之一：{}", codes::list(codes::CONCLUSIONS)),
+            format!("conclusion must be one of {}", codes::list(codes::CONCLUSIONS)),
+        ));
     }
     let draft_hash = ctx.current_draft_hash()?;
     let opinion = LegalityOpinion {
@@ -188,7 +194,7 @@ pub(super) struct ReturnIn {
 fn close_submission(ctx: &mut HandlerCtx<'_>, status: &str) -> Result<(), Reason> {
     let r: ReturnIn = ctx.parse()?;
     non_blank(ctx, "reason", &r.reason)?;
-    let none = ctx.invalid("there is no pending submission");
+    let none = ctx.invalid("没有待审查的送审", "there is no pending submission");
     let s = ctx.facts.legality_submissions.iter_mut().rev().find(|s| s.status == "pending").ok_or(none)?;
     s.status = status.to_string();
     s.reviewer_note = Some(r.reason);
@@ -247,7 +253,7 @@ pub(super) fn confirm_opinion_unaffected(ctx: &mut HandlerCtx<'_>) -> Result<(),
     let u: UnaffectedIn = ctx.parse()?;
     non_blank(ctx, "statement", &u.statement)?;
     let current = ctx.current_draft_hash()?;
-    let none = ctx.invalid("there is no legality opinion to confirm");
+    let none = ctx.invalid("没有可确认的合法性审查意见", "there is no legality opinion to confirm");
     let (who, now) = (ctx.who(), ctx.now);
     let opinion = ctx.facts.legality_opinion.as_mut().ok_or(none)?;
     opinion.confirmations.push(crate::facts::OpinionConfirmation {
@@ -278,8 +284,9 @@ pub(super) fn record_review_receipt(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     let today = ctx.now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     let floor = add_working_days(ctx.calendar, today, ctx.params.legality_review_min_working_days).last_day;
     let who = ctx.who();
-    let invalid = ctx.invalid("there is no pending submission to receive");
-    let no_reason = ctx.invalid("the submission states no urgency reason to acknowledge");
+    let invalid = ctx.invalid("没有可接收的送审", "there is no pending submission to receive");
+    let no_reason =
+        ctx.invalid("送审未说明需要确认的紧急理由", "the submission states no urgency reason to acknowledge");
     let s = ctx.facts.legality_submissions.last_mut().filter(|s| s.status == "pending").ok_or(invalid)?;
     if r.acknowledge_urgency && s.urgency_reason.is_none() {
         return Err(no_reason);

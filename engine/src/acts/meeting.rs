@@ -39,7 +39,9 @@ pub(super) struct AccountIn {
 pub(super) fn convene_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let c: ConveneIn = ctx.parse()?;
     if c.members.is_empty() {
-        return Err(ctx.invalid("the meeting needs its members from the organ's roster"));
+        return Err(
+            ctx.invalid("会议需要列明本机关的组成人员", "the meeting needs its members from the organ's roster")
+        );
     }
     let mut members = Vec::with_capacity(c.members.len());
     let mut accounts = BTreeMap::new();
@@ -50,12 +52,15 @@ pub(super) fn convene_meeting(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
         };
         non_blank(ctx, "members[].name", &name)?;
         if members.contains(&name) {
-            return Err(ctx.invalid(format!("`{name}` is listed twice")));
+            return Err(ctx.invalid(format!("`{name}` 被列了两次"), format!("`{name}` is listed twice")));
         }
         if let Some(user) = user {
             non_blank(ctx, "members[].user", &user)?;
             if accounts.values().any(|u| *u == user) {
-                return Err(ctx.invalid(format!("account `{user}` is given to two members")));
+                return Err(ctx.invalid(
+                    format!("账户 `{user}` 被分配给了两名组成人员"),
+                    format!("account `{user}` is given to two members"),
+                ));
             }
             accounts.insert(name.clone(), user);
         }
@@ -104,7 +109,10 @@ fn meeting_mut<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut Meeting, Reaso
 pub(super) fn record_stance(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let s: StanceIn = ctx.parse()?;
     if !codes::allows(codes::STANCES, &s.stance) {
-        return Err(ctx.invalid(format!("stance must be one of {}", codes::list(codes::STANCES))));
+        return Err(ctx.invalid(
+            format!("意见应为其中之一：{}", codes::list(codes::STANCES)),
+            format!("stance must be one of {}", codes::list(codes::STANCES)),
+        ));
     }
     non_blank(ctx, "words", &s.words)?;
     let now = ctx.now;
@@ -138,7 +146,7 @@ pub(super) struct ChiefIn {
 pub(super) fn record_chief_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let c: ChiefIn = ctx.parse()?;
     if !codes::allows(codes::CHIEF_DECISIONS, &c.decision) {
-        return Err(ctx.invalid("decision must be adopt or reject"));
+        return Err(ctx.invalid("决定应为 adopt 或 reject", "decision must be adopt or reject"));
     }
     non_blank(ctx, "words", &c.words)?;
     let (now, name, user) = (ctx.now, ctx.who(), ctx.actor.user_id.clone());

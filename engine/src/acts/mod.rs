@@ -31,7 +31,7 @@ use crate::actor::Actor;
 use crate::calendar::WorkCalendar;
 use crate::definition::Parameters;
 use crate::facts::Facts;
-use crate::refusal::Reason;
+use crate::refusal::{Detail, Reason};
 
 pub struct HandlerCtx<'a> {
     pub facts: &'a mut Facts,
@@ -67,13 +67,14 @@ impl HandlerCtx<'_> {
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Reason> {
         serde_json::from_value(self.payload.clone()).map_err(|e| {
             Reason::new("invalid_payload", self.article, "提交的数据不完整或格式错误", "the act's data is malformed")
-                .with_detail(e.to_string())
+                .with_detail(Detail::new(format!("数据无法读取：{e}"), e))
         })
     }
 
-    pub fn invalid(&self, detail: impl Into<String>) -> Reason {
+    /// An `invalid_payload` refusal with its detail in Chinese and English.
+    pub fn invalid(&self, zh: impl std::fmt::Display, en: impl std::fmt::Display) -> Reason {
         Reason::new("invalid_payload", self.article, "提交的数据不完整或格式错误", "the act's data is malformed")
-            .with_detail(detail)
+            .with_detail(Detail::new(zh, en))
     }
 
     /// "name (unit, position)" for records that name who did something.
@@ -226,7 +227,7 @@ pub fn is_known(name: &str) -> bool {
 /// Reject blank required text: a record with an empty reason is no record.
 pub(crate) fn non_blank(ctx: &HandlerCtx<'_>, field: &str, value: &str) -> Result<(), Reason> {
     if value.trim().is_empty() {
-        Err(ctx.invalid(format!("`{field}` must not be empty")))
+        Err(ctx.invalid(format!("`{field}` 不得为空"), format!("`{field}` must not be empty")))
     } else {
         Ok(())
     }
@@ -252,7 +253,10 @@ impl PublicText {
         let t: PublicText = ctx.parse()?;
         non_blank(ctx, "content", &t.content)?;
         if t.content.chars().count() > PUBLIC_TEXT_MAX {
-            return Err(ctx.invalid(format!("`content` is limited to {PUBLIC_TEXT_MAX} characters")));
+            return Err(ctx.invalid(
+                format!("`content` 不得超过{PUBLIC_TEXT_MAX}个字符"),
+                format!("`content` is limited to {PUBLIC_TEXT_MAX} characters"),
+            ));
         }
         Ok(PublicText { content: t.content, submitter: t.submitter.filter(|s| !s.trim().is_empty()) })
     }

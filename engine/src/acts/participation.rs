@@ -25,7 +25,7 @@ pub(super) struct NoticeIn {
 pub(super) fn publish_comment_notice(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let n: NoticeIn = ctx.parse()?;
     if n.days == 0 || n.days > 366 {
-        return Err(ctx.invalid("`days` must be between 1 and 366"));
+        return Err(ctx.invalid("`days` 应在1至366之间", "`days` must be between 1 and 366"));
     }
     let draft_hash = ctx.current_draft_hash()?;
     let period = calendar_day_period(ctx.calendar, n.start, n.days);
@@ -87,7 +87,10 @@ const METHODS: [&str; 8] =
 pub(super) fn record_activity(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let a: ActivityIn = ctx.parse()?;
     if !METHODS.contains(&a.method.as_str()) {
-        return Err(ctx.invalid(format!("method must be one of {}", METHODS.join(", "))));
+        return Err(ctx.invalid(
+            format!("方式应为其中之一：{}", METHODS.join(", ")),
+            format!("method must be one of {}", METHODS.join(", ")),
+        ));
     }
     ctx.facts.activities.push(Activity {
         method: a.method,
@@ -123,11 +126,12 @@ pub(super) struct DisposeIn {
 pub(super) fn dispose_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let d: DisposeIn = ctx.parse()?;
     if !codes::allows(codes::DISPOSITIONS, &d.outcome) {
-        return Err(ctx.invalid("outcome must be adopted, partly or not_adopted"));
+        return Err(ctx
+            .invalid("处理结果应为 adopted、partly 或 not_adopted", "outcome must be adopted, partly or not_adopted"));
     }
     let by = ctx.who();
     let Some(op) = ctx.facts.opinions.iter_mut().find(|o| o.id == d.opinion_id) else {
-        return Err(ctx.invalid(format!("no opinion #{}", d.opinion_id)));
+        return Err(ctx.invalid(format!("没有第{}号意见", d.opinion_id), format!("no opinion #{}", d.opinion_id)));
     };
     op.disposition = Some(Disposition { outcome: d.outcome, reason: d.reason, by });
     Ok(())
@@ -217,9 +221,13 @@ pub(super) struct ConfirmIn {
 pub(super) fn confirm_hearing_record(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let c: ConfirmIn = ctx.parse()?;
     if !c.signed && c.refusal_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-        return Err(ctx.invalid("a participant who does not sign needs a recorded refusal reason"));
+        return Err(ctx.invalid(
+            "未签字的参加人应当记录拒签理由",
+            "a participant who does not sign needs a recorded refusal reason",
+        ));
     }
-    let invalid = ctx.invalid(format!("no hearing participant `{}`", c.participant));
+    let invalid = ctx
+        .invalid(format!("没有听证参加人 `{}`", c.participant), format!("no hearing participant `{}`", c.participant));
     let p = ctx
         .facts
         .hearing

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{non_blank, HandlerCtx};
 use crate::facts::{ExpertAssignment, ExpertDraw, ExpertPool, IntegrityFact, PoolExpert};
-use crate::refusal::Reason;
+use crate::refusal::{Detail, Reason};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
@@ -31,7 +31,7 @@ pub(super) fn create_pool(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
 }
 
 fn pool<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut ExpertPool, Reason> {
-    let invalid = ctx.invalid("this record is not an expert pool");
+    let invalid = ctx.invalid("该记录不是专家库", "this record is not an expert pool");
     ctx.facts.pool.as_mut().ok_or(invalid)
 }
 
@@ -53,7 +53,8 @@ pub(super) fn admit_expert(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let a: AdmitIn = ctx.parse()?;
     non_blank(ctx, "id", &a.id)?;
     non_blank(ctx, "name", &a.name)?;
-    let duplicate = ctx.invalid(format!("expert `{}` is already in the pool", a.id));
+    let duplicate =
+        ctx.invalid(format!("专家 `{}` 已在库中", a.id), format!("expert `{}` is already in the pool", a.id));
     let p = pool(ctx)?;
     if p.experts.iter().any(|e| e.id == a.id) {
         return Err(duplicate);
@@ -87,11 +88,14 @@ const STATUSES: [&str; 4] = ["active", "suspended", "exited", "disqualified"];
 pub(super) fn set_expert_status(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let s: StatusIn = ctx.parse()?;
     if !STATUSES.contains(&s.status.as_str()) {
-        return Err(ctx.invalid(format!("status must be one of {}", STATUSES.join(", "))));
+        return Err(ctx.invalid(
+            format!("状态应为其中之一：{}", STATUSES.join(", ")),
+            format!("status must be one of {}", STATUSES.join(", ")),
+        ));
     }
     non_blank(ctx, "reason", &s.reason)?;
     let (now, by) = (ctx.now, ctx.who());
-    let missing = ctx.invalid(format!("no expert `{}` in the pool", s.id));
+    let missing = ctx.invalid(format!("库中没有专家 `{}`", s.id), format!("no expert `{}` in the pool", s.id));
     let e = pool(ctx)?.experts.iter_mut().find(|e| e.id == s.id).ok_or(missing)?;
     e.integrity.push(IntegrityFact {
         kind: format!("status:{}", s.status),
@@ -119,11 +123,14 @@ const FACT_KINDS: [&str; 5] = ["non_submission", "通报批评", "限期整改",
 pub(super) fn record_integrity_fact(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let f: FactIn = ctx.parse()?;
     if !FACT_KINDS.contains(&f.kind.as_str()) {
-        return Err(ctx.invalid(format!("kind must be one of {}", FACT_KINDS.join(", "))));
+        return Err(ctx.invalid(
+            format!("类型应为其中之一：{}", FACT_KINDS.join(", ")),
+            format!("kind must be one of {}", FACT_KINDS.join(", ")),
+        ));
     }
     non_blank(ctx, "text", &f.text)?;
     let (now, by) = (ctx.now, ctx.who());
-    let missing = ctx.invalid(format!("no expert `{}` in the pool", f.id));
+    let missing = ctx.invalid(format!("库中没有专家 `{}`", f.id), format!("no expert `{}` in the pool", f.id));
     let e = pool(ctx)?.experts.iter_mut().find(|e| e.id == f.id).ok_or(missing)?;
     if f.kind == "取消评估资格" {
         e.status = "disqualified".into();
@@ -149,7 +156,7 @@ pub(super) struct NonSubmissionIn {
 pub(super) fn record_non_submission(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let f: NonSubmissionIn = ctx.parse()?;
     let now = ctx.now;
-    let missing = ctx.invalid(format!("no expert `{}` in the pool", f.id));
+    let missing = ctx.invalid(format!("库中没有专家 `{}`", f.id), format!("no expert `{}` in the pool", f.id));
     let e = pool(ctx)?.experts.iter_mut().find(|e| e.id == f.id).ok_or(missing)?;
     e.integrity.push(IntegrityFact {
         kind: "non_submission".into(),
@@ -224,7 +231,7 @@ pub(super) fn draw_experts(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     }
     let seed = engine_seed(ctx.decision_id, ctx.facts.draws.len(), ctx.now);
     if d.count == 0 || d.count > 50 {
-        return Err(ctx.invalid("count must be between 1 and 50"));
+        return Err(ctx.invalid("抽取人数应在1至50之间", "count must be between 1 and 50"));
     }
     let Some((_, own)) = ctx.pools.first() else {
         return Err(Reason::new(
@@ -233,7 +240,7 @@ pub(super) fn draw_experts(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
             "未找到专家库",
             "the named expert pool does not exist",
         )
-        .with_detail(d.pool));
+        .with_detail(Detail::new(format!("专家库 `{}`", d.pool), format!("pool `{}`", d.pool))));
     };
     let jurisdiction = own.jurisdiction.clone();
     let on_panel: Vec<String> = ctx.facts.experts.iter().map(|e| e.expert_id.clone()).collect();

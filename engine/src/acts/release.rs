@@ -55,7 +55,7 @@ pub(super) struct ResponseIn {
 pub(super) fn record_party_response(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let r: ResponseIn = ctx.parse()?;
     non_blank(ctx, "response", &r.response)?;
-    let invalid = ctx.invalid("the decision has not been reported to the Party committee");
+    let invalid = ctx.invalid("该决策尚未向党委请示报告", "the decision has not been reported to the Party committee");
     ctx.facts.party_report.as_mut().ok_or(invalid)?.response = Some(r.response);
     Ok(())
 }

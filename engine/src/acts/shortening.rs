@@ -23,10 +23,13 @@ pub(super) fn shorten_comment_period(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
     let s: ShortenIn = ctx.parse()?;
     non_blank(ctx, "shortening_reason", &s.shortening_reason)?;
     let Some((current, start)) = ctx.facts.comment_notices.last().map(|n| (n.days, n.start)) else {
-        return Err(ctx.invalid("no comment notice has been published"));
+        return Err(ctx.invalid("尚未发布征求意见公告", "no comment notice has been published"));
     };
     if s.days == 0 || s.days >= current {
-        return Err(ctx.invalid(format!("`days` must be between 1 and {} (shorter than the notice's)", current - 1)));
+        return Err(ctx.invalid(
+            format!("`days` 应在1至{}之间（短于原公告的期限）", current - 1),
+            format!("`days` must be between 1 and {} (shorter than the notice's)", current - 1),
+        ));
     }
     let (floor, now) = (ctx.params.comment_min_days, ctx.now);
     let period = calendar_day_period(ctx.calendar, start, s.days);
@@ -57,7 +60,10 @@ pub(super) fn approve_comment_shortening(ctx: &mut HandlerCtx<'_>) -> Result<(),
     let a: ApprovalIn = ctx.parse()?;
     non_blank(ctx, "reason", &a.reason)?;
     if a.days == 0 || a.days >= ctx.params.comment_min_days {
-        return Err(ctx.invalid(format!("`days` must be between 1 and {}", ctx.params.comment_min_days - 1)));
+        return Err(ctx.invalid(
+            format!("`days` 应在1至{}之间", ctx.params.comment_min_days - 1),
+            format!("`days` must be between 1 and {}", ctx.params.comment_min_days - 1),
+        ));
     }
     let approval = ShorteningApproval { days: a.days, reason: a.reason, by: ctx.who(), at: ctx.now, notice: None };
     ctx.facts.shortening_approvals.push(approval);

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::{secret, Auth, AuthError, CreatedToken, NewUser};
 use crate::actor::{Actor, Role};
-use crate::refusal::{Reason, Refusal};
+use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::users::UserRow;
 
 /// Why an administrative request failed.
@@ -98,7 +98,10 @@ impl Auth {
                 "管理员不能取消自己的系统管理员角色",
                 "an administrator cannot remove their own administrator role",
             )
-            .with_detail(format!("ask another administrator to change the roles of {name}"));
+            .with_detail(Detail::new(
+                format!("请另一位管理员变更 {name} 的角色"),
+                format!("ask another administrator to change the roles of {name}"),
+            ));
             return Err(AdminError::Refused(Refusal::one(reason)));
         }
         let roles = self.change_roles(name, add, remove).await?;
@@ -154,7 +157,10 @@ impl Auth {
                 "管理员不能停用自己的账户",
                 "an administrator cannot deactivate their own account",
             )
-            .with_detail(format!("ask another administrator to deactivate {name}"));
+            .with_detail(Detail::new(
+                format!("请另一位管理员停用 {name}"),
+                format!("ask another administrator to deactivate {name}"),
+            ));
             return Err(AdminError::Refused(Refusal::one(reason)));
         }
         let (user, revoked) = self.deactivate(name, now).await?;

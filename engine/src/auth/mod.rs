@@ -17,6 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::actor::{Actor, Role};
+use crate::refusal::bi;
 use crate::store::users::{TokenRow, UserRow};
 use crate::store::{Store, StoreError};
 
@@ -32,8 +33,9 @@ pub enum AuthError {
     UnknownUser(String),
     #[error("a user named {0} already exists")]
     AlreadyExists(String),
+    /// Input the rules refuse, said in Chinese and English.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(crate::refusal::Detail),
     /// Too many failed sign-ins for this name; said alike whether or not the user exists.
     #[error("sign-in locked until {until}")]
     Locked { until: DateTime<Utc> },
@@ -254,7 +256,7 @@ impl Auth {
 
     pub async fn create_token(&self, user: &str, label: &str, now: DateTime<Utc>) -> Result<CreatedToken, AuthError> {
         if label.chars().count() > 200 {
-            return Err(AuthError::Invalid("a token label is at most 200 characters".into()));
+            return Err(AuthError::Invalid(bi("令牌标签不超过200个字符", "a token label is at most 200 characters")));
         }
         if self.store.user(user).await?.is_none() {
             return Err(AuthError::UnknownUser(user.into()));
@@ -287,16 +289,22 @@ impl Auth {
 fn checked_field(field: &str, value: String) -> Result<String, AuthError> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > 200 {
-        return Err(AuthError::Invalid(format!("{field} must be 1 to 200 characters")));
+        return Err(AuthError::Invalid(bi(
+            format!("{field} 应为1至200个字符"),
+            format!("{field} must be 1 to 200 characters"),
+        )));
     }
     Ok(value.to_string())
 }
 
 fn hash_new(password: &str) -> Result<String, AuthError> {
     if password.chars().count() < password::MIN_LENGTH {
-        return Err(AuthError::Invalid(format!("a password has at least {} characters", password::MIN_LENGTH)));
+        return Err(AuthError::Invalid(bi(
+            format!("密码至少{}个字符", password::MIN_LENGTH),
+            format!("a password has at least {} characters", password::MIN_LENGTH),
+        )));
     }
-    password::hash(password).map_err(AuthError::Invalid)
+    password::hash(password).map_err(|e| AuthError::Invalid(bi(format!("密码无法处理：{e}"), e)))
 }
 
 /// Login names are recorded as the actor's id in the audit trail: short,
@@ -307,17 +315,23 @@ fn validate_name(name: &str) -> Result<(), AuthError> {
     if ok {
         Ok(())
     } else {
-        Err(AuthError::Invalid("a user name is 1 to 64 of A-Z a-z 0-9 . _ -".into()))
+        Err(AuthError::Invalid(bi(
+            "用户名为1至64个 A-Z a-z 0-9 . _ - 字符",
+            "a user name is 1 to 64 of A-Z a-z 0-9 . _ -",
+        )))
     }
 }
 
 /// `public` is the anonymous actor and `system` the scheduler: no person holds them.
 fn validate_roles(roles: &[Role]) -> Result<(), AuthError> {
     if roles.is_empty() {
-        return Err(AuthError::Invalid("a user needs at least one role".into()));
+        return Err(AuthError::Invalid(bi("用户至少需要一个角色", "a user needs at least one role")));
     }
     match roles.iter().find(|r| matches!(r, Role::Public | Role::System)) {
-        Some(r) => Err(AuthError::Invalid(format!("the role `{}` cannot be given to a user", r.as_str()))),
+        Some(r) => Err(AuthError::Invalid(bi(
+            format!("角色 `{}` 不能授予用户", r.as_str()),
+            format!("the role `{}` cannot be given to a user", r.as_str()),
+        ))),
         None => Ok(()),
     }
 }

@@ -39,8 +39,18 @@ pub fn en(at: DateTime<Utc>) -> String {
 
 /// Both, as a refusal's detail carries them: "截至2025年10月9日24时 / until 24:00 on 9 Oct 2025 (China Standard
 /// Time)", the Chinese and English words before each given by the caller.
-pub fn both(zh_words: &str, at: DateTime<Utc>, en_words: &str) -> String {
-    format!("{zh_words}{} / {en_words} {}", zh(at), en(at))
+pub fn both(zh_words: &str, at: DateTime<Utc>, en_words: &str) -> crate::refusal::Detail {
+    crate::refusal::Detail::new(format!("{zh_words}{}", zh(at)), format!("{en_words} {}", en(at)))
+}
+
+/// A calendar day as the Chinese text writes it: "2025年10月9日".
+pub fn day_zh(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// A calendar day in English: "9 Oct 2025".
+pub fn day_en(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
 }
 
 #[cfg(test)]
@@ -56,9 +66,11 @@ mod tests {
         assert_eq!(zh(end), "2025年10月9日24时");
         assert_eq!(en(end), "24:00 on 9 Oct 2025 (China Standard Time)");
         assert_eq!(
-            both("截至", end, "until"),
+            both("截至", end, "until").to_string(),
             "截至2025年10月9日24时 / until 24:00 on 9 Oct 2025 (China Standard Time)"
         );
+        let day = NaiveDate::from_ymd_opt(2025, 10, 9).expect("d");
+        assert_eq!((day_zh(day).as_str(), day_en(day).as_str()), ("2025年10月9日", "9 Oct 2025"));
         let morning = Utc.with_ymd_and_hms(2026, 3, 2, 1, 30, 0).single().expect("t");
         assert_eq!(
             (zh(morning).as_str(), en(morning).as_str()),

@@ -4,6 +4,7 @@
 use super::{ensure, GateCtx};
 use crate::definition::StageKind;
 use crate::facts::Facts;
+use crate::refusal::{bi, Detail};
 
 /// Each manifest item with whether the facts hold it.
 pub fn manifest(f: &Facts) -> Vec<(String, bool)> {
@@ -37,7 +38,10 @@ pub fn manifest(f: &Facts) -> Vec<(String, bool)> {
     items
 }
 
-pub(super) fn archive_complete(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn archive_complete(c: &GateCtx<'_>) -> Result<(), Detail> {
     let missing: Vec<String> = manifest(c.after).into_iter().filter(|(_, ok)| !ok).map(|(i, _)| i).collect();
-    ensure(missing.is_empty(), || format!("missing: {}", missing.join(", ")))
+    ensure(missing.is_empty(), || {
+        let m = missing.join(", ");
+        bi(format!("缺少：{m}"), format!("missing: {m}"))
+    })
 }

@@ -3,14 +3,19 @@
 use super::{ensure, GateCtx};
 use crate::acts::codes;
 use crate::definition::StageKind;
+use crate::refusal::{bi, Detail};
 
 /// Art. 10(2): proposals of departments and lower governments argue their
 /// case; Art. 10(3): citizens' proposals are written.
-pub(super) fn proposal_fields(c: &GateCtx<'_>) -> Result<(), String> {
-    let Some(p) = &c.after.proposal else { return Err("no proposal".into()) };
+pub(super) fn proposal_fields(c: &GateCtx<'_>) -> Result<(), Detail> {
+    let Some(p) = &c.after.proposal else { return Err(bi("没有立项建议", "no proposal")) };
     let kind = p.proposer_type.as_str();
     if !codes::allows(codes::PROPOSER_TYPES, kind) {
-        return Err(format!("unknown proposer type `{kind}`: one of {}", codes::list(codes::PROPOSER_TYPES)));
+        let one_of = codes::list(codes::PROPOSER_TYPES);
+        return Err(bi(
+            format!("未知的建议人类型 `{kind}`，应为其中之一：{one_of}"),
+            format!("unknown proposer type `{kind}`: one of {one_of}"),
+        ));
     }
     if codes::ARGUING_PROPOSERS.contains(&kind) {
         let given = [&p.main_problem, &p.reasons_and_basis, &p.preliminary_solution, &p.necessity, &p.feasibility];
@@ -18,110 +23,132 @@ pub(super) fn proposal_fields(c: &GateCtx<'_>) -> Result<(), String> {
             .filter(|(_, v)| v.as_deref().is_none_or(|s| s.trim().is_empty()))
             .map(|(n, _)| n)
             .collect();
-        return ensure(missing.is_empty(), || format!("missing: {}", missing.join(", ")));
+        return ensure(missing.is_empty(), || {
+            let m = missing.join(", ");
+            bi(format!("缺少：{m}"), format!("missing: {m}"))
+        });
     }
     if codes::WRITING_PROPOSERS.contains(&kind) {
-        return ensure(p.written, || "a citizen's proposal must be written".into());
+        return ensure(p.written, || bi("公民提出的建议应当采用书面形式", "a citizen's proposal must be written"));
     }
     Ok(())
 }
 
-pub(super) fn category_given(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn category_given(c: &GateCtx<'_>) -> Result<(), Detail> {
     let cat = c.after.start.as_ref().map(|s| s.category).unwrap_or(0);
-    ensure((1..=5).contains(&cat), || "category must be one of Art. 3(1) items 1–5".into())
+    ensure((1..=5).contains(&cat), || {
+        bi("事项类别应为第三条第一款第一项至第五项之一", "category must be one of Art. 3(1) items 1–5")
+    })
 }
 
-pub(super) fn not_excluded(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn not_excluded(c: &GateCtx<'_>) -> Result<(), Detail> {
     match c.str("exclusion") {
-        Some(e) => Err(format!("excluded matter: {e}")),
+        Some(e) => Err(bi(format!("属于除外事项：{e}"), format!("excluded matter: {e}"))),
         None => Ok(()),
     }
 }
 
-pub(super) fn undertaking_unit_given(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn undertaking_unit_given(c: &GateCtx<'_>) -> Result<(), Detail> {
     let n = c.after.start.as_ref().map_or(0, |s| s.undertaking_units.len());
-    ensure(n > 0, || "no undertaking unit designated".into())
+    ensure(n > 0, || bi("未确定承办单位", "no undertaking unit designated"))
 }
 
-pub(super) fn lead_unit_designated(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn lead_unit_designated(c: &GateCtx<'_>) -> Result<(), Detail> {
     let Some(s) = &c.after.start else { return Ok(()) };
     if s.undertaking_units.len() < 2 {
         return Ok(());
     }
     ensure(s.lead_unit.as_ref().is_some_and(|l| s.undertaking_units.contains(l)), || {
-        format!("{} units and no lead unit among them", s.undertaking_units.len())
+        let n = s.undertaking_units.len();
+        bi(format!("{n}个承办单位，未在其中确定牵头单位"), format!("{n} units and no lead unit among them"))
     })
 }
 
-pub(super) fn catalogue_item_given(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn catalogue_item_given(c: &GateCtx<'_>) -> Result<(), Detail> {
     let has = c.after.start.as_ref().is_some_and(|s| s.catalogue_item.is_some());
-    ensure(!c.params.catalogue_mandatory || has, || "this jurisdiction requires a catalogue item".into())
+    ensure(!c.params.catalogue_mandatory || has, || {
+        bi("本地区要求列明决策事项目录中的事项", "this jurisdiction requires a catalogue item")
+    })
 }
 
-pub(super) fn draft_exists(c: &GateCtx<'_>) -> Result<(), String> {
-    ensure(!c.after.drafts.is_empty(), || "no draft recorded".into())
+pub(super) fn draft_exists(c: &GateCtx<'_>) -> Result<(), Detail> {
+    ensure(!c.after.drafts.is_empty(), || bi("尚未记录决策草案", "no draft recorded"))
 }
 
-pub(super) fn legal_basis_non_empty(c: &GateCtx<'_>) -> Result<(), String> {
-    ensure(c.after.current_draft().is_some_and(|d| !d.legal_basis.is_empty()), || "legal basis list is empty".into())
+pub(super) fn legal_basis_non_empty(c: &GateCtx<'_>) -> Result<(), Detail> {
+    ensure(c.after.current_draft().is_some_and(|d| !d.legal_basis.is_empty()), || {
+        bi("法律依据清单为空", "legal basis list is empty")
+    })
 }
 
-pub(super) fn determination_reasoned(c: &GateCtx<'_>) -> Result<(), String> {
-    ensure(c.str("reason").is_some(), || "a determination needs a reason".into())?;
+pub(super) fn determination_reasoned(c: &GateCtx<'_>) -> Result<(), Detail> {
+    ensure(c.str("reason").is_some(), || bi("认定应当说明理由", "a determination needs a reason"))?;
     let already = c.str("outcome") == Some("already_done");
     ensure(!already || c.str("reference").is_some(), || {
-        "`already_done` needs a reference to the existing document".into()
+        bi("`already_done` 应当注明已有文件的出处", "`already_done` needs a reference to the existing document")
     })
 }
 
-pub(super) fn determination_not_forced(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn determination_not_forced(c: &GateCtx<'_>) -> Result<(), Detail> {
     let stage = c.str("stage").unwrap_or_default();
     let waived = c.str("outcome") != Some("applicable");
-    ensure(!(waived && c.params.always_applicable.contains(stage)), || format!("`{stage}` is always applicable here"))
+    ensure(!(waived && c.params.always_applicable.contains(stage)), || {
+        bi(format!("`{stage}` 在本地区始终适用"), format!("`{stage}` is always applicable here"))
+    })
 }
 
 /// Art. 19(1): a matter flagged technical must have expert consultation;
 /// it cannot be determined not applicable (nor "done elsewhere" without a
 /// reference, which `determination_reasoned` already requires).
-pub(super) fn technical_matter_needs_experts(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn technical_matter_needs_experts(c: &GateCtx<'_>) -> Result<(), Detail> {
     let waives_experts = c.str("stage") == Some("expert_consultation") && c.str("outcome") == Some("not_applicable");
     ensure(!(waives_experts && c.after.flags.technical), || {
-        "the matter is flagged highly specialised or technical".into()
+        bi("该事项已标记为专业性、技术性较强", "the matter is flagged highly specialised or technical")
     })
 }
 
 /// A ground of 政府信息公开条例 Arts. 14–16 (`crate::nondisclosure`), with the provision relied on.
-pub(super) fn non_disclosure_ground(c: &GateCtx<'_>) -> Result<(), String> {
-    let Some(n) = &c.after.non_disclosure else { return Err("no non-disclosure recorded".into()) };
+pub(super) fn non_disclosure_ground(c: &GateCtx<'_>) -> Result<(), Detail> {
+    let Some(n) = &c.after.non_disclosure else {
+        return Err(bi("没有不予公开的记录", "no non-disclosure recorded"));
+    };
     ensure(crate::nondisclosure::by_key(&n.legal_ground).is_some(), || {
-        format!("`legal_ground` must be one of {}", crate::nondisclosure::listed())
+        let listed = crate::nondisclosure::listed();
+        bi(format!("`legal_ground` 应为其中之一：{listed}"), format!("`legal_ground` must be one of {listed}"))
     })?;
-    ensure(!n.legal_basis.trim().is_empty(), || "`legal_basis` (the provision relied on) is missing".into())
+    ensure(!n.legal_basis.trim().is_empty(), || {
+        bi("缺少 `legal_basis`（所依据的条款）", "`legal_basis` (the provision relied on) is missing")
+    })
 }
 
-pub(super) fn cost_benefit_recorded(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn cost_benefit_recorded(c: &GateCtx<'_>) -> Result<(), Detail> {
     if !c.applies(StageKind::CostBenefit.as_str()) {
         return Ok(());
     }
     let current = c.after.current_draft_hash();
     ensure(c.after.cost_benefit.as_ref().is_some_and(|cb| Some(cb.draft_hash.as_str()) == current), || {
-        "no cost-benefit analysis for the current draft".into()
+        bi("当前草案没有成本效益分析", "no cost-benefit analysis for the current draft")
     })
 }
 
-pub(super) fn dispute_explained(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn dispute_explained(c: &GateCtx<'_>) -> Result<(), Detail> {
     let disagreeing: Vec<&str> = c.after.consultations.iter().filter(|x| !x.agreed).map(|x| x.unit.as_str()).collect();
     ensure(disagreeing.is_empty() || c.after.dispute_statement.is_some(), || {
-        format!("units that disagree: {}", disagreeing.join(", "))
+        let units = disagreeing.join(", ");
+        bi(format!("有不同意见的单位：{units}"), format!("units that disagree: {units}"))
     })
 }
 
 /// Art. 12(4): a draft marked with major disagreements should offer two or
 /// more options ("可以", so a warning).
-pub(super) fn options_for_major_disagreement(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn options_for_major_disagreement(c: &GateCtx<'_>) -> Result<(), Detail> {
     let Some(d) = c.after.current_draft() else { return Ok(()) };
     let n = d.options.iter().filter(|o| !o.trim().is_empty()).count();
     ensure(!d.major_disagreement || n >= 2, || {
-        format!("draft v{} is marked major_disagreement with {n} option(s)", d.version)
+        let v = d.version;
+        bi(
+            format!("第{v}稿标记为存在较大分歧，但只有{n}个备选方案"),
+            format!("draft v{v} is marked major_disagreement with {n} option(s)"),
+        )
     })
 }

@@ -24,7 +24,7 @@ use crate::actor::Actor;
 use crate::calendar::WorkCalendar;
 use crate::definition::{Gate, Parameters, Workflow};
 use crate::facts::Facts;
-use crate::refusal::Reason;
+use crate::refusal::{Detail, Reason};
 
 pub struct GateCtx<'a> {
     pub before: &'a Facts,
@@ -49,11 +49,11 @@ impl GateCtx<'_> {
     }
 }
 
-/// `Err(detail)` when the check fails; the detail says what exactly is wrong.
-pub type Check = fn(&GateCtx<'_>) -> Result<(), String>;
+/// `Err(detail)` when the check fails; the detail says what exactly is wrong, in both languages.
+pub type Check = fn(&GateCtx<'_>) -> Result<(), Detail>;
 
 /// Fail with `detail` unless `ok`.
-pub(crate) fn ensure(ok: bool, detail: impl FnOnce() -> String) -> Result<(), String> {
+pub(crate) fn ensure(ok: bool, detail: impl FnOnce() -> Detail) -> Result<(), Detail> {
     if ok {
         Ok(())
     } else {
@@ -194,14 +194,8 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 /// Run a gate; a failure becomes the gate's reason with the check's detail.
 pub fn evaluate(gate: &Gate, ctx: &GateCtx<'_>) -> Result<(), Reason> {
     let Some(check) = lookup(&gate.check) else {
-        return Err(Reason::new(&gate.reason_code, &gate.article, &gate.zh, &gate.en).with_detail("unknown check"));
+        let unknown = Detail::new(format!("未知的检查 `{}`", gate.check), format!("unknown check `{}`", gate.check));
+        return Err(Reason::new(&gate.reason_code, &gate.article, &gate.zh, &gate.en).with_detail(unknown));
     };
-    check(ctx).map_err(|detail| {
-        let r = Reason::new(&gate.reason_code, &gate.article, &gate.zh, &gate.en);
-        if detail.is_empty() {
-            r
-        } else {
-            r.with_detail(detail)
-        }
-    })
+    check(ctx).map_err(|detail| Reason::new(&gate.reason_code, &gate.article, &gate.zh, &gate.en).with_detail(detail))
 }

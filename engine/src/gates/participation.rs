@@ -7,45 +7,72 @@ use crate::calendar::cst;
 use crate::calendar::period::{calendar_day_period, latest_day_before};
 use crate::definition::StageKind;
 use crate::facts::CommentNotice;
+use crate::refusal::{bi, Detail};
 
-pub(super) fn comment_period_min(c: &GateCtx<'_>) -> Result<(), String> {
-    let Some(n) = c.after.comment_notices.last() else { return Err("no notice".into()) };
+fn no_notice() -> Detail {
+    bi("没有征求意见公告", "no notice")
+}
+
+fn no_hearing_date() -> Detail {
+    bi("没有听证日期", "no hearing date")
+}
+
+pub(super) fn comment_period_min(c: &GateCtx<'_>) -> Result<(), Detail> {
+    let Some(n) = c.after.comment_notices.last() else { return Err(no_notice()) };
     ensure(n.days >= c.params.comment_min_days || n.shortening_reason.is_some(), || {
-        format!("{} days < {} and no shortening reason stated in the notice", n.days, c.params.comment_min_days)
+        let (days, min) = (n.days, c.params.comment_min_days);
+        bi(
+            format!("征求意见期限{days}日，少于{min}日，公告中未说明缩短的理由"),
+            format!("{days} days < {min} and no shortening reason stated in the notice"),
+        )
     })
 }
 
 /// regulation.md §6: a notice below the floor needs, besides its reason, the general office's approval given
 /// before it is published (`approve_comment_shortening`).
-pub(super) fn comment_shortening_approved(c: &GateCtx<'_>) -> Result<(), String> {
-    let Some(n) = c.after.comment_notices.last() else { return Err("no notice".into()) };
+pub(super) fn comment_shortening_approved(c: &GateCtx<'_>) -> Result<(), Detail> {
+    let Some(n) = c.after.comment_notices.last() else { return Err(no_notice()) };
     let approved = c.after.shortening_approvals.iter().any(|a| a.notice == Some(n.id));
     ensure(n.days >= c.params.comment_min_days || approved, || {
-        format!(
-            "{} days < {}: no approval of the general office for a period this short",
-            n.days, c.params.comment_min_days
+        let (days, min) = (n.days, c.params.comment_min_days);
+        bi(
+            format!("征求意见期限{days}日，少于{min}日：缩短期限未经办公厅（室）同意"),
+            format!("{days} days < {min}: no approval of the general office for a period this short"),
         )
     })
 }
 
 /// Art. 15: the period runs from the notice's publication; a start before the day it went out (China time) is a
 /// backdated period.
-pub(super) fn comment_start_not_backdated(c: &GateCtx<'_>) -> Result<(), String> {
-    let Some(n) = c.after.comment_notices.last() else { return Err("no notice".into()) };
+pub(super) fn comment_start_not_backdated(c: &GateCtx<'_>) -> Result<(), Detail> {
+    let Some(n) = c.after.comment_notices.last() else { return Err(no_notice()) };
     let published = n.published_at.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
-    ensure(n.start >= published, || format!("the period starts {} but the notice is published {published}", n.start))
+    ensure(n.start >= published, || {
+        bi(
+            format!("期限自{}起算，但公告于{}发布", cst::day_zh(n.start), cst::day_zh(published)),
+            format!(
+                "the period starts {} but the notice is published {}",
+                cst::day_en(n.start),
+                cst::day_en(published)
+            ),
+        )
+    })
 }
 
-pub(super) fn comment_notice_fields(c: &GateCtx<'_>) -> Result<(), String> {
-    let Some(n) = c.after.comment_notices.last() else { return Err("no notice".into()) };
+pub(super) fn comment_notice_fields(c: &GateCtx<'_>) -> Result<(), Detail> {
+    let Some(n) = c.after.comment_notices.last() else { return Err(no_notice()) };
     let mut missing = Vec::new();
     if n.submission_methods.iter().all(|m| m.trim().is_empty()) {
-        missing.push("submission_methods");
+        missing.push(("提交意见的方式 submission_methods", "submission_methods"));
     }
     if !n.channels.iter().any(|ch| ch == "website") {
-        missing.push("channel `website`");
+        missing.push(("政府网站 `website`", "channel `website`"));
     }
-    ensure(missing.is_empty(), || format!("missing: {}", missing.join(", ")))
+    ensure(missing.is_empty(), || {
+        let zh: Vec<&str> = missing.iter().map(|m| m.0).collect();
+        let en: Vec<&str> = missing.iter().map(|m| m.1).collect();
+        bi(format!("缺少：{}", zh.join("、")), format!("missing: {}", en.join(", ")))
+    })
 }
 
 /// When a notice's period ends on the calendar the engine holds now. A year's official notice loaded after
@@ -57,7 +84,7 @@ fn period_end(c: &GateCtx<'_>, n: &CommentNotice) -> DateTime<Utc> {
 }
 
 /// The stage cannot close before the latest notice's period has ended (or the scheduler closed it at its end).
-pub(super) fn comment_period_ended(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn comment_period_ended(c: &GateCtx<'_>) -> Result<(), Detail> {
     match c.after.comment_notices.last() {
         Some(n) if n.closed_at.is_none() => {
             let end = period_end(c, n);
@@ -67,51 +94,56 @@ pub(super) fn comment_period_ended(c: &GateCtx<'_>) -> Result<(), String> {
     }
 }
 
-pub(super) fn comment_period_open(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn comment_period_open(c: &GateCtx<'_>) -> Result<(), Detail> {
     match c.before.comment_notices.last() {
         // Closed is closed: a clock set back, or a calendar loaded later, does not reopen it.
         Some(CommentNotice { closed_at: Some(at), .. }) => {
-            Err(format!("征求意见已于{}结束 / the period was closed at {}", cst::zh(*at), cst::en(*at)))
+            Err(bi(format!("征求意见已于{}结束", cst::zh(*at)), format!("the period was closed at {}", cst::en(*at))))
         }
         Some(n) => {
             let end = period_end(c, n);
             ensure(c.now < end, || {
-                format!("征求意见期限已于{}届满 / the period ended at {}", cst::zh(end), cst::en(end))
+                bi(format!("征求意见期限已于{}届满", cst::zh(end)), format!("the period ended at {}", cst::en(end)))
             })
         }
-        None => Err("no comment notice has been published".into()),
+        None => Err(bi("尚未发布征求意见公告", "no comment notice has been published")),
     }
 }
 
 /// The scheduler closes a period once: there must be a notice whose period is not closed yet.
-pub(super) fn comment_period_not_closed(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn comment_period_not_closed(c: &GateCtx<'_>) -> Result<(), Detail> {
     match c.before.comment_notices.last() {
         Some(CommentNotice { closed_at: Some(at), .. }) => {
-            Err(format!("征求意见已于{}结束 / already closed at {}", cst::zh(*at), cst::en(*at)))
+            Err(bi(format!("征求意见已于{}结束", cst::zh(*at)), format!("already closed at {}", cst::en(*at))))
         }
         Some(_) => Ok(()),
-        None => Err("no comment notice has been published".into()),
+        None => Err(bi("尚未发布征求意见公告", "no comment notice has been published")),
     }
 }
 
-pub(super) fn participation_activity(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn participation_activity(c: &GateCtx<'_>) -> Result<(), Detail> {
     ensure(!c.after.activities.is_empty() || !c.after.comment_notices.is_empty(), || {
-        "no participation activity recorded".into()
+        bi("没有记录公众参与活动", "no participation activity recorded")
     })
 }
 
-pub(super) fn opinions_disposed(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn opinions_disposed(c: &GateCtx<'_>) -> Result<(), Detail> {
     let open: Vec<String> =
         c.after.opinions.iter().filter(|o| o.disposition.is_none()).map(|o| format!("#{}", o.id)).collect();
-    ensure(open.is_empty(), || format!("{} opinion(s) without disposition: {}", open.len(), open.join(", ")))
+    ensure(open.is_empty(), || {
+        let (n, ids) = (open.len(), open.join(", "));
+        bi(format!("{n}条意见尚未处理：{ids}"), format!("{n} opinion(s) without disposition: {ids}"))
+    })
 }
 
-pub(super) fn disposition_reason(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn disposition_reason(c: &GateCtx<'_>) -> Result<(), Detail> {
     let reasoned = c.str("reason").is_some();
-    ensure(reasoned || c.str("outcome") == Some("adopted"), || "an opinion not (fully) adopted needs a reason".into())
+    ensure(reasoned || c.str("outcome") == Some("adopted"), || {
+        bi("未采纳或者部分采纳的意见应当说明理由", "an opinion not (fully) adopted needs a reason")
+    })
 }
 
-pub(super) fn specific_group_consulted(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn specific_group_consulted(c: &GateCtx<'_>) -> Result<(), Detail> {
     if !c.after.flags.specific_group_interest {
         return Ok(());
     }
@@ -120,34 +152,46 @@ pub(super) fn specific_group_consulted(c: &GateCtx<'_>) -> Result<(), String> {
         .activities
         .iter()
         .any(|a| a.participant_types.iter().any(|t| ["人民团体", "社会组织", "群众代表"].contains(&t.as_str())));
-    ensure(ok, || "no activity with 人民团体, 社会组织 or 群众代表".into())
+    ensure(ok, || bi("没有人民团体、社会组织或者群众代表参加的活动", "no activity with 人民团体, 社会组织 or 群众代表"))
 }
 
-pub(super) fn hearing_notice_on_time(c: &GateCtx<'_>) -> Result<(), String> {
-    let Some(h) = &c.after.hearing else { return Err("no hearing notice".into()) };
-    let (Some(date), Some(published)) = (h.date, h.notice_published_at) else { return Err("no hearing date".into()) };
+pub(super) fn hearing_notice_on_time(c: &GateCtx<'_>) -> Result<(), Detail> {
+    let Some(h) = &c.after.hearing else { return Err(bi("没有听证会公告", "no hearing notice")) };
+    let (Some(date), Some(published)) = (h.date, h.notice_published_at) else { return Err(no_hearing_date()) };
     let published = published.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     let latest = latest_day_before(date, c.params.hearing_notice_min_days);
-    ensure(published <= latest, || format!("notice published {published}, must be on or before {latest}"))
-}
-
-pub(super) fn hearing_sides_represented(c: &GateCtx<'_>) -> Result<(), String> {
-    if !c.applies(StageKind::Hearing.as_str()) {
-        return Ok(());
-    }
-    let Some(h) = &c.after.hearing else { return Err("no hearing".into()) };
-    let missing: Vec<&str> =
-        h.sides.iter().filter(|s| !h.participants.iter().any(|p| &p.side == *s)).map(String::as_str).collect();
-    ensure(missing.is_empty(), || format!("sides without a participant: {}", missing.join(", ")))?;
-    let n = h.participants.len() as u32;
-    ensure(n >= c.params.hearing_min_participants, || {
-        format!("{n} participants, the jurisdiction requires {}", c.params.hearing_min_participants)
+    ensure(published <= latest, || {
+        bi(
+            format!("公告于{}发布，应当不晚于{}", cst::day_zh(published), cst::day_zh(latest)),
+            format!("notice published {}, must be on or before {}", cst::day_en(published), cst::day_en(latest)),
+        )
     })
 }
 
-pub(super) fn hearing_materials_on_time(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn hearing_sides_represented(c: &GateCtx<'_>) -> Result<(), Detail> {
+    if !c.applies(StageKind::Hearing.as_str()) {
+        return Ok(());
+    }
+    let Some(h) = &c.after.hearing else { return Err(bi("没有听证记录", "no hearing")) };
+    let missing: Vec<&str> =
+        h.sides.iter().filter(|s| !h.participants.iter().any(|p| &p.side == *s)).map(String::as_str).collect();
+    ensure(missing.is_empty(), || {
+        let sides = missing.join(", ");
+        bi(format!("以下各方没有参加人：{sides}"), format!("sides without a participant: {sides}"))
+    })?;
+    let n = h.participants.len() as u32;
+    ensure(n >= c.params.hearing_min_participants, || {
+        let min = c.params.hearing_min_participants;
+        bi(
+            format!("听证参加人{n}名，本地区要求至少{min}名"),
+            format!("{n} participants, the jurisdiction requires {min}"),
+        )
+    })
+}
+
+pub(super) fn hearing_materials_on_time(c: &GateCtx<'_>) -> Result<(), Detail> {
     let Some(h) = &c.after.hearing else { return Ok(()) };
-    let Some(date) = h.date else { return Err("no hearing date".into()) };
+    let Some(date) = h.date else { return Err(no_hearing_date()) };
     let latest = latest_day_before(date, c.params.hearing_materials_min_days);
     let late: Vec<String> = h
         .participants
@@ -155,45 +199,65 @@ pub(super) fn hearing_materials_on_time(c: &GateCtx<'_>) -> Result<(), String> {
         .filter(|p| p.materials_delivered_on.is_none_or(|d| d > latest))
         .map(|p| p.name.clone())
         .collect();
-    ensure(late.is_empty(), || format!("materials not delivered by {latest}: {}", late.join(", ")))
+    ensure(late.is_empty(), || {
+        let names = late.join(", ");
+        bi(
+            format!("未在{}前送达材料：{names}", cst::day_zh(latest)),
+            format!("materials not delivered by {}: {names}", cst::day_en(latest)),
+        )
+    })
 }
 
-pub(super) fn hearing_record_confirmed(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn hearing_record_confirmed(c: &GateCtx<'_>) -> Result<(), Detail> {
     let Some(h) = &c.after.hearing else { return Ok(()) };
     let open: Vec<&str> =
         h.participants.iter().filter(|p| !p.signed && p.refusal_reason.is_none()).map(|p| p.name.as_str()).collect();
-    ensure(open.is_empty(), || format!("neither signed nor refused with a reason: {}", open.join(", ")))
+    ensure(open.is_empty(), || {
+        let names = open.join(", ");
+        bi(format!("既未签字也未说明拒签理由：{names}"), format!("neither signed nor refused with a reason: {names}"))
+    })
 }
 
 /// Art. 16(3): "需要遴选听证参加人的" — the method is published first only where participants are selected.
-pub(super) fn hearing_selection_method_published(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn hearing_selection_method_published(c: &GateCtx<'_>) -> Result<(), Detail> {
     if c.before.hearing.as_ref().is_some_and(|h| h.no_selection) {
         return Ok(());
     }
     let published = c.before.hearing.as_ref().is_some_and(|h| h.selection_method.is_some());
-    ensure(published, || "the participant-selection method has not been published".into())
+    ensure(published, || bi("听证参加人遴选办法尚未公布", "the participant-selection method has not been published"))
 }
 
-pub(super) fn hearing_list_before_hearing(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn hearing_list_before_hearing(c: &GateCtx<'_>) -> Result<(), Detail> {
     let Some(h) = &c.after.hearing else { return Ok(()) };
     let (Some(at), Some(date)) = (h.list_published_at, h.date) else {
-        return Err("the participant list has not been published".into());
+        return Err(bi("听证参加人名单尚未公布", "the participant list has not been published"));
     };
     let day = at.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
-    ensure(day < date, || format!("the list was published {day}, not before the hearing on {date}"))
+    ensure(day < date, || {
+        bi(
+            format!("名单于{}公布，不早于{}的听证会", cst::day_zh(day), cst::day_zh(date)),
+            format!("the list was published {}, not before the hearing on {}", cst::day_en(day), cst::day_en(date)),
+        )
+    })
 }
 
-pub(super) fn hearing_record_segments(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn hearing_record_segments(c: &GateCtx<'_>) -> Result<(), Detail> {
     let Some(h) = &c.after.hearing else { return Ok(()) };
     let ok = h.record.as_ref().is_some_and(|r| !r.presentation.trim().is_empty() && !r.statements.trim().is_empty());
-    ensure(ok, || "the record lacks the presentation or the participants' statements".into())
+    ensure(ok, || {
+        bi("听证笔录缺少情况说明或者参加人陈述", "the record lacks the presentation or the participants' statements")
+    })
 }
 
 /// A5 variant: the latest notice was shortened below the floor after it went out.
-pub(super) fn notice_not_shortened_late(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn notice_not_shortened_late(c: &GateCtx<'_>) -> Result<(), Detail> {
     match c.after.comment_notices.last() {
         Some(n) if n.non_compliant_shortening => {
-            Err(format!("notice #{} was shortened to {} days after publication", n.id, n.days))
+            let (id, days) = (n.id, n.days);
+            Err(bi(
+                format!("第{id}号公告发布后被缩短为{days}日"),
+                format!("notice #{id} was shortened to {days} days after publication"),
+            ))
         }
         _ => Ok(()),
     }
@@ -201,34 +265,42 @@ pub(super) fn notice_not_shortened_late(c: &GateCtx<'_>) -> Result<(), String> {
 
 /// A notice shortened below the floor after publication is not cured by its
 /// late reason: a later, compliant notice must have been published and have run.
-pub(super) fn late_shortening_cured(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn late_shortening_cured(c: &GateCtx<'_>) -> Result<(), Detail> {
     let notices = &c.after.comment_notices;
     let Some(flagged) = notices.iter().rposition(|n| n.non_compliant_shortening) else { return Ok(()) };
     let ran = |n: &CommentNotice| n.closed_at.is_some() || c.now >= period_end(c, n);
     let cured = notices[flagged + 1..].iter().any(|n| !n.non_compliant_shortening && ran(n));
     ensure(cured, || {
-        format!(
-            "notice #{} was shortened below {} days after publication; a new compliant notice must be published and run",
-            notices[flagged].id, c.params.comment_min_days
+        let (id, min) = (notices[flagged].id, c.params.comment_min_days);
+        bi(
+            format!("第{id}号公告发布后被缩短至少于{min}日；应当重新发布符合规定的公告并期满"),
+            format!(
+                "notice #{id} was shortened below {min} days after publication; a new compliant notice must be published \
+                 and run"
+            ),
         )
     })
 }
 
 /// Art. 17: a hearing is held on the day it was announced; nothing of it is recorded before that day (China
 /// time, by the server's clock).
-pub(super) fn hearing_day_reached(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn hearing_day_reached(c: &GateCtx<'_>) -> Result<(), Detail> {
     let Some(date) = c.before.hearing.as_ref().and_then(|h| h.date) else { return Ok(()) };
     let today = c.now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
-    ensure(today >= date, || format!("the hearing is announced for {date}; today is {today}"))
+    ensure(today >= date, || {
+        bi(
+            format!("听证会定于{}举行；今天是{}", cst::day_zh(date), cst::day_zh(today)),
+            format!("the hearing is announced for {}; today is {}", cst::day_en(date), cst::day_en(today)),
+        )
+    })
 }
 
 /// Art. 16(3): the list is published in advance and is the list heard; nobody joins it afterwards.
-pub(super) fn hearing_list_open(c: &GateCtx<'_>) -> Result<(), String> {
+pub(super) fn hearing_list_open(c: &GateCtx<'_>) -> Result<(), Detail> {
     match c.before.hearing.as_ref().and_then(|h| h.list_published_at) {
-        Some(at) => Err(format!(
-            "听证参加人名单已于{}公布 / the participant list was published at {}",
-            cst::zh(at),
-            cst::en(at)
+        Some(at) => Err(bi(
+            format!("听证参加人名单已于{}公布", cst::zh(at)),
+            format!("the participant list was published at {}", cst::en(at)),
         )),
         None => Ok(()),
     }

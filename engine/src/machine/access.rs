@@ -6,18 +6,20 @@ use crate::act::Act;
 use crate::actor::{Actor, Role};
 use crate::decision::Decision;
 use crate::definition::ActDef;
-use crate::refusal::{Reason, Refusal};
+use crate::refusal::{Detail, Reason, Refusal};
 
 pub(super) fn check(def: &ActDef, state: &Decision, act: &Act, actor: &Actor) -> Result<(), Refusal> {
     let allowed: Vec<Role> = actor.roles.iter().copied().filter(|r| def.roles.contains(r)).collect();
     if allowed.is_empty() {
         return Err(Refusal::one(
             Reason::new("role_not_permitted", &def.article, "无权实施该行为", "your role may not perform this act")
-                .with_detail(format!(
-                    "act `{}` needs one of: {}",
-                    def.name,
-                    def.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
-                )),
+                .with_detail({
+                    let roles = def.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+                    Detail::new(
+                        format!("行为 `{}` 需要以下角色之一：{roles}", def.name),
+                        format!("act `{}` needs one of: {roles}", def.name),
+                    )
+                }),
         ));
     }
     // A role held without a unit restriction (the general office, the chief
@@ -54,7 +56,10 @@ pub(super) fn check(def: &ActDef, state: &Decision, act: &Act, actor: &Actor) ->
                 "您未被指派办理该决策事项",
                 "you are not assigned to this decision (unit or assignment)",
             )
-            .with_detail(format!("{} of {}", actor.name, actor.unit)),
+            .with_detail(Detail::new(
+                format!("{}（{}）", actor.name, actor.unit),
+                format!("{} of {}", actor.name, actor.unit),
+            )),
         ))
     }
 }

@@ -20,7 +20,7 @@ use crate::definition::{StageKind, Workflow};
 use crate::effect::Effect;
 use crate::facts::{Applicability, ExpertPool};
 use crate::gates::{self, GateCtx};
-use crate::refusal::{Reason, Refusal};
+use crate::refusal::{Detail, Reason, Refusal};
 use crate::warning::Warning;
 
 /// What the transition function reads besides the decision.
@@ -53,7 +53,7 @@ pub fn step(
     let Some(def) = wf.acts.get(&act.name) else {
         return Err(Refusal::one(
             Reason::new("unknown_act", "", "本程序没有该行为", "this procedure has no such act")
-                .with_detail(act.name.clone()),
+                .with_detail(Detail::new(format!("行为 `{}`", act.name), format!("act `{}`", act.name))),
         ));
     };
     if !def.stages.contains(&state.stage) {
@@ -193,7 +193,7 @@ fn check_skips(ctx: Context<'_>, def: &crate::definition::ActDef, state: &Decisi
                     "本地规定该阶段必须进行",
                     "the jurisdiction profile makes this stage always applicable",
                 )
-                .with_detail(name),
+                .with_detail(stage_detail(name)),
             );
             continue;
         }
@@ -210,7 +210,10 @@ fn check_skips(ctx: Context<'_>, def: &crate::definition::ActDef, state: &Decisi
                     "除依法不予公开的决策事项外，应当充分听取各方面意见",
                     "public participation is passed over only for a matter not to be disclosed by law",
                 );
-                reasons.push(gate_reason("art14_participation_mandatory", "Art. 14(1)", fallback).with_detail(name));
+                reasons.push(
+                    gate_reason("art14_participation_mandatory", "Art. 14(1)", fallback)
+                        .with_detail(stage_detail(name)),
+                );
             }
             continue;
         }
@@ -227,7 +230,7 @@ fn check_skips(ctx: Context<'_>, def: &crate::definition::ActDef, state: &Decisi
                     "未记录该阶段不适用的判断，不得跳过",
                     "a conditional stage cannot be skipped without a recorded determination that it does not apply",
                 )
-                .with_detail(name),
+                .with_detail(stage_detail(name)),
             );
         }
     }
@@ -266,11 +269,17 @@ fn not_in_stage(wf: &crate::definition::Workflow, def: &crate::definition::ActDe
         "当前阶段不允许该行为",
         "this act is not allowed in the current stage",
     )
-    .with_detail(format!(
-        "决策事项处于{now_zh}阶段，行为 `{act}` 仅可在{}阶段实施 / the decision is in stage {now_en}; \
-             the act `{act}` is allowed in: {}",
-        allowed_zh.join("、"),
-        allowed_en.join(", "),
-        act = def.name,
+    .with_detail(Detail::new(
+        format!("决策事项处于{now_zh}阶段，行为 `{act}` 仅可在{}阶段实施", allowed_zh.join("、"), act = def.name),
+        format!(
+            "the decision is in stage {now_en}; the act `{act}` is allowed in: {}",
+            allowed_en.join(", "),
+            act = def.name
+        ),
     ))
+}
+
+/// The stage a refusal is about, in both languages.
+fn stage_detail(kind: &str) -> Detail {
+    Detail::new(format!("阶段 `{kind}`"), format!("stage `{kind}`"))
 }

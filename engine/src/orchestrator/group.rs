@@ -17,7 +17,7 @@ use crate::decision::Decision;
 use crate::effect::Effect;
 use crate::machine::{self, Context};
 use crate::memo::issue::{issue, Request};
-use crate::refusal::{Reason, Refusal};
+use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::idempotency::KeyCompletion;
 use crate::store::scheduler::LeasedFiring;
 use crate::store::{DeadlineRow, DeadlineStatus, Loaded, OutboxMessage, StoreError, TransitionCommit};
@@ -123,7 +123,10 @@ impl Engine {
                         "联动行为不得再引起联动",
                         "a linked act cannot link again",
                     )
-                    .with_detail(format!("`{}` on {id}", act.name)),
+                    .with_detail(Detail::new(
+                        format!("决策事项 {id} 的 `{}`", act.name),
+                        format!("`{}` on {id}", act.name),
+                    )),
                 )));
             }
             records.states.insert(stepped.next.id.clone(), stepped.next.clone());
@@ -289,6 +292,9 @@ impl Engine {
 fn missing_link(target: &str, act: &Act) -> EngineError {
     EngineError::Refused(Refusal::one(
         Reason::new("linked_record_not_found", "Art. 33", "关联记录不存在", "the linked record does not exist")
-            .with_detail(format!("`{}` on {target}", act.name)),
+            .with_detail(Detail::new(
+                format!("决策事项 {target} 的 `{}`", act.name),
+                format!("`{}` on {target}", act.name),
+            )),
     ))
 }

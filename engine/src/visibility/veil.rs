@@ -55,7 +55,7 @@ impl Withheld {
     }
 
     /// The refusal for something withheld as a whole (a memo, a dossier).
-    pub fn refusal(&self, detail: impl Into<String>) -> Refusal {
+    pub fn refusal(&self, detail: crate::refusal::Detail) -> Refusal {
         let r = Reason::new(&self.reason_code, &self.article, &self.message_zh, &self.message_en);
         Refusal::one(r.with_detail(detail))
     }
