@@ -215,3 +215,57 @@ async fn user_commands_move_deactivate_and_reactivate() {
     let parsed = Cli::try_parse_from([&["juece"][..], &unknown].concat()).expect("parses");
     assert!(run(parsed).await.is_err(), "deactivating nobody succeeded");
 }
+
+/// Every argument of every command and subcommand says what it is in `--help` (issue 16, item 11): a flag
+/// without help text fails here, naming the command path and the flag.
+#[test]
+fn every_flag_of_every_command_has_help_text() {
+    fn walk(cmd: &clap::Command, path: String, missing: &mut Vec<String>, commands: &mut Vec<String>) {
+        commands.push(path.clone());
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue;
+            }
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                missing.push(format!("{path} --{id}"));
+            }
+        }
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            if sub.get_about().is_none() {
+                missing.push(format!("{path} {} (no about)", sub.get_name()));
+            }
+            walk(sub, format!("{path} {}", sub.get_name()), missing, commands);
+        }
+    }
+    let (mut missing, mut commands) = (Vec::new(), Vec::new());
+    walk(&<Cli as clap::CommandFactory>::command(), "juece".into(), &mut missing, &mut commands);
+    assert!(commands.len() > 30, "{commands:?}");
+    assert!(missing.is_empty(), "arguments without help text: {missing:#?}");
+
+    // The README's command table names every command and subcommand, as typed.
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README");
+    let absent: Vec<&String> = commands.iter().filter(|c| !readme.contains(c.as_str())).collect();
+    assert!(absent.is_empty(), "commands missing from README.md: {absent:#?}");
+}
+
+/// `juece report annual` with an organ that neither the unit directory nor any decision names is an error listing
+/// the organs that exist, not an all-zero report.
+#[tokio::test]
+async fn an_annual_report_for_an_unknown_organ_names_the_organs_that_exist() {
+    let (_dir, url) = sqlite_url();
+    let w = workflows();
+    let args = ["juece", "--workflows", w.to_str().unwrap(), "--database-url", &url];
+    let report = |organ: &str| {
+        let mut argv = args.to_vec();
+        argv.extend(["report", "annual", "--organ", organ, "--year", "2026"]);
+        Cli::try_parse_from(argv).expect("arguments parse")
+    };
+    let err = run(report("示范市人民政苻")).await.expect_err("an unknown organ is an error");
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("示范市人民政苻") && text.contains("示范市人民政府") && text.contains("某市人民政府"),
+        "{text}"
+    );
+    assert_eq!(run(report("示范市人民政府")).await.expect("a known organ reports"), 0);
+}

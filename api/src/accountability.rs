@@ -13,13 +13,16 @@ use crate::setup;
 pub enum DossierCommand {
     /// Write a decision's dossier (state, record, memos, manifest of hashes) into DIR.
     Export {
+        /// The decision's id.
         decision: String,
+        /// The directory to write the dossier into.
         #[arg(long)]
         out: PathBuf,
     },
     /// Verify an exported dossier with nothing but its files and the server's
     /// public key; exit 1 if it fails.
     Verify {
+        /// The directory of an exported dossier.
         dir: PathBuf,
         /// The server's public key (hex, or a `.pub` or key file); default: the configured key's.
         #[arg(long)]
@@ -30,15 +33,27 @@ pub enum DossierCommand {
 #[derive(Subcommand, Debug)]
 pub enum QueryCommand {
     /// Everything a person did (user id or name), with name, unit and position as of each act.
-    Who { person: String },
+    Who {
+        /// A user id or a name as recorded on acts, e.g. li.ming or 李明.
+        person: String,
+    },
     /// Every member's stance on a decision, in speaking order.
-    Stances { decision: String },
+    Stances {
+        /// The decision's id.
+        decision: String,
+    },
     /// Every decision where a member spoke, and how.
-    Member { name: String },
+    Member {
+        /// The member's name as on the meeting's roster, e.g. 郑副市长.
+        name: String,
+    },
     /// Every override of a soft floor, with its reason.
     Overrides,
     /// An expert's integrity record across pools and decisions.
-    Integrity { expert: String },
+    Integrity {
+        /// The expert's id in the pools.
+        expert: String,
+    },
 }
 
 fn print_lines<T: serde::Serialize>(rows: &[T]) -> anyhow::Result<()> {

@@ -47,6 +47,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP server.
     Serve {
+        /// The address and port to listen on.
         #[arg(long, env = "JUECE_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
         /// Session cookies without `Secure`, for plain-HTTP local development only.
@@ -91,10 +92,15 @@ pub enum Command {
         command: users::TokenCommand,
     },
     /// Validate and prove workflow definitions (all under --workflows when no path is given).
-    Check { path: Option<PathBuf> },
+    Check {
+        /// One definition file to check instead of every one under --workflows.
+        path: Option<PathBuf>,
+    },
     /// Draw a workflow's stage graph.
     Graph {
+        /// The workflow definition file, e.g. workflows/national/workflow.toml.
         path: PathBuf,
+        /// Graphviz DOT, an SVG drawn without Graphviz, or Mermaid.
         #[arg(long, value_enum, default_value = "dot")]
         format: GraphFormat,
     },
@@ -111,12 +117,14 @@ pub enum Command {
     /// A consistent copy of a SQLite database into a new file, taken while
     /// serving, and verified (PostgreSQL: prints the pg_dump procedure).
     Backup {
+        /// The new file to write the copy to (it must not exist).
         #[arg(long)]
         out: PathBuf,
     },
     /// Put a backup in place of the SQLite database, only if it verifies
     /// (PostgreSQL: prints the pg_restore procedure).
     Restore {
+        /// The backup file to restore (as `juece backup --out` wrote it).
         #[arg(long)]
         from: PathBuf,
         /// Replace an existing database (stop `juece serve` first).

@@ -16,11 +16,14 @@ use crate::setup;
 pub enum MemoCommand {
     /// Print a memo as stored when its act was accepted (the latest, if the act ran more than once).
     Render {
+        /// The decision's id.
         decision: String,
         /// The template name (`decision`) or the document type of regulation.md §3 (`D25`).
         memo: String,
+        /// The memo's language.
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
+        /// Markdown, or a printable HTML page.
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },
@@ -30,12 +33,17 @@ pub enum MemoCommand {
 pub enum ReportCommand {
     /// 年度重大行政决策工作情况报告 of one organ for one year.
     Annual {
+        /// The decision organ, as the unit directory and its decisions name it (e.g. 示范市人民政府); an organ
+        /// with neither is an error that lists those that exist.
         #[arg(long)]
         organ: String,
+        /// The calendar year the report covers (China Standard Time).
         #[arg(long)]
         year: i32,
+        /// The report's language.
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
+        /// Markdown, or a printable HTML page.
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },
@@ -111,6 +119,22 @@ pub fn anchor_note(anchoring: &setup::Anchoring) -> anyhow::Result<Option<String
     Ok(anchors.last().map(|a| format!("\n\n**记录锚点 / Record anchor** — {}\n", a.summary())))
 }
 
+/// The organs a report can be about: those of the unit directory and those that stored decisions name.
+async fn known_organs(
+    engine: &juece_engine::orchestrator::Engine,
+    directory: &juece_engine::memo::manifest::Manifest,
+) -> anyhow::Result<std::collections::BTreeSet<String>> {
+    let mut known: std::collections::BTreeSet<String> = directory.organs.keys().cloned().collect();
+    let store = engine.store();
+    for (id, _) in store.versions().await? {
+        if let Some(loaded) = store.load(&id).await? {
+            known.insert(loaded.decision.facts.organ);
+        }
+    }
+    known.remove("");
+    Ok(known)
+}
+
 pub async fn report(
     database_url: &str,
     workflows: &Path,
@@ -119,8 +143,14 @@ pub async fn report(
 ) -> anyhow::Result<u8> {
     let ReportCommand::Annual { organ, year, lang, format } = command;
     let engine = setup::open_engine(database_url, workflows).await?;
-    let mut r = report::annual(engine.store().as_ref(), &organ, year, Utc::now()).await?;
     let set = engine.memos("national").context("the national procedure is not loaded")?;
+    // A mistyped organ would otherwise report all zeros as if nothing had been decided.
+    let known = known_organs(&engine, set.manifest()).await?;
+    if !known.contains(&organ) {
+        let list: Vec<&str> = known.iter().map(String::as_str).collect();
+        bail!("no organ named {organ:?} in the unit directory or the decisions; the organs are: {}", list.join(", "));
+    }
+    let mut r = report::annual(engine.store().as_ref(), &organ, year, Utc::now()).await?;
     // Never a placeholder addressee: the report goes to the superior the unit directory names.
     r.addressee = set.manifest().organ(&organ).superior.unwrap_or_default();
     if r.addressee.is_empty() {

@@ -18,24 +18,34 @@ use crate::setup;
 pub enum CalendarCommand {
     /// The date N working days after FROM (FROM not counted).
     WorkingDays {
+        /// The day counting starts after, YYYY-MM-DD.
         from: NaiveDate,
+        /// How many working days.
         n: u32,
+        /// Print each day counted or skipped, with why.
         #[arg(long)]
         explain: bool,
     },
     /// The last day of a calendar-day period under the Civil Code rules.
     Period {
+        /// The day the period starts from (not counted), YYYY-MM-DD.
         from: NaiveDate,
+        /// The period's length in calendar days.
         days: u32,
+        /// Print how the last day was found (a last day on a rest day rolls forward).
         #[arg(long)]
         explain: bool,
     },
     /// Rest days and make-up working days of a year.
-    Show { year: i32 },
+    Show {
+        /// The year, e.g. 2026.
+        year: i32,
+    },
     /// Load a newly published year's official notice (a year file, see workflows/calendars/README.md) into the
     /// database: validated, stored for every replica, audited, and the pending provisional deadlines recomputed.
     /// Running servers use it from their next computation, without a restart.
     Load {
+        /// The year file of the official notice, e.g. workflows/calendars/2027.toml.
         file: PathBuf,
         /// Who loads it, for the audit record.
         #[arg(long, env = "USER", default_value = "administrator")]

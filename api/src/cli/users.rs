@@ -18,9 +18,12 @@ use juece_engine::store::Store;
 pub enum UserCommand {
     /// Create a user (the password is read from standard input).
     Add {
+        /// The login name: 1 to 64 of A-Z a-z 0-9 . _ -, e.g. li.ming.
         name: String,
+        /// The user's unit, as the unit directory names it, e.g. 示范市生态环境局: a drafter's access follows it.
         #[arg(long)]
         unit: String,
+        /// The user's position, recorded on every act, e.g. 法规科科长.
         #[arg(long)]
         position: String,
         /// A role (repeatable): general_office, drafter, expert, pool_manager, legality_reviewer,
@@ -36,7 +39,9 @@ pub enum UserCommand {
     },
     /// Set a new password: ends the user's sessions and revokes their API tokens.
     Passwd {
+        /// The login name of the user.
         name: String,
+        /// Read the password from the first line of standard input without prompting.
         #[arg(long)]
         password_stdin: bool,
         /// Keep the user's API tokens (a routine change, not a leaked password).
@@ -45,6 +50,7 @@ pub enum UserCommand {
     },
     /// Add or remove roles.
     Role {
+        /// The login name of the user.
         name: String,
         /// A role to add (repeatable).
         #[arg(long)]
@@ -55,6 +61,7 @@ pub enum UserCommand {
     },
     /// Move a user to another unit or position; acts already recorded keep the old ones.
     Move {
+        /// The login name of the user.
         name: String,
         /// The new unit: what the user may read and do follows it.
         #[arg(long)]
@@ -67,9 +74,15 @@ pub enum UserCommand {
         display_name: Option<String>,
     },
     /// Deactivate a user who left: sign-in refused, sessions ended, API tokens revoked. Never deleted.
-    Deactivate { name: String },
+    Deactivate {
+        /// The login name of the user.
+        name: String,
+    },
     /// Let a deactivated user sign in again with their password.
-    Reactivate { name: String },
+    Reactivate {
+        /// The login name of the user.
+        name: String,
+    },
     /// List every user: login, name, unit, position, roles, and whether active.
     List,
 }
@@ -78,7 +91,9 @@ pub enum UserCommand {
 pub enum TokenCommand {
     /// Create an API token for NAME and print it (once).
     Create {
+        /// The login name of the user the token acts as.
         name: String,
+        /// What the token is for, shown in the token list (at most 200 characters).
         #[arg(long, default_value = "")]
         label: String,
     },
