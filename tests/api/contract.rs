@@ -15,8 +15,13 @@ use juece_tests::app::spawn_app;
 /// The tool named by `var`, or `None` (and why) when it is not installed here. A relative path is read from the
 /// workspace root, where `.ci/test` runs, not from this package's folder, where the tests run.
 fn tool(var: &str) -> Option<PathBuf> {
+    tool_or(var, None)
+}
+
+/// [`tool`], falling back to `default` (relative to the workspace root) when `var` is unset.
+fn tool_or(var: &str, default: Option<&str>) -> Option<PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let named = std::env::var_os(var).map(|p| root.join(p));
+    let named = std::env::var_os(var).or_else(|| default.map(Into::into)).map(|p| root.join(p));
     match named.clone().filter(|p| p.exists()) {
         Some(p) => Some(p),
         None if std::env::var_os("JUECE_REQUIRE_CONTRACT_TOOLS").is_some() => panic!(
@@ -102,4 +107,47 @@ async fn schemathesis_finds_no_server_error_and_no_answer_outside_the_document()
         assert!(ok, "schemathesis as {who} found failures:\n{out}");
         assert!(out.contains("API Operations") && !out.contains("Server error"), "{out}");
     }
+}
+
+/// A real client generator accepts the served document: `openapi-typescript` (npm, pinned in
+/// `tests/contract/package.json`, installed by `.ci/test` with `npm ci --prefix tests/contract`) writes its
+/// TypeScript types without an error or a warning, the types name the act payloads and the problem body, and
+/// `tsc --strict` compiles them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_generator_turns_the_served_document_into_types() {
+    let bin = "tests/contract/node_modules/.bin";
+    let Some(generator) = tool_or("JUECE_OPENAPI_TYPESCRIPT", Some(&format!("{bin}/openapi-typescript"))) else {
+        return;
+    };
+    let tsc = generator.with_file_name("tsc");
+    let app = spawn_app().await;
+    let doc: Value =
+        reqwest::get(format!("{}/api/v1/openapi.json", app.base)).await.expect("document").json().await.expect("JSON");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (file, types) = (dir.path().join("openapi.json"), dir.path().join("juece.d.ts"));
+    std::fs::write(&file, serde_json::to_vec(&doc).expect("json")).expect("write");
+    let mut cmd = Command::new(&generator);
+    cmd.arg(&file).arg("--output").arg(&types).env("NO_COLOR", "1");
+    let (ok, out) = run(cmd).await;
+    println!("openapi-typescript: {}", out.trim());
+    assert!(ok, "openapi-typescript failed:\n{out}");
+    assert!(!out.to_lowercase().contains("warn") && !out.to_lowercase().contains("error"), "{out}");
+    let ts = std::fs::read_to_string(&types).expect("the types were written");
+    for name in ["\"ActPayload.submit_proposal\"", "Problem:", "\"/api/v1/decisions/{id}/acts/{act}\""] {
+        assert!(ts.contains(name), "{name} missing from the generated types");
+    }
+    println!("openapi-typescript wrote {} lines, {} bytes", ts.lines().count(), ts.len());
+    let mut cmd = Command::new(&tsc);
+    cmd.args(["--noEmit", "--strict"]).arg(&types);
+    let (ok, out) = run(cmd).await;
+    assert!(ok, "tsc refuses the generated types:\n{out}");
+
+    // No rubber stamp: a reference to a schema the document does not have fails the generator.
+    let mut bent = doc.clone();
+    bent["components"]["schemas"]["Problem"] = json!({ "$ref": "#/components/schemas/NoSuchSchema" });
+    std::fs::write(&file, serde_json::to_vec(&bent).expect("json")).expect("write");
+    let mut cmd = Command::new(&generator);
+    cmd.arg(&file).arg("--output").arg(&types).env("NO_COLOR", "1");
+    let (ok, out) = run(cmd).await;
+    assert!(!ok, "a dangling reference passed the generator:\n{out}");
 }
