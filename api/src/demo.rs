@@ -3,6 +3,7 @@
 //! an accelerated clock. It shows deliberate refusals (each with its reason
 //! code and article) and ends by verifying the audit record.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -56,10 +57,13 @@ struct Run<'a, W: Write> {
     out: &'a mut W,
     refusals: usize,
     memos: Vec<juece_engine::store::StoredMemo>,
+    /// The first accepted payload of each act: the API document's examples (`act_examples.json`) are these.
+    accepted: BTreeMap<String, Value>,
 }
 
 impl<W: Write> Run<'_, W> {
     async fn ok(&mut self, actor: &Actor, name: &str, payload: Value) -> anyhow::Result<()> {
+        self.accepted.entry(name.to_string()).or_insert_with(|| payload.clone());
         let act = Act::new(name, payload);
         let applied = if self.memos.is_empty() && self.engine.load(&self.id).await.is_err() {
             self.engine.open("national", &self.id, &act, actor, self.now).await
@@ -122,16 +126,26 @@ impl<W: Write> Run<'_, W> {
 pub async fn run<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) -> anyhow::Result<()> {
     // The story is one long async function; boxing keeps its state off the
     // caller's stack (test threads have small stacks).
-    Box::pin(story(engine, memo_dir, out)).await
+    Box::pin(story(engine, memo_dir, out)).await.map(|_| ())
 }
 
-async fn story<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) -> anyhow::Result<()> {
+/// Run the sample decision and return the first payload each act was accepted with (what the API document
+/// shows as each act's example; a test keeps the two equal).
+pub async fn accepted_payloads(engine: &Engine) -> anyhow::Result<BTreeMap<String, Value>> {
+    Box::pin(story(engine, None, &mut std::io::sink())).await
+}
+
+async fn story<W: Write>(
+    engine: &Engine,
+    memo_dir: Option<&Path>,
+    out: &mut W,
+) -> anyhow::Result<BTreeMap<String, Value>> {
     let c = cast();
     // 09:00 CST on Monday 2 March 2026.
     let start = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().context("start time")?;
     let id = format!("demo-{}", uuid_like(engine).await?);
     writeln!(out, "juece demo: decision {id} on the national procedure")?;
-    let mut r = Run { engine, id, now: start, out, refusals: 0, memos: Vec::new() };
+    let mut r = Run { engine, id, now: start, out, refusals: 0, memos: Vec::new(), accepted: BTreeMap::new() };
 
     // Each stage group is its own boxed future: debug builds give every
     // temporary of an async fn its own stack slot, and test threads have small stacks.
@@ -161,7 +175,7 @@ async fn story<W: Write>(engine: &Engine, memo_dir: Option<&Path>, out: &mut W) 
         )?,
         Some(b) => bail!("audit verify failed: {b}"),
     }
-    Ok(())
+    Ok(r.accepted)
 }
 
 /// A short id unique within the database (the demo can run many times).

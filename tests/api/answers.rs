@@ -66,7 +66,7 @@ async fn times_in_refusals_read_in_china_standard_time() {
 
 /// Item 6 across the procedure: at stages from drafting to the legality review, every act of the national
 /// workflow is checked (`/checks/{act}`, which answers every reason at once and writes nothing) by each kind of
-/// user, with no payload and with the demo's; every detail of every reason is "中文 / English", never in UTC (the
+/// user, with no payload and with the act's documented example (the demo's); every detail of every reason is "中文 / English", never in UTC (the
 /// client checks each problem it receives, `juece_tests::bilingual`). The count shows the walk reached them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_reason_a_walk_through_the_procedure_meets_is_in_chinese_and_english() {
@@ -78,6 +78,7 @@ async fn every_reason_a_walk_through_the_procedure_meets_is_in_chinese_and_engli
     let op = &doc["paths"]["/api/v1/decisions/{id}/acts/{act}"]["post"];
     let acts: Vec<String> = op["x-act-payloads"].as_object().expect("x-act-payloads").keys().cloned().collect();
     assert!(acts.len() > 40, "{} acts", acts.len());
+    let examples = juece_api::routes::act_payloads::examples();
     let before = juece_tests::bilingual::CHECKED.load(Ordering::Relaxed);
     let mut codes = BTreeSet::new();
     for stage in ["drafting", "public_participation", "legality_review"] {
@@ -87,17 +88,20 @@ async fn every_reason_a_walk_through_the_procedure_meets_is_in_chinese_and_engli
             a.at_stage("双语提示测试", stage).await
         };
         for act in &acts {
-            for user in ["drafter", "office", "reviewer", "other-drafter"] {
-                let path = format!("/api/v1/decisions/{id}/checks/{act}");
-                let got = a.call(Method::POST, &path, Some(user), Some(json!({}))).await;
-                let reasons = got.body["reasons"].as_array().cloned().unwrap_or_default();
-                codes.extend(reasons.iter().filter_map(|r| r["reason_code"].as_str().map(str::to_string)));
+            let example = examples.get(act).cloned();
+            for payload in std::iter::once(json!({})).chain(example) {
+                for user in ["drafter", "office", "reviewer", "other-drafter"] {
+                    let path = format!("/api/v1/decisions/{id}/checks/{act}");
+                    let got = a.call(Method::POST, &path, Some(user), Some(payload.clone())).await;
+                    let reasons = got.body["reasons"].as_array().cloned().unwrap_or_default();
+                    codes.extend(reasons.iter().filter_map(|r| r["reason_code"].as_str().map(str::to_string)));
+                }
             }
         }
     }
     let checked = juece_tests::bilingual::CHECKED.load(Ordering::Relaxed) - before;
     // Refusals of many kinds were met, each detail checked on the way.
-    assert!(codes.len() >= 8, "only {codes:?}");
+    assert!(codes.len() >= 12, "only {codes:?}");
     assert!(checked >= 300, "{checked} details checked");
     for code in ["invalid_payload", "act_not_allowed_in_stage", "role_not_permitted", "not_assigned"] {
         assert!(codes.contains(code), "{code} not met: {codes:?}");

@@ -33,6 +33,7 @@
 //! * `determinations` — what an applicability determination may not waive (issue 12, items 1–4);
 //! * `release` — A7 and A22 from a fresh database: the non-disclosable release, the Party-committee report.
 
+mod act_examples;
 mod adjustments;
 mod answers;
 mod binding;

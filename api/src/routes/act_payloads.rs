@@ -12,13 +12,23 @@ use juece_engine::orchestrator::Engine;
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::AnyOfBuilder;
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, Required, Schema};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, Schema};
 
 /// The operation that opens a record with its first act, named in the body.
 pub const OPEN_PATH: &str = "/api/v1/decisions";
 
 /// The operations that take an act's payload, the act named in the path: applying it, and checking it.
 pub const ACT_PATHS: [&str; 2] = ["/api/v1/decisions/{id}/acts/{act}", "/api/v1/decisions/{id}/checks/{act}"];
+
+/// Each act's example payload: the demo's (`juece demo`), the first it was accepted with. A test
+/// (`tests/api/act_examples.rs`) runs the demo and fails when they differ, or when one does not match its schema.
+const EXAMPLES: &str = include_str!("act_examples.json");
+
+/// The example of each act that has one.
+pub fn examples() -> BTreeMap<String, serde_json::Value> {
+    // The file is part of the binary and checked by the tests: unreadable, it would have failed them.
+    serde_json::from_str(EXAMPLES).unwrap_or_default()
+}
 
 /// The component name of `act`'s payload schema.
 fn schema_name(act: &str) -> String {
@@ -35,10 +45,14 @@ pub fn document(doc: &mut OpenApi, engine: &Engine) {
         }
     }
     let components = doc.components.get_or_insert_with(Default::default);
+    let examples = examples();
     let mut documented = Vec::new();
     for (act, handler) in handlers {
         // Every handler has a schema: definitions naming an unknown handler do not load.
-        let Some(payload) = juece_engine::acts::payload_schema(handler) else { continue };
+        let Some(mut payload) = juece_engine::acts::payload_schema(handler) else { continue };
+        if let (Some(example), RefOr::T(Schema::Object(o))) = (examples.get(act), &mut payload.schema) {
+            o.examples = vec![example.clone()];
+        }
         components.schemas.insert(schema_name(act), payload.schema);
         for (name, schema) in payload.components {
             components.schemas.entry(name).or_insert(schema);

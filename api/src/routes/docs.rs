@@ -25,7 +25,14 @@ async fn openapi_json(State(s): State<AppState>) -> Response {
 /// A readable reference of this API, rendered in the browser from the document.
 #[utoipa::path(get, path = "/api/v1/docs", tag = "docs",
     responses((status = 200, description = "HTML", content_type = "text/html", body = String)))]
-async fn reference() -> Response {
+async fn reference(State(s): State<AppState>) -> Response {
+    // The acts, rendered here from the served document; the rest of the page renders it in the browser.
+    let doc: serde_json::Value = s.openapi.get().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
+    let page = REFERENCE_PAGE.replacen(
+        "<main id=\"ops\">",
+        &format!("{}<main id=\"ops\">", super::docs_acts::section(&doc)),
+        1,
+    );
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -34,7 +41,7 @@ async fn reference() -> Response {
                 "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
             ),
         ],
-        REFERENCE_PAGE,
+        page,
     )
         .into_response()
 }
@@ -46,6 +53,7 @@ const REFERENCE_PAGE: &str = r#"<!doctype html>
 body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}
 h2{border-bottom:1px solid #ccc;margin-top:2rem}.op{margin:1rem 0;padding:.5rem 1rem;border-left:4px solid #36c;background:#f6f8fb}
 .m{font-weight:bold;text-transform:uppercase;margin-right:.5rem}code,pre{font-family:ui-monospace,monospace}
+table{border-collapse:collapse;width:100%;font-size:14px}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 pre{white-space:pre-wrap;background:#fff;border:1px solid #ddd;padding:.5rem;font-size:13px}
 </style></head><body>
 <h1>juece API</h1><p id="desc"></p><p><a href="/api/v1/openapi.json">openapi.json</a></p><main id="ops">…</main>

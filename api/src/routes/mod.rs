@@ -14,6 +14,7 @@ pub mod calendars;
 pub mod checks;
 pub mod decisions;
 pub mod docs;
+mod docs_acts;
 pub mod inbox;
 pub mod memos;
 pub mod public;
