@@ -17,6 +17,7 @@ async fn check_graph_calendar_and_verify() {
     assert_eq!(juece(&["check"]).await, 0);
     let national = workflows().join("national/workflow.toml");
     assert_eq!(juece(&["check", national.to_str().unwrap()]).await, 0);
+    assert_eq!(juece(&["check", "--rules"]).await, 0);
     for format in ["dot", "svg", "mermaid"] {
         assert_eq!(juece(&["graph", national.to_str().unwrap(), "--format", format]).await, 0);
     }

@@ -93,8 +93,11 @@ pub enum Command {
     },
     /// Validate and prove workflow definitions (all under --workflows when no path is given).
     Check {
-        /// One definition file to check instead of every one under --workflows.
+        /// One definition or profile file; every one under --workflows when omitted.
         path: Option<PathBuf>,
+        /// Print the rule → code table (article, acts, reason code, kind, check) of the definitions instead.
+        #[arg(long)]
+        rules: bool,
     },
     /// Draw a workflow's stage graph.
     Graph {
@@ -264,7 +267,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             println!("migrated: {} (ready: {})", setup::redact(&cli.database_url), store.ready().await?);
             Ok(0)
         }
-        Command::Check { path } => Ok(check(&cli.workflows, path)),
+        Command::Check { path, rules } => Ok(check(&cli.workflows, path, rules)),
         Command::Graph { path, format } => {
             let wf = load_one(&path, &cli.workflows)?;
             let out = match format {
@@ -311,13 +314,18 @@ fn load_one(path: &std::path::Path, workflows: &std::path::Path) -> anyhow::Resu
         .map_err(|errs| anyhow::anyhow!(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))
 }
 
-/// Prints one block per definition; exit 0 only when every one proves.
-fn check(workflows: &std::path::Path, path: Option<PathBuf>) -> u8 {
+/// Prints one block per definition (or, with `rules`, their rule → code table); exit 0 only when every one
+/// proves.
+fn check(workflows: &std::path::Path, path: Option<PathBuf>, rules: bool) -> u8 {
     let result = match &path {
         Some(p) => definition::load_path(p, workflows).map(|w| vec![w]),
         None => definition::load_dir(workflows),
     };
     match result {
+        Ok(list) if rules => {
+            print!("{}", juece_engine::rules::markdown(&juece_engine::rules::table(&list), None));
+            0
+        }
         Ok(list) => {
             for w in &list {
                 print_proof(w);

@@ -52,6 +52,7 @@ pub mod queries;
 pub mod refusal;
 pub mod render;
 pub mod report;
+pub mod rules;
 pub mod scheduler;
 pub mod statutory;
 pub mod store;

@@ -58,6 +58,29 @@ pub const GATES: &[Statutory] = &[
     h("record_chief_opinion", "art30_divergence_reason", "divergence_explained", "Art. 30(2)"),
     h("publish_decision", "art31_party_report_missing", "party_report_answered", "Art. 31"),
     h("publish_decision", "art32_required_channels", "publication_channels", "Art. 32"),
+    // Preconditions (`gates::is_precondition`): what the handler relies on, checked before it runs.
+    h("confirm_risk_unaffected", "draft_required", "draft_recorded", "Art. 12"),
+    h("record_cost_benefit", "draft_required", "draft_recorded", "Art. 12"),
+    h("submit_expert_opinion", "draft_required", "draft_recorded", "Art. 12"),
+    h("submit_risk_report", "draft_required", "draft_recorded", "Art. 12"),
+    h("judge_controllability", "draft_required", "draft_recorded", "Art. 12"),
+    h("publish_comment_notice", "draft_required", "draft_recorded", "Art. 12"),
+    h("decide", "draft_required", "draft_recorded", "Art. 12"),
+    h("submit_for_legality_review", "draft_required", "draft_recorded", "Art. 12"),
+    h("record_lawyer_opinion", "draft_required", "draft_recorded", "Art. 12"),
+    h("issue_legality_opinion", "draft_required", "draft_recorded", "Art. 12"),
+    h("submit_package", "draft_required", "draft_recorded", "Art. 12"),
+    h("confirm_opinion_unaffected", "draft_required", "draft_recorded", "Art. 12"),
+    h("add_hearing_participant", "art16_notice_first", "hearing_notice_published", "Art. 16(2)"),
+    h("publish_hearing_selection_method", "art16_notice_first", "hearing_notice_published", "Art. 16(2)"),
+    h("publish_hearing_participant_list", "art16_notice_first", "hearing_notice_published", "Art. 16(2)"),
+    h("record_hearing_segments", "art16_notice_first", "hearing_notice_published", "Art. 16(2)"),
+    h("record_stance", "art30_meeting_not_convened", "meeting_convened", "Art. 30(1)"),
+    h("record_chief_opinion", "art30_meeting_not_convened", "meeting_convened", "Art. 30(1)"),
+    h("close_meeting", "art30_meeting_not_convened", "meeting_convened", "Art. 30(1)"),
+    h("decide", "art30_meeting_not_convened", "meeting_convened", "Art. 30(1)"),
+    h("draw_experts", "art20_draw_seed_chosen", "draw_seed_not_chosen", "Art. 20"),
+    h("draw_experts", "art21_pool_not_found", "expert_pool_found", "Art. 21"),
 ];
 
 /// Every statutory gate an act lacks (or carries with another check), as load errors.
@@ -149,8 +172,21 @@ mod tests {
         );
         // Every edge of the graph is still there: only the gate check catches it.
         assert!(!e.contains("counter-example"), "{e}");
-        let (dir, file) = national_edited(|t| t.replacen("gates = [\"art15_min_30_days\", ", "gates = [", 1));
+        let (dir, file) = national_edited(|t| t.replacen("\"art15_min_30_days\", ", "", 1));
         assert!(errors(&file, dir.path()).contains("`art15_min_30_days` (Art. 15)"));
+        // A precondition is as statutory as the rest: the handler relies on it.
+        let (dir, file) = national_edited(|t| {
+            t.replacen(
+                "gates = [\"art16_notice_first\", \"art16_side_unrepresented\"]",
+                "gates = [\"art16_side_unrepresented\"]",
+                1,
+            )
+        });
+        let e = errors(&file, dir.path());
+        assert!(
+            e.contains("act `publish_hearing_participant_list` lacks the statutory gate `art16_notice_first`"),
+            "{e}"
+        );
     }
 
     #[test]

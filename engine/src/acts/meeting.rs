@@ -95,15 +95,11 @@ pub(super) struct StanceIn {
     words: String,
 }
 
+/// The convened meeting; the gate `art30_meeting_not_convened` (a precondition) refuses the act before it runs
+/// otherwise.
 fn meeting_mut<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut Meeting, Reason> {
-    ctx.facts.meeting.as_mut().ok_or_else(|| {
-        Reason::new(
-            "art30_meeting_not_convened",
-            "Art. 30(1)",
-            "尚未召开常务会议或全体会议",
-            "no meeting has been convened",
-        )
-    })
+    let ungated = ctx.ungated();
+    ctx.facts.meeting.as_mut().ok_or(ungated)
 }
 
 pub(super) fn record_stance(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {

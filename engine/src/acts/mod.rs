@@ -82,11 +82,16 @@ impl HandlerCtx<'_> {
         format!("{}（{}，{}）", self.actor.name, self.actor.unit, self.actor.position)
     }
 
+    /// The hash of the draft the act binds to. The gate `draft_required` (a precondition, statutory for every
+    /// handler that calls this) refuses the act before the handler runs when there is none.
     pub fn current_draft_hash(&self) -> Result<String, Reason> {
-        self.facts
-            .current_draft_hash()
-            .map(str::to_string)
-            .ok_or_else(|| Reason::new("draft_required", "Art. 12", "尚无决策草案", "there is no draft yet"))
+        self.facts.current_draft_hash().map(str::to_string).ok_or_else(|| self.ungated())
+    }
+
+    /// The refusal a precondition gate should have given first: it only shows for a definition whose act lacks
+    /// the gate, which loading refuses (`statutory`).
+    pub(crate) fn ungated(&self) -> Reason {
+        self.invalid("本行为的前置条件未经检查", "this act's precondition gate did not run")
     }
 }
 

@@ -190,14 +190,7 @@ pub(super) struct ParticipantIn {
 pub(super) fn add_hearing_participant(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let p: ParticipantIn = ctx.parse()?;
     non_blank(ctx, "name", &p.name)?;
-    let Some(hearing) = ctx.facts.hearing.as_mut() else {
-        return Err(Reason::new(
-            "art16_notice_first",
-            "Art. 16(2)",
-            "应先发布听证公告",
-            "publish the hearing notice first",
-        ));
-    };
+    let hearing = hearing(ctx)?;
     hearing.participants.retain(|x| x.name != p.name);
     hearing.participants.push(HearingParticipant {
         name: p.name,
@@ -239,10 +232,10 @@ pub(super) fn confirm_hearing_record(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
     Ok(())
 }
 
+/// The published hearing; the gate `art16_notice_first` (a precondition) refuses the act before it runs otherwise.
 fn hearing<'a>(ctx: &'a mut HandlerCtx<'_>) -> Result<&'a mut Hearing, Reason> {
-    ctx.facts.hearing.as_mut().ok_or_else(|| {
-        Reason::new("art16_notice_first", "Art. 16(2)", "应先发布听证公告", "publish the hearing notice first")
-    })
+    let ungated = ctx.ungated();
+    ctx.facts.hearing.as_mut().ok_or(ungated)
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

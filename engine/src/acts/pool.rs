@@ -205,6 +205,7 @@ pub(super) struct DrawIn {
     /// Never the caller's: a seed chosen by whoever draws would choose the panel (they know the candidates and
     /// can try seeds in advance). The engine derives it (see [`engine_seed`]); a seed sent here is refused.
     #[serde(default)]
+    #[allow(dead_code)] // Accepted only to be refused by the gate `art20_draw_seed_chosen`, with its reason.
     seed: Option<u64>,
     count: usize,
     #[serde(default)]
@@ -221,27 +222,13 @@ pub(super) struct DrawIn {
 /// seed are recorded so the draw can be re-run and checked.
 pub(super) fn draw_experts(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let d: DrawIn = ctx.parse()?;
-    if d.seed.is_some() {
-        return Err(Reason::new(
-            "art20_draw_seed_chosen",
-            "Art. 20",
-            "抽取专家的随机数种子由系统产生，不得由抽取人指定",
-            "the draw's seed is produced by the engine: a seed chosen by the person drawing would choose the panel",
-        ));
-    }
+    // A seed in the payload is refused by the gate `art20_draw_seed_chosen` before this runs.
     let seed = engine_seed(ctx.decision_id, ctx.facts.draws.len(), ctx.now);
     if d.count == 0 || d.count > 50 {
         return Err(ctx.invalid("抽取人数应在1至50之间", "count must be between 1 and 50"));
     }
-    let Some((_, own)) = ctx.pools.first() else {
-        return Err(Reason::new(
-            "art21_pool_not_found",
-            "Art. 21",
-            "未找到专家库",
-            "the named expert pool does not exist",
-        )
-        .with_detail(Detail::new(format!("专家库 `{}`", d.pool), format!("pool `{}`", d.pool))));
-    };
+    // No pool: refused by the gate `art21_pool_not_found` before this runs.
+    let Some((_, own)) = ctx.pools.first() else { return Err(ctx.ungated()) };
     let jurisdiction = own.jurisdiction.clone();
     let on_panel: Vec<String> = ctx.facts.experts.iter().map(|e| e.expert_id.clone()).collect();
     let eligible: Vec<&PoolExpert> = ctx

@@ -71,8 +71,10 @@ pub(super) fn catalogue_item_given(c: &GateCtx<'_>) -> Result<(), Detail> {
     })
 }
 
-pub(super) fn draft_exists(c: &GateCtx<'_>) -> Result<(), Detail> {
-    ensure(!c.after.drafts.is_empty(), || bi("尚未记录决策草案", "no draft recorded"))
+/// Art. 12, a precondition: acts that work on the draft (consultation, review, the decision) need one recorded
+/// before them; they bind to its hash.
+pub(super) fn draft_recorded(c: &GateCtx<'_>) -> Result<(), Detail> {
+    ensure(c.before.current_draft().is_some(), || bi("尚未记录决策草案", "no draft recorded"))
 }
 
 pub(super) fn legal_basis_non_empty(c: &GateCtx<'_>) -> Result<(), Detail> {

@@ -13,6 +13,12 @@ fn no_evaluation() -> Detail {
     bi("没有决策后评估记录", "no evaluation")
 }
 
+/// Art. 30(1), a precondition: stances, the chief executive's opinion, closing the meeting and the decision
+/// belong to a convened executive or plenary meeting.
+pub(super) fn meeting_convened(c: &GateCtx<'_>) -> Result<(), Detail> {
+    ensure(c.before.meeting.is_some(), || bi("尚未召开会议", "no meeting convened"))
+}
+
 pub(super) fn meeting_type_lawful(c: &GateCtx<'_>) -> Result<(), Detail> {
     let t = c.after.meeting.as_ref().map(|m| m.meeting_type.as_str()).unwrap_or("none");
     ensure(codes::allows(codes::MEETING_TYPES, t), || {

@@ -68,7 +68,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("undertaking_unit_given", initiation::undertaking_unit_given),
     ("lead_unit_designated", initiation::lead_unit_designated),
     ("catalogue_item_given", initiation::catalogue_item_given),
-    ("draft_exists", initiation::draft_exists),
+    ("draft_recorded", initiation::draft_recorded),
     ("legal_basis_non_empty", initiation::legal_basis_non_empty),
     ("determination_reasoned", initiation::determination_reasoned),
     ("determination_not_forced", initiation::determination_not_forced),
@@ -133,7 +133,6 @@ const CHECKS: &[(&str, Check)] = &[
     ("legality_not_unlawful", review::legality_not_unlawful),
     ("legality_opinion_current", review::legality_opinion_current),
     ("package_public_adoption", review::package_public_adoption),
-    ("package_expert_adoption", review::package_expert_adoption),
     ("package_risk_report", review::package_risk_report),
     ("package_fair_competition", review::package_fair_competition),
     ("fair_competition_passed", review::fair_competition_passed),
@@ -176,7 +175,22 @@ const CHECKS: &[(&str, Check)] = &[
     ("evaluation_reported", adjustment::evaluation_reported),
     ("evaluation_recommends_change", adjustment::evaluation_recommends_change),
     ("catalogue_lists_item", catalogue::catalogue_lists_item),
+    ("draw_seed_not_chosen", pool::draw_seed_not_chosen),
+    ("expert_pool_found", pool::expert_pool_found),
+    ("hearing_notice_published", participation::hearing_notice_published),
+    ("meeting_convened", meeting::meeting_convened),
 ];
+
+/// Checks that read only the decision as it stands and the payload, run before the act's handler: the handler
+/// relies on what they establish (a draft to bind to, a published hearing, a convened meeting, a pool to draw
+/// from), so a failure refuses the act before anything is recorded, with the gate's reason.
+const PRECONDITIONS: &[&str] =
+    &["draft_recorded", "draw_seed_not_chosen", "expert_pool_found", "hearing_notice_published", "meeting_convened"];
+
+/// Whether the check `name` runs before the handler (see [`PRECONDITIONS`]).
+pub fn is_precondition(name: &str) -> bool {
+    PRECONDITIONS.contains(&name)
+}
 
 pub fn lookup(name: &str) -> Option<Check> {
     CHECKS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)

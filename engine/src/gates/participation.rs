@@ -155,6 +155,12 @@ pub(super) fn specific_group_consulted(c: &GateCtx<'_>) -> Result<(), Detail> {
     ensure(ok, || bi("没有人民团体、社会组织或者群众代表参加的活动", "no activity with 人民团体, 社会组织 or 群众代表"))
 }
 
+/// Art. 16(2), a precondition: the hearing's participants, selection method, list and record all belong to a
+/// hearing whose notice has been published.
+pub(super) fn hearing_notice_published(c: &GateCtx<'_>) -> Result<(), Detail> {
+    ensure(c.before.hearing.is_some(), || bi("尚未发布听证公告", "no hearing notice published"))
+}
+
 pub(super) fn hearing_notice_on_time(c: &GateCtx<'_>) -> Result<(), Detail> {
     let Some(h) = &c.after.hearing else { return Err(bi("没有听证会公告", "no hearing notice")) };
     let (Some(date), Some(published)) = (h.date, h.notice_published_at) else { return Err(no_hearing_date()) };

@@ -16,6 +16,21 @@ pub(super) fn expert_eligible(c: &GateCtx<'_>) -> Result<(), Detail> {
     }
 }
 
+/// Art. 20, a precondition: the draw's seed is the engine's, never one the person drawing sends, since with the
+/// candidates known whoever picks the seed picks the panel.
+pub(super) fn draw_seed_not_chosen(c: &GateCtx<'_>) -> Result<(), Detail> {
+    ensure(c.payload.get("seed").is_none_or(|s| s.is_null()), || {
+        bi("提交的数据指定了随机数种子", "the payload names a seed")
+    })
+}
+
+/// Art. 21, a precondition: a draw names an expert pool that exists (the orchestrator reads it, with its
+/// superiors', before the step).
+pub(super) fn expert_pool_found(c: &GateCtx<'_>) -> Result<(), Detail> {
+    let pool = c.str("pool").unwrap_or("-");
+    ensure(!c.pools.is_empty(), || bi(format!("专家库 `{pool}`"), format!("pool `{pool}`")))
+}
+
 /// A draw must fill the panel it asked for.
 pub(super) fn draw_fills_panel(c: &GateCtx<'_>) -> Result<(), Detail> {
     let asked = c.payload.get("count").and_then(|v| v.as_u64()).unwrap_or(0) as usize;

@@ -326,10 +326,6 @@ pub(super) fn package_public_adoption(c: &GateCtx<'_>) -> Result<(), Detail> {
     })
 }
 
-pub(super) fn package_expert_adoption(c: &GateCtx<'_>) -> Result<(), Detail> {
-    expert_adoption_recorded(c)
-}
-
 pub(super) fn package_risk_report(c: &GateCtx<'_>) -> Result<(), Detail> {
     let kind = StageKind::RiskAssessment.as_str();
     let already = c.after.determination(kind).is_some_and(|d| d.outcome == Applicability::AlreadyDone);

@@ -67,6 +67,12 @@ pub fn step(
     }
     access::check(def, state, act, actor)?;
     check_skips(ctx, def, state)?;
+    // Preconditions first: the handler relies on what they establish, so their refusal comes before it runs.
+    let standing = gate_ctx(ctx, &state.facts, &state.facts, act, actor, now);
+    let unmet = failing(&def.gates, &wf.gates, &standing, |g| gates::is_precondition(&g.check));
+    if !unmet.is_empty() {
+        return Err(Refusal { reasons: unmet });
+    }
 
     let mut facts = state.facts.clone();
     let mut effects = Vec::new();
@@ -90,24 +96,14 @@ pub fn step(
     })
     .map_err(Refusal::one)?;
 
-    let gate_ctx = GateCtx {
-        before: &state.facts,
-        after: &facts,
-        payload: &act.payload,
-        actor,
-        now,
-        params: &wf.parameters,
-        calendar: ctx.calendar,
-        workflow: wf,
-        pools: ctx.pools,
-    };
-    let reasons = failing(&def.gates, &wf.gates, &gate_ctx);
+    let gate_ctx = gate_ctx(ctx, &state.facts, &facts, act, actor, now);
+    let reasons = failing(&def.gates, &wf.gates, &gate_ctx, |g| !gates::is_precondition(&g.check));
     if !reasons.is_empty() {
         return Err(Refusal { reasons });
     }
     // Warnings never refuse: each one that fires is recorded with the act.
     let seq = state.version + 1;
-    let warnings: Vec<Warning> = failing(&def.warnings, &wf.warnings, &gate_ctx)
+    let warnings: Vec<Warning> = failing(&def.warnings, &wf.warnings, &gate_ctx, |_| true)
         .into_iter()
         .map(|r| Warning::raised(r, &act.name, seq, now))
         .collect();
@@ -138,28 +134,46 @@ fn early_reasons(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Vec<Reason> {
-    let wf = ctx.workflow;
-    let gate_ctx = GateCtx {
-        before: &state.facts,
-        after: &state.facts,
+    let gate_ctx = gate_ctx(ctx, &state.facts, &state.facts, act, actor, now);
+    failing(&def.early_gates, &ctx.workflow.gates, &gate_ctx, |_| true)
+}
+
+/// What a gate sees: the facts before and after the act, and everything else the step was given.
+fn gate_ctx<'a>(
+    ctx: Context<'a>,
+    before: &'a crate::facts::Facts,
+    after: &'a crate::facts::Facts,
+    act: &'a Act,
+    actor: &'a Actor,
+    now: DateTime<Utc>,
+) -> GateCtx<'a> {
+    GateCtx {
+        before,
+        after,
         payload: &act.payload,
         actor,
         now,
-        params: &wf.parameters,
+        params: &ctx.workflow.parameters,
         calendar: ctx.calendar,
-        workflow: wf,
+        workflow: ctx.workflow,
         pools: ctx.pools,
-    };
-    failing(&def.early_gates, &wf.gates, &gate_ctx)
+    }
 }
 
-/// The reasons of the checks named in `codes` (gates, or warnings, declared in `declared`) that fail.
+/// The reasons of the checks named in `codes` (gates, or warnings, declared in `declared`) that fail, among
+/// those `which` selects.
 fn failing(
     codes: &[String],
     declared: &std::collections::BTreeMap<String, crate::definition::Gate>,
     gate_ctx: &GateCtx<'_>,
+    which: impl Fn(&crate::definition::Gate) -> bool,
 ) -> Vec<Reason> {
-    codes.iter().filter_map(|code| declared.get(code)).filter_map(|g| gates::evaluate(g, gate_ctx).err()).collect()
+    codes
+        .iter()
+        .filter_map(|code| declared.get(code))
+        .filter(|g| which(g))
+        .filter_map(|g| gates::evaluate(g, gate_ctx).err())
+        .collect()
 }
 
 /// Whether `actor` may take the act `def` on `state` as far as role, unit and

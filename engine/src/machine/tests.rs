@@ -22,6 +22,7 @@ mod hearing_experts;
 mod hearing_suggestions;
 mod late_shortening;
 mod meeting;
+mod preconditions;
 mod warnings;
 
 fn workflows_dir() -> PathBuf {
