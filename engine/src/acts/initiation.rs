@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{codes, non_blank, HandlerCtx};
+use super::{non_blank, HandlerCtx};
 use crate::facts::{Proposal, StartRecord};
 use crate::refusal::Reason;
 
@@ -15,7 +15,7 @@ pub(super) struct ProposalIn {
     /// Departments and lower governments argue their case (`main_problem`, `reasons_and_basis`,
     /// `preliminary_solution`, `necessity`, `feasibility` required, Art. 10(2)); citizens' and organisations'
     /// proposals are `written` (Art. 10(3)).
-    #[cfg_attr(feature = "openapi", schema(schema_with = codes::schemas::proposer_type))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = super::codes::schemas::proposer_type))]
     proposer_type: String,
     proposer: String,
     summary: String,
