@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{non_blank, HandlerCtx};
 use crate::facts::{ExpertAssignment, ExpertDraw, ExpertPool, IntegrityFact, PoolExpert};
-use crate::refusal::{Detail, Reason};
+use crate::refusal::Reason;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Deserialize)]
