@@ -266,3 +266,62 @@ async fn an_annual_report_for_an_unknown_organ_names_the_organs_that_exist() {
     );
     assert_eq!(run(report("示范市人民政府")).await.expect("a known organ reports"), 0);
 }
+
+/// Issue 16, item 12: started with a `--workflows` folder that is not there, `juece serve` says where it looked and
+/// how to point elsewhere, and creates no database file (nor key) before it fails.
+#[tokio::test]
+async fn serve_with_a_wrong_workflows_folder_says_where_it_looked_and_creates_nothing() {
+    let (dir, url) = sqlite_url();
+    let missing = dir.path().join("not-here");
+    let argv =
+        ["juece", "--workflows", missing.to_str().unwrap(), "--database-url", &url, "serve", "--bind", "127.0.0.1:0"];
+    let err = run(Cli::try_parse_from(argv).expect("arguments parse")).await.expect_err("a missing folder fails");
+    let text = format!("{err:#}");
+    for part in
+        [missing.to_str().unwrap(), "national/workflow.toml", "--workflows", "JUECE_WORKFLOWS", "built into juece"]
+    {
+        assert!(text.contains(part), "{part:?} missing from: {text}");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "created before failing: {left:?}");
+}
+
+/// Without `--workflows`, juece runs on the definitions built into the binary, from any directory; a folder given
+/// with `--workflows` overrides them: here a copy whose national procedure lost a statutory gate fails `check`,
+/// while the built-in one proves.
+#[tokio::test]
+async fn the_built_in_workflows_are_the_default_and_a_folder_overrides_them() {
+    let (dir, url) = sqlite_url();
+    let built_in = |args: &[&str]| {
+        let mut argv = vec!["juece", "--database-url", url.as_str()];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).expect("arguments parse")
+    };
+    assert_eq!(run(built_in(&["check"])).await.expect("check runs"), 0);
+    assert_eq!(run(built_in(&["migrate"])).await.expect("migrate runs"), 0);
+    assert_eq!(run(built_in(&["calendar", "show", "2026"])).await.expect("the built-in calendars"), 0);
+
+    // The override: the repository's folder, copied, with the legality review's gate taken out of the national
+    // procedure.
+    let copy = dir.path().join("workflows");
+    copy_dir(&workflows(), &copy);
+    let national = copy.join("national/workflow.toml");
+    let text = std::fs::read_to_string(&national).unwrap();
+    let bent = text.replacen("\"art26_min_7_working_days\",", "", 1).replacen(", \"art26_min_7_working_days\"", "", 1);
+    assert_ne!(bent, text, "the gate is named in the national procedure");
+    std::fs::write(&national, bent).unwrap();
+    let argv = ["juece", "--workflows", copy.to_str().unwrap(), "--database-url", &url, "check"];
+    assert_eq!(run(Cli::try_parse_from(argv).unwrap()).await.expect("check runs"), 1, "the folder given was not read");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}

@@ -28,9 +28,10 @@ pub struct Cli {
     /// `sqlite://FILE` (default, created on first start) or `postgres://…`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://juece.db", global = true)]
     pub database_url: String,
-    /// The folder of workflow definitions, profiles and calendars.
-    #[arg(long, env = "JUECE_WORKFLOWS", default_value = "workflows", global = true)]
-    pub workflows: PathBuf,
+    /// A folder of workflow definitions, profiles, memo templates and calendars that overrides the national ones
+    /// built into juece (unset: the built-in ones).
+    #[arg(long, env = "JUECE_WORKFLOWS", global = true)]
+    pub workflows: Option<PathBuf>,
     /// The server's Ed25519 key, created on first start; it seals every record
     /// and signs anchors and dossiers. Keep it outside the database's reach
     /// (default: `juece-anchor.key` beside a SQLite file, else in the working directory).
@@ -183,6 +184,8 @@ pub enum GraphFormat {
 /// Run a command; the result is the process exit code (0 success, 1 a
 /// failed check or verification).
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
+    // Before anything is created (a database file, a key): a wrong folder fails first, saying where it looked.
+    let workflows = crate::embedded::workflows_dir(cli.workflows.as_deref())?;
     let anchoring = cli.anchoring();
     match cli.command {
         Command::Serve {
@@ -199,7 +202,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         } => {
             let key = anchoring.server_key()?;
             // Refuses to serve on definitions that do not prove.
-            let engine = setup::open_sealed_engine(&cli.database_url, &cli.workflows, Some(key.clone())).await?;
+            let engine = setup::open_sealed_engine(&cli.database_url, &workflows, Some(key.clone())).await?;
             let engine = std::sync::Arc::new(engine);
             let store = engine.store().clone();
             // The first anchor on start vouches for records written before the key existed.
@@ -267,9 +270,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             println!("migrated: {} (ready: {})", setup::redact(&cli.database_url), store.ready().await?);
             Ok(0)
         }
-        Command::Check { path, rules } => Ok(check(&cli.workflows, path, rules)),
+        Command::Check { path, rules } => Ok(check(&workflows, path, rules)),
         Command::Graph { path, format } => {
-            let wf = load_one(&path, &cli.workflows)?;
+            let wf = load_one(&path, &workflows)?;
             let out = match format {
                 GraphFormat::Dot => graph::dot(&wf),
                 GraphFormat::Mermaid => graph::mermaid(&wf),
@@ -288,16 +291,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Restore { from, force } => backup::restore(&cli.database_url, &anchoring, &from, force).await,
         Command::Demo { out } => {
             let key = anchoring.server_key()?;
-            let engine = setup::open_sealed_engine(&cli.database_url, &cli.workflows, Some(key)).await?;
+            let engine = setup::open_sealed_engine(&cli.database_url, &workflows, Some(key)).await?;
             crate::demo::run(&engine, out.as_deref(), &mut std::io::stdout()).await?;
             Ok(0)
         }
         Command::Memo { command } => crate::documents::memo(&cli.database_url, command).await,
         Command::Report { command } => {
-            crate::documents::report(&cli.database_url, &cli.workflows, &anchoring, command).await
+            crate::documents::report(&cli.database_url, &workflows, &anchoring, command).await
         }
         Command::Calendar { command } => {
-            calendar::run(&cli.database_url, &cli.workflows, command, &mut std::io::stdout()).await
+            calendar::run(&cli.database_url, &workflows, command, &mut std::io::stdout()).await
         }
     }
 }

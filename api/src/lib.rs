@@ -16,6 +16,7 @@ pub mod clock;
 pub mod delivery;
 pub mod demo;
 pub mod documents;
+pub mod embedded;
 pub mod extract;
 pub mod idempotency;
 pub mod listen;
