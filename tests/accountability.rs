@@ -1,5 +1,6 @@
 //! Accountability queries and the offline-verifiable dossier, on the demo's record.
 
+use juece_engine::orchestrator::ActRequest;
 use std::path::Path;
 
 use chrono::Utc;
@@ -190,7 +191,7 @@ async fn overrides_are_listed_with_their_reasons() {
     let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 3, 2, 1, 0, 0).unwrap();
     let p =
         serde_json::json!({ "title": "t", "organ": "o", "proposer_type": "leader", "proposer": "p", "summary": "s" });
-    engine.open("national", "d1", &Act::new("submit_proposal", p), &office, now).await.unwrap();
+    engine.open("national", ActRequest::new("d1", &Act::new("submit_proposal", p), &office, now)).await.unwrap();
     let acts = [
         ("start_decision", serde_json::json!({ "category": 1, "undertaking_units": ["局"] }), &office),
         ("record_draft", serde_json::json!({ "text": "x", "explanation": "e", "legal_basis": ["法"] }), &drafter),
@@ -209,7 +210,7 @@ async fn overrides_are_listed_with_their_reasons() {
         ),
     ];
     for (name, payload, who) in acts {
-        engine.apply("d1", &Act::new(name, payload), who, now, None).await.unwrap();
+        engine.apply(ActRequest::new("d1", &Act::new(name, payload), who, now)).await.unwrap();
     }
     let o = overrides(engine.store().as_ref()).await.unwrap();
     assert_eq!(o.len(), 1);

@@ -7,6 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use juece_engine::act::Act;
 use juece_engine::actor::Role;
 use juece_engine::audit::sha256_hex;
+use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::{verify_store, AdjustmentRequest, Engine, EngineError};
 use juece_tests::databases::databases;
 use juece_tests::{drive_to_execution, engine, refusal_code};
@@ -29,13 +30,15 @@ fn proposal() -> Act {
 async fn evaluate(e: &Engine, recommendation: &str) {
     let office = who("office", "办公厅", Role::GeneralOffice);
     let start = json!({ "trigger": "实施后客观情况发生重大变化", "evaluator": "某市发展研究中心" });
-    e.apply("parent", &Act::new("start_post_evaluation", start), &office, now(), None).await.unwrap();
+    e.apply(ActRequest::new("parent", &Act::new("start_post_evaluation", start), &office, now())).await.unwrap();
     let report = json!({
         "report": format!("评估结论：{recommendation}"), "recommendation": recommendation,
         "public_opinion_collection": "问卷", "participants": ["人大代表"],
     });
-    e.apply("parent", &Act::new("submit_post_evaluation_report", report), &office, now(), None).await.unwrap();
-    e.apply("parent", &Act::new("finish_post_evaluation", json!({})), &office, now(), None).await.unwrap();
+    e.apply(ActRequest::new("parent", &Act::new("submit_post_evaluation_report", report), &office, now()))
+        .await
+        .unwrap();
+    e.apply(ActRequest::new("parent", &Act::new("finish_post_evaluation", json!({})), &office, now())).await.unwrap();
 }
 
 async fn open(e: &Engine, child: &str, from_evaluation: bool) -> Result<(), EngineError> {
@@ -43,7 +46,7 @@ async fn open(e: &Engine, child: &str, from_evaluation: bool) -> Result<(), Engi
     let first = proposal();
     let request =
         AdjustmentRequest { child_id: child, reason: "后评估建议调整", first_act: &first, from_evaluation };
-    e.open_adjustment("parent", request, &office, now()).await.map(|_| ())
+    e.open_adjustment("parent", request, &office, now(), None).await.map(|_| ())
 }
 
 #[tokio::test]
@@ -60,7 +63,7 @@ async fn ad1_parent_link_and_child_are_written_together_and_a_refused_link_leave
         let office = who("office", "办公厅", Role::GeneralOffice);
         let bad = Act::new("submit_proposal", json!({ "title": "x" }));
         let request = AdjustmentRequest { child_id: "child-y", reason: "r", first_act: &bad, from_evaluation: false };
-        let refused = e.open_adjustment("parent", request, &office, now()).await.map(|_| ());
+        let refused = e.open_adjustment("parent", request, &office, now(), None).await.map(|_| ());
         assert_eq!(refusal_code(refused), "invalid_payload");
         assert!(e.load("child-y").await.is_err());
         assert_eq!(e.load("parent").await.unwrap().version, parent_version, "{}: no dangling link", db.kind);

@@ -2,6 +2,7 @@
 //! restored database verifies against the seals and anchors and holds the
 //! same decisions; a copy that does not verify is not restored.
 
+use juece_engine::orchestrator::ActRequest;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -53,7 +54,7 @@ async fn a_backup_taken_while_acts_commit_restores_verifies_and_serves_the_same_
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) {
                 let act = Act::new("receive_comment", json!({ "content": format!("第{n}条") }));
-                engine.apply("c", &act, &public, Utc::now(), None).await.expect("a comment");
+                engine.apply(ActRequest::new("c", &act, &public, Utc::now())).await.expect("a comment");
                 n += 1;
             }
             n

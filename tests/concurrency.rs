@@ -3,6 +3,7 @@
 //! committed first (within a replica they take turns; across replicas a lost race is stepped again). An act that
 //! names the version it read still gets its conflict.
 
+use juece_engine::orchestrator::ActRequest;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -20,7 +21,7 @@ pub(crate) async fn open_for_comment(e: &Engine, id: &str) {
     let p =
         json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
     let now = Utc::now();
-    e.open("national", id, &Act::new("submit_proposal", p), &office, now).await.expect("open");
+    e.open("national", ActRequest::new(id, &Act::new("submit_proposal", p), &office, now)).await.expect("open");
     // 08:00 China Standard Time is UTC+8.
     let today = (now + chrono::Duration::hours(8)).date_naive();
     for (actor, name, payload) in [
@@ -39,7 +40,9 @@ pub(crate) async fn open_for_comment(e: &Engine, id: &str) {
             json!({ "channels": ["website"], "submission_methods": ["网站"], "start": today, "days": 30 }),
         ),
     ] {
-        e.apply(id, &Act::new(name, payload), actor, now, None).await.unwrap_or_else(|err| panic!("{name}: {err}"));
+        e.apply(ActRequest::new(id, &Act::new(name, payload), actor, now))
+            .await
+            .unwrap_or_else(|err| panic!("{name}: {err}"));
     }
 }
 
@@ -55,7 +58,7 @@ async fn concurrent_comments_on_one_consultation_are_all_taken_once() {
                     let public = person("anonymous", "", Role::Public);
                     for n in 0..5 {
                         let act = Act::new("receive_comment", json!({ "content": format!("客户{client}第{n}条意见") }));
-                        e.apply("d", &act, &public, Utc::now(), None).await.map(|_| ())?;
+                        e.apply(ActRequest::new("d", &act, &public, Utc::now())).await.map(|_| ())?;
                     }
                     Ok::<_, EngineError>(())
                 })
@@ -74,7 +77,8 @@ async fn concurrent_comments_on_one_consultation_are_all_taken_once() {
         // Naming the version read: a stale one is a conflict, and nothing is written.
         let stale = Act::new("receive_comment", json!({ "content": "基于旧版本" }));
         let public = person("anonymous", "", Role::Public);
-        let got = replicas[0].apply("d", &stale, &public, Utc::now(), Some(d.version - 1)).await;
+        let got =
+            replicas[0].apply(ActRequest::new("d", &stale, &public, Utc::now()).expecting(Some(d.version - 1))).await;
         assert!(matches!(got, Err(EngineError::Conflict { .. })), "{}: {got:?}", db.kind);
         assert_eq!(replicas[0].load("d").await.expect("d").facts.opinions.len(), 80);
         db.finish().await;
@@ -98,7 +102,7 @@ async fn verify_while_acts_commit_reads_one_snapshot() {
                     let mut n = 0;
                     while !stop.load(Ordering::Relaxed) {
                         let act = Act::new("receive_comment", json!({ "content": format!("客户{client}第{n}条") }));
-                        e.apply("d", &act, &public, Utc::now(), None).await.expect("a comment");
+                        e.apply(ActRequest::new("d", &act, &public, Utc::now())).await.expect("a comment");
                         n += 1;
                     }
                     n

@@ -2,6 +2,7 @@
 //! auto-act (PP-5, Art. 15: the period closes when it ends, and no comment is taken after) and the crash-safety of
 //! auto-acts (a claim whose act never happened is fired once by another scheduler after its lease, never twice).
 
+use juece_engine::orchestrator::ActRequest;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -33,7 +34,7 @@ fn scheduler(engine: Arc<Engine>, clock: Arc<ManualClock>) -> Scheduler {
 
 async fn comment(engine: &Engine, id: &str, at: DateTime<Utc>) -> Result<(), EngineError> {
     let act = Act::new("receive_comment", json!({ "content": "意见" }));
-    engine.apply(id, &act, &anonymous(), at, None).await.map(|_| ())
+    engine.apply(ActRequest::new(id, &act, &anonymous(), at)).await.map(|_| ())
 }
 
 /// The acts of a decision's record, in order.
@@ -85,17 +86,21 @@ async fn the_comment_period_closes_itself(url: String) {
     assert_eq!(refusal_code(comment(&engine, id, end - Duration::days(1)).await), "art15_comment_period_closed");
     assert_eq!(engine.load(id).await.expect("load").version, version, "a refused comment writes nothing");
     // Nobody else performs the auto-act, and the system performs it once.
-    let again = engine.apply(id, &Act::new("end_comment_period", json!({})), &drafter(), end, None).await;
+    let again = engine.apply(ActRequest::new(id, &Act::new("end_comment_period", json!({})), &drafter(), end)).await;
     assert_eq!(refusal_code(again), "role_not_permitted");
-    let again = engine.apply(id, &Act::new("end_comment_period", json!({})), &Actor::system(), end, None).await;
+    let again =
+        engine.apply(ActRequest::new(id, &Act::new("end_comment_period", json!({})), &Actor::system(), end)).await;
     assert_eq!(refusal_code(again), "art15_no_open_comment_period");
 
     // The stage closes once every opinion is disposed (Art. 18).
     let close = Act::new("close_participation", json!({}));
-    assert_eq!(refusal_code(engine.apply(id, &close, &drafter(), end, None).await), "art18_opinions_undisposed");
+    assert_eq!(
+        refusal_code(engine.apply(ActRequest::new(id, &close, &drafter(), end)).await),
+        "art18_opinions_undisposed"
+    );
     let dispose = json!({ "opinion_id": 1, "outcome": "not_adopted", "reason": "上位法已规定" });
-    engine.apply(id, &Act::new("dispose_opinion", dispose), &drafter(), end, None).await.expect("dispose");
-    engine.apply(id, &close, &drafter(), end, None).await.expect("close");
+    engine.apply(ActRequest::new(id, &Act::new("dispose_opinion", dispose), &drafter(), end)).await.expect("dispose");
+    engine.apply(ActRequest::new(id, &close, &drafter(), end)).await.expect("close");
     assert_eq!(engine.load(id).await.expect("load").stage, "hearing");
 }
 

@@ -3,6 +3,7 @@
 //! IM-1/AC-5 periodic execution reports and their overdue flags, and AC-2
 //! escalations of catalogue items past their planned dates.
 
+use juece_engine::orchestrator::ActRequest;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
@@ -79,7 +80,7 @@ async fn a13_an_overdue_opinion_reminds_the_drafter_and_the_pool_manager_each_wo
         let (drafter, now) = decision_at_experts(&e).await;
         // Opinions due Friday 6 March: the first reminder is 09:00 on the next working day, Monday 9 March.
         for id in ["c1", "c2"] {
-            e.apply("d", &select(id, "2026-03-06"), &drafter, now, None).await.unwrap();
+            e.apply(ActRequest::new("d", &select(id, "2026-03-06"), &drafter, now)).await.unwrap();
         }
         let monday = cst(2026, 3, 9, 9, 0);
         let both = |id: &str| {
@@ -105,7 +106,7 @@ async fn a13_an_overdue_opinion_reminds_the_drafter_and_the_pool_manager_each_wo
 
         // The drafter extends c2's date to Friday 13 March: the series moves to Monday 16 March.
         let extend = Act::new("set_expert_due", json!({ "expert_id": "c2", "due_on": "2026-03-13" }));
-        e.apply("d", &extend, &drafter, cst(2026, 3, 10, 10, 0), None).await.unwrap();
+        e.apply(ActRequest::new("d", &extend, &drafter, cst(2026, 3, 10, 10, 0))).await.unwrap();
         let next_monday = cst(2026, 3, 16, 9, 0);
         let expected = both("c2").map(|(n, _)| (n, next_monday)).to_vec();
         assert_eq!(pending(&e, "d", "expert_opinion_overdue").await, expected, "{}", db.kind);
@@ -116,7 +117,9 @@ async fn a13_an_overdue_opinion_reminds_the_drafter_and_the_pool_manager_each_wo
             "pool": "pool-city", "expert_id": "c3", "name": "c3", "field": "交通", "due_on": "2026-03-13",
             "replaces": "c2", "replacement_reason": "逾期未提交论证意见", "non_submission": true,
         });
-        e.apply("d", &Act::new("select_expert", replace), &drafter, cst(2026, 3, 11, 10, 0), None).await.unwrap();
+        e.apply(ActRequest::new("d", &Act::new("select_expert", replace), &drafter, cst(2026, 3, 11, 10, 0)))
+            .await
+            .unwrap();
         let expected = both("c3").map(|(n, _)| (n, next_monday)).to_vec();
         assert_eq!(pending(&e, "d", "expert_opinion_overdue").await, expected, "{}", db.kind);
         expert_opinion(&e, "c3", cst(2026, 3, 12, 9, 0)).await;
@@ -142,7 +145,7 @@ async fn im1_ac5_execution_reports_fall_due_each_interval_and_a_late_one_is_flag
         // A report resets the duty: the next is due 90 days after it (Tuesday 30 June).
         let exec = who("exec", "生态环境局", Role::ExecutingUnit);
         let report = |kind: &str| Act::new("file_execution_report", json!({ "kind": kind, "text": "进展" }));
-        e.apply("d", &report("progress"), &exec, cst(2026, 4, 1, 10, 0), None).await.unwrap();
+        e.apply(ActRequest::new("d", &report("progress"), &exec, cst(2026, 4, 1, 10, 0))).await.unwrap();
         let july_1 = cst(2026, 7, 1, 9, 0);
         assert_eq!(pending(&e, "d", "execution_report_due").await, [("execution_report_due".into(), july_1)]);
         assert!(s.tick_at(july_1 - chrono::Duration::seconds(1)).await.is_empty(), "never early");
@@ -158,7 +161,7 @@ async fn im1_ac5_execution_reports_fall_due_each_interval_and_a_late_one_is_flag
         assert!(late.overdue && late.occurrences == 1, "{}: flagged in the decision's deadlines", db.kind);
 
         // The late report, once filed, stays on the annual report's overdue list.
-        e.apply("d", &report("major_change"), &exec, cst(2026, 7, 1, 10, 0), None).await.unwrap();
+        e.apply(ActRequest::new("d", &report("major_change"), &exec, cst(2026, 7, 1, 10, 0))).await.unwrap();
         let annual = juece_engine::report::annual(e.store().as_ref(), "某市人民政府", 2026, cst(2026, 7, 2, 0, 0));
         let overdue = annual.await.unwrap().overdue;
         let listed = overdue.iter().find(|o| o.decision_id == "d" && o.deadline == "execution_report_due");
@@ -167,16 +170,18 @@ async fn im1_ac5_execution_reports_fall_due_each_interval_and_a_late_one_is_flag
         // Suspension pauses the duty; resuming starts a new interval; ending execution ends it.
         let chief = who("chief", "政府", Role::ChiefExecutive);
         let suspend = json!({ "report": 2, "urgency_reason": "继续执行将违反新法" });
-        e.apply("d", &Act::new("suspend", suspend), &chief, cst(2026, 7, 1, 11, 0), None).await.unwrap();
+        e.apply(ActRequest::new("d", &Act::new("suspend", suspend), &chief, cst(2026, 7, 1, 11, 0))).await.unwrap();
         assert!(pending(&e, "d", "execution_report_due").await.is_empty(), "{}: paused", db.kind);
         assert!(s.tick_at(cst(2026, 10, 9, 9, 0)).await.is_empty(), "nothing falls due while suspended");
-        e.apply("d", &Act::new("resume", json!({})), &chief, cst(2026, 10, 9, 10, 0), None).await.unwrap();
+        e.apply(ActRequest::new("d", &Act::new("resume", json!({})), &chief, cst(2026, 10, 9, 10, 0))).await.unwrap();
         let rows = e.store().deadlines("d").await.unwrap();
         let resumed = rows.iter().find(|d| d.status == DeadlineStatus::Pending).expect("a new interval");
         assert_eq!(resumed.spec.basis["start"], "2026-10-09", "{}", db.kind);
         // Execution ends on the executing unit's completion report (Art. 37).
-        e.apply("d", &report("completion"), &exec, cst(2026, 10, 10, 9, 0), None).await.unwrap();
-        e.apply("d", &Act::new("end_execution", json!({})), &office, cst(2026, 10, 10, 10, 0), None).await.unwrap();
+        e.apply(ActRequest::new("d", &report("completion"), &exec, cst(2026, 10, 10, 9, 0))).await.unwrap();
+        e.apply(ActRequest::new("d", &Act::new("end_execution", json!({})), &office, cst(2026, 10, 10, 10, 0)))
+            .await
+            .unwrap();
         assert!(pending(&e, "d", "execution_report_due").await.is_empty(), "{}: ended", db.kind);
         db.finish().await;
     }
@@ -197,16 +202,26 @@ async fn ac2_a_catalogue_item_past_its_planned_date_without_a_decision_is_escala
         let create =
             |items| Act::new("create_catalogue", json!({ "organ": "某市人民政府", "year": 2026, "items": items }));
         let undated = json!([item(noise, "2026年第一季度"), item(fares, "视情推进")]);
-        let undated = e.open("catalogue", "cat", &create(undated), &office, at).await;
+        let undated = e.open("catalogue", ActRequest::new("cat", &create(undated), &office, at)).await;
         assert_eq!(refusal_code(undated), "invalid_payload", "an item without a date");
         let mut dated = item(fares, "视情推进");
         dated["planned_by"] = json!("2026-04-15");
-        e.open("catalogue", "cat", &create(json!([item(noise, "2026年第一季度"), dated])), &office, at).await.unwrap();
+        e.open(
+            "catalogue",
+            ActRequest::new("cat", &create(json!([item(noise, "2026年第一季度"), dated])), &office, at),
+        )
+        .await
+        .unwrap();
         let consent = json!({ "version": 1, "reference": "市委办〔2026〕1号", "date": "2026-02-27" });
-        e.apply("cat", &Act::new("record_party_consent", consent), &office, at, None).await.unwrap();
-        e.apply("cat", &Act::new("publish_catalogue", json!({ "channels": ["website"] })), &office, at, None)
-            .await
-            .unwrap();
+        e.apply(ActRequest::new("cat", &Act::new("record_party_consent", consent), &office, at)).await.unwrap();
+        e.apply(ActRequest::new(
+            "cat",
+            &Act::new("publish_catalogue", json!({ "channels": ["website"] })),
+            &office,
+            at,
+        ))
+        .await
+        .unwrap();
         // 31 March (read from 第一季度) → 09:00 on 1 April; 15 April → 09:00 on 16 April.
         let escalation = |name: &str| format!("catalogue_item_overdue:{name}");
         assert_eq!(
@@ -216,10 +231,10 @@ async fn ac2_a_catalogue_item_past_its_planned_date_without_a_decision_is_escala
 
         // A decision naming an item the catalogue does not list is refused at its start.
         let p = json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
-        e.open("national", "d0", &Act::new("submit_proposal", p), &office, at).await.unwrap();
+        e.open("national", ActRequest::new("d0", &Act::new("submit_proposal", p), &office, at)).await.unwrap();
         let start = json!({ "category": 1, "undertaking_units": ["生态环境局"], "catalogue": "cat", "catalogue_item": "未列入事项" });
         let cat_version = e.load("cat").await.unwrap().version;
-        let unknown = e.apply("d0", &Act::new("start_decision", start), &office, at, None).await;
+        let unknown = e.apply(ActRequest::new("d0", &Act::new("start_decision", start), &office, at)).await;
         assert_eq!(refusal_code(unknown), "catalogue_item_unknown");
         assert_eq!((e.load("d0").await.unwrap().version, e.load("cat").await.unwrap().version), (1, cat_version));
 

@@ -6,6 +6,7 @@
 use juece_engine::accountability::integrity_record;
 use juece_engine::act::Act;
 use juece_engine::actor::Role;
+use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::{verify_store, Engine};
 use juece_tests::databases::databases;
 use juece_tests::{engine, refusal_code};
@@ -20,12 +21,17 @@ async fn panel_with_a_late_expert(e: &Engine) {
     let (drafter, now) = decision_at_experts(e).await;
     for id in ["c1", "c2"] {
         let pick = json!({ "pool": "pool-city", "expert_id": id, "name": id, "field": "交通" });
-        e.apply("d", &Act::new("select_expert", pick), &drafter, now, None).await.unwrap();
+        e.apply(ActRequest::new("d", &Act::new("select_expert", pick), &drafter, now)).await.unwrap();
     }
     opinion(e, "c1").await;
-    e.apply("d", &Act::new("record_expert_adoption_summary", json!({ "text": "采纳" })), &drafter, now, None)
-        .await
-        .unwrap();
+    e.apply(ActRequest::new(
+        "d",
+        &Act::new("record_expert_adoption_summary", json!({ "text": "采纳" })),
+        &drafter,
+        now,
+    ))
+    .await
+    .unwrap();
 }
 
 async fn opinion(e: &Engine, id: &str) {
@@ -62,10 +68,13 @@ async fn ex8_a13_the_non_submission_fact_is_written_on_the_pool_record_with_the_
         let drafter = who("drafter", "县发改局", Role::Drafter);
         let now = e.load("d").await.unwrap().updated_at;
         let close = Act::new("close_expert_consultation", json!({}));
-        assert_eq!(refusal_code(e.apply("d", &close, &drafter, now, None).await), "expert_opinions_incomplete");
+        assert_eq!(
+            refusal_code(e.apply(ActRequest::new("d", &close, &drafter, now)).await),
+            "expert_opinions_incomplete"
+        );
 
         let (d0, p0, _, pool_records) = written(&e).await;
-        e.apply("d", &replace_c2(json!({})), &drafter, now, None).await.unwrap();
+        e.apply(ActRequest::new("d", &replace_c2(json!({})), &drafter, now)).await.unwrap();
         assert_eq!(written(&e).await, (d0 + 1, p0 + 1, (d0 + 1) as usize, pool_records + 1), "{}", db.kind);
 
         // The fact on the pool record: what, which decision, who replaced; not a sanction.
@@ -90,7 +99,7 @@ async fn ex8_a13_the_non_submission_fact_is_written_on_the_pool_record_with_the_
         assert_eq!((record[0].source.as_str(), record[0].kind.as_str()), ("pool-city", "non_submission"));
 
         opinion(&e, "c3").await;
-        e.apply("d", &close, &drafter, now, None).await.unwrap();
+        e.apply(ActRequest::new("d", &close, &drafter, now)).await.unwrap();
         db.finish().await;
     }
 }
@@ -105,7 +114,10 @@ async fn ex8_a_refused_replacement_writes_nothing_on_either_record() {
         let before = written(&e).await;
         // The handler links the fact, then a gate refuses the act: the replacement has a direct interest.
         let conflicted = replace_c2(json!({ "conflict": "所在单位承担本项目设计" }));
-        assert_eq!(refusal_code(e.apply("d", &conflicted, &drafter, now, None).await), "art20_direct_interest");
+        assert_eq!(
+            refusal_code(e.apply(ActRequest::new("d", &conflicted, &drafter, now)).await),
+            "art20_direct_interest"
+        );
         assert_eq!(written(&e).await, before, "{}: nothing written", db.kind);
         assert!(e.load("pool-city").await.unwrap().facts.pool.unwrap().experts[1].integrity.is_empty());
         db.finish().await;
@@ -134,7 +146,10 @@ async fn ex8_a_refused_pool_fact_refuses_the_replacement_too() {
         // The what-if says so too: it steps the linked act as `apply` does.
         let checked = e.check("d", &replace_c2(json!({})), &drafter, now).await;
         assert_eq!(refusal_code(checked), "role_not_permitted", "{}: check runs the linked act", db.kind);
-        assert_eq!(refusal_code(e.apply("d", &replace_c2(json!({})), &drafter, now, None).await), "role_not_permitted");
+        assert_eq!(
+            refusal_code(e.apply(ActRequest::new("d", &replace_c2(json!({})), &drafter, now)).await),
+            "role_not_permitted"
+        );
         assert_eq!(written(&e).await, before, "{}: the decision's half was not written either", db.kind);
         let d = e.load("d").await.unwrap();
         assert!(d.facts.experts.iter().all(|x| x.replaced_reason.is_none()), "c2 is still on the panel");
@@ -154,13 +169,14 @@ async fn ex8_only_the_engine_records_a_non_submission_and_only_the_manager_sanct
             [("manager", Role::PoolManager), ("drafter", Role::Drafter), ("chief", Role::ChiefExecutive)]
         {
             let act = Act::new("record_non_submission", fact.clone());
-            let code = refusal_code(e.apply("pool-city", &act, &who(user, "司法局", role), now, None).await);
+            let code = refusal_code(e.apply(ActRequest::new("pool-city", &act, &who(user, "司法局", role), now)).await);
             assert_eq!(code, "role_not_permitted", "{user}");
         }
         let sanction = json!({ "id": "c2", "kind": "通报批评", "text": "逾期" });
         let drafter = who("drafter", "县发改局", Role::Drafter);
-        let code =
-            refusal_code(e.apply("pool-city", &Act::new("record_integrity_fact", sanction), &drafter, now, None).await);
+        let code = refusal_code(
+            e.apply(ActRequest::new("pool-city", &Act::new("record_integrity_fact", sanction), &drafter, now)).await,
+        );
         assert_eq!(code, "role_not_permitted", "sanctions are the pool manager's (EX-8)");
         assert_eq!(written(&e).await, before, "{}", db.kind);
         db.finish().await;

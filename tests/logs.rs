@@ -2,6 +2,7 @@
 //! the decision, the act, the actor, the outcome with its reason codes and the
 //! time it took — never the payload.
 
+use juece_engine::orchestrator::ActRequest;
 use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
@@ -42,11 +43,11 @@ async fn every_act_is_one_log_line_with_its_outcome_and_never_its_payload() {
     let now = Utc::now();
     let p =
         json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
-    engine.open("national", "d", &Act::new("submit_proposal", p), &office, now).await.expect("open");
+    engine.open("national", ActRequest::new("d", &Act::new("submit_proposal", p), &office, now)).await.expect("open");
     let start = json!({ "category": 1, "undertaking_units": ["保密的承办单位名"] });
-    engine.apply("d", &Act::new("start_decision", start), &office, now, None).await.expect("start");
+    engine.apply(ActRequest::new("d", &Act::new("start_decision", start), &office, now)).await.expect("start");
     let chief = person("chief", "政府", Role::ChiefExecutive);
-    assert!(engine.apply("d", &Act::new("decide", json!({})), &chief, now, None).await.is_err());
+    assert!(engine.apply(ActRequest::new("d", &Act::new("decide", json!({})), &chief, now)).await.is_err());
 
     let text = String::from_utf8(sink.0.lock().expect("sink").clone()).expect("utf-8");
     let lines: Vec<Value> = text

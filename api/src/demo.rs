@@ -3,6 +3,7 @@
 //! an accelerated clock. It shows deliberate refusals (each with its reason
 //! code and article) and ends by verifying the audit record.
 
+use juece_engine::orchestrator::ActRequest;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -66,9 +67,9 @@ impl<W: Write> Run<'_, W> {
         self.accepted.entry(name.to_string()).or_insert_with(|| payload.clone());
         let act = Act::new(name, payload);
         let applied = if self.memos.is_empty() && self.engine.load(&self.id).await.is_err() {
-            self.engine.open("national", &self.id, &act, actor, self.now).await
+            self.engine.open("national", ActRequest::new(&self.id, &act, actor, self.now)).await
         } else {
-            self.engine.apply(&self.id, &act, actor, self.now, None).await
+            self.engine.apply(ActRequest::new(&self.id, &act, actor, self.now)).await
         };
         match applied {
             Ok(a) => {
@@ -86,7 +87,7 @@ impl<W: Write> Run<'_, W> {
     }
 
     async fn refused(&mut self, actor: &Actor, name: &str, payload: Value, expect: &str) -> anyhow::Result<()> {
-        match self.engine.apply(&self.id, &Act::new(name, payload), actor, self.now, None).await {
+        match self.engine.apply(ActRequest::new(&self.id, &Act::new(name, payload), actor, self.now)).await {
             Err(EngineError::Refused(r)) if r.codes().contains(&expect) => {
                 self.refusals += 1;
                 for reason in &r.reasons {

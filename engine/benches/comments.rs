@@ -14,6 +14,7 @@
 #[path = "common/script.rs"]
 mod script;
 
+use juece_engine::orchestrator::ActRequest;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -33,9 +34,9 @@ async fn open_for_comment(engine: &Engine, id: &str) {
     for (n, (actor, name, payload)) in script::script().into_iter().take(script::TO_PARTICIPATION).enumerate() {
         let act = Act::new(name, payload);
         let done = if n == 0 {
-            engine.open("national", id, &act, &actor, Utc::now()).await
+            engine.open("national", ActRequest::new(id, &act, &actor, Utc::now())).await
         } else {
-            engine.apply(id, &act, &actor, Utc::now(), None).await
+            engine.apply(ActRequest::new(id, &act, &actor, Utc::now())).await
         };
         done.unwrap_or_else(|e| panic!("{name}: {e}"));
     }
@@ -43,7 +44,7 @@ async fn open_for_comment(engine: &Engine, id: &str) {
     let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     let notice = json!({ "channels": ["website"], "submission_methods": ["网站"], "start": today, "days": 30 });
     let act = Act::new("publish_comment_notice", notice);
-    engine.apply(id, &act, &drafter, Utc::now(), None).await.expect("publish_comment_notice");
+    engine.apply(ActRequest::new(id, &act, &drafter, Utc::now())).await.expect("publish_comment_notice");
 }
 
 /// One comment, retried on a version conflict (another comment committed first); the conflicts it met.
@@ -52,7 +53,7 @@ async fn comment(engine: &Engine, id: &str, n: u64) -> u64 {
     let act = Act::new("receive_comment", json!({ "content": format!("第{n}条意见：建议分时段管控。") }));
     let mut conflicts = 0;
     loop {
-        match engine.apply(id, &act, &public, Utc::now(), None).await {
+        match engine.apply(ActRequest::new(id, &act, &public, Utc::now())).await {
             Ok(_) => return conflicts,
             Err(EngineError::Conflict { .. }) => conflicts += 1,
             Err(e) => panic!("comment {n}: {e}"),

@@ -20,6 +20,7 @@
 #[path = "common/script.rs"]
 mod script;
 
+use juece_engine::orchestrator::ActRequest;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -105,9 +106,9 @@ async fn transitions(engine: &Arc<Engine>, label: &str, clients: usize, total: u
                     }
                     let act = Act::new(name, payload.clone());
                     let applied = if n % script.len() as u64 == 0 {
-                        engine.open("national", &id, &act, actor, Utc::now()).await
+                        engine.open("national", ActRequest::new(&id, &act, actor, Utc::now())).await
                     } else {
-                        engine.apply(&id, &act, actor, Utc::now(), None).await
+                        engine.apply(ActRequest::new(&id, &act, actor, Utc::now())).await
                     };
                     applied.unwrap_or_else(|e| panic!("{name} on {id}: {e}"));
                     n += 1;

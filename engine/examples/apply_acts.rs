@@ -14,6 +14,7 @@
 #[path = "../benches/common/script.rs"]
 mod script;
 
+use juece_engine::orchestrator::ActRequest;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -55,9 +56,9 @@ async fn run(acts: usize, clients: usize) -> Result<(), Box<dyn std::error::Erro
                 let id = format!("c{c}-d{}", n / script.len());
                 let act = Act::new(name, payload.clone());
                 let applied = if n % script.len() == 0 {
-                    engine.open("national", &id, &act, actor, Utc::now()).await
+                    engine.open("national", ActRequest::new(&id, &act, actor, Utc::now())).await
                 } else {
-                    engine.apply(&id, &act, actor, Utc::now(), None).await
+                    engine.apply(ActRequest::new(&id, &act, actor, Utc::now())).await
                 };
                 applied.map_err(|e| e.to_string())?;
             }

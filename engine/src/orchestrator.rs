@@ -61,6 +61,35 @@ impl From<StoreError> for EngineError {
     }
 }
 
+/// One act asked of the engine: the record, the act, who asks and when (the server's clock, never the caller's),
+/// the version the caller acted on, and the idempotency key's answer to store with the act.
+#[derive(Clone, Copy)]
+pub struct ActRequest<'a> {
+    pub decision_id: &'a str,
+    pub act: &'a Act,
+    pub actor: &'a Actor,
+    pub now: DateTime<Utc>,
+    pub expected_version: Option<i64>,
+    pub answering: Option<&'a Answering<'a>>,
+}
+
+impl<'a> ActRequest<'a> {
+    /// `act` by `actor` on `decision_id` at `now`, on whatever version the record has, with no idempotency key.
+    pub fn new(decision_id: &'a str, act: &'a Act, actor: &'a Actor, now: DateTime<Utc>) -> ActRequest<'a> {
+        ActRequest { decision_id, act, actor, now, expected_version: None, answering: None }
+    }
+
+    /// Only on this version of the record (`None`: on the record as it is).
+    pub fn expecting(self, expected_version: Option<i64>) -> ActRequest<'a> {
+        ActRequest { expected_version, ..self }
+    }
+
+    /// Store the answer under the request's idempotency key, with the act.
+    pub fn answering(self, answering: Option<&'a Answering<'a>>) -> ActRequest<'a> {
+        ActRequest { answering, ..self }
+    }
+}
+
 /// An Art. 37 adjustment to open ([`Engine::open_adjustment`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AdjustmentRequest<'a> {
@@ -161,28 +190,10 @@ impl Engine {
             .ok_or_else(|| EngineError::UnknownWorkflow(format!("{key} v{version}")))
     }
 
-    /// Start a new decision on the latest version of `workflow_key` with its first act.
-    pub async fn open(
-        &self,
-        workflow_key: &str,
-        id: &str,
-        act: &Act,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Applied, EngineError> {
-        self.open_keyed(workflow_key, id, act, actor, now, None).await
-    }
-
-    /// [`Engine::open`], storing the answer under the request's idempotency key with the act.
-    pub async fn open_keyed(
-        &self,
-        workflow_key: &str,
-        id: &str,
-        act: &Act,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        answering: Option<&Answering<'_>>,
-    ) -> Result<Applied, EngineError> {
+    /// Start a new decision, `request.decision_id`, on the latest version of `workflow_key` with its first act.
+    /// A new record has no version to expect: `request.expected_version` is not read.
+    pub async fn open(&self, workflow_key: &str, request: ActRequest<'_>) -> Result<Applied, EngineError> {
+        let ActRequest { decision_id: id, act, actor, now, answering, .. } = request;
         let version =
             *self.latest.get(workflow_key).ok_or_else(|| EngineError::UnknownWorkflow(workflow_key.into()))?;
         let wf = &self.loaded(workflow_key, version)?.workflow;
@@ -204,20 +215,9 @@ impl Engine {
     /// decide whether one may be opened now, and on a post-evaluation's
     /// recommendation (PE-4) — the child opens on the parent's workflow with
     /// its first act, and the parent's act records the origin on the child:
-    /// all in one transaction, so no child exists without its parent's link.
+    /// all in one transaction, so no child exists without its parent's link. With `answering`, the answer (made
+    /// from the child's first act) is stored under the request's idempotency key with the acts.
     pub async fn open_adjustment(
-        &self,
-        parent_id: &str,
-        request: AdjustmentRequest<'_>,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<(Applied, Applied), EngineError> {
-        self.open_adjustment_keyed(parent_id, request, actor, now, None).await
-    }
-
-    /// [`Engine::open_adjustment`], storing the answer (made from the child's
-    /// first act) under the request's idempotency key with the acts.
-    pub async fn open_adjustment_keyed(
         &self,
         parent_id: &str,
         request: AdjustmentRequest<'_>,
@@ -259,32 +259,13 @@ impl Engine {
         }
     }
 
-    /// Apply an act to an existing decision. `expected_version`, when given,
-    /// must match (a client acting on a stale view gets a conflict).
-    pub async fn apply(
-        &self,
-        decision_id: &str,
-        act: &Act,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        expected_version: Option<i64>,
-    ) -> Result<Applied, EngineError> {
-        self.apply_keyed(decision_id, act, actor, now, expected_version, None).await
-    }
-
-    /// [`Engine::apply`], storing the answer under the request's idempotency key with the act. Every act
-    /// accepted or refused here is one structured log line (target `juece::act`): the decision, the act, the
-    /// actor, the outcome with its reason codes, and how long it took. Never the payload: it may hold what the
-    /// law keeps from some readers.
-    pub async fn apply_keyed(
-        &self,
-        decision_id: &str,
-        act: &Act,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        expected_version: Option<i64>,
-        answering: Option<&Answering<'_>>,
-    ) -> Result<Applied, EngineError> {
+    /// Apply an act to an existing decision. `request.expected_version`, when given, must match (a client acting
+    /// on a stale view gets a conflict); with `request.answering`, the answer is stored under the request's
+    /// idempotency key with the act. Every act accepted or refused here is one structured log line (target
+    /// `juece::act`): the decision, the act, the actor, the outcome with its reason codes, and how long it took.
+    /// Never the payload: it may hold what the law keeps from some readers.
+    pub async fn apply(&self, request: ActRequest<'_>) -> Result<Applied, EngineError> {
+        let ActRequest { decision_id, act, actor, now, expected_version, answering } = request;
         let started = std::time::Instant::now();
         let result = async {
             let _turn = self.turns.take(decision_id).await;
@@ -401,7 +382,7 @@ impl Engine {
 /// Verification lives in [`crate::verify`]; these names stay for callers.
 pub use crate::verify::{verify_store, VerifyReport};
 
-/// The one log line of an act taken through [`Engine::apply_keyed`]: never its payload.
+/// The one log line of an act taken through [`Engine::apply`]: never its payload.
 fn log_act(
     decision_id: &str,
     act: &Act,

@@ -3,6 +3,7 @@
 
 use juece_engine::act::Act;
 use juece_engine::actor::{Actor, Role};
+use juece_engine::orchestrator::ActRequest;
 use serde_json::json;
 
 use super::api;
@@ -20,9 +21,12 @@ async fn ex6_an_ad_hoc_expert_on_a_catalogue_item_is_refused_under_the_district_
     };
     let (engine, now) = (&a.app.state.engine, a.app.clock.now());
     let create = Act::new("create_pool", json!({ "jurisdiction": "示例区" }));
-    engine.open("expert_pool", "pool-district", &create, &manager, now).await.expect("pool");
+    engine.open("expert_pool", ActRequest::new("pool-district", &create, &manager, now)).await.expect("pool");
     let admit = json!({ "id": "e-1", "name": "赵教授", "fields": ["大气环境"], "affiliation": "示范大学" });
-    engine.apply("pool-district", &Act::new("admit_expert", admit), &manager, now, None).await.expect("admitted");
+    engine
+        .apply(ActRequest::new("pool-district", &Act::new("admit_expert", admit), &manager, now))
+        .await
+        .expect("admitted");
 
     let listed = json!({ "catalogue_item": "2026年第7项" });
     let id = a.at_stage_in("example-district", "城区交通组织优化方案", "expert_consultation", listed).await;

@@ -6,6 +6,7 @@
 use juece_api::idempotency::LEASE;
 use juece_api::routes::decisions::AppliedOut;
 use juece_engine::act::Act;
+use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::{Answering, Applied, EngineError};
 use juece_engine::store::idempotency::KeyClaim;
 use juece_engine::store::StoreError;
@@ -82,7 +83,12 @@ async fn commit_as(
     let actor = a.app.state.auth.token_actor(&a.token(user)).await.expect("actor").expect("live");
     let act = Act::new(name, payload);
     let now = a.app.clock.now();
-    a.app.state.engine.apply_keyed(id, &act, &actor, now, None, Some(&answering)).await.map(|x| x.decision.version)
+    a.app
+        .state
+        .engine
+        .apply(ActRequest::new(id, &act, &actor, now).answering(Some(&answering)))
+        .await
+        .map(|x| x.decision.version)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,6 +2,7 @@
 //! test, an engine on the repository's workflows, and the HTTP server with
 //! its client (`app`, `http`) and the procedure's steps over HTTP (`steps`).
 
+use juece_engine::orchestrator::ActRequest;
 use std::path::PathBuf;
 
 pub mod app;
@@ -107,7 +108,7 @@ pub async fn drive_to_execution_from(
     let office = person("office", "办公厅", Role::GeneralOffice);
     let p =
         json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
-    engine.open("national", id, &Act::new("submit_proposal", p), &office, now).await.expect("open");
+    engine.open("national", ActRequest::new(id, &Act::new("submit_proposal", p), &office, now)).await.expect("open");
     drive_opened(engine, id, now, start, "begin_execution").await;
 }
 
@@ -175,7 +176,7 @@ pub async fn drive_opened(
         (&office, "begin_execution", json!({})),
     ]);
     for (actor, name, payload) in steps {
-        if let Err(e) = engine.apply(id, &Act::new(name, payload), actor, now, None).await {
+        if let Err(e) = engine.apply(ActRequest::new(id, &Act::new(name, payload), actor, now)).await {
             panic!("{name}: {e}");
         }
         if name == last {
@@ -198,7 +199,7 @@ pub async fn comment_notice_published(
     let drafter = person("drafter", "生态环境局", Role::Drafter);
     let p =
         json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
-    engine.open("national", id, &Act::new("submit_proposal", p), &office, now).await.expect("open");
+    engine.open("national", ActRequest::new(id, &Act::new("submit_proposal", p), &office, now)).await.expect("open");
     let not_applicable = json!({ "stage": "cost_benefit", "outcome": "not_applicable", "reason": "r" });
     let notice =
         json!({ "channels": ["website"], "submission_methods": ["邮件"], "start": now.date_naive(), "days": 30 });
@@ -211,7 +212,7 @@ pub async fn comment_notice_published(
         (&drafter, "publish_comment_notice", notice),
     ];
     for (actor, name, payload) in steps {
-        if let Err(e) = engine.apply(id, &Act::new(name, payload), actor, now, None).await {
+        if let Err(e) = engine.apply(ActRequest::new(id, &Act::new(name, payload), actor, now)).await {
             panic!("{name}: {e}");
         }
     }

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use juece_engine::act::Act;
 use juece_engine::actor::Actor;
+use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::{Answering, Applied, EngineError};
 use juece_engine::refusal::Refusal;
 use juece_engine::store::idempotency::{KeyClaim, StoredResponse};
@@ -276,7 +277,10 @@ pub async fn submit(
         Err(e) => return engine_error(&s, &v, &e),
     };
     let answer = |_: &Applied| redirect_to(done.clone());
-    let applied = s.engine.apply_keyed(&id, &a, &actor, s.clock.now(), None, key.answering(&answer).as_ref()).await;
+    let applied = s
+        .engine
+        .apply(ActRequest::new(&id, &a, &actor, s.clock.now()).answering(key.answering(&answer).as_ref()))
+        .await;
     if applied.is_err() {
         key.release(&s).await;
     }
@@ -456,8 +460,10 @@ pub async fn new_submit(State(s): State<AppState>, v: Viewer, body: Bytes) -> Re
         Err(e) => return engine_error(&s, &v, &e),
     };
     let answer = |_: &Applied| redirect_to(done.clone());
-    let result =
-        s.engine.open_keyed(FIRST_ACT.0, &id, &a, &actor, s.clock.now(), key.answering(&answer).as_ref()).await;
+    let result = s
+        .engine
+        .open(FIRST_ACT.0, ActRequest::new(&id, &a, &actor, s.clock.now()).answering(key.answering(&answer).as_ref()))
+        .await;
     if result.is_err() {
         key.release(&s).await;
     }

@@ -12,6 +12,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use juece_engine::act::Act;
 use juece_engine::actor::Actor;
+use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::{Applied, EngineError};
 use juece_engine::queries::DecisionView;
 use juece_engine::visibility::Access;
@@ -102,7 +103,10 @@ pub async fn submit(State(s): State<AppState>, v: Viewer, Path(id): Path<String>
             Ok(Claimed::Replay(_)) => continue,
             Err(e) => return engine_error(&s, &v, &e),
         };
-        let applied = s.engine.apply_keyed(&id, a, &actor, s.clock.now(), None, key.answering(&answer).as_ref()).await;
+        let applied = s
+            .engine
+            .apply(ActRequest::new(&id, a, &actor, s.clock.now()).answering(key.answering(&answer).as_ref()))
+            .await;
         match applied {
             Ok(_) => {}
             // Refused between the check and the act (another reader acted meanwhile): what was taken stays

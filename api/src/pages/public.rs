@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use juece_engine::act::Act;
+use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::{Applied, EngineError};
 use juece_engine::queries::{DecisionView, ListQuery};
 use serde_json::{json, Value};
@@ -194,7 +195,10 @@ async fn public_act(s: AppState, v: Viewer, id: String, body: Bytes, act: &str) 
         Err(e) => return engine_error(&s, &v, &e),
     };
     let answer = |a: &Applied| redirect_to(locate(a));
-    let result = s.engine.apply_keyed(&id, &a, &anonymous, s.clock.now(), None, key.answering(&answer).as_ref()).await;
+    let result = s
+        .engine
+        .apply(ActRequest::new(&id, &a, &anonymous, s.clock.now()).answering(key.answering(&answer).as_ref()))
+        .await;
     if result.is_err() {
         key.release(&s).await;
     }

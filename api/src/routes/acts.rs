@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use juece_engine::act::Act;
+use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::Applied;
 use juece_engine::store::idempotency::KeyClaim;
 use serde::Deserialize;
@@ -87,7 +88,10 @@ async fn apply_act(
     let act = Act::new(&name, serde_json::Value::Object(payload));
     let answer = |a: &Applied| AppliedOut::stored(a, StatusCode::OK);
     let answering = crate::idempotency::answering(&held, &answer);
-    let result = s.engine.apply_keyed(&id, &act, &actor, s.clock.now(), expected, answering.as_ref()).await;
+    let result = s
+        .engine
+        .apply(ActRequest::new(&id, &act, &actor, s.clock.now()).expecting(expected).answering(answering.as_ref()))
+        .await;
     s.metrics.act(&name, &result);
     match result {
         Ok(a) => AppliedOut::respond(&a, StatusCode::OK, held.is_some()),

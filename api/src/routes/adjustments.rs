@@ -67,7 +67,7 @@ async fn open_adjustment(
     };
     let answer = |a: &Applied| AppliedOut::stored(a, StatusCode::CREATED);
     let answering = crate::idempotency::answering(&held, &answer);
-    let result = s.engine.open_adjustment_keyed(&id, request, &actor, s.clock.now(), answering.as_ref()).await;
+    let result = s.engine.open_adjustment(&id, request, &actor, s.clock.now(), answering.as_ref()).await;
     s.metrics.act("record_adjustment", &result);
     match result {
         Ok((_, child)) => AppliedOut::respond(&child, StatusCode::CREATED, held.is_some()),

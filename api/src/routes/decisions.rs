@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use juece_engine::act::Act;
 use juece_engine::audit::AuditRecord;
+use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::Applied;
 use juece_engine::queries::{DecisionView, ListQuery, Page};
 use juece_engine::store::idempotency::{KeyClaim, StoredResponse};
@@ -146,7 +147,10 @@ async fn open_decision(
     let act = Act::new(&body.act.name, body.act.payload);
     let answer = |a: &Applied| AppliedOut::stored(a, StatusCode::CREATED);
     let answering = crate::idempotency::answering(&held, &answer);
-    let result = s.engine.open_keyed(&body.workflow, &id, &act, &actor, s.clock.now(), answering.as_ref()).await;
+    let result = s
+        .engine
+        .open(&body.workflow, ActRequest::new(&id, &act, &actor, s.clock.now()).answering(answering.as_ref()))
+        .await;
     s.metrics.act(&act.name, &result);
     match result {
         Ok(a) => AppliedOut::respond(&a, StatusCode::CREATED, held.is_some()),

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use juece_engine::act::Act;
+use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::Applied;
 use juece_engine::queries::ListQuery;
 use juece_engine::store::idempotency::KeyClaim;
@@ -170,7 +171,7 @@ async fn public_act<T: Serialize>(
     let answer = |a: &Applied| crate::idempotency::stored_json(StatusCode::CREATED, &out(a));
     let answering = crate::idempotency::answering(&held, &answer);
     let anonymous = juece_engine::auth::anonymous();
-    let result = s.engine.apply_keyed(id, &act, &anonymous, now, None, answering.as_ref()).await;
+    let result = s.engine.apply(ActRequest::new(id, &act, &anonymous, now).answering(answering.as_ref())).await;
     s.metrics.act(name, &result);
     match result {
         Ok(a) if held.is_some() => crate::idempotency::answered(answer(&a)),

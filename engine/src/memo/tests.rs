@@ -4,6 +4,7 @@
 //! intended change run `UPDATE_SNAPSHOTS=1 cargo test -p juece-engine memo`
 //! and review the diff in git.
 
+use crate::orchestrator::ActRequest;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -393,9 +394,9 @@ pub(crate) async fn open_numbered(engine: &Engine, i: usize) -> Result<(), crate
         json!({ "title": format!("事项{i}"), "organ": "示范市人民政府", "proposer_type": "leader",
                 "proposer": "张市长", "summary": "建议" }),
     );
-    engine.open("national", &id, &proposal, &office(), now).await?;
+    engine.open("national", ActRequest::new(&id, &proposal, &office(), now)).await?;
     let start = Act::new("start_decision", json!({ "category": 1, "undertaking_units": ["示范市生态环境局"] }));
-    let applied = engine.apply(&id, &start, &office(), now, None).await?;
+    let applied = engine.apply(ActRequest::new(&id, &start, &office(), now)).await?;
     let data: Value = serde_json::from_str(&applied.memos[0].data).unwrap_or_default();
     let text = data.pointer("/meta/number/text").and_then(Value::as_str).unwrap_or_default();
     assert!(applied.memos[0].body.contains(text) && text.starts_with("示政办函〔2026〕"), "{text}");
