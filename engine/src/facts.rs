@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+mod accountability;
 mod after;
 mod catalogue;
 mod execution;
@@ -19,6 +20,7 @@ mod pool;
 mod release;
 mod risk;
 
+pub use accountability::{AccountabilityCase, CaseConclusion, ResponsiblePerson};
 pub use after::*;
 pub use catalogue::*;
 pub use execution::{ExecutionEnd, Supersession};
@@ -108,6 +110,8 @@ pub struct Facts {
     pub draws: Vec<ExpertDraw>,
     /// Warnings raised by accepted acts, in order (see `crate::warning`).
     pub warnings: Vec<crate::warning::Warning>,
+    /// Responsibility-tracing cases on this decision (Arts. 38–41), in the order opened.
+    pub accountability: Vec<AccountabilityCase>,
 }
 
 impl Facts {

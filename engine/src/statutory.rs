@@ -30,6 +30,10 @@ const fn closes(kind: StageKind, reason_code: &'static str, check: &'static str,
 }
 
 pub const GATES: &[Statutory] = &[
+    h("open_accountability_case", "art38_case_incomplete", "accountability_case_complete", "Art. 38"),
+    h("open_accountability_case", "art38_act_not_in_record", "accountability_acts_recorded", "Art. 38"),
+    h("conclude_accountability_case", "art38_case_not_open", "accountability_case_open", "Art. 38"),
+    h("conclude_accountability_case", "art38_conclusion_unreasoned", "accountability_conclusion_reasoned", "Art. 38"),
     h("publish_comment_notice", "art15_min_30_days", "comment_period_min", "Art. 15"),
     h("publish_comment_notice", "art15_start_backdated", "comment_start_not_backdated", "Art. 15"),
     h("receive_comment", "art15_comment_period_closed", "comment_period_open", "Art. 15"),

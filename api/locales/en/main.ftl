@@ -278,6 +278,8 @@ act-submit_post_evaluation_report = Submit the post-evaluation report
 act-finish_post_evaluation = Finish the post-evaluation
 act-end_execution = End execution
 act-archive_decision = Archive
+act-open_accountability_case = Open a responsibility-tracing case
+act-conclude_accountability_case = Conclude a responsibility-tracing case
 
 # The values free-text fields take, offered as a select (presentation only; the engine judges the value).
 choices-stance = support oppose support_with_changes reserve

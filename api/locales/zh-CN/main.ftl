@@ -279,6 +279,8 @@ act-submit_post_evaluation_report = 提交后评估报告
 act-finish_post_evaluation = 结束决策后评估
 act-end_execution = 结束执行
 act-archive_decision = 归档
+act-open_accountability_case = 启动责任追究
+act-conclude_accountability_case = 办结责任追究
 
 # The values free-text fields take, offered as a select (presentation only; the engine judges the value).
 choices-stance = support oppose support_with_changes reserve

@@ -21,6 +21,16 @@ pub const CONCLUSIONS: Codes = &[
 ];
 /// How a public opinion was disposed of (Art. 18).
 pub const DISPOSITIONS: Codes = &[("adopted", "采纳"), ("partly", "部分采纳"), ("not_adopted", "不予采纳")];
+/// The articles a responsibility-tracing case is opened under: the decision organ (Art. 38), the undertaking and
+/// working units (Art. 39), the executing unit (Art. 40), experts and professional institutions (Art. 41).
+pub const ACCOUNTABILITY_ARTICLES: Codes = &[
+    ("Art. 38", "决策机关违反条例规定"),
+    ("Art. 39", "决策承办单位或者承担决策有关工作的单位违反条例规定"),
+    ("Art. 40", "决策执行单位拒不执行、推诿执行、拖延执行"),
+    ("Art. 41", "专家、专业机构、社会组织等违反职业道德和条例规定"),
+];
+/// How a responsibility-tracing case ends.
+pub const CASE_FINDINGS: Codes = &[("liable", "责任成立，依法追究"), ("not_liable", "不予追究")];
 /// Who proposes the decision (Art. 10).
 pub const PROPOSER_TYPES: Codes = &[
     ("department", "所属部门"),
@@ -81,5 +91,11 @@ pub mod schemas {
     }
     pub fn proposer_type() -> utoipa::openapi::Object {
         schema(PROPOSER_TYPES)
+    }
+    pub fn accountability_article() -> utoipa::openapi::Object {
+        schema(ACCOUNTABILITY_ARTICLES)
+    }
+    pub fn case_finding() -> utoipa::openapi::Object {
+        schema(CASE_FINDINGS)
     }
 }

@@ -3,6 +3,7 @@
 //! (`crate::gates`), so that each carries its reason code and article in
 //! the definition; a handler refuses only input it cannot read.
 
+mod accountability;
 mod binding;
 mod catalogue;
 pub mod codes;
@@ -200,6 +201,12 @@ const HANDLERS: &[Entry] = &[
     entry!("record_origin", execution::record_origin, execution::OriginIn),
     entry!("run_execution", execution::run_execution, Empty),
     entry!("end_execution", execution::end_execution, Empty),
+    entry!("open_accountability_case", accountability::open_accountability_case, accountability::OpenCaseIn),
+    entry!(
+        "conclude_accountability_case",
+        accountability::conclude_accountability_case,
+        accountability::ConcludeCaseIn
+    ),
     entry!("create_pool", pool::create_pool, pool::CreateIn),
     entry!("admit_expert", pool::admit_expert, pool::AdmitIn),
     entry!("set_expert_status", pool::set_expert_status, pool::StatusIn),

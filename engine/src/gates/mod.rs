@@ -5,6 +5,7 @@
 //! the actor and the time, and returns the specifics of a failure. The same
 //! checks back warnings (`crate::warning`): a failure is then recorded, not refused.
 
+mod accountability;
 mod adjustment;
 pub mod applicability;
 pub mod archive;
@@ -36,6 +37,8 @@ pub struct GateCtx<'a> {
     pub calendar: &'a WorkCalendar,
     pub workflow: &'a Workflow,
     pub pools: &'a [(String, crate::facts::ExpertPool)],
+    /// The position in the record the act will take (the acts before it are 1 … seq-1).
+    pub seq: i64,
 }
 
 impl GateCtx<'_> {
@@ -62,6 +65,10 @@ pub(crate) fn ensure(ok: bool, detail: impl FnOnce() -> Detail) -> Result<(), De
 }
 
 const CHECKS: &[(&str, Check)] = &[
+    ("accountability_case_complete", accountability::case_complete),
+    ("accountability_acts_recorded", accountability::case_acts_recorded),
+    ("accountability_case_open", accountability::case_open),
+    ("accountability_conclusion_reasoned", accountability::conclusion_reasoned),
     ("proposal_fields", initiation::proposal_fields),
     ("category_given", initiation::category_given),
     ("not_excluded", initiation::not_excluded),

@@ -68,7 +68,7 @@ pub fn step(
     access::check(def, state, act, actor)?;
     check_skips(ctx, def, state)?;
     // Preconditions first: the handler relies on what they establish, so their refusal comes before it runs.
-    let standing = gate_ctx(ctx, &state.facts, &state.facts, act, actor, now);
+    let standing = gate_ctx(ctx, &state.facts, &state.facts, act, actor, now, state.version + 1);
     let unmet = failing(&def.gates, &wf.gates, &standing, |g| gates::is_precondition(&g.check));
     if !unmet.is_empty() {
         return Err(Refusal { reasons: unmet });
@@ -96,7 +96,7 @@ pub fn step(
     })
     .map_err(Refusal::one)?;
 
-    let gate_ctx = gate_ctx(ctx, &state.facts, &facts, act, actor, now);
+    let gate_ctx = gate_ctx(ctx, &state.facts, &facts, act, actor, now, state.version + 1);
     let reasons = failing(&def.gates, &wf.gates, &gate_ctx, |g| !gates::is_precondition(&g.check));
     if !reasons.is_empty() {
         return Err(Refusal { reasons });
@@ -134,11 +134,12 @@ fn early_reasons(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Vec<Reason> {
-    let gate_ctx = gate_ctx(ctx, &state.facts, &state.facts, act, actor, now);
+    let gate_ctx = gate_ctx(ctx, &state.facts, &state.facts, act, actor, now, state.version + 1);
     failing(&def.early_gates, &ctx.workflow.gates, &gate_ctx, |_| true)
 }
 
-/// What a gate sees: the facts before and after the act, and everything else the step was given.
+/// What a gate sees: the facts before and after the act, the record position the act will take, and everything
+/// else the step was given.
 fn gate_ctx<'a>(
     ctx: Context<'a>,
     before: &'a crate::facts::Facts,
@@ -146,6 +147,7 @@ fn gate_ctx<'a>(
     act: &'a Act,
     actor: &'a Actor,
     now: DateTime<Utc>,
+    seq: i64,
 ) -> GateCtx<'a> {
     GateCtx {
         before,
@@ -157,6 +159,7 @@ fn gate_ctx<'a>(
         calendar: ctx.calendar,
         workflow: ctx.workflow,
         pools: ctx.pools,
+        seq,
     }
 }
 

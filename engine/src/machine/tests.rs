@@ -14,6 +14,7 @@ use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::definition::{self, Workflow};
 
+mod accountability;
 mod applicability;
 mod binding;
 mod catalogue_pool;
