@@ -162,7 +162,7 @@ async fn im1_ac5_execution_reports_fall_due_each_interval_and_a_late_one_is_flag
 
         // The late report, once filed, stays on the annual report's overdue list.
         e.apply(ActRequest::new("d", &report("major_change"), &exec, cst(2026, 7, 1, 10, 0))).await.unwrap();
-        let annual = juece_engine::report::annual(e.store().as_ref(), "某市人民政府", 2026, cst(2026, 7, 2, 0, 0));
+        let annual = juece_engine::report::annual(&e, "某市人民政府", 2026, cst(2026, 7, 2, 0, 0));
         let overdue = annual.await.unwrap().overdue;
         let listed = overdue.iter().find(|o| o.decision_id == "d" && o.deadline == "execution_report_due");
         assert_eq!(listed.map(|o| o.due_at.clone()), Some(format_instant(&cst(2026, 7, 1, 0, 0))), "{overdue:?}");

@@ -141,7 +141,7 @@ async fn the_annual_report_counts_the_demo_decision() {
     demo(&url, None).await;
     let engine = engine(&url).await;
     let as_of = Utc.with_ymd_and_hms(2026, 12, 31, 8, 0, 0).unwrap();
-    let r = report::annual(engine.store().as_ref(), "示范市人民政府", 2026, as_of).await.unwrap();
+    let r = report::annual(&engine, "示范市人民政府", 2026, as_of).await.unwrap();
     assert_eq!((r.started, r.decided, r.published, r.suspended), (1, 1, 1, 1), "{r:?}");
     assert_eq!((r.hearings, r.expert_consultations, r.experts_used), (0, 1, 3), "{r:?}");
     assert_eq!(r.legality_total, 1);
@@ -150,15 +150,23 @@ async fn the_annual_report_counts_the_demo_decision() {
     assert_eq!((r.post_evaluations_started, r.post_evaluation_reports), (1, 1));
     assert_eq!(r.decisions.len(), 1);
     assert_eq!(r.decisions[0].stage, "closed");
+    // Read by its decision's document number, not its id; addressed to the directory's superior.
+    assert_eq!((r.decisions[0].number.as_str(), r.addressee.as_str()), ("示政发〔2026〕1号", "示范省人民政府"));
+    // The genre's other figures, from the demo's record.
+    assert_eq!((r.comment_notices, r.comments_received, r.comments_adopted), (1, 2, 1), "{r:?}");
+    assert_eq!((r.risk_assessments, r.mitigation_plans, r.risk_levels[0].key.as_str()), (1, 1, "low"), "{r:?}");
+    assert_eq!((r.lawyer_opinions[0].key.as_str(), r.lawyer_opinions[0].count), ("公职律师", 1), "{r:?}");
+    assert_eq!((r.not_applicable.len(), r.not_applicable[0].stage.as_str()), (1, "hearing"), "{r:?}");
+    assert_eq!((r.cases_opened, r.adjusted, r.pool.size), (0, 0, 0), "{r:?}");
     // Another year, another organ: nothing.
-    let empty = report::annual(engine.store().as_ref(), "示范市人民政府", 2027, as_of).await.unwrap();
+    let empty = report::annual(&engine, "示范市人民政府", 2027, as_of).await.unwrap();
     assert_eq!((empty.started, empty.decided, empty.decisions.len()), (0, 0, 0));
-    let other = report::annual(engine.store().as_ref(), "另一市人民政府", 2026, as_of).await.unwrap();
+    let other = report::annual(&engine, "另一市人民政府", 2026, as_of).await.unwrap();
     assert_eq!((other.started, other.decisions.len()), (0, 0));
     // The report renders in the official layout.
     let set = engine.memos("national").unwrap();
     let md = set.render_markdown("annual_report", "zh", &serde_json::to_value(&r).unwrap()).unwrap();
-    assert!(md.contains("全年启动重大行政决策事项1件，作出决策1件，公布决策1件，中止执行1件"), "{md}");
+    assert!(md.contains("全年启动重大行政决策事项1件，作出决策1件，公布决策1件；中止执行1件"), "{md}");
     assert!(md.contains("合法1份"), "{md}");
 }
 

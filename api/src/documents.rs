@@ -7,9 +7,9 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::{Subcommand, ValueEnum};
-use juece_engine::memo::check_layout;
 use juece_engine::report;
 
+use crate::annual_report::ReportFormat;
 use crate::setup;
 
 #[derive(Subcommand, Debug)]
@@ -31,7 +31,7 @@ pub enum MemoCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum ReportCommand {
-    /// 年度重大行政决策工作情况报告 of one organ for one year.
+    /// 年度重大行政决策工作情况报告 of one organ for one year (the same bytes as `GET /api/v1/reports/annual`).
     Annual {
         /// The decision organ, as the unit directory and its decisions name it (e.g. 示范市人民政府); an organ
         /// with neither is an error that lists those that exist.
@@ -43,9 +43,12 @@ pub enum ReportCommand {
         /// The report's language.
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
-        /// Markdown, or a printable HTML page.
+        /// `md`, `html` (the printable A4 page) or `csv` (the counts, one row per figure, for the statistics office).
         #[arg(long, value_enum, default_value = "md")]
-        format: Format,
+        format: ReportFormat,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
 }
 
@@ -141,7 +144,7 @@ pub async fn report(
     anchoring: &setup::Anchoring,
     command: ReportCommand,
 ) -> anyhow::Result<u8> {
-    let ReportCommand::Annual { organ, year, lang, format } = command;
+    let ReportCommand::Annual { organ, year, lang, format, out } = command;
     let engine = setup::open_engine(database_url, workflows).await?;
     let set = engine.memos("national").context("the national procedure is not loaded")?;
     // A mistyped organ would otherwise report all zeros as if nothing had been decided.
@@ -150,19 +153,11 @@ pub async fn report(
         let list: Vec<&str> = known.iter().map(String::as_str).collect();
         bail!("no organ named {organ:?} in the unit directory or the decisions; the organs are: {}", list.join(", "));
     }
-    let mut r = report::annual(engine.store().as_ref(), &organ, year, Utc::now()).await?;
-    // Never a placeholder addressee: the report goes to the superior the unit directory names.
-    r.addressee = set.manifest().organ(&organ).superior.unwrap_or_default();
-    if r.addressee.is_empty() {
-        bail!("the unit directory ([organs] in workflows/national/memos/manifest.toml) has no `superior` for {organ}: the report has no addressee");
-    }
-    let data = serde_json::to_value(&r)?;
-    let md = set.render_markdown("annual_report", lang.as_str(), &data)?;
-    check_layout(&md).map_err(anyhow::Error::msg)?;
-    let md = md + &anchor_note(anchoring)?.unwrap_or_default();
-    match format {
-        Format::Md => print!("{md}"),
-        Format::Html => print!("{}", juece_engine::render::html::page(&md, lang.as_str())),
+    let r = report::annual(&engine, &organ, year, Utc::now()).await?;
+    let text = crate::annual_report::render(&engine, &r, lang.as_str(), format, anchor_note(anchoring)?)?;
+    match out {
+        Some(path) => std::fs::write(&path, text).with_context(|| path.display().to_string())?,
+        None => print!("{text}"),
     }
     Ok(0)
 }

@@ -10,6 +10,7 @@
 //! * `setup` — opening the store, the workflows and the calendar from the configuration.
 
 pub mod accountability;
+pub mod annual_report;
 pub mod calendar_load;
 pub mod cli;
 pub mod clock;

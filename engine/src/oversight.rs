@@ -107,10 +107,6 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<AnnualReport, EngineError> {
         self.accountable(actor, "annual_report")?;
-        let mut r = report::annual(self.store().as_ref(), organ, year, now).await?;
-        if let Some(set) = self.memos("national") {
-            r.addressee = set.manifest().organ(organ).superior.unwrap_or_default();
-        }
-        Ok(r)
+        Ok(report::annual(self, organ, year, now).await?)
     }
 }

@@ -20,6 +20,7 @@
 //! * `openapi` — the document lists every route the router serves, and answers outside it are refused;
 //!   `documented` — every read of the complete sample decision matches the document;
 //! * `oversight` — feedback, catalogues, accountability, the annual report, calendars;
+//!   `accountability_report` — responsibility tracing (Arts. 38–41) and the annual report as the command writes it;
 //! * `users` — user administration by administrators;
 //! * `calendar_notice` — an administrator loads a year's official notice; bad notices refused;
 //! * `warnings` — accepted acts that return and record warnings (IN-5, CD-3);
@@ -33,6 +34,7 @@
 //! * `determinations` — what an applicability determination may not waive (issue 12, items 1–4);
 //! * `release` — A7 and A22 from a fresh database: the non-disclosable release, the Party-committee report.
 
+mod accountability_report;
 mod act_examples;
 mod adjustments;
 mod answers;

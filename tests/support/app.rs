@@ -54,10 +54,14 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
+    // 09:00 CST on Monday 2 March 2026, like the demo.
+    spawn_app_at(config, Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().expect("time"))).await
+}
+
+/// A server on its own clock (the system clock, to compare with a command that reads it).
+pub async fn spawn_app_at(config: ServerConfig, clock: Clock) -> TestApp {
     let (dir, url) = super::sqlite_url();
     let engine = Arc::new(super::engine(&url).await);
-    // 09:00 CST on Monday 2 March 2026, like the demo.
-    let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().expect("time"));
     let state = AppState::new(engine, config, clock.clone()).expect("state");
     let mut tokens = BTreeMap::new();
     for (name, display, unit, position, role) in CAST {

@@ -28,6 +28,12 @@ pub async fn api_with(config: juece_api::server::ServerConfig) -> Api {
     api_on(crate::app::spawn_app_with(config).await).await
 }
 
+/// The client of a server on the system clock, as `juece` commands run.
+pub async fn api_on_system_clock() -> Api {
+    let config = juece_api::server::ServerConfig { insecure_cookies: true, ..Default::default() };
+    api_on(crate::app::spawn_app_at(config, juece_api::clock::Clock::system()).await).await
+}
+
 async fn api_on(app: TestApp) -> Api {
     let http = reqwest::Client::new();
     let doc = http.get(format!("{}/api/v1/openapi.json", app.base)).send().await.expect("document");

@@ -2,8 +2,10 @@
 //! oversight (the engine decides, `juece_engine::oversight`).
 
 use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use juece_engine::refusal::Detail;
 use juece_engine::report::AnnualReport;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -11,6 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::Params;
+use crate::annual_report::ReportFormat;
 use crate::extract::Caller;
 use crate::problem::Problem;
 use crate::server::AppState;
@@ -26,16 +29,64 @@ pub struct AnnualParams {
     /// The decision organ, e.g. 示范市人民政府.
     pub organ: String,
     pub year: i32,
+    /// The document (`md`, `html`: the same bytes as `juece report annual`) or the counts as `csv`; without
+    /// it, JSON, or CSV when the request accepts `text/csv`.
+    #[param(inline)]
+    pub format: Option<ReportFormat>,
+    /// The document's language: `zh` (default) or `en`.
+    pub lang: Option<String>,
 }
 
-/// The annual report: decisions started, decided, published, legality
-/// conclusions, shortened periods, divergences and overdue deadlines.
+/// The annual report in the genre of a county's annual summary: decisions and their status, the catalogue,
+/// the expert pool, participation, risk assessments by level, legality and lawyers' opinions, shortened
+/// periods, divergences, overdue items, stages not applied, suspensions, adjustments, post-evaluations and
+/// responsibility-tracing cases. As JSON, as the document (Markdown or A4 HTML), or its counts as CSV.
 #[utoipa::path(get, path = "/api/v1/reports/annual", tag = "reports", params(AnnualParams),
-    responses((status = 200, body = AnnualReport), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, content((AnnualReport = "application/json"), (String = "text/markdown"), (String = "text/html"), (String = "text/csv"))),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
-async fn annual(State(s): State<AppState>, Caller(actor): Caller, Params(p): Params<AnnualParams>) -> Response {
-    match s.engine.annual_report(&actor, &p.organ, p.year, s.clock.now()).await {
-        Ok(r) => Json(r).into_response(),
-        Err(e) => Problem::from(e).into_response(),
+async fn annual(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    headers: HeaderMap,
+    Params(p): Params<AnnualParams>,
+) -> Response {
+    let lang = p.lang.as_deref().unwrap_or("zh");
+    if !matches!(lang, "zh" | "en") {
+        let detail = Detail::new("lang 须为 zh 或 en", "lang must be zh or en");
+        return Problem::bad_request("invalid_query", detail).into_response();
+    }
+    let accepts_csv = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim().starts_with("text/csv")));
+    let format = p.format.or(accepts_csv.then_some(ReportFormat::Csv));
+    let r = match s.engine.annual_report(&actor, &p.organ, p.year, s.clock.now()).await {
+        Ok(r) => r,
+        Err(e) => return Problem::from(e).into_response(),
+    };
+    let Some(format) = format else { return Json(r).into_response() };
+    if format != ReportFormat::Csv && r.addressee.is_empty() {
+        // Never a placeholder addressee: the configuration must name the superior first.
+        let detail = Detail::new(
+            format!("单位名录（manifest.toml 的 [organs]）未载明{}的 superior", p.organ),
+            format!("the unit directory ([organs] in manifest.toml) has no `superior` for {}", p.organ),
+        );
+        return Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unit_directory_incomplete",
+            "单位名录缺少该机关的上一级人民政府，报告无主送机关",
+            "the unit directory names no superior for this organ: the report has no addressee",
+            detail,
+        )
+        .into_response();
+    }
+    let anchor = match s.config.anchoring.as_ref().map(crate::documents::anchor_note).transpose() {
+        Ok(note) => note.flatten(),
+        Err(e) => return Problem::internal(&e).into_response(),
+    };
+    match crate::annual_report::render(&s.engine, &r, lang, format, anchor) {
+        Ok(text) => ([(header::CONTENT_TYPE, format.content_type())], text).into_response(),
+        Err(e) => Problem::internal(&e).into_response(),
     }
 }

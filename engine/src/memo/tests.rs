@@ -147,7 +147,26 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ("archive_manifest", &["/archive/items/0", "/archive/archivist", "/archive/archived_at"]),
     (
         "annual_report",
-        &["/organ", "/started", "/legality_opinions/0/count", "/shortened/0/reason", "/divergences/0/reason"],
+        &[
+            "/organ",
+            "/addressee",
+            "/started",
+            "/catalogue_items",
+            "/pool/size",
+            "/pool/by_field/0/key",
+            "/comments_received",
+            "/comments_adopted",
+            "/hearing_participants",
+            "/mitigation_plans",
+            "/legality_opinions/0/count",
+            "/lawyer_opinions/0/key",
+            "/shortened/0/reason",
+            "/shortened/0/floor_days",
+            "/divergences/0/reason",
+            "/not_applicable/0/reason",
+            "/cases/0/persons/0",
+            "/decisions/0/number",
+        ],
     ),
 ];
 

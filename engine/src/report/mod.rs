@@ -1,20 +1,18 @@
 //! The annual work report (年度重大行政决策工作情况报告) of one organ for one
-//! year, computed from the store: what the audit records say happened in
-//! the year (China Standard Time) on the organ's decisions, and what their
-//! facts and deadlines hold. Rendered with the `annual_report` template of
-//! the national procedure, like any memo.
+//! year, in the genre of a county's annual 依法行政 summary: every figure is
+//! counted from the record — what the audit records say happened in the year
+//! (China Standard Time) on the organ's decisions, its expert pool and its
+//! catalogue, and what their facts and deadlines hold. Rendered with the
+//! `annual_report` template of the national procedure, like any memo; the
+//! underlying counts also as CSV (`csv.rs`) for the statistics office.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod count;
+pub mod csv;
+mod pool;
 
-use chrono::{DateTime, Datelike, Utc};
-use chrono_tz::Asia::Shanghai;
 use serde::Serialize;
 
-use crate::definition::DeadlineKind;
-use crate::store::{DeadlineStatus, Store, StoreError};
-
-/// Art. 15: a comment period "generally not less than 30 days".
-const COMMENT_FLOOR_DAYS: u32 = 30;
+pub use count::annual;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -30,19 +28,43 @@ pub struct AnnualReport {
     pub decided: usize,
     pub published: usize,
     pub suspended: usize,
-    pub hearings: usize,
+    /// Adjustments opened on decisions in force (Art. 37).
+    pub adjusted: usize,
+    /// The organ's catalogue of the year (Art. 3(3)): its items and how many were decided.
+    pub catalogue_items: usize,
+    pub catalogue_decided: usize,
+    pub pool: PoolCounts,
     pub expert_consultations: usize,
     /// Distinct experts who gave an opinion in the year.
     pub experts_used: usize,
+    pub comment_notices: usize,
+    pub comments_received: usize,
+    /// Comments disposed of as adopted or partly adopted.
+    pub comments_adopted: usize,
+    pub hearings: usize,
+    pub hearing_participants: usize,
+    pub risk_assessments: usize,
+    pub risk_levels: Vec<KeyCount>,
+    /// Risk reports with a contingency plan and mitigation measures.
+    pub mitigation_plans: usize,
     pub legality_total: usize,
     pub legality_opinions: Vec<ConclusionCount>,
+    /// Opinions of legal advisers and public lawyers (Art. 28), by capacity.
+    pub lawyer_opinions: Vec<KeyCount>,
+    /// The comment floor of each decision's own procedure (the profile's, not a fixed 30 days).
     pub shortened: Vec<Shortened>,
     /// Legality reviews shortened below the floor for urgency (Art. 26(2)), received in the year.
     pub shortened_reviews: Vec<ShortenedReview>,
     pub divergences: Vec<Divergence>,
     pub overdue: Vec<Overdue>,
+    /// Conditional stages determined not to apply in the year, with the reasons.
+    pub not_applicable: Vec<NotApplicable>,
     pub post_evaluations_started: usize,
     pub post_evaluation_reports: usize,
+    /// Responsibility-tracing cases (Arts. 38–41) opened and concluded in the year.
+    pub cases_opened: usize,
+    pub cases_concluded: usize,
+    pub cases: Vec<CaseLine>,
     /// The organ's decisions with any act in the year.
     pub decisions: Vec<DecisionLine>,
 }
@@ -54,12 +76,36 @@ pub struct ConclusionCount {
     pub count: usize,
 }
 
+/// A count under a key (a risk level, a lawyer's capacity, an expert's field).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KeyCount {
+    pub key: String,
+    pub count: usize,
+}
+
+/// The organ's expert pool over the year (Arts. 19–21).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PoolCounts {
+    /// Active at the end of the year (or on the day the figures were taken).
+    pub size: usize,
+    pub admitted: usize,
+    /// Exited or disqualified in the year.
+    pub retired: usize,
+    /// Active experts by field (an expert counts under each of their fields).
+    pub by_field: Vec<KeyCount>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Shortened {
     pub decision_id: String,
+    pub number: String,
     pub title: String,
     pub days: u32,
+    /// The floor of the decision's procedure the period went below.
+    pub floor_days: u32,
     pub reason: String,
 }
 
@@ -95,117 +141,30 @@ pub struct Overdue {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DecisionLine {
-    pub id: String,
+pub struct NotApplicable {
+    pub decision_id: String,
     pub title: String,
     pub stage: String,
+    pub reason: String,
 }
 
-fn year_of(at: &DateTime<Utc>) -> i32 {
-    at.with_timezone(&Shanghai).year()
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseLine {
+    pub decision_id: String,
+    pub title: String,
+    pub article: String,
+    pub persons: Vec<String>,
+    /// `liable`, `not_liable`, or `open`.
+    pub finding: String,
 }
 
-/// Compute the report. `as_of` decides which pending deadlines are overdue.
-pub async fn annual(
-    store: &dyn Store,
-    organ: &str,
-    year: i32,
-    as_of: DateTime<Utc>,
-) -> Result<AnnualReport, StoreError> {
-    let mut r = AnnualReport {
-        organ: organ.to_string(),
-        year,
-        as_of: as_of.with_timezone(&Shanghai).date_naive().to_string(),
-        ..AnnualReport::default()
-    };
-    let mut conclusions: BTreeMap<String, usize> = BTreeMap::new();
-    let mut experts: BTreeSet<String> = BTreeSet::new();
-    for (id, _) in store.versions().await? {
-        let Some(loaded) = store.load(&id).await? else { continue };
-        let d = loaded.decision;
-        if d.facts.organ != organ {
-            continue;
-        }
-        let records = store.audit_records(&id).await?;
-        let in_year: Vec<_> = records.iter().filter(|a| year_of(&a.at) == year).collect();
-        let count = |act: &str| in_year.iter().filter(|a| a.act == act).count();
-        r.started += count("start_decision");
-        r.decided += count("decide");
-        r.published += count("publish_decision");
-        r.suspended += count("suspend");
-        r.hearings += count("close_hearing");
-        r.expert_consultations += count("close_expert_consultation");
-        r.post_evaluations_started += count("start_post_evaluation");
-        r.post_evaluation_reports += count("submit_post_evaluation_report");
-        for a in in_year.iter().filter(|a| a.act == "issue_legality_opinion") {
-            let payload: serde_json::Value = serde_json::from_str(&a.payload).unwrap_or_default();
-            let c = payload.get("conclusion").and_then(|v| v.as_str()).unwrap_or("unknown").to_string();
-            *conclusions.entry(c).or_default() += 1;
-        }
-        let f = &d.facts;
-        for e in &f.experts {
-            if e.opinion.as_ref().is_some_and(|o| year_of(&o.submitted_at) == year) {
-                experts.insert(e.expert_id.clone());
-            }
-        }
-        for n in f.comment_notices.iter().filter(|n| year_of(&n.published_at) == year && n.days < COMMENT_FLOOR_DAYS) {
-            r.shortened.push(Shortened {
-                decision_id: id.clone(),
-                title: f.title.clone(),
-                days: n.days,
-                reason: n
-                    .shortening_reason
-                    .clone()
-                    .or_else(|| n.late_shortening.as_ref().map(|l| l.reason.clone()))
-                    .unwrap_or_default(),
-            });
-        }
-        for sub in f.legality_submissions.iter().filter(|x| x.requested_due < x.floor_due) {
-            if sub.received_complete_on.format("%Y").to_string() != year.to_string() {
-                continue;
-            }
-            r.shortened_reviews.push(ShortenedReview {
-                decision_id: id.clone(),
-                title: f.title.clone(),
-                received_on: sub.received_complete_on,
-                requested_due: sub.requested_due,
-                floor_due: sub.floor_due,
-                reason: sub.urgency_reason.clone().unwrap_or_default(),
-                acknowledged_by: sub.urgency_acknowledged_by.clone(),
-            });
-        }
-        if count("decide") > 0 {
-            if let Some(reason) = f.meeting.as_ref().and_then(|m| m.divergence_reason.clone()) {
-                r.divergences.push(Divergence { decision_id: id.clone(), title: f.title.clone(), reason });
-            }
-        }
-        for dl in store.deadlines(&id).await? {
-            let obligation =
-                matches!(dl.spec.kind, DeadlineKind::Reminder | DeadlineKind::Escalation | DeadlineKind::Periodic);
-            if !obligation {
-                continue;
-            }
-            let due = crate::deadline::obligation_due(&dl.spec);
-            // Past due: it fired (even if the act came later; a recurring row is re-armed in
-            // place, so its firing count tells), or it is still pending after its time.
-            let fired = dl.fired_at.is_some() || store.firing_state(&dl.id).await?.is_some_and(|s| s.occurrences > 0);
-            let missed = fired || (dl.status == DeadlineStatus::Pending && due <= as_of);
-            if missed && year_of(&due) == year {
-                r.overdue.push(Overdue {
-                    decision_id: id.clone(),
-                    title: f.title.clone(),
-                    deadline: dl.spec.name.clone(),
-                    due_at: crate::audit::format_instant(&due),
-                });
-            }
-        }
-        if !in_year.is_empty() {
-            r.decisions.push(DecisionLine { id: id.clone(), title: f.title.clone(), stage: d.stage.clone() });
-        }
-    }
-    r.experts_used = experts.len();
-    r.legality_total = conclusions.values().sum();
-    r.legality_opinions =
-        conclusions.into_iter().map(|(conclusion, count)| ConclusionCount { conclusion, count }).collect();
-    Ok(r)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionLine {
+    pub id: String,
+    /// Readable: the decision's document number, else its start letter's, else 未启动.
+    pub number: String,
+    pub title: String,
+    pub stage: String,
 }
