@@ -13,7 +13,7 @@ fn opened<'a>(c: &'a GateCtx<'_>) -> Option<&'a AccountabilityCase> {
     (c.after.accountability.len() > c.before.accountability.len()).then(|| c.after.accountability.last()).flatten()
 }
 
-pub(super) fn case_complete(c: &GateCtx<'_>) -> Result<(), Detail> {
+pub(super) fn accountability_case_complete(c: &GateCtx<'_>) -> Result<(), Detail> {
     let Some(case) = opened(c) else { return Err(bi("未启动案件", "no case was opened")) };
     let articles = codes::list(codes::ACCOUNTABILITY_ARTICLES);
     ensure(codes::allows(codes::ACCOUNTABILITY_ARTICLES, &case.article), || {
@@ -30,7 +30,7 @@ pub(super) fn case_complete(c: &GateCtx<'_>) -> Result<(), Detail> {
 }
 
 /// Every act the case names is in this decision's record: positions 1 … the last act before this one.
-pub(super) fn case_acts_recorded(c: &GateCtx<'_>) -> Result<(), Detail> {
+pub(super) fn accountability_acts_recorded(c: &GateCtx<'_>) -> Result<(), Detail> {
     let Some(case) = opened(c) else { return Ok(()) };
     let unknown: Vec<String> = case.acts.iter().filter(|s| **s < 1 || **s >= c.seq).map(i64::to_string).collect();
     let (last, list) = (c.seq - 1, unknown.join(", "));
@@ -40,7 +40,7 @@ pub(super) fn case_acts_recorded(c: &GateCtx<'_>) -> Result<(), Detail> {
 }
 
 /// The case to conclude exists and has no conclusion yet (a conclusion is never replaced).
-pub(super) fn case_open(c: &GateCtx<'_>) -> Result<(), Detail> {
+pub(super) fn accountability_case_open(c: &GateCtx<'_>) -> Result<(), Detail> {
     let number = c.payload.get("case").and_then(serde_json::Value::as_u64).unwrap_or(0);
     match c.before.accountability.iter().find(|k| u64::from(k.number) == number) {
         None => Err(bi(format!("没有第{number}号案件"), format!("there is no case {number}"))),
@@ -51,7 +51,7 @@ pub(super) fn case_open(c: &GateCtx<'_>) -> Result<(), Detail> {
     }
 }
 
-pub(super) fn conclusion_reasoned(c: &GateCtx<'_>) -> Result<(), Detail> {
+pub(super) fn accountability_conclusion_reasoned(c: &GateCtx<'_>) -> Result<(), Detail> {
     let number = c.payload.get("case").and_then(serde_json::Value::as_u64).unwrap_or(0);
     let Some(k) = c.after.accountability.iter().find(|k| u64::from(k.number) == number) else { return Ok(()) };
     let Some(end) = &k.conclusion else { return Ok(()) };

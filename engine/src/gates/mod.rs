@@ -65,10 +65,10 @@ pub(crate) fn ensure(ok: bool, detail: impl FnOnce() -> Detail) -> Result<(), De
 }
 
 const CHECKS: &[(&str, Check)] = &[
-    ("accountability_case_complete", accountability::case_complete),
-    ("accountability_acts_recorded", accountability::case_acts_recorded),
-    ("accountability_case_open", accountability::case_open),
-    ("accountability_conclusion_reasoned", accountability::conclusion_reasoned),
+    ("accountability_case_complete", accountability::accountability_case_complete),
+    ("accountability_acts_recorded", accountability::accountability_acts_recorded),
+    ("accountability_case_open", accountability::accountability_case_open),
+    ("accountability_conclusion_reasoned", accountability::accountability_conclusion_reasoned),
     ("proposal_fields", initiation::proposal_fields),
     ("category_given", initiation::category_given),
     ("not_excluded", initiation::not_excluded),
