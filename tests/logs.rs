@@ -56,6 +56,13 @@ async fn every_act_is_one_log_line_with_its_outcome_and_never_its_payload() {
         .filter(|l| l["target"] == "juece::act")
         .collect();
     let of = |act: &str| lines.iter().filter(|l| l["fields"]["act"] == act).cloned().collect::<Vec<_>>();
+    // The first act, which opens the record, is logged like the others.
+    let opened = of("submit_proposal");
+    assert_eq!(opened.len(), 1, "one line: {text}");
+    assert_eq!(
+        (opened[0]["fields"]["message"].as_str(), opened[0]["fields"]["version"].as_i64()),
+        (Some("accepted"), Some(1))
+    );
     let started = of("start_decision");
     assert_eq!(started.len(), 1, "one line: {text}");
     let f = &started[0]["fields"];

@@ -194,19 +194,19 @@ impl Engine {
     /// A new record has no version to expect: `request.expected_version` is not read.
     pub async fn open(&self, workflow_key: &str, request: ActRequest<'_>) -> Result<Applied, EngineError> {
         let ActRequest { decision_id: id, act, actor, now, answering, .. } = request;
-        let version =
-            *self.latest.get(workflow_key).ok_or_else(|| EngineError::UnknownWorkflow(workflow_key.into()))?;
-        let wf = &self.loaded(workflow_key, version)?.workflow;
-        let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
-        self.commit(
-            Loaded { decision: fresh, last_hash: audit::GENESIS.into(), calendar_notices: None },
-            act,
-            actor,
-            now,
-            answering,
-            None,
-        )
-        .await
+        let started = std::time::Instant::now();
+        let result = async {
+            let version =
+                *self.latest.get(workflow_key).ok_or_else(|| EngineError::UnknownWorkflow(workflow_key.into()))?;
+            let wf = &self.loaded(workflow_key, version)?.workflow;
+            let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
+            let opened = Loaded { decision: fresh, last_hash: audit::GENESIS.into(), calendar_notices: None };
+            self.commit(opened, act, actor, now, answering, None).await
+        }
+        .await;
+        // The first act is an act like any other: one log line, accepted or refused.
+        log_act(id, act, actor, started, &result);
+        result
     }
 
     /// Art. 37: a published decision is amended or stopped only by a child
