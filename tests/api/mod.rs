@@ -14,6 +14,7 @@
 //!   `ownership` — a proposal belongs to the unit that opened it;
 //! * `malformed` — bad input of every kind gets the right problem;
 //!   `malformed_routes` — every state-changing route, table driven;
+//! * `act_examples` — every act has an example the engine accepts (`act_examples_tour` takes those the demo does not);
 //! * `sessions` — login, logout, tokens;
 //! * `idempotency` — replays and reused keys, keys stored only for authenticated handled requests, expiry;
 //! * `connections` — header-read and idle timeouts, the connection cap, `Connection: close` on unread bodies;
@@ -36,6 +37,7 @@
 
 mod accountability_report;
 mod act_examples;
+mod act_examples_tour;
 mod adjustments;
 mod answers;
 mod binding;

@@ -4,11 +4,12 @@
 //! them, and its `x-act-payloads` extension maps each act name to its own schema, for clients and generators.
 //! `POST /api/v1/decisions` opens a record with its first act (`act.payload`): its `x-act-payloads` maps each act
 //! that can open a record of a workflow (an act of the workflow's first stage) to its schema, and
-//! `x-opening-acts` lists those acts by workflow.
+//! `x-opening-acts` lists those acts by workflow; its request body has one example per workflow and opening act.
 
 use std::collections::BTreeMap;
 
 use juece_engine::orchestrator::Engine;
+use utoipa::openapi::example::ExampleBuilder;
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::AnyOfBuilder;
@@ -17,11 +18,18 @@ use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, Schema};
 /// The operation that opens a record with its first act, named in the body.
 pub const OPEN_PATH: &str = "/api/v1/decisions";
 
+/// The acts that give a new record its subject: a proposal, a catalogue, a pool. The other acts of a first stage
+/// (starting, declining, the engine's own) act on a record that exists, so the body examples of
+/// [`OPEN_PATH`] show these only; a test opens a record with each.
+const SUBJECT_ACTS: [&str; 3] = ["submit_proposal", "create_catalogue", "create_pool"];
+
 /// The operations that take an act's payload, the act named in the path: applying it, and checking it.
 pub const ACT_PATHS: [&str; 2] = ["/api/v1/decisions/{id}/acts/{act}", "/api/v1/decisions/{id}/checks/{act}"];
 
-/// Each act's example payload: the demo's (`juece demo`), the first it was accepted with. A test
-/// (`tests/api/act_examples.rs`) runs the demo and fails when they differ, or when one does not match its schema.
+/// Each act's example payload. For an act the demo takes (`juece demo`), the demo's, the first it was accepted with:
+/// a test (`tests/api/act_examples.rs`) runs the demo and fails when they differ. Every other act's example is taken
+/// verbatim by a tour of the engine (`tests/api/act_examples_tour.rs`), which fails when one is refused. Every act
+/// of every workflow must have one, matching its schema.
 const EXAMPLES: &str = include_str!("act_examples.json");
 
 /// The example of each act that has one.
@@ -98,6 +106,19 @@ fn document_opening(doc: &mut OpenApi, engine: &Engine, by_act: &serde_json::Map
         .filter_map(|act| by_act.get(act).map(|schema| (act.clone(), schema.clone())))
         .collect();
     let Some(op) = doc.paths.paths.get_mut(OPEN_PATH).and_then(|item| item.post.as_mut()) else { return };
+    // A whole request body per opening act, named `<workflow>.<act>`: what a client sends to open each kind of
+    // record, with the act's own example as its payload.
+    let examples = examples();
+    if let Some(content) = op.request_body.as_mut().and_then(|b| b.content.get_mut("application/json")) {
+        for (workflow, acts) in &opening {
+            for act in acts.iter().filter(|a| SUBJECT_ACTS.contains(&a.as_str())) {
+                let Some(payload) = examples.get(act) else { continue };
+                let body = serde_json::json!({ "workflow": workflow, "act": { "name": act, "payload": payload } });
+                let example = ExampleBuilder::new().summary(format!("open a `{workflow}` record with `{act}`"));
+                content.examples.insert(format!("{workflow}.{act}"), RefOr::T(example.value(Some(body)).build()));
+            }
+        }
+    }
     let extensions: Extensions =
         [("x-act-payloads", serde_json::Value::Object(payloads)), ("x-opening-acts", serde_json::json!(opening))]
             .into_iter()
