@@ -70,6 +70,9 @@ pub fn page(markdown: &str, lang: &str) -> String {
     let mut open: Option<&'static str> = None;
     let mut seen_mark = false;
     let mut events = Vec::new();
+    // The document's title (its first level-1 heading) names the page, for the tab, the print header and
+    // a screen reader.
+    let (mut in_title, mut title) = (false, None::<String>);
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     for event in Parser::new_ext(markdown, options) {
         match event {
@@ -94,7 +97,18 @@ pub fn page(markdown: &str, lang: &str) -> String {
             {
                 events.push(Event::Text(CowStr::from("")))
             }
-            other => events.push(other),
+            other => {
+                match &other {
+                    Event::Start(Tag::Heading { level: pulldown_cmark::HeadingLevel::H1, .. }) if title.is_none() => {
+                        in_title = true;
+                        title = Some(String::new());
+                    }
+                    Event::End(pulldown_cmark::TagEnd::Heading(pulldown_cmark::HeadingLevel::H1)) => in_title = false,
+                    Event::Text(t) | Event::Code(t) if in_title => title.get_or_insert_with(String::new).push_str(t),
+                    _ => {}
+                }
+                events.push(other)
+            }
         }
     }
     if open.is_some() {
@@ -102,9 +116,14 @@ pub fn page(markdown: &str, lang: &str) -> String {
     }
     let mut body = String::new();
     html::push_html(&mut body, events.into_iter());
+    let fallback = if lang == "zh" { "公文" } else { "Document" };
+    let title = title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).unwrap_or_else(|| fallback.into());
+    // Escaped as body text by the same writer as the page (a user's words may be in the title).
+    let mut title_html = String::new();
+    html::push_html(&mut title_html, std::iter::once(Event::Text(CowStr::from(title))));
     let lang = if lang == "zh" { "zh-CN" } else { "en" };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title_html}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
     )
 }
 
@@ -122,6 +141,15 @@ mod tests {
         assert!(mark < rule && rule < title, "{html}");
         assert!(html.contains("<p>示政发〔2026〕1号</p>"), "{html}");
         assert!(!html.contains("&lt;!-- gbt"), "markers are consumed, not shown");
+    }
+
+    #[test]
+    fn the_title_names_the_page_escaped_and_the_document_is_its_main_landmark() {
+        let html =
+            page("<!-- gbt:title -->\n# 关于&lt;b&gt;停车&lt;/b&gt;管理的通知\n\n<!-- gbt:body -->\n正文。\n", "zh");
+        assert!(html.contains("<title>关于&lt;b&gt;停车&lt;/b&gt;管理的通知</title>"), "{html}");
+        assert!(html.contains("<main>\n<div class=\"gbt-title\">"), "{html}");
+        assert!(page("正文。\n", "en").contains("<title>Document</title>"), "a fallback title");
     }
 
     #[test]
