@@ -1,8 +1,9 @@
 //! The other screens, each used for its job once and checked with axe-core:
 //! the opinion ledger (many opinions disposed of at once), the reviewer's
 //! queue, the meeting screen, API tokens, the calendar and users pages, record
-//! verification, a
-//! public hearing notice, and the decision page at phone width.
+//! verification, a user's page, the list of decisions, a printable memo, a
+//! public hearing notice, a published decision with its feedback form (in
+//! both languages), and the decision page at phone width.
 
 use juece_tests::http::{api, Api};
 use serde_json::json;
@@ -38,6 +39,7 @@ async fn each_screen_does_its_job_and_passes_axe() {
     let hearing = api.at_stage("示范市公交票价调整方案", "hearing").await;
     let notice = json!({ "date": api.today() + chrono::Duration::days(20), "place": "市民中心", "sides": ["乘客"] });
     api.ok("drafter", &hearing, "publish_hearing_notice", notice).await;
+    let published = api.published("示范市生活垃圾分类管理办法").await;
 
     let Some(c) = chrome(&api, "screens").await else { return };
     c.sign_in("drafter").await;
@@ -51,6 +53,16 @@ async fn each_screen_does_its_job_and_passes_axe() {
     let text = c.text().await;
     assert!(text.contains("已处理2条意见") && text.contains("待处理1条"), "{text}");
     c.check_page("ledger-done").await;
+    c.open("/decisions").await;
+    assert!(c.text().await.contains("示范市机动车停车管理办法"));
+    c.check_page("decisions").await;
+    // A memo as printed: the comment notice, through the same read as the API's.
+    c.open(&format!("/decisions/{consultation}")).await;
+    let memo = c.client.find(fantoccini::Locator::Css("a[href*='/memos/'][href$='.html']")).await.expect("a memo link");
+    let href = memo.attr("href").await.expect("href").expect("a memo's address");
+    c.open(&href).await;
+    assert!(c.text().await.contains("示范市机动车停车管理办法"), "the memo names its matter");
+    c.check_page("memo").await;
     c.open("/account/tokens").await;
     c.fill("#label", "数据交换").await;
     c.click("form[action='/account/tokens'] button").await;
@@ -85,6 +97,9 @@ async fn each_screen_does_its_job_and_passes_axe() {
     c.sign_in("admin").await;
     c.open("/admin/users").await;
     c.check_page("admin-users").await;
+    c.open("/admin/users/drafter").await;
+    assert!(c.text().await.contains("示范市生态环境局"), "the user's unit");
+    c.check_page("admin-user").await;
     c.open("/admin/calendar").await;
     c.check_page("admin-calendar").await;
     c.sign_out().await;
@@ -101,5 +116,17 @@ async fn each_screen_does_its_job_and_passes_axe() {
     c.open(&format!("/public/decisions/{hearing}")).await;
     assert!(c.text().await.contains("市民中心"));
     c.check_page("public-hearing").await;
+    // A published decision: its text and the adoption of opinions, and a feedback form answered with a receipt.
+    c.open(&format!("/public/decisions/{published}")).await;
+    assert!(c.text().await.contains("示范市生活垃圾分类管理办法"));
+    c.check_page("public-decision").await;
+    c.fill("#feedback", "建议在小区增设分类指导员。").await;
+    c.click(&format!("form[action='/public/decisions/{published}/feedback'] button[type=submit]")).await;
+    assert!(c.path().await.contains("/receipt/"), "a receipt after feedback");
+    c.check_page("feedback-receipt").await;
+    c.click("form[action='/lang'] button").await;
+    c.open("/public").await;
+    c.check_page("portal-en").await;
+    c.click("form[action='/lang'] button").await;
     c.close().await;
 }
