@@ -225,7 +225,9 @@ async fn three_replicas_on_postgres_take_acts_and_fire_deadlines_once_each() {
     let bases: Vec<String> = replicas.iter().map(|r| r.base.clone()).collect();
     let tally = Arc::new(Mutex::new(Tally::default()));
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let clients = tokio::spawn(load(bases, 12, "replica".into(), tally.clone(), stop.clone()));
+    // 16 clients, as the outside probe that found the batch deadlock ran them; JUECE_REPLICA_CLIENTS changes it.
+    let n: usize = std::env::var("JUECE_REPLICA_CLIENTS").ok().and_then(|n| n.parse().ok()).unwrap_or(16);
+    let clients = tokio::spawn(load(bases, n, "replica".into(), tally.clone(), stop.clone()));
     // `audit verify` while the three serve and anchor (every second): one snapshot, no false alarm.
     let started = std::time::Instant::now();
     let key = PublicKey::load(&dir.path().join("juece-anchor.key.pub").to_string_lossy()).expect("public key");
