@@ -16,6 +16,7 @@
 mod keys;
 mod leases;
 pub mod races;
+mod reports;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -60,6 +61,7 @@ pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
     check("list, versions", Box::pin(list_and_versions(s))).await;
     check("idempotency keys answered in the act's commit", Box::pin(keys::keys_in_commit(s))).await;
     check("idempotency keys expire and are purged", Box::pin(keys::keys_expire(s))).await;
+    check("a report is numbered once, from the acts' counters", Box::pin(reports::issued_once(store.clone()))).await;
 }
 
 /// Each check's future is boxed by the caller: held inline, the largest of

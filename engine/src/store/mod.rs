@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod notify;
 pub mod numbering;
 mod postgres;
+pub mod reports;
 mod rows;
 pub mod scheduler;
 pub mod snapshot;
@@ -181,6 +182,7 @@ pub trait Store:
     + directory::DirectoryStore
     + idempotency::IdempotencyStore
     + numbering::NumberingStore
+    + reports::ReportStore
     + calendar::CalendarStore
     + snapshot::SnapshotStore
 {

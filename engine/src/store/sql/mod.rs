@@ -9,6 +9,7 @@ mod directory;
 mod idempotency;
 mod notify;
 mod numbering;
+mod reports;
 mod scheduler;
 mod snapshot;
 mod users;
