@@ -96,6 +96,38 @@ async fn stored_memos_re_render_byte_identical_from_their_data() {
     );
 }
 
+/// The archive list is the dossier: one row for every document the acts issued before it, each with the number
+/// its document printed, and a total that counts those rows (not the eleven kinds of material checked).
+#[tokio::test]
+async fn the_archive_list_lists_every_document_issued_before_it() {
+    let (_dir, url) = sqlite_url();
+    demo(&url, None).await;
+    let engine = engine(&url).await;
+    let id = engine.store().versions().await.unwrap()[0].0.clone();
+    let stored = engine.store().memos(&id).await.unwrap();
+    let official: Vec<_> = stored.iter().filter(|m| m.lang == "zh" && m.format == "md").collect();
+    let archive = official.iter().find(|m| m.memo == "archive_manifest").expect("the demo archives");
+    let before: Vec<_> = official.iter().filter(|m| m.seq < archive.seq).collect();
+    let data: Value = serde_json::from_str(&archive.data).unwrap();
+    let rows = data.pointer("/dossier/documents").and_then(Value::as_array).cloned().unwrap_or_default();
+    assert_eq!(rows.len(), before.len(), "one row per document issued before the list");
+    assert!(rows.len() > 11, "{} documents", rows.len());
+    for (row, m) in rows.iter().zip(&before) {
+        assert_eq!(row["seq"].as_i64(), Some(m.seq), "{row}");
+        let d: Value = serde_json::from_str(&m.data).unwrap();
+        if let Some(n) = d.pointer("/meta/number/text").and_then(Value::as_str) {
+            assert!(row["number"].as_str().is_some_and(|r| r.ends_with(n)), "{} is listed as {n}: {row}", m.memo);
+            assert!(archive.body.contains(n), "the list shows {n}");
+        }
+        assert!(row["pages"].as_u64().is_some_and(|p| p >= 1) && row["copies"] == 1, "{row}");
+    }
+    assert!(
+        archive.body.contains(&format!("共{}件", rows.len())) && !archive.body.contains("共十一项"),
+        "{}",
+        archive.body
+    );
+}
+
 /// Every path of a value: `a.b[].c`.
 fn paths(v: &Value, prefix: &str, out: &mut BTreeMap<String, Value>) {
     out.insert(prefix.to_string(), v.clone());

@@ -49,6 +49,15 @@ pub enum ReportCommand {
         /// Write to this file instead of stdout.
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+        /// Issue the report: number it in the organ's report series (示政报〔2027〕1号) and freeze its figures,
+        /// as the general-office user `--by` names. Once per organ and year: issuing again, or asking without
+        /// `--issue`, gives the issued report, number and figures unchanged. Without it, before the report is
+        /// issued, the output is an unnumbered draft counted now.
+        #[arg(long, requires = "by")]
+        issue: bool,
+        /// The login of the general-office user who issues the report (with `--issue`).
+        #[arg(long)]
+        by: Option<String>,
     },
 }
 
@@ -144,7 +153,7 @@ pub async fn report(
     anchoring: &setup::Anchoring,
     command: ReportCommand,
 ) -> anyhow::Result<u8> {
-    let ReportCommand::Annual { organ, year, lang, format, out } = command;
+    let ReportCommand::Annual { organ, year, lang, format, out, issue, by } = command;
     let engine = setup::open_engine(database_url, workflows).await?;
     let set = engine.memos("national").context("the national procedure is not loaded")?;
     // A mistyped organ would otherwise report all zeros as if nothing had been decided.
@@ -153,7 +162,19 @@ pub async fn report(
         let list: Vec<&str> = known.iter().map(String::as_str).collect();
         bail!("no organ named {organ:?} in the unit directory or the decisions; the organs are: {}", list.join(", "));
     }
-    let r = report::annual(&engine, &organ, year, Utc::now()).await?;
+    let r = match by.filter(|_| issue) {
+        Some(login) => {
+            let user = engine.store().user(&login).await?.with_context(|| format!("no user {login:?}"))?;
+            let actor = juece_engine::auth::actor_of(&user);
+            // A refusal prints its reason code, article and both messages, and writes nothing.
+            let issued = engine.issue_annual_report(&actor, &organ, year, Utc::now()).await?;
+            let number = issued.report.number.clone().unwrap_or_default();
+            let said = if issued.newly { "issued as" } else { "was issued before as" };
+            eprintln!("the {year} report of {organ} {said} {number}");
+            issued.report
+        }
+        None => report::current(&engine, &organ, year, Utc::now()).await?,
+    };
     let text = crate::annual_report::render(&engine, &r, lang.as_str(), format, anchor_note(anchoring)?)?;
     match out {
         Some(path) => std::fs::write(&path, text).with_context(|| path.display().to_string())?,

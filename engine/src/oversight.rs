@@ -107,6 +107,17 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<AnnualReport, EngineError> {
         self.accountable(actor, "annual_report")?;
-        Ok(report::annual(self, organ, year, now).await?)
+        report::current(self, organ, year, now).await
+    }
+
+    /// Issue the organ's annual report under its number (the general office only), or return the one issued.
+    pub async fn issue_annual_report(
+        &self,
+        actor: &Actor,
+        organ: &str,
+        year: i32,
+        now: DateTime<Utc>,
+    ) -> Result<report::Issued, EngineError> {
+        report::issue(self, actor, organ, year, now).await
     }
 }

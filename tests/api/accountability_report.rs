@@ -1,6 +1,7 @@
 //! Responsibility tracing (Arts. 38–41) through HTTP, and the annual report
 //! that counts it: JSON, the document and the CSV of its counts, the
-//! document byte for byte what `juece report annual` writes.
+//! document byte for byte what `juece report annual` writes, a draft until
+//! the general office issues it under its number, once.
 
 use chrono::{Datelike, Utc};
 use juece_api::cli::{run, Cli};
@@ -88,7 +89,8 @@ async fn a_case_is_opened_concluded_and_counted_and_the_report_is_the_commands_b
         assert_eq!(body, written, "{format}: the endpoint and the command give the same bytes");
         match format {
             "md" => {
-                assert!(body.contains("## 十、责任追究情况") && body.contains("启动责任追究1件，办结1件"), "{body}")
+                assert!(body.contains("## 十、责任追究情况") && body.contains("启动责任追究1件，办结1件"), "{body}");
+                assert!(body.contains("（送审稿，未编号"), "a draft until issued: {body}");
             }
             "html" => assert!(got.content_type.starts_with("text/html") && body.contains("示范省人民政府："), "{body}"),
             _ => {
@@ -100,4 +102,36 @@ async fn a_case_is_opened_concluded_and_counted_and_the_report_is_the_commands_b
     }
     let json_again: Value = a.get(&path, Some("office")).await.body;
     assert_eq!(json_again, r.body, "reading the report changes nothing");
+    assert!(r.body["number"].is_null(), "a draft until issued: {}", r.body);
+
+    // The general office issues it once: numbered in the organ's report series, its figures frozen; asking
+    // again takes no number, and the command then prints the issued report, byte for byte the endpoint's.
+    let issue = |y: i32, organ: &str| json!({ "organ": organ, "year": y });
+    let post = |who: &'static str, body: Value| {
+        a.call(reqwest::Method::POST, "/api/v1/reports/annual/issue", Some(who), Some(body))
+    };
+    post("oversight", issue(year, "示范市人民政府")).await.expect(403, "role_not_permitted");
+    post("office", issue(year + 1, "示范市人民政府")).await.expect(422, "report_year_not_started");
+    post("office", issue(year, "某县人民政府")).await.expect(422, "unit_directory_incomplete");
+    let store = &a.app.state.store;
+    assert_eq!(
+        store.issued_report("示范市人民政府", "annual", year).await.expect("read"),
+        None,
+        "refusals write nothing"
+    );
+    let first = post("office", issue(year, "示范市人民政府")).await;
+    first.expect(201, "");
+    let number = format!("示政报〔{year}〕1号");
+    assert_eq!((first.body["number"].as_str(), first.body["signer"].as_str()), (Some(number.as_str()), Some("李明")));
+    let again = post("office", issue(year, "示范市人民政府")).await;
+    again.expect(200, "");
+    assert_eq!(again.body, first.body, "issued once: the same number on the same figures");
+    assert_eq!(a.get(&path, Some("oversight")).await.body, first.body, "the issued report is the one read");
+    assert_eq!(store.next_number("示范市人民政府", "示政报", year).await.expect("next"), 2, "one number taken");
+    let md = a.get(&format!("{path}&format=md"), Some("office")).await;
+    let md = md.body.as_str().unwrap_or_default().to_string();
+    assert!(md.contains(&format!("{number}　　签发人：李明")) && !md.contains("未编号"), "{md}");
+    let file = dir.path().join("issued.md");
+    juece_report(&a.app.database_url, year, "md", &file).await;
+    assert_eq!(std::fs::read_to_string(&file).expect("the command's file"), md, "the command prints the issued report");
 }

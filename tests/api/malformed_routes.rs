@@ -113,6 +113,11 @@ fn routes(id: &str) -> Vec<Route> {
             .body(Body, json!({ "unit": "示范市交通运输局" }), json!({ "unit": 7 })),
         route(Method::POST, "/api/v1/users/{name}/deactivate", "/api/v1/users/executor/deactivate".into(), Some("admin")),
         route(Method::POST, "/api/v1/users/{name}/reactivate", "/api/v1/users/executor/reactivate".into(), Some("admin")),
+        route(Method::POST, "/api/v1/reports/annual/issue", "/api/v1/reports/annual/issue".into(), Some("office")).body(
+            Body,
+            json!({ "organ": "示范市人民政府", "year": 2026 }),
+            json!({ "organ": "示范市人民政府", "year": "2026" }),
+        ),
         route(Method::POST, "/api/v1/calendars/{year}/notice", "/api/v1/calendars/2027/notice".into(), Some("admin"))
             .body(Reads::Toml, json!(juece_tests::notice_2027()), json!("year = \"2027\"\nstatus = \"official\"\n")),
     ]
@@ -139,9 +144,10 @@ async fn written(a: &Api) -> Value {
         .collect();
     let notices = store.calendar_notices().await.expect("notices").len();
     let chain = store.calendar_audit().await.expect("calendar chain").len();
+    let report = store.issued_report("示范市人民政府", "annual", 2026).await.expect("report").map(|r| r.number);
     json!({
         "versions": store.versions().await.expect("versions"), "users": users, "tokens": tokens,
-        "calendar": [notices, chain],
+        "calendar": [notices, chain], "report": report,
     })
 }
 

@@ -190,6 +190,17 @@ async fn every_endpoint_for_every_role() {
         (Method::GET, "/api/v1/accountability/experts/e-1/integrity".into(), None, Box::new(accountable)),
         (Method::GET, format!("/api/v1/decisions/{id}/dossier"), None, Box::new(accountable)),
         (Method::GET, "/api/v1/reports/annual?organ=示范市人民政府&year=2026".into(), None, Box::new(accountable)),
+        // The general office issues the report, once (the others read it).
+        (
+            Method::POST,
+            "/api/v1/reports/annual/issue".into(),
+            Some(json!({ "organ": "示范市人民政府", "year": 2026 })),
+            Box::new(|u: &str| match u {
+                "anonymous" => 401,
+                "office" => 201,
+                _ => 403,
+            }),
+        ),
         (Method::GET, "/api/v1/calendars/2026".into(), None, Box::new(everyone(200))),
         (Method::GET, "/api/v1/calendars/working-days?from=2026-09-30&n=5".into(), None, Box::new(everyone(200))),
         (Method::GET, "/api/v1/calendars/period?from=2026-09-20&days=10".into(), None, Box::new(everyone(200))),

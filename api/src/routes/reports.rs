@@ -1,5 +1,8 @@
 //! The annual work report of a decision organ, for the general office and
-//! oversight (the engine decides, `juece_engine::oversight`).
+//! oversight (the engine decides, `juece_engine::oversight`): read it (an
+//! unnumbered draft counted now, until it is issued), and issue it — the
+//! general office numbers it once per organ and year and its figures are
+//! frozen under that number.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -14,12 +17,12 @@ use utoipa_axum::routes;
 
 use super::Params;
 use crate::annual_report::ReportFormat;
-use crate::extract::Caller;
+use crate::extract::{Caller, JsonBody};
 use crate::problem::Problem;
 use crate::server::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(annual))
+    OpenApiRouter::new().routes(routes!(annual)).routes(routes!(issue_annual))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -88,5 +91,33 @@ async fn annual(
     match crate::annual_report::render(&s.engine, &r, lang, format, anchor) {
         Ok(text) => ([(header::CONTENT_TYPE, format.content_type())], text).into_response(),
         Err(e) => Problem::internal(&e).into_response(),
+    }
+}
+
+/// Which report to issue.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueBody {
+    /// The decision organ, e.g. 示范市人民政府.
+    pub organ: String,
+    /// The calendar year the report covers.
+    pub year: i32,
+}
+
+/// Issue the organ's annual report (the general office): number it in the organ's report series (示政报〔2027〕1号)
+/// and freeze its figures as counted now. Once per organ and year: asking again answers 200 with the report
+/// issued before, its number and figures unchanged; `GET /api/v1/reports/annual` then serves the issued report.
+#[utoipa::path(post, path = "/api/v1/reports/annual/issue", tag = "reports", request_body = IssueBody,
+    responses((status = 201, description = "issued now, with its number", body = AnnualReport),
+        (status = 200, description = "issued before: nothing changed", body = AnnualReport),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+async fn issue_annual(State(s): State<AppState>, Caller(actor): Caller, JsonBody(b): JsonBody<IssueBody>) -> Response {
+    match s.engine.issue_annual_report(&actor, &b.organ, b.year, s.clock.now()).await {
+        Ok(issued) => {
+            let status = if issued.newly { StatusCode::CREATED } else { StatusCode::OK };
+            (status, Json(issued.report)).into_response()
+        }
+        Err(e) => Problem::from(e).into_response(),
     }
 }

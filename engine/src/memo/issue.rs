@@ -100,6 +100,14 @@ pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<I
                 .map_err(|e| EngineError::Memo(super::MemoError::Render(memo.clone(), e.to_string())))?,
             other => other.clone(),
         };
+        let base = match (info.is_some_and(|i| i.lists_dossier), base) {
+            (true, serde_json::Value::Object(mut m)) => {
+                let listed = super::archive::list(set, &store.memos(&next.id).await?);
+                m.insert("dossier".into(), serde_json::to_value(listed).unwrap_or_default());
+                serde_json::Value::Object(m)
+            }
+            (_, other) => other,
+        };
         let data = with_meta(base, &meta);
         let data_text = audit::canonical_json(&data);
         for r in set.render(memo, &data)? {

@@ -55,6 +55,10 @@ pub struct MemoInfo {
     /// (its addressee, its 签发人); rendering refuses when one is missing.
     #[serde(default)]
     pub needs: Vec<DirectoryField>,
+    /// The document lists the decision's dossier (the archive list): its
+    /// data gets `dossier`, every document issued before it (`archive.rs`).
+    #[serde(default)]
+    pub lists_dossier: bool,
 }
 
 /// An organ in the directory: its code alone, or the full entry.

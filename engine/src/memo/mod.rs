@@ -11,6 +11,7 @@
 //! not record therefore fails when the engine starts, not when an official
 //! document is due.
 
+pub mod archive;
 pub mod issue;
 pub mod manifest;
 #[cfg(test)]

@@ -52,6 +52,8 @@ strong{font-weight:normal;font-family:\"SimHei\",\"黑体\",sans-serif}\
 .gbt-note{margin-top:28.9pt;padding-left:2em}\
 .gbt-annex{break-before:page;margin-top:28.9pt}.gbt-annex>p:first-child{font-family:\"SimHei\",\"黑体\",sans-serif}\
 .gbt-annex p{text-indent:2em}.gbt-annex>p:first-child{text-indent:0}\
+.gbt-annex h1{font-family:\"FZXiaoBiaoSong-B05S\",\"方正小标宋简体\",\"Noto Serif CJK SC\",\"SimSun\",serif;font-size:22pt;\
+line-height:1.5;text-align:center;font-weight:normal;margin:28.9pt 0}\
 .gbt-record{margin-top:57.8pt;border-top:1px solid #000;border-bottom:1px solid #000;font-size:14pt;line-height:1.8;\
 padding:0 1em;break-inside:avoid}\
 table{border-collapse:collapse;width:100%;font-size:14pt;line-height:1.5;margin:8pt 0}\
@@ -60,7 +62,7 @@ code{font-family:\"Noto Sans Mono\",monospace;font-size:10pt;word-break:break-al
 hr{break-after:page;border:0}\
 html[lang=en] body{font-family:\"Times New Roman\",\"Liberation Serif\",serif;font-size:12pt;line-height:1.5}\
 html[lang=en] .gbt-mark{font-family:\"Times New Roman\",\"Liberation Serif\",serif;font-size:24pt;font-weight:bold;letter-spacing:0;white-space:normal}\
-html[lang=en] .gbt-title h1{font-family:\"Times New Roman\",\"Liberation Serif\",serif;font-size:16pt;font-weight:bold}\
+html[lang=en] .gbt-title h1,html[lang=en] .gbt-annex h1{font-family:\"Times New Roman\",\"Liberation Serif\",serif;font-size:16pt;font-weight:bold}\
 html[lang=en] h2,html[lang=en] h3,html[lang=en] strong{font-family:inherit;font-weight:bold}\
 html[lang=en] .gbt-body p,html[lang=en] .gbt-body li,html[lang=en] h2,html[lang=en] h3{text-indent:0}\
 html[lang=en] .gbt-body p{margin:0 0 6pt}\
@@ -125,6 +127,17 @@ pub fn page(markdown: &str, lang: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title_html}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
     )
+}
+
+/// The entities the renderers write for user text, decoded.
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#x27;", "'"), ("&#39;", "'"), ("&#x60;", "`"), ("&#x3D;", "=")]
+        .iter()
+        .fold(text.to_string(), |t, (from, to)| t.replace(from, to))
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

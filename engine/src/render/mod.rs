@@ -6,3 +6,4 @@ pub mod graph;
 pub mod helpers;
 pub mod html;
 pub mod numerals;
+pub mod pages;

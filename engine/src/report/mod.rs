@@ -4,23 +4,32 @@
 //! (China Standard Time) on the organ's decisions, its expert pool and its
 //! catalogue, and what their facts and deadlines hold. Rendered with the
 //! `annual_report` template of the national procedure, like any memo; the
-//! underlying counts also as CSV (`csv.rs`) for the statistics office.
+//! underlying counts also as CSV (`csv.rs`) for the statistics office. A
+//! preview until the general office issues it with its number (`issue.rs`).
 
 mod count;
 pub mod csv;
+pub mod issue;
 mod pool;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use count::annual;
+pub use issue::{current, issue, Issued};
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnnualReport {
     pub organ: String,
     /// The people's government one level up, from the unit directory (`superior`); empty when the directory has
     /// none, and then the report is not rendered as a document.
     pub addressee: String,
+    /// 发文字号 (示政报〔2027〕1号) once the general office issued the report (`issue.rs`); `None` in a preview.
+    #[serde(default)]
+    pub number: Option<String>,
+    /// 签发人 of the issued report, from the unit directory; empty in a preview.
+    #[serde(default)]
+    pub signer: String,
     pub year: i32,
     /// The day the figures were taken (CST), ISO form.
     pub as_of: String,
@@ -69,7 +78,7 @@ pub struct AnnualReport {
     pub decisions: Vec<DecisionLine>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConclusionCount {
     pub conclusion: String,
@@ -77,7 +86,7 @@ pub struct ConclusionCount {
 }
 
 /// A count under a key (a risk level, a lawyer's capacity, an expert's field).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyCount {
     pub key: String,
@@ -85,7 +94,7 @@ pub struct KeyCount {
 }
 
 /// The organ's expert pool over the year (Arts. 19–21).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PoolCounts {
     /// Active at the end of the year (or on the day the figures were taken).
@@ -97,7 +106,7 @@ pub struct PoolCounts {
     pub by_field: Vec<KeyCount>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Shortened {
     pub decision_id: String,
@@ -110,7 +119,7 @@ pub struct Shortened {
 }
 
 /// A legality review shorter than the floor, with the drafter's reason and the reviewer who acknowledged it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShortenedReview {
     pub decision_id: String,
@@ -122,7 +131,7 @@ pub struct ShortenedReview {
     pub acknowledged_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Divergence {
     pub decision_id: String,
@@ -130,7 +139,7 @@ pub struct Divergence {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Overdue {
     pub decision_id: String,
@@ -139,7 +148,7 @@ pub struct Overdue {
     pub due_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotApplicable {
     pub decision_id: String,
@@ -148,7 +157,7 @@ pub struct NotApplicable {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseLine {
     pub decision_id: String,
@@ -159,7 +168,7 @@ pub struct CaseLine {
     pub finding: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionLine {
     pub id: String,

@@ -154,7 +154,7 @@ impl Veil {
         if self.secrets.is_empty() {
             return false;
         }
-        let n = normalize(&decode_entities(text));
+        let n = normalize(&crate::render::html::decode_entities(text));
         self.secrets.iter().any(|s| n.contains(s.as_str()))
     }
 
@@ -244,15 +244,4 @@ impl Veil {
 /// Markdown, HTML, line breaks and punctuation the renderer adds.
 fn normalize(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
-/// The entities the renderers write for user text, decoded.
-fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#x27;", "'"), ("&#39;", "'"), ("&#x60;", "`"), ("&#x3D;", "=")]
-        .iter()
-        .fold(text.to_string(), |t, (from, to)| t.replace(from, to))
-        .replace("&amp;", "&")
 }
