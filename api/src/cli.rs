@@ -40,6 +40,10 @@ pub struct Cli {
     /// The append-only anchor log (default: `juece-anchors.jsonl` beside the key's default place).
     #[arg(long, env = "JUECE_ANCHOR_LOG", global = true)]
     pub anchor_log: Option<PathBuf>,
+    /// Headless Chromium, for memos as PDF (`GET …/memos/{seq}/<memo>.<lang>.pdf`, `juece memo render --format
+    /// pdf`), e.g. /usr/bin/chromium with a CJK font (Debian: fonts-noto-cjk); unset, PDF is unavailable.
+    #[arg(long, env = "JUECE_BROWSER", global = true)]
+    pub browser: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -223,6 +227,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                     max_connections: max_connections as usize,
                 },
                 anchoring: Some(anchoring.clone()),
+                browser: cli.browser.as_deref().map(crate::pdf::Browser::at).transpose()?,
                 ..Default::default()
             };
             let state = crate::server::AppState::new(engine.clone(), config, crate::clock::Clock::system())?;
@@ -295,7 +300,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             crate::demo::run(&engine, out.as_deref(), &mut std::io::stdout()).await?;
             Ok(0)
         }
-        Command::Memo { command } => crate::documents::memo(&cli.database_url, command).await,
+        Command::Memo { command } => crate::documents::memo(&cli.database_url, cli.browser.as_deref(), command).await,
         Command::Report { command } => {
             crate::documents::report(&cli.database_url, &workflows, &anchoring, command).await
         }

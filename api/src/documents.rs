@@ -23,7 +23,8 @@ pub enum MemoCommand {
         /// The memo's language.
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
-        /// Markdown, or a printable HTML page.
+        /// Markdown, a printable HTML page, or that page as an A4 PDF with its fonts embedded (printed by the
+        /// browser `--browser` / `JUECE_BROWSER` names; written to standard output as bytes).
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },
@@ -71,6 +72,7 @@ pub enum Lang {
 pub enum Format {
     Md,
     Html,
+    Pdf,
 }
 
 impl Lang {
@@ -86,13 +88,20 @@ impl Format {
     fn as_str(self) -> &'static str {
         match self {
             Format::Md => "md",
-            Format::Html => "html",
+            // A PDF is printed from the stored HTML page.
+            Format::Html | Format::Pdf => "html",
         }
     }
 }
 
-pub async fn memo(database_url: &str, command: MemoCommand) -> anyhow::Result<u8> {
+pub async fn memo(database_url: &str, browser: Option<&Path>, command: MemoCommand) -> anyhow::Result<u8> {
     let MemoCommand::Render { decision, memo, lang, format } = command;
+    // Before any work: a PDF needs the browser.
+    let printer = match (format, browser) {
+        (Format::Pdf, None) => bail!("{}", crate::pdf::UNAVAILABLE_EN),
+        (Format::Pdf, Some(path)) => Some(crate::pdf::Browser::at(path)?),
+        _ => None,
+    };
     let store = setup::open_store(database_url).await?;
     let memos = store.memos(&decision).await?;
     if memos.is_empty() {
@@ -111,7 +120,14 @@ pub async fn memo(database_url: &str, command: MemoCommand) -> anyhow::Result<u8
         .max_by_key(|m| m.seq);
     match found {
         Some(m) => {
-            print!("{}", m.body);
+            match printer {
+                Some(browser) => {
+                    use std::io::Write;
+                    let pdf = browser.print(&m.body).await?;
+                    std::io::stdout().write_all(&pdf).context("writing the PDF")?;
+                }
+                None => print!("{}", m.body),
+            }
             Ok(0)
         }
         None => {

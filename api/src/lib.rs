@@ -24,6 +24,7 @@ pub mod listen;
 pub mod mail;
 pub mod metrics;
 pub mod pages;
+pub mod pdf;
 pub mod problem;
 pub mod ratelimit;
 pub mod routes;

@@ -48,6 +48,8 @@ pub struct ServerConfig {
     pub connections: crate::listen::ConnLimits,
     /// Where the server key and the anchor log are, for verifying the record from the web UI.
     pub anchoring: Option<crate::setup::Anchoring>,
+    /// Headless Chromium for memos as PDF (`--browser`); `None`: PDF is answered 503.
+    pub browser: Option<crate::pdf::Browser>,
 }
 
 impl Default for ServerConfig {
@@ -60,6 +62,7 @@ impl Default for ServerConfig {
             idempotency_ttl: juece_engine::store::idempotency::KEY_TTL,
             connections: crate::listen::ConnLimits::default(),
             anchoring: None,
+            browser: None,
         }
     }
 }
@@ -160,6 +163,10 @@ async fn as_problem(req: Request, next: Next) -> Response {
     // A page answers a refusal with the page itself (its error summary, the form as typed).
     let is_page = resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if (is_problem || is_page) && !status.is_server_error() {
+        return resp;
+    }
+    // A handler's own 503 problem names a capability this server lacks (`pdf_unavailable`): nothing to hide.
+    if is_problem && status == StatusCode::SERVICE_UNAVAILABLE {
         return resp;
     }
     // Keep headers such as Retry-After and Allow; replace the body.

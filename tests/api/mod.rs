@@ -61,6 +61,7 @@ mod openapi;
 mod oversight;
 mod ownership;
 mod payload_contract;
+mod pdf;
 mod pool_manager;
 mod release;
 pub(crate) mod scenarios;
@@ -75,4 +76,4 @@ mod users;
 mod visibility;
 mod warnings;
 
-pub use juece_tests::http::{api, Api};
+pub use juece_tests::http::{api, api_with, Api};

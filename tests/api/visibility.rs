@@ -124,6 +124,13 @@ async fn no_read_path_shows_an_expert_another_opinion_before_their_own() {
             assert_eq!(got.body["article"], "Art. 19");
         }
     }
+    // As PDF too: refused before any printing (this server has no browser: the office is told so), and the
+    // refusal carries nothing of the opinion.
+    let pdf = format!("/api/v1/decisions/{id}/memos/{}/expert_opinion.zh.pdf", memo["seq"]);
+    let got = a.get(&pdf, Some("e-2")).await;
+    got.expect(403, "expert_opinion_sealed");
+    assert!(got.body["article"] == "Art. 19" && !got.body.to_string().contains(OPINION), "{}", got.body);
+    a.get(&pdf, Some("office")).await.expect(503, "pdf_unavailable");
     // The dossier cannot be redacted: an office member on the panel gets none yet.
     a.get(&format!("/api/v1/decisions/{id}/dossier"), Some("dual")).await.expect(403, "expert_opinion_sealed");
     // Once e-2 has given an opinion, the others' open to them.

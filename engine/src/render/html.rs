@@ -27,22 +27,26 @@ pub fn marker(line: &str) -> Option<&'static str> {
     SECTIONS.iter().copied().find(|s| *s == name)
 }
 
+/// The page's CSS. Each Chinese font stack names, after the faces GB/T 9704 asks for (仿宋, 小标宋, 黑体, 楷体:
+/// an office's own machines have them), a TrueType face a Linux server can install (AR PL UMing, Debian's
+/// `fonts-arphic-uming`) before Noto CJK: Chromium embeds a TrueType face in a PDF as a font, while Noto CJK's
+/// CFF collections print as Type 3 glyph drawings (`api/src/pdf.rs`).
 const STYLE: &str = "@page{size:A4;margin:37mm 26mm 35mm 28mm;\
 @bottom-center{content:\"— \" counter(page) \" —\";font-family:\"SimSun\",\"宋体\",serif;font-size:14pt}}\
 *{box-sizing:border-box}\
-body{font-family:\"FangSong\",\"仿宋\",\"FangSong_GB2312\",\"STFangsong\",\"Noto Serif CJK SC\",\"Source Han Serif SC\",\"SimSun\",serif;\
+body{font-family:\"FangSong\",\"仿宋\",\"FangSong_GB2312\",\"STFangsong\",\"AR PL UMing CN\",\"Noto Serif CJK SC\",\"Source Han Serif SC\",\"SimSun\",serif;\
 font-size:16pt;line-height:28.9pt;width:156mm;margin:0 auto;color:#000}\
 p{margin:0}\
 .gbt-body p,.gbt-body li{text-indent:2em}\
 .gbt-body ul,.gbt-body ol{list-style:none;padding:0;margin:0}\
-.gbt-mark{font-family:\"FZXiaoBiaoSong-B05S\",\"方正小标宋简体\",\"Noto Serif CJK SC\",\"SimSun\",serif;color:#d40000;\
+.gbt-mark{font-family:\"FZXiaoBiaoSong-B05S\",\"方正小标宋简体\",\"AR PL UMing CN\",\"Noto Serif CJK SC\",\"SimSun\",serif;color:#d40000;\
 font-size:36pt;line-height:1.2;text-align:center;letter-spacing:.05em;margin-top:10mm;white-space:nowrap}\
 .gbt-number{text-align:center;margin-top:28.9pt}\
 .gbt-rule{border-top:2px solid #d40000;margin:4mm 0 28.9pt}\
-.gbt-title h1{font-family:\"FZXiaoBiaoSong-B05S\",\"方正小标宋简体\",\"Noto Serif CJK SC\",\"SimSun\",serif;font-size:22pt;\
+.gbt-title h1{font-family:\"FZXiaoBiaoSong-B05S\",\"方正小标宋简体\",\"AR PL UMing CN\",\"Noto Serif CJK SC\",\"SimSun\",serif;font-size:22pt;\
 line-height:1.5;text-align:center;font-weight:normal;margin:0 0 28.9pt}\
 .gbt-addressee{margin-bottom:0}\
-h2{font-family:\"SimHei\",\"黑体\",\"Noto Sans CJK SC\",sans-serif;font-size:16pt;font-weight:normal;margin:0;text-indent:2em}\
+h2{font-family:\"SimHei\",\"黑体\",\"AR PL UMing CN\",\"Noto Sans CJK SC\",sans-serif;font-size:16pt;font-weight:normal;margin:0;text-indent:2em}\
 h3{font-family:\"KaiTi\",\"楷体\",\"STKaiti\",serif;font-size:16pt;font-weight:normal;margin:0;text-indent:2em}\
 strong{font-weight:normal;font-family:\"SimHei\",\"黑体\",sans-serif}\
 .gbt-attachments{margin-top:28.9pt;padding-left:2em}\
@@ -52,7 +56,7 @@ strong{font-weight:normal;font-family:\"SimHei\",\"黑体\",sans-serif}\
 .gbt-note{margin-top:28.9pt;padding-left:2em}\
 .gbt-annex{break-before:page;margin-top:28.9pt}.gbt-annex>p:first-child{font-family:\"SimHei\",\"黑体\",sans-serif}\
 .gbt-annex p{text-indent:2em}.gbt-annex>p:first-child{text-indent:0}\
-.gbt-annex h1{font-family:\"FZXiaoBiaoSong-B05S\",\"方正小标宋简体\",\"Noto Serif CJK SC\",\"SimSun\",serif;font-size:22pt;\
+.gbt-annex h1{font-family:\"FZXiaoBiaoSong-B05S\",\"方正小标宋简体\",\"AR PL UMing CN\",\"Noto Serif CJK SC\",\"SimSun\",serif;font-size:22pt;\
 line-height:1.5;text-align:center;font-weight:normal;margin:28.9pt 0}\
 .gbt-record{margin-top:57.8pt;border-top:1px solid #000;border-bottom:1px solid #000;font-size:14pt;line-height:1.8;\
 padding:0 1em;break-inside:avoid}\
