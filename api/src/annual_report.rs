@@ -49,6 +49,8 @@ pub fn render(
     let set = engine.memos("national").context("the national procedure is not loaded")?;
     let md = set.render_markdown("annual_report", lang, &serde_json::to_value(r)?)?;
     check_layout(&md).map_err(anyhow::Error::msg)?;
+    // An issued report prints the anchor it was issued with: the same bytes whenever it is asked for.
+    let anchor = if r.number.is_some() { r.anchor.clone() } else { anchor };
     let md = md + &anchor.unwrap_or_default();
     Ok(match format {
         ReportFormat::Html => juece_engine::render::html::page(&md, lang),

@@ -183,7 +183,7 @@ pub async fn report(
             let user = engine.store().user(&login).await?.with_context(|| format!("no user {login:?}"))?;
             let actor = juece_engine::auth::actor_of(&user);
             // A refusal prints its reason code, article and both messages, and writes nothing.
-            let issued = engine.issue_annual_report(&actor, &organ, year, Utc::now()).await?;
+            let issued = engine.issue_annual_report(&actor, &organ, year, Utc::now(), anchor_note(anchoring)?).await?;
             let number = issued.report.number.clone().unwrap_or_default();
             let said = if issued.newly { "issued as" } else { "was issued before as" };
             eprintln!("the {year} report of {organ} {said} {number}");

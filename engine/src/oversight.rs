@@ -110,14 +110,16 @@ impl Engine {
         report::current(self, organ, year, now).await
     }
 
-    /// Issue the organ's annual report under its number (the general office only), or return the one issued.
+    /// Issue the organ's annual report under its number (the general office only), printing `anchor`, the
+    /// record's last anchor; or return the one issued, unchanged.
     pub async fn issue_annual_report(
         &self,
         actor: &Actor,
         organ: &str,
         year: i32,
         now: DateTime<Utc>,
+        anchor: Option<String>,
     ) -> Result<report::Issued, EngineError> {
-        report::issue(self, actor, organ, year, now).await
+        report::issue(self, actor, organ, year, now, anchor).await
     }
 }

@@ -113,7 +113,11 @@ pub struct IssueBody {
         (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn issue_annual(State(s): State<AppState>, Caller(actor): Caller, JsonBody(b): JsonBody<IssueBody>) -> Response {
-    match s.engine.issue_annual_report(&actor, &b.organ, b.year, s.clock.now()).await {
+    let anchor = match s.config.anchoring.as_ref().map(crate::documents::anchor_note).transpose() {
+        Ok(note) => note.flatten(),
+        Err(e) => return Problem::internal(&e).into_response(),
+    };
+    match s.engine.issue_annual_report(&actor, &b.organ, b.year, s.clock.now(), anchor).await {
         Ok(issued) => {
             let status = if issued.newly { StatusCode::CREATED } else { StatusCode::OK };
             (status, Json(issued.report)).into_response()

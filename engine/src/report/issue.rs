@@ -50,14 +50,15 @@ pub async fn current(engine: &Engine, organ: &str, year: i32, now: DateTime<Utc>
 }
 
 /// Issue the organ's report for `year` as `actor` (the general office): number it and store it as counted
-/// now, or return the report issued before. Refused, writing nothing, for another role, a year not yet begun,
-/// or an organ the unit directory gives no addressee or 签发人.
+/// now, with the record's last `anchor` as printed, or return the report issued before. Refused, writing
+/// nothing, for another role, a year not yet begun, or an organ the unit directory gives no addressee or 签发人.
 pub async fn issue(
     engine: &Engine,
     actor: &Actor,
     organ: &str,
     year: i32,
     now: DateTime<Utc>,
+    anchor: Option<String>,
 ) -> Result<Issued, EngineError> {
     if !actor.roles.contains(&Role::GeneralOffice) {
         return Err(refused(
@@ -102,6 +103,7 @@ pub async fn issue(
     let series = series.unwrap_or_default();
     let mut report = super::annual(engine, organ, year, now).await?;
     report.signer = directory.signer.unwrap_or_default();
+    report.anchor = anchor;
     let request = IssuedReport {
         organ: organ.to_string(),
         kind: ANNUAL.into(),
@@ -134,4 +136,66 @@ pub async fn issue(
     Err(EngineError::Store(StoreError::Corrupt(format!(
         "the {series} number of {organ} was taken eight times running"
     ))))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::store::{SqliteStore, Store};
+
+    fn person(roles: Vec<Role>) -> Actor {
+        Actor {
+            user_id: "u-1".into(),
+            name: "王文".into(),
+            unit: "示范市人民政府办公室".into(),
+            position: "秘书长".into(),
+            roles,
+        }
+    }
+
+    fn code(e: EngineError) -> String {
+        match e {
+            EngineError::Refused(r) => r.reason_code().to_string(),
+            other => panic!("not a refusal: {other}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_report_is_numbered_once_and_reads_the_same_ever_after() {
+        let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let store: Arc<dyn Store> = Arc::new(store);
+        let engine = crate::memo::tests::engine_on(store.clone()).await;
+        let jan = Utc.with_ymd_and_hms(2027, 1, 15, 1, 0, 0).single().expect("time");
+        let office = person(vec![Role::GeneralOffice]);
+        let organ = "示范市人民政府";
+        let refused = issue(&engine, &person(vec![Role::Oversight]), organ, 2026, jan, None).await;
+        assert_eq!(refused.map(|_| ()).map_err(code), Err("role_not_permitted".to_string()));
+        let refused = issue(&engine, &office, organ, 2028, jan, None).await;
+        assert_eq!(refused.map(|_| ()).map_err(code), Err("report_year_not_started".to_string()));
+        let refused = issue(&engine, &office, "某县人民政府", 2026, jan, None).await;
+        assert_eq!(refused.map(|_| ()).map_err(code), Err("unit_directory_incomplete".to_string()));
+        assert_eq!(store.issued_report(organ, ANNUAL, 2026).await.expect("read"), None, "refusals write nothing");
+        // A preview has no number.
+        assert_eq!(current(&engine, organ, 2026, jan).await.expect("preview").number, None);
+        let first = issue(&engine, &office, organ, 2026, jan, Some("anchor #1".into())).await.expect("issued");
+        assert!(first.newly);
+        let want = (Some("示政报〔2027〕1号"), "李明", Some("anchor #1"), "2027-01-15");
+        let r = &first.report;
+        assert_eq!((r.number.as_deref(), r.signer.as_str(), r.anchor.as_deref(), r.as_of.as_str()), want);
+        // Asked again later, with the record anchored further: the same report, no number taken.
+        let later = jan + chrono::Duration::days(30);
+        let again = issue(&engine, &office, organ, 2026, later, Some("anchor #9".into())).await.expect("again");
+        assert!(!again.newly);
+        assert_eq!(again.report, first.report);
+        assert_eq!(current(&engine, organ, 2026, later).await.expect("read"), first.report);
+        assert_eq!(store.next_number(organ, "示政报", 2027).await.expect("next"), 2);
+        // The next report takes the next number of the series.
+        let next = issue(&engine, &office, organ, 2025, later, None).await.expect("issued");
+        assert_eq!(next.report.number.as_deref(), Some("示政报〔2027〕2号"));
+    }
 }

@@ -30,6 +30,10 @@ pub struct AnnualReport {
     /// 签发人 of the issued report, from the unit directory; empty in a preview.
     #[serde(default)]
     pub signer: String,
+    /// The record's last anchor as the issued report prints it, fixed when it was issued (a preview prints the
+    /// anchor of the moment instead), so the issued report reads the same whenever it is asked for.
+    #[serde(default)]
+    pub anchor: Option<String>,
     pub year: i32,
     /// The day the figures were taken (CST), ISO form.
     pub as_of: String,
