@@ -224,6 +224,17 @@ async fn memo_render_and_report_annual_commands() {
         let argv: Vec<&str> = db.iter().copied().chain(args.iter().copied()).collect();
         assert_eq!(juece(&argv).await.unwrap(), 0, "{args:?}");
     }
+    // PDF needs a browser: without one configured, the command says how to configure it.
+    if std::env::var_os("JUECE_BROWSER").is_none() {
+        for args in [
+            vec!["memo", "render", &id, "D25", "--format", "pdf"],
+            vec!["report", "annual", "--organ", "示范市人民政府", "--year", "2026", "--format", "pdf"],
+        ] {
+            let argv: Vec<&str> = db.iter().copied().chain(args.iter().copied()).collect();
+            let err = juece(&argv).await.unwrap_err().to_string();
+            assert!(err.contains("JUECE_BROWSER") && err.contains("chromium"), "{args:?}: {err}");
+        }
+    }
     let missing: Vec<&str> = db.iter().copied().chain(["memo", "render", &id, "no_such_memo"]).collect();
     let err = juece(&missing).await.unwrap_err().to_string();
     assert!(err.contains("has no memo `no_such_memo`") && err.contains("decision"), "{err}");

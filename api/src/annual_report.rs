@@ -15,6 +15,8 @@ pub enum ReportFormat {
     Md,
     Html,
     Csv,
+    /// The A4 page printed by the configured browser (`crate::pdf`).
+    Pdf,
 }
 
 impl ReportFormat {
@@ -23,11 +25,13 @@ impl ReportFormat {
             ReportFormat::Md => "text/markdown; charset=utf-8",
             ReportFormat::Html => "text/html; charset=utf-8",
             ReportFormat::Csv => "text/csv; charset=utf-8",
+            ReportFormat::Pdf => "application/pdf",
         }
     }
 }
 
 /// The report rendered; `anchor` is the record's last anchor as the document prints it (None before the first).
+/// For `Pdf`, the HTML page the caller prints.
 pub fn render(
     engine: &Engine,
     r: &AnnualReport,
@@ -53,7 +57,7 @@ pub fn render(
     let anchor = if r.number.is_some() { r.anchor.clone() } else { anchor };
     let md = md + &anchor.unwrap_or_default();
     Ok(match format {
-        ReportFormat::Html => juece_engine::render::html::page(&md, lang),
+        ReportFormat::Html | ReportFormat::Pdf => juece_engine::render::html::page(&md, lang),
         _ => md,
     })
 }

@@ -302,7 +302,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Memo { command } => crate::documents::memo(&cli.database_url, cli.browser.as_deref(), command).await,
         Command::Report { command } => {
-            crate::documents::report(&cli.database_url, &workflows, &anchoring, command).await
+            crate::documents::report(&cli.database_url, &workflows, &anchoring, cli.browser.as_deref(), command).await
         }
         Command::Calendar { command } => {
             calendar::run(&cli.database_url, &workflows, command, &mut std::io::stdout()).await

@@ -44,7 +44,8 @@ pub enum ReportCommand {
         /// The report's language.
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
-        /// `md`, `html` (the printable A4 page) or `csv` (the counts, one row per figure, for the statistics office).
+        /// `md`, `html` (the printable A4 page), `pdf` (that page printed by the `--browser`; bytes) or `csv` (the
+        /// counts, one row per figure, for the statistics office).
         #[arg(long, value_enum, default_value = "md")]
         format: ReportFormat,
         /// Write to this file instead of stdout.
@@ -167,9 +168,16 @@ pub async fn report(
     database_url: &str,
     workflows: &Path,
     anchoring: &setup::Anchoring,
+    browser: Option<&Path>,
     command: ReportCommand,
 ) -> anyhow::Result<u8> {
     let ReportCommand::Annual { organ, year, lang, format, out, issue, by } = command;
+    // Before any work (an issue writes): a PDF needs the browser.
+    let printer = match (format, browser) {
+        (ReportFormat::Pdf, None) => bail!("{}", crate::pdf::UNAVAILABLE_EN),
+        (ReportFormat::Pdf, Some(path)) => Some(crate::pdf::Browser::at(path)?),
+        _ => None,
+    };
     let engine = setup::open_engine(database_url, workflows).await?;
     let set = engine.memos("national").context("the national procedure is not loaded")?;
     // A mistyped organ would otherwise report all zeros as if nothing had been decided.
@@ -192,9 +200,16 @@ pub async fn report(
         None => report::current(&engine, &organ, year, Utc::now()).await?,
     };
     let text = crate::annual_report::render(&engine, &r, lang.as_str(), format, anchor_note(anchoring)?)?;
+    let bytes = match printer {
+        Some(browser) => browser.print(&text).await?,
+        None => text.into_bytes(),
+    };
     match out {
-        Some(path) => std::fs::write(&path, text).with_context(|| path.display().to_string())?,
-        None => print!("{text}"),
+        Some(path) => std::fs::write(&path, bytes).with_context(|| path.display().to_string())?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes).context("writing the report")?;
+        }
     }
     Ok(0)
 }

@@ -36,9 +36,9 @@ fn permits() -> &'static Semaphore {
 
 /// Shown when PDF is asked for and no browser is configured.
 pub const UNAVAILABLE_EN: &str = "PDF needs headless Chromium: start juece with --browser PATH or JUECE_BROWSER=PATH \
-     (Debian: apt-get install chromium fonts-noto-cjk, then JUECE_BROWSER=/usr/bin/chromium)";
-pub const UNAVAILABLE_ZH: &str =
-    "PDF 需要无界面 Chromium：以 --browser 路径或 JUECE_BROWSER 环境变量指定（Debian：安装 chromium 和 fonts-noto-cjk）";
+     (Debian: apt-get install chromium fonts-arphic-uming fonts-noto-cjk, then JUECE_BROWSER=/usr/bin/chromium)";
+pub const UNAVAILABLE_ZH: &str = "PDF 需要无界面 Chromium：以 --browser 路径或 JUECE_BROWSER 环境变量指定\
+     （Debian：安装 chromium、fonts-arphic-uming 和 fonts-noto-cjk）";
 
 /// A configured browser, checked to exist.
 #[derive(Debug, Clone, PartialEq, Eq)]

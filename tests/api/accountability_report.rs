@@ -100,6 +100,9 @@ async fn a_case_is_opened_concluded_and_counted_and_the_report_is_the_commands_b
             }
         }
     }
+    // As PDF it needs a browser, which this server lacks: it says so, after checking who asks.
+    a.get(&format!("{path}&format=pdf"), Some("drafter")).await.expect(403, "role_not_permitted");
+    a.get(&format!("{path}&format=pdf"), Some("office")).await.expect(503, "pdf_unavailable");
     let json_again: Value = a.get(&path, Some("office")).await.body;
     assert_eq!(json_again, r.body, "reading the report changes nothing");
     assert!(r.body["number"].is_null(), "a draft until issued: {}", r.body);

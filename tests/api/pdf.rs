@@ -83,6 +83,14 @@ async fn a_memo_prints_as_an_a4_pdf_with_its_fonts_embedded() {
     for (w, h) in &boxes {
         assert!((w - 595.28).abs() < 1.0 && (h - 841.89).abs() < 1.0, "A4 (595 × 842 pt), not {w} × {h}");
     }
+    // The annual report prints the same way.
+    let report = "/api/v1/reports/annual?organ=示范市人民政府&year=2026&format=pdf";
+    let got = a.req(Method::GET, report, Some("office")).send().await.expect("request");
+    assert_eq!(got.status(), 200);
+    let pdf = got.bytes().await.expect("body").to_vec();
+    assert!(pdf.starts_with(b"%PDF-") && String::from_utf8_lossy(&pdf).contains("/FontFile"), "an embedded-font PDF");
+    let boxes = media_boxes(&pdf);
+    assert!(!boxes.is_empty() && boxes.iter().all(|(w, h)| (w - 595.28).abs() < 1.0 && (h - 841.89).abs() < 1.0));
     // The same rule as the HTML: another unit's drafter is refused, and the refusal is all they get.
     let other = a.get(&path, Some("other-drafter")).await;
     other.expect(403, "not_assigned");

@@ -79,8 +79,8 @@ async fn get_memo(
     }
 }
 
-/// The memo's page as PDF, or why not.
-async fn print(browser: Option<&crate::pdf::Browser>, html: &str, file: &str) -> Response {
+/// A document's page as PDF (a memo's, the annual report's), or why not.
+pub(super) async fn print(browser: Option<&crate::pdf::Browser>, html: &str, file: &str) -> Response {
     let Some(browser) = browser else {
         return Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,

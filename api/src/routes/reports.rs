@@ -32,8 +32,8 @@ pub struct AnnualParams {
     /// The decision organ, e.g. 示范市人民政府.
     pub organ: String,
     pub year: i32,
-    /// The document (`md`, `html`: the same bytes as `juece report annual`) or the counts as `csv`; without
-    /// it, JSON, or CSV when the request accepts `text/csv`.
+    /// The document (`md`, `html`: the same bytes as `juece report annual`; `pdf`: that page printed) or the
+    /// counts as `csv`; without it, JSON, or CSV when the request accepts `text/csv`.
     #[param(inline)]
     pub format: Option<ReportFormat>,
     /// The document's language: `zh` (default) or `en`.
@@ -43,10 +43,12 @@ pub struct AnnualParams {
 /// The annual report in the genre of a county's annual summary: decisions and their status, the catalogue,
 /// the expert pool, participation, risk assessments by level, legality and lawyers' opinions, shortened
 /// periods, divergences, overdue items, stages not applied, suspensions, adjustments, post-evaluations and
-/// responsibility-tracing cases. As JSON, as the document (Markdown or A4 HTML), or its counts as CSV.
+/// responsibility-tracing cases. As JSON, as the document (Markdown, A4 HTML, or that page as PDF when the server
+/// has a browser configured: 503 `pdf_unavailable` when not), or its counts as CSV.
 #[utoipa::path(get, path = "/api/v1/reports/annual", tag = "reports", params(AnnualParams),
-    responses((status = 200, content((AnnualReport = "application/json"), (String = "text/markdown"), (String = "text/html"), (String = "text/csv"))),
-        (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, content((AnnualReport = "application/json"), (String = "text/markdown"), (String = "text/html"), (String = "text/csv"), (String = "application/pdf"))),
+        (status = "4XX", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "PDF asked for and no browser configured", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn annual(
     State(s): State<AppState>,
@@ -89,6 +91,10 @@ async fn annual(
         Err(e) => return Problem::internal(&e).into_response(),
     };
     match crate::annual_report::render(&s.engine, &r, lang, format, anchor) {
+        Ok(page) if format == ReportFormat::Pdf => {
+            let file = format!("annual-report-{}.{lang}.pdf", p.year);
+            super::memos::print(s.config.browser.as_ref(), &page, &file).await
+        }
         Ok(text) => ([(header::CONTENT_TYPE, format.content_type())], text).into_response(),
         Err(e) => Problem::internal(&e).into_response(),
     }
