@@ -5,7 +5,8 @@ use std::path::Path;
 
 use chrono::Utc;
 use juece_engine::accountability::{acts_by, export_dossier, overrides, stances, stances_of_member, verify_dossier};
-use juece_engine::anchor::{anchor_now, ServerKey};
+use juece_engine::anchor::ServerKey;
+use juece_engine::anchoring::anchor_now;
 use juece_engine::audit::{sha256_hex, AuditRecord};
 use juece_tests::{engine, sqlite_url};
 

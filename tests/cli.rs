@@ -71,7 +71,7 @@ async fn anchors_and_signed_dossiers_through_the_commands() {
 
 #[test]
 fn svg_is_drawn_without_graphviz() {
-    let w = juece_engine::definition::load_path(&workflows().join("national/workflow.toml"), &workflows()).unwrap();
+    let w = juece_engine::bind::load_path(&workflows().join("national/workflow.toml"), &workflows()).unwrap();
     let svg = juece_engine::render::graph::svg(&w).unwrap();
     assert!(svg.contains("<svg") && svg.contains("legality_review"));
     let dot = juece_engine::render::graph::dot(&w);
@@ -166,7 +166,7 @@ async fn check_fails_on_a_definition_without_a_statutory_gate() {
     assert_ne!(without, text, "the gate list was found");
     std::fs::write(&file, without).unwrap();
     assert_eq!(run(juece_in(check)).await.expect("runs"), 1);
-    let errs = juece_engine::definition::load_path(&file, dir.path()).expect_err("refused");
+    let errs = juece_engine::bind::load_path(&file, dir.path()).expect_err("refused");
     assert!(errs.iter().any(|e| e.to_string().contains("`art26_min_7_working_days` (Art. 26(2))")), "{errs:?}");
 }
 

@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
-use juece_engine::definition;
+use juece_engine::{bind, definition};
 use juece_tests::workflows;
 
 #[test]
 fn shipped_definitions_prove() {
-    let all = definition::load_dir(&workflows()).unwrap_or_else(|e| panic!("{e:?}"));
+    let all = bind::load_dir(&workflows()).unwrap_or_else(|e| panic!("{e:?}"));
     let keys: Vec<&str> = all.iter().map(|w| w.key.as_str()).collect();
     assert_eq!(
         keys,
@@ -61,7 +61,7 @@ pub(crate) fn copy_dir(src: &Path, dst: &Path) {
 }
 
 fn errors_of(dir: &Path) -> String {
-    match definition::load_dir(dir) {
+    match bind::load_dir(dir) {
         Ok(_) => panic!("the edited definition was accepted"),
         Err(errs) => errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"),
     }
@@ -123,7 +123,7 @@ fn a_profile_that_relaxes_a_floor_is_refused() {
         "[profile]\nkey = \"lax\"\nversion = 1\nextends = \"national\"\njurisdiction = \"x\"\ntitle_zh = \"x\"\ntitle_en = \"x\"\n\n[parameters]\ncomment_min_days = 20\npublication_required_channels = [\"website\"]\n",
     )
     .unwrap();
-    let errs = definition::load_path(&profile, &base).unwrap_err();
+    let errs = bind::load_path(&profile, &base).unwrap_err();
     let text = errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n");
     assert!(text.contains("comment_min_days = 20 is below the floor 30"), "{text}");
     assert!(text.contains("publication_required_channels drops \"gazette\""), "{text}");

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use juece_engine::anchor::{self, ServerKey};
+use juece_engine::anchoring;
 use juece_engine::audit::{format_instant, sha256_hex, AuditRecord};
 use juece_engine::store::{SqliteStore, Store};
 use juece_engine::verify::{verify_with, Trust, VerifyReport};
@@ -30,7 +31,7 @@ async fn sealed_demo() -> Sealed {
     let log = dir.path().join("anchors.jsonl");
     let engine = juece_api::setup::open_sealed_engine(&url, &workflows(), Some(key.clone())).await.expect("engine");
     juece_api::demo::run(&engine, None, &mut Vec::new()).await.expect("demo");
-    anchor::anchor_now(engine.store().as_ref(), &key, &log, Utc::now()).await.expect("anchored");
+    anchoring::anchor_now(engine.store().as_ref(), &key, &log, Utc::now()).await.expect("anchored");
     let raw = SqliteStore::connect(&url).await.expect("connect");
     for t in ["audit_records_no_update", "audit_records_no_delete", "memos_no_update", "memos_no_delete"] {
         raw.execute_raw(&format!("drop trigger {t}")).await.expect("drop trigger");
@@ -240,7 +241,7 @@ async fn records_from_before_the_key_are_vouched_for_by_the_first_anchor_only() 
     let store = engine.store().as_ref();
     let report = verify_with(store, &trust(Vec::new())).await.expect("verify");
     assert_named(&report, "unsealed", Some(1));
-    anchor::anchor_now(store, &key, &log, Utc::now()).await.expect("first anchor");
+    anchoring::anchor_now(store, &key, &log, Utc::now()).await.expect("first anchor");
     let anchors = anchor::log::read_verified(&log, &key.public()).expect("log");
     let report = verify_with(store, &trust(anchors)).await.expect("verify");
     assert!(report.breaks.is_empty(), "{:?}", report.breaks);

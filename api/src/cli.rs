@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use juece_engine::definition::{self, Workflow};
+use juece_engine::bind;
+use juece_engine::definition::Workflow;
 use juece_engine::render::graph;
 use juece_engine::scheduler::{Scheduler, SystemClock};
 
@@ -210,7 +211,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let engine = std::sync::Arc::new(engine);
             let store = engine.store().clone();
             // The first anchor on start vouches for records written before the key existed.
-            juece_engine::anchor::anchor_now(store.as_ref(), &key, &anchoring.log, chrono::Utc::now())
+            juece_engine::anchoring::anchor_now(store.as_ref(), &key, &anchoring.log, chrono::Utc::now())
                 .await
                 .with_context(|| format!("anchoring to {}", anchoring.log.display()))?;
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
@@ -245,7 +246,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let anchoring_task = {
                 let (store, stop) = (store.clone(), stop.clone());
                 let every = std::time::Duration::from_secs(anchor_every_secs);
-                tokio::spawn(juece_engine::anchor::keep_anchoring(store, key, anchoring.log, every, stop))
+                tokio::spawn(juece_engine::anchoring::keep_anchoring(store, key, anchoring.log, every, stop))
             };
             let served = {
                 users::bootstrap_admin(&store).await?;
@@ -318,7 +319,7 @@ impl Cli {
 }
 
 fn load_one(path: &std::path::Path, workflows: &std::path::Path) -> anyhow::Result<Workflow> {
-    definition::load_path(path, workflows)
+    bind::load_path(path, workflows)
         .map_err(|errs| anyhow::anyhow!(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))
 }
 
@@ -326,8 +327,8 @@ fn load_one(path: &std::path::Path, workflows: &std::path::Path) -> anyhow::Resu
 /// proves.
 fn check(workflows: &std::path::Path, path: Option<PathBuf>, rules: bool) -> u8 {
     let result = match &path {
-        Some(p) => definition::load_path(p, workflows).map(|w| vec![w]),
-        None => definition::load_dir(workflows),
+        Some(p) => bind::load_path(p, workflows).map(|w| vec![w]),
+        None => bind::load_dir(workflows),
     };
     match result {
         Ok(list) if rules => {

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context};
 use juece_engine::anchor::{PublicKey, ServerKey};
 use juece_engine::calendar::WorkCalendar;
-use juece_engine::definition;
 use juece_engine::orchestrator::Engine;
 use juece_engine::store::{self, Store};
 use juece_engine::verify::Trust;
+use juece_engine::{bind, definition};
 
 pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     store::connect(url).await.with_context(|| format!("opening the database {}", redact(url)))
@@ -33,7 +33,7 @@ pub fn calendars_dir(workflows: &Path) -> PathBuf {
 }
 
 pub fn load_engine_parts(workflows: &Path) -> anyhow::Result<(Vec<definition::Workflow>, WorkCalendar)> {
-    let defs = definition::load_dir(workflows)
+    let defs = bind::load_dir(workflows)
         .map_err(|errs| anyhow!(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))?;
     let calendar = WorkCalendar::load_dir(&calendars_dir(workflows)).context("loading calendars")?;
     Ok((defs, calendar))

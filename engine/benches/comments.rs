@@ -23,8 +23,8 @@ use std::time::Instant;
 use chrono::Utc;
 use juece_engine::act::Act;
 use juece_engine::actor::Role;
+use juece_engine::bind;
 use juece_engine::calendar::WorkCalendar;
-use juece_engine::definition;
 use juece_engine::orchestrator::{Engine, EngineError};
 use juece_engine::store::{SqliteStore, Store};
 use serde_json::json;
@@ -75,7 +75,7 @@ async fn main() {
     let store = Arc::new(SqliteStore::connect(&url).await.expect("SQLite"));
     store.migrate().await.expect("migrate");
     let workflows = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows");
-    let defs = definition::load_dir(&workflows).expect("definitions");
+    let defs = bind::load_dir(&workflows).expect("definitions");
     let calendar = WorkCalendar::load_dir(&workflows.join("calendars")).expect("calendars");
     let engine = Arc::new(Engine::new(defs, calendar, store.clone()).expect("engine"));
     println!("comment benchmark: {total} comments on one decision, SQLite (file, WAL, synchronous=FULL)");

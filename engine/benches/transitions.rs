@@ -28,8 +28,8 @@ use std::time::Instant;
 
 use chrono::Utc;
 use juece_engine::act::Act;
+use juece_engine::bind;
 use juece_engine::calendar::WorkCalendar;
-use juece_engine::definition;
 use juece_engine::orchestrator::Engine;
 use juece_engine::store::conformance::RawSql;
 use juece_engine::store::{PgStore, SqliteStore, StoreError};
@@ -127,7 +127,7 @@ async fn transitions(engine: &Arc<Engine>, label: &str, clients: usize, total: u
 async fn run(label: &str, store: Arc<dyn RawSql>, begin: &str, a: &Args) -> Result<(), Box<dyn std::error::Error>> {
     store.migrate().await?;
     let workflows = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows");
-    let defs = definition::load_dir(&workflows).map_err(|e| format!("{e:?}"))?;
+    let defs = bind::load_dir(&workflows).map_err(|e| format!("{e:?}"))?;
     let calendar = WorkCalendar::load_dir(&workflows.join("calendars"))?;
     let engine = Arc::new(Engine::new(defs, calendar, store.clone() as Arc<dyn juece_engine::store::Store>)?);
     println!("\n{label}");

@@ -20,8 +20,8 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use juece_engine::act::Act;
+use juece_engine::bind;
 use juece_engine::calendar::WorkCalendar;
-use juece_engine::definition;
 use juece_engine::orchestrator::Engine;
 use juece_engine::store::{SqliteStore, Store};
 
@@ -42,7 +42,7 @@ async fn run(acts: usize, clients: usize) -> Result<(), Box<dyn std::error::Erro
     let store = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("profile.db").display())).await?;
     store.migrate().await?;
     let workflows = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows");
-    let defs = definition::load_dir(&workflows).map_err(|e| format!("{e:?}"))?;
+    let defs = bind::load_dir(&workflows).map_err(|e| format!("{e:?}"))?;
     let calendar = WorkCalendar::load_dir(&workflows.join("calendars"))?;
     let engine = Arc::new(Engine::new(defs, calendar, Arc::new(store) as Arc<dyn Store>)?);
     let script = Arc::new(script::script());

@@ -3,7 +3,8 @@
 //!
 //! # Concepts
 //! * **Workflow** — a procedure as data (`workflows/`), validated and
-//!   proven lawful on load ([`definition`], [`graph`], [`proof`]).
+//!   proven lawful on load ([`definition`], [`graph`], [`proof`]) and bound
+//!   to the code that runs it ([`bind`]).
 //! * **Decision** — one matter going through a workflow ([`decision`]),
 //!   with the facts recorded so far ([`facts`]).
 //! * **Act** — something a person (or the scheduler) does to a decision
@@ -27,9 +28,12 @@ pub mod act;
 pub mod actor;
 pub mod acts;
 pub mod anchor;
+pub mod anchoring;
 pub mod audit;
 pub mod auth;
+pub mod bind;
 pub mod calendar;
+pub mod codes;
 pub mod deadline;
 pub mod decision;
 pub mod definition;
@@ -37,7 +41,6 @@ pub mod dossier;
 pub mod effect;
 pub mod facts;
 pub mod gates;
-pub mod graph;
 pub mod group_commit;
 pub mod machine;
 pub mod memo;
@@ -46,7 +49,6 @@ pub mod notice;
 pub mod notify;
 pub mod orchestrator;
 pub mod oversight;
-pub mod proof;
 pub mod published;
 pub mod queries;
 pub mod refusal;
@@ -54,9 +56,11 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod scheduler;
-pub mod statutory;
 pub mod store;
 pub mod verify;
 pub mod visibility;
 pub mod warning;
 pub mod worklist;
+
+// Paths callers have used since these lived at the top; they belong to the definition.
+pub use definition::{graph, proof, statutory};

@@ -5,6 +5,7 @@
 
 mod calendar;
 mod group;
+mod issue;
 mod turns;
 
 use std::collections::BTreeMap;

@@ -10,9 +10,9 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::definition::statutory;
 use crate::definition::Workflow;
 use crate::gates;
-use crate::statutory;
 
 /// How the engine applies a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -2,7 +2,6 @@
 //! the server key and the anchor log kept outside the database, and a new
 //! anchor written on demand (e.g. from cron, or before a backup).
 
-use juece_engine::anchor;
 use juece_engine::verify::verify_with;
 
 use crate::setup::{self, Anchoring};
@@ -46,7 +45,7 @@ pub async fn verify(database_url: &str, anchoring: &Anchoring, public_key: Optio
 pub async fn anchor(database_url: &str, anchoring: &Anchoring) -> anyhow::Result<u8> {
     let store = setup::open_store(database_url).await?;
     let key = anchoring.server_key()?;
-    let a = anchor::anchor_now(store.as_ref(), &key, &anchoring.log, chrono::Utc::now()).await?;
+    let a = juece_engine::anchoring::anchor_now(store.as_ref(), &key, &anchoring.log, chrono::Utc::now()).await?;
     println!("{} ({} decisions) in {}", a.summary(), a.heads.len(), anchoring.log.display());
     Ok(0)
 }

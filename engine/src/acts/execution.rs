@@ -21,8 +21,6 @@ pub(super) struct ReportIn {
 /// `completion`: the executing unit reports the decision fully carried out,
 /// the ground on which execution may end (Art. 37).
 const REPORT_KINDS: [&str; 5] = ["progress", "decision_problem", "major_change", "force_majeure", "completion"];
-/// The Art. 35(1) problems, which reach the chief executive and may ground a suspension.
-pub const PROBLEM_KINDS: [&str; 3] = ["decision_problem", "major_change", "force_majeure"];
 
 pub(super) fn file_execution_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let r: ReportIn = ctx.parse()?;
@@ -33,7 +31,7 @@ pub(super) fn file_execution_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
         ));
     }
     non_blank(ctx, "text", &r.text)?;
-    if PROBLEM_KINDS.contains(&r.kind.as_str()) {
+    if crate::codes::PROBLEM_KINDS.contains(&r.kind.as_str()) {
         // Art. 35(1): problems reach the decision organ and its chief promptly.
         let subject = format!("执行问题报告（{}）：{}", r.kind, ctx.facts.title);
         ctx.notify(Role::ChiefExecutive, subject.clone());
@@ -126,7 +124,7 @@ pub(super) struct ArchiveIn {
 pub(super) fn archive_decision(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let a: ArchiveIn = ctx.parse()?;
     non_blank(ctx, "archivist", &a.archivist)?;
-    let items = crate::gates::archive::manifest(ctx.facts).into_iter().map(|(item, _)| item).collect();
+    let items = ctx.facts.archive_manifest().into_iter().map(|(item, _)| item).collect();
     let archive = Archive { archivist: a.archivist, items, archived_at: ctx.now };
     *ctx.memo_data =
         Some(serde_json::json!({ "title": ctx.facts.title, "organ": ctx.facts.organ, "archive": archive }));

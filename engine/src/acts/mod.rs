@@ -6,7 +6,7 @@
 mod accountability;
 mod binding;
 mod catalogue;
-pub mod codes;
+pub use crate::codes;
 mod drafting;
 mod execution;
 mod experts;
@@ -15,7 +15,6 @@ mod initiation;
 mod legality;
 mod pool;
 
-pub use execution::PROBLEM_KINDS;
 pub use pool::{draw, engine_seed};
 mod meeting;
 mod participation;

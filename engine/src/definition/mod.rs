@@ -1,10 +1,17 @@
-//! Workflow definitions: the procedure as data. `load_dir` is the single
-//! door from `workflows/` into the engine; everything it returns has been
-//! validated and proven lawful (see `proof`).
+//! Workflow definitions: the procedure as data, its graph ([`graph`]), the
+//! proof that it is lawful ([`proof`]) and the gates the Decree requires of
+//! each act ([`statutory`]). `parse_dir` validates and proves what it reads,
+//! and checks every name it holds against the code's [`Names`], which the
+//! bind step ([`crate::bind`]) passes in: this module imports none of the
+//! code that runs it. `crate::bind::load_dir` is the single door from
+//! `workflows/` into the engine.
 
+pub mod graph;
 mod kind;
 pub mod params;
+pub mod proof;
 mod raw;
+pub mod statutory;
 mod validate;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,8 +22,8 @@ pub use params::Parameters;
 pub use validate::DefinitionError;
 
 use crate::actor::Role;
-use crate::graph::WorkflowGraph;
-use crate::proof::ProofReport;
+use graph::WorkflowGraph;
+use proof::ProofReport;
 
 /// One stage of a procedure.
 #[derive(Debug, Clone)]
@@ -140,14 +147,25 @@ impl Workflow {
     }
 }
 
-/// Load every workflow (`*/workflow.toml`) and every profile
-/// (`profiles/*.toml`) under `dir`. All errors of all files are returned.
-pub fn load_dir(dir: &Path) -> Result<Vec<Workflow>, Vec<DefinitionError>> {
-    validate::load_dir(dir)
+/// The names a build of the engine provides — act handlers, gate checks,
+/// deadline anchors — against which a definition's names are checked, in the
+/// same pass as everything else (so every error of a file is reported at
+/// once). The engine's registries implement it in [`crate::bind`].
+pub trait Names {
+    fn handler(&self, name: &str) -> bool;
+    fn check(&self, name: &str) -> bool;
+    fn anchor(&self, name: &str) -> bool;
 }
 
-/// Load one workflow file, or one profile file whose base lives in the
-/// workflows folder `base_dir`.
-pub fn load_path(path: &Path, base_dir: &Path) -> Result<Workflow, Vec<DefinitionError>> {
-    validate::load_path(path, base_dir)
+/// Read every workflow (`*/workflow.toml`) and every profile
+/// (`profiles/*.toml`) under `dir`, validated, proven and checked against
+/// `names`. All errors of all files are returned.
+pub fn parse_dir(dir: &Path, names: &dyn Names) -> Result<Vec<Workflow>, Vec<DefinitionError>> {
+    validate::load_dir(dir, names)
+}
+
+/// Read one workflow file, or one profile file whose base lives in the
+/// workflows folder `base_dir`, checked against `names`.
+pub fn parse_path(path: &Path, base_dir: &Path, names: &dyn Names) -> Result<Workflow, Vec<DefinitionError>> {
+    validate::load_path(path, base_dir, names)
 }

@@ -8,10 +8,10 @@ use std::str::FromStr;
 
 use super::params::Parameters;
 use super::raw::{RawGate, RawProfile, RawWorkflow};
-use super::{ActDef, DeadlineDef, DeadlineKind, Gate, Procedure, Stage, StageKind, Workflow};
+use super::{ActDef, DeadlineDef, DeadlineKind, Gate, Names, Procedure, Stage, StageKind, Workflow};
 use crate::actor::Role;
-use crate::graph::WorkflowGraph;
-use crate::proof;
+use crate::definition::graph::WorkflowGraph;
+use crate::definition::proof;
 
 /// A definition refused at load time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +50,7 @@ impl Errors {
     }
 }
 
-pub(super) fn load_dir(dir: &Path) -> Result<Vec<Workflow>, Vec<DefinitionError>> {
+pub(super) fn load_dir(dir: &Path, names: &dyn Names) -> Result<Vec<Workflow>, Vec<DefinitionError>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut paths: Vec<PathBuf> = Vec::new();
@@ -71,7 +71,7 @@ pub(super) fn load_dir(dir: &Path) -> Result<Vec<Workflow>, Vec<DefinitionError>
     }
     paths.sort();
     for p in paths {
-        match load_path(&p, dir) {
+        match load_path(&p, dir, names) {
             Ok(w) => out.push(w),
             Err(e) => {
                 // A profile reports its base's errors again; keep each once.
@@ -101,25 +101,30 @@ fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Vec<Defin
     })
 }
 
-pub(super) fn load_path(path: &Path, base_dir: &Path) -> Result<Workflow, Vec<DefinitionError>> {
+pub(super) fn load_path(path: &Path, base_dir: &Path, names: &dyn Names) -> Result<Workflow, Vec<DefinitionError>> {
     let text = std::fs::read_to_string(path).map_err(|e| vec![io_error(path, e)])?;
     if text.lines().any(|l| l.trim() == "[profile]") {
-        return load_profile(path, base_dir);
+        return load_profile(path, base_dir, names);
     }
     let raw: RawWorkflow = read_toml(path)?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    build(raw, path, dir)
+    build(raw, path, dir, names)
 }
 
-fn load_profile(path: &Path, base_dir: &Path) -> Result<Workflow, Vec<DefinitionError>> {
-    load_profile_at(path, base_dir, 0)
+fn load_profile(path: &Path, base_dir: &Path, names: &dyn Names) -> Result<Workflow, Vec<DefinitionError>> {
+    load_profile_at(path, base_dir, 0, names)
 }
 
 /// A profile extends a base procedure or another profile (a county its province), at most
 /// [`MAX_PROFILE_DEPTH`] deep; each only tightens what it extends.
 const MAX_PROFILE_DEPTH: usize = 8;
 
-fn load_profile_at(path: &Path, base_dir: &Path, depth: usize) -> Result<Workflow, Vec<DefinitionError>> {
+fn load_profile_at(
+    path: &Path,
+    base_dir: &Path,
+    depth: usize,
+    names: &dyn Names,
+) -> Result<Workflow, Vec<DefinitionError>> {
     let raw: RawProfile = read_toml(path)?;
     if depth >= MAX_PROFILE_DEPTH {
         return Err(vec![DefinitionError {
@@ -131,7 +136,7 @@ fn load_profile_at(path: &Path, base_dir: &Path, depth: usize) -> Result<Workflo
     let parent_profile = base_dir.join("profiles").join(format!("{}.toml", raw.profile.extends));
     let base_path = base_dir.join(&raw.profile.extends).join("workflow.toml");
     if !base_path.is_file() && parent_profile.is_file() {
-        let base = load_profile_at(&parent_profile, base_dir, depth + 1)?;
+        let base = load_profile_at(&parent_profile, base_dir, depth + 1, names)?;
         return tighten(raw, path, base);
     }
     if !base_path.is_file() {
@@ -141,7 +146,7 @@ fn load_profile_at(path: &Path, base_dir: &Path, depth: usize) -> Result<Workflo
             message: format!("extends `{}`, but {} does not exist", raw.profile.extends, base_path.display()),
         }]);
     }
-    let base = load_path(&base_path, base_dir)?;
+    let base = load_path(&base_path, base_dir, names)?;
     tighten(raw, path, base)
 }
 
@@ -188,10 +193,15 @@ fn check_params(p: &Parameters, errors: &mut Errors) {
 
 /// Gates or warnings (`what`) as declared: each names a known check and
 /// carries an article and messages in both languages.
-fn named_checks(what: &str, raw: BTreeMap<String, RawGate>, errors: &mut Errors) -> BTreeMap<String, Gate> {
+fn named_checks(
+    what: &str,
+    raw: BTreeMap<String, RawGate>,
+    names: &dyn Names,
+    errors: &mut Errors,
+) -> BTreeMap<String, Gate> {
     let mut out = BTreeMap::new();
     for (code, g) in raw {
-        if !crate::gates::is_known(&g.check) {
+        if !names.check(&g.check) {
             errors.push(None, format!("{what} `{code}` uses unknown check `{}`", g.check));
         }
         if g.article.trim().is_empty() || g.zh.trim().is_empty() || g.en.trim().is_empty() {
@@ -202,7 +212,7 @@ fn named_checks(what: &str, raw: BTreeMap<String, RawGate>, errors: &mut Errors)
     out
 }
 
-fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<DefinitionError>> {
+fn build(raw: RawWorkflow, path: &Path, dir: PathBuf, names: &dyn Names) -> Result<Workflow, Vec<DefinitionError>> {
     let mut errors = Errors::new(path);
     let params = Parameters::national().with_overrides(&raw.parameters);
     for relax in params.relaxations_of(&Parameters::national()) {
@@ -235,8 +245,8 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
         errors.push(None, format!("start stage `{}` is not defined", raw.workflow.start));
     }
 
-    let gates = named_checks("gate", raw.gates, &mut errors);
-    let warnings = named_checks("warning", raw.warnings, &mut errors);
+    let gates = named_checks("gate", raw.gates, names, &mut errors);
+    let warnings = named_checks("warning", raw.warnings, names, &mut errors);
 
     // Act name → whether the scheduler (role `system`) may perform it, for the auto-act deadlines.
     let by_system: BTreeMap<String, bool> =
@@ -254,7 +264,7 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
                 continue;
             }
         };
-        if !crate::deadline::anchor_known(&d.anchor) {
+        if !names.anchor(&d.anchor) {
             errors.push(None, format!("deadline `{name}` has unknown anchor `{}`", d.anchor));
         }
         let cron = match &d.cron {
@@ -304,7 +314,7 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
             errors.push(first, format!("act `{}` defined twice", a.name));
         }
         let handler = a.handler.clone().unwrap_or_else(|| a.name.clone());
-        if !crate::acts::is_known(&handler) {
+        if !names.handler(&handler) {
             errors.push(first, format!("act `{}` uses unknown handler `{handler}`", a.name));
         }
         if a.stages.is_empty() {
@@ -429,7 +439,7 @@ fn build(raw: RawWorkflow, path: &Path, dir: PathBuf) -> Result<Workflow, Vec<De
     }
     // The proof covers the gates too: every act of a kind the Decree regulates keeps its statutory gates.
     if procedure == Procedure::Decision {
-        for m in crate::statutory::missing(&acts, &gates, &stages) {
+        for m in crate::definition::statutory::missing(&acts, &gates, &stages) {
             errors.push(None, format!("compliance proof failed: {m}"));
         }
         if !errors.list.is_empty() {

@@ -4,7 +4,7 @@
 //! someone is liable, the measures.
 
 use super::{ensure, GateCtx};
-use crate::acts::codes;
+use crate::codes;
 use crate::facts::AccountabilityCase;
 use crate::refusal::{bi, Detail};
 

@@ -1,7 +1,7 @@
 //! Checks of initiation and drafting (Arts. 3, 10–14).
 
 use super::{ensure, GateCtx};
-use crate::acts::codes;
+use crate::codes;
 use crate::definition::StageKind;
 use crate::refusal::{bi, Detail};
 

@@ -2,7 +2,7 @@
 
 use super::{ensure, GateCtx};
 use crate::actor::Role;
-use crate::acts::codes;
+use crate::codes;
 use crate::refusal::{bi, Detail};
 
 fn no_publication() -> Detail {
@@ -161,7 +161,7 @@ pub(super) fn publicly_published(c: &GateCtx<'_>) -> Result<(), Detail> {
 pub(super) fn suspension_report_linked(c: &GateCtx<'_>) -> Result<(), Detail> {
     let Some(s) = &c.after.suspension else { return Err(bi("没有停止执行的记录", "no suspension")) };
     let report = s.report_index.checked_sub(1).and_then(|i| c.after.execution_reports.get(i));
-    let problem = |kind: &str| crate::acts::PROBLEM_KINDS.contains(&kind);
+    let problem = |kind: &str| crate::codes::PROBLEM_KINDS.contains(&kind);
     ensure(report.is_some_and(|r| problem(&r.kind)), || {
         bi("没有关联的第三十五条问题报告", "no linked Art. 35 problem report")
     })

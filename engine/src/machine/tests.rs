@@ -10,9 +10,10 @@ use serde_json::{json, Value};
 use super::{step, Context};
 use crate::act::Act;
 use crate::actor::{Actor, Role};
+use crate::bind;
 use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
-use crate::definition::{self, Workflow};
+use crate::definition::Workflow;
 
 mod accountability;
 mod applicability;
@@ -35,7 +36,7 @@ fn workflows_dir() -> PathBuf {
 }
 
 fn load(key: &str) -> (Workflow, WorkCalendar) {
-    let all = definition::load_dir(&workflows_dir()).expect("workflows prove");
+    let all = bind::load_dir(&workflows_dir()).expect("workflows prove");
     let wf = all.into_iter().find(|w| w.key == key).expect("workflow present");
     let cal = WorkCalendar::load_dir(&workflows_dir().join("calendars")).expect("calendars load");
     (wf, cal)

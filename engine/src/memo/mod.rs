@@ -12,7 +12,6 @@
 //! document is due.
 
 pub mod archive;
-pub mod issue;
 pub mod manifest;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -385,7 +385,7 @@ fn a_template_using_a_field_its_act_does_not_record_fails_at_load() {
 // ---- numbering through the engine (used by the store conformance runs) ----
 
 pub(crate) async fn engine_on(store: Arc<dyn Store>) -> Arc<Engine> {
-    let workflows = crate::definition::load_dir(&repo().join("workflows")).unwrap_or_else(|e| panic!("{e:?}"));
+    let workflows = crate::bind::load_dir(&repo().join("workflows")).unwrap_or_else(|e| panic!("{e:?}"));
     let calendar = crate::calendar::WorkCalendar::load_dir(&repo().join("workflows").join("calendars"))
         .unwrap_or_else(|e| panic!("{e}"));
     Arc::new(Engine::new(workflows, calendar, store).unwrap_or_else(|e| panic!("{e}")))

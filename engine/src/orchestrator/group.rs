@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::issue::{issue, Request};
 use super::{Answering, Applied, Engine, EngineError, NUMBER_ATTEMPTS};
 use crate::act::Act;
 use crate::actor::Actor;
@@ -16,7 +17,6 @@ use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::effect::Effect;
 use crate::machine::{self, Context};
-use crate::memo::issue::{issue, Request};
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::idempotency::KeyCompletion;
 use crate::store::scheduler::LeasedFiring;

@@ -13,8 +13,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::definition::graph::{Path, WorkflowGraph};
 use crate::definition::{Stage, StageKind};
-use crate::graph::{Path, WorkflowGraph};
 
 #[derive(Debug, Clone)]
 pub struct Obligation {

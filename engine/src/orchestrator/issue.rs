@@ -6,12 +6,12 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Asia::Shanghai;
 
-use super::{with_meta, Author, DocNumber, MemoSet, Meta};
+use super::EngineError;
 use crate::act::Act;
 use crate::actor::Actor;
 use crate::audit::{self, format_instant};
 use crate::decision::Decision;
-use crate::orchestrator::EngineError;
+use crate::memo::{with_meta, Author, DocNumber, MemoSet, Meta};
 use crate::store::numbering::NumberClaim;
 use crate::store::{Store, StoredMemo};
 
@@ -102,7 +102,7 @@ pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<I
         };
         let base = match (info.is_some_and(|i| i.lists_dossier), base) {
             (true, serde_json::Value::Object(mut m)) => {
-                let listed = super::archive::list(set, &store.memos(&next.id).await?);
+                let listed = crate::memo::archive::list(set, &store.memos(&next.id).await?);
                 m.insert("dossier".into(), serde_json::to_value(listed).unwrap_or_default());
                 serde_json::Value::Object(m)
             }

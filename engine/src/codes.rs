@@ -2,6 +2,10 @@
 //! code reads its set here, and the API document lists the same set as the field's `enum` with the labels as its
 //! description (`schema_with`), so what the document allows and what the engine accepts cannot drift apart.
 
+/// The Art. 35(1) problems an execution report may raise, which reach the chief executive and may ground a
+/// suspension.
+pub const PROBLEM_KINDS: [&str; 3] = ["decision_problem", "major_change", "force_majeure"];
+
 /// Codes and their Chinese labels.
 pub type Codes = &'static [(&'static str, &'static str)];
 

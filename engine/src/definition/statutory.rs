@@ -127,7 +127,7 @@ pub fn missing(
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use crate::definition::load_path;
+    use crate::bind::load_path;
 
     fn workflows() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows")
