@@ -37,6 +37,9 @@ async fn every_act_is_one_log_line_with_its_outcome_and_never_its_payload() {
     let sink = Sink::default();
     let logs = tracing_subscriber::fmt().json().with_writer(sink.clone()).with_max_level(tracing::Level::INFO).finish();
     let _logging = tracing::subscriber::set_default(logs);
+    // Other tests, on other threads, may have met the act's log call first with no subscriber, and tracing caches
+    // that "no one listens"; recompute it now that this thread's subscriber does.
+    tracing::callsite::rebuild_interest_cache();
     let (_dir, url) = juece_tests::sqlite_url();
     let engine = juece_tests::engine(&url).await;
     let office = person("office", "办公厅", Role::GeneralOffice);
