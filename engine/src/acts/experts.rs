@@ -147,6 +147,8 @@ pub(super) fn submit_expert_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reas
     let undertaking = start.and_then(|s| s.lead_unit.clone().or_else(|| s.undertaking_units.first().cloned()));
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "expert": snapshot, "undertaking_unit": undertaking,
+        // The opinion names the draft it addresses by version; its digest is in the record.
+        "draft_version": ctx.facts.current_draft().map(|d| d.version),
     }));
     Ok(())
 }
@@ -204,7 +206,10 @@ pub(super) fn submit_risk_report(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason>
         draft_hash,
         confirmations: Vec::new(),
     };
-    *ctx.memo_data = Some(serde_json::json!({ "title": ctx.facts.title, "organ": ctx.facts.organ, "report": report }));
+    *ctx.memo_data = Some(serde_json::json!({
+        "title": ctx.facts.title, "organ": ctx.facts.organ, "report": report,
+        "draft_version": ctx.facts.current_draft().map(|d| d.version),
+    }));
     ctx.facts.risk_report = Some(report);
     Ok(())
 }

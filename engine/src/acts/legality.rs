@@ -114,7 +114,7 @@ pub(super) fn issue_legality_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
     };
     *ctx.memo_data = Some(serde_json::json!({
         "title": ctx.facts.title, "organ": ctx.facts.organ, "opinion": opinion,
-        "lawyer_opinions": ctx.facts.lawyer_opinions,
+        "lawyer_opinions": ctx.facts.lawyer_opinions, "draft_version": ctx.facts.current_draft().map(|d| d.version),
     }));
     ctx.facts.legality_opinion = Some(opinion);
     Ok(())

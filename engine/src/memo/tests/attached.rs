@@ -134,3 +134,20 @@ fn public_documents_carry_no_digest() {
     }
     assert!(has_digest("（摘要 SHA-256：ab）") && has_digest(&"0123456789abcdef".repeat(2)) && !has_digest("2026年"));
 }
+
+/// The working documents that answer a draft (the draft itself, the expert and legality opinions, the risk
+/// report, the controllability judgement) name it by its version, as an office does; the digest that binds
+/// them to that draft stays in the record and the dossier's manifest.
+#[test]
+fn working_documents_name_the_draft_by_version_not_digest() {
+    let set = memos();
+    for memo in ["draft", "expert_opinion", "legality_opinion", "risk_report", "controllability"] {
+        let data = fixture(memo);
+        let zh = set.render_markdown(memo, "zh", &data).unwrap_or_else(|e| panic!("{e}"));
+        let note = zh.split("<!-- gbt:note -->").nth(1).unwrap_or_default();
+        assert!(note.contains("第一稿"), "{memo}: the note names the draft's version:\n{zh}");
+        let en = set.render_markdown(memo, "en", &data).unwrap_or_else(|e| panic!("{e}"));
+        assert!(en.to_lowercase().contains("version 1"), "{memo}.en:\n{en}");
+        assert!(!has_digest(&zh) && !has_digest(&en), "{memo}:\n{zh}");
+    }
+}
