@@ -85,6 +85,7 @@ pub const ENGINE: &[EngineReason] = &[
     engine("linked_record_not_found", "Art. 33", "the linked record does not exist"),
     engine("expert_opinion_sealed", "Art. 19", "other experts' opinions stay sealed before one's own"),
     engine("confidentiality_undertaking_required", "Art. 19(2)", "materials open after the undertaking"),
+    engine("accountability_case_restricted", "Art. 38", "case files are read by oversight and the office only"),
     engine("cannot_remove_own_administrator", "access policy", "an administrator keeps their own role"),
     engine("cannot_deactivate_self", "access policy", "an administrator cannot deactivate themselves"),
 ];

@@ -139,6 +139,9 @@ pub struct PublicFacts {
     pub draft: Option<PublicDraft>,
     pub comment_notices: Vec<CommentNotice>,
     pub publication: Option<Publication>,
+    /// The text as decided, once the decision is published to the public (Art. 32): the version the
+    /// decision names by its hash, not whatever draft came last.
+    pub decided_text: Option<PublicDraft>,
     /// A decided adjustment took this decision's place (Art. 37): the public sees which.
     pub superseded_by: Option<Supersession>,
     /// The public consultation, open or ended, when there was one.
@@ -203,7 +206,7 @@ fn public_hearing(f: &Facts, now: DateTime<Utc>) -> Option<PublicHearing> {
     })
 }
 
-/// The draft open for comment, without who wrote it.
+/// A draft as the public reads it (open for comment, or as decided and published), without who wrote it.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicDraft {
@@ -235,13 +238,16 @@ pub fn facts_view(
     let f = &d.facts;
     match access {
         Access::Public => {
-            let draft =
-                f.current_draft().filter(|_| open_for_comment(f, now) || hearing_ahead(f, now)).map(|dr| PublicDraft {
-                    version: dr.version,
-                    text: dr.text.clone(),
-                    explanation: dr.explanation.clone(),
-                    legal_basis: dr.legal_basis.clone(),
-                });
+            let public_draft = |dr: &crate::facts::Draft| PublicDraft {
+                version: dr.version,
+                text: dr.text.clone(),
+                explanation: dr.explanation.clone(),
+                legal_basis: dr.legal_basis.clone(),
+            };
+            let draft = f.current_draft().filter(|_| open_for_comment(f, now) || hearing_ahead(f, now)).map(public_draft);
+            let adopted = f.outcome.as_ref().filter(|o| o.outcome == "adopt" && f.publicly_published());
+            let decided_text =
+                adopted.and_then(|o| f.drafts.iter().find(|dr| dr.hash == o.draft_hash)).map(public_draft);
             let public = PublicFacts {
                 title: f.title.clone(),
                 organ: f.organ.clone(),
@@ -249,6 +255,7 @@ pub fn facts_view(
                 comment_notices: f.comment_notices.clone(),
                 // A release withheld on a non-disclosure ground says nothing to the public.
                 publication: f.publication.clone().filter(|_| f.publicly_published()),
+                decided_text,
                 superseded_by: f.superseded_by.clone(),
                 consultation: consultation_state(f, now),
                 hearing: public_hearing(f, now),

@@ -1,6 +1,8 @@
 //! One visibility rule behind every read (Art. 19): an expert sees no other
 //! expert's opinion before submitting their own, and no material before
-//! their confidentiality undertaking (Art. 19(2)). Unique markers are
+//! their confidentiality undertaking (Art. 19(2)); a responsibility-tracing
+//! case (Arts. 38–41) is read only by oversight, the general office and
+//! administrators. Unique markers are
 //! planted in an opinion and in the draft; every read path, for every
 //! caller, is fetched and its body searched for them — status codes alone
 //! prove nothing here.
@@ -168,4 +170,70 @@ async fn an_expert_sees_no_material_before_the_confidentiality_undertaking() {
     assert!(!leaks(&reads, DRAFT).is_empty(), "the draft opens after the undertaking");
     assert!(leaks(&reads, OPINION).is_empty(), "{:?}", leaks(&reads, OPINION));
     a.get(&path, Some("e-3")).await.expect(200, "");
+}
+
+/// In a responsibility-tracing case: its grounds, the person it names and its conclusion's reasoning.
+const CASE: [&str; 3] = ["CASEMARKER5d1e 未按规定组织专家论证", "CASEPERSONb7 某某", "CASEREASONc4 未尽组织职责"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_responsibility_tracing_case_is_read_only_by_oversight_and_the_general_office() {
+    let a = api().await;
+    let id = panel(&a).await;
+    let record = a.get(&format!("/api/v1/decisions/{id}/record"), Some("oversight")).await;
+    let traced = record.body.as_array().into_iter().flatten().find(|r| r["act"] == "select_expert");
+    let seq = traced.and_then(|r| r["seq"].as_i64()).expect("an act to trace");
+    let person = json!({ "name": CASE[1], "unit": "示范市生态环境局", "position": "法规科科长" });
+    let case = json!({ "article": "Art. 39", "grounds": CASE[0], "persons": [person], "acts": [seq] });
+    a.ok("oversight", &id, "open_accountability_case", case).await;
+    let end = json!({ "case": 1, "finding": "liable", "measures": "诫勉谈话", "reasoning": CASE[2] });
+    a.ok("oversight", &id, "conclude_accountability_case", end).await;
+
+    // The markers are really there for those who read case files.
+    for user in ["oversight", "office", "admin"] {
+        let reads = every_read(&a, &id, user).await;
+        for marker in CASE {
+            assert!(!leaks(&reads, marker).is_empty(), "{user} should read {marker}");
+        }
+    }
+    // Every other reader of the decision: no read path carries them.
+    let mut wrong = Vec::new();
+    for user in ["drafter", "e-1", "e-2", "e-3"] {
+        let reads = every_read(&a, &id, user).await;
+        assert!(reads.iter().any(|(p, s, _)| p.ends_with(&id) && *s == 200), "{user} reads the decision");
+        for marker in CASE {
+            wrong.extend(leaks(&reads, marker).into_iter().map(|p| format!("{user} read {marker} at {p}")));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // The drafter is told what was withheld and why; the acts stay on the record, their payloads do not.
+    let d = a.get(&format!("/api/v1/decisions/{id}"), Some("drafter")).await;
+    let codes: Vec<&str> =
+        d.body["withheld"].as_array().into_iter().flatten().filter_map(|w| w["reason_code"].as_str()).collect();
+    assert!(codes.contains(&"accountability_case_restricted"), "{}", d.body["withheld"]);
+    assert_eq!(d.body["facts"]["accountability"], json!([]), "no case in the drafter's facts");
+    let record = a.get(&format!("/api/v1/decisions/{id}/record"), Some("drafter")).await;
+    let cases: Vec<&Value> = record
+        .body
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["act"] == "open_accountability_case" || r["act"] == "conclude_accountability_case")
+        .collect();
+    assert_eq!(cases.len(), 2, "both acts are listed");
+    for r in cases {
+        assert_eq!(
+            (r["payload"].as_str(), r["withheld"]["reason_code"].as_str()),
+            (Some("null"), Some("accountability_case_restricted"))
+        );
+        assert_eq!(r["withheld"]["article"], "Art. 38");
+    }
+
+    // The web UI reads through the same rule: should the decision page ever show a case, the drafter's would not.
+    let page = crate::pages::Browser::new(&a);
+    page.sign_in("drafter").await;
+    let html = page.get(&format!("/decisions/{id}")).await;
+    assert_eq!(html.status, 200);
+    for marker in CASE {
+        assert!(!html.body.contains(marker), "the drafter's decision page shows {marker}");
+    }
 }

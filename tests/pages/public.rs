@@ -131,3 +131,22 @@ async fn a_hearing_notice_is_public_with_its_participant_list_once_published() {
     let body = item.to_string();
     assert!(!body.contains("materials_delivered_on") && !body.contains("\"signed\""), "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_published_decision_shows_the_text_as_decided_and_when_it_was_published() {
+    let api = api().await;
+    let reviewed = api.reviewed("示范市餐厨垃圾管理办法", "lawful").await;
+    // Before publication the public reads nothing of a decision.
+    let b = Browser::new(&api);
+    assert_ne!(b.get(&format!("/public/decisions/{reviewed}")).await.status, StatusCode::OK);
+    let id = api.published("示范市建筑垃圾管理办法").await;
+    let listed = api.get("/api/v1/public/decisions", None).await;
+    let item = listed.body["items"].as_array().into_iter().flatten().find(|d| d["id"] == id.as_str()).cloned();
+    let item = item.unwrap_or_else(|| panic!("the published decision is listed: {}", listed.body));
+    assert_eq!(item["facts"]["decided_text"]["text"], "第一条 为规范……", "{item}");
+    assert!(item["facts"]["decided_text"].get("by").is_none(), "no author in the public view");
+    let page = b.get(&format!("/public/decisions/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("决策文本") && page.body.contains("第一条 为规范……"), "{}", page.body);
+    assert!(page.body.contains("公布时间"), "{}", page.body);
+}

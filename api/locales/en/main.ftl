@@ -157,6 +157,8 @@ public-feedback = Feedback on the decision's execution
 public-feedback-submit = Send feedback
 public-published-at = Published on
 public-adoption = How comments were taken into account
+public-published-on = Published
+public-decided-text = The decision as adopted
 public-back = Back to public participation
 public-view = Read and comment
 

@@ -158,6 +158,8 @@ public-feedback = 对决策执行提出意见建议
 public-feedback-submit = 提交意见建议
 public-published-at = 公布日期
 public-adoption = 意见采纳情况说明
+public-published-on = 公布时间
+public-decided-text = 决策文本
 public-back = 返回公众参与首页
 public-view = 查看并提出意见
 

@@ -128,6 +128,9 @@ async fn decision_page(
         "id": id, "title_text": view.title, "organ": f.get("organ"), "period": period, "open": open,
         "draft": f.get("draft").filter(|d| !d.is_null()), "hearing": hearing(l, f),
         "published": published, "publication": f.get("publication"),
+        "decided": f.get("decided_text").filter(|d| !d.is_null()),
+        "published_on": f.pointer("/publication/published_at").and_then(Value::as_str)
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| super::tasks::china(l, t.with_timezone(&Utc))),
         "comment_action": format!("/public/decisions/{}/comment", seg(id)),
         "feedback_action": format!("/public/decisions/{}/feedback", seg(id)),
         "key": uuid::Uuid::new_v4().to_string(), "errors": errors,

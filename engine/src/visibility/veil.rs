@@ -8,6 +8,12 @@
 //! * sees no material at all — no draft text, no record payload, no memo —
 //!   until they have given their confidentiality undertaking (Art. 19(2)).
 //!
+//! A responsibility-tracing case (Arts. 38–41) names people and the acts
+//! they are traced for: only oversight, the decision organ's general office
+//! and administrators read it. Everyone else who reads the decision — the
+//! drafters, experts, members, the executing unit — sees neither the cases
+//! in the facts nor the payloads of the acts that open and conclude them.
+//!
 //! The veil follows the person, not the role they read with: an expert who
 //! also holds another role is still an expert of this decision. Structural
 //! redaction (known fields, known acts) comes first; a content check backs
@@ -17,7 +23,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::actor::Actor;
+use crate::actor::{Actor, Role};
 use crate::audit::AuditRecord;
 use crate::decision::Decision;
 use crate::facts::Facts;
@@ -42,6 +48,15 @@ impl Withheld {
             article: "Art. 19".into(),
             message_zh: "提交本人论证意见前，不能查阅其他专家的论证意见".into(),
             message_en: "other experts' opinions stay sealed until you have submitted your own".into(),
+        }
+    }
+
+    fn case_file() -> Withheld {
+        Withheld {
+            reason_code: "accountability_case_restricted".into(),
+            article: "Art. 38".into(),
+            message_zh: "责任追究案卷仅限监督机关、决策机关办公厅查阅".into(),
+            message_en: "responsibility-tracing cases are open only to oversight and the general office".into(),
         }
     }
 
@@ -77,8 +92,15 @@ pub struct RecordView {
 /// otherwise withhold every memo that happens to use the word.
 const MIN_SECRET: usize = 6;
 
-/// What one reader may not see of one decision. Empty for everyone but an
-/// expert on its panel.
+/// The acts whose payloads make up a responsibility-tracing case file.
+const CASE_ACTS: [&str; 2] = ["open_accountability_case", "conclude_accountability_case"];
+
+/// The roles that read responsibility-tracing cases.
+const CASE_READERS: [Role; 3] = [Role::Oversight, Role::GeneralOffice, Role::Administrator];
+
+/// What one reader may not see of one decision. Empty for oversight, the
+/// general office and administrators; for an expert on its panel, their
+/// veil; for every other reader, the case files if there are any.
 #[derive(Debug, Clone, Default)]
 pub struct Veil {
     reader: String,
@@ -90,18 +112,31 @@ pub struct Veil {
     before_undertaking: bool,
     /// Sealed texts, normalized, for the content check.
     secrets: Vec<String>,
+    /// The decision has responsibility-tracing cases this reader may not read.
+    cases_closed: bool,
 }
 
 impl Veil {
     pub fn for_reader(d: &Decision, actor: &Actor) -> Veil {
         let f = &d.facts;
+        let cases_closed = !f.accountability.is_empty() && !CASE_READERS.iter().any(|r| actor.has(*r));
+        let mut veil = Veil { reader: actor.user_id.clone(), cases_closed, ..Veil::default() };
+        if cases_closed {
+            for case in &f.accountability {
+                veil.secret(&case.grounds);
+                if let Some(end) = &case.conclusion {
+                    veil.secret(&end.reasoning);
+                    veil.secret(&end.measures);
+                }
+            }
+        }
         let mine: Vec<_> = f.experts.iter().filter(|e| e.expert_id == actor.user_id).collect();
         if mine.is_empty() {
-            return Veil { reader: actor.user_id.clone(), ..Veil::default() };
+            return veil;
         }
         let submitted = mine.iter().any(|e| e.opinion.is_some());
         let before_undertaking = !mine.iter().any(|e| e.confidentiality_ack.is_some());
-        let mut veil = Veil { reader: actor.user_id.clone(), before_undertaking, ..Veil::default() };
+        veil.before_undertaking = before_undertaking;
         if !submitted {
             for e in f.experts.iter().filter(|e| e.expert_id != actor.user_id) {
                 if let Some(o) = &e.opinion {
@@ -135,7 +170,11 @@ impl Veil {
 
     /// Nothing is hidden from this reader.
     pub fn is_clear(&self) -> bool {
-        !self.before_undertaking && self.sealed.is_empty() && !self.summary_sealed && self.secrets.is_empty()
+        !self.before_undertaking
+            && self.sealed.is_empty()
+            && !self.summary_sealed
+            && self.secrets.is_empty()
+            && !self.cases_closed
     }
 
     /// Why a whole document about this decision (a dossier, an export)
@@ -143,6 +182,8 @@ impl Veil {
     pub fn whole(&self) -> Option<Withheld> {
         if self.before_undertaking {
             Some(Withheld::undertaking())
+        } else if self.cases_closed && self.sealed.is_empty() && !self.summary_sealed {
+            Some(Withheld::case_file())
         } else if !self.is_clear() {
             Some(Withheld::sealed())
         } else {
@@ -177,9 +218,13 @@ impl Veil {
             f.expert_adoption_summary = None;
             withheld.push(Withheld::sealed());
         }
+        if self.cases_closed {
+            f.accountability.clear();
+            withheld.push(Withheld::case_file());
+        }
         let mut value = serde_json::to_value(&f).unwrap_or(serde_json::Value::Null);
-        if self.scrub(&mut value) && !withheld.contains(&Withheld::sealed()) {
-            withheld.push(Withheld::sealed());
+        if self.scrub(&mut value) && !withheld.iter().any(|w| *w == Withheld::sealed() || *w == Withheld::case_file()) {
+            withheld.push(if self.cases_closed { Withheld::case_file() } else { Withheld::sealed() });
         }
         (value, withheld)
     }
@@ -206,12 +251,18 @@ impl Veil {
         if self.before_undertaking {
             return Some(Withheld::undertaking());
         }
+        if self.cases_closed && CASE_ACTS.contains(&r.act.as_str()) {
+            return Some(Withheld::case_file());
+        }
         let payload: serde_json::Value = serde_json::from_str(&r.payload).unwrap_or_default();
         let by_sealed = |key: &str| payload.get(key).and_then(|v| v.as_str()).is_some_and(|e| self.sealed.contains(e));
         let opinion =
             r.act == "submit_expert_opinion" && (by_sealed("expert_id") || self.sealed.contains(&r.actor.user_id));
         let summary = r.act == "record_expert_adoption_summary" && self.summary_sealed;
-        (opinion || summary || self.leaks(&r.payload)).then(Withheld::sealed)
+        if opinion || summary {
+            return Some(Withheld::sealed());
+        }
+        self.leaks(&r.payload).then(|| if self.cases_closed { Withheld::case_file() } else { Withheld::sealed() })
     }
 
     /// A record as this reader sees it.
@@ -233,10 +284,10 @@ impl Veil {
         if self.before_undertaking {
             return Some(Withheld::undertaking());
         }
-        if from.and_then(|r| self.record_withheld(r)).is_some() || self.leaks(&m.body) {
-            return Some(Withheld::sealed());
+        if let Some(w) = from.and_then(|r| self.record_withheld(r)) {
+            return Some(w);
         }
-        None
+        self.leaks(&m.body).then(|| if self.cases_closed { Withheld::case_file() } else { Withheld::sealed() })
     }
 }
 
