@@ -244,7 +244,8 @@ pub fn facts_view(
                 explanation: dr.explanation.clone(),
                 legal_basis: dr.legal_basis.clone(),
             };
-            let draft = f.current_draft().filter(|_| open_for_comment(f, now) || hearing_ahead(f, now)).map(public_draft);
+            let draft =
+                f.current_draft().filter(|_| open_for_comment(f, now) || hearing_ahead(f, now)).map(public_draft);
             let adopted = f.outcome.as_ref().filter(|o| o.outcome == "adopt" && f.publicly_published());
             let decided_text =
                 adopted.and_then(|o| f.drafts.iter().find(|dr| dr.hash == o.draft_hash)).map(public_draft);
