@@ -32,31 +32,34 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Sink {
     }
 }
 
+/// A decision id no other test uses: the sink holds every test's lines.
+const ID: &str = "logs-every-act-one-line";
+
 #[tokio::test(flavor = "current_thread")]
 async fn every_act_is_one_log_line_with_its_outcome_and_never_its_payload() {
+    // The process-wide subscriber: a subscriber for this thread alone loses lines under load, because tracing
+    // caches per call site whether anyone listens, and other tests meet those call sites first with no
+    // subscriber. Every test's lines land in the sink; this one reads only its own decision's.
     let sink = Sink::default();
     let logs = tracing_subscriber::fmt().json().with_writer(sink.clone()).with_max_level(tracing::Level::INFO).finish();
-    let _logging = tracing::subscriber::set_default(logs);
-    // Other tests, on other threads, may have met the act's log call first with no subscriber, and tracing caches
-    // that "no one listens"; recompute it now that this thread's subscriber does.
-    tracing::callsite::rebuild_interest_cache();
+    tracing::subscriber::set_global_default(logs).expect("the only test that sets the process's subscriber");
     let (_dir, url) = juece_tests::sqlite_url();
     let engine = juece_tests::engine(&url).await;
     let office = person("office", "办公厅", Role::GeneralOffice);
     let now = Utc::now();
     let p =
         json!({ "title": "t", "organ": "某市人民政府", "proposer_type": "leader", "proposer": "p", "summary": "s" });
-    engine.open("national", ActRequest::new("d", &Act::new("submit_proposal", p), &office, now)).await.expect("open");
+    engine.open("national", ActRequest::new(ID, &Act::new("submit_proposal", p), &office, now)).await.expect("open");
     let start = json!({ "category": 1, "undertaking_units": ["保密的承办单位名"] });
-    engine.apply(ActRequest::new("d", &Act::new("start_decision", start), &office, now)).await.expect("start");
+    engine.apply(ActRequest::new(ID, &Act::new("start_decision", start), &office, now)).await.expect("start");
     let chief = person("chief", "政府", Role::ChiefExecutive);
-    assert!(engine.apply(ActRequest::new("d", &Act::new("decide", json!({})), &chief, now)).await.is_err());
+    assert!(engine.apply(ActRequest::new(ID, &Act::new("decide", json!({})), &chief, now)).await.is_err());
 
     let text = String::from_utf8(sink.0.lock().expect("sink").clone()).expect("utf-8");
     let lines: Vec<Value> = text
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|l| l["target"] == "juece::act")
+        .filter(|l| l["target"] == "juece::act" && l["fields"]["decision"] == ID)
         .collect();
     let of = |act: &str| lines.iter().filter(|l| l["fields"]["act"] == act).cloned().collect::<Vec<_>>();
     // The first act, which opens the record, is logged like the others.
@@ -71,7 +74,7 @@ async fn every_act_is_one_log_line_with_its_outcome_and_never_its_payload() {
     let f = &started[0]["fields"];
     assert_eq!(
         (f["message"].as_str(), f["decision"].as_str(), f["actor"].as_str()),
-        (Some("accepted"), Some("d"), Some("office"))
+        (Some("accepted"), Some(ID), Some("office"))
     );
     assert!(f["ms"].is_number() && f["version"].is_number(), "{f}");
     let refused = of("decide");
