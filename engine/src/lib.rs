@@ -18,10 +18,24 @@
 //!   outside the database ([`anchor`]) and verified against both ([`verify`]).
 //!
 //! # Layout
-//! * `orchestrator` — the only type callers use: load → step → commit.
-//! * `store` — the persistence contract and its SQLite and PostgreSQL implementations.
-//! * `queries`, `worklist` — reads through the visibility rule: views, records, a person's tasks and
-//!   notifications, a decision's stage map.
+//! Every module, by what it owns (no two import each other around a loop: `engine/tests/imports.rs`).
+//! * The procedure as data: `definition` (with its `graph`, compliance `proof` and `statutory` gates),
+//!   `calendar` (working days and periods), `deadline` (anchors and schedules), `codes` (payload
+//!   vocabularies), `nondisclosure` (grounds for not publishing).
+//! * A decision and what happens to it: `decision`, `facts`, `act`, `actor`, `effect`, `refusal`, `warning`.
+//! * The code that runs the procedure: `acts` (handlers), `gates` (checks), `bind` (the definition's names
+//!   checked against them on load), `machine` (the pure step), `rules` (the rule → code table).
+//! * The record and its proofs: `audit` (the hash chain), `anchor` (key, seal, anchor log), `anchoring`
+//!   (the store's heads into the log), `verify` (`juece audit verify`), `dossier`.
+//! * Documents: `memo` (templates, numbering, the archive list), `render` (graphs, A4 pages), `report`
+//!   (the annual report).
+//! * Persistence and people: `store` (the contract and its SQLite and PostgreSQL implementations), `auth`
+//!   (users, sessions, tokens), `notice` (holiday notices loaded at run time), `notify` (the outbox's delivery).
+//! * Running it: `orchestrator` (the only type callers act through: load → step → commit), `group_commit`,
+//!   `scheduler` (firing due deadlines).
+//! * Reads, each through the one visibility rule (`visibility`): `queries`, `worklist` (a person's tasks and
+//!   notifications, the stage map), `oversight` and `accountability` (who did what, Art. 38), `published`
+//!   (the published annual catalogues).
 
 pub mod accountability;
 pub mod act;

@@ -108,3 +108,15 @@ fn the_reader_and_the_loop_finder_find_what_is_there() {
     imports.insert("audit".to_string(), set(&["memo"]));
     assert_eq!(loops(&imports), ["{audit, memo, store}: audit → memo; memo → audit; memo → store; store → audit"]);
 }
+
+#[test]
+fn the_crate_documentation_places_every_module_in_its_layout() {
+    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).expect("lib.rs");
+    let layout = lib.split("//! # Layout").nth(1).and_then(|l| l.split("\n\n").next()).expect("a # Layout section");
+    let unplaced: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';'))
+        .filter(|m| !layout.contains(&format!("`{m}`")))
+        .collect();
+    assert!(unplaced.is_empty(), "modules the # Layout of lib.rs does not name: {unplaced:?}");
+}
