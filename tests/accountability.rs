@@ -181,6 +181,7 @@ async fn overrides_are_listed_with_their_reasons() {
         unit: "办公厅".into(),
         position: "秘书长".into(),
         roles: vec![Role::GeneralOffice],
+        former_units: Vec::new(),
     };
     let drafter = Actor {
         user_id: "d".into(),
@@ -188,6 +189,7 @@ async fn overrides_are_listed_with_their_reasons() {
         unit: "局".into(),
         position: "科长".into(),
         roles: vec![Role::Drafter],
+        former_units: Vec::new(),
     };
     let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 3, 2, 1, 0, 0).unwrap();
     let p =

@@ -176,6 +176,10 @@ async fn check_fails_on_a_definition_without_a_statutory_gate() {
 async fn user_commands_move_deactivate_and_reactivate() {
     let (_dir, url) = sqlite_url();
     assert_eq!(juece(&["--database-url", &url, "migrate"]).await, 0);
+    let units = ["--database-url", url.as_str(), "unit"];
+    for unit in ["示范市生态环境局", "示范市交通运输局"] {
+        assert_eq!(juece(&[&units[..], &["add", unit]].concat()).await, 0);
+    }
     let store = juece_api::setup::open_store(&url).await.expect("store");
     let auth = juece_engine::auth::Auth::new(store.clone());
     let new = juece_engine::auth::NewUser {
@@ -211,6 +215,58 @@ async fn user_commands_move_deactivate_and_reactivate() {
     let unknown = [&db[..], &["deactivate", "nobody"]].concat();
     let parsed = Cli::try_parse_from([&["juece"][..], &unknown].concat()).expect("parses");
     assert!(run(parsed).await.is_err(), "deactivating nobody succeeded");
+    // Nor is a move to a unit the directory does not hold: the error names the close ones, and nothing changes.
+    let nowhere = [&db[..], &["move", "li", "--unit", "示范市交通局"]].concat();
+    let parsed = Cli::try_parse_from([&["juece"][..], &nowhere].concat()).expect("parses");
+    let err = run(parsed).await.expect_err("moved to an unknown unit").to_string();
+    assert!(err.contains("unit_unknown") && err.contains("示范市交通运输局"), "{err}");
+    assert_eq!(auth.user("li").await.expect("read").map(|u| u.unit), Some("示范市交通运输局".to_string()));
+}
+
+/// `juece unit add | list | move | rename`: the directory from the command line. A memo template's organ takes
+/// its 机关代字; a sub-unit sits under its 局; a renamed unit keeps its users, who take the new name.
+#[tokio::test]
+async fn unit_commands_add_list_move_and_rename() {
+    let (_dir, url) = sqlite_url();
+    let unit = |args: &[&str]| {
+        [&["--database-url", url.as_str(), "unit"][..], args].concat().iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run_unit = |args: Vec<String>| async move {
+        let argv = [vec!["juece".to_string(), "--workflows".into(), workflows().display().to_string()], args].concat();
+        run(Cli::try_parse_from(argv).expect("parses")).await
+    };
+    run_unit(unit(&["add", "示范市人民政府"])).await.expect("government");
+    run_unit(unit(&["add", "示范市生态环境局", "--code", "示环", "--parent", "示范市人民政府"])).await.expect("bureau");
+    run_unit(unit(&["add", "法规科"])).await.expect("section");
+    run_unit(unit(&["move", "法规科", "--parent", "示范市生态环境局"])).await.expect("moved");
+    let wrong = run_unit(unit(&["add", "示范市司法局", "--code", "示法"])).await.expect_err("the manifest says 示司");
+    assert!(wrong.to_string().contains("unit_code_disagrees"), "{wrong}");
+    let store = juece_api::setup::open_store(&url).await.expect("store");
+    let units = juece_engine::units::Units::new(store.clone());
+    let gov = units.named("示范市人民政府").await.expect("read").expect("added");
+    assert_eq!(gov.code.as_deref(), Some("示政"), "the memo manifest's 机关代字");
+    let bureau = units.named("示范市生态环境局").await.expect("read").expect("added");
+    assert_eq!(bureau.parent_id.as_deref(), Some(gov.id.as_str()));
+    let section = units.named("法规科").await.expect("read").expect("added");
+    assert_eq!(section.parent_id.as_deref(), Some(bureau.id.as_str()));
+    let cycle = run_unit(unit(&["move", "示范市生态环境局", "--parent", "法规科"])).await.expect_err("a cycle");
+    assert!(cycle.to_string().contains("unit_parent_cycle"), "{cycle}");
+
+    let auth = juece_engine::auth::Auth::new(store.clone());
+    let new = juece_engine::auth::NewUser {
+        name: "li".into(),
+        display_name: None,
+        unit: "示范市生态环境局".into(),
+        position: "科员".into(),
+        roles: vec![juece_engine::actor::Role::Drafter],
+    };
+    auth.add_user(new, "a long enough secret", chrono::Utc::now()).await.expect("user");
+    run_unit(unit(&["rename", "示范市生态环境局", "示范市生态环境保护局"])).await.expect("renamed");
+    let li = auth.user("li").await.expect("read").expect("kept");
+    assert_eq!((li.unit.as_str(), li.unit_id.as_str()), ("示范市生态环境保护局", bureau.id.as_str()));
+    run_unit(unit(&["list"])).await.expect("listed");
+    run_unit(unit(&["move", "法规科", "--top"])).await.expect("on its own");
+    assert_eq!(units.named("法规科").await.expect("read").and_then(|u| u.parent_id), None);
 }
 
 /// Every argument of every command and subcommand says what it is in `--help` (issue 16, item 11): a flag

@@ -10,7 +10,14 @@ use juece_tests::{engine, sqlite_url};
 use serde_json::json;
 
 pub(crate) fn who(id: &str, unit: &str, role: Role) -> Actor {
-    Actor { user_id: id.into(), name: id.into(), unit: unit.into(), position: "p".into(), roles: vec![role] }
+    Actor {
+        user_id: id.into(),
+        name: id.into(),
+        unit: unit.into(),
+        position: "p".into(),
+        roles: vec![role],
+        former_units: Vec::new(),
+    }
 }
 
 pub(crate) async fn pool(e: &Engine, id: &str, jurisdiction: &str, superior: Option<&str>, experts: &[(&str, &str)]) {

@@ -86,6 +86,8 @@ async fn start(db: &str, http: &reqwest::Client) -> (Server, f64) {
 
 /// A general-office user with an API token, made with the CLI as an administrator would.
 fn office_token(db: &str) -> String {
+    let unit = juece(db).args(["unit", "add", "示范市人民政府办公厅"]).output().expect("juece unit add");
+    assert!(unit.status.success(), "{}", String::from_utf8_lossy(&unit.stderr));
     let mut add = juece(db)
         .args(["user", "add", "office", "--display-name", "办公厅", "--unit", "示范市人民政府办公厅"])
         .args(["--position", "秘书", "--role", "general_office", "--password-stdin"])

@@ -21,6 +21,7 @@ pub async fn load(database_url: &str, workflows: &Path, file: &Path, by: &str) -
         unit: "system".into(),
         position: "administrator".into(),
         roles: vec![Role::Administrator],
+        former_units: Vec::new(),
     };
     match engine.load_calendar_notice(&text, None, &actor, chrono::Utc::now()).await {
         Ok(r) if !r.newly_loaded => {

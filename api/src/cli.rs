@@ -15,6 +15,7 @@ use crate::setup;
 mod audit;
 mod backup;
 pub mod calendar;
+mod units;
 mod users;
 
 pub use calendar::CalendarCommand;
@@ -91,6 +92,11 @@ pub enum Command {
     User {
         #[command(subcommand)]
         command: users::UserCommand,
+    },
+    /// The unit directory: add, list, move under another unit, rename. A user's unit must be in it.
+    Unit {
+        #[command(subcommand)]
+        command: units::UnitCommand,
     },
     /// API tokens.
     Token {
@@ -265,6 +271,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::User { command } => {
             users::user(setup::open_store(&cli.database_url).await?, command).await?;
+            Ok(0)
+        }
+        Command::Unit { command } => {
+            let units = units::directory(setup::open_store(&cli.database_url).await?, &workflows)?;
+            units::unit(units, command).await?;
             Ok(0)
         }
         Command::Token { command } => {

@@ -17,7 +17,14 @@ use juece_engine::orchestrator::{verify_store, Engine, EngineError};
 use serde_json::{json, Value};
 
 fn person(id: &str, name: &str, unit: &str, position: &str, roles: &[Role]) -> Actor {
-    Actor { user_id: id.into(), name: name.into(), unit: unit.into(), position: position.into(), roles: roles.to_vec() }
+    Actor {
+        user_id: id.into(),
+        name: name.into(),
+        unit: unit.into(),
+        position: position.into(),
+        roles: roles.to_vec(),
+        former_units: Vec::new(),
+    }
 }
 
 struct Cast {

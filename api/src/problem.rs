@@ -247,7 +247,24 @@ impl From<AuthError> for Problem {
             AuthError::Invalid(msg) => {
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", "输入不符合要求", "invalid input", msg)
             }
+            AuthError::Unit(r) => Problem::from_reasons(StatusCode::UNPROCESSABLE_ENTITY, &[r]),
             AuthError::Store(e) => Problem::internal(&e),
+        }
+    }
+}
+
+impl From<juece_engine::units::UnitError> for Problem {
+    fn from(e: juece_engine::units::UnitError) -> Problem {
+        use juece_engine::units::UnitError;
+        match e {
+            // A name another unit has or had conflicts with the directory as it is; other refusals are input.
+            UnitError::Refused(r) if r.reason_code == "unit_name_taken" => {
+                Problem::from_reasons(StatusCode::CONFLICT, &[r])
+            }
+            UnitError::Refused(r) => Problem::from_reasons(StatusCode::UNPROCESSABLE_ENTITY, &[r]),
+            UnitError::Forbidden(r) => Problem::from_reasons(StatusCode::FORBIDDEN, &[r]),
+            UnitError::NotFound(id) => Problem::not_found(Detail::new(format!("单位 {id}"), format!("unit {id}"))),
+            UnitError::Store(e) => Problem::internal(&e),
         }
     }
 }

@@ -72,6 +72,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub engine: Arc<Engine>,
     pub auth: Auth,
+    /// The unit directory, with the memo templates' 机关代字.
+    pub units: juece_engine::units::Units,
     pub clock: Clock,
     pub config: Arc<ServerConfig>,
     pub metrics: Arc<Metrics>,
@@ -92,6 +94,7 @@ impl AppState {
         let store = engine.store().clone();
         Ok(AppState {
             auth: Auth::new(store.clone()),
+            units: engine.units(),
             store,
             engine,
             clock,

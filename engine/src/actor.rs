@@ -86,9 +86,20 @@ pub struct Actor {
     pub unit: String,
     pub position: String,
     pub roles: Vec<Role>,
+    /// Names the actor's unit had before its current one, from the unit directory: a decision that names the
+    /// unit so is still the unit's (access follows the unit, not a name). Never recorded: an act keeps the
+    /// unit's name as it was then.
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub former_units: Vec<String>,
 }
 
 impl Actor {
+    /// Whether `unit`, as a decision names it, is this actor's unit: its current name or a former one.
+    pub fn is_of_unit(&self, unit: &str) -> bool {
+        self.unit == unit || self.former_units.iter().any(|u| u == unit)
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
@@ -112,6 +123,7 @@ impl Actor {
             unit: "system".into(),
             position: "linked act".into(),
             roles: vec![Role::System],
+            former_units: Vec::new(),
         }
     }
 
@@ -123,6 +135,7 @@ impl Actor {
             unit: "system".into(),
             position: "scheduler".into(),
             roles: vec![Role::System],
+            former_units: Vec::new(),
         }
     }
 }

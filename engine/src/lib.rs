@@ -71,6 +71,7 @@ pub mod report;
 pub mod rules;
 pub mod scheduler;
 pub mod store;
+pub mod units;
 pub mod verify;
 pub mod visibility;
 pub mod warning;

@@ -176,6 +176,17 @@ impl Engine {
         self.workflows.get(&(workflow_key.to_string(), *version)).map(|l| &l.memos)
     }
 
+    /// The unit directory, with the 机关代字 the loaded memo templates print for their organs.
+    pub fn units(&self) -> crate::units::Units {
+        let mut codes = std::collections::BTreeMap::new();
+        for l in self.workflows.values() {
+            for (organ, code) in l.memos.manifest().organ_codes() {
+                codes.entry(organ.to_string()).or_insert_with(|| code.to_string());
+            }
+        }
+        crate::units::Units::new(self.store.clone()).with_organ_codes(codes)
+    }
+
     /// How many acts group commit wrote in how many transactions.
     pub fn group_commit_counts(&self) -> &crate::group_commit::Counts {
         self.group.counts()

@@ -88,6 +88,13 @@ pub const ENGINE: &[EngineReason] = &[
     engine("accountability_case_restricted", "Art. 38", "case files are read by oversight and the office only"),
     engine("cannot_remove_own_administrator", "access policy", "an administrator keeps their own role"),
     engine("cannot_deactivate_self", "access policy", "an administrator cannot deactivate themselves"),
+    engine("unit_unknown", "unit directory (access policy)", "a user's unit must be in the unit directory"),
+    engine("unit_renamed", "unit directory (access policy)", "a user is placed under a unit's current name"),
+    engine("unit_name_taken", "unit directory (access policy)", "a name belongs to one unit for ever"),
+    engine("unit_parent_unknown", "unit directory (access policy)", "a parent unit must be in the directory"),
+    engine("unit_parent_cycle", "unit directory (access policy)", "no unit under itself or its sub-units"),
+    engine("unit_code_disagrees", "unit directory (access policy)", "the 机关代字 the memo templates print"),
+    engine("invalid_unit", "unit directory (access policy)", "a unit's name and code are 1 to 200 characters"),
 ];
 
 /// The table of `workflows`: one row per reason code, sorted by article.

@@ -6,7 +6,8 @@
 //!   questions about any of them); drafters of an undertaking unit (or, before the start,
 //!   of the proposing unit); legality reviewers and legal advisers once the
 //!   draft was submitted for review; members of the decision's meeting; the
-//!   executing unit; experts assigned to it — who see no material before
+//!   executing unit (a unit by its identity in the unit directory: under any name it had, never its
+//!   sub-units', `crate::units`); experts assigned to it — who see no material before
 //!   their confidentiality undertaking and no other expert's opinion before
 //!   submitting their own ([`Veil`], which every full read goes through);
 //!   the pool manager, of expert pool records;
@@ -44,12 +45,15 @@ pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Ac
     let full = actor.roles.iter().any(|r| match r {
         Role::GeneralOffice | Role::ChiefExecutive | Role::Oversight | Role::Administrator => true,
         Role::Drafter => match &f.start {
-            Some(s) => s.undertaking_units.contains(&actor.unit) || s.lead_unit.as_deref() == Some(&actor.unit),
-            None => f.proposal.as_ref().is_some_and(|p| p.proposer == actor.unit),
+            Some(s) => {
+                s.undertaking_units.iter().any(|u| actor.is_of_unit(u))
+                    || s.lead_unit.as_deref().is_some_and(|u| actor.is_of_unit(u))
+            }
+            None => f.proposal.as_ref().is_some_and(|p| actor.is_of_unit(&p.proposer)),
         },
         Role::LegalityReviewer | Role::LegalAdviser => !f.legality_submissions.is_empty(),
         Role::MeetingMember => f.meeting.as_ref().is_some_and(|m| m.member_of(&actor.user_id).is_some()),
-        Role::ExecutingUnit => f.executing_unit.as_deref() == Some(actor.unit.as_str()),
+        Role::ExecutingUnit => f.executing_unit.as_deref().is_some_and(|u| actor.is_of_unit(u)),
         Role::Expert => f.experts.iter().any(|e| e.expert_id == actor.user_id),
         // The pool manager keeps the pool records (Art. 21, EX-6): admissions, status, integrity facts.
         Role::PoolManager => f.pool.is_some(),

@@ -25,7 +25,14 @@ struct Cast {
 }
 
 fn someone(id: &str, name: &str, unit: &str, position: &str, role: Role) -> Actor {
-    Actor { user_id: id.into(), name: name.into(), unit: unit.into(), position: position.into(), roles: vec![role] }
+    Actor {
+        user_id: id.into(),
+        name: name.into(),
+        unit: unit.into(),
+        position: position.into(),
+        roles: vec![role],
+        former_units: Vec::new(),
+    }
 }
 
 fn cast() -> Cast {

@@ -18,6 +18,7 @@ async fn ex6_an_ad_hoc_expert_on_a_catalogue_item_is_refused_under_the_district_
         unit: "示例区司法局".into(),
         position: "科长".into(),
         roles: vec![Role::PoolManager],
+        former_units: Vec::new(),
     };
     let (engine, now) = (&a.app.state.engine, a.app.clock.now());
     let create = Act::new("create_pool", json!({ "jurisdiction": "示例区" }));

@@ -57,7 +57,7 @@ impl Route {
 }
 
 /// One row per state-changing route; `id` is a decision in drafting.
-fn routes(id: &str) -> Vec<Route> {
+fn routes(id: &str, unit: &str) -> Vec<Route> {
     use Reads::{Body, Payload};
     let comment = json!({ "content": "意见", "name": "市民" });
     let comment_wrong = json!({ "content": ["意见"] });
@@ -118,13 +118,17 @@ fn routes(id: &str) -> Vec<Route> {
             json!({ "organ": "示范市人民政府", "year": 2026 }),
             json!({ "organ": "示范市人民政府", "year": "2026" }),
         ),
+        route(Method::POST, "/api/v1/units", "/api/v1/units".into(), Some("admin"))
+            .body(Body, json!({ "name": "某局", "code": "某" }), json!({ "name": 7 })),
+        route(Method::PATCH, "/api/v1/units/{id}", format!("/api/v1/units/{unit}"), Some("admin"))
+            .body(Body, json!({ "code": "示人", "parent": null }), json!({ "code": ["示人"] })),
         route(Method::POST, "/api/v1/calendars/{year}/notice", "/api/v1/calendars/2027/notice".into(), Some("admin"))
             .body(Reads::Toml, json!(juece_tests::notice_2027()), json!("year = \"2027\"\nstatus = \"official\"\n")),
     ]
 }
 
 /// Everything a request could have written: every decision's version, every
-/// user with roles, unit, position and status, every cast member's tokens, the stored calendar notices.
+/// user with roles, unit, position and status, every unit of the directory, every cast member's tokens, the stored calendar notices.
 async fn written(a: &Api) -> Value {
     let store = &a.app.state.store;
     let mut tokens = Vec::new();
@@ -142,11 +146,14 @@ async fn written(a: &Api) -> Value {
             json!([u.name, roles, u.unit, u.position, u.deactivated_at])
         })
         .collect();
+    let units: Vec<Value> = (store.units().await.expect("units").into_iter())
+        .map(|u| json!([u.id, u.name, u.code, u.parent_id, u.former_names]))
+        .collect();
     let notices = store.calendar_notices().await.expect("notices").len();
     let chain = store.calendar_audit().await.expect("calendar chain").len();
     let report = store.issued_report("示范市人民政府", "annual", 2026).await.expect("report").map(|r| r.number);
     json!({
-        "versions": store.versions().await.expect("versions"), "users": users, "tokens": tokens,
+        "versions": store.versions().await.expect("versions"), "users": users, "units": units, "tokens": tokens,
         "calendar": [notices, chain], "report": report,
     })
 }
@@ -274,7 +281,8 @@ fn bent(r: &Route, limit: usize) -> Vec<Bent> {
 async fn every_state_changing_route_refuses_malformed_input_and_writes_nothing() {
     let a = api().await;
     let id = a.drafting("畸形输入表").await;
-    let table = routes(&id);
+    let unit = a.app.state.units.named("示范市人大常委会").await.expect("directory").expect("the cast's unit").id;
+    let table = routes(&id, &unit);
     // Every state-changing operation the document lists has a row.
     let doc = a.get("/api/v1/openapi.json", None).await;
     let mut missing = Vec::new();

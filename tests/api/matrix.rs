@@ -67,6 +67,7 @@ fn everyone(ok: u16) -> impl Fn(&str) -> u16 {
 async fn every_endpoint_for_every_role() {
     let a = api().await;
     let id = a.open("矩阵测试").await;
+    let congress = a.app.state.units.named("示范市人大常委会").await.expect("directory").expect("the cast's unit").id;
     a.ok("office", &id, "start_decision", json!({ "category": 1, "undertaking_units": ["示范市生态环境局"] })).await;
     let memo = a.get(&format!("/api/v1/decisions/{id}/memos"), Some("office")).await;
     let m = &memo.body[0];
@@ -204,6 +205,14 @@ async fn every_endpoint_for_every_role() {
         (Method::GET, "/api/v1/calendars/2026".into(), None, Box::new(everyone(200))),
         (Method::GET, "/api/v1/calendars/working-days?from=2026-09-30&n=5".into(), None, Box::new(everyone(200))),
         (Method::GET, "/api/v1/calendars/period?from=2026-09-20&days=10".into(), None, Box::new(everyone(200))),
+        (Method::GET, "/api/v1/units".into(), None, Box::new(administrator(200))),
+        (Method::POST, "/api/v1/units".into(), Some(json!({ "name": "某局" })), Box::new(administrator(201))),
+        (
+            Method::PATCH,
+            format!("/api/v1/units/{congress}"),
+            Some(json!({ "code": "示人" })),
+            Box::new(administrator(200)),
+        ),
         (Method::GET, "/api/v1/users".into(), None, Box::new(administrator(200))),
         (
             Method::POST,

@@ -22,7 +22,7 @@
 //!   `documented` — every read of the complete sample decision matches the document;
 //! * `oversight` — feedback, catalogues, accountability, the annual report, calendars;
 //!   `accountability_report` — responsibility tracing (Arts. 38–41) and the annual report as the command writes it;
-//! * `users` — user administration by administrators;
+//! * `users` — user administration by administrators; `units` — the unit directory, and access that follows it;
 //! * `calendar_notice` — an administrator loads a year's official notice; bad notices refused;
 //! * `warnings` — accepted acts that return and record warnings (IN-5, CD-3);
 //! * `hearing_suggestions` — the public suggests hearings, the unit decides (PP-8);
@@ -72,6 +72,7 @@ mod scenarios_review;
 mod scenarios_start;
 mod scheduler_metrics;
 mod sessions;
+mod units;
 mod users;
 mod visibility;
 mod warnings;

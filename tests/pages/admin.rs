@@ -83,6 +83,7 @@ async fn an_administrator_loads_the_holiday_notice_from_the_page_and_no_one_else
 #[tokio::test]
 async fn an_administrator_moves_deactivates_and_reactivates_a_user() {
     let api = api().await;
+    api.add_unit("示范市住房和城乡建设局").await;
     let drafter = Browser::new(&api);
     drafter.sign_in("drafter").await;
     assert_eq!(drafter.get("/admin/users/other-drafter").await.status, StatusCode::FORBIDDEN);

@@ -64,6 +64,11 @@ pub async fn spawn_app_at(config: ServerConfig, clock: Clock) -> TestApp {
     let engine = Arc::new(super::engine(&url).await);
     let state = AppState::new(engine, config, clock.clone()).expect("state");
     let mut tokens = BTreeMap::new();
+    // Users are placed in units of the directory: the cast's units first.
+    for unit in CAST.iter().map(|c| c.2).collect::<std::collections::BTreeSet<_>>() {
+        let new = juece_engine::units::NewUnit { name: unit.to_string(), ..Default::default() };
+        state.units.add(new, clock.now()).await.expect("unit");
+    }
     for (name, display, unit, position, role) in CAST {
         let new = NewUser {
             name: name.to_string(),

@@ -101,8 +101,18 @@ impl Api {
         }
     }
 
-    /// Add a user with one role through the API, as the administrator, with an initial token.
+    /// Add a unit to the directory through the API, as the administrator, unless it is there already.
+    pub async fn add_unit(&self, unit: &str) {
+        if self.app.state.units.named(unit).await.expect("directory").is_none() {
+            let added = self.call(Method::POST, "/api/v1/units", Some("admin"), Some(json!({ "name": unit }))).await;
+            added.expect(201, "");
+        }
+    }
+
+    /// Add a user with one role through the API, as the administrator, with an initial token (their unit added
+    /// to the directory first, when it is new).
     pub async fn add_user(&self, login: &str, unit: &str, role: &str) {
+        self.add_unit(unit).await;
         let body = json!({ "name": login, "unit": unit, "position": "专家", "roles": [role], "initial_token": true });
         let created = self.call(Method::POST, "/api/v1/users", Some("admin"), Some(body)).await;
         created.expect(201, "");

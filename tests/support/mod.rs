@@ -81,6 +81,7 @@ pub fn person(name: &str, unit: &str, role: juece_engine::actor::Role) -> juece_
         unit: unit.into(),
         position: "p".into(),
         roles: vec![role],
+        former_units: Vec::new(),
     }
 }
 

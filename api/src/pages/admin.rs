@@ -33,6 +33,12 @@ pub(super) fn refusal(l: Lang, e: &AdminError) -> (StatusCode, Vec<Value>) {
             let m = m.to_string();
             (StatusCode::UNPROCESSABLE_ENTITY, vec![reason_json(l, "invalid_user", &m, &m, "", None, None)])
         }
+        // A unit the directory does not hold: the reason with its closest names, on the unit field.
+        AdminError::Auth(AuthError::Unit(r)) => {
+            let d = r.detail.as_deref();
+            let reason = reason_json(l, &r.reason_code, &r.message_zh, &r.message_en, "", d, Some("unit".into()));
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![reason])
+        }
         other => {
             tracing::error!(error = %other, "user administration failed");
             (

@@ -21,6 +21,7 @@ pub mod public;
 pub mod record;
 pub mod reports;
 pub mod tokens;
+pub mod units;
 pub mod users;
 pub mod workflows;
 
@@ -131,6 +132,7 @@ pub fn api(state: AppState) -> OpenApiRouter<AppState> {
         .merge(accountability::router())
         .merge(reports::router())
         .merge(users::router())
+        .merge(units::router())
         .merge(calendars::admin_router())
         .merge(docs::router())
         .merge(limited)

@@ -7,7 +7,14 @@ use juece_engine::actor::{Actor, Role};
 use serde_json::{json, Value};
 
 pub fn who(name: &str, unit: &str, role: Role) -> Actor {
-    Actor { user_id: name.into(), name: name.into(), unit: unit.into(), position: "p".into(), roles: vec![role] }
+    Actor {
+        user_id: name.into(),
+        name: name.into(),
+        unit: unit.into(),
+        position: "p".into(),
+        roles: vec![role],
+        former_units: Vec::new(),
+    }
 }
 
 /// The acts that take one decision from its proposal to the legality

@@ -134,12 +134,13 @@ impl Auth {
             user.display_name = super::checked_field("display_name", d)?;
         }
         if let Some(u) = p.unit {
-            user.unit = super::checked_field("unit", u)?;
+            let unit = self.placed_in(&super::checked_field("unit", u)?).await?;
+            (user.unit, user.unit_id) = (unit.name, unit.id);
         }
         if let Some(q) = p.position {
             user.position = super::checked_field("position", q)?;
         }
-        if !self.store.set_placement(name, &user.display_name, &user.unit, &user.position).await? {
+        if !self.store.set_placement(&user).await? {
             return Err(AuthError::UnknownUser(name.into()));
         }
         Ok(user)

@@ -36,6 +36,9 @@ pub enum AuthError {
     /// Input the rules refuse, said in Chinese and English.
     #[error("{0}")]
     Invalid(crate::refusal::Detail),
+    /// A unit the unit directory does not hold (or a former name of one): its reason code and the closest names.
+    #[error("{}: {} ({})", .0.reason_code, .0.detail.as_deref().unwrap_or(""), .0.message_en)]
+    Unit(crate::refusal::Reason),
     /// Too many failed sign-ins for this name; said alike whether or not the user exists.
     #[error("sign-in locked until {until}")]
     Locked { until: DateTime<Utc> },
@@ -48,6 +51,7 @@ pub enum AuthError {
 pub struct NewUser {
     pub name: String,
     pub display_name: Option<String>,
+    /// The current name of a unit of the unit directory.
     pub unit: String,
     pub position: String,
     pub roles: Vec<Role>,
@@ -77,6 +81,7 @@ pub fn actor_of(user: &UserRow) -> Actor {
         unit: user.unit.clone(),
         position: user.position.clone(),
         roles: user.roles.clone(),
+        former_units: Vec::new(),
     }
 }
 
@@ -88,6 +93,7 @@ pub fn anonymous() -> Actor {
         unit: "public".into(),
         position: "-".into(),
         roles: vec![Role::Public],
+        former_units: Vec::new(),
     }
 }
 
@@ -130,10 +136,12 @@ impl Auth {
         let unit = checked_field("unit", new.unit)?;
         let position = checked_field("position", new.position)?;
         validate_roles(&new.roles)?;
+        let unit = self.placed_in(&unit).await?;
         let user = UserRow {
             display_name: new.display_name.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| new.name.clone()),
             name: new.name,
-            unit,
+            unit: unit.name,
+            unit_id: unit.id,
             position,
             roles: new.roles,
             password_hash: hash_new(password)?,
@@ -152,10 +160,15 @@ impl Auth {
         if self.store.count_users().await? > 0 {
             return Ok(false);
         }
+        // The first administrator's unit joins the directory with them; an operator renames it at will.
+        if self.units().named(FIRST_ADMIN_UNIT).await.map_err(from_unit)?.is_none() {
+            let unit = crate::units::NewUnit { name: FIRST_ADMIN_UNIT.into(), ..Default::default() };
+            self.units().add(unit, now).await.map_err(from_unit)?;
+        }
         let admin = NewUser {
             name: name.into(),
             display_name: None,
-            unit: "administration".into(),
+            unit: FIRST_ADMIN_UNIT.into(),
             position: "administrator".into(),
             roles: vec![Role::Administrator],
         };
@@ -243,7 +256,32 @@ impl Auth {
 
     /// The actor behind a session cookie, if the session is live.
     pub async fn session_actor(&self, session_token: &str, now: DateTime<Utc>) -> Result<Option<Actor>, AuthError> {
-        Ok(self.store.session_user(&secret::digest(session_token), now).await?.as_ref().map(actor_of))
+        match self.store.session_user(&secret::digest(session_token), now).await? {
+            Some(u) => Ok(Some(self.actor(&u).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The actor a user acts as: [`actor_of`], with the names their unit had before (a decision that names
+    /// the unit so is still theirs).
+    pub async fn actor(&self, user: &UserRow) -> Result<Actor, AuthError> {
+        let mut actor = actor_of(user);
+        if !user.unit_id.is_empty() {
+            if let Some(unit) = self.store.unit(&user.unit_id).await? {
+                actor.former_units = unit.former_names;
+            }
+        }
+        Ok(actor)
+    }
+
+    /// The unit directory the users are placed in.
+    pub fn units(&self) -> crate::units::Units {
+        crate::units::Units::new(self.store.clone())
+    }
+
+    /// The directory's unit whose current name is `unit`, or the refusal naming the closest ones.
+    pub(crate) async fn placed_in(&self, unit: &str) -> Result<crate::store::units::UnitRow, AuthError> {
+        self.units().resolve(unit).await.map_err(from_unit)
     }
 
     /// The actor behind a bearer token, if it is not revoked.
@@ -251,7 +289,10 @@ impl Auth {
         if !token.starts_with(secret::TOKEN_PREFIX) {
             return Ok(None);
         }
-        Ok(self.store.token_user(&secret::digest(token)).await?.as_ref().map(actor_of))
+        match self.store.token_user(&secret::digest(token)).await? {
+            Some(u) => Ok(Some(self.actor(&u).await?)),
+            None => Ok(None),
+        }
     }
 
     pub async fn create_token(&self, user: &str, label: &str, now: DateTime<Utc>) -> Result<CreatedToken, AuthError> {
@@ -281,6 +322,18 @@ impl Auth {
     /// Revoke one of `user`'s tokens; false when they have no such live token.
     pub async fn revoke_token(&self, user: &str, id: &str, now: DateTime<Utc>) -> Result<bool, AuthError> {
         Ok(self.store.revoke_token(user, id, now).await?)
+    }
+}
+
+/// The unit of the first administrator, created on first start (`Auth::ensure_first_admin`).
+pub const FIRST_ADMIN_UNIT: &str = "administration";
+
+fn from_unit(e: crate::units::UnitError) -> AuthError {
+    use crate::units::UnitError;
+    match e {
+        UnitError::Refused(r) | UnitError::Forbidden(r) => AuthError::Unit(r),
+        UnitError::NotFound(id) => AuthError::Invalid(bi(format!("没有单位 {id}"), format!("no unit {id}"))),
+        UnitError::Store(e) => AuthError::Store(e),
     }
 }
 

@@ -33,8 +33,16 @@ pub(crate) async fn exercise(store: Arc<dyn Store>) {
     assert!(matches!(auth.ensure_first_admin("root", "short", t0).await, Err(AuthError::Invalid(_))));
     assert!(auth.ensure_first_admin("root", "a long enough secret", t0).await.expect("admin"));
     assert!(!auth.ensure_first_admin("root2", "a long enough secret", t0).await.expect("second"));
+    assert_eq!(auth.user("root").await.expect("read").map(|u| u.unit), Some(FIRST_ADMIN_UNIT.to_string()));
 
+    // A user's unit is one of the directory's: an unknown one is refused, naming the close ones.
+    let unknown = auth.add_user(drafter("li.ming"), "pass word 123", t0).await;
+    assert!(matches!(&unknown, Err(AuthError::Unit(r)) if r.reason_code == "unit_unknown"), "{unknown:?}");
+    for unit in ["示范市生态环境局", "示范市交通运输局"] {
+        auth.units().add(crate::units::NewUnit { name: unit.into(), ..Default::default() }, t0).await.expect("unit");
+    }
     let user = auth.add_user(drafter("li.ming"), "pass word 123", t0).await.expect("add");
+    assert!(!user.unit_id.is_empty(), "placed by the unit's id");
     assert!(user.password_hash.starts_with("$argon2id$"));
     assert!(matches!(auth.add_user(drafter("li.ming"), "pass word 123", t0).await, Err(AuthError::AlreadyExists(_))));
     assert!(matches!(auth.add_user(drafter("bad name"), "pass word 123", t0).await, Err(AuthError::Invalid(_))));
@@ -125,6 +133,23 @@ async fn move_and_deactivate(auth: &Auth, t0: chrono::DateTime<Utc>) {
     assert_eq!(actor.unit, "示范市交通运输局", "the next act is taken for the new unit");
     let blank = admin::Placement { unit: Some(" ".into()), ..Default::default() };
     assert!(matches!(auth.change_placement("zhao.lei", blank).await, Err(AuthError::Invalid(_))));
+    let unknown = admin::Placement { unit: Some("示范市交通局".into()), ..Default::default() };
+    match auth.change_placement("zhao.lei", unknown).await {
+        Err(AuthError::Unit(r)) => {
+            assert_eq!(r.reason_code, "unit_unknown");
+            assert!(r.detail.unwrap_or_default().contains("示范市交通运输局"), "the close match is named");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The unit renamed: the user follows it, and still acts for decisions that name it as it was.
+    let rename = crate::units::UnitChange { name: Some("示范市交通运输委员会".into()), ..Default::default() };
+    auth.units().change_named("示范市交通运输局", rename, t0).await.expect("renamed");
+    let actor = auth.token_actor(&token).await.expect("lookup").expect("still active");
+    assert_eq!(
+        (actor.unit.as_str(), actor.former_units.as_slice()),
+        ("示范市交通运输委员会", ["示范市交通运输局".to_string()].as_slice())
+    );
+    assert!(actor.is_of_unit("示范市交通运输局") && !actor.is_of_unit("示范市生态环境局"));
     assert!(matches!(
         auth.change_placement("nobody", admin::Placement::default()).await,
         Err(AuthError::UnknownUser(_))

@@ -33,12 +33,12 @@ pub(super) fn check(def: &ActDef, state: &Decision, act: &Act, actor: &Actor) ->
     let ok = allowed.iter().any(|r| match r {
         // Acting needs at least what reading needs (`visibility::read_access`): before the start, the
         // proposal belongs to the unit that opened it, and no other unit's drafter may touch it.
-        Role::Drafter if named.is_some_and(|p| p != actor.unit) => false,
+        Role::Drafter if named.is_some_and(|p| !actor.is_of_unit(p)) => false,
         Role::Drafter => match &facts.start {
-            Some(s) => s.undertaking_units.contains(&actor.unit),
-            None => facts.proposal.as_ref().is_none_or(|p| p.proposer == actor.unit),
+            Some(s) => s.undertaking_units.iter().any(|u| actor.is_of_unit(u)),
+            None => facts.proposal.as_ref().is_none_or(|p| actor.is_of_unit(&p.proposer)),
         },
-        Role::ExecutingUnit => facts.executing_unit.as_deref() == Some(actor.unit.as_str()),
+        Role::ExecutingUnit => facts.executing_unit.as_deref().is_some_and(|u| actor.is_of_unit(u)),
         Role::Expert => {
             let id = act.payload.get("expert_id").and_then(|v| v.as_str());
             id == Some(actor.user_id.as_str()) && facts.experts.iter().any(|e| e.expert_id == actor.user_id)

@@ -43,7 +43,14 @@ fn load(key: &str) -> (Workflow, WorkCalendar) {
 }
 
 fn actor(name: &str, unit: &str, role: Role) -> Actor {
-    Actor { user_id: name.into(), name: name.into(), unit: unit.into(), position: "p".into(), roles: vec![role] }
+    Actor {
+        user_id: name.into(),
+        name: name.into(),
+        unit: unit.into(),
+        position: "p".into(),
+        roles: vec![role],
+        former_units: Vec::new(),
+    }
 }
 
 fn office() -> Actor {
@@ -255,7 +262,7 @@ proptest! {
     fn random_acts_never_bypass_the_unconditional_stages(seq in proptest::collection::vec(any_act(), 1..60)) {
         let mut s = S::started("national");
         for (role, name) in seq {
-            let who = Actor { user_id: "u".into(), name: "u".into(), unit: "生态环境局".into(), position: "p".into(), roles: vec![Role::ALL[role]] };
+            let who = Actor { user_id: "u".into(), name: "u".into(), unit: "生态环境局".into(), position: "p".into(), roles: vec![Role::ALL[role]], former_units: Vec::new() };
             let _ = s.try_act(&who, &name, json!({}));
             s.now += Duration::days(3);
             let f = &s.d.facts;

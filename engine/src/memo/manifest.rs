@@ -141,6 +141,11 @@ impl OrganEntry {
 }
 
 impl Manifest {
+    /// Each organ's 机关代字, where the manifest gives one: the unit directory takes them (`crate::units`).
+    pub fn organ_codes(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.organs.iter().filter_map(|(name, o)| o.code().map(|c| (name.as_str(), c.as_str())))
+    }
+
     /// The directory entry of an organ (empty when it is not listed).
     pub fn organ(&self, organ: &str) -> Organ {
         match self.organs.get(organ) {

@@ -395,6 +395,7 @@ fn office() -> Actor {
         unit: "示范市人民政府办公室".into(),
         position: "秘书长".into(),
         roles: vec![Role::GeneralOffice],
+        former_units: Vec::new(),
     }
 }
 

@@ -39,6 +39,7 @@ mod tests {
                 password_hash: "x".into(),
                 created_at: at,
                 deactivated_at: None,
+                unit_id: String::new(),
             };
             store.insert_user(&u).await.expect("insert");
         }

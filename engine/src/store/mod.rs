@@ -22,6 +22,7 @@ mod rows;
 pub mod scheduler;
 pub mod snapshot;
 mod sqlite;
+pub mod units;
 pub mod users;
 
 use async_trait::async_trait;
@@ -179,6 +180,7 @@ pub trait Store:
     + scheduler::SchedulerStore
     + notify::NotifyStore
     + users::UserStore
+    + units::UnitStore
     + directory::DirectoryStore
     + idempotency::IdempotencyStore
     + numbering::NumberingStore

@@ -59,6 +59,7 @@ macro_rules! migrations {
             migration!($dir, 9, "0009", "user_status_and_inbox_reads"),
             migration!($dir, 10, "0010", "record_seals"),
             migration!($dir, 11, "0011", "issued_reports"),
+            migration!($dir, 12, "0012", "unit_directory"),
         ]
     };
 }

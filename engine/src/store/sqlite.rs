@@ -130,6 +130,42 @@ mod tests {
         conformance::run_all(Arc::new(store)).await;
     }
 
+    /// A database from before the unit directory: the units its users are in become entries (the name as the
+    /// id), each user placed in theirs, and the first users' units take no code nor parent.
+    #[tokio::test]
+    async fn the_units_in_use_become_the_directory() {
+        use crate::store::units::UnitStore;
+        use crate::store::users::UserStore;
+        let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");
+        let before = &crate::store::rows::SQLITE_MIGRATIONS[..11];
+        assert_eq!(before.last().map(|m| m.version), Some(11));
+        crate::store::rows::migrator(before)
+            .await
+            .expect("migrator")
+            .run(&store.writer)
+            .await
+            .expect("migrated to 0011");
+        for (name, unit) in [("li", "示范市生态环境局"), ("wang", "示范市生态环境局"), ("zhao", "示范市交通运输局")]
+        {
+            let sql = format!(
+                "insert into users (name, display_name, unit, position, roles, password_hash, created_at) \
+                 values ('{name}', '{name}', '{unit}', '科员', '[\"drafter\"]', 'x', '2026-01-05T01:00:00.000000Z')"
+            );
+            store.execute_raw(&sql).await.expect("a user of before");
+        }
+        store.migrate().await.expect("migrate");
+        let units = store.units().await.expect("units");
+        let names: Vec<(&str, &str)> = units.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect();
+        assert_eq!(names, [("示范市交通运输局", "示范市交通运输局"), ("示范市生态环境局", "示范市生态环境局")]);
+        assert!(units.iter().all(|u| u.code.is_none() && u.parent_id.is_none() && u.former_names.is_empty()));
+        let li = store.user("li").await.expect("read").expect("kept");
+        assert_eq!((li.unit.as_str(), li.unit_id.as_str()), ("示范市生态环境局", "示范市生态环境局"));
+        assert_eq!(
+            store.unit_named("示范市交通运输局").await.expect("read").map(|u| u.id).as_deref(),
+            Some("示范市交通运输局")
+        );
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn conformance_in_memory() {
         let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");

@@ -15,7 +15,12 @@ use crate::actor::Role;
 pub struct UserRow {
     pub name: String,
     pub display_name: String,
+    /// The unit's current name (kept equal to the directory's when the unit is renamed).
     pub unit: String,
+    /// The unit's id in the unit directory: access follows it, not the name. Empty only for a row written
+    /// straight to the store (`crate::auth` always places a user in a unit of the directory).
+    #[serde(skip)]
+    pub unit_id: String,
     pub position: String,
     pub roles: Vec<Role>,
     #[serde(skip)]
@@ -48,14 +53,8 @@ pub trait UserStore: Send + Sync {
     async fn set_password_hash(&self, name: &str, hash: &str) -> Result<bool, StoreError>;
     /// Replace the roles; false when there is no such user.
     async fn set_roles(&self, name: &str, roles: &[Role]) -> Result<bool, StoreError>;
-    /// Replace the display name, unit and position; false when there is no such user.
-    async fn set_placement(
-        &self,
-        name: &str,
-        display_name: &str,
-        unit: &str,
-        position: &str,
-    ) -> Result<bool, StoreError>;
+    /// Replace the display name, unit (its name and directory id) and position; false when there is no such user.
+    async fn set_placement(&self, user: &UserRow) -> Result<bool, StoreError>;
     /// Deactivate (`Some(when)`) or reactivate (`None`); false when there is no such user.
     async fn set_deactivated(&self, name: &str, at: Option<DateTime<Utc>>) -> Result<bool, StoreError>;
 
@@ -102,12 +101,14 @@ pub trait UserStore: Send + Sync {
 /// SQL shared by both stores (`$n` placeholders work in both dialects).
 pub(super) mod sql {
     pub const INSERT_USER: &str = "insert into users \
-         (name, display_name, unit, position, roles, password_hash, created_at) values ($1, $2, $3, $4, $5, $6, $7)";
+         (name, display_name, unit, position, roles, password_hash, created_at, unit_id) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8)";
     pub const USER: &str = "select * from users where name = $1";
     pub const COUNT_USERS: &str = "select count(*) from users";
     pub const SET_PASSWORD: &str = "update users set password_hash = $2 where name = $1";
     pub const SET_ROLES: &str = "update users set roles = $2 where name = $1";
-    pub const SET_PLACEMENT: &str = "update users set display_name = $2, unit = $3, position = $4 where name = $1";
+    pub const SET_PLACEMENT: &str =
+        "update users set display_name = $2, unit = $3, position = $4, unit_id = $5 where name = $1";
     pub const SET_DEACTIVATED: &str = "update users set deactivated_at = $2 where name = $1";
     pub const INSERT_SESSION: &str =
         "insert into sessions (token_hash, user_name, created_at, expires_at_us) values ($1, $2, $3, $4)";
@@ -165,6 +166,7 @@ pub(super) mod convert {
             name: row.text("name")?,
             display_name: row.text("display_name")?,
             unit: row.text("unit")?,
+            unit_id: row.opt_text("unit_id")?.unwrap_or_default(),
             position: row.text("position")?,
             roles,
             password_hash: row.text("password_hash")?,

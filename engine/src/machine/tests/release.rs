@@ -247,6 +247,7 @@ fn ar1_closing_needs_a_complete_archive() {
             unit: "生态环境局".into(),
             position: "p".into(),
             roles: vec![role],
+            former_units: Vec::new(),
         };
         s.refused(
             &who,

@@ -12,6 +12,7 @@ mod numbering;
 mod reports;
 mod scheduler;
 mod snapshot;
+mod units;
 mod users;
 
 use async_trait::async_trait;

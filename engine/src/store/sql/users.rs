@@ -21,6 +21,7 @@ impl UserStore for Backend {
             .bind(convert::roles_json(&u.roles)?)
             .bind(&u.password_hash)
             .bind(format_instant(&u.created_at))
+            .bind(unit_id(u))
             .execute(&self.writer)
             .await;
         match done {
@@ -49,18 +50,13 @@ impl UserStore for Backend {
         Ok(done.rows_affected() > 0)
     }
 
-    async fn set_placement(
-        &self,
-        name: &str,
-        display_name: &str,
-        unit: &str,
-        position: &str,
-    ) -> Result<bool, StoreError> {
+    async fn set_placement(&self, u: &UserRow) -> Result<bool, StoreError> {
         let done = sqlx::query(sql::SET_PLACEMENT)
-            .bind(name)
-            .bind(display_name)
-            .bind(unit)
-            .bind(position)
+            .bind(&u.name)
+            .bind(&u.display_name)
+            .bind(&u.unit)
+            .bind(&u.position)
+            .bind(unit_id(u))
             .execute(&self.writer)
             .await?;
         Ok(done.rows_affected() > 0)
@@ -176,4 +172,9 @@ impl UserStore for Backend {
         sqlx::query(sql::CLEAR_LOGIN_FAILURES).bind(name).execute(&self.writer).await?;
         Ok(())
     }
+}
+
+/// The user's unit id, or null for a row placed in no unit of the directory (it references `units`).
+fn unit_id(u: &UserRow) -> Option<&str> {
+    Some(u.unit_id.as_str()).filter(|id| !id.is_empty())
 }
