@@ -160,10 +160,17 @@ impl Auth {
         if self.store.count_users().await? > 0 {
             return Ok(false);
         }
-        // The first administrator's unit joins the directory with them; an operator renames it at will.
+        // A password refused leaves nothing behind, not even the unit below.
+        long_enough(password)?;
+        // The first administrator's unit joins the directory with them; an operator renames it at will. Another
+        // replica starting at the same moment may have added it first.
         if self.units().named(FIRST_ADMIN_UNIT).await.map_err(from_unit)?.is_none() {
             let unit = crate::units::NewUnit { name: FIRST_ADMIN_UNIT.into(), ..Default::default() };
-            self.units().add(unit, now).await.map_err(from_unit)?;
+            match self.units().add(unit, now).await {
+                Ok(_) => {}
+                Err(crate::units::UnitError::Refused(r)) if r.reason_code == "unit_name_taken" => {}
+                Err(e) => return Err(from_unit(e)),
+            }
         }
         let admin = NewUser {
             name: name.into(),
@@ -350,13 +357,18 @@ fn checked_field(field: &str, value: String) -> Result<String, AuthError> {
     Ok(value.to_string())
 }
 
-fn hash_new(password: &str) -> Result<String, AuthError> {
+fn long_enough(password: &str) -> Result<(), AuthError> {
     if password.chars().count() < password::MIN_LENGTH {
         return Err(AuthError::Invalid(bi(
             format!("密码至少{}个字符", password::MIN_LENGTH),
             format!("a password has at least {} characters", password::MIN_LENGTH),
         )));
     }
+    Ok(())
+}
+
+fn hash_new(password: &str) -> Result<String, AuthError> {
+    long_enough(password)?;
     password::hash(password).map_err(|e| AuthError::Invalid(bi(format!("密码无法处理：{e}"), e)))
 }
 

@@ -31,6 +31,7 @@ pub(crate) async fn exercise(store: Arc<dyn Store>) {
 
     // The first administrator is created only once, and never without a password.
     assert!(matches!(auth.ensure_first_admin("root", "short", t0).await, Err(AuthError::Invalid(_))));
+    assert!(auth.units().list().await.expect("units").is_empty(), "a refused first administrator adds no unit");
     assert!(auth.ensure_first_admin("root", "a long enough secret", t0).await.expect("admin"));
     assert!(!auth.ensure_first_admin("root2", "a long enough secret", t0).await.expect("second"));
     assert_eq!(auth.user("root").await.expect("read").map(|u| u.unit), Some(FIRST_ADMIN_UNIT.to_string()));

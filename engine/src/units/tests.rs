@@ -21,6 +21,11 @@ fn new(name: &str, code: Option<&str>, parent: Option<&str>) -> NewUnit {
 }
 
 async fn directory<S: Store + 'static>(store: Arc<S>) {
+    a_unit_keeps_its_names_its_parent_line_and_its_organs_code(store).await;
+}
+
+/// Everything the directory promises, on any store.
+async fn a_unit_keeps_its_names_its_parent_line_and_its_organs_code(store: Arc<dyn Store>) {
     let at = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().expect("t");
     let organs = BTreeMap::from([("示范市人民政府".to_string(), "示政".to_string())]);
     let units = Units::new(store.clone()).with_organ_codes(organs);
