@@ -154,6 +154,7 @@ mod tests {
             unit: "示范市人民政府办公室".into(),
             position: "秘书长".into(),
             roles,
+            former_units: Vec::new(),
         }
     }
 
