@@ -30,7 +30,8 @@
 //! * Documents: `memo` (templates, numbering, the archive list), `render` (graphs, A4 pages), `report`
 //!   (the annual report).
 //! * Persistence and people: `store` (the contract and its SQLite and PostgreSQL implementations), `auth`
-//!   (users, sessions, tokens), `notice` (holiday notices loaded at run time), `notify` (the outbox's delivery).
+//!   (users, sessions, tokens), `units` (the unit directory users are placed in), `notice` (holiday notices
+//!   loaded at run time), `notify` (the outbox's delivery).
 //! * Running it: `orchestrator` (the only type callers act through: load → step → commit), `group_commit`,
 //!   `scheduler` (firing due deadlines).
 //! * Reads, each through the one visibility rule (`visibility`): `queries`, `worklist` (a person's tasks and
