@@ -191,6 +191,16 @@ impl Veil {
         }
     }
 
+    /// Why text the content check finds is withheld: the case file when this reader has one closed to
+    /// them (its texts are among the secrets), else the experts' seal.
+    fn leaked(&self) -> Withheld {
+        if self.cases_closed {
+            Withheld::case_file()
+        } else {
+            Withheld::sealed()
+        }
+    }
+
     fn leaks(&self, text: &str) -> bool {
         if self.secrets.is_empty() {
             return false;
@@ -223,8 +233,8 @@ impl Veil {
             withheld.push(Withheld::case_file());
         }
         let mut value = serde_json::to_value(&f).unwrap_or(serde_json::Value::Null);
-        if self.scrub(&mut value) && !withheld.iter().any(|w| *w == Withheld::sealed() || *w == Withheld::case_file()) {
-            withheld.push(if self.cases_closed { Withheld::case_file() } else { Withheld::sealed() });
+        if self.scrub(&mut value) && !withheld.contains(&self.leaked()) {
+            withheld.push(self.leaked());
         }
         (value, withheld)
     }
@@ -262,7 +272,7 @@ impl Veil {
         if opinion || summary {
             return Some(Withheld::sealed());
         }
-        self.leaks(&r.payload).then(|| if self.cases_closed { Withheld::case_file() } else { Withheld::sealed() })
+        self.leaks(&r.payload).then(|| self.leaked())
     }
 
     /// A record as this reader sees it.
@@ -287,7 +297,7 @@ impl Veil {
         if let Some(w) = from.and_then(|r| self.record_withheld(r)) {
             return Some(w);
         }
-        self.leaks(&m.body).then(|| if self.cases_closed { Withheld::case_file() } else { Withheld::sealed() })
+        self.leaks(&m.body).then(|| self.leaked())
     }
 }
 
