@@ -7,19 +7,6 @@ use serde_json::{json, Value};
 
 use super::{api, Api};
 
-/// From the Art. 29 package to the chief executive's decision, at an executive meeting, and its minutes.
-async fn decide(a: &Api, id: &str) {
-    assert_eq!(a.ok("drafter", id, "submit_package", json!({})).await.body["stage"], "collective_discussion");
-    let meeting = json!({ "meeting_type": "executive", "date": a.today(), "members": ["钱副市长", "孙秘书长"] });
-    a.ok("office", id, "convene_meeting", meeting).await;
-    for m in ["钱副市长", "孙秘书长"] {
-        a.ok("office", id, "record_stance", json!({ "member": m, "stance": "support", "words": "同意。" })).await;
-    }
-    a.ok("chief", id, "record_chief_opinion", json!({ "decision": "adopt", "words": "同意通过。" })).await;
-    assert_eq!(a.ok("chief", id, "decide", json!({})).await.body["stage"], "decided");
-    a.ok("office", id, "close_meeting", json!({})).await;
-}
-
 async fn public_decisions(a: &Api) -> Value {
     a.get("/api/v1/public/decisions", None).await.body
 }
@@ -54,7 +41,7 @@ async fn a7_a_non_disclosable_decision_is_released_without_reaching_any_public_e
     a.submit_for_review(&id).await;
     a.review(&id, Api::opinion("lawful")).await;
     a.ok("drafter", &id, "close_legality_review", json!({})).await;
-    decide(&a, &id).await;
+    a.decide_at_meeting(&id).await;
     a.ok("office", &id, "designate_executing_unit", json!({ "unit": "示范市生态环境局" })).await;
     a.ok("office", &id, "report_to_party", json!({ "reference_no": "示政请〔2026〕9号" })).await;
     a.ok("office", &id, "record_party_response", json!({ "response": "同意。" })).await;
@@ -94,7 +81,7 @@ async fn a7_a_non_disclosable_decision_is_released_without_reaching_any_public_e
 async fn a22_publishing_with_no_party_committee_report_is_refused_under_art31() {
     let a = api().await;
     let id = a.reviewed("示范市老旧小区改造实施方案", "lawful").await;
-    decide(&a, &id).await;
+    a.decide_at_meeting(&id).await;
     a.ok("office", &id, "designate_executing_unit", json!({ "unit": "示范市生态环境局" })).await;
     // No report to the Party committee at all (no D26): refused as Art. 31 says, not as a stage error.
     let publish = json!({ "channels": ["gazette", "website"] });

@@ -107,20 +107,26 @@ impl Api {
         id
     }
 
-    /// A decision through the review, decided at an executive meeting (the members and the chief agreeing),
-    /// reported to the Party committee and published on the government website: in publication.
-    pub async fn published(&self, title: &str) -> String {
-        let id = self.reviewed(title, "lawful").await;
-        self.ok("drafter", &id, "submit_package", json!({})).await;
+    /// From the Art. 29 package to the chief executive's decision at an executive meeting (the members and
+    /// the chief agreeing), and its minutes: decided.
+    pub async fn decide_at_meeting(&self, id: &str) {
+        assert_eq!(self.ok("drafter", id, "submit_package", json!({})).await.body["stage"], "collective_discussion");
         let meeting = json!({ "meeting_type": "executive", "date": self.today(), "members": ["钱副市长", "孙秘书长"] });
-        self.ok("office", &id, "convene_meeting", meeting).await;
+        self.ok("office", id, "convene_meeting", meeting).await;
         for m in ["钱副市长", "孙秘书长"] {
-            self.ok("office", &id, "record_stance", json!({ "member": m, "stance": "support", "words": "同意。" }))
+            self.ok("office", id, "record_stance", json!({ "member": m, "stance": "support", "words": "同意。" }))
                 .await;
         }
-        self.ok("chief", &id, "record_chief_opinion", json!({ "decision": "adopt", "words": "同意通过。" })).await;
-        self.ok("chief", &id, "decide", json!({})).await;
-        self.ok("office", &id, "close_meeting", json!({})).await;
+        self.ok("chief", id, "record_chief_opinion", json!({ "decision": "adopt", "words": "同意通过。" })).await;
+        assert_eq!(self.ok("chief", id, "decide", json!({})).await.body["stage"], "decided");
+        self.ok("office", id, "close_meeting", json!({})).await;
+    }
+
+    /// A decision through the review, decided at an executive meeting, reported to the Party committee and
+    /// published on the government website: in publication.
+    pub async fn published(&self, title: &str) -> String {
+        let id = self.reviewed(title, "lawful").await;
+        self.decide_at_meeting(&id).await;
         self.ok("office", &id, "designate_executing_unit", json!({ "unit": "示范市生态环境局" })).await;
         self.ok("office", &id, "report_to_party", json!({ "reference_no": "示政请〔2026〕9号" })).await;
         self.ok("office", &id, "record_party_response", json!({ "response": "同意。" })).await;
