@@ -11,10 +11,8 @@
 //! The product target is 5,000 comments/s sustained over HTTP (`shared/spec/product.md`); this measures the
 //! engine path the endpoint calls, so it bounds what HTTP can reach.
 
-#[path = "common/script.rs"]
-mod script;
-
 use juece_engine::orchestrator::ActRequest;
+use juece_engine::sample as script;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -31,14 +29,8 @@ use serde_json::json;
 
 /// Open a decision and bring it to its comment period: the transition script's first acts, then the notice.
 async fn open_for_comment(engine: &Engine, id: &str) {
-    for (n, (actor, name, payload)) in script::script().into_iter().take(script::TO_PARTICIPATION).enumerate() {
-        let act = Act::new(name, payload);
-        let done = if n == 0 {
-            engine.open("national", ActRequest::new(id, &act, &actor, Utc::now())).await
-        } else {
-            engine.apply(ActRequest::new(id, &act, &actor, Utc::now())).await
-        };
-        done.unwrap_or_else(|e| panic!("{name}: {e}"));
+    for (n, step) in script::script().iter().take(script::TO_PARTICIPATION).enumerate() {
+        script::take(engine, id, n, step, Utc::now()).await.unwrap_or_else(|e| panic!("{}: {e}", step.1));
     }
     let drafter = script::who("drafter", "生态环境局", Role::Drafter);
     let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();

@@ -17,10 +17,8 @@
 //! at concurrency 1; at concurrency 16 at least the baseline's rate at
 //! concurrency 1 (group commit).
 
-#[path = "common/script.rs"]
-mod script;
-
 use juece_engine::orchestrator::ActRequest;
+use juece_engine::sample as script;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -1,5 +1,5 @@
 //! Profiling harness for [`Engine::apply`]: one client drives decisions
-//! through the transition benchmark's 14-act script on a temp-file SQLite
+//! through the national procedure's scripted acts (`juece_engine::sample`) on a temp-file SQLite
 //! database and prints nothing but the count. Run it under callgrind twice
 //! with different counts; the difference divided by the difference in acts
 //! is the instruction cost of one act, start-up excluded:
@@ -11,15 +11,11 @@
 //! perf stat -e task-clock,context-switches target/release/examples/apply_acts 2800 16   # 16 clients
 //! ```
 
-#[path = "../benches/common/script.rs"]
-mod script;
-
-use juece_engine::orchestrator::ActRequest;
+use juece_engine::sample as script;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::Utc;
-use juece_engine::act::Act;
 use juece_engine::bind;
 use juece_engine::calendar::WorkCalendar;
 use juece_engine::orchestrator::Engine;
@@ -52,15 +48,9 @@ async fn run(acts: usize, clients: usize) -> Result<(), Box<dyn std::error::Erro
         let (engine, script) = (engine.clone(), script.clone());
         tasks.push(tokio::spawn(async move {
             for n in 0..acts / clients {
-                let (actor, name, payload) = &script[n % script.len()];
                 let id = format!("c{c}-d{}", n / script.len());
-                let act = Act::new(name, payload.clone());
-                let applied = if n % script.len() == 0 {
-                    engine.open("national", ActRequest::new(&id, &act, actor, Utc::now())).await
-                } else {
-                    engine.apply(ActRequest::new(&id, &act, actor, Utc::now())).await
-                };
-                applied.map_err(|e| e.to_string())?;
+                let index = n % script.len();
+                script::take(&engine, &id, index, &script[index], Utc::now()).await.map_err(|e| e.to_string())?;
             }
             Ok::<_, String>(())
         }));

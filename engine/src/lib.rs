@@ -33,7 +33,7 @@
 //!   (users, sessions, tokens), `units` (the unit directory users are placed in), `notice` (holiday notices
 //!   loaded at run time), `notify` (the outbox's delivery).
 //! * Running it: `orchestrator` (the only type callers act through: load → step → commit), `group_commit`,
-//!   `scheduler` (firing due deadlines).
+//!   `scheduler` (firing due deadlines), `sample` (a scripted run of the national procedure the benchmarks drive).
 //! * Reads, each through the one visibility rule (`visibility`): `queries`, `worklist` (a person's tasks and
 //!   notifications, the stage map), `oversight` and `accountability` (who did what, Art. 38), `published`
 //!   (the published annual catalogues).
@@ -70,6 +70,7 @@ pub mod refusal;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod sample;
 pub mod scheduler;
 pub mod store;
 pub mod units;

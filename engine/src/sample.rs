@@ -1,10 +1,17 @@
-//! The acts the benchmarks and the profiling harness drive a decision through, kept in one place so that their
-//! numbers measure the same work. Included with `#[path]` (a folder under `benches/` is not a benchmark itself).
-// Each includer uses a part of it.
-#![allow(dead_code)]
+//! A scripted run of the national procedure: the acts the benchmarks (`juece-bench`, `engine/benches`) and the
+//! profiling example drive a decision through, with the people who take them, kept in one place so that their
+//! numbers measure the same work. It lives in the library, not beside the benchmarks, because the benchmark
+//! command is a crate of its own.
 
-use juece_engine::actor::{Actor, Role};
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
+
+use crate::act::Act;
+use crate::actor::{Actor, Role};
+use crate::orchestrator::{ActRequest, Applied, Engine, EngineError};
+
+/// One act of the script: who takes it, its name and its payload.
+pub type Step = (Actor, &'static str, Value);
 
 pub fn who(name: &str, unit: &str, role: Role) -> Actor {
     Actor {
@@ -19,7 +26,7 @@ pub fn who(name: &str, unit: &str, role: Role) -> Actor {
 
 /// The acts that take one decision from its proposal to the legality
 /// review: 15 transitions, three of which render memos.
-pub fn script() -> Vec<(Actor, &'static str, Value)> {
+pub fn script() -> Vec<Step> {
     let office = who("office", "办公厅", Role::GeneralOffice);
     let drafter = who("drafter", "生态环境局", Role::Drafter);
     let mut s = vec![
@@ -56,3 +63,22 @@ pub fn script() -> Vec<(Actor, &'static str, Value)> {
 
 /// How many acts of [`script`] bring a new decision to the public-participation stage.
 pub const TO_PARTICIPATION: usize = 6;
+
+/// Take the script's act number `index` on decision `id`: the first opens the decision (on the national
+/// procedure), every other one goes through [`Engine::apply`], as the server's acts do.
+pub async fn take(
+    engine: &Engine,
+    id: &str,
+    index: usize,
+    step: &Step,
+    now: DateTime<Utc>,
+) -> Result<Applied, EngineError> {
+    let (actor, name, payload) = step;
+    let act = Act::new(name, payload.clone());
+    let request = ActRequest::new(id, &act, actor, now);
+    if index == 0 {
+        engine.open("national", request).await
+    } else {
+        engine.apply(request).await
+    }
+}
