@@ -1,0 +1,65 @@
+//! The engine's side of the W8 line: decisions taken through the sample script's first acts
+//! (`juece_engine::sample`: the first by `Engine::open`, the others by `Engine::apply`, as the server takes
+//! them), `c` decisions in flight, each act timed.
+
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::anyhow;
+use chrono::Utc;
+use juece_engine::orchestrator::Engine;
+use juece_engine::sample::{self, Step};
+use tokio::task::JoinSet;
+
+/// Acts per decision in the W8 line: proposal, start, draft, end of drafting, the cost-benefit determination
+/// and its pass-over, a participation activity and its adoption summary. Two of them render memos.
+pub const ACTS: usize = 8;
+
+/// What driving decisions took.
+pub struct Driven {
+    /// Acts per second, over the whole run.
+    pub tps: f64,
+    /// Each act's time in `Engine::open`/`Engine::apply`, in ms.
+    pub latencies_ms: Vec<f64>,
+    /// Acts per transaction written (`Engine::group_commit_counts` over this run).
+    pub acts_per_commit: f64,
+}
+
+/// Take decisions `{prefix}-0` … `{prefix}-{n-1}` through the script's first `acts` acts, `c` at a time.
+pub async fn drive(engine: &Arc<Engine>, prefix: &str, n: u64, c: usize, acts: usize) -> anyhow::Result<Driven> {
+    let script: Arc<Vec<Step>> = Arc::new(sample::script().into_iter().take(acts).collect());
+    let c = c.max(1);
+    let counts = engine.group_commit_counts();
+    let before = (counts.batches.load(Relaxed), counts.acts.load(Relaxed));
+    let started = Instant::now();
+    let mut clients = JoinSet::new();
+    for client in 0..c as u64 {
+        let (engine, script, prefix) = (engine.clone(), script.clone(), prefix.to_string());
+        clients.spawn(async move {
+            let mut latencies = Vec::new();
+            for i in (client..n).step_by(c) {
+                let id = format!("{prefix}-{i}");
+                for (k, step) in script.iter().enumerate() {
+                    let t = Instant::now();
+                    sample::take(&engine, &id, k, step, Utc::now())
+                        .await
+                        .map_err(|e| anyhow!("{} on {id}: {e}", step.1))?;
+                    latencies.push(t.elapsed().as_secs_f64() * 1e3);
+                }
+            }
+            Ok::<_, anyhow::Error>(latencies)
+        });
+    }
+    let mut latencies_ms = Vec::new();
+    while let Some(joined) = clients.join_next().await {
+        latencies_ms.extend(joined??);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let (batches, grouped) = (counts.batches.load(Relaxed) - before.0, counts.acts.load(Relaxed) - before.1);
+    Ok(Driven {
+        tps: latencies_ms.len() as f64 / secs,
+        latencies_ms,
+        acts_per_commit: grouped as f64 / batches.max(1) as f64,
+    })
+}

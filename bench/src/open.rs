@@ -1,0 +1,38 @@
+//! The OPEN lines: the same eight acts timed again with 1,000, 10,000, 100,000 … decisions open in the
+//! database. An act touches one decision, so its cost should not grow with the others: what would make it grow
+//! is a scan (a query without its index, a count, a sweep of deadlines) somewhere on the act's path.
+
+use std::sync::Arc;
+
+use juece_engine::orchestrator::Engine;
+
+use crate::drive::{drive, ACTS};
+use crate::stats::percentile;
+
+/// Acts each seeded decision takes: its proposal and the start of the procedure, so it is open, in drafting, with
+/// its record, state and deadlines as a live decision has them.
+pub const SEED_ACTS: usize = 2;
+/// Decisions seeded at once: the engine's group commit writes them in large transactions, which makes seeding
+/// 100,000 decisions take a minute or two and not an hour, through the same code as every act.
+const SEED_CLIENTS: usize = 64;
+
+/// One open count's latencies.
+pub struct OpenLine {
+    pub open: u64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub seed_secs: f64,
+}
+
+/// Seed decisions up to `open` in the database (those already there count), then drive `probes` decisions through
+/// the eight acts one at a time and time each act.
+pub async fn measure(engine: &Arc<Engine>, run: &str, open: u64, probes: u64) -> anyhow::Result<OpenLine> {
+    let have = engine.store().versions().await?.len() as u64;
+    let started = std::time::Instant::now();
+    if open > have {
+        drive(engine, &format!("open-{run}-{have}"), open - have, SEED_CLIENTS, SEED_ACTS).await?;
+    }
+    let seed_secs = started.elapsed().as_secs_f64();
+    let mut timed = drive(engine, &format!("probe-{run}-{open}"), probes, 1, ACTS).await?.latencies_ms;
+    Ok(OpenLine { open, p50_ms: percentile(&mut timed, 50.0), p99_ms: percentile(&mut timed, 99.0), seed_secs })
+}
