@@ -37,6 +37,8 @@
 //! * `kill` — the real `juece serve` as processes: SIGKILL under load loses
 //!   no acknowledged act; three replicas on one PostgreSQL take acts and fire
 //!   deadlines once each.
+//! * `bench` — `juece-bench` in its short mode on each store: its W8, OPEN, READS and BENCH lines parse, and
+//!   every act it drove is in the record (no timing asserted).
 //! * `api` — the HTTP API end to end: scenarios, the authorization matrix,
 //!   malformed input, sessions and tokens, idempotency, the OpenAPI document.
 
@@ -44,6 +46,7 @@ mod accountability;
 mod adjustments;
 mod api;
 mod backup;
+mod bench;
 mod browser;
 mod calendars;
 mod cli;
