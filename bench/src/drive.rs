@@ -16,14 +16,34 @@ use tokio::task::JoinSet;
 /// and its pass-over, a participation activity and its adoption summary. Two of them render memos.
 pub const ACTS: usize = 8;
 
-/// What driving decisions took.
+/// What driving decisions took; runs add up (`merge`).
+#[derive(Default)]
 pub struct Driven {
-    /// Acts per second, over the whole run.
-    pub tps: f64,
+    /// Wall time, in seconds.
+    pub secs: f64,
     /// Each act's time in `Engine::open`/`Engine::apply`, in ms.
     pub latencies_ms: Vec<f64>,
-    /// Acts per transaction written (`Engine::group_commit_counts` over this run).
-    pub acts_per_commit: f64,
+    /// Transactions group commit wrote, and the acts they held (`Engine::group_commit_counts` over the run).
+    pub batches: u64,
+    pub grouped: u64,
+}
+
+impl Driven {
+    /// Acts per second.
+    pub fn tps(&self) -> f64 {
+        self.latencies_ms.len() as f64 / self.secs
+    }
+
+    pub fn acts_per_commit(&self) -> f64 {
+        self.grouped as f64 / self.batches.max(1) as f64
+    }
+
+    pub fn merge(&mut self, other: Driven) {
+        self.secs += other.secs;
+        self.latencies_ms.extend(other.latencies_ms);
+        self.batches += other.batches;
+        self.grouped += other.grouped;
+    }
 }
 
 /// Take decisions `{prefix}-0` … `{prefix}-{n-1}` through the script's first `acts` acts, `c` at a time.
@@ -55,11 +75,10 @@ pub async fn drive(engine: &Arc<Engine>, prefix: &str, n: u64, c: usize, acts: u
     while let Some(joined) = clients.join_next().await {
         latencies_ms.extend(joined??);
     }
-    let secs = started.elapsed().as_secs_f64();
-    let (batches, grouped) = (counts.batches.load(Relaxed) - before.0, counts.acts.load(Relaxed) - before.1);
     Ok(Driven {
-        tps: latencies_ms.len() as f64 / secs,
+        secs: started.elapsed().as_secs_f64(),
         latencies_ms,
-        acts_per_commit: grouped as f64 / batches.max(1) as f64,
+        batches: counts.batches.load(Relaxed) - before.0,
+        grouped: counts.acts.load(Relaxed) - before.1,
     })
 }

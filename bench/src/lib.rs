@@ -13,7 +13,7 @@
 //! tps counts acts (eight per decision); p50 and p99 are per act, in ms. Nothing here judges a number: the
 //! targets are the issue's, and the test suite only checks that the lines parse and the acts were stored.
 //!
-//! * `args` — the flags; `drive` — the engine's side; `baseline` — the bare clients; `open` — latency against
+//! * `args` — the flags; `w8` — one W8 line, its sides interleaved; `drive` — the engine's side; `baseline` — the bare clients; `open` — latency against
 //!   the number of open decisions; `reads` — the decision page's reads; `stats` — percentiles, peak memory.
 
 pub mod args;
@@ -22,6 +22,7 @@ pub mod drive;
 pub mod open;
 pub mod reads;
 pub mod stats;
+pub mod w8;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -59,24 +60,10 @@ pub async fn run(args: &Args, out: &mut (dyn Write + Send)) -> anyhow::Result<()
     };
     // One short unreported round of each side first: the first writes into a new file or a cold cache cost more,
     // and would be charged to whichever side happened to run first.
-    bare(&url, WARM_UP, 1).await?;
-    drive::drive(&engine, &format!("warm-{run}"), WARM_UP / 10, 1, drive::ACTS).await?;
+    w8::warm_up(&engine, &url, &run).await?;
     for &c in &args.c {
-        let c = c.max(1);
-        let (base, client) = bare(&url, args.n, c).await?;
-        let mut driven = drive::drive(&engine, &format!("w8-{run}-c{c}"), args.n, c, drive::ACTS).await?;
-        let sqlx = if is_sqlite { baseline::sqlx_tps(&url, args.n, c).await? } else { base };
-        let (p50, p99) =
-            (stats::percentile(&mut driven.latencies_ms, 50.0), stats::percentile(&mut driven.latencies_ms, 99.0));
-        writeln!(
-            out,
-            "W8 store={store} c={c} engine_tps={:.0} baseline_tps={base:.0} ratio={:.3} p50_ms={p50:.3} p99_ms={p99:.3} \
-             sqlx_baseline_tps={sqlx:.0} baseline_client={client} acts_per_commit={:.2} n={}{durability}",
-            driven.tps,
-            driven.tps / base,
-            driven.acts_per_commit,
-            args.n,
-        )?;
+        let line = w8::measure(&engine, &url, &run, args.n, c.max(1)).await?;
+        writeln!(out, "W8 store={store} {line} n={}{durability}", args.n)?;
     }
     let mut levels = args.open.clone();
     levels.sort_unstable();
@@ -99,20 +86,6 @@ pub async fn run(args: &Args, out: &mut (dyn Write + Send)) -> anyhow::Result<()
     }
     writeln!(out, "BENCH peak_rss_mb={:.1}", stats::peak_rss_mb())?;
     Ok(())
-}
-
-/// Decisions in the warm-up round of the baseline (a tenth of them for the engine).
-const WARM_UP: u64 = 100;
-
-/// The fastest bare client's transactions per second on `url`, and its name.
-async fn bare(url: &str, n: u64, c: usize) -> anyhow::Result<(f64, &'static str)> {
-    Ok(match baseline::sqlite_path(url) {
-        Some(path) => {
-            let path = path.to_path_buf();
-            (tokio::task::spawn_blocking(move || baseline::rusqlite_tps(&path, n, c)).await??, "rusqlite")
-        }
-        None => (baseline::sqlx_tps(url, n, c).await?, "sqlx"),
-    })
 }
 
 /// The engine as `juece serve` builds it: the definitions proved on load, and every audit record sealed (by a

@@ -1,0 +1,83 @@
+//! One W8 line: the engine and the bare clients on the same database at the same concurrency, interleaved in
+//! slices (bare, engine, sqlx; three times), so that a burst of load from elsewhere on the machine, or a slow
+//! stretch of the disk, hits every side and not only the one that happened to run then. Rates are all the acts
+//! of a side over all its time.
+
+use std::fmt;
+use std::sync::Arc;
+
+use juece_engine::orchestrator::Engine;
+
+use crate::baseline;
+use crate::drive::{drive, Driven, ACTS};
+use crate::stats::percentile;
+
+/// Slices the N decisions are driven in, each side's slice after the other's.
+const SLICES: u64 = 3;
+/// Decisions in the unreported warm-up of the baseline (a tenth of them for the engine).
+const WARM_UP: u64 = 100;
+
+/// The fields of a W8 line after `store=`.
+pub struct W8 {
+    c: usize,
+    engine: Driven,
+    bare_secs: f64,
+    sqlx_secs: f64,
+    client: &'static str,
+}
+
+impl fmt::Display for W8 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let acts = self.engine.latencies_ms.len() as f64;
+        let (engine, base, sqlx) = (self.engine.tps(), acts / self.bare_secs, acts / self.sqlx_secs);
+        let mut ms = self.engine.latencies_ms.clone();
+        let (p50, p99) = (percentile(&mut ms, 50.0), percentile(&mut ms, 99.0));
+        write!(
+            f,
+            "c={} engine_tps={engine:.0} baseline_tps={base:.0} ratio={:.3} p50_ms={p50:.3} p99_ms={p99:.3} \
+             sqlx_baseline_tps={sqlx:.0} baseline_client={} acts_per_commit={:.2}",
+            self.c,
+            engine / base,
+            self.client,
+            self.engine.acts_per_commit()
+        )
+    }
+}
+
+/// One short unreported round of each side: the first writes into a new file or a cold cache cost more, and would
+/// be charged to whichever side happened to run first.
+pub async fn warm_up(engine: &Arc<Engine>, url: &str, run: &str) -> anyhow::Result<()> {
+    bare(url, WARM_UP, 1).await?;
+    drive(engine, &format!("warm-{run}"), WARM_UP / 10, 1, ACTS).await?;
+    Ok(())
+}
+
+/// Drive `n` decisions through the engine (`w8-{run}-c{c}-s{slice}-{i}`) and the same writes through the bare
+/// clients, `c` at a time.
+pub async fn measure(engine: &Arc<Engine>, url: &str, run: &str, n: u64, c: usize) -> anyhow::Result<W8> {
+    let is_sqlite = baseline::sqlite_path(url).is_some();
+    let mut line = W8 { c, engine: Driven::default(), bare_secs: 0.0, sqlx_secs: 0.0, client: "sqlx" };
+    for slice in 0..SLICES {
+        let size = n / SLICES + u64::from(slice < n % SLICES);
+        if size == 0 {
+            continue;
+        }
+        let acts = (size * ACTS as u64) as f64;
+        let (tps, client) = bare(url, size, c).await?;
+        (line.bare_secs, line.client) = (line.bare_secs + acts / tps, client);
+        line.engine.merge(drive(engine, &format!("w8-{run}-c{c}-s{slice}"), size, c, ACTS).await?);
+        line.sqlx_secs += acts / if is_sqlite { baseline::sqlx_tps(url, size, c).await? } else { tps };
+    }
+    Ok(line)
+}
+
+/// The fastest bare client's transactions per second on `url`, and its name.
+async fn bare(url: &str, n: u64, c: usize) -> anyhow::Result<(f64, &'static str)> {
+    Ok(match baseline::sqlite_path(url) {
+        Some(path) => {
+            let path = path.to_path_buf();
+            (tokio::task::spawn_blocking(move || baseline::rusqlite_tps(&path, n, c)).await??, "rusqlite")
+        }
+        None => (baseline::sqlx_tps(url, n, c).await?, "sqlx"),
+    })
+}
