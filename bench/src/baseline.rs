@@ -1,12 +1,13 @@
 //! The bare baseline of the W8 line: the same N×8 sequence of writes as one `UPDATE` of the decision's row and
 //! one `INSERT` of a ~200-byte audit row per transaction, with the engine's durability (SQLite: WAL,
 //! `synchronous = FULL`; PostgreSQL: `synchronous_commit = on`) and the same number of clients, each driving its
-//! own decisions. For SQLite the fastest plain client is a synchronous in-process connection per thread
-//! (rusqlite): the async driver's thread hand-offs cost about a third; sqlx is measured beside it. For
-//! PostgreSQL the client is sqlx.
+//! own decisions. For SQLite the fastest plain client is synchronous and in-process (rusqlite), on a connection
+//! per thread or on one they share, whichever is faster: the async driver's thread hand-offs cost about a third;
+//! sqlx is measured beside it. For PostgreSQL the client is sqlx.
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rusqlite::TransactionBehavior;
@@ -56,8 +57,12 @@ fn rusqlite_open(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
     Ok(conn)
 }
 
-/// Transactions per second through rusqlite, `c` threads each with its own connection.
-pub fn rusqlite_tps(path: &Path, n: u64, c: usize) -> anyhow::Result<f64> {
+/// Transactions per second through rusqlite, `c` threads: each with its own connection, or (`shared`) all taking
+/// turns on one. SQLite has one writer at a time, and connections that contend for it wait in its busy handler,
+/// which sleeps (1 ms, 2 ms, … up to 100 ms) instead of queueing: with many connections the lock lies idle while
+/// they sleep. One connection behind a mutex queues them instead, as the engine's single writer does; the W8
+/// line takes whichever is faster as the baseline.
+pub fn rusqlite_tps(path: &Path, n: u64, c: usize, shared: bool) -> anyhow::Result<f64> {
     let mut setup = rusqlite_open(path)?;
     let tx = setup.transaction()?;
     for sql in DROP.iter().chain(&CREATE) {
@@ -68,16 +73,18 @@ pub fn rusqlite_tps(path: &Path, n: u64, c: usize) -> anyhow::Result<f64> {
     }
     tx.commit()?;
     let c = c.max(1);
-    let conns = (0..c).map(|_| rusqlite_open(path)).collect::<rusqlite::Result<Vec<_>>>()?;
+    let conns = (0..if shared { 1 } else { c })
+        .map(|_| rusqlite_open(path).map(Mutex::new))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     let started = Instant::now();
     std::thread::scope(|s| {
-        let clients: Vec<_> = conns
-            .into_iter()
-            .enumerate()
-            .map(|(client, mut conn)| {
+        let clients: Vec<_> = (0..c)
+            .map(|client| {
+                let conn = &conns[client % conns.len()];
                 s.spawn(move || -> rusqlite::Result<()> {
                     for i in (client as u64..n).step_by(c) {
                         for seq in 0..ACTS as i64 {
+                            let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
                             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                             tx.prepare_cached(UPDATE)?.execute(rusqlite::params![i as i64, stage(seq)])?;
                             tx.prepare_cached(INSERT)?.execute(rusqlite::params![

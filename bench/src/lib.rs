@@ -71,8 +71,8 @@ pub async fn run(args: &Args, out: &mut (dyn Write + Send)) -> anyhow::Result<()
         let line = open::measure(&engine, &run, level, args.probes).await?;
         writeln!(
             out,
-            "OPEN store={store} open={} p50_ms={:.3} p99_ms={:.3} probes={} seed_s={:.1}",
-            line.open, line.p50_ms, line.p99_ms, args.probes, line.seed_secs
+            "OPEN store={store} open={} p50_ms={:.3} p99_ms={:.3} decisions={} probes={} seed_s={:.1}",
+            line.open, line.p50_ms, line.p99_ms, line.decisions, args.probes, line.seed_secs
         )?;
     }
     if let Some(&largest) = levels.last() {

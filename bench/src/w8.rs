@@ -20,34 +20,47 @@ const WARM_UP: u64 = 100;
 /// The fields of a W8 line after `store=`.
 pub struct W8 {
     c: usize,
+    sqlite: bool,
     engine: Driven,
+    /// Seconds the bare client took: the sqlx client on PostgreSQL, rusqlite with a connection per client on
+    /// SQLite; and rusqlite on one connection shared by the clients (zero with one client, where the two are one).
     bare_secs: f64,
+    shared_secs: f64,
     sqlx_secs: f64,
-    client: &'static str,
 }
 
 impl fmt::Display for W8 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let acts = self.engine.latencies_ms.len() as f64;
-        let (engine, base, sqlx) = (self.engine.tps(), acts / self.bare_secs, acts / self.sqlx_secs);
+        let rate = |secs: f64| if secs > 0.0 { acts / secs } else { 0.0 };
+        let (conns, shared, sqlx) = (rate(self.bare_secs), rate(self.shared_secs), rate(self.sqlx_secs));
+        let (base, client) = match (self.sqlite, shared > conns) {
+            (false, _) => (conns, "sqlx"),
+            (true, true) => (shared, "rusqlite-shared"),
+            (true, false) => (conns, "rusqlite"),
+        };
+        let engine = self.engine.tps();
         let mut ms = self.engine.latencies_ms.clone();
         let (p50, p99) = (percentile(&mut ms, 50.0), percentile(&mut ms, 99.0));
         write!(
             f,
             "c={} engine_tps={engine:.0} baseline_tps={base:.0} ratio={:.3} p50_ms={p50:.3} p99_ms={p99:.3} \
-             sqlx_baseline_tps={sqlx:.0} baseline_client={} acts_per_commit={:.2}",
+             sqlx_baseline_tps={sqlx:.0} baseline_client={client} acts_per_commit={:.2}",
             self.c,
             engine / base,
-            self.client,
             self.engine.acts_per_commit()
-        )
+        )?;
+        if self.sqlite {
+            write!(f, " rusqlite_conns_tps={conns:.0} rusqlite_shared_tps={shared:.0}")?;
+        }
+        Ok(())
     }
 }
 
 /// One short unreported round of each side: the first writes into a new file or a cold cache cost more, and would
 /// be charged to whichever side happened to run first.
 pub async fn warm_up(engine: &Arc<Engine>, url: &str, run: &str) -> anyhow::Result<()> {
-    bare(url, WARM_UP, 1).await?;
+    bare(url, WARM_UP, 1, false).await?;
     drive(engine, &format!("warm-{run}"), WARM_UP / 10, 1, ACTS).await?;
     Ok(())
 }
@@ -56,28 +69,33 @@ pub async fn warm_up(engine: &Arc<Engine>, url: &str, run: &str) -> anyhow::Resu
 /// clients, `c` at a time.
 pub async fn measure(engine: &Arc<Engine>, url: &str, run: &str, n: u64, c: usize) -> anyhow::Result<W8> {
     let is_sqlite = baseline::sqlite_path(url).is_some();
-    let mut line = W8 { c, engine: Driven::default(), bare_secs: 0.0, sqlx_secs: 0.0, client: "sqlx" };
+    let mut line =
+        W8 { c, sqlite: is_sqlite, engine: Driven::default(), bare_secs: 0.0, shared_secs: 0.0, sqlx_secs: 0.0 };
     for slice in 0..SLICES {
         let size = n / SLICES + u64::from(slice < n % SLICES);
         if size == 0 {
             continue;
         }
         let acts = (size * ACTS as u64) as f64;
-        let (tps, client) = bare(url, size, c).await?;
-        (line.bare_secs, line.client) = (line.bare_secs + acts / tps, client);
+        let bare_secs = acts / bare(url, size, c, false).await?;
+        line.bare_secs += bare_secs;
+        if is_sqlite && c > 1 {
+            line.shared_secs += acts / bare(url, size, c, true).await?;
+        }
         line.engine.merge(drive(engine, &format!("w8-{run}-c{c}-s{slice}"), size, c, ACTS).await?);
-        line.sqlx_secs += acts / if is_sqlite { baseline::sqlx_tps(url, size, c).await? } else { tps };
+        line.sqlx_secs += if is_sqlite { acts / baseline::sqlx_tps(url, size, c).await? } else { bare_secs };
     }
     Ok(line)
 }
 
-/// The fastest bare client's transactions per second on `url`, and its name.
-async fn bare(url: &str, n: u64, c: usize) -> anyhow::Result<(f64, &'static str)> {
-    Ok(match baseline::sqlite_path(url) {
+/// The bare client's transactions per second on `url`: rusqlite on SQLite (one connection per client, or one
+/// `shared`), sqlx on PostgreSQL.
+async fn bare(url: &str, n: u64, c: usize, shared: bool) -> anyhow::Result<f64> {
+    match baseline::sqlite_path(url) {
         Some(path) => {
             let path = path.to_path_buf();
-            (tokio::task::spawn_blocking(move || baseline::rusqlite_tps(&path, n, c)).await??, "rusqlite")
+            tokio::task::spawn_blocking(move || baseline::rusqlite_tps(&path, n, c, shared)).await?
         }
-        None => (baseline::sqlx_tps(url, n, c).await?, "sqlx"),
-    })
+        None => baseline::sqlx_tps(url, n, c).await,
+    }
 }
