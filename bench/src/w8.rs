@@ -51,7 +51,10 @@ impl fmt::Display for W8 {
             self.engine.acts_per_commit()
         )?;
         if self.sqlite {
-            write!(f, " rusqlite_conns_tps={conns:.0} rusqlite_shared_tps={shared:.0}")?;
+            write!(f, " rusqlite_conns_tps={conns:.0}")?;
+        }
+        if self.shared_secs > 0.0 {
+            write!(f, " rusqlite_shared_tps={shared:.0}")?;
         }
         Ok(())
     }
