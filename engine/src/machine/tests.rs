@@ -43,14 +43,7 @@ fn load(key: &str) -> (Workflow, WorkCalendar) {
 }
 
 fn actor(name: &str, unit: &str, role: Role) -> Actor {
-    Actor {
-        user_id: name.into(),
-        name: name.into(),
-        unit: unit.into(),
-        position: "p".into(),
-        roles: vec![role],
-        former_units: Vec::new(),
-    }
+    crate::sample::who(name, unit, role)
 }
 
 fn office() -> Actor {
