@@ -3,7 +3,7 @@
 //! an accelerated clock. It shows deliberate refusals (each with its reason
 //! code and article) and ends by verifying the audit record.
 
-use juece_engine::orchestrator::ActRequest;
+use juece_engine::orchestrator::{ActRequest, OpinionRequest};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -73,6 +73,16 @@ impl<W: Write> Run<'_, W> {
     async fn ok(&mut self, actor: &Actor, name: &str, payload: Value) -> anyhow::Result<()> {
         self.accepted.entry(name.to_string()).or_insert_with(|| payload.clone());
         let act = Act::new(name, payload);
+        if juece_engine::ledger::Kind::of_act(name).is_some() {
+            let request = OpinionRequest { decision_id: &self.id, act: &act, actor, now: self.now, answer: None };
+            return match self.engine.receive(request).await {
+                Ok(o) => {
+                    writeln!(self.out, "  ✓ {name} by {} — opinion #{}, receipt {}", actor.name, o.seq, o.receipt)?;
+                    Ok(())
+                }
+                Err(e) => bail!("demo opinion `{name}` failed: {e}"),
+            };
+        }
         let applied = if self.memos.is_empty() && self.engine.load(&self.id).await.is_err() {
             self.engine.open("national", ActRequest::new(&self.id, &act, actor, self.now)).await
         } else {

@@ -33,6 +33,11 @@ pub enum Effect {
         decision_id: String,
         act: Act,
     },
+    /// An opinion from the public, taken: the orchestrator's intake numbers and writes it as a row of its own
+    /// ([`crate::ledger`]); the decision's state does not change.
+    Receive(crate::ledger::Submission),
+    /// What the act does to opinion rows, written with the act.
+    Ledger(crate::ledger::LedgerWrite),
 }
 
 /// A deadline as the transition function computed it, with the inputs of

@@ -58,10 +58,11 @@ pub struct Facts {
     /// most one notice.
     pub shortening_approvals: Vec<ShorteningApproval>,
     pub activities: Vec<Activity>,
+    /// Recorded here before opinions had rows of their own (see [`PublicOpinion`]); never written now.
     pub opinions: Vec<PublicOpinion>,
     pub public_adoption_summary: Option<String>,
     pub hearing: Option<Hearing>,
-    /// Hearings the public suggested, each with the unit's decision (PP-8).
+    /// Recorded here before opinions had rows of their own (see [`PublicOpinion`]); never written now.
     pub hearing_suggestions: Vec<HearingSuggestion>,
     pub experts: Vec<ExpertAssignment>,
     pub expert_adoption_summary: Option<String>,
@@ -93,7 +94,7 @@ pub struct Facts {
     pub origin: Option<AdjustmentOrigin>,
     /// Child decisions opened to adjust or stop this one (Art. 37).
     pub adjustments: Vec<Adjustment>,
-    /// Public feedback on the published decision (Art. 35(2)).
+    /// Recorded here before opinions had rows of their own (see [`PublicOpinion`]); never written now.
     pub feedback: Vec<PublicOpinion>,
     pub suspension: Option<Suspension>,
     pub post_evaluation: Option<PostEvaluation>,

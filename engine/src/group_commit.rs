@@ -2,24 +2,60 @@
 //! it, then go to the database together in the next transaction, so many
 //! acts share one flush to disk. Each act still succeeds or fails on its own
 //! (a savepoint each, see [`Store::commit`]); alone, an act is written at
-//! once, with no added wait.
+//! once, with no added wait. Opinions from the public are batched the same
+//! way ([`Batchable`] for [`Incoming`], written by `OpinionStore::receive`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::oneshot;
 
+use crate::ledger::Opinion;
+use crate::store::opinions::Incoming;
 use crate::store::{Store, StoreError, TransitionCommit};
 
-type Waiting = (TransitionCommit, oneshot::Sender<Result<(), StoreError>>);
+/// What can be written in batches, and how a batch is written: one result per item, in order.
+#[async_trait::async_trait]
+pub(crate) trait Batchable: Send + Sized + 'static {
+    type Written: Send + 'static;
+    async fn write(store: &Arc<dyn Store>, batch: Vec<Self>) -> Vec<Result<Self::Written, StoreError>>;
+}
 
-#[derive(Default)]
-pub(crate) struct GroupCommit {
+#[async_trait::async_trait]
+impl Batchable for TransitionCommit {
+    type Written = ();
+    async fn write(store: &Arc<dyn Store>, batch: Vec<Self>) -> Vec<Result<(), StoreError>> {
+        store.commit(batch).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Batchable for Incoming {
+    type Written = Opinion;
+    async fn write(store: &Arc<dyn Store>, batch: Vec<Self>) -> Vec<Result<Opinion, StoreError>> {
+        let n = batch.len();
+        match store.receive(batch).await {
+            Ok(results) => results,
+            // The transaction was rolled back: none of the batch is written.
+            Err(e) => (0..n).map(|_| Err(StoreError::Interrupted(format!("the batch was not written: {e}")))).collect(),
+        }
+    }
+}
+
+type Waiting<T> = (T, oneshot::Sender<Result<<T as Batchable>::Written, StoreError>>);
+
+pub(crate) struct GroupCommit<T: Batchable = TransitionCommit> {
     /// Commits not yet taken by a writer.
-    pending: Mutex<Vec<Waiting>>,
+    pending: Mutex<Vec<Waiting<T>>>,
     /// Held while a batch is written: at most one batch is in flight.
     writing: Arc<tokio::sync::Mutex<()>>,
     counts: Arc<Counts>,
+}
+
+impl<T: Batchable> Default for GroupCommit<T> {
+    fn default() -> Self {
+        GroupCommit { pending: Mutex::new(Vec::new()), writing: Default::default(), counts: Default::default() }
+    }
 }
 
 /// How many batches were written, holding how many acts (for `/metrics`).
@@ -29,9 +65,9 @@ pub struct Counts {
     pub acts: AtomicU64,
 }
 
-impl GroupCommit {
+impl<T: Batchable> GroupCommit<T> {
     /// Write `commit`, together with whatever else is waiting.
-    pub(crate) async fn commit(&self, store: &Arc<dyn Store>, commit: TransitionCommit) -> Result<(), StoreError> {
+    pub(crate) async fn commit(&self, store: &Arc<dyn Store>, commit: T) -> Result<T::Written, StoreError> {
         let (sender, mut answer) = oneshot::channel();
         self.with_pending(|p| p.push((commit, sender)));
         loop {
@@ -44,7 +80,7 @@ impl GroupCommit {
             }
             // A caller that went away before its act was written (its
             // request was cancelled) has it dropped, never written.
-            let batch: Vec<Waiting> =
+            let batch: Vec<Waiting<T>> =
                 self.with_pending(std::mem::take).into_iter().filter(|(_, s)| !s.is_closed()).collect();
             if batch.is_empty() {
                 continue;
@@ -57,7 +93,7 @@ impl GroupCommit {
                 let (commits, senders): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
                 counts.batches.fetch_add(1, Ordering::Relaxed);
                 counts.acts.fetch_add(commits.len() as u64, Ordering::Relaxed);
-                let results = store.commit(commits).await;
+                let results = T::write(&store, commits).await;
                 for (sender, result) in senders.into_iter().zip(results) {
                     let _ = sender.send(result);
                 }
@@ -71,7 +107,7 @@ impl GroupCommit {
         &self.counts
     }
 
-    fn with_pending<T>(&self, f: impl FnOnce(&mut Vec<Waiting>) -> T) -> T {
+    fn with_pending<R>(&self, f: impl FnOnce(&mut Vec<Waiting<T>>) -> R) -> R {
         // A panic while the lock is held cannot leave the vector half-changed.
         f(&mut self.pending.lock().unwrap_or_else(PoisonError::into_inner))
     }

@@ -22,7 +22,8 @@
 //! * The procedure as data: `definition` (with its `graph`, compliance `proof` and `statutory` gates),
 //!   `calendar` (working days and periods), `deadline` (anchors and schedules), `codes` (payload
 //!   vocabularies), `nondisclosure` (grounds for not publishing).
-//! * A decision and what happens to it: `decision`, `facts`, `act`, `actor`, `effect`, `refusal`, `warning`.
+//! * A decision and what happens to it: `decision`, `facts`, `act`, `actor`, `effect`, `refusal`, `warning`;
+//!   `ledger` (the public's opinions, rows of their own: chain, campaigns, what the step reads of them).
 //! * The code that runs the procedure: `acts` (handlers), `gates` (checks), `bind` (the definition's names
 //!   checked against them on load), `machine` (the pure step), `rules` (the rule → code table).
 //! * The record and its proofs: `audit` (the hash chain), `anchor` (key, seal, anchor log), `anchoring`
@@ -57,6 +58,7 @@ pub mod effect;
 pub mod facts;
 pub mod gates;
 pub mod group_commit;
+pub mod ledger;
 pub mod machine;
 pub mod memo;
 pub mod nondisclosure;

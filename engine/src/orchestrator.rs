@@ -5,6 +5,7 @@
 
 mod calendar;
 mod group;
+mod intake;
 mod issue;
 mod turns;
 
@@ -29,6 +30,7 @@ use crate::store::{DeadlineRow, Loaded, OutboxMessage, Store, StoreError, Stored
 use crate::warning::Warning;
 use calendar::LiveCalendar;
 use group::{Carried, Part};
+pub use intake::OpinionRequest;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -139,6 +141,9 @@ pub struct Engine {
     calendar: LiveCalendar,
     store: Arc<dyn Store>,
     group: GroupCommit,
+    /// Opinions from the public, group-committed apart from acts (see [`intake`]).
+    intake_group: GroupCommit<crate::store::opinions::Incoming>,
+    intake: intake::Intake,
     /// Held by an act that issues a numbered document, from reading its number to committing it.
     numbering: tokio::sync::Mutex<()>,
     /// Acts on one record take turns in this process (see [`turns`]).
@@ -161,6 +166,8 @@ impl Engine {
             calendar: LiveCalendar::new(calendar),
             store,
             group: GroupCommit::default(),
+            intake_group: GroupCommit::default(),
+            intake: Default::default(),
             numbering: Default::default(),
             turns: Default::default(),
         })
@@ -280,6 +287,9 @@ impl Engine {
         let ActRequest { decision_id, act, actor, now, expected_version, answering } = request;
         let started = std::time::Instant::now();
         let result = async {
+            if crate::ledger::Kind::of_act(&act.name).is_some() {
+                return Err(EngineError::Refused(intake::not_an_opinion(&act.name)));
+            }
             let _turn = self.turns.take(decision_id).await;
             let mut attempt = 0;
             loop {

@@ -4,6 +4,8 @@
 //! (internal) view are logged with the reader — confidential material
 //! access is itself on record.
 
+mod opinions;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -14,6 +16,8 @@ use crate::orchestrator::{Engine, EngineError};
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::{DeadlineRow, DeadlineStatus, DecisionFilter, StoredMemo};
 use crate::visibility::{self, Access, RecordView, Veil, Withheld};
+
+pub use opinions::{csv_rows, parse_cursor, CampaignView, OpinionCount, OpinionPage, OpinionView, ReceiptView};
 
 /// Largest page a list returns.
 pub const MAX_PAGE: i64 = 200;

@@ -82,6 +82,7 @@ pub const ENGINE: &[EngineReason] = &[
     engine("not_assigned", "the act's article; access policy", "the actor is not in the unit or assignment"),
     engine("invalid_payload", "the act's article", "the act's data is malformed"),
     engine("linked_act_chain", "Art. 33", "a linked act cannot cause another"),
+    engine("invalid_act_route", "Art. 15", "opinions from the public go through the intake, other acts not"),
     engine("linked_record_not_found", "Art. 33", "the linked record does not exist"),
     engine("expert_opinion_sealed", "Art. 19", "other experts' opinions stay sealed before one's own"),
     engine("confidentiality_undertaking_required", "Art. 19(2)", "materials open after the undertaking"),

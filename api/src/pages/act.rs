@@ -408,6 +408,11 @@ impl FormKey {
         self.held.clone().map(|held| Answering { held, answer })
     }
 
+    /// The key this submission holds, if the form carried one.
+    pub(super) fn held(&self) -> Option<KeyClaim> {
+        self.held.clone()
+    }
+
     /// Free the key after a refusal.
     pub(super) async fn release(&self, s: &AppState) {
         if let Some(held) = &self.held {

@@ -92,7 +92,8 @@ pub async fn page(
             json!({"label": l.act(a), "href": href})
         })
         .collect();
-    let has_opinions = view.facts.get("opinions").and_then(Value::as_array).is_some_and(|o| !o.is_empty());
+    let has_opinions = full
+        && s.engine.read_opinion_counts(&actor, &id, s.clock.now()).await.is_ok_and(|c| c.iter().any(|k| k.received > 0));
     let ledger = (full && has_opinions).then(|| format!("/decisions/{}/opinions", seg(&id)));
     let has_meeting = view.facts.get("meeting").is_some_and(|m| !m.is_null());
     let meeting_screen = (full && has_meeting).then(|| format!("/decisions/{}/meeting", seg(&id)));

@@ -1,20 +1,21 @@
-//! The opinion ledger (意见处理台账): every public comment on the decision with
-//! how it was disposed of, and one form that disposes of many at once — the
-//! same outcome and reason for each selected opinion (a campaign of identical
-//! letters, say). Each disposition is still one `dispose_opinion` act in the
-//! record; the engine checks every one before any is taken, so a batch with a
-//! refused opinion takes none and the page keeps what was selected and typed.
+//! The opinion ledger (意见处理台账): the public comments on the decision — one row per distinct opinion, a
+//! campaign of identical or near-identical letters as its first letter and how many sent it — with how each was
+//! disposed of, a search by text, a page of a campaign's members, and one form that disposes of many at once:
+//! the same outcome and reason for each selected row, a campaign's row for all its members. Each disposition is
+//! still one `dispose_opinion` act in the record; the engine checks every one before any is taken, so a batch
+//! with a refused opinion takes none and the page keeps what was selected and typed. Pages follow one another
+//! by cursor (the last number shown), so a consultation of a million comments pages as fast as one of ten.
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use juece_engine::act::Act;
+use juece_engine::ledger::{Kind, OpinionQuery};
 use juece_engine::actor::Actor;
 use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::{Applied, EngineError};
-use juece_engine::queries::DecisionView;
+use juece_engine::queries::{DecisionView, OpinionView};
 use juece_engine::visibility::Access;
 use serde_json::{json, Value};
 
@@ -34,12 +35,21 @@ const OUTCOMES: [&str; 3] = ["adopted", "partly", "not_adopted"];
 /// Most opinions one submission disposes of: a larger campaign is disposed of in several pages.
 const MAX_BATCH: usize = 200;
 
-#[derive(serde::Deserialize)]
+/// Rows a page shows.
+const PAGE: i64 = 100;
+
+#[derive(serde::Deserialize, Default, Clone)]
 pub struct LedgerQuery {
     /// How many opinions the last submission disposed of.
     disposed: Option<usize>,
     /// `all` shows disposed opinions too.
     show: Option<String>,
+    /// Text the opinions hold.
+    q: Option<String>,
+    /// The members of this campaign (its first opinion's number).
+    campaign: Option<i64>,
+    /// The last number of the page before.
+    after: Option<i64>,
 }
 
 pub async fn page(
@@ -55,8 +65,7 @@ pub async fn page(
     };
     let l = v.lang;
     let notice = q.disposed.map(|n| l.t_args("ledger-disposed", &[("count", n.to_string())]));
-    let all = q.show.as_deref() == Some("all");
-    show(&s, &v, &view, &Submitted::default(), Vec::new(), notice, all, StatusCode::OK)
+    show(&s, &v, &actor, &view, &q, &Submitted::default(), Vec::new(), notice, StatusCode::OK).await
 }
 
 pub async fn submit(State(s): State<AppState>, v: Viewer, Path(id): Path<String>, body: Bytes) -> Response {
@@ -69,18 +78,24 @@ pub async fn submit(State(s): State<AppState>, v: Viewer, Path(id): Path<String>
         Err(resp) => return resp,
     };
     let l = v.lang;
-    let refuse = |errors: Vec<Value>| show(&s, &v, &view, &form, errors, None, true, StatusCode::UNPROCESSABLE_ENTITY);
-    let selected: Vec<u32> = form.all("o").iter().filter_map(|o| o.parse().ok()).collect();
+    let shown = LedgerQuery { show: Some("all".into()), ..LedgerQuery::default() };
+    let selected: Vec<i64> = form.all("o").iter().filter_map(|o| o.parse().ok()).collect();
     if selected.is_empty() || selected.len() > MAX_BATCH {
         let (zh, en) =
             ("请选择要处理的意见（每次最多200条）", "select the opinions to dispose of (at most 200 at a time)");
-        return refuse(vec![reason_json(l, "invalid_form", zh, en, "Art. 18", None, Some("o-all".into()))]);
+        let errors = vec![reason_json(l, "invalid_form", zh, en, "Art. 18", None, Some("o-all".into()))];
+        return show(&s, &v, &actor, &view, &shown, &form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let outcome = form.get("outcome").unwrap_or("");
     let reason = form.get("reason").unwrap_or("");
-    let acts: Vec<(u32, Act)> = selected
+    // A campaign's row disposes of the whole campaign (the form marks it), any other row of its own opinion.
+    let campaigns: Vec<i64> = form.all("c").iter().filter_map(|o| o.parse().ok()).collect();
+    let acts: Vec<(i64, Act)> = selected
         .iter()
-        .map(|&n| (n, Act::new(ACT, json!({"opinion_id": n, "outcome": outcome, "reason": reason}))))
+        .map(|&n| {
+            let payload = json!({"opinion_id": n, "outcome": outcome, "reason": reason, "campaign": campaigns.contains(&n)});
+            (n, Act::new(ACT, payload))
+        })
         .collect();
     // Every disposition is checked before any is taken.
     let mut errors = Vec::new();
@@ -92,7 +107,8 @@ pub async fn submit(State(s): State<AppState>, v: Viewer, Path(id): Path<String>
         }
     }
     if !errors.is_empty() {
-        return refuse(dedup(errors));
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return show(&s, &v, &actor, &view, &shown, &form, dedup(errors), None, status).await;
     }
     let done = format!("/decisions/{}/opinions?disposed={}", seg(&id), acts.len());
     let answer = |_: &Applied| redirect_to(done.clone());
@@ -118,7 +134,8 @@ pub async fn submit(State(s): State<AppState>, v: Viewer, Path(id): Path<String>
                     Err(resp) => return resp,
                 };
                 let errors = numbered(l, *n, &r.reasons);
-                return show(&s, &v, &view, &form, errors, None, true, StatusCode::UNPROCESSABLE_ENTITY);
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                return show(&s, &v, &actor, &view, &shown, &form, errors, None, status).await;
             }
             Err(e) => {
                 key.release(&s).await;
@@ -139,7 +156,7 @@ async fn read(s: &AppState, v: &Viewer, actor: &Actor, id: &str) -> Result<Decis
 }
 
 /// A refusal's reasons, each prefixed with the opinion it concerns.
-fn numbered(l: Lang, n: u32, reasons: &[juece_engine::refusal::Reason]) -> Vec<Value> {
+fn numbered(l: Lang, n: i64, reasons: &[juece_engine::refusal::Reason]) -> Vec<Value> {
     reasons
         .iter()
         .map(|x| {
@@ -166,30 +183,63 @@ fn dedup(errors: Vec<Value>) -> Vec<Value> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn show(
+async fn show(
     s: &AppState,
     v: &Viewer,
+    actor: &Actor,
     view: &DecisionView,
+    q: &LedgerQuery,
     form: &Submitted,
     errors: Vec<Value>,
     notice: Option<String>,
-    all: bool,
     status: StatusCode,
 ) -> Response {
     let l = v.lang;
+    let now = s.clock.now();
+    let all = q.show.as_deref() == Some("all") || q.campaign.is_some();
+    let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+    let query = OpinionQuery {
+        decision_id: view.id.clone(),
+        kind: Some(Kind::Comment),
+        cluster: q.campaign,
+        // One row per distinct opinion, unless a campaign's members or a search are asked for.
+        leaders_only: q.campaign.is_none() && text.is_none(),
+        disposition: (!all).then(|| "open".to_string()),
+        text: text.clone(),
+        after: q.after.map(|n| (Kind::Comment, n)),
+        limit: PAGE,
+        ..OpinionQuery::default()
+    };
+    let (page, counts) = match (
+        s.engine.read_opinions(actor, &query, now).await,
+        s.engine.read_opinion_counts(actor, &view.id, now).await,
+    ) {
+        (Ok(page), Ok(counts)) => (page, counts),
+        (Err(e), _) | (_, Err(e)) => return engine_error(s, v, &e),
+    };
     let selected = form.all("o");
-    let opinions: Vec<Value> = view
-        .facts
-        .get("opinions")
-        .and_then(Value::as_array)
-        .map(|ops| ops.iter().filter_map(|o| row(l, o, &selected, all)).collect())
-        .unwrap_or_default();
-    let total = view.facts.get("opinions").and_then(Value::as_array).map_or(0, Vec::len);
-    let open = view
-        .facts
-        .get("opinions")
-        .and_then(Value::as_array)
-        .map_or(0, |ops| ops.iter().filter(|o| o.get("disposition").is_none_or(Value::is_null)).count());
+    let opinions: Vec<Value> = page.items.iter().map(|o| row(l, o, &selected)).collect();
+    let comments = counts.iter().find(|c| c.kind == Kind::Comment);
+    let (total, open) = comments.map_or((0, 0), |c| (c.received, c.open));
+    let base = format!("/decisions/{}/opinions", seg(&view.id));
+    let link = |after: Option<i64>| {
+        let mut p = form_urlencoded::Serializer::new(String::new());
+        if all && q.campaign.is_none() {
+            p.append_pair("show", "all");
+        }
+        if let Some(t) = &text {
+            p.append_pair("q", t);
+        }
+        if let Some(c) = q.campaign {
+            p.append_pair("campaign", &c.to_string());
+        }
+        if let Some(a) = after {
+            p.append_pair("after", &a.to_string());
+        }
+        let p = p.finish();
+        if p.is_empty() { base.clone() } else { format!("{base}?{p}") }
+    };
+    let next = page.next.as_deref().and_then(juece_engine::queries::parse_cursor).map(|(_, n)| link(Some(n)));
     let chosen = form.get("outcome").unwrap_or("");
     let outcomes: Vec<Value> = OUTCOMES
         .iter()
@@ -197,33 +247,22 @@ fn show(
         .collect();
     let data = json!({
         "id": view.id, "decision_title": view.title, "decision_href": format!("/decisions/{}", seg(&view.id)),
-        "action": format!("/decisions/{}/opinions", seg(&view.id)),
+        "action": base, "all_href": format!("{base}?show=all"),
         "may_dispose": view.allowed_acts.iter().any(|a| a == ACT),
         "opinions": opinions, "outcomes": outcomes, "reason": form.get("reason").unwrap_or(""),
-        "errors": errors, "notice": notice, "all": all,
+        "errors": errors, "notice": notice, "all": all, "q": text, "campaign": q.campaign, "next": next,
         "counts": l.t_args("ledger-counts", &[("total", total.to_string()), ("open", open.to_string())]),
         "key": uuid::Uuid::new_v4().to_string(),
     });
     render(s, v, Page::new("ledger", l.t("ledger-title"), data).status(status))
 }
 
-/// One opinion of the ledger, or `None` when it is disposed of and only open ones are shown.
-fn row(l: Lang, o: &Value, selected: &[&str], all: bool) -> Option<Value> {
-    let n = o.get("id").and_then(Value::as_u64)?;
-    let disposition = o.get("disposition").filter(|d| !d.is_null());
-    if disposition.is_some() && !all {
-        return None;
-    }
-    let received = o
-        .get("received_at")
-        .and_then(Value::as_str)
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| china(l, t.with_timezone(&Utc)));
-    let disposition = disposition.map(|d| {
-        let outcome = d.get("outcome").and_then(Value::as_str).unwrap_or("");
-        json!({"outcome": l.choice(outcome),
-            "reason": d.get("reason"), "by": d.get("by")})
-    });
-    Some(json!({"n": n, "content": o.get("content"), "submitter": o.get("submitter").filter(|x| !x.is_null()),
-        "received": received, "disposition": disposition, "checked": selected.contains(&n.to_string().as_str())}))
+/// One opinion of the ledger.
+fn row(l: Lang, o: &OpinionView, selected: &[&str]) -> Value {
+    let disposition = o.settled.as_ref().map(|d| json!({"outcome": l.choice(&d.outcome), "reason": d.reason, "by": d.by}));
+    let campaign = o.cluster == o.seq && o.members > 1;
+    json!({"n": o.seq, "content": o.content, "submitter": o.submitter, "received": china(l, o.received_at),
+        "disposition": disposition, "checked": selected.contains(&o.seq.to_string().as_str()),
+        "campaign": campaign, "members": o.members, "member_of": (o.cluster != o.seq).then_some(o.cluster),
+        "hidden": o.hidden.as_ref().map(|h| h.reason.clone())})
 }

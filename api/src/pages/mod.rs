@@ -346,7 +346,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/decisions/{id}/meeting", get(meeting::page))
         .route("/public", get(public::home))
         .route("/public/decisions/{id}", get(public::decision))
-        .route("/public/decisions/{id}/receipt/{n}", get(public::receipt))
+        .route("/public/receipts/{receipt}", get(public::receipt))
         .route("/accountability", get(oversight::who))
         .route("/accountability/verify", get(verify::page).post(verify::run))
         .route("/review", get(review::queue))

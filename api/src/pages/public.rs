@@ -11,8 +11,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use juece_engine::act::Act;
-use juece_engine::orchestrator::ActRequest;
-use juece_engine::orchestrator::{Applied, EngineError};
+use std::sync::Arc;
+
+use juece_engine::ledger::Opinion;
+use juece_engine::orchestrator::{EngineError, OpinionRequest};
+use juece_engine::store::opinions::AnswerFn;
 use juece_engine::queries::{DecisionView, ListQuery};
 use serde_json::{json, Value};
 
@@ -186,27 +189,28 @@ async fn public_act(s: AppState, v: Viewer, id: String, body: Bytes, act: &str) 
     }
     let anonymous = juece_engine::auth::anonymous();
     let a = Act::new(act, payload);
-    let feedback = act == "submit_feedback";
-    let locate = |a: &Applied| {
-        let f = &a.decision.facts;
-        let n = if feedback { f.feedback.len() } else { f.opinions.len() };
-        format!("/public/decisions/{}/receipt/{n}", seg(&a.decision.id))
-    };
+    fn locate(o: &Opinion) -> String {
+        format!("/public/receipts/{}", seg(&o.receipt))
+    }
     let key = match FormKey::claim(&s, &anonymous, &form, &body).await {
         Ok(Claimed::Act(key)) => key,
         Ok(Claimed::Replay(location)) => return see_other(&location),
         Err(e) => return engine_error(&s, &v, &e),
     };
-    let answer = |a: &Applied| redirect_to(locate(a));
-    let result = s
-        .engine
-        .apply(ActRequest::new(&id, &a, &anonymous, s.clock.now()).answering(key.answering(&answer).as_ref()))
-        .await;
+    let answer: AnswerFn = Arc::new(|o: &Opinion| redirect_to(locate(o)));
+    let request = OpinionRequest {
+        decision_id: &id,
+        act: &a,
+        actor: &anonymous,
+        now: s.clock.now(),
+        answer: key.held().map(|h| (h, answer)),
+    };
+    let result = s.engine.receive(request).await;
     if result.is_err() {
         key.release(&s).await;
     }
     match result {
-        Ok(applied) => see_other(&locate(&applied)),
+        Ok(opinion) => see_other(&locate(&opinion)),
         Err(EngineError::Refused(r)) => {
             let errors = r
                 .reasons
@@ -229,11 +233,18 @@ async fn public_act(s: AppState, v: Viewer, id: String, body: Bytes, act: &str) 
     }
 }
 
-/// The receipt of a comment: its number, to look up how it was handled.
-pub async fn receipt(State(s): State<AppState>, v: Viewer, Path((id, n)): Path<(String, u32)>) -> Response {
+/// What became of a comment or feedback, by its receipt: received when, its text, and its disposition once
+/// there is one. The receipt is the sender's; it shows nothing of anyone else's.
+pub async fn receipt(State(s): State<AppState>, v: Viewer, Path(number): Path<String>) -> Response {
     let l = v.lang;
-    let number = format!("{}-{n:05}", id.chars().take(8).collect::<String>().to_uppercase());
-    let data = json!({"receipt": l.t_args("public-receipt", &[("receipt", number.clone())]), "number": number,
-        "back": format!("/public/decisions/{}", seg(&id))});
+    let r = match s.engine.read_receipt(&number).await {
+        Ok(r) => r,
+        Err(e) => return engine_error(&s, &v, &e),
+    };
+    let outcome = r.outcome.as_deref().map(|o| l.t(&format!("choice-{o}")));
+    let data = json!({"receipt": l.t_args("public-receipt", &[("receipt", r.receipt.clone())]), "number": r.receipt,
+        "title": r.title, "seq": r.seq, "received_at": super::tasks::china(l, r.received_at), "content": r.content,
+        "outcome": outcome, "reason": r.reason, "hidden_reason": r.hidden_reason, "chain_hash": r.chain_hash,
+        "back": format!("/public/decisions/{}", seg(&r.decision_id))});
     render(&s, &v, Page::new("public_receipt", l.t("public-receipt-title"), data).public())
 }

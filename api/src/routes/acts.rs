@@ -5,13 +5,16 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
+use axum::{Extension, Json};
 use juece_engine::act::Act;
+use juece_engine::ledger::Opinion;
 use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::Applied;
+use juece_engine::orchestrator::OpinionRequest;
 use juece_engine::store::idempotency::KeyClaim;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use juece_engine::store::opinions::AnswerFn;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -67,6 +70,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, Problem> {
         ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer"), ActParams),
     request_body(content = Object, description = "the act's payload", content_type = "application/json"),
     responses((status = 200, body = AppliedOut),
+        (status = 201, description = "an opinion (`receive_comment`, `submit_feedback`, `suggest_hearing`) taken by the intake", body = ReceivedOut),
         (status = 403, description = "role_not_permitted or not_assigned", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "stale version", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "refused by the law: every reason listed", body = Problem, content_type = "application/problem+json"),
@@ -86,6 +90,9 @@ async fn apply_act(
         Err(problem) => return problem.into_response(),
     };
     let act = Act::new(&name, serde_json::Value::Object(payload));
+    if juece_engine::ledger::Kind::of_act(&name).is_some() {
+        return receive(&s, &id, &act, &actor, held).await;
+    }
     let answer = |a: &Applied| AppliedOut::stored(a, StatusCode::OK);
     let answering = crate::idempotency::answering(&held, &answer);
     let result = s
@@ -97,4 +104,50 @@ async fn apply_act(
         Ok(a) => AppliedOut::respond(&a, StatusCode::OK, held.is_some()),
         Err(e) => Problem::from(e).into_response(),
     }
+}
+
+/// An opinion taken through the acts endpoint (a drafter entering one received on paper, say): it goes through
+/// the engine's intake like the public endpoints' and is answered 201 with the stored row's number and receipt.
+async fn receive(
+    s: &AppState,
+    id: &str,
+    act: &Act,
+    actor: &juece_engine::actor::Actor,
+    held: Option<Extension<KeyClaim>>,
+) -> Response {
+    fn out(o: &Opinion) -> ReceivedOut {
+        ReceivedOut {
+            decision_id: o.decision_id.clone(),
+            kind: o.kind,
+            seq: o.seq,
+            receipt: o.receipt.clone(),
+            received_at: o.received_at,
+        }
+    }
+    let answer: AnswerFn = std::sync::Arc::new(|o: &Opinion| crate::idempotency::stored_json(StatusCode::CREATED, &out(o)));
+    let request = OpinionRequest {
+        decision_id: id,
+        act,
+        actor,
+        now: s.clock.now(),
+        answer: held.as_ref().map(|Extension(h)| (h.clone(), answer.clone())),
+    };
+    let result = s.engine.receive(request).await;
+    s.metrics.act(&act.name, &result);
+    match result {
+        Ok(o) if held.is_some() => crate::idempotency::answered(answer(&o)),
+        Ok(o) => (StatusCode::CREATED, Json(out(&o))).into_response(),
+        Err(e) => Problem::from(e).into_response(),
+    }
+}
+
+/// An opinion as the intake stored it.
+#[derive(Serialize, ToSchema)]
+pub struct ReceivedOut {
+    pub decision_id: String,
+    pub kind: juece_engine::ledger::Kind,
+    /// Its number among the decision's opinions of its kind.
+    pub seq: i64,
+    pub receipt: String,
+    pub received_at: chrono::DateTime<chrono::Utc>,
 }

@@ -17,6 +17,7 @@ pub mod docs;
 mod docs_acts;
 pub mod inbox;
 pub mod memos;
+pub mod opinions;
 pub mod public;
 pub mod record;
 pub mod reports;
@@ -124,6 +125,7 @@ pub fn api(state: AppState) -> OpenApiRouter<AppState> {
         .merge(checks::router())
         .merge(adjustments::router())
         .merge(record::router())
+        .merge(opinions::router())
         .merge(memos::router())
         .merge(workflows::router())
         .merge(auth::router())

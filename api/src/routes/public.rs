@@ -8,8 +8,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use juece_engine::act::Act;
-use juece_engine::orchestrator::ActRequest;
-use juece_engine::orchestrator::Applied;
+use std::sync::Arc;
+
+use juece_engine::ledger::Opinion;
+use juece_engine::orchestrator::OpinionRequest;
+use juece_engine::queries::ReceiptView;
+use juece_engine::store::opinions::AnswerFn;
 use juece_engine::queries::ListQuery;
 use juece_engine::store::idempotency::KeyClaim;
 use serde::{Deserialize, Serialize};
@@ -36,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(suggest_hearing))
         .routes(routes!(published))
         .routes(routes!(feedback))
+        .routes(routes!(receipt))
         .routes(routes!(catalogues))
 }
 
@@ -93,7 +98,9 @@ pub struct CommentIn {
 pub struct CommentOut {
     pub decision_id: String,
     /// The opinion's number in the decision's ledger.
-    pub opinion_id: usize,
+    pub opinion_id: i64,
+    /// The sender's receipt: `GET /api/v1/public/receipts/{receipt}` shows what became of the comment.
+    pub receipt: String,
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -110,13 +117,13 @@ async fn comment(
     held: Option<Extension<KeyClaim>>,
     JsonBody(c): JsonBody<CommentIn>,
 ) -> Response {
-    let now = s.clock.now();
-    let out = |a: &Applied| CommentOut {
-        decision_id: a.decision.id.clone(),
-        opinion_id: a.decision.facts.opinions.len(),
-        received_at: now,
+    let out = |o: &Opinion| CommentOut {
+        decision_id: o.decision_id.clone(),
+        opinion_id: o.seq,
+        receipt: o.receipt.clone(),
+        received_at: o.received_at,
     };
-    public_act(&s, (&id, "receive_comment", now), c, held, &out).await
+    public_act(&s, (&id, "receive_comment"), c, held, out).await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -124,7 +131,9 @@ pub struct SuggestionOut {
     pub decision_id: String,
     /// The suggestion's number on the decision; the unit's decision on it is
     /// the act `decide_hearing_suggestion`.
-    pub suggestion_id: usize,
+    pub suggestion_id: i64,
+    /// The sender's receipt (see `CommentOut`).
+    pub receipt: String,
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -146,36 +155,43 @@ async fn suggest_hearing(
     held: Option<Extension<KeyClaim>>,
     JsonBody(c): JsonBody<CommentIn>,
 ) -> Response {
-    let now = s.clock.now();
-    let out = |a: &Applied| SuggestionOut {
-        decision_id: a.decision.id.clone(),
-        suggestion_id: a.decision.facts.hearing_suggestions.len(),
-        received_at: now,
+    let out = |o: &Opinion| SuggestionOut {
+        decision_id: o.decision_id.clone(),
+        suggestion_id: o.seq,
+        receipt: o.receipt.clone(),
+        received_at: o.received_at,
     };
-    public_act(&s, (&id, "suggest_hearing", now), c, held, &out).await
+    public_act(&s, (&id, "suggest_hearing"), c, held, out).await
 }
 
-/// A public act (anonymous) at `now`, answered 201 with `out` of the accepted act.
-async fn public_act<T: Serialize>(
+/// An opinion from the public (anonymous) through the engine's intake, answered 201 with `out` of the stored
+/// row; under an idempotency key the answer is stored with the row.
+async fn public_act<T: Serialize + 'static>(
     s: &AppState,
-    (id, name, now): (&str, &str, chrono::DateTime<chrono::Utc>),
+    (id, name): (&str, &str),
     c: CommentIn,
     held: Option<Extension<KeyClaim>>,
-    out: &(dyn Fn(&Applied) -> T + Send + Sync),
+    out: fn(&Opinion) -> T,
 ) -> Response {
     let payload = match opinion_payload(c) {
         Ok(p) => p,
         Err(problem) => return problem.into_response(),
     };
     let act = Act::new(name, payload);
-    let answer = |a: &Applied| crate::idempotency::stored_json(StatusCode::CREATED, &out(a));
-    let answering = crate::idempotency::answering(&held, &answer);
+    let answer: AnswerFn = Arc::new(move |o: &Opinion| crate::idempotency::stored_json(StatusCode::CREATED, &out(o)));
     let anonymous = juece_engine::auth::anonymous();
-    let result = s.engine.apply(ActRequest::new(id, &act, &anonymous, now).answering(answering.as_ref())).await;
+    let request = OpinionRequest {
+        decision_id: id,
+        act: &act,
+        actor: &anonymous,
+        now: s.clock.now(),
+        answer: held.as_ref().map(|Extension(h)| (h.clone(), answer.clone())),
+    };
+    let result = s.engine.receive(request).await;
     s.metrics.act(name, &result);
     match result {
-        Ok(a) if held.is_some() => crate::idempotency::answered(answer(&a)),
-        Ok(a) => (StatusCode::CREATED, Json(out(&a))).into_response(),
+        Ok(o) if held.is_some() => crate::idempotency::answered(answer(&o)),
+        Ok(o) => (StatusCode::CREATED, Json(out(&o))).into_response(),
         Err(e) => Problem::from(e).into_response(),
     }
 }
@@ -220,7 +236,9 @@ pub struct CataloguePageOut {
 pub struct FeedbackOut {
     pub decision_id: String,
     /// The feedback's number on the decision.
-    pub feedback_id: usize,
+    pub feedback_id: i64,
+    /// The sender's receipt (see `CommentOut`).
+    pub receipt: String,
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -240,13 +258,27 @@ async fn feedback(
     held: Option<Extension<KeyClaim>>,
     JsonBody(c): JsonBody<CommentIn>,
 ) -> Response {
-    let now = s.clock.now();
-    let out = |a: &Applied| FeedbackOut {
-        decision_id: a.decision.id.clone(),
-        feedback_id: a.decision.facts.feedback.len(),
-        received_at: now,
+    let out = |o: &Opinion| FeedbackOut {
+        decision_id: o.decision_id.clone(),
+        feedback_id: o.seq,
+        receipt: o.receipt.clone(),
+        received_at: o.received_at,
     };
-    public_act(&s, (&id, "submit_feedback", now), c, held, &out).await
+    public_act(&s, (&id, "submit_feedback"), c, held, out).await
+}
+
+/// What became of an opinion, by the receipt its sender was given: when it was received, its text (unless it
+/// was hidden, with the reason), its link in the decision's chain of opinions, and its disposition once there
+/// is one. No sign-in: the receipt is the sender's, and shows nothing of anyone else's.
+#[utoipa::path(get, path = "/api/v1/public/receipts/{receipt}", tag = "public",
+    params(("receipt" = String, Path, description = "the receipt number")),
+    responses((status = 200, body = ReceiptView),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+async fn receipt(State(s): State<AppState>, Path(receipt): Path<String>) -> Response {
+    match s.engine.read_receipt(&receipt).await {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => Problem::from(e).into_response(),
+    }
 }
 
 /// Published annual catalogues of decision matters (Art. 3(3)), with the

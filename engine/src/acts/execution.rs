@@ -6,8 +6,9 @@ use super::{non_blank, HandlerCtx};
 use crate::act::Act;
 use crate::actor::Role;
 use crate::facts::{
-    Adjustment, AdjustmentOrigin, Archive, EvaluationLink, ExecutionReport, PostEvaluation, PublicOpinion, Suspension,
+    Adjustment, AdjustmentOrigin, Archive, EvaluationLink, ExecutionReport, PostEvaluation, Suspension,
 };
+use crate::ledger::Kind;
 use crate::refusal::Reason;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -132,23 +133,13 @@ pub(super) fn archive_decision(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
-/// Art. 35(2): anyone may comment on a published decision. Crossing the
-/// profile's threshold raises a task for the decision organ to consider a
-/// post-evaluation (Art. 36(1)(2)); it never starts one by itself.
+/// Art. 35(2): anyone may comment on a published decision; written apart from the decision (see
+/// [`crate::ledger`]). Crossing the profile's threshold raises a task for the decision organ to consider a
+/// post-evaluation (Art. 36(1)(2)) — the intake queues it with the feedback that crosses it — and never starts
+/// one by itself.
 pub(super) fn submit_feedback(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let f = super::PublicText::read(ctx)?;
-    let id = ctx.facts.feedback.len() as u32 + 1;
-    ctx.facts.feedback.push(PublicOpinion {
-        id,
-        content: f.content,
-        submitter: f.submitter,
-        received_at: ctx.now,
-        disposition: None,
-    });
-    if id == ctx.params.post_evaluation_feedback_threshold {
-        let subject = format!("公众意见已达{id}条，请决定是否组织决策后评估：{}", ctx.facts.title);
-        ctx.notify(Role::GeneralOffice, subject);
-    }
+    ctx.receive(Kind::Feedback, f, None);
     Ok(())
 }
 

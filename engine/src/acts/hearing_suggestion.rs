@@ -4,21 +4,16 @@
 
 use serde::Deserialize;
 
+use super::ledger::{named, settled};
 use super::{non_blank, HandlerCtx};
-use crate::facts::{HearingSuggestion, SuggestionDecision};
+use crate::ledger::{Kind, LedgerWrite};
 use crate::refusal::Reason;
 
+/// The reasons for a hearing, and who suggests it; written apart from the decision (see [`crate::ledger`]).
 pub(super) fn suggest_hearing(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
-    // The reasons for a hearing, and who suggests it.
     let s = super::PublicText::read(ctx)?;
-    let id = ctx.facts.hearing_suggestions.len() as u32 + 1;
-    ctx.facts.hearing_suggestions.push(HearingSuggestion {
-        id,
-        content: s.content,
-        submitter: s.submitter,
-        received_at: ctx.now,
-        decision: None,
-    });
+    let notice = ctx.facts.comment_notices.last().map(|n| n.id);
+    ctx.receive(Kind::HearingSuggestion, s, notice);
     Ok(())
 }
 
@@ -26,19 +21,19 @@ pub(super) fn suggest_hearing(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct DecisionIn {
-    suggestion_id: u32,
+    suggestion_id: i64,
     /// Whether a hearing will be held.
     hold: bool,
     reason: String,
 }
 
+/// The decision answers the suggestion and every identical one sent with it (its campaign).
 pub(super) fn decide_hearing_suggestion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let d: DecisionIn = ctx.parse()?;
     non_blank(ctx, "reason", &d.reason)?;
-    let (by, at) = (ctx.who(), ctx.now);
-    let invalid = ctx
-        .invalid(format!("没有第{}号听证建议", d.suggestion_id), format!("no hearing suggestion #{}", d.suggestion_id));
-    let s = ctx.facts.hearing_suggestions.iter_mut().find(|s| s.id == d.suggestion_id).ok_or(invalid)?;
-    s.decision = Some(SuggestionDecision { hold: d.hold, reason: d.reason, by, at });
+    let s = named(ctx, Kind::HearingSuggestion, d.suggestion_id)?;
+    let outcome = if d.hold { "hold" } else { "no_hearing" };
+    let settled = settled(ctx, outcome.to_string(), d.reason, true);
+    ctx.ledger(LedgerWrite::Settle { kind: Kind::HearingSuggestion, seq: s.cluster, cluster: true, settled });
     Ok(())
 }

@@ -33,7 +33,9 @@ pub(super) fn submit_for_legality_review(ctx: &mut HandlerCtx<'_>) -> Result<(),
     let submission = LegalitySubmission {
         draft_hash,
         legal_basis: s.legal_basis,
-        procedure_explanation: s.procedure_explanation.unwrap_or_else(|| procedure_explanation(ctx.facts)),
+        procedure_explanation: s
+            .procedure_explanation
+            .unwrap_or_else(|| procedure_explanation(ctx.facts, ctx.ledger.tally(crate::ledger::Kind::Comment).count)),
         received_complete_on: received,
         requested_due: s.requested_due,
         floor_due: floor.last_day,
@@ -215,8 +217,8 @@ pub(super) fn request_supplement(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason>
 
 /// The explanation of the statutory procedures performed (履行决策法定程序的
 /// 说明, Art. 26(1)), written from what the record holds: each conditional
-/// stage performed or determined not to apply, with who and why.
-pub fn procedure_explanation(f: &crate::facts::Facts) -> String {
+/// stage performed or determined not to apply, with who and why; `comments` is how many the public sent.
+pub fn procedure_explanation(f: &crate::facts::Facts, comments: i64) -> String {
     use crate::definition::StageKind;
     let mut lines = Vec::new();
     if let Some(s) = &f.start {
@@ -231,7 +233,7 @@ pub fn procedure_explanation(f: &crate::facts::Facts) -> String {
         lines.push(line);
     }
     if !f.comment_notices.is_empty() {
-        lines.push(format!("公开征求意见{}次，收到意见{}条。", f.comment_notices.len(), f.opinions.len()));
+        lines.push(format!("公开征求意见{}次，收到意见{}条。", f.comment_notices.len(), comments));
     }
     if !f.experts.is_empty() {
         lines.push(format!("专家论证：{}名专家出具意见。", f.experts.iter().filter(|e| e.opinion.is_some()).count()));

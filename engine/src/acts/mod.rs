@@ -12,6 +12,7 @@ mod execution;
 mod experts;
 mod hearing_suggestion;
 mod initiation;
+mod ledger;
 mod legality;
 mod pool;
 
@@ -45,6 +46,10 @@ pub struct HandlerCtx<'a> {
     pub memo_data: &'a mut Option<serde_json::Value>,
     /// Expert pools the act names, resolved by the orchestrator.
     pub pools: &'a [(String, crate::facts::ExpertPool)],
+    /// The decision's opinions, read by the orchestrator (see [`crate::ledger::Standing`]).
+    pub ledger: &'a crate::ledger::Standing,
+    /// The position in the record the act will take.
+    pub seq: i64,
     pub decision_id: &'a str,
     /// Notifications the act causes (e.g. a problem report tells the chief
     /// executive), and acts it causes on linked records.
@@ -56,6 +61,18 @@ pub type Handler = fn(&mut HandlerCtx<'_>) -> Result<(), Reason>;
 impl HandlerCtx<'_> {
     pub fn notify(&mut self, role: crate::actor::Role, subject: impl Into<String>) {
         self.notices.push(crate::effect::Effect::Notify { role, subject: subject.into() });
+    }
+
+    /// Take an opinion from the public: written apart from the decision, which does not change.
+    pub(crate) fn receive(&mut self, kind: crate::ledger::Kind, text: PublicText, notice: Option<u32>) {
+        let submission =
+            crate::ledger::Submission { kind, content: text.content, submitter: text.submitter, notice };
+        self.notices.push(crate::effect::Effect::Receive(submission));
+    }
+
+    /// Do `write` to the opinion rows with the act.
+    pub(crate) fn ledger(&mut self, write: crate::ledger::LedgerWrite) {
+        self.notices.push(crate::effect::Effect::Ledger(write));
     }
 
     /// Take `act` on the record `decision_id` in this act's transaction (see [`crate::effect::Effect::Link`]).
@@ -146,7 +163,9 @@ const HANDLERS: &[Entry] = &[
     entry!("record_activity", participation::record_activity, participation::ActivityIn),
     entry!("receive_comment", participation::receive_comment, PublicText),
     entry!("end_comment_period", participation::end_comment_period, Empty),
-    entry!("dispose_opinion", participation::dispose_opinion, participation::DisposeIn),
+    entry!("dispose_opinion", ledger::dispose_opinion, ledger::DisposeIn),
+    entry!("split_opinion", ledger::split_opinion, ledger::SplitIn),
+    entry!("hide_opinion", ledger::hide_opinion, ledger::HideIn),
     entry!("record_public_adoption_summary", participation::record_public_adoption_summary, participation::SummaryIn),
     entry!("publish_hearing_notice", participation::publish_hearing_notice, participation::HearingNoticeIn),
     entry!("add_hearing_participant", participation::add_hearing_participant, participation::ParticipantIn),

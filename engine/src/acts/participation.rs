@@ -3,11 +3,10 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{codes, non_blank, HandlerCtx};
+use super::{non_blank, HandlerCtx};
 use crate::calendar::period::calendar_day_period;
-use crate::facts::{
-    Activity, CommentNotice, Disposition, Hearing, HearingParticipant, HearingRecord, PublicOpinion, SelectionMethod,
-};
+use crate::facts::{Activity, ChainSeal, CommentNotice, Hearing, HearingParticipant, HearingRecord, SelectionMethod};
+use crate::ledger::Kind;
 use crate::refusal::Reason;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -43,6 +42,7 @@ pub(super) fn publish_comment_notice(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
         closed_at: None,
         late_shortening: None,
         non_compliant_shortening: false,
+        comments_at_close: None,
     };
     // A period below the floor relies on the general office's approval given for it (gate `art15_min_30_days`).
     if notice.days < ctx.params.comment_min_days {
@@ -62,11 +62,15 @@ pub(super) fn publish_comment_notice(ctx: &mut HandlerCtx<'_>) -> Result<(), Rea
 }
 
 /// The scheduler's auto-act when the period ends: the latest notice is closed (its gates say when it may be).
+/// The comments' count and chain head go on the decision's record with it, so that no comment can be added,
+/// dropped or changed afterwards without the record showing it.
 pub(super) fn end_comment_period(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     super::advance(ctx)?;
     let now = ctx.now;
+    let tally = ctx.ledger.tally(Kind::Comment);
     if let Some(n) = ctx.facts.comment_notices.last_mut() {
         n.closed_at.get_or_insert(now);
+        n.comments_at_close = Some(ChainSeal { count: tally.count, head: tally.head });
     }
     Ok(())
 }
@@ -100,40 +104,11 @@ pub(super) fn record_activity(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
+/// A comment on the draft of the notice running now; written apart from the decision (see [`crate::ledger`]).
 pub(super) fn receive_comment(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let c = super::PublicText::read(ctx)?;
-    let id = ctx.facts.opinions.len() as u32 + 1;
-    ctx.facts.opinions.push(PublicOpinion {
-        id,
-        content: c.content,
-        submitter: c.submitter,
-        received_at: ctx.now,
-        disposition: None,
-    });
-    Ok(())
-}
-
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct DisposeIn {
-    opinion_id: u32,
-    #[cfg_attr(feature = "openapi", schema(schema_with = codes::schemas::disposition))]
-    outcome: String,
-    reason: String,
-}
-
-pub(super) fn dispose_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
-    let d: DisposeIn = ctx.parse()?;
-    if !codes::allows(codes::DISPOSITIONS, &d.outcome) {
-        return Err(ctx
-            .invalid("处理结果应为 adopted、partly 或 not_adopted", "outcome must be adopted, partly or not_adopted"));
-    }
-    let by = ctx.who();
-    let Some(op) = ctx.facts.opinions.iter_mut().find(|o| o.id == d.opinion_id) else {
-        return Err(ctx.invalid(format!("没有第{}号意见", d.opinion_id), format!("no opinion #{}", d.opinion_id)));
-    };
-    op.disposition = Some(Disposition { outcome: d.outcome, reason: d.reason, by });
+    let notice = ctx.facts.comment_notices.last().map(|n| n.id);
+    ctx.receive(Kind::Comment, c, notice);
     Ok(())
 }
 
@@ -144,10 +119,26 @@ pub(super) struct SummaryIn {
     text: String,
 }
 
+/// The report lists each distinct opinion once — a campaign as its first text and how many sent it — with what
+/// was done with it (Art. 18); hidden text is not repeated in it.
 pub(super) fn record_public_adoption_summary(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let s: SummaryIn = ctx.parse()?;
     non_blank(ctx, "text", &s.text)?;
     ctx.facts.public_adoption_summary = Some(s.text);
+    let opinions: Vec<serde_json::Value> = ctx
+        .ledger
+        .campaigns
+        .iter()
+        .map(|c| {
+            let o = &c.leader;
+            let content = if o.hidden.is_some() { "（已屏蔽）".to_string() } else { o.content.clone() };
+            let disposition = o.settled.as_ref().map(|d| serde_json::json!({ "outcome": d.outcome, "reason": d.reason }));
+            serde_json::json!({ "id": o.seq, "count": c.size, "content": content, "disposition": disposition })
+        })
+        .collect();
+    let mut data = serde_json::to_value(&*ctx.facts).map_err(|e| ctx.invalid(e.to_string(), e))?;
+    data["opinions"] = serde_json::Value::Array(opinions);
+    *ctx.memo_data = Some(data);
     Ok(())
 }
 

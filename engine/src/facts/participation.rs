@@ -28,6 +28,17 @@ pub struct CommentNotice {
     /// waits for a new, compliant notice to run.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub non_compliant_shortening: bool,
+    /// How many comments the decision had, and their chain head, when the period closed (see [`crate::ledger`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments_at_close: Option<ChainSeal>,
+}
+
+/// A chain of opinions as it stood at a moment of the record: its length and its head.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChainSeal {
+    pub count: i64,
+    pub head: String,
 }
 
 /// The general office approves a comment period of `days` (below the floor) for the reason stated.
@@ -61,6 +72,8 @@ pub struct Activity {
     pub summary: String,
 }
 
+/// An opinion as decisions recorded it in their state before opinions had rows of their own (migration 0013);
+/// the store's upgrade copies them into rows ([`crate::ledger`]), and the state keeps what it recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicOpinion {
@@ -103,7 +116,8 @@ pub struct Hearing {
 }
 
 /// A suggestion from the public that a hearing be held (听证建议; Guangdong
-/// 2023, P4 Art. 2), and the undertaking unit's decision on it.
+/// 2023, P4 Art. 2), and the undertaking unit's decision on it, as recorded in the state before migration 0013
+/// (see [`PublicOpinion`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HearingSuggestion {

@@ -37,6 +37,8 @@ pub struct GateCtx<'a> {
     pub calendar: &'a WorkCalendar,
     pub workflow: &'a Workflow,
     pub pools: &'a [(String, crate::facts::ExpertPool)],
+    /// The decision's opinions, read before the step (see [`crate::ledger::Standing`]).
+    pub ledger: &'a crate::ledger::Standing,
     /// The position in the record the act will take (the acts before it are 1 … seq-1).
     pub seq: i64,
 }

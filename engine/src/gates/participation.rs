@@ -127,12 +127,16 @@ pub(super) fn participation_activity(c: &GateCtx<'_>) -> Result<(), Detail> {
     })
 }
 
+/// Art. 18: every distinct opinion (a campaign counts once: disposing of it disposes of its members) has its
+/// disposition. A hidden text needs none: hiding it, with its reason, is what was done with it.
 pub(super) fn opinions_disposed(c: &GateCtx<'_>) -> Result<(), Detail> {
-    let open: Vec<String> =
-        c.after.opinions.iter().filter(|o| o.disposition.is_none()).map(|o| format!("#{}", o.id)).collect();
-    ensure(open.is_empty(), || {
-        let (n, ids) = (open.len(), open.join(", "));
-        bi(format!("{n}条意见尚未处理：{ids}"), format!("{n} opinion(s) without disposition: {ids}"))
+    let tally = c.ledger.tally(crate::ledger::Kind::Comment);
+    ensure(tally.open == 0, || {
+        let n = tally.open;
+        let ids: Vec<String> = tally.open_sample.iter().map(|id| format!("#{id}")).collect();
+        let more = if n > ids.len() as i64 { "…" } else { "" };
+        let ids = ids.join(", ");
+        bi(format!("{n}条（组）意见尚未处理：{ids}{more}"), format!("{n} opinion(s) or campaign(s) without disposition: {ids}{more}"))
     })
 }
 

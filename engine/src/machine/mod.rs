@@ -19,6 +19,7 @@ use crate::decision::Decision;
 use crate::definition::{StageKind, Workflow};
 use crate::effect::Effect;
 use crate::facts::{Applicability, ExpertPool};
+use crate::ledger::Standing;
 use crate::gates::{self, GateCtx};
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::warning::Warning;
@@ -31,6 +32,8 @@ pub struct Context<'a> {
     /// The expert pools an act names (its own first, then its superiors'),
     /// read by the orchestrator beforehand so that `step` stays pure.
     pub pools: &'a [(String, ExpertPool)],
+    /// The decision's opinions as the act needs them (tallies, the opinion it names), read beforehand too.
+    pub ledger: &'a Standing,
 }
 
 /// An accepted act.
@@ -91,6 +94,8 @@ pub fn step(
         article: &def.article,
         memo_data: &mut memo_data,
         pools: ctx.pools,
+        ledger: ctx.ledger,
+        seq: state.version + 1,
         decision_id: &state.id,
         notices: &mut notices,
     })
@@ -100,6 +105,10 @@ pub fn step(
     let reasons = failing(&def.gates, &wf.gates, &gate_ctx, |g| !gates::is_precondition(&g.check));
     if !reasons.is_empty() {
         return Err(Refusal { reasons });
+    }
+    // An opinion from the public is written apart from the decision, which it leaves as it was.
+    if notices.iter().any(|e| matches!(e, Effect::Receive(_))) {
+        return Ok(Outcome { decision: state.clone(), effects: notices, warnings: Vec::new() });
     }
     // Warnings never refuse: each one that fires is recorded with the act.
     let seq = state.version + 1;
@@ -159,6 +168,7 @@ fn gate_ctx<'a>(
         calendar: ctx.calendar,
         workflow: ctx.workflow,
         pools: ctx.pools,
+        ledger: ctx.ledger,
         seq,
     }
 }

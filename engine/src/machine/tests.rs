@@ -24,6 +24,7 @@ mod hearing_experts;
 mod hearing_suggestions;
 mod late_shortening;
 mod meeting;
+mod opinions;
 mod participation;
 mod preconditions;
 mod release;
@@ -55,6 +56,8 @@ fn drafter() -> Actor {
 
 struct S {
     pools: Vec<(String, crate::facts::ExpertPool)>,
+    /// The decision's opinions, as the store would keep them.
+    ledger: crate::ledger::memory::MemoryLedger,
     wf: Workflow,
     cal: WorkCalendar,
     d: Decision,
@@ -67,15 +70,36 @@ impl S {
         // 09:00 CST, Monday 2 March 2026.
         let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
         let d = Decision::new("d1", &wf.key, wf.version, &wf.start, now);
-        S { pools: Vec::new(), wf, cal, d, now }
+        S { pools: Vec::new(), ledger: Default::default(), wf, cal, d, now }
+    }
+
+    /// What the orchestrator reads of the opinions before it steps `act`.
+    fn standing(&self, act: &Act) -> crate::ledger::Standing {
+        self.ledger.standing(&crate::ledger::Targets::of(&act.name, &act.payload))
     }
 
     fn try_act(&mut self, who: &Actor, name: &str, payload: Value) -> Result<(), Vec<String>> {
-        let ctx = Context { workflow: &self.wf, calendar: &self.cal, pools: &self.pools };
+        let act = Act::new(name, payload);
+        let standing = self.standing(&act);
+        let ctx = Context { workflow: &self.wf, calendar: &self.cal, pools: &self.pools, ledger: &standing };
         let before = self.d.clone();
-        match step(ctx, &self.d, &Act::new(name, payload), who, self.now) {
+        match step(ctx, &self.d, &act, who, self.now) {
             Ok(o) => {
+                let received = o.effects.iter().find_map(|e| match e {
+                    crate::effect::Effect::Receive(s) => Some(s.clone()),
+                    _ => None,
+                });
+                if let Some(submission) = received {
+                    assert_eq!(o.decision, before, "an opinion leaves the decision as it was");
+                    self.ledger.receive(&self.d.id, submission, self.now);
+                    return Ok(());
+                }
                 assert_eq!(o.decision.version, before.version + 1);
+                for e in &o.effects {
+                    if let crate::effect::Effect::Ledger(w) = e {
+                        self.ledger.apply(w);
+                    }
+                }
                 self.d = o.decision;
                 Ok(())
             }

@@ -455,6 +455,7 @@ pub(crate) async fn commit_stale_claim(engine: &Engine) -> Option<StoreError> {
         numbers: vec![claim],
         idempotency: None,
         fires: None,
+        ledger: Vec::new(),
     };
     let err = store.commit(vec![commit]).await.into_iter().next()?.err();
     let after = store.load("num-0").await.ok().flatten()?;

@@ -16,6 +16,7 @@ use crate::audit::{self, AuditRecord};
 use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::effect::Effect;
+use crate::ledger::LedgerWrite;
 use crate::machine::{self, Context};
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::idempotency::KeyCompletion;
@@ -50,6 +51,7 @@ struct Stepped {
     set_deadlines: Vec<DeadlineRow>,
     cancel_deadlines: Vec<String>,
     outbox: Vec<OutboxMessage>,
+    ledger: Vec<LedgerWrite>,
 }
 
 /// The records a group touches: the state each is in after the acts stepped
@@ -147,7 +149,8 @@ impl Engine {
     ) -> Result<Stepped, EngineError> {
         let lw = self.loaded(&state.workflow_key, state.workflow_version)?;
         let pools = self.resolve_pools(&act.payload).await?;
-        let ctx = Context { workflow: &lw.workflow, calendar, pools: &pools };
+        let ledger = self.standing(&state.id, &act).await?;
+        let ctx = Context { workflow: &lw.workflow, calendar, pools: &pools, ledger: &ledger };
         let outcome = machine::step(ctx, state, &act, &actor, now).map_err(EngineError::Refused)?;
         let next = outcome.decision;
         let message = |role: &str, subject: String| OutboxMessage {
@@ -167,6 +170,7 @@ impl Engine {
             set_deadlines: Vec::new(),
             cancel_deadlines: Vec::new(),
             outbox: Vec::new(),
+            ledger: Vec::new(),
         };
         for effect in outcome.effects {
             match effect {
@@ -181,6 +185,9 @@ impl Engine {
                 Effect::CancelDeadline { name } => s.cancel_deadlines.push(name),
                 Effect::Notify { role, subject } => s.outbox.push(message(role.as_str(), subject)),
                 Effect::Link { decision_id, act } => links.push((decision_id, act)),
+                Effect::Ledger(write) => s.ledger.push(write),
+                // Opinions are written by the intake (`Engine::receive`), which refuses them here first.
+                Effect::Receive(_) => return Err(EngineError::Refused(super::intake::not_an_opinion(&s.act.name))),
             }
         }
         for d in &s.set_deadlines {
@@ -255,6 +262,7 @@ impl Engine {
                     numbers: issued.numbers,
                     idempotency: None,
                     fires: None,
+                    ledger: s.ledger.clone(),
                 });
                 applied.push(Applied {
                     decision: s.next.clone(),

@@ -17,6 +17,13 @@ pub(super) fn year_of(at: &DateTime<Utc>) -> i32 {
     at.with_timezone(&Shanghai).year()
 }
 
+/// The instants a year begins and ends, in China Standard Time.
+fn year_bounds(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
+    use chrono::TimeZone;
+    let start = |y: i32| Shanghai.with_ymd_and_hms(y, 1, 1, 0, 0, 0).single().map(|t| t.with_timezone(&Utc));
+    (start(year).unwrap_or_default(), start(year + 1).unwrap_or_default())
+}
+
 /// Counts keyed by name, in key order.
 fn tally(keys: impl IntoIterator<Item = String>) -> Vec<KeyCount> {
     let mut m: BTreeMap<String, usize> = BTreeMap::new();
@@ -72,17 +79,16 @@ pub async fn annual(engine: &Engine, organ: &str, year: i32, as_of: DateTime<Utc
         r.post_evaluations_started += count("start_post_evaluation");
         r.post_evaluation_reports += count("submit_post_evaluation_report");
         r.comment_notices += count("publish_comment_notice");
-        r.comments_received += count("receive_comment");
+        let (from, until) = year_bounds(year);
+        let (received, adopted) = store.opinion_counts(&id, crate::ledger::Kind::Comment, from, until).await?;
+        r.comments_received += received as usize;
+        r.comments_adopted += adopted as usize;
         for a in in_year.iter().filter(|a| a.act == "issue_legality_opinion") {
             let payload: serde_json::Value = serde_json::from_str(&a.payload).unwrap_or_default();
             let c = payload.get("conclusion").and_then(|v| v.as_str()).unwrap_or("unknown").to_string();
             *conclusions.entry(c).or_default() += 1;
         }
         let f = &d.facts;
-        let adopted = |o: &&crate::facts::PublicOpinion| {
-            o.disposition.as_ref().is_some_and(|x| x.outcome == "adopted" || x.outcome == "partly")
-        };
-        r.comments_adopted += f.opinions.iter().filter(|o| year_of(&o.received_at) == year).filter(adopted).count();
         if count("close_hearing") > 0 {
             r.hearing_participants += f.hearing.as_ref().map_or(0, |h| h.participants.len());
         }

@@ -273,6 +273,7 @@ async fn two_schedulers_fire_each_once(a: Arc<dyn Store>, b: Arc<dyn Store>, raw
         numbers: vec![],
         idempotency: None,
         fires: None,
+        ledger: Vec::new(),
     };
     raw.commit(vec![commit]).await.remove(0).expect("a decision");
     let mut values = Vec::new();

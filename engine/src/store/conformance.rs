@@ -131,6 +131,7 @@ impl Chain {
             numbers: Vec::new(),
             idempotency: None,
             fires: None,
+            ledger: Vec::new(),
         }
     }
 

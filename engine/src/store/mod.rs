@@ -16,6 +16,7 @@ pub mod directory;
 pub mod idempotency;
 pub mod notify;
 pub mod numbering;
+pub mod opinions;
 mod postgres;
 pub mod reports;
 mod rows;
@@ -144,6 +145,8 @@ pub struct TransitionCommit {
     pub idempotency: Option<idempotency::KeyCompletion>,
     /// The auto-act deadline this act fires (the scheduler's), marked fired in the same transaction.
     pub fires: Option<scheduler::LeasedFiring>,
+    /// What the act does to the decision's opinion rows (a disposition, a split, a hidden text).
+    pub ledger: Vec<crate::ledger::LedgerWrite>,
 }
 
 /// A decision as loaded, with the hash its next audit record must link to.
@@ -187,6 +190,7 @@ pub trait Store:
     + reports::ReportStore
     + calendar::CalendarStore
     + snapshot::SnapshotStore
+    + opinions::OpinionStore
 {
     /// Apply pending migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;

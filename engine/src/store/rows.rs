@@ -60,6 +60,7 @@ macro_rules! migrations {
             migration!($dir, 10, "0010", "record_seals"),
             migration!($dir, 11, "0011", "issued_reports"),
             migration!($dir, 12, "0012", "unit_directory"),
+            migration!($dir, 13, "0013", "public_opinions"),
         ]
     };
 }
@@ -226,7 +227,7 @@ pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreE
     serde_json::to_string(value).map_err(|e| corrupt(format!("cannot encode JSON: {e}")))
 }
 
-fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, StoreError> {
+pub(super) fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|e| corrupt(format!("{what}: {e}")))
 }
 
@@ -255,6 +256,7 @@ pub(super) trait Cols {
     fn text(&self, col: &str) -> Result<String, StoreError>;
     fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError>;
     fn int(&self, col: &str) -> Result<i64, StoreError>;
+    fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError>;
 }
 
 impl<R> Cols for R
@@ -271,6 +273,9 @@ where
         Ok(self.try_get(col)?)
     }
     fn int(&self, col: &str) -> Result<i64, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError> {
         Ok(self.try_get(col)?)
     }
 }

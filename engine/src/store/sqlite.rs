@@ -39,6 +39,21 @@ mod dialect {
     /// A read-only transaction that reads one snapshot (`store::snapshot`).
     pub(super) const READ_SNAPSHOT: &str = "begin";
     pub(super) const DECISION_LOCK: Option<&str> = None;
+    /// The single writer holds the decision still while opinions are checked against it and written.
+    pub(super) const OPINION_DECISION_VERSION: &str = "select version from decisions where id = $1";
+    pub(super) const OPINION_HEAD: &str =
+        "select count, head from opinion_heads where decision_id = $1 and kind = $2";
+
+    /// Opinions holding `text`: the trigram index for three characters or more (quoted as one phrase), a scan
+    /// for fewer (a trigram index cannot find them).
+    pub(super) fn opinion_text_filter(b: &mut sqlx::QueryBuilder<'_, super::Db>, text: &str) {
+        if text.chars().count() >= 3 {
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            b.push(" and rowid in (select rowid from opinion_text where opinion_text match ").push_bind(phrase).push(")");
+        } else {
+            b.push(" and instr(content, ").push_bind(text.to_string()).push(") > 0");
+        }
+    }
 }
 
 /// Read connections for a file database (WAL lets them all read at once).

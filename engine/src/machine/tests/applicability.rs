@@ -26,7 +26,7 @@ fn at_participation() -> S {
 
 /// The codes of a refusal, which must hold `code` with `article`.
 fn refused_with(s: &mut S, who: &Actor, act: &str, payload: serde_json::Value, code: &str, article: &str) {
-    let ctx = super::super::Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools };
+    let ctx = super::super::Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools, ledger: &Default::default() };
     let r = super::super::step(ctx, &s.d, &crate::act::Act::new(act, payload), who, s.now).unwrap_err();
     let reason = r.reasons.iter().find(|x| x.reason_code == code).unwrap_or_else(|| panic!("{code} not in {r:?}"));
     assert_eq!(reason.article, article, "{reason:?}");
@@ -80,7 +80,7 @@ fn pp1_a_non_disclosable_matter_passes_over_participation_with_its_ground_record
         "art14_non_disclosable_ground",
     );
     let detail = {
-        let ctx = super::super::Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools };
+        let ctx = super::super::Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools, ledger: &Default::default() };
         let act =
             crate::act::Act::new("declare_non_disclosable", json!({ "legal_ground": "机密", "legal_basis": "b" }));
         super::super::step(ctx, &s.d, &act, &office(), s.now).unwrap_err().reasons[0].detail.clone().unwrap()

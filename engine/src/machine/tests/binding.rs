@@ -76,7 +76,7 @@ fn ra7_an_uncontrollable_risk_blocks_the_decision_and_names_the_lawful_route() {
     s.ok(&office(), "convene_meeting", json!({ "meeting_type": "executive", "date": today, "members": ["甲"] }));
     s.ok(&office(), "record_stance", json!({ "member": "甲", "stance": "support", "words": "同意" }));
     s.ok(&chief(), "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
-    let ctx = Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools };
+    let ctx = Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools, ledger: &Default::default() };
     let refusal = step(ctx, &s.d, &Act::new("decide", json!({})), &chief(), s.now).expect_err("refused");
     let r = refusal.reasons.iter().find(|r| r.reason_code == "art24_uncontrollable").expect("art24");
     assert_eq!(r.article, "Art. 24");
@@ -131,7 +131,7 @@ fn ad1_the_childs_decision_supersedes_its_parent_in_the_same_transaction() {
         at: s.now,
     });
     s.ok(&chief(), "record_chief_opinion", json!({ "decision": "adopt", "words": "通过" }));
-    let ctx = Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools };
+    let ctx = Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools, ledger: &Default::default() };
     let out = step(ctx, &s.d, &Act::new("decide", json!({})), &chief(), s.now).expect("decided");
     let links: Vec<(String, String)> = (out.effects.iter())
         .filter_map(|e| match e {

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::{actor, drafter, office, S};
 use crate::actor::{Actor, Role};
+use crate::ledger::Kind;
 
 fn public() -> Actor {
     actor("anonymous", "public", Role::Public)
@@ -32,8 +33,9 @@ fn pp8_every_hearing_suggestion_needs_a_decision_before_participation_closes() {
     let mut s = open_for_comment("example-guangdong");
     s.ok(&public(), "suggest_hearing", suggestion("票价调整涉及每位乘客，建议举行听证会"));
     s.ok(&public(), "suggest_hearing", json!({ "content": "建议听证" }));
-    assert_eq!(s.d.facts.hearing_suggestions.len(), 2);
-    assert_eq!(s.d.facts.hearing_suggestions[0].submitter.as_deref(), Some("张三 (138…)"));
+    let taken = s.ledger.of(Kind::HearingSuggestion);
+    assert_eq!(taken.len(), 2);
+    assert_eq!(taken[0].submitter.as_deref(), Some("张三 (138…)"));
     s.refused(&public(), "suggest_hearing", json!({ "content": "  " }), "invalid_payload");
     s.now += Duration::days(31);
     s.refused(&public(), "suggest_hearing", json!({ "content": "迟到的建议" }), "art15_comment_period_closed");
@@ -50,8 +52,8 @@ fn pp8_every_hearing_suggestion_needs_a_decision_before_participation_closes() {
     s.refused(&office(), "decide_hearing_suggestion", not_held.clone(), "role_not_permitted");
     s.ok(&drafter(), "decide_hearing_suggestion", not_held.clone());
     s.refused(&drafter(), "decide_hearing_suggestion", not_held, "pp8_suggestion_already_decided");
-    let d = s.d.facts.hearing_suggestions[0].decision.clone().expect("decided");
-    assert!(!d.hold && d.reason == "已召开座谈会充分听取意见" && d.by.starts_with("drafter"));
+    let d = s.ledger.of(Kind::HearingSuggestion)[0].settled.clone().expect("decided");
+    assert!(d.outcome == "no_hearing" && d.reason == "已召开座谈会充分听取意见" && d.by.starts_with("drafter"));
     let detail = s.refusal_detail(&drafter(), "close_participation", json!({}), "pp8_hearing_suggestion_undecided");
     assert!(detail.contains("#2") && !detail.contains("#1"), "{detail}");
 
@@ -96,5 +98,5 @@ fn pp8_a_non_disclosable_matter_takes_no_suggestion() {
     let notice = json!({ "channels": ["website"], "submission_methods": ["邮件"], "start": today, "days": 30 });
     s.ok(&drafter(), "publish_comment_notice", notice);
     s.refused(&public(), "suggest_hearing", suggestion("建议听证"), "pp8_non_disclosable");
-    assert!(s.d.facts.hearing_suggestions.is_empty());
+    assert!(s.ledger.rows.is_empty());
 }

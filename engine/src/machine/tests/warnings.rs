@@ -13,8 +13,10 @@ impl S {
     /// Take an act that must be accepted; the warnings it raised, as the
     /// outcome returned them (and checked to be recorded in the facts).
     pub(super) fn warnings_of(&mut self, who: &Actor, name: &str, payload: serde_json::Value) -> Vec<Warning> {
-        let ctx = Context { workflow: &self.wf, calendar: &self.cal, pools: &self.pools };
-        let out = match step(ctx, &self.d, &Act::new(name, payload.clone()), who, self.now) {
+        let act = Act::new(name, payload.clone());
+        let standing = self.standing(&act);
+        let ctx = Context { workflow: &self.wf, calendar: &self.cal, pools: &self.pools, ledger: &standing };
+        let out = match step(ctx, &self.d, &act, who, self.now) {
             Ok(o) => o,
             Err(r) => panic!("{name} {payload} refused: {r}"),
         };
@@ -27,8 +29,10 @@ impl S {
 
     /// The detail of the refusal with `code`.
     pub(super) fn refusal_detail(&self, who: &Actor, name: &str, payload: serde_json::Value, code: &str) -> String {
-        let ctx = Context { workflow: &self.wf, calendar: &self.cal, pools: &self.pools };
-        let refusal = step(ctx, &self.d, &Act::new(name, payload), who, self.now).expect_err("refused");
+        let act = Act::new(name, payload);
+        let standing = self.standing(&act);
+        let ctx = Context { workflow: &self.wf, calendar: &self.cal, pools: &self.pools, ledger: &standing };
+        let refusal = step(ctx, &self.d, &act, who, self.now).expect_err("refused");
         let reason = refusal.reasons.iter().find(|r| r.reason_code == code);
         reason.and_then(|r| r.detail.clone()).unwrap_or_else(|| panic!("no {code} in {refusal}"))
     }

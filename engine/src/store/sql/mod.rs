@@ -9,6 +9,7 @@ mod directory;
 mod idempotency;
 mod notify;
 mod numbering;
+mod opinions;
 mod reports;
 mod scheduler;
 mod snapshot;
@@ -243,6 +244,7 @@ async fn write(
             .await?;
     }
     insert_outbox(&mut *conn, &c.outbox).await?;
+    opinions::apply_writes(&mut *conn, &d.id, &c.ledger).await?;
     if let Some(f) = &c.fires {
         let fired = sqlx::query(crate::store::scheduler::FIRE_LEASED).bind(&f.deadline_id).bind(&f.holder);
         if fired.bind(format_instant(&f.at)).execute(&mut *conn).await?.rows_affected() == 0 {
