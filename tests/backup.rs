@@ -50,11 +50,13 @@ async fn a_backup_taken_while_acts_commit_restores_verifies_and_serves_the_same_
     let writer = {
         let (engine, stop) = (engine.clone(), stop.clone());
         tokio::spawn(async move {
-            let public = person("anonymous", "", Role::Public);
+            let drafter = person("drafter", "生态环境局", Role::Drafter);
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) {
-                let act = Act::new("receive_comment", json!({ "content": format!("第{n}条") }));
-                engine.apply(ActRequest::new("c", &act, &public, Utc::now())).await.expect("a comment");
+                // An act on the record, and a comment beside it.
+                let act = Act::new("record_activity", json!({ "method": "symposium", "summary": format!("第{n}次座谈") }));
+                engine.apply(ActRequest::new("c", &act, &drafter, Utc::now())).await.expect("an act");
+                juece_tests::comment(&engine, "c", &format!("第{n}条")).await.expect("a comment");
                 n += 1;
             }
             n
@@ -96,7 +98,7 @@ async fn a_backup_taken_while_acts_commit_restores_verifies_and_serves_the_same_
     // A tampered copy is not restored.
     let tampered = juece_engine::store::SqliteStore::connect(&format!("sqlite://{}", after.display())).await.unwrap();
     tampered.execute_raw("drop trigger audit_records_no_update").await.unwrap();
-    tampered.execute_raw("update audit_records set payload = replace(payload, '第1条', '第2条')").await.unwrap();
+    tampered.execute_raw("update audit_records set payload = replace(payload, '第1次', '第2次')").await.unwrap();
     drop(tampered);
     let elsewhere = format!("sqlite://{}", d.join("elsewhere.db").display());
     assert_eq!(juece(d, &["--database-url", &elsewhere, "restore", "--from", after.to_str().unwrap()]).await, 1);

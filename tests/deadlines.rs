@@ -2,6 +2,7 @@
 //! auto-act (PP-5, Art. 15: the period closes when it ends, and no comment is taken after) and the crash-safety of
 //! auto-acts (a claim whose act never happened is fired once by another scheduler after its lease, never twice).
 
+use juece_engine::orchestrator::OpinionRequest;
 use juece_engine::orchestrator::ActRequest;
 use std::sync::Arc;
 
@@ -34,7 +35,8 @@ fn scheduler(engine: Arc<Engine>, clock: Arc<ManualClock>) -> Scheduler {
 
 async fn comment(engine: &Engine, id: &str, at: DateTime<Utc>) -> Result<(), EngineError> {
     let act = Act::new("receive_comment", json!({ "content": "意见" }));
-    engine.apply(ActRequest::new(id, &act, &anonymous(), at)).await.map(|_| ())
+    let request = OpinionRequest { decision_id: id, act: &act, actor: &anonymous(), now: at, answer: None };
+    engine.receive(request).await.map(|_| ())
 }
 
 /// The acts of a decision's record, in order.

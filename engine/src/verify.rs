@@ -11,7 +11,11 @@
 //!   no one without the server key can sign it;
 //! * the state — `state_json`, `stage` or `version` edited in place: the
 //!   state must hash to what its last record's seal holds and agree with it;
-//! * the memos — a memo edited, or deleted while its record vouches for it.
+//! * the memos — a memo edited, or deleted while its record vouches for it;
+//! * the opinions' chains — an opinion from the public removed, reordered or edited, against the stored head
+//!   and against the head each comment period's close put on the record (`verify/opinions.rs`).
+
+mod opinions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,6 +44,8 @@ pub struct VerifyReport {
     pub sealed: usize,
     /// Lines of the anchor log checked against.
     pub anchors: usize,
+    /// Opinions from the public whose chain links were checked.
+    pub opinions: usize,
     pub breaks: Vec<ChainBreak>,
 }
 
@@ -134,6 +140,12 @@ pub async fn verify_with(store: &dyn Store, trust: &Trust) -> Result<VerifyRepor
     });
     if let Err(b) = checked {
         report.breaks.push(b);
+    }
+    // The opinions' chains, after the records' snapshot: their rows are written apart from the decisions.
+    for id in &seen {
+        let (checked, broken) = opinions::check(store, id).await?;
+        report.opinions += checked;
+        report.breaks.extend(broken);
     }
     for (id, (n, head)) in &anchored.latest {
         if id != CALENDAR_CHAIN && !seen.contains(id) {

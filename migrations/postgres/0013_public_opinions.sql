@@ -44,6 +44,16 @@ create index opinions_by_band0 on opinions (decision_id, kind, band0) where clus
 create index opinions_by_band1 on opinions (decision_id, kind, band1) where cluster = seq;
 create index opinions_by_band2 on opinions (decision_id, kind, band2) where cluster = seq;
 create index opinions_by_band3 on opinions (decision_id, kind, band3) where cluster = seq;
+-- What was received is never rewritten or removed: only what the drafters'
+-- acts write (campaign, disposition, moderation) changes.
+create trigger opinions_received_fixed
+    before update of decision_id, kind, seq, notice, content, submitter, received_at, receipt, content_sha256,
+        chain_hash, norm_sha, signature on opinions
+    for each row execute function juece_refuse_change();
+create trigger opinions_no_delete before delete on opinions
+    for each row execute function juece_refuse_change();
+create trigger opinions_no_truncate before truncate on opinions
+    for each statement execute function juece_refuse_change();
 create index opinions_open on opinions (decision_id, kind, cluster) where settled is null and hidden is null;
 
 -- The count and chain head of each kind on each decision: the next row's

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use juece_engine::act::Act;
 use juece_engine::actor::{Actor, Role};
-use juece_engine::orchestrator::{ActRequest, Engine};
+use juece_engine::orchestrator::{ActRequest, Engine, OpinionRequest};
 use serde_json::{json, Value};
 
 /// Who takes the acts: the people of the demo, and the engine.
@@ -79,6 +79,14 @@ impl Tour<'_> {
     /// `act` taken on `id` with its example, verbatim: it must be accepted.
     async fn take(&mut self, who: &Actor, id: &str, act: &str) {
         let a = Act::new(act, self.example(act));
+        if juece_engine::ledger::Kind::of_act(act).is_some() {
+            let request = OpinionRequest { decision_id: id, act: &a, actor: who, now: self.now, answer: None };
+            if let Err(e) = self.engine.receive(request).await {
+                panic!("{id}: the example of `{act}` was refused: {e:?}\nexample: {}", self.example(act));
+            }
+            self.taken.insert(act.to_string());
+            return;
+        }
         if let Err(e) = Box::pin(self.engine.apply(ActRequest::new(id, &a, who, self.now))).await {
             panic!("{id}: the example of `{act}` was refused: {e:?}\nexample: {}", self.example(act));
         }
@@ -305,10 +313,17 @@ async fn participation_hearing_experts(t: &mut Tour<'_>, c: &Cast) {
     t.step(&c.drafter, id, "publish_comment_notice", notice).await;
     t.take(&c.public, id, "suggest_hearing").await;
     t.take(&c.drafter, id, "decide_hearing_suggestion").await;
+    // Two identical comments are one campaign; the second is split off, then hidden for what it discloses.
+    t.take(&c.public, id, "receive_comment").await;
+    t.take(&c.public, id, "receive_comment").await;
+    t.take(&c.drafter, id, "split_opinion").await;
+    t.take(&c.office, id, "hide_opinion").await;
+    let first = json!({ "opinion_id": 1, "outcome": "adopted", "reason": "增加夜间监测条款", "campaign": true });
+    t.step(&c.drafter, id, "dispose_opinion", first).await;
     t.take(&c.drafter, id, "record_activity").await;
     t.now += Duration::days(22);
     t.take(&Actor::system(), id, "end_comment_period").await;
-    t.step(&c.drafter, id, "record_public_adoption_summary", json!({ "text": "共收到意见0条。" })).await;
+    t.step(&c.drafter, id, "record_public_adoption_summary", json!({ "text": "共收到意见2条，采纳1条，另1条因含个人信息已屏蔽。" })).await;
     t.step(&c.drafter, id, "close_participation", json!({})).await;
 
     t.take(&c.drafter, id, "publish_hearing_notice").await;

@@ -33,8 +33,9 @@ async fn pp8_every_public_hearing_suggestion_is_decided_before_participation_clo
     assert_eq!((r.body["decision_id"].as_str(), r.body["suggestion_id"].as_u64()), (Some(id.as_str()), Some(1)));
     suggest(&a, &id, json!({ "content": "建议听证" })).await.expect(201, "");
     // The drafter sees who suggested it; the public view holds neither suggestions nor contacts.
-    let d = a.get(&format!("/api/v1/decisions/{id}"), Some("drafter")).await;
-    assert_eq!(d.body["facts"]["hearing_suggestions"][0]["submitter"], "市民甲 (13800000000)", "{}", d.body);
+    let d = a.get(&format!("/api/v1/decisions/{id}/opinions?kind=hearing_suggestion"), Some("drafter")).await;
+    assert_eq!(d.body["items"][0]["submitter"], "市民甲 (13800000000)", "{}", d.body);
+    assert_eq!(d.body["items"][1]["content"], "建议听证", "{}", d.body);
     let open = a.get("/api/v1/public/consultations", None).await;
     assert!(open.body["items"][0]["facts"].get("hearing_suggestions").is_none(), "{}", open.body);
     assert!(!open.body.to_string().contains("13800000000"));
@@ -56,8 +57,9 @@ async fn pp8_every_public_hearing_suggestion_is_decided_before_participation_clo
     let held = json!({ "suggestion_id": 2, "hold": true, "reason": "涉及群众切身利益，举行听证" });
     a.ok("drafter", &id, "decide_hearing_suggestion", held).await;
     assert_eq!(a.ok("drafter", &id, "close_participation", json!({})).await.body["stage"], "hearing");
-    let d = a.get(&format!("/api/v1/decisions/{id}"), Some("oversight")).await;
-    assert_eq!(d.body["facts"]["hearing_suggestions"][1]["decision"]["hold"], true);
+    let d = a.get(&format!("/api/v1/decisions/{id}/opinions?kind=hearing_suggestion"), Some("oversight")).await;
+    assert_eq!(d.body["items"][1]["settled"]["outcome"], "hold", "{}", d.body);
+    assert_eq!(d.body["items"][0]["settled"]["outcome"], "no_hearing", "{}", d.body);
     // The hearing the unit decided to hold is held: the stage is not passed over.
     let det = json!({ "stage": "hearing", "outcome": "not_applicable", "reason": "时间紧" });
     a.ok("drafter", &id, "determine_applicability", det).await;

@@ -173,6 +173,13 @@ async fn every_endpoint_for_every_role() {
             Some(json!({ "content": "建议举行听证会" })),
             Box::new(everyone(201)),
         ),
+        // The opinions (here a hearing suggestion) are read by the decision's full readers only.
+        (Method::GET, format!("/api/v1/decisions/{consult}/opinions"), None, Box::new(reader)),
+        (Method::GET, format!("/api/v1/decisions/{consult}/opinions/campaigns"), None, Box::new(reader)),
+        (Method::GET, format!("/api/v1/decisions/{consult}/opinions/counts"), None, Box::new(reader)),
+        (Method::GET, format!("/api/v1/decisions/{consult}/opinions/export.csv"), None, Box::new(reader)),
+        // A receipt is looked up without signing in; an unknown one is not found, whoever asks.
+        (Method::GET, "/api/v1/public/receipts/C23456789AB".into(), None, Box::new(everyone(404))),
         (
             Method::POST,
             format!("/api/v1/decisions/{consult}/acts/decide_hearing_suggestion"),

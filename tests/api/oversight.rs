@@ -37,17 +37,23 @@ async fn public_feedback_reaches_the_decision_and_crosses_the_threshold_once() {
     assert_eq!(tasks().await, 1, "the hundredth raises the task");
     a.call(Method::POST, &path, None, Some(json!({ "content": "意见101" }))).await.expect(201, "");
     assert_eq!(tasks().await, 1, "exactly one task");
-    // The feedback is on the decision, with who sent it, and the stage is unchanged.
+    // The feedback is kept as the decision's opinions, with who sent it (for oversight and the drafters only),
+    // and the stage is unchanged.
     let d = a.get(&format!("/api/v1/decisions/{id}"), Some("office")).await;
     assert_eq!(d.body["stage"], "execution");
-    let fb = d.body["facts"]["feedback"].as_array().cloned().unwrap_or_default();
-    assert_eq!(fb.len(), 101, "{}", d.body["facts"]);
+    let listed = format!("/api/v1/decisions/{id}/opinions?kind=feedback&limit=200");
+    let fb = a.get(&listed, Some("oversight")).await.body["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(fb.len(), 101);
     assert_eq!(fb[0]["submitter"], "市民甲 (138)");
+    let seen = a.get(&listed, Some("office")).await.body;
+    assert!(seen["items"][0]["submitter"].is_null() && seen["items"][0]["submitter_withheld"] == true, "{seen}");
+    assert!(!seen.to_string().contains("(138)"), "{seen}");
     // Blank feedback is refused by the engine with its reason, and writes nothing.
     let blank = a.call(Method::POST, &path, None, Some(json!({ "content": "  " }))).await;
     assert_eq!(blank.status, 422, "{}", blank.body);
-    let d = a.get(&format!("/api/v1/decisions/{id}"), Some("office")).await;
-    assert_eq!(d.body["facts"]["feedback"].as_array().map(Vec::len), Some(101));
+    let counts = a.get(&format!("/api/v1/decisions/{id}/opinions/counts"), Some("office")).await.body;
+    assert_eq!(counts[0]["kind"], "feedback", "{counts}");
+    assert_eq!(counts[0]["received"], 101, "{counts}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

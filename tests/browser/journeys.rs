@@ -116,8 +116,8 @@ async fn the_public_reads_the_draft_and_comments() {
     let receipt = c.text().await;
     assert!(receipt.contains("回执编号"), "{receipt}");
     c.check_page("receipt").await;
-    let d = api.get(&format!("/api/v1/decisions/{id}"), Some("drafter")).await;
-    assert_eq!(d.body["facts"]["opinions"][0]["content"], json!("建议延长夜间开放时间。"));
+    let d = api.get(&format!("/api/v1/decisions/{id}/opinions"), Some("drafter")).await;
+    assert_eq!(d.body["items"][0]["content"], json!("建议延长夜间开放时间。"));
     c.close().await;
 }
 

@@ -43,14 +43,20 @@ async fn the_public_reads_the_draft_and_comments_with_a_receipt() {
     let receipt = b.follow(&sent).await;
     assert!(receipt.body.contains("意见已收到"));
     assert!(receipt.body.contains("回执编号"));
-    // The drafter sees the comment on the decision page, escaped.
+    // The receipt page is the comment's own: its text (escaped), when it came, that it waits for a disposition.
+    assert!(receipt.body.contains("&lt;script&gt;alert") && receipt.body.contains("尚未处理"), "{}", receipt.body);
+    assert!(!receipt.body.contains("市民乙"), "the sender's name is not repeated on a page anyone with the link reads");
+    // The drafter sees the comment in the ledger, escaped, with who sent it.
     let drafter = Browser::new(&api);
     drafter.sign_in("drafter").await;
-    let d = api.get(&format!("/api/v1/decisions/{id}"), Some("drafter")).await;
-    assert_eq!(d.body["facts"]["opinions"][0]["content"], json!(comment));
+    let d = api.get(&format!("/api/v1/decisions/{id}/opinions"), Some("drafter")).await;
+    assert_eq!(d.body["items"][0]["content"], json!(comment));
+    assert_eq!(d.body["items"][0]["submitter"], json!("市民乙"));
+    let ledger = drafter.get(&format!("/decisions/{id}/opinions")).await;
+    assert!(ledger.body.contains("&lt;script&gt;alert") && ledger.body.contains("市民乙"), "{}", ledger.body);
     let form = drafter.get(&format!("/decisions/{id}/acts/dispose_opinion")).await;
     assert_eq!(form.status, StatusCode::OK);
-    for page in [&receipt.body, &form.body] {
+    for page in [&receipt.body, &form.body, &ledger.body] {
         assert!(!page.contains("<script>alert"), "user text never reaches a page unescaped");
     }
 }
@@ -72,8 +78,8 @@ async fn a_comment_after_the_period_is_refused_with_its_reason_and_kept() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(refused.body.contains("存在问题"));
     assert!(refused.body.contains("Art. 15"), "{}", refused.body);
-    let d = api.get(&format!("/api/v1/decisions/{id}"), Some("drafter")).await;
-    assert_eq!(d.body["facts"]["opinions"], json!([]), "nothing written");
+    let d = api.get(&format!("/api/v1/decisions/{id}/opinions"), Some("drafter")).await;
+    assert_eq!(d.body["items"], json!([]), "nothing written");
     // The consultation never silently vanishes: it stays on the public list, marked as ended (Art. 15).
     let listed = api.get("/api/v1/public/consultations", None).await;
     let items = listed.body["items"].as_array().cloned().unwrap_or_default();

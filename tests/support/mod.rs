@@ -219,3 +219,41 @@ pub async fn comment_notice_published(
     }
     engine.load(id).await.expect("load").facts.comment_notices.last().cloned().expect("a notice")
 }
+
+/// A comment from an anonymous member of the public on `id`, through the engine's intake, now.
+pub async fn comment(
+    engine: &Engine,
+    id: &str,
+    content: &str,
+) -> Result<juece_engine::ledger::Opinion, juece_engine::orchestrator::EngineError> {
+    let public = person("anonymous", "", juece_engine::actor::Role::Public);
+    let act = juece_engine::act::Act::new("receive_comment", serde_json::json!({ "content": content }));
+    let request = juece_engine::orchestrator::OpinionRequest {
+        decision_id: id,
+        act: &act,
+        actor: &public,
+        now: chrono::Utc::now(),
+        answer: None,
+    };
+    engine.receive(request).await
+}
+
+/// Every opinion of `kind` on `id`, by number, read page by page from the store.
+pub async fn opinions(engine: &Engine, id: &str, kind: juece_engine::ledger::Kind) -> Vec<juece_engine::ledger::Opinion> {
+    let mut all = Vec::new();
+    loop {
+        let q = juece_engine::ledger::OpinionQuery {
+            decision_id: id.to_string(),
+            kind: Some(kind),
+            after: all.last().map(|o: &juece_engine::ledger::Opinion| (kind, o.seq)),
+            limit: 1000,
+            ..Default::default()
+        };
+        let page = engine.store().opinions(&q).await.expect("opinions");
+        let done = page.len() < 1000;
+        all.extend(page);
+        if done {
+            return all;
+        }
+    }
+}

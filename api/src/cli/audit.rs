@@ -24,8 +24,8 @@ pub async fn verify(database_url: &str, anchoring: &Anchoring, public_key: Optio
     }
     let report = verify_with(store.as_ref(), &trust).await?;
     let counts = format!(
-        "{} decisions, {} records, {} memos, {} seals, {} anchors",
-        report.decisions, report.records, report.memos, report.sealed, report.anchors
+        "{} decisions, {} records, {} memos, {} seals, {} anchors, {} opinions",
+        report.decisions, report.records, report.memos, report.sealed, report.anchors, report.opinions
     );
     if !report.breaks.is_empty() {
         for b in &report.breaks {

@@ -30,8 +30,8 @@ async fn verified(url: &str, anchoring: &Anchoring, what: &str) -> anyhow::Resul
     }
     if report.breaks.is_empty() {
         println!(
-            "OK {what}: {} decisions, {} records, {} memos, {} seals, {} anchors verified",
-            report.decisions, report.records, report.memos, report.sealed, report.anchors
+            "OK {what}: {} decisions, {} records, {} memos, {} seals, {} anchors, {} opinions verified",
+            report.decisions, report.records, report.memos, report.sealed, report.anchors, report.opinions
         );
     }
     Ok(report.breaks.is_empty())
