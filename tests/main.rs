@@ -60,5 +60,6 @@ mod integrity;
 mod kill;
 mod logs;
 mod memos;
+mod opinions;
 mod pages;
 mod pool;

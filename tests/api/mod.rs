@@ -51,6 +51,7 @@ mod dates;
 mod determinations;
 mod documented;
 mod hearing_suggestions;
+mod opinions;
 mod idempotency;
 mod inbox;
 mod late_shortening;

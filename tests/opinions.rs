@@ -1,0 +1,158 @@
+//! The public's opinions as rows of their own, on both stores: campaigns found as comments arrive (identical
+//! and near-identical Chinese text), disposed of once and inherited by later members; a member split off; a text
+//! hidden, never deleted; search by characters; pages by cursor; who reads senders and hidden text; the chain
+//! verified and an edited comment caught; and a comment checked against a decision that moved on (the period
+//! shortened meanwhile) refused once the intake sees the new version.
+
+use chrono::{Duration, Utc};
+use juece_engine::act::Act;
+use juece_engine::actor::{Actor, Role};
+use juece_engine::ledger::{Kind, OpinionQuery};
+use juece_engine::orchestrator::{verify_store, ActRequest, Engine, EngineError, OpinionRequest};
+use serde_json::json;
+
+use juece_tests::databases::databases;
+use juece_tests::{comment, engine, opinions, person, refusal_code};
+
+const LETTER: &str = "我们坚决反对在居民区附近新建垃圾焚烧厂，该项目将严重影响周边十万居民的身体健康，请政府重新选址并公开环评报告。";
+
+fn drafter() -> Actor {
+    person("drafter", "生态环境局", Role::Drafter)
+}
+
+async fn act(e: &Engine, who: &Actor, name: &str, payload: serde_json::Value) {
+    e.apply(ActRequest::new("d", &Act::new(name, payload), who, Utc::now()))
+        .await
+        .unwrap_or_else(|err| panic!("{name}: {err}"));
+}
+
+fn query(kind: Kind) -> OpinionQuery {
+    OpinionQuery { decision_id: "d".into(), kind: Some(kind), limit: 50, ..OpinionQuery::default() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn campaigns_are_found_as_comments_arrive_and_disposed_of_once() {
+    for db in databases().await {
+        let e = engine(&db.url).await;
+        crate::concurrency::open_for_comment(&e, "d").await;
+        let near = LETTER.replace("十万", "数万");
+        for text in [LETTER, LETTER, &near, "建议延长地铁夜间运营时间，方便加班人员回家。", "同意"] {
+            comment(&e, "d", text).await.expect("taken");
+        }
+        let rows = opinions(&e, "d", Kind::Comment).await;
+        let clusters: Vec<i64> = rows.iter().map(|o| o.cluster).collect();
+        assert_eq!(clusters, [1, 1, 1, 4, 5], "{}: identical and near-identical letters are one campaign", db.kind);
+        assert_eq!(rows[0].members, 3, "{}", db.kind);
+
+        // The campaign disposed of once; a letter arriving afterwards inherits it.
+        let whole = json!({ "opinion_id": 2, "outcome": "not_adopted", "reason": "选址已经论证", "campaign": true });
+        act(&e, &drafter(), "dispose_opinion", whole).await;
+        let late = comment(&e, "d", &format!("{LETTER}市民张三")).await.expect("taken");
+        assert_eq!(late.cluster, 1, "{}", db.kind);
+        assert_eq!(late.settled.as_ref().map(|s| s.outcome.as_str()), Some("not_adopted"), "{}", db.kind);
+        // A member that says something of its own is split off and loses what it inherited.
+        act(&e, &drafter(), "split_opinion", json!({ "opinion_id": 3 })).await;
+        let rows = opinions(&e, "d", Kind::Comment).await;
+        assert_eq!((rows[2].cluster, rows[2].settled.is_none(), rows[0].members), (3, true, 3), "{}", db.kind);
+        // Hidden, never deleted: the text stays on record for the drafters and oversight.
+        act(&e, &drafter(), "hide_opinion", json!({ "opinion_id": 5, "reason": "含有他人身份证号" })).await;
+
+        // Who reads what: the sender and hidden text are for the drafters and oversight; a meeting member of a
+        // full reader's kind (the chief executive here) sees neither; the public reads no list at all.
+        let chief = person("chief", "市政府", Role::ChiefExecutive);
+        let anon = person("anonymous", "", Role::Public);
+        let q = query(Kind::Comment);
+        let mine = e.read_opinions(&drafter(), &q, Utc::now()).await.expect("drafter reads");
+        let theirs = e.read_opinions(&chief, &q, Utc::now()).await.expect("chief reads");
+        assert_eq!(mine.items[4].content.as_deref(), Some("同意"), "{}", db.kind);
+        assert_eq!((theirs.items[4].content.as_deref(), theirs.items[4].hidden.is_some()), (None, true), "{}", db.kind);
+        let refused = e.read_opinions(&anon, &q, Utc::now()).await.map(|_| ());
+        assert_eq!(refusal_code(refused), "role_not_permitted", "{}", db.kind);
+
+        // Search by characters (three or more through the index, fewer by scan); hidden text is not found for a
+        // reader who may not read it.
+        let find = |text: &str, who: &Actor| {
+            let q = OpinionQuery { text: Some(text.into()), ..query(Kind::Comment) };
+            let (e, who) = (&e, who.clone());
+            async move { e.read_opinions(&who, &q, Utc::now()).await.expect("search").items.len() }
+        };
+        assert_eq!(find("垃圾焚烧厂", &drafter()).await, 4, "{}", db.kind);
+        assert_eq!(find("地铁", &drafter()).await, 1, "{}", db.kind);
+        assert_eq!(find("同意", &drafter()).await, 1, "{}", db.kind);
+        assert_eq!(find("同意", &chief).await, 0, "{}: hidden text is not searched for them", db.kind);
+        assert_eq!(find("100%_", &drafter()).await, 0, "{}: wildcards are text", db.kind);
+
+        // Pages by cursor: two at a time, every row once, in order.
+        let mut seen = Vec::new();
+        let mut q = OpinionQuery { limit: 2, ..query(Kind::Comment) };
+        loop {
+            let page = e.read_opinions(&drafter(), &q, Utc::now()).await.expect("page");
+            seen.extend(page.items.iter().map(|o| o.seq));
+            let Some(next) = page.next.as_deref().and_then(juece_engine::queries::parse_cursor) else { break };
+            q.after = Some(next);
+        }
+        assert_eq!(seen, [1, 2, 3, 4, 5, 6], "{}", db.kind);
+
+        // The chain verifies; an edited comment is caught, even with its row's trigger dropped.
+        let report = verify_store(e.store().as_ref()).await.expect("verify");
+        assert!(report.breaks.is_empty() && report.opinions == 6, "{}: {report:?}", db.kind);
+        let drop = if db.kind == "postgres" {
+            "drop trigger opinions_received_fixed on opinions"
+        } else {
+            "drop trigger opinions_received_fixed"
+        };
+        tamper(&db.url, drop, "update opinions set content = '支持新建' where seq = 4").await;
+        let report = verify_store(e.store().as_ref()).await.expect("verify");
+        assert!(
+            report.breaks.iter().any(|b| b.decision_id == "d" && b.seq == 4 && b.problem.contains("comment chain")),
+            "{}: {:?}",
+            db.kind,
+            report.breaks
+        );
+        db.finish().await;
+    }
+}
+
+/// Raw SQL on the database behind the engine, as a DBA would run it.
+async fn tamper(url: &str, first: &str, second: &str) {
+    if url.starts_with("postgres") {
+        let s = juece_engine::store::PgStore::connect(url).await.expect("connect");
+        s.execute_raw(first).await.expect("sql");
+        s.execute_raw(second).await.expect("sql");
+    } else {
+        let s = juece_engine::store::SqliteStore::connect(url).await.expect("connect");
+        s.execute_raw(first).await.expect("sql");
+        s.execute_raw(second).await.expect("sql");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_comment_checked_on_an_old_version_is_checked_again_and_refused_after_the_shortened_end() {
+    for db in databases().await {
+        let e = engine(&db.url).await;
+        crate::concurrency::open_for_comment(&e, "d").await;
+        // The intake has read the decision (30 days to run) ...
+        comment(&e, "d", "第一条意见").await.expect("taken");
+        // ... when the period is shortened to 20 days after publication (recorded, and flagged).
+        let shorten = json!({ "days": 20, "shortening_reason": "汛期临近，情况紧急" });
+        act(&e, &drafter(), "shorten_comment_period", shorten).await;
+        let public = person("anonymous", "", Role::Public);
+        let late = Act::new("receive_comment", json!({ "content": "第25天的意见" }));
+        let at = Utc::now() + Duration::days(25);
+        let request = OpinionRequest { decision_id: "d", act: &late, actor: &public, now: at, answer: None };
+        let got = e.receive(request).await;
+        match &got {
+            Err(EngineError::Refused(r)) => {
+                assert_eq!(r.reason_code(), "art15_comment_period_closed", "{}", db.kind);
+                assert!(r.reasons[0].detail.as_deref().is_some_and(|d| d.contains("24")), "{}: the end is said", db.kind);
+            }
+            other => panic!("{}: {other:?}", db.kind),
+        }
+        assert_eq!(opinions(&e, "d", Kind::Comment).await.len(), 1, "{}: nothing written", db.kind);
+        // An opinion act asked of `apply` is refused with the way in, and writes nothing.
+        let wrong = Act::new("receive_comment", json!({ "content": "x" }));
+        let got = e.apply(ActRequest::new("d", &wrong, &public, Utc::now())).await;
+        assert_eq!(refusal_code(got), "invalid_act_route", "{}", db.kind);
+        db.finish().await;
+    }
+}
