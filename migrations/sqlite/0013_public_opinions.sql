@@ -7,8 +7,8 @@
 -- 1; `chain_hash` links each row to the one before it of its kind (see
 -- `ledger::chain`), and `opinion_heads` holds the head, which the decision's
 -- record carries when the period closes. `cluster` is the `seq` of the
--- first opinion of its campaign (its own when it has none); a leader counts
--- its `members`, itself included. `norm_sha` finds identical texts,
+-- first opinion of its campaign (its own when it has none); how many a
+-- campaign has is in `opinion_campaigns`. `norm_sha` finds identical texts,
 -- `signature` (a MinHash) and its four bands near-identical ones.
 -- `settled` is the disposition (JSON; its outcome also in `outcome`, to
 -- filter by) and `hidden` the moderation (JSON), each written by a
@@ -32,7 +32,6 @@ create table opinions (
     band2 integer not null,
     band3 integer not null,
     cluster integer not null,
-    members integer not null default 1,
     settled text null,
     outcome text null,
     hidden text null,
@@ -57,6 +56,17 @@ begin
     select raise(abort, 'opinions are never deleted');
 end;
 create index opinions_open on opinions (decision_id, kind, cluster) where settled is null and hidden is null;
+
+-- How many opinions each campaign has (its leader included): a narrow row,
+-- added to once per campaign per batch, so a campaign of a hundred thousand
+-- letters never rewrites its leader's wide, many-times-indexed row.
+create table opinion_campaigns (
+    decision_id text not null references decisions (id),
+    kind text not null,
+    leader integer not null,
+    members integer not null,
+    primary key (decision_id, kind, leader)
+);
 
 -- The count and chain head of each kind on each decision: the next row's
 -- number and the hash it links to, read and written in the row's transaction.

@@ -66,29 +66,35 @@ pub trait OpinionStore: Send + Sync {
 
 /// SQL shared by both stores.
 pub(super) mod sql {
-    pub const INSERT: &str = "insert into opinions (decision_id, kind, seq, notice, content, submitter, received_at, \
-         receipt, content_sha256, chain_hash, norm_sha, signature, band0, band1, band2, band3, cluster, settled, \
-         outcome) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
-    pub const ENSURE_HEAD: &str = "insert into opinion_heads (decision_id, kind, count, head) values ($1, $2, 0, $3) \
-         on conflict do nothing";
+    /// The count and head of a chain, its row created if need be; on PostgreSQL the upsert also locks the row
+    /// until the batch commits, so another replica's intake waits for this one's numbers.
+    pub const CLAIM_HEAD: &str = "insert into opinion_heads (decision_id, kind, count, head) values ($1, $2, 0, $3) \
+         on conflict (decision_id, kind) do update set count = opinion_heads.count returning count, head";
     pub const SET_HEAD: &str = "update opinion_heads set count = $3, head = $4 where decision_id = $1 and kind = $2";
     pub const HEADS: &str = "select kind, count, head from opinion_heads where decision_id = $1 order by kind";
-    /// Campaign leaders an opinion may join: the identical text, or one sharing a band ($3 norm, $4–$7 bands).
-    pub const CANDIDATES: &str = "select seq, norm_sha, signature, settled from opinions \
-         where decision_id = $1 and kind = $2 and cluster = seq \
-         and (norm_sha = $3 or band0 = $4 or band1 = $5 or band2 = $6 or band3 = $7) order by seq limit 32";
-    pub const JOIN_CAMPAIGN: &str =
-        "update opinions set members = members + 1 where decision_id = $1 and kind = $2 and seq = $3";
+    /// Add $4 members to the campaign led by $3 (a new campaign starts with them).
+    pub const ADD_MEMBERS: &str = "insert into opinion_campaigns (decision_id, kind, leader, members) \
+         values ($1, $2, $3, $4) on conflict (decision_id, kind, leader) \
+         do update set members = opinion_campaigns.members + excluded.members";
+    /// Every column of an opinion, and (for a campaign's leader) how many its campaign has.
+    pub const COLUMNS: &str = "*, (select c.members from opinion_campaigns c where c.decision_id = opinions.decision_id \
+         and c.kind = opinions.kind and c.leader = opinions.seq) as members";
     pub const OPEN: &str = "select kind, count(distinct cluster) as open from opinions \
          where decision_id = $1 and settled is null and hidden is null group by kind";
     pub const OPEN_SAMPLE: &str = "select distinct cluster from opinions \
          where decision_id = $1 and kind = $2 and settled is null and hidden is null order by cluster limit 20";
     pub const PROMISED: &str = "select seq from opinions \
          where decision_id = $1 and kind = 'hearing_suggestion' and outcome = 'hold' order by seq";
-    pub const ONE: &str = "select * from opinions where decision_id = $1 and kind = $2 and seq = $3";
-    pub const BY_RECEIPT: &str = "select * from opinions where receipt = $1";
+    pub const ONE: &str = "select *, (select c.members from opinion_campaigns c where c.decision_id = opinions.decision_id \
+         and c.kind = opinions.kind and c.leader = opinions.seq) as members \
+         from opinions where decision_id = $1 and kind = $2 and seq = $3";
+    pub const BY_RECEIPT: &str = "select *, (select c.members from opinion_campaigns c \
+         where c.decision_id = opinions.decision_id and c.kind = opinions.kind and c.leader = opinions.seq) as members \
+         from opinions where receipt = $1";
     pub const CAMPAIGNS: &str = "select o.*, (select count(*) from opinions m where m.decision_id = o.decision_id \
-         and m.kind = o.kind and m.cluster = o.seq and m.settled is null and m.hidden is null) as open \
+         and m.kind = o.kind and m.cluster = o.seq and m.settled is null and m.hidden is null) as open, \
+         coalesce((select c.members from opinion_campaigns c where c.decision_id = o.decision_id and c.kind = o.kind \
+         and c.leader = o.seq), 1) as members \
          from opinions o where o.decision_id = $1 and o.kind = $2 and o.cluster = o.seq and o.seq > $3 \
          order by o.seq limit $4";
     pub const COUNTS: &str = "select count(*) as received, \
@@ -105,8 +111,7 @@ pub(super) mod sql {
          outcome = case when settled like '%\"via_cluster\":true%' then null else outcome end, \
          settled = case when settled like '%\"via_cluster\":true%' then null else settled end \
          where decision_id = $1 and kind = $2 and seq = $3";
-    pub const LEAVE_CAMPAIGN: &str =
-        "update opinions set members = members - 1 where decision_id = $1 and kind = $2 and seq = $3";
+
     pub const HIDE: &str = "update opinions set hidden = $4 where decision_id = $1 and kind = $2 and seq = $3";
 }
 
@@ -135,7 +140,7 @@ pub(super) mod convert {
             content_sha256: row.text("content_sha256")?,
             chain_hash: row.text("chain_hash")?,
             cluster: row.int("cluster")?,
-            members: row.int("members")?,
+            members: row.opt_int("members")?.unwrap_or(1),
             settled: row.opt_text("settled")?.map(|s| from_json(&s, &what())).transpose()?,
             hidden: row.opt_text("hidden")?.map(|s| from_json(&s, &what())).transpose()?,
         })

@@ -41,9 +41,6 @@ mod dialect {
     /// Held shared until the opinions commit: an act that moves the decision on (the period's end) waits for
     /// them, and opinions checked against the old version are refused once it has committed.
     pub(super) const OPINION_DECISION_VERSION: &str = "select version from decisions where id = $1 for share";
-    /// Another replica's intake waits for this one's numbers and chain head.
-    pub(super) const OPINION_HEAD: &str =
-        "select count, head from opinion_heads where decision_id = $1 and kind = $2 for update";
 
     /// Opinions holding `text`, by characters (the pg_trgm index serves it where the server has one).
     pub(super) fn opinion_text_filter(b: &mut sqlx::QueryBuilder<'_, super::Db>, text: &str) {

@@ -41,8 +41,6 @@ mod dialect {
     pub(super) const DECISION_LOCK: Option<&str> = None;
     /// The single writer holds the decision still while opinions are checked against it and written.
     pub(super) const OPINION_DECISION_VERSION: &str = "select version from decisions where id = $1";
-    pub(super) const OPINION_HEAD: &str =
-        "select count, head from opinion_heads where decision_id = $1 and kind = $2";
 
     /// Opinions holding `text`: the trigram index for three characters or more (quoted as one phrase), a scan
     /// for fewer (a trigram index cannot find them).

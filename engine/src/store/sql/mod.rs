@@ -9,6 +9,7 @@ mod directory;
 mod idempotency;
 mod notify;
 mod numbering;
+mod opinion_intake;
 mod opinions;
 mod reports;
 mod scheduler;
