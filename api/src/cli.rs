@@ -70,6 +70,10 @@ pub enum Command {
         /// The burst of requests a client may make at once before the per-minute rate applies.
         #[arg(long, env = "JUECE_PUBLIC_BURST", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
         public_burst: u32,
+        /// Opinions a second one consultation takes from everyone together (comments, feedback, hearing
+        /// suggestions); more are answered 429 with `Retry-After`, so one flood cannot take the whole intake.
+        #[arg(long, env = "JUECE_CONSULTATION_PER_SECOND", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+        consultation_per_second: u32,
         /// Hours an `Idempotency-Key` and its answer are kept; a retry after that runs as a new request.
         #[arg(long, env = "JUECE_IDEMPOTENCY_TTL_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..))]
         idempotency_ttl_hours: u32,
@@ -205,6 +209,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             no_scheduler,
             public_per_minute,
             public_burst,
+            consultation_per_second,
             idempotency_ttl_hours,
             max_connections,
             header_read_timeout_secs,
@@ -227,6 +232,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 insecure_cookies,
                 public_per_minute,
                 public_burst,
+                consultation_per_second,
                 idempotency_ttl: chrono::Duration::hours(i64::from(idempotency_ttl_hours)),
                 connections: crate::listen::ConnLimits {
                     header_read_timeout: std::time::Duration::from_secs(header_read_timeout_secs),

@@ -42,6 +42,8 @@ pub struct ServerConfig {
     /// Per-client requests a minute on the public endpoints and sign-in, and the burst allowed.
     pub public_per_minute: u32,
     pub public_burst: u32,
+    /// Opinions a second one consultation (decision) takes, from everyone together.
+    pub consultation_per_second: u32,
     /// How long an `Idempotency-Key` and its answer are kept.
     pub idempotency_ttl: chrono::Duration,
     /// Header-read and idle timeouts, and the connection cap.
@@ -59,6 +61,7 @@ impl Default for ServerConfig {
             body_limit: 1024 * 1024,
             public_per_minute: 120,
             public_burst: 30,
+            consultation_per_second: 10_000,
             idempotency_ttl: juece_engine::store::idempotency::KEY_TTL,
             connections: crate::listen::ConnLimits::default(),
             anchoring: None,
@@ -78,6 +81,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub metrics: Arc<Metrics>,
     pub limiter: Arc<Limiter>,
+    /// Opinions a second per consultation.
+    pub consultations: Arc<Limiter<String>>,
     /// The OpenAPI document, rendered once when the router is built.
     pub openapi: Arc<OnceLock<String>>,
     /// Every operation the router serves, `(METHOD, /path/{template})`, from the document: the idempotency
@@ -99,6 +104,7 @@ impl AppState {
             engine,
             clock,
             limiter: Arc::new(Limiter::new(config.public_per_minute, config.public_burst)),
+            consultations: Arc::new(Limiter::per_second(config.consultation_per_second)),
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()?),
             openapi: Arc::new(OnceLock::new()),

@@ -54,3 +54,33 @@ async fn a_comment_is_answered_with_a_receipt_and_exported_with_its_disposition(
     let bad = a.get(&format!("/api/v1/decisions/{id}/opinions?after=nonsense"), Some("drafter")).await;
     bad.expect(400, "invalid_query");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_consultation_flooded_is_answered_429_and_another_is_not() {
+    let config = juece_api::server::ServerConfig {
+        insecure_cookies: true,
+        public_per_minute: 10_000,
+        public_burst: 10_000,
+        consultation_per_second: 2,
+        ..Default::default()
+    };
+    let a = juece_tests::http::api_with(config).await;
+    let flooded = super::hearing_suggestions::open_for_comment(&a, "national", "示范市供暖价格调整方案").await;
+    let quiet = super::hearing_suggestions::open_for_comment(&a, "national", "示范市公园管理办法").await;
+    let send = |id: &str, n: usize| {
+        let (a, path) = (&a, format!("/api/v1/public/consultations/{id}/comments"));
+        async move { a.call(Method::POST, &path, None, Some(json!({ "content": format!("第{n}条意见") }))).await }
+    };
+    let mut statuses = Vec::new();
+    for n in 0..5 {
+        statuses.push(send(&flooded, n).await.status.as_u16());
+    }
+    assert_eq!(&statuses[..2], [201, 201], "{statuses:?}");
+    assert!(statuses[2..].contains(&429), "{statuses:?}");
+    let limited = send(&flooded, 9).await;
+    if limited.status == 429 {
+        limited.expect(429, "rate_limited");
+        assert!(limited.headers.contains_key("retry-after"));
+    }
+    send(&quiet, 0).await.expect(201, "");
+}

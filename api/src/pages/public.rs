@@ -187,6 +187,9 @@ async fn public_act(s: AppState, v: Viewer, id: String, body: Bytes, act: &str) 
     if let Some(sub) = submitter {
         payload["submitter"] = Value::String(sub);
     }
+    if let Err(wait) = s.consultations.check(&id) {
+        return crate::ratelimit::too_many(wait);
+    }
     let anonymous = juece_engine::auth::anonymous();
     let a = Act::new(act, payload);
     fn locate(o: &Opinion) -> String {

@@ -177,6 +177,9 @@ async fn public_act<T: Serialize + 'static>(
         Ok(p) => p,
         Err(problem) => return problem.into_response(),
     };
+    if let Err(wait) = s.consultations.check(&id.to_string()) {
+        return crate::ratelimit::too_many(wait);
+    }
     let act = Act::new(name, payload);
     let answer: AnswerFn = Arc::new(move |o: &Opinion| crate::idempotency::stored_json(StatusCode::CREATED, &out(o)));
     let anonymous = juece_engine::auth::anonymous();
