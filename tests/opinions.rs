@@ -156,3 +156,45 @@ async fn a_comment_checked_on_an_old_version_is_checked_again_and_refused_after_
         db.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opinions_recorded_in_the_state_before_are_copied_into_rows_once() {
+    use juece_engine::facts::{Disposition, HearingSuggestion, PublicOpinion, SuggestionDecision};
+    for db in databases().await {
+        let e = engine(&db.url).await;
+        crate::concurrency::open_for_comment(&e, "d").await;
+        // A decision as an earlier version recorded it: its opinions in its state.
+        let mut d = e.load("d").await.expect("d");
+        let at = d.updated_at;
+        let old = |id: u32, text: &str, disposition: Option<Disposition>| PublicOpinion {
+            id,
+            content: text.into(),
+            submitter: Some("市民甲".into()),
+            received_at: at,
+            disposition,
+        };
+        let adopted = Disposition { outcome: "adopted".into(), reason: "已采纳".into(), by: "李明".into() };
+        d.facts.opinions = vec![old(1, "建议延长开放时间。", Some(adopted)), old(2, "建议增加座椅。", None)];
+        let decided = SuggestionDecision { hold: true, reason: "涉及切身利益".into(), by: "李明".into(), at };
+        d.facts.hearing_suggestions =
+            vec![HearingSuggestion { id: 1, content: "建议听证".into(), submitter: None, received_at: at, decision: Some(decided) }];
+        let state = serde_json::to_string(&d).expect("json").replace('\'', "''");
+        tamper(&db.url, &format!("update decisions set state_json = '{state}' where id = 'd'"), "delete from upgrades").await;
+
+        for _ in 0..2 {
+            e.store().migrate().await.expect("the upgrade runs, and runs again without a second copy");
+        }
+        let comments = opinions(&e, "d", Kind::Comment).await;
+        assert_eq!(comments.len(), 2, "{}", db.kind);
+        let micros = chrono::SubsecRound::trunc_subsecs(at, 6);
+        assert_eq!((comments[0].content.as_str(), comments[0].received_at), ("建议延长开放时间。", micros), "{}", db.kind);
+        assert_eq!(comments[0].submitter.as_deref(), Some("市民甲"), "{}", db.kind);
+        assert_eq!(comments[0].settled.as_ref().map(|s| s.outcome.as_str()), Some("adopted"), "{}", db.kind);
+        assert!(comments[1].settled.is_none(), "{}", db.kind);
+        let suggestions = opinions(&e, "d", Kind::HearingSuggestion).await;
+        assert_eq!(suggestions[0].settled.as_ref().map(|s| s.outcome.as_str()), Some("hold"), "{}", db.kind);
+        // The state keeps what it recorded.
+        assert_eq!(e.load("d").await.expect("d").facts.opinions.len(), 2, "{}", db.kind);
+        db.finish().await;
+    }
+}

@@ -87,3 +87,11 @@ exception when others then
     raise notice 'pg_trgm is not available: opinion search scans';
 end
 $$;
+
+-- One-off upgrades the server runs in code after the migrations, each once:
+-- here, copying the opinions decisions recorded in their state before this
+-- migration into rows (the state keeps what it recorded).
+create table upgrades (
+    name text primary key,
+    done_at text not null
+);

@@ -84,3 +84,11 @@ create virtual table opinion_text using fts5 (content, content = 'opinions', tok
 create trigger opinions_text_insert after insert on opinions begin
     insert into opinion_text (rowid, content) values (new.rowid, new.content);
 end;
+
+-- One-off upgrades the server runs in code after the migrations, each once:
+-- here, copying the opinions decisions recorded in their state before this
+-- migration into rows (the state keeps what it recorded).
+create table upgrades (
+    name text primary key,
+    done_at text not null
+);

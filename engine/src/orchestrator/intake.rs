@@ -94,7 +94,8 @@ impl Engine {
                     receipt: new_receipt(kind),
                     notify_at: self.threshold_notice(&decision, kind, now),
                     submission,
-                    received_at: now,
+                    // As stored: to the microsecond, the precision of every instant on record.
+                    received_at: chrono::SubsecRound::trunc_subsecs(now, 6),
                     answer: answer.clone(),
                 };
                 match self.intake_group.commit(&self.store, incoming).await {

@@ -7,6 +7,7 @@
 mod calendar;
 mod directory;
 mod idempotency;
+mod legacy_opinions;
 mod notify;
 mod numbering;
 mod opinion_intake;
@@ -281,7 +282,7 @@ fn conflict(c: &TransitionCommit) -> StoreError {
 impl Store for Backend {
     async fn migrate(&self) -> Result<(), StoreError> {
         rows::migrator(dialect::MIGRATIONS).await?.run(&self.writer).await?;
-        Ok(())
+        legacy_opinions::copy(self).await
     }
 
     async fn ready(&self) -> Result<bool, StoreError> {
