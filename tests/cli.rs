@@ -63,6 +63,31 @@ async fn anchors_and_signed_dossiers_through_the_commands() {
     let verify_other = ["dossier", "verify", out.to_str().unwrap(), "--public-key", &other];
     assert_eq!(juece(&[&["--database-url", &url][..], &verify_other[..]].concat()).await, 1);
 
+    // The demo's consultation: its comments are in its dossier, and a comment edited in the database before the
+    // export is caught offline, though the manifest is signed (the chain no longer reaches the recorded head).
+    let mut with_comments = String::new();
+    for (id, _) in juece_engine::store::Store::versions(&store).await.unwrap() {
+        if !juece_engine::store::opinions::OpinionStore::opinion_heads(&store, &id).await.unwrap().is_empty() {
+            with_comments = id;
+        }
+    }
+    let with_comments = with_comments.as_str();
+    let demo = dir.path().join("consultation");
+    let exported = ["--database-url", &url, "dossier", "export", with_comments, "--out", demo.to_str().unwrap()];
+    assert_eq!(juece(&exported).await, 0);
+    let comments = std::fs::read_to_string(demo.join("opinions/comment.jsonl")).expect("the comments are in the dossier");
+    assert_eq!(comments.lines().count(), 2, "{comments}");
+    assert!(!comments.contains("市民甲"), "the archive keeps the sender's hash, not the name: {comments}");
+    assert_eq!(juece(&["--database-url", &url, "dossier", "verify", demo.to_str().unwrap()]).await, 0);
+    store.execute_raw("drop trigger opinions_received_fixed").await.unwrap();
+    store.execute_raw("update opinions set content = content || '（改）' where seq = 1").await.unwrap();
+    let edited = dir.path().join("edited");
+    let exported = ["--database-url", &url, "dossier", "export", with_comments, "--out", edited.to_str().unwrap()];
+    assert_eq!(juece(&exported).await, 0);
+    assert_eq!(juece(&["--database-url", &url, "dossier", "verify", edited.to_str().unwrap()]).await, 1);
+    assert_eq!(juece(&["--database-url", &url, "audit", "verify"]).await, 1, "and audit verify catches it too");
+    store.execute_raw("update opinions set content = replace(content, '（改）', '') where seq = 1").await.unwrap();
+
     store.execute_raw("drop trigger audit_records_no_delete").await.unwrap();
     store.execute_raw("delete from audit_records where seq = (select max(seq) from audit_records)").await.unwrap();
     store.execute_raw("update decisions set version = version - 1").await.unwrap();

@@ -86,6 +86,8 @@ pub struct Dossier {
     pub decision: Decision,
     pub records: Vec<AuditRecord>,
     pub memos: Vec<DossierMemo>,
+    /// The public's opinions, each kind's chain whole (`opinions/<kind>.jsonl`), senders as hashes.
+    pub opinions: Vec<crate::ledger::chain::Archived>,
     pub manifest: Manifest,
     /// Each file's path and exact bytes, in manifest order.
     #[serde(skip)]
@@ -138,12 +140,38 @@ pub async fn build_dossier(store: &dyn Store, decision_id: &str, now: DateTime<U
             body: m.body,
         });
     }
+    let mut opinions = Vec::new();
+    for (kind, ..) in store.opinion_heads(decision_id).await? {
+        let mut lines = String::new();
+        let mut after = None;
+        loop {
+            let q = crate::ledger::OpinionQuery {
+                decision_id: decision_id.into(),
+                kind: Some(kind),
+                after,
+                limit: 1000,
+                ..Default::default()
+            };
+            let page = store.opinions(&q).await?;
+            for o in &page {
+                let a = crate::ledger::chain::Archived::of(o);
+                lines.push_str(&serde_json::to_string(&a).map_err(invalid)?);
+                lines.push('\n');
+                opinions.push(a);
+            }
+            match page.last() {
+                Some(last) if page.len() == 1000 => after = Some((kind, last.seq)),
+                _ => break,
+            }
+        }
+        files.push((format!("opinions/{}.jsonl", kind.as_str()), lines.into_bytes()));
+    }
     let entries = files
         .iter()
         .map(|(path, bytes)| ManifestEntry { path: path.clone(), sha256: audit::sha256_hex(bytes) })
         .collect();
     let manifest = Manifest { decision_id: decision_id.into(), exported_at: now, files: entries };
-    Ok(Dossier { decision: loaded.decision, records, memos, manifest, files })
+    Ok(Dossier { decision: loaded.decision, records, memos, opinions, manifest, files })
 }
 
 /// Write a decision's whole dossier into `dir`: its state, its record (one
@@ -265,7 +293,34 @@ pub fn verify_dossier(dir: &Path, key: &PublicKey) -> Result<Manifest, DossierEr
     if manifest.files.iter().any(|f| f.path == ANCHOR) {
         check_anchor(&read(ANCHOR)?, key, &manifest.decision_id, &records)?;
     }
+    for f in manifest.files.iter().filter(|f| f.path.starts_with("opinions/")) {
+        check_opinions(&f.path, &read(&f.path)?, &decision)?;
+    }
     Ok(manifest)
+}
+
+/// An opinion chain of the dossier holds link by link, and (comments) reaches the head each period's close put
+/// on the record.
+fn check_opinions(path: &str, bytes: &[u8], decision: &Decision) -> Result<(), DossierError> {
+    use crate::ledger::chain::{Archived, Walk};
+    let mut walk = Walk::default();
+    let mut links = std::collections::BTreeMap::new();
+    for line in String::from_utf8_lossy(bytes).lines() {
+        let o: Archived = serde_json::from_str(line).map_err(|e| refuse(format!("{path}: {e}")))?;
+        if o.decision_id != decision.id {
+            return Err(refuse(format!("{path}: opinion #{} belongs to another decision", o.seq)));
+        }
+        walk.next_archived(&o).map_err(|b| refuse(format!("{path}: opinion #{}: {}", b.seq, b.problem)))?;
+        links.insert(o.seq, o.chain_hash);
+    }
+    if path.ends_with("/comment.jsonl") {
+        for seal in decision.facts.comment_notices.iter().filter_map(|n| n.comments_at_close.as_ref()) {
+            if seal.count > 0 && links.get(&seal.count) != Some(&seal.head) {
+                return Err(refuse(format!("{path}: the comments do not reach the head the period's close recorded")));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The anchor is the server's, and the record reaches its head for this decision.
