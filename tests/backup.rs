@@ -54,7 +54,8 @@ async fn a_backup_taken_while_acts_commit_restores_verifies_and_serves_the_same_
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) {
                 // An act on the record, and a comment beside it.
-                let act = Act::new("record_activity", json!({ "method": "symposium", "summary": format!("第{n}次座谈") }));
+                let act =
+                    Act::new("record_activity", json!({ "method": "symposium", "summary": format!("第{n}次座谈") }));
                 engine.apply(ActRequest::new("c", &act, &drafter, Utc::now())).await.expect("an act");
                 juece_tests::comment(&engine, "c", &format!("第{n}条")).await.expect("a comment");
                 n += 1;

@@ -75,7 +75,8 @@ async fn anchors_and_signed_dossiers_through_the_commands() {
     let demo = dir.path().join("consultation");
     let exported = ["--database-url", &url, "dossier", "export", with_comments, "--out", demo.to_str().unwrap()];
     assert_eq!(juece(&exported).await, 0);
-    let comments = std::fs::read_to_string(demo.join("opinions/comment.jsonl")).expect("the comments are in the dossier");
+    let comments =
+        std::fs::read_to_string(demo.join("opinions/comment.jsonl")).expect("the comments are in the dossier");
     assert_eq!(comments.lines().count(), 2, "{comments}");
     assert!(!comments.contains("市民甲"), "the archive keeps the sender's hash, not the name: {comments}");
     assert_eq!(juece(&["--database-url", &url, "dossier", "verify", demo.to_str().unwrap()]).await, 0);

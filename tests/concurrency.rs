@@ -11,8 +11,8 @@ use juece_engine::actor::Role;
 use juece_engine::orchestrator::{verify_store, Engine, EngineError};
 use serde_json::json;
 
-use juece_tests::databases::databases;
 use juece_engine::ledger::Kind;
+use juece_tests::databases::databases;
 use juece_tests::{comment, engine, opinions, person};
 
 pub(crate) async fn open_for_comment(e: &Engine, id: &str) {

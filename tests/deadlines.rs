@@ -2,8 +2,8 @@
 //! auto-act (PP-5, Art. 15: the period closes when it ends, and no comment is taken after) and the crash-safety of
 //! auto-acts (a claim whose act never happened is fired once by another scheduler after its lease, never twice).
 
-use juece_engine::orchestrator::OpinionRequest;
 use juece_engine::orchestrator::ActRequest;
+use juece_engine::orchestrator::OpinionRequest;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

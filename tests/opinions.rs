@@ -14,7 +14,8 @@ use serde_json::json;
 use juece_tests::databases::databases;
 use juece_tests::{comment, engine, opinions, person, refusal_code};
 
-const LETTER: &str = "我们坚决反对在居民区附近新建垃圾焚烧厂，该项目将严重影响周边十万居民的身体健康，请政府重新选址并公开环评报告。";
+const LETTER: &str =
+    "我们坚决反对在居民区附近新建垃圾焚烧厂，该项目将严重影响周边十万居民的身体健康，请政府重新选址并公开环评报告。";
 
 fn drafter() -> Actor {
     person("drafter", "生态环境局", Role::Drafter)
@@ -36,7 +37,8 @@ async fn campaigns_are_found_as_comments_arrive_and_disposed_of_once() {
         let e = engine(&db.url).await;
         crate::concurrency::open_for_comment(&e, "d").await;
         let near = LETTER.replace("十万", "数万");
-        for text in [LETTER, LETTER, &near, "建议延长地铁夜间运营时间，方便加班人员回家。", "同意"] {
+        for text in [LETTER, LETTER, &near, "建议延长地铁夜间运营时间，方便加班人员回家。", "同意"]
+        {
             comment(&e, "d", text).await.expect("taken");
         }
         let rows = opinions(&e, "d", Kind::Comment).await;
@@ -144,7 +146,11 @@ async fn a_comment_checked_on_an_old_version_is_checked_again_and_refused_after_
         match &got {
             Err(EngineError::Refused(r)) => {
                 assert_eq!(r.reason_code(), "art15_comment_period_closed", "{}", db.kind);
-                assert!(r.reasons[0].detail.as_deref().is_some_and(|d| d.contains("24")), "{}: the end is said", db.kind);
+                assert!(
+                    r.reasons[0].detail.as_deref().is_some_and(|d| d.contains("24")),
+                    "{}: the end is said",
+                    db.kind
+                );
             }
             other => panic!("{}: {other:?}", db.kind),
         }
@@ -176,10 +182,16 @@ async fn opinions_recorded_in_the_state_before_are_copied_into_rows_once() {
         let adopted = Disposition { outcome: "adopted".into(), reason: "已采纳".into(), by: "李明".into() };
         d.facts.opinions = vec![old(1, "建议延长开放时间。", Some(adopted)), old(2, "建议增加座椅。", None)];
         let decided = SuggestionDecision { hold: true, reason: "涉及切身利益".into(), by: "李明".into(), at };
-        d.facts.hearing_suggestions =
-            vec![HearingSuggestion { id: 1, content: "建议听证".into(), submitter: None, received_at: at, decision: Some(decided) }];
+        d.facts.hearing_suggestions = vec![HearingSuggestion {
+            id: 1,
+            content: "建议听证".into(),
+            submitter: None,
+            received_at: at,
+            decision: Some(decided),
+        }];
         let state = serde_json::to_string(&d).expect("json").replace('\'', "''");
-        tamper(&db.url, &format!("update decisions set state_json = '{state}' where id = 'd'"), "delete from upgrades").await;
+        tamper(&db.url, &format!("update decisions set state_json = '{state}' where id = 'd'"), "delete from upgrades")
+            .await;
 
         for _ in 0..2 {
             e.store().migrate().await.expect("the upgrade runs, and runs again without a second copy");
@@ -187,7 +199,12 @@ async fn opinions_recorded_in_the_state_before_are_copied_into_rows_once() {
         let comments = opinions(&e, "d", Kind::Comment).await;
         assert_eq!(comments.len(), 2, "{}", db.kind);
         let micros = chrono::SubsecRound::trunc_subsecs(at, 6);
-        assert_eq!((comments[0].content.as_str(), comments[0].received_at), ("建议延长开放时间。", micros), "{}", db.kind);
+        assert_eq!(
+            (comments[0].content.as_str(), comments[0].received_at),
+            ("建议延长开放时间。", micros),
+            "{}",
+            db.kind
+        );
         assert_eq!(comments[0].submitter.as_deref(), Some("市民甲"), "{}", db.kind);
         assert_eq!(comments[0].settled.as_ref().map(|s| s.outcome.as_str()), Some("adopted"), "{}", db.kind);
         assert!(comments[1].settled.is_none(), "{}", db.kind);

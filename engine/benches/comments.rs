@@ -95,11 +95,15 @@ const LETTER: &str = "我们坚决反对在居民区附近新建垃圾焚烧厂�
 /// The n-th comment: one in ten a campaign letter (signed), the rest individual opinions.
 fn text(n: u64) -> String {
     let h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    if n % 10 == 0 {
+    if n.is_multiple_of(10) {
         return format!("{LETTER}居民{}", h % 997);
     }
     let (place, ask) = (PLACES[(h >> 8) as usize % PLACES.len()], ASKS[(h >> 16) as usize % ASKS.len()]);
-    format!("我是{place}的居民，{ask}。另外，第{n}号意见人认为{}方面还需细化，具体意见编号{}。", ASKS[(h >> 24) as usize % 8], h % 100_000)
+    format!(
+        "我是{place}的居民，{ask}。另外，第{n}号意见人认为{}方面还需细化，具体意见编号{}。",
+        ASKS[(h >> 24) as usize % 8],
+        h % 100_000
+    )
 }
 
 async fn open_for_comment(engine: &Engine, id: &str) {
@@ -131,7 +135,8 @@ async fn comments(engine: &Arc<Engine>, id: &str, clients: usize, from: u64, tot
                     }
                     let act = Act::new("receive_comment", json!({ "content": text(from + n) }));
                     let t = Instant::now();
-                    let request = OpinionRequest { decision_id: &id, act: &act, actor: &public, now: Utc::now(), answer: None };
+                    let request =
+                        OpinionRequest { decision_id: &id, act: &act, actor: &public, now: Utc::now(), answer: None };
                     engine.receive(request).await.unwrap_or_else(|e| panic!("comment {n}: {e}"));
                     mine.push(t.elapsed().as_secs_f64() * 1000.0);
                 }
@@ -173,7 +178,8 @@ async fn baseline(raw: &Arc<dyn RawSql>, begin: &str, clients: usize, total: u64
                     if n >= total {
                         break;
                     }
-                    let sql = format!("{begin}; insert into bench_comments values ({}, '{}'); commit", base + n, text(n));
+                    let sql =
+                        format!("{begin}; insert into bench_comments values ({}, '{}'); commit", base + n, text(n));
                     raw.execute_raw(&sql).await.expect("insert");
                 }
             })
@@ -198,7 +204,11 @@ async fn stored(engine: &Engine, id: &str) -> i64 {
 async fn run(label: &str, raw: Arc<dyn RawSql>, begin: &str, a: &Args) {
     raw.migrate().await.expect("migrate");
     if a.no_text_index {
-        let drop = if label == "postgres" { "drop index if exists opinions_text" } else { "drop trigger opinions_text_insert" };
+        let drop = if label == "postgres" {
+            "drop index if exists opinions_text"
+        } else {
+            "drop trigger opinions_text_insert"
+        };
         raw.execute_raw(drop).await.expect("drop the text index");
     }
     let workflows = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows");
@@ -226,7 +236,10 @@ async fn run(label: &str, raw: Arc<dyn RawSql>, begin: &str, a: &Args) {
     comments(&engine, "flat", 64, 1_000, fill).await;
     let before = stored(&engine, "flat").await;
     let (later, ..) = comments(&engine, "flat", 1, a.flat, 1_000).await;
-    println!("FLAT store={label} first_per_s={first:.0} later_per_s={later:.0} ratio={:.2} stored_before={before}", later / first);
+    println!(
+        "FLAT store={label} first_per_s={first:.0} later_per_s={later:.0} ratio={:.2} stored_before={before}",
+        later / first
+    );
     // The burst.
     open_for_comment(&engine, "burst").await;
     let started = Instant::now();

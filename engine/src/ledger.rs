@@ -145,10 +145,22 @@ pub struct Hidden {
 #[serde(tag = "write", rename_all = "snake_case")]
 pub enum LedgerWrite {
     /// Settle one opinion, or (with `cluster`) every opinion of a campaign not settled on its own.
-    Settle { kind: Kind, seq: i64, cluster: bool, settled: Settled },
+    Settle {
+        kind: Kind,
+        seq: i64,
+        cluster: bool,
+        settled: Settled,
+    },
     /// Take an opinion out of its campaign: it stands alone, and a settlement it inherited is gone.
-    Split { kind: Kind, seq: i64 },
-    Hide { kind: Kind, seq: i64, hidden: Hidden },
+    Split {
+        kind: Kind,
+        seq: i64,
+    },
+    Hide {
+        kind: Kind,
+        seq: i64,
+        hidden: Hidden,
+    },
 }
 
 /// A fresh receipt number: the kind's letter and ten random characters of an alphabet without look-alikes, so

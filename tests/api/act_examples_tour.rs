@@ -323,7 +323,13 @@ async fn participation_hearing_experts(t: &mut Tour<'_>, c: &Cast) {
     t.take(&c.drafter, id, "record_activity").await;
     t.now += Duration::days(22);
     t.take(&Actor::system(), id, "end_comment_period").await;
-    t.step(&c.drafter, id, "record_public_adoption_summary", json!({ "text": "共收到意见2条，采纳1条，另1条因含个人信息已屏蔽。" })).await;
+    t.step(
+        &c.drafter,
+        id,
+        "record_public_adoption_summary",
+        json!({ "text": "共收到意见2条，采纳1条，另1条因含个人信息已屏蔽。" }),
+    )
+    .await;
     t.step(&c.drafter, id, "close_participation", json!({})).await;
 
     t.take(&c.drafter, id, "publish_hearing_notice").await;

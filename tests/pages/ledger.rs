@@ -16,7 +16,8 @@ async fn the_drafter_disposes_of_many_opinions_at_once_each_recorded() {
         json!({ "channels": ["website"], "submission_methods": ["网上提交"], "start": api.today(), "days": 30 });
     api.ok("drafter", &id, "publish_comment_notice", notice).await;
     let comments = format!("/api/v1/public/consultations/{id}/comments");
-    for text in ["建议划定停放区。", "建议在地铁站周边增设停放点。", "建议增加<b>电子围栏</b>。"] {
+    for text in ["建议划定停放区。", "建议在地铁站周边增设停放点。", "建议增加<b>电子围栏</b>。"]
+    {
         let sent = api.call(reqwest::Method::POST, &comments, None, Some(json!({ "content": text }))).await;
         assert_eq!(sent.status, 201, "{}", sent.body);
     }

@@ -239,7 +239,11 @@ pub async fn comment(
 }
 
 /// Every opinion of `kind` on `id`, by number, read page by page from the store.
-pub async fn opinions(engine: &Engine, id: &str, kind: juece_engine::ledger::Kind) -> Vec<juece_engine::ledger::Opinion> {
+pub async fn opinions(
+    engine: &Engine,
+    id: &str,
+    kind: juece_engine::ledger::Kind,
+) -> Vec<juece_engine::ledger::Opinion> {
     let mut all = Vec::new();
     loop {
         let q = juece_engine::ledger::OpinionQuery {

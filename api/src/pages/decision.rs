@@ -93,7 +93,10 @@ pub async fn page(
         })
         .collect();
     let has_opinions = full
-        && s.engine.read_opinion_counts(&actor, &id, s.clock.now()).await.is_ok_and(|c| c.iter().any(|k| k.received > 0));
+        && s.engine
+            .read_opinion_counts(&actor, &id, s.clock.now())
+            .await
+            .is_ok_and(|c| c.iter().any(|k| k.received > 0));
     let ledger = (full && has_opinions).then(|| format!("/decisions/{}/opinions", seg(&id)));
     let has_meeting = view.facts.get("meeting").is_some_and(|m| !m.is_null());
     let meeting_screen = (full && has_meeting).then(|| format!("/decisions/{}/meeting", seg(&id)));

@@ -11,8 +11,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use juece_engine::act::Act;
-use juece_engine::ledger::{Kind, OpinionQuery};
 use juece_engine::actor::Actor;
+use juece_engine::ledger::{Kind, OpinionQuery};
 use juece_engine::orchestrator::ActRequest;
 use juece_engine::orchestrator::{Applied, EngineError};
 use juece_engine::queries::{DecisionView, OpinionView};
@@ -93,7 +93,8 @@ pub async fn submit(State(s): State<AppState>, v: Viewer, Path(id): Path<String>
     let acts: Vec<(i64, Act)> = selected
         .iter()
         .map(|&n| {
-            let payload = json!({"opinion_id": n, "outcome": outcome, "reason": reason, "campaign": campaigns.contains(&n)});
+            let payload =
+                json!({"opinion_id": n, "outcome": outcome, "reason": reason, "campaign": campaigns.contains(&n)});
             (n, Act::new(ACT, payload))
         })
         .collect();
@@ -237,7 +238,11 @@ async fn show(
             p.append_pair("after", &a.to_string());
         }
         let p = p.finish();
-        if p.is_empty() { base.clone() } else { format!("{base}?{p}") }
+        if p.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}?{p}")
+        }
     };
     let next = page.next.as_deref().and_then(juece_engine::queries::parse_cursor).map(|(_, n)| link(Some(n)));
     let chosen = form.get("outcome").unwrap_or("");
@@ -259,7 +264,8 @@ async fn show(
 
 /// One opinion of the ledger.
 fn row(l: Lang, o: &OpinionView, selected: &[&str]) -> Value {
-    let disposition = o.settled.as_ref().map(|d| json!({"outcome": l.choice(&d.outcome), "reason": d.reason, "by": d.by}));
+    let disposition =
+        o.settled.as_ref().map(|d| json!({"outcome": l.choice(&d.outcome), "reason": d.reason, "by": d.by}));
     let campaign = o.cluster == o.seq && o.members > 1;
     json!({"n": o.seq, "content": o.content, "submitter": o.submitter, "received": china(l, o.received_at),
         "disposition": disposition, "checked": selected.contains(&o.seq.to_string().as_str()),

@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use juece_engine::ledger::Opinion;
 use juece_engine::orchestrator::{EngineError, OpinionRequest};
-use juece_engine::store::opinions::AnswerFn;
 use juece_engine::queries::{DecisionView, ListQuery};
+use juece_engine::store::opinions::AnswerFn;
 use serde_json::{json, Value};
 
 use super::act::{redirect_to, Claimed, FormKey};

@@ -124,7 +124,8 @@ async fn receive(
             received_at: o.received_at,
         }
     }
-    let answer: AnswerFn = std::sync::Arc::new(|o: &Opinion| crate::idempotency::stored_json(StatusCode::CREATED, &out(o)));
+    let answer: AnswerFn =
+        std::sync::Arc::new(|o: &Opinion| crate::idempotency::stored_json(StatusCode::CREATED, &out(o)));
     let request = OpinionRequest {
         decision_id: id,
         act,

@@ -64,7 +64,10 @@ impl OpinionParams {
         let after = match self.after.as_deref() {
             None | Some("") => None,
             Some(c) => Some(parse_cursor(c).ok_or_else(|| {
-                Problem::bad_request("invalid_query", Detail::new(format!("翻页标记无效：{c}"), format!("bad cursor `{c}`")))
+                Problem::bad_request(
+                    "invalid_query",
+                    Detail::new(format!("翻页标记无效：{c}"), format!("bad cursor `{c}`")),
+                )
             })?),
         };
         Ok(OpinionQuery {
@@ -190,12 +193,18 @@ async fn export(
             }
             Err(e) => {
                 tracing::warn!(error = %e, "an opinion export stopped");
-                Some((Err(std::io::Error::other(e.to_string())), None::<(AppState, Actor, OpinionQuery, Option<String>)>))
+                Some((
+                    Err(std::io::Error::other(e.to_string())),
+                    None::<(AppState, Actor, OpinionQuery, Option<String>)>,
+                ))
             }
         }
     });
     let body = futures_util::stream::once(async move { Ok::<_, std::io::Error>(head) });
-    let disposition = format!("attachment; filename=\"opinions-{}.csv\"", id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"));
+    let disposition = format!(
+        "attachment; filename=\"opinions-{}.csv\"",
+        id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+    );
     (
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
         Body::from_stream(futures_util::StreamExt::chain(body, rest)),

@@ -12,10 +12,10 @@ use std::sync::Arc;
 
 use juece_engine::ledger::Opinion;
 use juece_engine::orchestrator::OpinionRequest;
-use juece_engine::queries::ReceiptView;
-use juece_engine::store::opinions::AnswerFn;
 use juece_engine::queries::ListQuery;
+use juece_engine::queries::ReceiptView;
 use juece_engine::store::idempotency::KeyClaim;
+use juece_engine::store::opinions::AnswerFn;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;

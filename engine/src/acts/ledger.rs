@@ -47,7 +47,8 @@ pub(super) fn split_opinion(ctx: &mut HandlerCtx<'_>) -> Result<(), Reason> {
     let o = named(ctx, Kind::Comment, s.opinion_id)?;
     if o.leads_cluster() {
         let n = o.seq;
-        return Err(ctx.invalid(format!("第{n}号意见不属于其他意见的同类组"), format!("opinion #{n} is in no other's campaign")));
+        return Err(ctx
+            .invalid(format!("第{n}号意见不属于其他意见的同类组"), format!("opinion #{n} is in no other's campaign")));
     }
     ctx.ledger(LedgerWrite::Split { kind: Kind::Comment, seq: s.opinion_id });
     Ok(())

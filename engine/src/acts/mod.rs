@@ -65,8 +65,7 @@ impl HandlerCtx<'_> {
 
     /// Take an opinion from the public: written apart from the decision, which does not change.
     pub(crate) fn receive(&mut self, kind: crate::ledger::Kind, text: PublicText, notice: Option<u32>) {
-        let submission =
-            crate::ledger::Submission { kind, content: text.content, submitter: text.submitter, notice };
+        let submission = crate::ledger::Submission { kind, content: text.content, submitter: text.submitter, notice };
         self.notices.push(crate::effect::Effect::Receive(submission));
     }
 

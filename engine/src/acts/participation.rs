@@ -132,7 +132,8 @@ pub(super) fn record_public_adoption_summary(ctx: &mut HandlerCtx<'_>) -> Result
         .map(|c| {
             let o = &c.leader;
             let content = if o.hidden.is_some() { "（已屏蔽）".to_string() } else { o.content.clone() };
-            let disposition = o.settled.as_ref().map(|d| serde_json::json!({ "outcome": d.outcome, "reason": d.reason }));
+            let disposition =
+                o.settled.as_ref().map(|d| serde_json::json!({ "outcome": d.outcome, "reason": d.reason }));
             serde_json::json!({ "id": o.seq, "count": c.size, "content": content, "disposition": disposition })
         })
         .collect();

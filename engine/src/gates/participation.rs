@@ -136,7 +136,10 @@ pub(super) fn opinions_disposed(c: &GateCtx<'_>) -> Result<(), Detail> {
         let ids: Vec<String> = tally.open_sample.iter().map(|id| format!("#{id}")).collect();
         let more = if n > ids.len() as i64 { "…" } else { "" };
         let ids = ids.join(", ");
-        bi(format!("{n}条（组）意见尚未处理：{ids}{more}"), format!("{n} opinion(s) or campaign(s) without disposition: {ids}{more}"))
+        bi(
+            format!("{n}条（组）意见尚未处理：{ids}{more}"),
+            format!("{n} opinion(s) or campaign(s) without disposition: {ids}{more}"),
+        )
     })
 }
 

@@ -78,8 +78,15 @@ impl Walk {
         if sha256_hex(o.content.as_bytes()) != o.content_sha256 {
             return fail("the text does not match its hash");
         }
-        let expected =
-            link_hashed(&self.head, &o.decision_id, o.kind, o.seq, &o.received_at, &o.content_sha256, &o.submitter_sha256);
+        let expected = link_hashed(
+            &self.head,
+            &o.decision_id,
+            o.kind,
+            o.seq,
+            &o.received_at,
+            &o.content_sha256,
+            &o.submitter_sha256,
+        );
         if expected != o.chain_hash {
             return fail("the link to the opinion before it does not hold");
         }

@@ -130,14 +130,16 @@ mod tests {
     #[test]
     fn a_campaign_letter_with_a_few_words_changed_is_near_and_another_text_is_not() {
         let base = Fingerprint::of(LETTER);
-        for text in [format!("{LETTER}市民张三"), LETTER.replace("十万", "数万"), format!("市民李四：{LETTER}谢谢")] {
+        for text in [format!("{LETTER}市民张三"), LETTER.replace("十万", "数万"), format!("市民李四：{LETTER}谢谢")]
+        {
             let f = Fingerprint::of(&text);
             assert_ne!(f.norm, base.norm, "not identical");
             let s = similarity(&f.signature_hex(), &base.signature_hex());
             assert!(s >= NEAR, "{text}: similarity {s}");
             assert!(shared_band(&f, &base), "{text}: no band in common");
         }
-        let other = Fingerprint::of("建议延长地铁夜间运营时间，方便加班人员回家，同时增加公交接驳线路，提高公共交通的覆盖率。");
+        let other =
+            Fingerprint::of("建议延长地铁夜间运营时间，方便加班人员回家，同时增加公交接驳线路，提高公共交通的覆盖率。");
         assert!(similarity(&other.signature_hex(), &base.signature_hex()) < NEAR);
         assert!(!shared_band(&other, &base));
     }

@@ -105,7 +105,8 @@ impl MemoryLedger {
         }
         if targets.campaigns {
             for leader in self.of(Kind::Comment).into_iter().filter(|o| o.leads_cluster()) {
-                let members: Vec<&Opinion> = self.of(Kind::Comment).into_iter().filter(|o| o.cluster == leader.seq).collect();
+                let members: Vec<&Opinion> =
+                    self.of(Kind::Comment).into_iter().filter(|o| o.cluster == leader.seq).collect();
                 let open = members.iter().filter(|o| o.settled.is_none() && o.hidden.is_none()).count() as i64;
                 s.campaigns.push(super::Campaign { leader: leader.clone(), size: members.len() as i64, open });
             }

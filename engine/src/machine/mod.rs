@@ -19,8 +19,8 @@ use crate::decision::Decision;
 use crate::definition::{StageKind, Workflow};
 use crate::effect::Effect;
 use crate::facts::{Applicability, ExpertPool};
-use crate::ledger::Standing;
 use crate::gates::{self, GateCtx};
+use crate::ledger::Standing;
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::warning::Warning;
 

@@ -144,7 +144,12 @@ impl Engine {
     /// Feedback reaching the procedure's threshold tells the general office to consider a post-evaluation
     /// (Art. 36(1)(2)); it never starts one by itself.
     fn threshold_notice(&self, d: &Decision, kind: Kind, now: DateTime<Utc>) -> Option<(i64, OutboxMessage)> {
-        let threshold = self.loaded(&d.workflow_key, d.workflow_version).ok()?.workflow.parameters.post_evaluation_feedback_threshold;
+        let threshold = self
+            .loaded(&d.workflow_key, d.workflow_version)
+            .ok()?
+            .workflow
+            .parameters
+            .post_evaluation_feedback_threshold;
         (kind == Kind::Feedback && threshold > 0).then(|| {
             let subject = format!("公众意见已达{threshold}条，请决定是否组织决策后评估：{}", d.facts.title);
             let message = OutboxMessage {
@@ -170,10 +175,10 @@ pub(super) fn not_an_opinion(act: &str) -> Refusal {
         Some(_) => ("公众意见经意见受理入口提交", "opinions from the public go through the intake (`Engine::receive`)"),
         None => ("该行为不是公众意见", "this act is not an opinion from the public"),
     };
-    Refusal::one(Reason::new("invalid_act_route", "Art. 15", zh, en).with_detail(crate::refusal::Detail::new(
-        format!("行为 `{act}`"),
-        format!("act `{act}`"),
-    )))
+    Refusal::one(
+        Reason::new("invalid_act_route", "Art. 15", zh, en)
+            .with_detail(crate::refusal::Detail::new(format!("行为 `{act}`"), format!("act `{act}`"))),
+    )
 }
 
 /// One log line per opinion, as for an act: never its text or its sender.

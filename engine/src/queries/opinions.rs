@@ -215,8 +215,18 @@ pub fn csv_rows(views: &[OpinionView], header: bool) -> String {
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     if header {
         let _ = w.write_record([
-            "kind", "seq", "notice", "received_at", "campaign", "content", "submitter", "outcome", "reason",
-            "disposed_by", "hidden_reason", "chain_hash",
+            "kind",
+            "seq",
+            "notice",
+            "received_at",
+            "campaign",
+            "content",
+            "submitter",
+            "outcome",
+            "reason",
+            "disposed_by",
+            "hidden_reason",
+            "chain_hash",
         ]);
     }
     for v in views {

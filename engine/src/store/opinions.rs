@@ -77,7 +77,8 @@ pub(super) mod sql {
          values ($1, $2, $3, $4) on conflict (decision_id, kind, leader) \
          do update set members = opinion_campaigns.members + excluded.members";
     /// Every column of an opinion, and (for a campaign's leader) how many its campaign has.
-    pub const COLUMNS: &str = "*, (select c.members from opinion_campaigns c where c.decision_id = opinions.decision_id \
+    pub const COLUMNS: &str =
+        "*, (select c.members from opinion_campaigns c where c.decision_id = opinions.decision_id \
          and c.kind = opinions.kind and c.leader = opinions.seq) as members";
     pub const OPEN: &str = "select kind, count(distinct cluster) as open from opinions \
          where decision_id = $1 and settled is null and hidden is null group by kind";
@@ -85,7 +86,8 @@ pub(super) mod sql {
          where decision_id = $1 and kind = $2 and settled is null and hidden is null order by cluster limit 20";
     pub const PROMISED: &str = "select seq from opinions \
          where decision_id = $1 and kind = 'hearing_suggestion' and outcome = 'hold' order by seq";
-    pub const ONE: &str = "select *, (select c.members from opinion_campaigns c where c.decision_id = opinions.decision_id \
+    pub const ONE: &str =
+        "select *, (select c.members from opinion_campaigns c where c.decision_id = opinions.decision_id \
          and c.kind = opinions.kind and c.leader = opinions.seq) as members \
          from opinions where decision_id = $1 and kind = $2 and seq = $3";
     pub const BY_RECEIPT: &str = "select *, (select c.members from opinion_campaigns c \
@@ -127,7 +129,8 @@ pub(super) mod convert {
     }
 
     pub fn opinion(row: &impl Cols) -> Result<Opinion, StoreError> {
-        let what = || format!("opinion {} {}", row.text("decision_id").unwrap_or_default(), row.int("seq").unwrap_or(0));
+        let what =
+            || format!("opinion {} {}", row.text("decision_id").unwrap_or_default(), row.int("seq").unwrap_or(0));
         Ok(Opinion {
             decision_id: row.text("decision_id")?,
             kind: kind(&row.text("kind")?)?,

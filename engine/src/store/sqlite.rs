@@ -47,7 +47,9 @@ mod dialect {
     pub(super) fn opinion_text_filter(b: &mut sqlx::QueryBuilder<'_, super::Db>, text: &str) {
         if text.chars().count() >= 3 {
             let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-            b.push(" and rowid in (select rowid from opinion_text where opinion_text match ").push_bind(phrase).push(")");
+            b.push(" and rowid in (select rowid from opinion_text where opinion_text match ")
+                .push_bind(phrase)
+                .push(")");
         } else {
             b.push(" and instr(content, ").push_bind(text.to_string()).push(") > 0");
         }

@@ -21,7 +21,14 @@ pub(super) async fn check(store: &dyn Store, decision_id: &str) -> Result<(usize
     };
     // A state that does not load is the record's check's break, not this one's.
     let sealed: Vec<(i64, String)> = match store.load(decision_id).await.ok().flatten() {
-        Some(l) => l.decision.facts.comment_notices.iter().filter_map(|n| n.comments_at_close.clone()).map(|s| (s.count, s.head)).collect(),
+        Some(l) => l
+            .decision
+            .facts
+            .comment_notices
+            .iter()
+            .filter_map(|n| n.comments_at_close.clone())
+            .map(|s| (s.count, s.head))
+            .collect(),
         None => Vec::new(),
     };
     // Heads first: rows up to a head were committed with it, so a later row never confuses the walk.

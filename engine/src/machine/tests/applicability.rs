@@ -80,7 +80,8 @@ fn pp1_a_non_disclosable_matter_passes_over_participation_with_its_ground_record
         "art14_non_disclosable_ground",
     );
     let detail = {
-        let ctx = super::super::Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools, ledger: &Default::default() };
+        let ctx =
+            super::super::Context { workflow: &s.wf, calendar: &s.cal, pools: &s.pools, ledger: &Default::default() };
         let act =
             crate::act::Act::new("declare_non_disclosable", json!({ "legal_ground": "机密", "legal_basis": "b" }));
         super::super::step(ctx, &s.d, &act, &office(), s.now).unwrap_err().reasons[0].detail.clone().unwrap()

@@ -21,7 +21,8 @@ fn campaigned() -> S {
     let notice = json!({ "channels": ["website"], "submission_methods": ["邮件"], "start": s.today(), "days": 30 });
     s.ok(&drafter(), "publish_comment_notice", notice);
     let version = s.d.version;
-    for text in [LETTER, "坚决反对在居民区附近新建垃圾焚烧厂！请重新选址并公开环评报告", LETTER, "建议延长夜间公交。"] {
+    for text in [LETTER, "坚决反对在居民区附近新建垃圾焚烧厂！请重新选址并公开环评报告", LETTER, "建议延长夜间公交。"]
+    {
         s.ok(&public(), "receive_comment", json!({ "content": text }));
     }
     assert_eq!(s.d.version, version, "opinions leave the decision's state as it was");
@@ -42,7 +43,8 @@ fn a_campaign_is_disposed_of_once_and_counts_once() {
     // Disposing of a member alone leaves the rest of its campaign open; disposing of the campaign settles them.
     let member = json!({ "opinion_id": 3, "outcome": "partly", "reason": "部分采纳：公开环评报告", "campaign": true });
     s.ok(&drafter(), "dispose_opinion", member);
-    let settled: Vec<_> = s.ledger.of(Kind::Comment).iter().map(|o| o.settled.as_ref().map(|d| d.outcome.clone())).collect();
+    let settled: Vec<_> =
+        s.ledger.of(Kind::Comment).iter().map(|o| o.settled.as_ref().map(|d| d.outcome.clone())).collect();
     assert_eq!(settled, [Some("partly".into()), Some("partly".into()), Some("partly".into()), None]);
     assert!(s.ledger.rows[0].settled.as_ref().is_some_and(|d| d.via_cluster && d.act_seq == s.d.version));
     let detail = s.refusal_detail(&drafter(), "close_participation", json!({}), "art18_opinions_undisposed");

@@ -83,7 +83,12 @@ async fn copy_decision(b: &Backend, d: &Decision) -> Result<(), StoreError> {
             .map(|r| Incoming {
                 decision_id: d.id.clone(),
                 checked_version: d.version,
-                submission: Submission { kind, content: r.content.clone(), submitter: r.submitter.clone(), notice: None },
+                submission: Submission {
+                    kind,
+                    content: r.content.clone(),
+                    submitter: r.submitter.clone(),
+                    notice: None,
+                },
                 received_at: r.at,
                 receipt: new_receipt(kind),
                 fingerprint: Fingerprint::of(&r.content),

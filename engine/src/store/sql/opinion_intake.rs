@@ -95,7 +95,8 @@ async fn write_kind<'a>(
     items: impl Iterator<Item = &'a Incoming> + Clone,
 ) -> Result<Vec<Result<Opinion, StoreError>>, StoreError> {
     // Claimed (and on PostgreSQL locked) in one statement: another replica's intake waits for this one's numbers.
-    let head = sqlx::query(sql::CLAIM_HEAD).bind(decision_id).bind(kind.as_str()).bind(GENESIS).fetch_one(&mut *conn).await?;
+    let head =
+        sqlx::query(sql::CLAIM_HEAD).bind(decision_id).bind(kind.as_str()).bind(GENESIS).fetch_one(&mut *conn).await?;
     let (mut count, mut last) = (head.int("count")?, head.text("head")?);
     let fingerprints: Vec<&Fingerprint> = items.clone().map(|x| &x.fingerprint).collect();
     let mut leaders = leaders(conn, decision_id, kind, &fingerprints).await?;
@@ -130,7 +131,8 @@ async fn write_kind<'a>(
         insert(conn, chunk).await?;
     }
     if !joined.is_empty() {
-        let mut add = sqlx::QueryBuilder::<Db>::new("insert into opinion_campaigns (decision_id, kind, leader, members) ");
+        let mut add =
+            sqlx::QueryBuilder::<Db>::new("insert into opinion_campaigns (decision_id, kind, leader, members) ");
         add.push_values(&joined, |mut v, (leader, n)| {
             v.push_bind(decision_id.to_string()).push_bind(kind.as_str()).push_bind(*leader).push_bind(*n);
         });
@@ -138,7 +140,13 @@ async fn write_kind<'a>(
         add.build().execute(&mut *conn).await?;
     }
     super::insert_outbox(&mut *conn, &outbox).await?;
-    sqlx::query(sql::SET_HEAD).bind(decision_id).bind(kind.as_str()).bind(count).bind(&last).execute(&mut *conn).await?;
+    sqlx::query(sql::SET_HEAD)
+        .bind(decision_id)
+        .bind(kind.as_str())
+        .bind(count)
+        .bind(&last)
+        .execute(&mut *conn)
+        .await?;
     Ok(results)
 }
 

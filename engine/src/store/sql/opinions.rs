@@ -44,7 +44,12 @@ impl OpinionStore for Backend {
             standing.tallies.entry(Kind::HearingSuggestion).or_default().promised = promised;
         }
         if let Some((kind, seq)) = targets.named {
-            let row = sqlx::query(sql::ONE).bind(decision_id).bind(kind.as_str()).bind(seq).fetch_optional(&self.reader).await?;
+            let row = sqlx::query(sql::ONE)
+                .bind(decision_id)
+                .bind(kind.as_str())
+                .bind(seq)
+                .fetch_optional(&self.reader)
+                .await?;
             if let Some(r) = row {
                 standing.named.push(convert::opinion(&r)?);
             }
@@ -62,7 +67,8 @@ impl OpinionStore for Backend {
     }
 
     async fn opinions(&self, q: &OpinionQuery) -> Result<Vec<Opinion>, StoreError> {
-        let mut b = sqlx::QueryBuilder::<Db>::new(format!("select {} from opinions where decision_id = ", sql::COLUMNS));
+        let mut b =
+            sqlx::QueryBuilder::<Db>::new(format!("select {} from opinions where decision_id = ", sql::COLUMNS));
         b.push_bind(q.decision_id.clone());
         if let Some(kind) = q.kind {
             b.push(" and kind = ").push_bind(kind.as_str());
