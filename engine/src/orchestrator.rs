@@ -224,7 +224,7 @@ impl Engine {
         }
         .await;
         // The first act is an act like any other: one log line, accepted or refused.
-        log_act(id, act, actor, started, &result);
+        log_applied(id, act, actor, started, &result);
         result
     }
 
@@ -321,7 +321,7 @@ impl Engine {
             }
         }
         .await;
-        log_act(decision_id, act, actor, started, &result);
+        log_applied(decision_id, act, actor, started, &result);
         result
     }
 
@@ -404,18 +404,19 @@ impl Engine {
 /// Verification lives in [`crate::verify`]; these names stay for callers.
 pub use crate::verify::{verify_store, VerifyReport};
 
-/// The one log line of an act taken through [`Engine::apply`]: never its payload.
-fn log_act(
+/// The one log line of an act taken through [`Engine::apply`] (or of an opinion through the intake, whose
+/// `accepted` line says what was written): never its payload.
+fn log_act<T>(
     decision_id: &str,
     act: &Act,
     actor: &Actor,
     started: std::time::Instant,
-    result: &Result<Applied, EngineError>,
+    result: &Result<T, EngineError>,
+    accepted: impl FnOnce(&T, f64),
 ) {
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     match result {
-        Ok(a) => tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
-            actor = %actor.user_id, version = a.decision.version, ms, "accepted"),
+        Ok(done) => accepted(done, ms),
         Err(EngineError::Refused(r)) => {
             let codes: Vec<&str> = r.reasons.iter().map(|x| x.reason_code.as_str()).collect();
             tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
@@ -424,4 +425,18 @@ fn log_act(
         Err(e) => tracing::warn!(target: "juece::act", decision = decision_id, act = %act.name,
             actor = %actor.user_id, error = %e, ms, "failed"),
     }
+}
+
+/// The accepted line of an act.
+fn log_applied(
+    decision_id: &str,
+    act: &Act,
+    actor: &Actor,
+    started: std::time::Instant,
+    result: &Result<Applied, EngineError>,
+) {
+    log_act(decision_id, act, actor, started, result, |a, ms| {
+        tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
+            actor = %actor.user_id, version = a.decision.version, ms, "accepted")
+    });
 }

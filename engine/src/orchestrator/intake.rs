@@ -112,7 +112,11 @@ impl Engine {
             }
         }
         .await;
-        log_opinion(decision_id, act, actor, started, &result);
+        // One log line per opinion, as for an act: never its text or its sender.
+        super::log_act(decision_id, act, actor, started, &result, |o, ms| {
+            tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
+                actor = %actor.user_id, seq = o.seq, ms, "received")
+        });
         result
     }
 
@@ -179,26 +183,4 @@ pub(super) fn not_an_opinion(act: &str) -> Refusal {
         Reason::new("invalid_act_route", "Art. 15", zh, en)
             .with_detail(crate::refusal::Detail::new(format!("行为 `{act}`"), format!("act `{act}`"))),
     )
-}
-
-/// One log line per opinion, as for an act: never its text or its sender.
-fn log_opinion(
-    decision_id: &str,
-    act: &Act,
-    actor: &Actor,
-    started: std::time::Instant,
-    result: &Result<Opinion, EngineError>,
-) {
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
-    match result {
-        Ok(o) => tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
-            actor = %actor.user_id, seq = o.seq, ms, "received"),
-        Err(EngineError::Refused(r)) => {
-            let codes: Vec<&str> = r.reasons.iter().map(|x| x.reason_code.as_str()).collect();
-            tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
-                actor = %actor.user_id, reasons = %codes.join(","), ms, "refused")
-        }
-        Err(e) => tracing::warn!(target: "juece::act", decision = decision_id, act = %act.name,
-            actor = %actor.user_id, error = %e, ms, "failed"),
-    }
 }
