@@ -210,8 +210,12 @@ async fn opinions_recorded_in_the_state_before_are_copied_into_rows_once() {
         assert!(comments[1].settled.is_none(), "{}", db.kind);
         let suggestions = opinions(&e, "d", Kind::HearingSuggestion).await;
         assert_eq!(suggestions[0].settled.as_ref().map(|s| s.outcome.as_str()), Some("hold"), "{}", db.kind);
-        // The state keeps what it recorded.
+        // The state keeps what it recorded, but no reader reads it there: the rows, under their rule, are the way.
         assert_eq!(e.load("d").await.expect("d").facts.opinions.len(), 2, "{}", db.kind);
+        let chief = person("chief", "市政府", Role::ChiefExecutive);
+        let view = e.read_decision("d", &chief, Utc::now()).await.expect("the chief reads the decision");
+        assert_eq!(view.facts["opinions"], json!([]), "{}", db.kind);
+        assert!(!view.facts.to_string().contains("市民甲"), "{}: no sender through the facts", db.kind);
         db.finish().await;
     }
 }

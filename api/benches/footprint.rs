@@ -11,96 +11,22 @@
 //! database), so the cold start is read as what the server adds to starting a process. Memory is read from
 //! `/proc/<pid>/status` (VmRSS now, VmHWM the peak), so this benchmark runs on Linux.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+#[path = "common/server.rs"]
+mod server;
+
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use server::{juece, office_token, start, status_mb, BIN};
 
-const BIN: &str = env!("CARGO_BIN_EXE_juece");
 const ROUNDS: usize = 5;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
-}
-
-fn workflows() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../workflows")
-}
-
-fn juece(db: &str) -> Command {
-    let mut c = Command::new(BIN);
-    c.env("DATABASE_URL", db).env("JUECE_WORKFLOWS", workflows()).env("RUST_LOG", "warn");
-    c
-}
-
-/// A port nobody listens on now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
-
-/// `field` of `/proc/<pid>/status`, in MB.
-fn status_mb(pid: u32, field: &str) -> f64 {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kb = text
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.trim().strip_suffix("kB")?.trim().parse::<f64>().ok())
-        .unwrap_or(f64::NAN);
-    kb / 1024.0
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Start `juece serve` and wait until `/readyz` answers 200; the server and the seconds it took.
-async fn start(db: &str, http: &reqwest::Client) -> (Server, f64) {
-    let port = free_port();
-    let started = Instant::now();
-    let child = juece(db)
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--insecure-cookies"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("juece serve starts");
-    let server = Server { child, base: format!("http://127.0.0.1:{port}") };
-    loop {
-        let ready = http.get(format!("{}/readyz", server.base)).send().await;
-        if ready.is_ok_and(|r| r.status().is_success()) {
-            return (server, started.elapsed().as_secs_f64());
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "the server did not become ready");
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-}
-
-/// A general-office user with an API token, made with the CLI as an administrator would.
-fn office_token(db: &str) -> String {
-    let unit = juece(db).args(["unit", "add", "示范市人民政府办公厅"]).output().expect("juece unit add");
-    assert!(unit.status.success(), "{}", String::from_utf8_lossy(&unit.stderr));
-    let mut add = juece(db)
-        .args(["user", "add", "office", "--display-name", "办公厅", "--unit", "示范市人民政府办公厅"])
-        .args(["--position", "秘书", "--role", "general_office", "--password-stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("juece user add");
-    use std::io::Write;
-    add.stdin.take().expect("stdin").write_all(b"a long benchmark passphrase\n").expect("password");
-    assert!(add.wait().expect("user add").success());
-    let out = juece(db).args(["token", "create", "office", "--label", "bench"]).output().expect("token create");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).expect("UTF-8").trim().to_string()
 }
 
 /// Open `total` decisions through the API with `clients` concurrent clients; decisions per second.

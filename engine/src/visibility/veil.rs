@@ -232,6 +232,11 @@ impl Veil {
             f.accountability.clear();
             withheld.push(Withheld::case_file());
         }
+        // Opinions an earlier version kept in the state are read from their rows, under the opinions' own rule
+        // (who sees senders and hidden text: `queries::opinions`), never through the facts.
+        f.opinions.clear();
+        f.feedback.clear();
+        f.hearing_suggestions.clear();
         let mut value = serde_json::to_value(&f).unwrap_or(serde_json::Value::Null);
         if self.scrub(&mut value) && !withheld.contains(&self.leaked()) {
             withheld.push(self.leaked());

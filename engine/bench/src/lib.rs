@@ -92,7 +92,7 @@ pub async fn run(args: &Args, out: &mut (dyn Write + Send)) -> anyhow::Result<()
 /// key made for this run: the seal's cost is part of an act).
 async fn open_engine(url: &str, args: &Args) -> anyhow::Result<Engine> {
     let workflows =
-        args.workflows.clone().unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows"));
+        args.workflows.clone().unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../workflows"));
     let key = Arc::new(ServerKey::generate());
     let store = juece_engine::store::connect_sealed(url, Some(key)).await.context("opening the database")?;
     let defs = bind::load_dir(&workflows)
