@@ -14,6 +14,8 @@
 //! `JUECE_TEST_POSTGRES_URL`; a throw-away database is created and dropped), `--no-postgres`. Targets (issue 17):
 //! at 16 clients at least the bare insert's rate; p99 under 50 ms; 5,000 comments/s on PostgreSQL at 64 clients.
 
+// Each benchmark uses only part of what the servers' helpers offer.
+#[allow(dead_code)]
 #[path = "common/server.rs"]
 mod server;
 
@@ -158,7 +160,8 @@ async fn run(label: &str, url: &str, begin: &str, a: &Args) {
     let raw = prepare(url, &a.clients).await;
     let http = reqwest::Client::builder().pool_max_idle_per_host(128).build().expect("client");
     let unlimited = ["--public-per-minute", "100000000", "--public-burst", "100000000"];
-    let (srv, _) = server::start_with(url, &http, &[&unlimited[..], &["--consultation-per-second", "1000000"]].concat()).await;
+    let (srv, _) =
+        server::start_with(url, &http, &[&unlimited[..], &["--consultation-per-second", "1000000"]].concat()).await;
     for (round, &clients) in a.clients.iter().enumerate() {
         let base = baseline(&raw, begin, clients, a.per, round as u64 * 10_000_000).await;
         let id = format!("rate-{clients}");

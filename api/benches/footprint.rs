@@ -11,6 +11,8 @@
 //! database), so the cold start is read as what the server adds to starting a process. Memory is read from
 //! `/proc/<pid>/status` (VmRSS now, VmHWM the peak), so this benchmark runs on Linux.
 
+// Each benchmark uses only part of what the servers' helpers offer.
+#[allow(dead_code)]
 #[path = "common/server.rs"]
 mod server;
 

@@ -38,11 +38,13 @@ create table opinions (
     primary key (decision_id, kind, seq)
 );
 create index opinions_by_cluster on opinions (decision_id, kind, cluster, seq);
-create index opinions_by_norm on opinions (decision_id, kind, norm_sha) where cluster = seq;
-create index opinions_by_band0 on opinions (decision_id, kind, band0) where cluster = seq;
-create index opinions_by_band1 on opinions (decision_id, kind, band1) where cluster = seq;
-create index opinions_by_band2 on opinions (decision_id, kind, band2) where cluster = seq;
-create index opinions_by_band3 on opinions (decision_id, kind, band3) where cluster = seq;
+-- One row per distinct opinion, in order: the ledger's first page and the campaigns' list.
+create index opinions_leaders on opinions (decision_id, kind, seq) where cluster = seq;
+create index opinions_by_norm on opinions (norm_sha, decision_id, kind) where cluster = seq;
+create index opinions_by_band0 on opinions (band0, decision_id, kind) where cluster = seq;
+create index opinions_by_band1 on opinions (band1, decision_id, kind) where cluster = seq;
+create index opinions_by_band2 on opinions (band2, decision_id, kind) where cluster = seq;
+create index opinions_by_band3 on opinions (band3, decision_id, kind) where cluster = seq;
 -- What was received is never rewritten or removed: only what the drafters'
 -- acts write (campaign, disposition, moderation) changes.
 create trigger opinions_received_fixed

@@ -89,4 +89,3 @@ pub fn office_token(db: &str) -> String {
     assert!(out.status.success());
     String::from_utf8(out.stdout).expect("UTF-8").trim().to_string()
 }
-

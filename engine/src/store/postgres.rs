@@ -41,6 +41,8 @@ mod dialect {
     /// Held shared until the opinions commit: an act that moves the decision on (the period's end) waits for
     /// them, and opinions checked against the old version are refused once it has committed.
     pub(super) const OPINION_DECISION_VERSION: &str = "select version from decisions where id = $1 for share";
+    /// Refreshes the opinions' statistics as a consultation grows (see `sql/opinion_intake.rs`).
+    pub(super) const OPINIONS_ANALYZE: Option<&str> = Some("analyze opinions");
 
     /// Opinions holding `text`, by characters (the pg_trgm index serves it where the server has one).
     pub(super) fn opinion_text_filter(b: &mut sqlx::QueryBuilder<'_, super::Db>, text: &str) {

@@ -41,6 +41,8 @@ mod dialect {
     pub(super) const DECISION_LOCK: Option<&str> = None;
     /// The single writer holds the decision still while opinions are checked against it and written.
     pub(super) const OPINION_DECISION_VERSION: &str = "select version from decisions where id = $1";
+    /// SQLite plans by its rules and the indexes' shapes, with no statistics to go stale.
+    pub(super) const OPINIONS_ANALYZE: Option<&str> = None;
 
     /// Opinions holding `text`: the trigram index for three characters or more (quoted as one phrase), a scan
     /// for fewer (a trigram index cannot find them).

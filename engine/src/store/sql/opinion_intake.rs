@@ -17,6 +17,12 @@ use crate::store::{OutboxMessage, StoreError};
 
 type Conn = <Db as sqlx::Database>::Connection;
 
+/// The most campaign leaders one band key stands for. A band shared by many leaders (texts alike, but none alike
+/// enough to join another: form letters with a field filled in differently) would make every later text sharing
+/// it compare with all of them, a cost that grows with the consultation; a leader past the cap keeps its other
+/// keys and is still found by identical text.
+const BAND_CAP: usize = 8;
+
 /// Rows (and candidate lookups) per statement: 19 binds a row keeps SQLite under its limit of bound values.
 const PER_STATEMENT: usize = 50;
 
@@ -57,6 +63,7 @@ pub(super) async fn receive(b: &Backend, batch: Vec<Incoming>) -> Result<Vec<Res
         by_decision.entry(x.decision_id.as_str()).or_default().push(i);
     }
     let mut tx = b.begin_write().await?;
+    let mut crossed = false;
     for (decision_id, items) in by_decision {
         let version: Option<i64> =
             sqlx::query_scalar(dialect::OPINION_DECISION_VERSION).bind(decision_id).fetch_optional(&mut *tx).await?;
@@ -74,6 +81,11 @@ pub(super) async fn receive(b: &Backend, batch: Vec<Incoming>) -> Result<Vec<Res
             let of_kind: Vec<usize> = current.iter().copied().filter(|&i| batch[i].submission.kind == kind).collect();
             if !of_kind.is_empty() {
                 let written = write_kind(&mut tx, decision_id, kind, of_kind.iter().map(|&i| &batch[i])).await?;
+                let decade = |n: i64| (n.max(1) as f64).log10().floor() as i64;
+                let seqs: Vec<i64> = written.iter().filter_map(|r| r.as_ref().ok().map(|o| o.seq)).collect();
+                if let (Some(first), Some(last)) = (seqs.first(), seqs.last()) {
+                    crossed |= *last >= 1_000 && decade(*first - 1) < decade(*last);
+                }
                 for (i, r) in of_kind.into_iter().zip(written) {
                     results[i] = Some(r);
                 }
@@ -81,6 +93,14 @@ pub(super) async fn receive(b: &Backend, batch: Vec<Incoming>) -> Result<Vec<Res
         }
     }
     tx.commit().await?;
+    // A consultation that grew tenfold (1,000, 10,000, … opinions) has its statistics refreshed now, not when the
+    // autovacuum daemon next looks: until then PostgreSQL plans the campaign lookups as if the table were empty,
+    // scanning a decision's every row for each opinion.
+    if let Some(analyze) = dialect::OPINIONS_ANALYZE.filter(|_| crossed) {
+        if let Err(e) = sqlx::query(analyze).execute(&b.writer).await {
+            tracing::warn!(error = %e, "analysing the opinions table");
+        }
+    }
     Ok(results
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(StoreError::Corrupt("an opinion was not taken".into()))))
@@ -194,9 +214,18 @@ async fn leaders(
 fn place(x: &Incoming, seq: i64, prev: &str, leaders: &[Leader]) -> Result<Placed, StoreError> {
     let s = &x.submission;
     let f = &x.fingerprint;
-    let (norm, signature, bands) = (f.norm_hex(), f.signature_hex(), f.bands());
+    let (norm, signature, mut bands) = (f.norm_hex(), f.signature_hex(), f.bands());
     let identical = leaders.iter().filter(|l| l.norm == norm).min_by_key(|l| l.seq);
     let campaign = identical.or_else(|| leaders.iter().filter(|l| l.takes(f, &norm, &signature)).min_by_key(|l| l.seq));
+    if campaign.is_none() {
+        // A new leader: a band already standing for `BAND_CAP` leaders gets a key of its own instead. The leaders
+        // read for this batch are every one holding any of its bands, so the count is whole.
+        for (i, band) in bands.iter_mut().enumerate() {
+            if leaders.iter().filter(|l| l.bands[i] == *band).count() >= BAND_CAP {
+                *band = i64::MIN + seq;
+            }
+        }
+    }
     let inherited = campaign.and_then(|l| l.settled.clone()).filter(|s| s.via_cluster);
     let content_sha256 = sha256_hex(s.content.as_bytes());
     let chain_hash =
