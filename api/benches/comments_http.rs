@@ -14,15 +14,15 @@
 //! `JUECE_TEST_POSTGRES_URL`; a throw-away database is created and dropped), `--no-postgres`. Targets (issue 17):
 //! at 16 clients at least the bare insert's rate; p99 under 50 ms; 5,000 comments/s on PostgreSQL at 64 clients.
 
+#[path = "../../engine/benches/common/load.rs"]
+mod load;
 // Each benchmark uses only part of what the servers' helpers offer.
 #[allow(dead_code)]
 #[path = "common/server.rs"]
 mod server;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Arc;
 
 use chrono::Utc;
 use juece_engine::act::Act;
@@ -87,73 +87,18 @@ async fn prepare(url: &str, clients: &[usize]) -> Arc<dyn RawSql> {
 
 /// `total` comments on `id` from `clients` at once: comments/s, latencies (ms, sorted), acknowledged.
 async fn post(http: &reqwest::Client, base: &str, id: &str, clients: usize, total: u64) -> (f64, Vec<f64>, u64) {
-    let next = Arc::new(AtomicU64::new(0));
-    let latencies = Arc::new(Mutex::new(Vec::new()));
-    let started = Instant::now();
-    let url = format!("{base}/api/v1/public/consultations/{id}/comments");
-    let tasks: Vec<_> = (0..clients)
-        .map(|_| {
-            let (http, next, latencies, url) = (http.clone(), next.clone(), latencies.clone(), url.clone());
-            tokio::spawn(async move {
-                let mut mine = Vec::new();
-                loop {
-                    let n = next.fetch_add(1, Ordering::Relaxed);
-                    if n >= total {
-                        break;
-                    }
-                    let body = json!({ "content": format!("我是第{n}位居民，建议增加夜间公交班次，方便加班人员回家。编号{}", n * 7919 % 100_003) });
-                    let t = Instant::now();
-                    let r = http.post(&url).json(&body).send().await.expect("a request");
-                    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap_or_default());
-                    mine.push(t.elapsed().as_secs_f64() * 1000.0);
-                }
-                latencies.lock().expect("latencies").extend(mine);
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.expect("a client");
-    }
-    let rate = total as f64 / started.elapsed().as_secs_f64();
-    let mut l = std::mem::take(&mut *latencies.lock().expect("latencies"));
-    l.sort_by(f64::total_cmp);
+    let (http, url) = (http.clone(), format!("{base}/api/v1/public/consultations/{id}/comments"));
+    let (rate, l) = load::clients(clients, total, move |n| {
+        let (http, url) = (http.clone(), url.clone());
+        async move {
+            let text = format!("我是第{n}位居民，建议增加夜间公交班次，方便加班人员回家。编号{}", n * 7919 % 100_003);
+            let r = http.post(&url).json(&json!({ "content": text })).send().await.expect("a request");
+            assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap_or_default());
+        }
+    })
+    .await;
     let acks = l.len() as u64;
     (rate, l, acks)
-}
-
-/// Bare one-row insert transactions a second, `clients` at once, on the same database.
-async fn baseline(raw: &Arc<dyn RawSql>, begin: &str, clients: usize, total: u64, offset: u64) -> f64 {
-    raw.execute_raw("create table if not exists bench_comments (id bigint primary key, content text not null)")
-        .await
-        .expect("table");
-    let next = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..clients)
-        .map(|_| {
-            let (raw, next, begin) = (raw.clone(), next.clone(), begin.to_string());
-            tokio::spawn(async move {
-                loop {
-                    let n = next.fetch_add(1, Ordering::Relaxed);
-                    if n >= total {
-                        break;
-                    }
-                    let sql = format!(
-                        "{begin}; insert into bench_comments values ({}, '我是第{n}位居民，建议增加夜间公交班次。'); commit",
-                        offset + n
-                    );
-                    raw.execute_raw(&sql).await.expect("insert");
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.expect("a client");
-    }
-    total as f64 / started.elapsed().as_secs_f64()
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    sorted.get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1))).copied().unwrap_or(0.0)
 }
 
 async fn run(label: &str, url: &str, begin: &str, a: &Args) {
@@ -162,16 +107,16 @@ async fn run(label: &str, url: &str, begin: &str, a: &Args) {
     let unlimited = ["--public-per-minute", "100000000", "--public-burst", "100000000"];
     let (srv, _) =
         server::start_with(url, &http, &[&unlimited[..], &["--consultation-per-second", "1000000"]].concat()).await;
-    for (round, &clients) in a.clients.iter().enumerate() {
-        let base = baseline(&raw, begin, clients, a.per, round as u64 * 10_000_000).await;
+    for &clients in &a.clients {
+        let base = load::bare_inserts(&raw, begin, clients, a.per).await;
         let id = format!("rate-{clients}");
         let (rate, l, acks) = post(&http, &srv.base, &id, clients, a.per).await;
         let stored: i64 = raw.opinion_heads(&id).await.expect("heads").iter().map(|(_, n, _)| *n).sum();
         println!(
             "HTTP store={label} clients={clients} comments_per_s={rate:.0} baseline_tps={base:.0} ratio={:.2} p50_ms={:.2} p99_ms={:.2} stored={stored} acknowledged={acks}",
             rate / base,
-            pct(&l, 0.50),
-            pct(&l, 0.99)
+            load::pct(&l, 0.50),
+            load::pct(&l, 0.99)
         );
     }
     let peak = server::status_mb(srv.child.id(), "VmHWM:");

@@ -22,9 +22,11 @@
 //! `--postgres URL` (default `JUECE_TEST_POSTGRES_URL`; a throw-away database is created and dropped),
 //! `--no-postgres`, `--no-text-index` (drop the full-text index first: what indexing each comment costs).
 
+#[path = "common/load.rs"]
+mod load;
+
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
@@ -119,82 +121,19 @@ async fn open_for_comment(engine: &Engine, id: &str) {
 
 /// `total` comments from `clients` at once on `id`, numbered from `from`: (comments/s, latencies in ms, acks).
 async fn comments(engine: &Arc<Engine>, id: &str, clients: usize, from: u64, total: u64) -> (f64, Vec<f64>, u64) {
-    let next = Arc::new(AtomicU64::new(0));
-    let latencies = Arc::new(Mutex::new(Vec::with_capacity(total as usize)));
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..clients)
-        .map(|_| {
-            let (engine, next, latencies, id) = (engine.clone(), next.clone(), latencies.clone(), id.to_string());
-            tokio::spawn(async move {
-                let public = script::who("anonymous", "", Role::Public);
-                let mut mine = Vec::new();
-                loop {
-                    let n = next.fetch_add(1, Ordering::Relaxed);
-                    if n >= total {
-                        break;
-                    }
-                    let act = Act::new("receive_comment", json!({ "content": text(from + n) }));
-                    let t = Instant::now();
-                    let request =
-                        OpinionRequest { decision_id: &id, act: &act, actor: &public, now: Utc::now(), answer: None };
-                    engine.receive(request).await.unwrap_or_else(|e| panic!("comment {n}: {e}"));
-                    mine.push(t.elapsed().as_secs_f64() * 1000.0);
-                }
-                latencies.lock().expect("latencies").extend(mine);
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.expect("a commenter");
-    }
-    let rate = total as f64 / started.elapsed().as_secs_f64();
-    let mut l = std::mem::take(&mut *latencies.lock().expect("latencies"));
-    l.sort_by(f64::total_cmp);
+    let (engine, id) = (engine.clone(), id.to_string());
+    let (rate, l) = load::clients(clients, total, move |n| {
+        let (engine, id) = (engine.clone(), id.clone());
+        async move {
+            let public = script::who("anonymous", "", Role::Public);
+            let act = Act::new("receive_comment", json!({ "content": text(from + n) }));
+            let request = OpinionRequest { decision_id: &id, act: &act, actor: &public, now: Utc::now(), answer: None };
+            engine.receive(request).await.unwrap_or_else(|e| panic!("comment {n}: {e}"));
+        }
+    })
+    .await;
     let acks = l.len() as u64;
     (rate, l, acks)
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
-}
-
-/// Bare one-row insert transactions per second, `clients` at once.
-async fn baseline(raw: &Arc<dyn RawSql>, begin: &str, clients: usize, total: u64) -> f64 {
-    raw.execute_raw("create table if not exists bench_comments (id bigint primary key, content text not null)")
-        .await
-        .expect("table");
-    let next = Arc::new(AtomicU64::new(0));
-    let base: u64 = rand_base();
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..clients)
-        .map(|_| {
-            let (raw, next, begin) = (raw.clone(), next.clone(), begin.to_string());
-            tokio::spawn(async move {
-                loop {
-                    let n = next.fetch_add(1, Ordering::Relaxed);
-                    if n >= total {
-                        break;
-                    }
-                    let sql =
-                        format!("{begin}; insert into bench_comments values ({}, '{}'); commit", base + n, text(n));
-                    raw.execute_raw(&sql).await.expect("insert");
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.expect("a client");
-    }
-    total as f64 / started.elapsed().as_secs_f64()
-}
-
-/// Distinct key ranges for each baseline run.
-fn rand_base() -> u64 {
-    static RUNS: AtomicU64 = AtomicU64::new(0);
-    RUNS.fetch_add(1, Ordering::Relaxed) * 100_000_000
 }
 
 async fn stored(engine: &Engine, id: &str) -> i64 {
@@ -219,14 +158,14 @@ async fn run(label: &str, raw: Arc<dyn RawSql>, begin: &str, a: &Args) {
     for &clients in &a.clients {
         let id = format!("rate-{clients}");
         open_for_comment(&engine, &id).await;
-        let base = baseline(&raw, begin, clients, a.per.min(4_000)).await;
+        let base = load::bare_inserts(&raw, begin, clients, a.per.min(4_000)).await;
         let (rate, l, acks) = comments(&engine, &id, clients, 0, a.per).await;
         let kept = stored(&engine, &id).await;
         println!(
             "RATE store={label} clients={clients} comments_per_s={rate:.0} baseline_tps={base:.0} ratio={:.2} p50_ms={:.2} p99_ms={:.2} stored={kept} acknowledged={acks}",
             rate / base,
-            pct(&l, 0.50),
-            pct(&l, 0.99)
+            load::pct(&l, 0.50),
+            load::pct(&l, 0.99)
         );
     }
     // Flat cost: the first thousand, then the thousand after `flat` stored (filled by 64 clients).
@@ -250,7 +189,7 @@ async fn run(label: &str, raw: Arc<dyn RawSql>, begin: &str, a: &Args) {
         "BURST store={label} comments={} seconds={seconds:.1} per_s={:.0} p99_ms={:.1} acknowledged={acks} stored={kept}",
         a.burst,
         a.burst as f64 / seconds,
-        pct(&l, 0.99)
+        load::pct(&l, 0.99)
     );
     reads(&engine, label, "flat").await;
 }
@@ -304,9 +243,9 @@ async fn reads(engine: &Arc<Engine>, label: &str, id: &str) {
     }
     println!(
         "READS store={label} stored={total} list_p95_ms={:.1} search_p95_ms={:.1} campaigns_p95_ms={:.1} export_s={:.1} export_rows={rows}",
-        pct(&list, 0.95),
-        pct(&search, 0.95),
-        pct(&campaigns, 0.95),
+        load::pct(&list, 0.95),
+        load::pct(&search, 0.95),
+        load::pct(&campaigns, 0.95),
         t.elapsed().as_secs_f64()
     );
 }
