@@ -87,6 +87,11 @@ pub const ENGINE: &[EngineReason] = &[
     engine("expert_opinion_sealed", "Art. 19", "other experts' opinions stay sealed before one's own"),
     engine("confidentiality_undertaking_required", "Art. 19(2)", "materials open after the undertaking"),
     engine("accountability_case_restricted", "Art. 38", "case files are read by oversight and the office only"),
+    engine(
+        "opinion_sender_restricted",
+        "Art. 14; 个人信息保护法 Art. 6",
+        "an opinion's sender is read by drafters and oversight only",
+    ),
     engine("cannot_remove_own_administrator", "access policy", "an administrator keeps their own role"),
     engine("cannot_deactivate_self", "access policy", "an administrator cannot deactivate themselves"),
     engine("unit_unknown", "unit directory (access policy)", "a user's unit must be in the unit directory"),

@@ -69,6 +69,15 @@ impl Withheld {
         }
     }
 
+    fn sender() -> Withheld {
+        Withheld {
+            reason_code: "opinion_sender_restricted".into(),
+            article: "Art. 14; 个人信息保护法 Art. 6".into(),
+            message_zh: "公众意见提出人的姓名和联系方式仅限承办单位和监督机关查阅".into(),
+            message_en: "who sent an opinion, and how to reach them, is for the drafters and oversight only".into(),
+        }
+    }
+
     /// The refusal for something withheld as a whole (a memo, a dossier).
     pub fn refusal(&self, detail: crate::refusal::Detail) -> Refusal {
         let r = Reason::new(&self.reason_code, &self.article, &self.message_zh, &self.message_en);
@@ -114,13 +123,16 @@ pub struct Veil {
     secrets: Vec<String>,
     /// The decision has responsibility-tracing cases this reader may not read.
     cases_closed: bool,
+    /// This reader may not see who sent an opinion (drafters and oversight may: `queries::opinions`).
+    senders_hidden: bool,
 }
 
 impl Veil {
     pub fn for_reader(d: &Decision, actor: &Actor) -> Veil {
         let f = &d.facts;
         let cases_closed = !f.accountability.is_empty() && !CASE_READERS.iter().any(|r| actor.has(*r));
-        let mut veil = Veil { reader: actor.user_id.clone(), cases_closed, ..Veil::default() };
+        let senders_hidden = !actor.roles.iter().any(|r| matches!(r, Role::Drafter | Role::Oversight));
+        let mut veil = Veil { reader: actor.user_id.clone(), cases_closed, senders_hidden, ..Veil::default() };
         if cases_closed {
             for case in &f.accountability {
                 veil.secret(&case.grounds);
@@ -168,7 +180,8 @@ impl Veil {
         }
     }
 
-    /// Nothing is hidden from this reader.
+    /// Nothing in the decision's documents is hidden from this reader (a record's sender, in an opinion an
+    /// earlier version took as an act, is judged record by record: [`Veil::record`]).
     pub fn is_clear(&self) -> bool {
         !self.before_undertaking
             && self.sealed.is_empty()
@@ -277,6 +290,11 @@ impl Veil {
         if opinion || summary {
             return Some(Withheld::sealed());
         }
+        // Opinions an earlier version took as acts carry their sender in the record's payload.
+        let named = payload.get("submitter").is_some_and(|s| !s.is_null());
+        if self.senders_hidden && named && crate::ledger::Kind::of_act(&r.act).is_some() {
+            return Some(Withheld::sender());
+        }
         self.leaks(&r.payload).then(|| self.leaked())
     }
 
@@ -310,4 +328,56 @@ impl Veil {
 /// Markdown, HTML, line breaks and punctuation the renderer adds.
 fn normalize(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decision::Decision;
+
+    fn reader(role: Role) -> Actor {
+        Actor {
+            user_id: format!("{role:?}"),
+            name: "n".into(),
+            unit: "u".into(),
+            position: "p".into(),
+            roles: vec![role],
+            former_units: Vec::new(),
+        }
+    }
+
+    /// A comment an earlier version took as an act keeps its sender in the record: only the drafters and
+    /// oversight read that payload; a comment sent anonymously is read by every full reader.
+    #[test]
+    fn an_old_comment_act_shows_its_sender_to_drafters_and_oversight_only() {
+        let at = chrono::Utc::now();
+        let d = Decision::new("d", "national", 1, "public_participation", at);
+        let public = reader(Role::Public);
+        let record = |payload: serde_json::Value| {
+            AuditRecord::next(
+                "d",
+                1,
+                "receive_comment",
+                "p",
+                "p",
+                &public,
+                at,
+                &payload,
+                Vec::new(),
+                crate::audit::GENESIS,
+            )
+        };
+        let named = record(serde_json::json!({ "content": "意见", "submitter": "市民甲 (138…)" }));
+        let anonymous = record(serde_json::json!({ "content": "意见" }));
+        for role in [Role::GeneralOffice, Role::ChiefExecutive, Role::MeetingMember, Role::Administrator] {
+            let seen = Veil::for_reader(&d, &reader(role)).record(named.clone());
+            assert_eq!(seen.record.payload, "null", "{role:?}");
+            assert_eq!(seen.withheld.map(|w| w.reason_code), Some("opinion_sender_restricted".into()), "{role:?}");
+            assert!(Veil::for_reader(&d, &reader(role)).record(anonymous.clone()).withheld.is_none(), "{role:?}");
+        }
+        for role in [Role::Drafter, Role::Oversight] {
+            let seen = Veil::for_reader(&d, &reader(role)).record(named.clone());
+            assert!(seen.record.payload.contains("市民甲") && seen.withheld.is_none(), "{role:?}");
+        }
+    }
 }
