@@ -55,6 +55,12 @@ async fn each_screen_does_its_job_and_passes_axe() {
     let text = c.text().await;
     assert!(text.contains("已处理1条（组）意见") && text.contains("共3条意见，待处理1条（组）"), "{text}");
     c.check_page("ledger-done").await;
+    // The campaign's members, each with the disposition it inherited.
+    c.open(&format!("/decisions/{consultation}/opinions?campaign=1")).await;
+    let text = c.text().await;
+    assert!(text.contains("第1条意见的同类意见") && text.matches("夜间限速已在第十条规定").count() == 2, "{text}");
+    assert!(text.contains("与第1条意见同类") && !text.contains("建议增加监控"), "{text}");
+    c.check_page("ledger-campaign").await;
     c.open("/decisions").await;
     assert!(c.text().await.contains("示范市机动车停车管理办法"));
     c.check_page("decisions").await;
