@@ -165,7 +165,7 @@ async fn a_comment_checked_on_an_old_version_is_checked_again_and_refused_after_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opinions_recorded_in_the_state_before_are_copied_into_rows_once() {
-    use juece_engine::facts::{Disposition, HearingSuggestion, PublicOpinion, SuggestionDecision};
+    use juece_engine::procedure::facts::{Disposition, HearingSuggestion, PublicOpinion, SuggestionDecision};
     for db in databases().await {
         let e = engine(&db.url).await;
         crate::concurrency::open_for_comment(&e, "d").await;

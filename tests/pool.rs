@@ -111,15 +111,15 @@ async fn a_county_draws_from_its_superiors_pool_reproducibly() {
     let d = e.load("d").await.unwrap();
     let rec = &d.facts.draws[0];
     // The engine's seed, derived from what the record keeps: the decision, the draw's place, the server's instant.
-    assert_eq!(rec.seed, juece_engine::acts::engine_seed("d", 0, rec.at));
+    assert_eq!(rec.seed, juece_engine::procedure::acts::engine_seed("d", 0, rec.at));
     // The county's own expert and the city's, minus the conflicted and the wrong field.
     assert_eq!(rec.candidates.iter().map(String::as_str).collect::<Vec<_>>(), ["k1", "c1", "c3", "c5"]);
     assert_eq!(rec.chosen.len(), 3);
     // Anyone can re-run the draw from the record and get the same panel.
-    assert_eq!(juece_engine::acts::draw(&rec.candidates, rec.seed, 3), rec.chosen);
+    assert_eq!(juece_engine::procedure::acts::draw(&rec.candidates, rec.seed, 3), rec.chosen);
     assert_ne!(
-        juece_engine::acts::draw(&rec.candidates, rec.seed.wrapping_add(1), 4),
-        juece_engine::acts::draw(&rec.candidates, rec.seed, 4)
+        juece_engine::procedure::acts::draw(&rec.candidates, rec.seed.wrapping_add(1), 4),
+        juece_engine::procedure::acts::draw(&rec.candidates, rec.seed, 4)
     );
     assert_eq!(d.facts.experts.len(), 3);
     // Asking for more than the pools can supply is refused, and nothing is written.

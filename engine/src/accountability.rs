@@ -85,7 +85,7 @@ fn stances_of(d: &Decision) -> Vec<StanceEntry> {
     let meetings = f.earlier_meetings.iter().chain(f.meeting.iter());
     meetings
         .flat_map(|m| {
-            let entry = |s: &crate::facts::Stance, chief: bool| StanceEntry {
+            let entry = |s: &crate::procedure::facts::Stance, chief: bool| StanceEntry {
                 decision_id: d.id.clone(),
                 title: f.title.clone(),
                 meeting: m.number,

@@ -1,7 +1,7 @@
 //! The bind step: a definition read from `workflows/` names act handlers,
 //! gate checks and deadline anchors; each must exist in this build of the
 //! engine. `definition` reads and proves the procedure as data and the code
-//! that runs it ([`crate::acts`], [`crate::gates`], [`crate::deadline`])
+//! that runs it ([`crate::procedure::acts`], [`crate::procedure::gates`], [`crate::procedure::deadline`])
 //! reads the definition; this module, above both, hands the code's names to
 //! the definition's reader ([`Code`] as [`Names`]), so neither imports the
 //! other.
@@ -18,13 +18,13 @@ pub struct Code;
 
 impl Names for Code {
     fn handler(&self, name: &str) -> bool {
-        crate::acts::is_known(name)
+        crate::procedure::acts::is_known(name)
     }
     fn check(&self, name: &str) -> bool {
-        crate::gates::is_known(name)
+        crate::procedure::gates::is_known(name)
     }
     fn anchor(&self, name: &str) -> bool {
-        crate::deadline::anchor_known(name)
+        crate::procedure::deadline::anchor_known(name)
     }
 }
 

@@ -6,11 +6,11 @@
 //!   proven lawful on load ([`definition`], [`graph`], [`proof`]) and bound
 //!   to the code that runs it ([`bind`]).
 //! * **Decision** — one matter going through a workflow ([`decision`]),
-//!   with the facts recorded so far ([`facts`]).
+//!   with the facts recorded so far ([`procedure::facts`]).
 //! * **Act** — something a person (or the scheduler) does to a decision
 //!   ([`act`]); [`machine::step`] accepts or refuses it, purely.
 //! * **Gate** — a named check an act must pass, with its `reason_code` and
-//!   article ([`gates`]); **handlers** record what an act says ([`acts`]).
+//!   article ([`procedure::gates`]); **handlers** record what an act says ([`procedure::acts`]).
 //! * **Warning** — a declared check that, when it fails, is recorded and
 //!   returned but does not refuse the act ([`warning`]).
 //! * **Effects** — memos, deadlines, notifications an act causes ([`effect`]).
@@ -20,12 +20,15 @@
 //! # Layout
 //! Every module, by what it owns (no two import each other around a loop: `engine/tests/imports.rs`).
 //! * The procedure as data: `definition` (with its `graph`, compliance `proof` and `statutory` gates),
-//!   `calendar` (working days and periods), `deadline` (anchors and schedules), `codes` (payload
-//!   vocabularies), `nondisclosure` (grounds for not publishing).
-//! * A decision and what happens to it: `decision`, `facts`, `act`, `actor`, `effect`, `refusal`, `warning`;
+//!   `calendar` (working days and periods), `codes` (payload vocabularies), `nondisclosure` (grounds for not
+//!   publishing).
+//! * A decision and what happens to it: `decision`, `act`, `actor`, `effect`, `refusal`, `warning`;
 //!   `ledger` (the public's opinions, rows of their own: chain, campaigns, what the step reads of them).
-//! * The code that runs the procedure: `acts` (handlers), `gates` (checks), `bind` (the definition's names
-//!   checked against them on load), `machine` (the pure step), `rules` (the rule → code table).
+//! * The code that runs the procedure: `procedure` (one folder per phase of Decree 713 — initiation, drafting,
+//!   participation, experts, risk, legality, meeting, release, execution, archive, catalogue, responsibility —
+//!   each with its act handlers, gates, facts and deadline anchors; shared: the handler and check registries, the
+//!   decision's `Facts`, deadline schedules), `bind` (the definition's names checked against them on load),
+//!   `machine` (the pure step), `rules` (the rule → code table).
 //! * The record and its proofs: `audit` (the hash chain), `anchor` (key, seal, anchor log), `anchoring`
 //!   (the store's heads into the log), `verify` (`juece audit verify`), `dossier`.
 //! * Documents: `memo` (templates, numbering, the archive list), `render` (graphs, A4 pages), `report`
@@ -42,7 +45,6 @@
 pub mod accountability;
 pub mod act;
 pub mod actor;
-pub mod acts;
 pub mod anchor;
 pub mod anchoring;
 pub mod audit;
@@ -50,13 +52,10 @@ pub mod auth;
 pub mod bind;
 pub mod calendar;
 pub mod codes;
-pub mod deadline;
 pub mod decision;
 pub mod definition;
 pub mod dossier;
 pub mod effect;
-pub mod facts;
-pub mod gates;
 pub mod group_commit;
 pub mod ledger;
 pub mod machine;
@@ -66,6 +65,7 @@ pub mod notice;
 pub mod notify;
 pub mod orchestrator;
 pub mod oversight;
+pub mod procedure;
 pub mod published;
 pub mod queries;
 pub mod refusal;

@@ -18,7 +18,7 @@ use crate::actor::Actor;
 use crate::audit::{self, AuditRecord};
 use crate::calendar::period::{add_working_days, calendar_day_period, PeriodResult};
 use crate::calendar::{CalendarError, CalendarStatus, CalendarYear, WorkCalendar};
-use crate::deadline::next_working_occurrence;
+use crate::procedure::deadline::next_working_occurrence;
 use crate::refusal::Refusal;
 use crate::store::calendar::{DeadlineChange, NoticeOutcome, StoredNotice, CALENDAR_CHAIN};
 use crate::store::{DeadlineRow, Store, StoreError};

@@ -7,8 +7,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::facts::CatalogueItem;
 use crate::orchestrator::{Engine, EngineError};
+use crate::procedure::facts::CatalogueItem;
 use crate::queries::{ListQuery, Page, MAX_PAGE};
 use crate::store::DecisionFilter;
 

@@ -240,7 +240,7 @@ impl Engine {
             let firing = self.store().firing_state(&row.id).await?;
             let (occurrences, last_fired_at) = firing.map_or((0, None), |f| (f.occurrences, f.last_fired_at));
             let pending = row.status == DeadlineStatus::Pending;
-            let overdue = pending && (occurrences > 0 || crate::deadline::obligation_due(&row.spec) <= now);
+            let overdue = pending && (occurrences > 0 || crate::procedure::deadline::obligation_due(&row.spec) <= now);
             out.push(DeadlineView { row, occurrences, last_fired_at, overdue });
         }
         Ok(out)

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::definition::statutory;
 use crate::definition::Workflow;
-use crate::gates;
+use crate::procedure::gates;
 
 /// How the engine applies a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -44,9 +44,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::act::Act;
 use crate::audit::format_instant;
-use crate::deadline::next_working_occurrence;
 use crate::definition::{DeadlineDef, DeadlineKind};
 use crate::orchestrator::{Engine, EngineError};
+use crate::procedure::deadline::next_working_occurrence;
 use crate::store::scheduler::{AfterClaim, FirePlan, Fired, Lease, LeasedFiring};
 use crate::store::{DeadlineRow, OutboxMessage};
 
@@ -356,7 +356,7 @@ fn rearm(engine: &Engine, d: &DeadlineRow, now: DateTime<Utc>) -> Option<(DateTi
 
 /// Every loaded definition of the deadline `name` (a family member is described as its family is).
 fn definitions<'a>(engine: &'a Engine, name: &'a str) -> impl Iterator<Item = &'a DeadlineDef> {
-    let definition = crate::deadline::family::definition_name(name);
+    let definition = crate::procedure::deadline::family::definition_name(name);
     engine.workflows().filter_map(move |w| w.deadlines.get(definition))
 }
 

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::actor::{Actor, Role};
 use crate::decision::Decision;
-use crate::facts::{CommentNotice, Facts, Publication, Supersession};
+use crate::procedure::facts::{CommentNotice, Facts, Publication, Supersession};
 use crate::refusal::{Detail, Reason, Refusal};
 
 mod veil;
@@ -242,7 +242,7 @@ pub fn facts_view(
     let f = &d.facts;
     match access {
         Access::Public => {
-            let public_draft = |dr: &crate::facts::Draft| PublicDraft {
+            let public_draft = |dr: &crate::procedure::facts::Draft| PublicDraft {
                 version: dr.version,
                 text: dr.text.clone(),
                 explanation: dr.explanation.clone(),

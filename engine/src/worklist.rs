@@ -65,7 +65,7 @@ impl Engine {
                     .into_iter()
                     .filter(|d| d.row.status == DeadlineStatus::Pending)
                     .collect();
-                let due = pending.iter().map(|d| crate::deadline::obligation_due(&d.row.spec)).min();
+                let due = pending.iter().map(|d| crate::procedure::deadline::obligation_due(&d.row.spec)).min();
                 let overdue = pending.iter().any(|d| d.overdue);
                 tasks.push(Task { decision: view, due, overdue });
             }

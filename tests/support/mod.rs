@@ -192,7 +192,7 @@ pub async fn comment_notice_published(
     engine: &Engine,
     id: &str,
     now: chrono::DateTime<chrono::Utc>,
-) -> juece_engine::facts::CommentNotice {
+) -> juece_engine::procedure::facts::CommentNotice {
     use juece_engine::act::Act;
     use juece_engine::actor::Role;
     use serde_json::json;

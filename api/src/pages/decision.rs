@@ -172,7 +172,7 @@ async fn deadlines(s: &AppState, v: &Viewer, id: &str) -> Value {
                 .as_object()
                 .map(|m| m.iter().map(|(k, v)| json!({"key": k, "value": plain(v)})).collect())
                 .unwrap_or_default();
-            json!({"name": name, "due": china(l, juece_engine::deadline::obligation_due(&d.row.spec)),
+            json!({"name": name, "due": china(l, juece_engine::procedure::deadline::obligation_due(&d.row.spec)),
                 "overdue": d.overdue, "basis": basis})
         })
         .collect();
@@ -263,7 +263,8 @@ fn draw(l: Lang, d: &Value) -> Value {
     };
     let (candidates, chosen) = (strings("candidates"), strings("chosen"));
     let seed = d.get("seed").and_then(Value::as_u64);
-    let reproduced = seed.is_some_and(|seed| juece_engine::acts::draw(&candidates, seed, chosen.len()) == chosen);
+    let reproduced =
+        seed.is_some_and(|seed| juece_engine::procedure::acts::draw(&candidates, seed, chosen.len()) == chosen);
     let at = d.get("at").and_then(Value::as_str).and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
     json!({"pool": d.get("pool"), "seed": seed, "fields": strings("fields").join("、"),
         "candidates": candidates.join("、"), "count": candidates.len(), "chosen": chosen.join("、"),

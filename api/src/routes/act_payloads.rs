@@ -57,7 +57,7 @@ pub fn document(doc: &mut OpenApi, engine: &Engine) {
     let mut documented = Vec::new();
     for (act, handler) in handlers {
         // Every handler has a schema: definitions naming an unknown handler do not load.
-        let Some(mut payload) = juece_engine::acts::payload_schema(handler) else { continue };
+        let Some(mut payload) = juece_engine::procedure::acts::payload_schema(handler) else { continue };
         if let (Some(example), RefOr::T(Schema::Object(o))) = (examples.get(act), &mut payload.schema) {
             o.examples = vec![example.clone()];
         }

@@ -51,7 +51,7 @@ use crate::server::AppState;
     ),
     modifiers(&Security),
     // The two shapes of a decision's facts (`DecisionView.facts`), named there by reference.
-    components(schemas(Problem, juece_engine::facts::Facts, juece_engine::visibility::PublicFacts))
+    components(schemas(Problem, juece_engine::procedure::facts::Facts, juece_engine::visibility::PublicFacts))
 )]
 pub struct ApiDoc;
 

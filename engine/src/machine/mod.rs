@@ -12,15 +12,15 @@ use chrono::{DateTime, Utc};
 
 use crate::act::Act;
 use crate::actor::Actor;
-use crate::acts::{self, HandlerCtx};
 use crate::calendar::WorkCalendar;
-use crate::deadline;
 use crate::decision::Decision;
 use crate::definition::{StageKind, Workflow};
 use crate::effect::Effect;
-use crate::facts::{Applicability, ExpertPool};
-use crate::gates::{self, GateCtx};
 use crate::ledger::Standing;
+use crate::procedure::acts::{self, HandlerCtx};
+use crate::procedure::deadline;
+use crate::procedure::facts::{Applicability, ExpertPool};
+use crate::procedure::gates::{self, GateCtx};
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::warning::Warning;
 
@@ -151,8 +151,8 @@ fn early_reasons(
 /// else the step was given.
 fn gate_ctx<'a>(
     ctx: Context<'a>,
-    before: &'a crate::facts::Facts,
-    after: &'a crate::facts::Facts,
+    before: &'a crate::procedure::facts::Facts,
+    after: &'a crate::procedure::facts::Facts,
     act: &'a Act,
     actor: &'a Actor,
     now: DateTime<Utc>,
@@ -224,7 +224,7 @@ fn check_skips(ctx: Context<'_>, def: &crate::definition::ActDef, state: &Decisi
             );
             continue;
         }
-        if let Some(what) = gates::applicability::begun(f, *kind) {
+        if let Some(what) = crate::procedure::drafting::applicability::begun(f, *kind) {
             let (code, article) = begun_code(*kind);
             let fallback =
                 ("该环节已经开始，应当依法完成，不得略过", "the stage has begun: it is completed, never passed over");

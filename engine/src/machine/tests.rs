@@ -55,7 +55,7 @@ fn drafter() -> Actor {
 }
 
 struct S {
-    pools: Vec<(String, crate::facts::ExpertPool)>,
+    pools: Vec<(String, crate::procedure::facts::ExpertPool)>,
     /// The decision's opinions, as the store would keep them.
     ledger: crate::ledger::memory::MemoryLedger,
     wf: Workflow,

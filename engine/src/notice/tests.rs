@@ -66,7 +66,7 @@ async fn series<S: Store + RawSql + ?Sized>(
     anchor_at: DateTime<Utc>,
 ) -> DateTime<Utc> {
     let schedule: cron::Schedule = DAILY_9AM.parse().expect("a schedule");
-    let due = crate::deadline::next_working_occurrence(&schedule, cal, anchor_at).expect("an occurrence");
+    let due = crate::procedure::deadline::next_working_occurrence(&schedule, cal, anchor_at).expect("an occurrence");
     let basis = serde_json::json!({
         "rule": "requested_due", "anchor": "legality_review_due", "cron": DAILY_9AM,
         "anchor_at": audit::format_instant(&anchor_at),

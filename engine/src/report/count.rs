@@ -9,8 +9,8 @@ use super::*;
 use crate::audit::AuditRecord;
 use crate::decision::Decision;
 use crate::definition::DeadlineKind;
-use crate::facts::Applicability;
 use crate::orchestrator::Engine;
+use crate::procedure::facts::Applicability;
 use crate::store::{DeadlineStatus, StoreError};
 
 pub(super) fn year_of(at: &DateTime<Utc>) -> i32 {
@@ -207,7 +207,7 @@ async fn overdue(
         if !obligation {
             continue;
         }
-        let due = crate::deadline::obligation_due(&dl.spec);
+        let due = crate::procedure::deadline::obligation_due(&dl.spec);
         // Past due: it fired (even if the act came later; a recurring row is re-armed in
         // place, so its firing count tells), or it is still pending after its time.
         let fired = dl.fired_at.is_some() || store.firing_state(&dl.id).await?.is_some_and(|s| s.occurrences > 0);

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::count::year_of;
 use super::{KeyCount, PoolCounts};
 use crate::audit::AuditRecord;
-use crate::facts::ExpertPool;
+use crate::procedure::facts::ExpertPool;
 
 pub(super) fn counts(pool: &ExpertPool, records: &[AuditRecord], year: i32, as_of: DateTime<Utc>) -> PoolCounts {
     let mut out = PoolCounts::default();

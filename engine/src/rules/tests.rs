@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::{markdown, table, Kind, Located, Rule, ENGINE};
 use crate::bind::load_dir;
-use crate::gates;
+use crate::procedure::gates;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -61,11 +61,11 @@ fn raised_in_code() -> BTreeMap<String, Vec<String>> {
     out
 }
 
-/// The line of each check function (`fn name(` under `engine/src/gates/`).
+/// The line of each check function (`fn name(` under `engine/src/procedure/`).
 fn check_lines() -> BTreeMap<String, String> {
     let pattern = Regex::new(r"fn ([a-z_0-9]+)\(c: &GateCtx").unwrap();
     let mut out = BTreeMap::new();
-    for (path, text) in sources("engine/src/gates") {
+    for (path, text) in sources("engine/src/procedure") {
         for c in pattern.captures_iter(&text) {
             let m = c.get(1).unwrap();
             out.insert(m.as_str().to_string(), format!("{path}:{}", line_of(&text, m.start())));
@@ -174,7 +174,7 @@ fn every_registered_check_is_used_and_found_in_the_source() {
     let used: BTreeSet<&str> = rules.iter().filter_map(|r| r.check.as_deref()).collect();
     let lines = check_lines();
     let unused: Vec<&str> = gates::names().filter(|n| !used.contains(n)).collect();
-    assert!(unused.is_empty(), "checks registered in gates/mod.rs that no shipped gate runs: {unused:?}");
+    assert!(unused.is_empty(), "checks registered in procedure/gates.rs that no shipped gate runs: {unused:?}");
     let unlocated: Vec<&str> = gates::names().filter(|n| !lines.contains_key(*n)).collect();
     assert!(unlocated.is_empty(), "checks whose `fn name(c: &GateCtx` was not found: {unlocated:?}");
 }

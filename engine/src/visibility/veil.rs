@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::actor::{Actor, Role};
 use crate::audit::AuditRecord;
 use crate::decision::Decision;
-use crate::facts::Facts;
+use crate::procedure::facts::Facts;
 use crate::refusal::{Reason, Refusal};
 use crate::store::StoredMemo;
 

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{actor, drafter, office, S};
 use crate::actor::{Actor, Role};
-use crate::facts::Applicability;
+use crate::procedure::facts::Applicability;
 
 fn public() -> Actor {
     actor("anonymous", "public", Role::Public)

@@ -124,7 +124,7 @@ fn ad1_a_decided_adjustment_supersedes_the_parent_which_may_then_end() {
 #[test]
 fn ad1_the_childs_decision_supersedes_its_parent_in_the_same_transaction() {
     let mut s = S::in_meeting("national");
-    s.d.facts.origin = Some(crate::facts::AdjustmentOrigin {
+    s.d.facts.origin = Some(crate::procedure::facts::AdjustmentOrigin {
         parent: "p1".into(),
         reason: "调整".into(),
         evaluation: None,

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::{drafter, office, S};
-use crate::facts::{ExpertPool, PoolExpert};
+use crate::procedure::facts::{ExpertPool, PoolExpert};
 
 fn district_pool() -> (String, ExpertPool) {
     let expert = PoolExpert {

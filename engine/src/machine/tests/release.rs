@@ -118,7 +118,7 @@ fn sc8_pb2_pb3_cd8_publication_rules() {
     let mut n = S::in_meeting("national");
     n.ready_to_publish();
     n.refused(&office(), "publish_decision", json!({ "channels": [] }), "art32_required_channels");
-    n.d.facts.non_disclosure = Some(crate::facts::NonDisclosure {
+    n.d.facts.non_disclosure = Some(crate::procedure::facts::NonDisclosure {
         legal_ground: "state_secret".into(),
         legal_basis: "b".into(),
         approved_by: "o".into(),
@@ -173,7 +173,7 @@ fn execution_problems_reach_the_chief_and_feedback_raises_a_task_not_an_evaluati
     assert_eq!(s.ledger.of(crate::ledger::Kind::Feedback).len(), 3);
     assert_eq!(s.d.stage, "execution", "feedback never starts an evaluation by itself");
     // Post-evaluation: the evaluator cannot be the risk assessor; the report needs its sections.
-    s.d.facts.risk_report = Some(crate::facts::RiskReport {
+    s.d.facts.risk_report = Some(crate::procedure::facts::RiskReport {
         assessor: "风险评估中心".into(),
         methods: vec![],
         departments_consulted: vec![],
@@ -220,8 +220,8 @@ fn ar1_closing_needs_a_complete_archive() {
     s.ok(&exec, "file_execution_report", json!({ "kind": "completion", "text": "执行完毕" }));
     s.ok(&office(), "end_execution", json!({}));
     // A hearing was held but its record was never confirmed: the manifest lists it as missing.
-    s.d.facts.hearing = Some(crate::facts::Hearing {
-        participants: vec![crate::facts::HearingParticipant {
+    s.d.facts.hearing = Some(crate::procedure::facts::Hearing {
+        participants: vec![crate::procedure::facts::HearingParticipant {
             name: "C".into(),
             side: "居民".into(),
             materials_delivered_on: None,

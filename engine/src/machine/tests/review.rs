@@ -143,8 +143,8 @@ fn ra2_an_assessment_done_elsewhere_satisfies_the_package() {
     s.refused(&drafter(), "submit_package", json!({}), "art29_4_risk_report");
     s.d.facts.applicability.insert(
         "risk_assessment".into(),
-        crate::facts::Determination {
-            outcome: crate::facts::Applicability::AlreadyDone,
+        crate::procedure::facts::Determination {
+            outcome: crate::procedure::facts::Applicability::AlreadyDone,
             reason: "项目审批时已作社会稳定风险评估".into(),
             reference: Some("发改投资〔2025〕12号".into()),
             by: "drafter".into(),
@@ -157,7 +157,7 @@ fn ra2_an_assessment_done_elsewhere_satisfies_the_package() {
 #[test]
 fn uncontrollable_risk_blocks_the_decision() {
     let mut s = S::in_meeting("national");
-    s.d.facts.controllability = Some(crate::facts::Controllability {
+    s.d.facts.controllability = Some(crate::procedure::facts::Controllability {
         controllable: false,
         by: "office".into(),
         draft_hash: s.d.facts.current_draft_hash().unwrap().into(),

@@ -53,13 +53,13 @@ pub(super) async fn copy(b: &Backend) -> Result<(), StoreError> {
 
 async fn copy_decision(b: &Backend, d: &Decision) -> Result<(), StoreError> {
     let f = &d.facts;
-    let opinion = |o: &crate::facts::PublicOpinion| Recorded {
+    let opinion = |o: &crate::procedure::facts::PublicOpinion| Recorded {
         content: o.content.clone(),
         submitter: o.submitter.clone(),
         at: o.received_at,
         settled: o.disposition.as_ref().map(|x| (x.outcome.clone(), x.reason.clone(), x.by.clone(), None)),
     };
-    let suggestion = |s: &crate::facts::HearingSuggestion| Recorded {
+    let suggestion = |s: &crate::procedure::facts::HearingSuggestion| Recorded {
         content: s.content.clone(),
         submitter: s.submitter.clone(),
         at: s.received_at,
