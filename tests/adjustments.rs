@@ -8,7 +8,8 @@ use juece_engine::act::Act;
 use juece_engine::actor::Role;
 use juece_engine::audit::sha256_hex;
 use juece_engine::orchestrator::ActRequest;
-use juece_engine::orchestrator::{verify_store, AdjustmentRequest, Engine, EngineError};
+use juece_engine::orchestrator::{verify_store, AdjustmentRequest, Engine};
+use juece_engine::Error;
 use juece_tests::databases::databases;
 use juece_tests::{drive_to_execution, engine, refusal_code};
 use serde_json::json;
@@ -41,7 +42,7 @@ async fn evaluate(e: &Engine, recommendation: &str) {
     e.apply(ActRequest::new("parent", &Act::new("finish_post_evaluation", json!({})), &office, now())).await.unwrap();
 }
 
-async fn open(e: &Engine, child: &str, from_evaluation: bool) -> Result<(), EngineError> {
+async fn open(e: &Engine, child: &str, from_evaluation: bool) -> Result<(), Error> {
     let office = who("office", "办公厅", Role::GeneralOffice);
     let first = proposal();
     let request =
@@ -57,7 +58,7 @@ async fn ad1_parent_link_and_child_are_written_together_and_a_refused_link_leave
         let parent_version = e.load("parent").await.unwrap().version;
         // The parent refuses (no evaluation to adjust on): no child, no link.
         assert_eq!(refusal_code(open(&e, "child-x", true).await), "art36_evaluation_report_missing", "{}", db.kind);
-        assert!(matches!(e.load("child-x").await, Err(EngineError::NotFound(_))), "{}: no child", db.kind);
+        assert!(matches!(e.load("child-x").await, Err(Error::NotFound(_))), "{}: no child", db.kind);
         assert_eq!(e.load("parent").await.unwrap().version, parent_version);
         // The child refuses (its first act is malformed): no link on the parent either.
         let office = who("office", "办公厅", Role::GeneralOffice);

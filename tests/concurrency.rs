@@ -8,7 +8,8 @@ use std::sync::Arc;
 use chrono::Utc;
 use juece_engine::act::Act;
 use juece_engine::actor::Role;
-use juece_engine::orchestrator::{verify_store, Engine, EngineError};
+use juece_engine::orchestrator::{verify_store, Engine};
+use juece_engine::Error;
 use serde_json::json;
 
 use juece_engine::ledger::Kind;
@@ -58,7 +59,7 @@ async fn concurrent_comments_on_one_consultation_are_all_taken_once() {
                     for n in 0..5 {
                         comment(&e, "d", &format!("客户{client}第{n}条意见")).await?;
                     }
-                    Ok::<_, EngineError>(())
+                    Ok::<_, Error>(())
                 })
             })
             .collect();

@@ -10,10 +10,11 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use juece_engine::act::Act;
 use juece_engine::actor::{Actor, Role};
 use juece_engine::auth::anonymous;
-use juece_engine::orchestrator::{Engine, EngineError};
+use juece_engine::orchestrator::Engine;
 use juece_engine::scheduler::{ManualClock, Scheduler, SchedulerConfig};
 use juece_engine::store::scheduler::{AfterClaim, FirePlan, Lease, LeasedFiring};
 use juece_engine::store::{DeadlineRow, DeadlineStatus, StoreError};
+use juece_engine::Error;
 use juece_tests::{comment_notice_published, engine, on_each_database, person, refusal_code};
 use serde_json::json;
 
@@ -33,7 +34,7 @@ fn scheduler(engine: Arc<Engine>, clock: Arc<ManualClock>) -> Scheduler {
     Scheduler::new(engine, clock).with_config(SchedulerConfig { lease, ..SchedulerConfig::default() })
 }
 
-async fn comment(engine: &Engine, id: &str, at: DateTime<Utc>) -> Result<(), EngineError> {
+async fn comment(engine: &Engine, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
     let act = Act::new("receive_comment", json!({ "content": "意见" }));
     let request = OpinionRequest { decision_id: id, act: &act, actor: &anonymous(), now: at, answer: None };
     engine.receive(request).await.map(|_| ())
@@ -166,7 +167,7 @@ async fn a_crashed_claim_fires_once_after_its_lease(url: String) {
     assert_eq!(claim(&second, later, "b").await.len(), 1, "taken over by b");
     let firing = |holder: &str, at| LeasedFiring { deadline_id: row.id.clone(), holder: holder.into(), at };
     let r = first.apply_due(id, &end_comment_period(), &firing("a", end), &[]).await;
-    assert!(matches!(r, Err(EngineError::Store(StoreError::LeaseLost { .. }))), "{r:?}");
+    assert!(matches!(r, Err(Error::Store(StoreError::LeaseLost { .. }))), "{r:?}");
     assert_eq!(acts(&first, id).await.len(), 7, "the refused commit wrote nothing");
     second.apply_due(id, &end_comment_period(), &firing("b", later), &[]).await.expect("b applies it");
     assert!(claim(&first, later + Duration::days(1), "c").await.is_empty(), "fired, never claimed again");

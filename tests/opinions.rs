@@ -8,7 +8,8 @@ use chrono::{Duration, Utc};
 use juece_engine::act::Act;
 use juece_engine::actor::{Actor, Role};
 use juece_engine::ledger::{Kind, OpinionQuery};
-use juece_engine::orchestrator::{verify_store, ActRequest, Engine, EngineError, OpinionRequest};
+use juece_engine::orchestrator::{verify_store, ActRequest, Engine, OpinionRequest};
+use juece_engine::Error;
 use serde_json::json;
 
 use juece_tests::databases::databases;
@@ -144,7 +145,7 @@ async fn a_comment_checked_on_an_old_version_is_checked_again_and_refused_after_
         let request = OpinionRequest { decision_id: "d", act: &late, actor: &public, now: at, answer: None };
         let got = e.receive(request).await;
         match &got {
-            Err(EngineError::Refused(r)) => {
+            Err(Error::Refused(r)) => {
                 assert_eq!(r.reason_code(), "art15_comment_period_closed", "{}", db.kind);
                 assert!(
                     r.reasons[0].detail.as_deref().is_some_and(|d| d.contains("24")),

@@ -5,7 +5,8 @@ use chrono::{TimeZone, Utc};
 use juece_engine::act::Act;
 use juece_engine::actor::{Actor, Role};
 use juece_engine::orchestrator::ActRequest;
-use juece_engine::orchestrator::{AdjustmentRequest, Engine, EngineError};
+use juece_engine::orchestrator::{AdjustmentRequest, Engine};
+use juece_engine::Error;
 use juece_tests::{engine, sqlite_url};
 use serde_json::json;
 
@@ -102,7 +103,7 @@ async fn a_county_draws_from_its_superiors_pool_reproducibly() {
     let chosen_seed = json!({ "pool": "pool-county", "seed": 20260302, "count": 3, "fields": ["交通"] });
     let before = e.load("d").await.unwrap().version;
     match e.apply(ActRequest::new("d", &Act::new("draw_experts", chosen_seed), &drafter, now)).await {
-        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art20_draw_seed_chosen"),
+        Err(Error::Refused(r)) => assert_eq!(r.reason_code(), "art20_draw_seed_chosen"),
         other => panic!("{other:?}"),
     }
     assert_eq!(e.load("d").await.unwrap().version, before, "nothing written");
@@ -126,13 +127,13 @@ async fn a_county_draws_from_its_superiors_pool_reproducibly() {
     let too_many = json!({ "pool": "pool-county", "count": 9, "fields": ["交通"] });
     let version = d.version;
     match e.apply(ActRequest::new("d", &Act::new("draw_experts", too_many), &drafter, now)).await {
-        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art21_panel_not_filled"),
+        Err(Error::Refused(r)) => assert_eq!(r.reason_code(), "art21_panel_not_filled"),
         other => panic!("{other:?}"),
     }
     assert_eq!(e.load("d").await.unwrap().version, version);
     let missing = json!({ "pool": "pool-nowhere", "count": 1 });
     match e.apply(ActRequest::new("d", &Act::new("draw_experts", missing), &drafter, now)).await {
-        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art21_pool_not_found"),
+        Err(Error::Refused(r)) => assert_eq!(r.reason_code(), "art21_pool_not_found"),
         other => panic!("{other:?}"),
     }
 }
@@ -156,7 +157,7 @@ async fn exited_and_disqualified_experts_cannot_be_selected() {
     for id in ["c1", "c2"] {
         let pick = json!({ "pool": "pool-city", "expert_id": id, "name": id, "field": "交通" });
         match e.apply(ActRequest::new("d", &Act::new("select_expert", pick), &drafter, now)).await {
-            Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art21_expert_not_eligible", "{id}"),
+            Err(Error::Refused(r)) => assert_eq!(r.reason_code(), "art21_expert_not_eligible", "{id}"),
             other => panic!("{id}: {other:?}"),
         }
     }
@@ -165,13 +166,13 @@ async fn exited_and_disqualified_experts_cannot_be_selected() {
     // The draw never offers them either.
     let draw = json!({ "pool": "pool-city", "count": 1, "fields": ["交通"] });
     match e.apply(ActRequest::new("d", &Act::new("draw_experts", draw), &drafter, now)).await {
-        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "art21_panel_not_filled"),
+        Err(Error::Refused(r)) => assert_eq!(r.reason_code(), "art21_panel_not_filled"),
         other => panic!("{other:?}"),
     }
     // Only the pool manager keeps the pool.
     let admit = json!({ "id": "x", "name": "x", "fields": [], "affiliation": "a" });
     match e.apply(ActRequest::new("pool-city", &Act::new("admit_expert", admit), &drafter, now)).await {
-        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "role_not_permitted"),
+        Err(Error::Refused(r)) => assert_eq!(r.reason_code(), "role_not_permitted"),
         other => panic!("{other:?}"),
     }
 }
@@ -192,7 +193,7 @@ async fn an_adjustment_is_a_child_decision_that_runs_the_procedure_again() {
     let (child_id, reason) = ("child-1", "后评估建议调整");
     let request = AdjustmentRequest { child_id, reason, first_act: &first, from_evaluation: false };
     match e.open_adjustment(&parent_id, request, &office, now, None).await {
-        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "act_not_allowed_in_stage"),
+        Err(Error::Refused(r)) => assert_eq!(r.reason_code(), "act_not_allowed_in_stage"),
         other => panic!("{other:?}"),
     }
     assert!(e.load("child-1").await.is_err(), "nothing was created");
@@ -220,7 +221,7 @@ async fn a_decision_in_execution_is_adjusted_by_a_linked_child() {
     assert_eq!(parent.decision.facts.drafts.len(), 1);
     let drafter = who("drafter", "生态环境局", Role::Drafter);
     match e.apply(ActRequest::new("child", &Act::new("submit_package", json!({})), &drafter, now)).await {
-        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "act_not_allowed_in_stage"),
+        Err(Error::Refused(r)) => assert_eq!(r.reason_code(), "act_not_allowed_in_stage"),
         other => panic!("{other:?}"),
     }
     // Suspension is the chief executive's, with a linked Art. 35 report.
@@ -235,7 +236,7 @@ async fn a_decision_in_execution_is_adjusted_by_a_linked_child() {
     .unwrap();
     let suspend = json!({ "report": 1, "urgency_reason": "继续执行将违反新法" });
     match e.apply(ActRequest::new("parent", &Act::new("suspend", suspend.clone()), &office, now)).await {
-        Err(EngineError::Refused(r)) => assert_eq!(r.reason_code(), "role_not_permitted"),
+        Err(Error::Refused(r)) => assert_eq!(r.reason_code(), "role_not_permitted"),
         other => panic!("{other:?}"),
     }
     let chief = who("chief", "政府", Role::ChiefExecutive);

@@ -13,7 +13,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use juece_engine::act::Act;
 use juece_engine::actor::{Actor, Role};
 use juece_engine::calendar::period::add_working_days;
-use juece_engine::orchestrator::{verify_store, Engine, EngineError};
+use juece_engine::orchestrator::{verify_store, Engine};
+use juece_engine::Error;
 use serde_json::{json, Value};
 
 fn person(id: &str, name: &str, unit: &str, position: &str, roles: &[Role]) -> Actor {
@@ -105,7 +106,7 @@ impl<W: Write> Run<'_, W> {
 
     async fn refused(&mut self, actor: &Actor, name: &str, payload: Value, expect: &str) -> anyhow::Result<()> {
         match self.engine.apply(ActRequest::new(&self.id, &Act::new(name, payload), actor, self.now)).await {
-            Err(EngineError::Refused(r)) if r.codes().contains(&expect) => {
+            Err(Error::Refused(r)) if r.codes().contains(&expect) => {
                 self.refusals += 1;
                 for reason in &r.reasons {
                     writeln!(

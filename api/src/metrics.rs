@@ -16,8 +16,8 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use juece_engine::definition::DeadlineKind;
-use juece_engine::orchestrator::EngineError;
 use juece_engine::scheduler::SchedulerObserver;
+use juece_engine::Error;
 use prometheus::core::Collector;
 use prometheus::{
     Encoder, Gauge, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
@@ -152,10 +152,10 @@ impl Metrics {
     }
 
     /// Count one act's outcome (conflicts and server errors are not acts the law judged).
-    pub fn act<T>(&self, act: &str, result: &Result<T, EngineError>) {
+    pub fn act<T>(&self, act: &str, result: &Result<T, Error>) {
         let (outcome, code) = match result {
             Ok(_) => ("accepted", ""),
-            Err(EngineError::Refused(r)) => ("refused", r.reason_code()),
+            Err(Error::Refused(r)) => ("refused", r.reason_code()),
             Err(_) => return,
         };
         self.acts.with_label_values(&[act, outcome, code]).inc();

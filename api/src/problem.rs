@@ -8,9 +8,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use juece_engine::auth::AuthError;
 use juece_engine::calendar::cst;
-use juece_engine::orchestrator::EngineError;
 use juece_engine::refusal::{Detail, Reason, Refusal};
-use juece_engine::store::StoreError;
+use juece_engine::Error;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -167,24 +166,24 @@ impl IntoResponse for Problem {
     }
 }
 
-impl From<EngineError> for Problem {
-    fn from(e: EngineError) -> Problem {
+impl From<Error> for Problem {
+    fn from(e: Error) -> Problem {
         match e {
-            EngineError::Refused(r) => Problem::refused(&r),
-            EngineError::NotFound(what) => {
+            Error::Refused(r) => Problem::refused(&r),
+            Error::NotFound(what) => {
                 Problem::not_found(Detail::new(format!("未找到 {what}"), format!("{what} not found")))
             }
-            EngineError::UnknownWorkflow(w) => Problem::new(
+            Error::UnknownWorkflow(w) => Problem::new(
                 StatusCode::NOT_FOUND,
                 "unknown_workflow",
                 "没有该决策程序",
                 "no such workflow",
                 Detail::new(format!("决策程序 {w} 未加载"), format!("workflow {w} is not loaded")),
             ),
-            EngineError::Conflict { decision_id, current } => conflict(&decision_id, current),
+            Error::Conflict { decision_id, current } => conflict(&decision_id, current),
             // A retry took the key over after the lease: this request's act was not committed.
-            EngineError::Store(StoreError::KeyNotHeld(_)) => crate::idempotency::in_flight(),
-            EngineError::Store(StoreError::AlreadyExists(id)) => Problem::new(
+            Error::KeyInFlight(_) => crate::idempotency::in_flight(),
+            Error::AlreadyExists(id) => Problem::new(
                 StatusCode::CONFLICT,
                 "already_exists",
                 "已存在",

@@ -36,7 +36,8 @@
 //! * Persistence and people: `store` (the contract and its SQLite and PostgreSQL implementations), `auth`
 //!   (users, sessions, tokens), `units` (the unit directory users are placed in), `notice` (holiday notices
 //!   loaded at run time), `notify` (the outbox's delivery).
-//! * Running it: `orchestrator` (the only type callers act through: load → step → commit), `group_commit`,
+//! * Running it: `orchestrator` (the only type callers act through: load → step → commit), `error` (the one
+//!   error type it and the readers below return, `juece_engine::Error`), `group_commit`,
 //!   `scheduler` (firing due deadlines), `sample` (a scripted run of the national procedure the benchmarks drive).
 //! * Reads, each through the one visibility rule (`visibility`): `queries`, `worklist` (a person's tasks and
 //!   notifications, the stage map), `oversight` and `accountability` (who did what, Art. 38), `published`
@@ -56,6 +57,7 @@ pub mod decision;
 pub mod definition;
 pub mod dossier;
 pub mod effect;
+pub mod error;
 pub mod group_commit;
 pub mod ledger;
 pub mod machine;
@@ -80,6 +82,8 @@ pub mod verify;
 pub mod visibility;
 pub mod warning;
 pub mod worklist;
+
+pub use error::Error;
 
 // Paths callers have used since these lived at the top; they belong to the definition.
 pub use definition::{graph, proof, statutory};

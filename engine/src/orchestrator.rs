@@ -20,49 +20,18 @@ use crate::audit::{self, AuditRecord};
 use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::definition::Workflow;
+use crate::error::Error;
 use crate::group_commit::GroupCommit;
-use crate::memo::{MemoError, MemoSet};
+use crate::memo::MemoSet;
 use crate::procedure::facts::ExpertPool;
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::idempotency::{KeyClaim, StoredResponse};
 use crate::store::scheduler::LeasedFiring;
-use crate::store::{DeadlineRow, Loaded, OutboxMessage, Store, StoreError, StoredMemo};
+use crate::store::{DeadlineRow, Loaded, OutboxMessage, Store, StoredMemo};
 use crate::warning::Warning;
 use calendar::LiveCalendar;
 use group::{Carried, Part};
 pub use intake::OpinionRequest;
-
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error("refused: {0}")]
-    Refused(Refusal),
-    #[error("decision {0} not found")]
-    NotFound(String),
-    #[error("workflow {0} is not loaded")]
-    UnknownWorkflow(String),
-    #[error("decision {decision_id} was changed concurrently; reload and retry")]
-    Conflict {
-        decision_id: String,
-        /// The decision's version now, when known: the caller reloads and acts on it.
-        current: Option<i64>,
-    },
-    #[error(transparent)]
-    Store(StoreError),
-    #[error(transparent)]
-    Memo(#[from] MemoError),
-    /// A stored calendar notice cannot be merged with this replica's calendar files.
-    #[error("calendar: {0}")]
-    Calendar(String),
-}
-
-impl From<StoreError> for EngineError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Conflict { decision_id, .. } => EngineError::Conflict { decision_id, current: None },
-            other => EngineError::Store(other),
-        }
-    }
-}
 
 /// One act asked of the engine: the record, the act, who asks and when (the server's clock, never the caller's),
 /// the version the caller acted on, and the idempotency key's answer to store with the act.
@@ -151,7 +120,7 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(workflows: Vec<Workflow>, calendar: WorkCalendar, store: Arc<dyn Store>) -> Result<Engine, EngineError> {
+    pub fn new(workflows: Vec<Workflow>, calendar: WorkCalendar, store: Arc<dyn Store>) -> Result<Engine, Error> {
         let mut map = BTreeMap::new();
         let mut latest = BTreeMap::new();
         for w in workflows {
@@ -203,20 +172,19 @@ impl Engine {
         self.workflows.values().map(|l| &l.workflow)
     }
 
-    fn loaded(&self, key: &str, version: u32) -> Result<&Loadedwf, EngineError> {
+    fn loaded(&self, key: &str, version: u32) -> Result<&Loadedwf, Error> {
         self.workflows
             .get(&(key.to_string(), version))
-            .ok_or_else(|| EngineError::UnknownWorkflow(format!("{key} v{version}")))
+            .ok_or_else(|| Error::UnknownWorkflow(format!("{key} v{version}")))
     }
 
     /// Start a new decision, `request.decision_id`, on the latest version of `workflow_key` with its first act.
     /// A new record has no version to expect: `request.expected_version` is not read.
-    pub async fn open(&self, workflow_key: &str, request: ActRequest<'_>) -> Result<Applied, EngineError> {
+    pub async fn open(&self, workflow_key: &str, request: ActRequest<'_>) -> Result<Applied, Error> {
         let ActRequest { decision_id: id, act, actor, now, answering, .. } = request;
         let started = std::time::Instant::now();
         let result = async {
-            let version =
-                *self.latest.get(workflow_key).ok_or_else(|| EngineError::UnknownWorkflow(workflow_key.into()))?;
+            let version = *self.latest.get(workflow_key).ok_or_else(|| Error::UnknownWorkflow(workflow_key.into()))?;
             let wf = &self.loaded(workflow_key, version)?.workflow;
             let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
             let opened = Loaded { decision: fresh, last_hash: audit::GENESIS.into(), calendar_notices: None };
@@ -243,15 +211,15 @@ impl Engine {
         actor: &Actor,
         now: DateTime<Utc>,
         answering: Option<&Answering<'_>>,
-    ) -> Result<(Applied, Applied), EngineError> {
+    ) -> Result<(Applied, Applied), Error> {
         if request.child_id == parent_id {
-            return Err(EngineError::Refused(Refusal::one(
+            return Err(Error::Refused(Refusal::one(
                 Reason::new("invalid_payload", "Art. 37", "调整应当另立决策事项", "an adjustment is a new decision")
                     .with_detail(Detail::new("调整决策需要自己的编号", "the child decision needs an id of its own")),
             )));
         }
         let _turn = self.turns.take(parent_id).await;
-        let parent = self.store.load(parent_id).await?.ok_or_else(|| EngineError::NotFound(parent_id.into()))?;
+        let parent = self.store.load(parent_id).await?.ok_or_else(|| Error::NotFound(parent_id.into()))?;
         let (key, version) = (parent.decision.workflow_key.clone(), parent.decision.workflow_version);
         let wf = &self.loaded(&key, version)?.workflow;
         let mut fresh = Decision::new(request.child_id, &key, version, &wf.start, now);
@@ -283,27 +251,26 @@ impl Engine {
     /// idempotency key with the act. Every act accepted or refused here is one structured log line (target
     /// `juece::act`): the decision, the act, the actor, the outcome with its reason codes, and how long it took.
     /// Never the payload: it may hold what the law keeps from some readers.
-    pub async fn apply(&self, request: ActRequest<'_>) -> Result<Applied, EngineError> {
+    pub async fn apply(&self, request: ActRequest<'_>) -> Result<Applied, Error> {
         let ActRequest { decision_id, act, actor, now, expected_version, answering } = request;
         let started = std::time::Instant::now();
         let result = async {
             if crate::ledger::Kind::of_act(&act.name).is_some() {
-                return Err(EngineError::Refused(intake::not_an_opinion(&act.name)));
+                return Err(Error::Refused(intake::not_an_opinion(&act.name)));
             }
             let _turn = self.turns.take(decision_id).await;
             let mut attempt = 0;
             loop {
-                let loaded =
-                    self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
+                let loaded = self.store.load(decision_id).await?.ok_or_else(|| Error::NotFound(decision_id.into()))?;
                 if expected_version.is_some_and(|v| v != loaded.decision.version) {
                     let current = Some(loaded.decision.version);
-                    return Err(EngineError::Conflict { decision_id: decision_id.into(), current });
+                    return Err(Error::Conflict { decision_id: decision_id.into(), current });
                 }
                 match self.commit(loaded, act, actor, now, answering, None).await {
                     // Another replica committed on this record first. A caller who named no version acted on the
                     // record as it is, not as they read it: the act is stepped again on the new state (and refused
                     // if the law now refuses it). A caller who named one is told, for they must look again.
-                    Err(EngineError::Conflict { .. }) if expected_version.is_none() && attempt < CONFLICT_ATTEMPTS => {
+                    Err(Error::Conflict { .. }) if expected_version.is_none() && attempt < CONFLICT_ATTEMPTS => {
                         attempt += 1;
                         // Replicas racing on one record would keep racing in step: a random pause, growing with
                         // each lost race, lets one through.
@@ -312,9 +279,9 @@ impl Engine {
                         tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
                     }
                     // Lost a race while naming a version: say which version won.
-                    Err(EngineError::Conflict { decision_id, current: None }) => {
+                    Err(Error::Conflict { decision_id, current: None }) => {
                         let current = self.store.load(&decision_id).await?.map(|l| l.decision.version);
-                        return Err(EngineError::Conflict { decision_id, current });
+                        return Err(Error::Conflict { decision_id, current });
                     }
                     other => return other,
                 }
@@ -328,28 +295,22 @@ impl Engine {
     /// The scheduler's auto-act: `act` applied by the system for the deadline
     /// it holds a lease on. The act's transaction also marks the deadline
     /// fired and queues `notices`, so both commit together or neither does;
-    /// a holder whose lease was taken over gets [`StoreError::LeaseLost`].
+    /// a holder whose lease was taken over gets [`crate::store::StoreError::LeaseLost`].
     pub async fn apply_due(
         &self,
         decision_id: &str,
         act: &Act,
         firing: &LeasedFiring,
         notices: &[OutboxMessage],
-    ) -> Result<Applied, EngineError> {
+    ) -> Result<Applied, Error> {
         let _turn = self.turns.take(decision_id).await;
-        let loaded = self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
+        let loaded = self.store.load(decision_id).await?.ok_or_else(|| Error::NotFound(decision_id.into()))?;
         self.commit(loaded, act, &Actor::system(), firing.at, None, Some((firing, notices))).await
     }
 
     /// Check an act without committing it (what-if for forms and tests).
-    pub async fn check(
-        &self,
-        decision_id: &str,
-        act: &Act,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<(), EngineError> {
-        let loaded = self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?;
+    pub async fn check(&self, decision_id: &str, act: &Act, actor: &Actor, now: DateTime<Utc>) -> Result<(), Error> {
+        let loaded = self.store.load(decision_id).await?.ok_or_else(|| Error::NotFound(decision_id.into()))?;
         // Stepped as `apply` steps it, the acts it would cause on linked records included, and nothing written.
         let part = Part { loaded, act: act.clone(), actor: actor.clone() };
         self.check_group(vec![part], now).await
@@ -363,7 +324,7 @@ impl Engine {
         now: DateTime<Utc>,
         answering: Option<&Answering<'_>>,
         fires: Option<(&LeasedFiring, &[OutboxMessage])>,
-    ) -> Result<Applied, EngineError> {
+    ) -> Result<Applied, Error> {
         let part = Part { loaded, act: act.clone(), actor: actor.clone() };
         let carried = Carried { part: 0, answering, fires };
         // The act's own result comes first; acts it caused on linked records follow.
@@ -374,7 +335,7 @@ impl Engine {
     /// The expert pool an act names (`"pool": "<id>"` in its payload) and
     /// its superiors' pools, read before the pure step (Art. 21: a decision
     /// organ without its own pool uses its superior's).
-    async fn resolve_pools(&self, payload: &serde_json::Value) -> Result<Vec<(String, ExpertPool)>, EngineError> {
+    async fn resolve_pools(&self, payload: &serde_json::Value) -> Result<Vec<(String, ExpertPool)>, Error> {
         let mut out = Vec::new();
         let mut next = payload.get("pool").and_then(|v| v.as_str()).map(str::to_string);
         while let Some(id) = next.take() {
@@ -388,15 +349,15 @@ impl Engine {
         Ok(out)
     }
 
-    pub async fn load(&self, decision_id: &str) -> Result<Decision, EngineError> {
-        Ok(self.store.load(decision_id).await?.ok_or_else(|| EngineError::NotFound(decision_id.into()))?.decision)
+    pub async fn load(&self, decision_id: &str) -> Result<Decision, Error> {
+        Ok(self.store.load(decision_id).await?.ok_or_else(|| Error::NotFound(decision_id.into()))?.decision)
     }
 
     /// Claim up to `limit` deadlines due at `now` and fire them (see
     /// [`crate::scheduler`]): recurring ones are re-armed and notices queued
     /// in the claim's transaction; auto-acts go through the same transition
     /// function as every other act. Returns what fired.
-    pub async fn fire_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<crate::scheduler::Firing>, EngineError> {
+    pub async fn fire_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<crate::scheduler::Firing>, Error> {
         crate::scheduler::fire_batch(self, now, limit, crate::scheduler::SchedulerConfig::default().lease).await
     }
 }
@@ -411,13 +372,13 @@ fn log_act<T>(
     act: &Act,
     actor: &Actor,
     started: std::time::Instant,
-    result: &Result<T, EngineError>,
+    result: &Result<T, Error>,
     accepted: impl FnOnce(&T, f64),
 ) {
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     match result {
         Ok(done) => accepted(done, ms),
-        Err(EngineError::Refused(r)) => {
+        Err(Error::Refused(r)) => {
             let codes: Vec<&str> = r.reasons.iter().map(|x| x.reason_code.as_str()).collect();
             tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,
                 actor = %actor.user_id, reasons = %codes.join(","), ms, "refused")
@@ -433,7 +394,7 @@ fn log_applied(
     act: &Act,
     actor: &Actor,
     started: std::time::Instant,
-    result: &Result<Applied, EngineError>,
+    result: &Result<Applied, Error>,
 ) {
     log_act(decision_id, act, actor, started, result, |a, ms| {
         tracing::info!(target: "juece::act", decision = decision_id, act = %act.name,

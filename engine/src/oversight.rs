@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 
 use crate::accountability::{self as acc, ActEntry, Dossier, DossierError, IntegrityEntry, Override, StanceEntry};
 use crate::actor::{Actor, Role};
-use crate::orchestrator::{Engine, EngineError};
+use crate::error::Error;
+use crate::orchestrator::Engine;
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::report::{self, AnnualReport};
 use crate::store::StoreError;
@@ -30,8 +31,8 @@ pub fn may_hold_to_account(actor: &Actor) -> Result<(), Refusal> {
 }
 
 impl Engine {
-    fn accountable(&self, actor: &Actor, what: &str) -> Result<(), EngineError> {
-        may_hold_to_account(actor).map_err(EngineError::Refused)?;
+    fn accountable(&self, actor: &Actor, what: &str) -> Result<(), Error> {
+        may_hold_to_account(actor).map_err(Error::Refused)?;
         tracing::info!(target: "juece::access", reader = %actor.user_id, unit = %actor.unit, query = %what, "accountability read");
         Ok(())
     }
@@ -42,38 +43,38 @@ impl Engine {
         &self,
         actor: &Actor,
         trust: &crate::verify::Trust,
-    ) -> Result<crate::verify::VerifyReport, EngineError> {
+    ) -> Result<crate::verify::VerifyReport, Error> {
         self.accountable(actor, "verify")?;
         Ok(crate::verify::verify_with(self.store().as_ref(), trust).await?)
     }
 
     /// Everything `person` (user id or name) did, for an accountability reader.
-    pub async fn acts_by(&self, actor: &Actor, person: &str) -> Result<Vec<ActEntry>, EngineError> {
+    pub async fn acts_by(&self, actor: &Actor, person: &str) -> Result<Vec<ActEntry>, Error> {
         self.accountable(actor, "acts_by")?;
         Ok(acc::acts_by(self.store().as_ref(), person).await?)
     }
 
     /// Every stance on one decision (404 if there is no such decision).
-    pub async fn stances(&self, actor: &Actor, decision_id: &str) -> Result<Vec<StanceEntry>, EngineError> {
+    pub async fn stances(&self, actor: &Actor, decision_id: &str) -> Result<Vec<StanceEntry>, Error> {
         self.accountable(actor, "stances")?;
         self.load(decision_id).await?;
         Ok(acc::stances(self.store().as_ref(), decision_id).await?)
     }
 
     /// Every decision where `member` spoke, and how.
-    pub async fn stances_of_member(&self, actor: &Actor, member: &str) -> Result<Vec<StanceEntry>, EngineError> {
+    pub async fn stances_of_member(&self, actor: &Actor, member: &str) -> Result<Vec<StanceEntry>, Error> {
         self.accountable(actor, "stances_of_member")?;
         Ok(acc::stances_of_member(self.store().as_ref(), member).await?)
     }
 
     /// Every override of a soft floor, with its reason.
-    pub async fn overrides(&self, actor: &Actor) -> Result<Vec<Override>, EngineError> {
+    pub async fn overrides(&self, actor: &Actor) -> Result<Vec<Override>, Error> {
         self.accountable(actor, "overrides")?;
         Ok(acc::overrides(self.store().as_ref()).await?)
     }
 
     /// An expert's integrity record across pools and decisions.
-    pub async fn integrity_record(&self, actor: &Actor, expert_id: &str) -> Result<Vec<IntegrityEntry>, EngineError> {
+    pub async fn integrity_record(&self, actor: &Actor, expert_id: &str) -> Result<Vec<IntegrityEntry>, Error> {
         // The pool manager keeps the integrity records and decides sanctions on them (EX-7, EX-8).
         if !actor.has(Role::PoolManager) {
             self.accountable(actor, "integrity_record")?;
@@ -82,19 +83,19 @@ impl Engine {
     }
 
     /// A decision's dossier as one document (what `export_dossier` writes).
-    pub async fn dossier(&self, actor: &Actor, decision_id: &str, now: DateTime<Utc>) -> Result<Dossier, EngineError> {
+    pub async fn dossier(&self, actor: &Actor, decision_id: &str, now: DateTime<Utc>) -> Result<Dossier, Error> {
         self.accountable(actor, "dossier")?;
         // The dossier is hashed whole and cannot be redacted: a reader the veil hides anything from gets none.
         let d = self.load(decision_id).await?;
         if let Some(w) = Veil::for_reader(&d, actor).whole() {
-            return Err(EngineError::Refused(
+            return Err(Error::Refused(
                 w.refusal(Detail::new(format!("决策事项 {decision_id} 的案卷"), format!("dossier of {decision_id}"))),
             ));
         }
         acc::build_dossier(self.store().as_ref(), decision_id, now).await.map_err(|e| match e {
-            DossierError::NotFound(id) => EngineError::NotFound(id),
+            DossierError::NotFound(id) => Error::NotFound(id),
             DossierError::Store(s) => s.into(),
-            other => EngineError::Store(StoreError::Corrupt(other.to_string())),
+            other => Error::Store(StoreError::Corrupt(other.to_string())),
         })
     }
 
@@ -105,7 +106,7 @@ impl Engine {
         organ: &str,
         year: i32,
         now: DateTime<Utc>,
-    ) -> Result<AnnualReport, EngineError> {
+    ) -> Result<AnnualReport, Error> {
         self.accountable(actor, "annual_report")?;
         report::current(self, organ, year, now).await
     }
@@ -119,7 +120,7 @@ impl Engine {
         year: i32,
         now: DateTime<Utc>,
         anchor: Option<String>,
-    ) -> Result<report::Issued, EngineError> {
+    ) -> Result<report::Issued, Error> {
         report::issue(self, actor, organ, year, now, anchor).await
     }
 }

@@ -7,7 +7,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::orchestrator::{Engine, EngineError};
+use crate::error::Error;
+use crate::orchestrator::Engine;
 use crate::procedure::facts::CatalogueItem;
 use crate::queries::{ListQuery, Page, MAX_PAGE};
 use crate::store::DecisionFilter;
@@ -34,7 +35,7 @@ pub struct PublishedCatalogue {
 
 impl Engine {
     /// Published catalogues, a page of the store's `published` records at a time.
-    pub async fn public_catalogues(&self, q: &ListQuery) -> Result<Page<PublishedCatalogue>, EngineError> {
+    pub async fn public_catalogues(&self, q: &ListQuery) -> Result<Page<PublishedCatalogue>, Error> {
         let limit = if q.limit <= 0 { 50 } else { q.limit.min(MAX_PAGE) };
         let offset = q.offset.max(0);
         let filter = DecisionFilter { stage: Some(PUBLISHED_STAGE.into()), limit, offset };

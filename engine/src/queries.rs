@@ -11,8 +11,9 @@ use serde::Serialize;
 
 use crate::actor::Actor;
 use crate::decision::Decision;
+use crate::error::Error;
 use crate::machine;
-use crate::orchestrator::{Engine, EngineError};
+use crate::orchestrator::Engine;
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::{DeadlineRow, DeadlineStatus, DecisionFilter, StoredMemo};
 use crate::visibility::{self, Access, RecordView, Veil, Withheld};
@@ -91,9 +92,9 @@ pub struct Page<T> {
 
 impl Engine {
     /// Load a decision and the access `actor` has to it.
-    async fn readable(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<(Decision, Access), EngineError> {
+    async fn readable(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<(Decision, Access), Error> {
         let d = self.load(id).await?;
-        let access = visibility::read_access(&d, actor, now).map_err(EngineError::Refused)?;
+        let access = visibility::read_access(&d, actor, now).map_err(Error::Refused)?;
         if access == Access::Full {
             tracing::info!(target: "juece::access", reader = %actor.user_id, unit = %actor.unit, decision = %id, "full read");
         }
@@ -102,18 +103,13 @@ impl Engine {
 
     /// Like `readable`, but only the full view will do (records, memos,
     /// deadlines); what the reader may still not see is in the [`Veil`].
-    async fn readable_full(
-        &self,
-        id: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<(Decision, Veil), EngineError> {
+    async fn readable_full(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<(Decision, Veil), Error> {
         match self.readable(id, actor, now).await? {
             (d, Access::Full) => {
                 let veil = Veil::for_reader(&d, actor);
                 Ok((d, veil))
             }
-            (d, Access::Public) => Err(EngineError::Refused(Refusal::one(
+            (d, Access::Public) => Err(Error::Refused(Refusal::one(
                 Reason::new(
                     "role_not_permitted",
                     "access policy",
@@ -158,29 +154,19 @@ impl Engine {
         self.workflows().find(|w| w.key == key && w.version == version)
     }
 
-    pub async fn read_decision(
-        &self,
-        id: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<DecisionView, EngineError> {
+    pub async fn read_decision(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<DecisionView, Error> {
         let (d, access) = self.readable(id, actor, now).await?;
         Ok(self.view(&d, actor, access, now))
     }
 
-    pub async fn read_record(
-        &self,
-        id: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<RecordView>, EngineError> {
+    pub async fn read_record(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<RecordView>, Error> {
         let (_, veil) = self.readable_full(id, actor, now).await?;
         Ok(self.store().audit_records(id).await?.into_iter().map(|r| veil.record(r)).collect())
     }
 
     /// The memos of a decision, without bodies; those this reader may not
     /// open say so (`withheld`).
-    pub async fn read_memos(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<MemoInfo>, EngineError> {
+    pub async fn read_memos(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<MemoInfo>, Error> {
         let (_, veil) = self.readable_full(id, actor, now).await?;
         let memos = self.store().memos(id).await?;
         let records = if veil.is_clear() { Vec::new() } else { self.store().audit_records(id).await? };
@@ -206,7 +192,7 @@ impl Engine {
         name: (&str, &str, &str),
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<StoredMemo, EngineError> {
+    ) -> Result<StoredMemo, Error> {
         let (_, veil) = self.readable_full(id, actor, now).await?;
         let (memo, lang, format) = name;
         let found = self
@@ -215,11 +201,11 @@ impl Engine {
             .await?
             .into_iter()
             .find(|m| m.seq == seq && m.memo == memo && m.lang == lang && m.format == format)
-            .ok_or_else(|| EngineError::NotFound(format!("{id} memo {seq}/{memo}.{lang}.{format}")))?;
+            .ok_or_else(|| Error::NotFound(format!("{id} memo {seq}/{memo}.{lang}.{format}")))?;
         if !veil.is_clear() {
             let records = self.store().audit_records(id).await?;
             if let Some(w) = veil.memo(&found, &records) {
-                return Err(EngineError::Refused(w.refusal(Detail::new(
+                return Err(Error::Refused(w.refusal(Detail::new(
                     format!("决策事项 {id} 的文书 {seq}/{memo}.{lang}.{format}"),
                     format!("{id} memo {seq}/{memo}.{lang}.{format}"),
                 ))));
@@ -233,7 +219,7 @@ impl Engine {
         id: &str,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<Vec<DeadlineView>, EngineError> {
+    ) -> Result<Vec<DeadlineView>, Error> {
         self.readable_full(id, actor, now).await?;
         let mut out = Vec::new();
         for row in self.store().deadlines(id).await? {
@@ -254,18 +240,14 @@ impl Engine {
         q: &ListQuery,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<Page<DecisionView>, EngineError> {
+    ) -> Result<Page<DecisionView>, Error> {
         self.list_where(q, now, |d| visibility::read_access(d, actor, now).ok().map(|a| self.view(d, actor, a, now)))
             .await
     }
 
     /// Public consultations (public view): open for comment now, or ended — a consultation once published
     /// stays listed, its `consultation` marked `ended` with when (Art. 15).
-    pub async fn public_consultations(
-        &self,
-        q: &ListQuery,
-        now: DateTime<Utc>,
-    ) -> Result<Page<DecisionView>, EngineError> {
+    pub async fn public_consultations(&self, q: &ListQuery, now: DateTime<Utc>) -> Result<Page<DecisionView>, Error> {
         let public = crate::auth::anonymous();
         self.list_where(q, now, |d| {
             visibility::consulted_publicly(&d.facts, now).then(|| self.view(d, &public, Access::Public, now))
@@ -275,7 +257,7 @@ impl Engine {
 
     /// Hearings announced to the public (public view): the notice's time, place and sides, and the selection
     /// method and participant list once published (Art. 16).
-    pub async fn public_hearings(&self, q: &ListQuery, now: DateTime<Utc>) -> Result<Page<DecisionView>, EngineError> {
+    pub async fn public_hearings(&self, q: &ListQuery, now: DateTime<Utc>) -> Result<Page<DecisionView>, Error> {
         let public = crate::auth::anonymous();
         self.list_where(q, now, |d| {
             visibility::hearing_announced(&d.facts, now).then(|| self.view(d, &public, Access::Public, now))
@@ -285,18 +267,13 @@ impl Engine {
 
     /// Decisions published to the public (public view); a release withheld on a non-disclosure ground is not
     /// one of them (PB-3).
-    pub async fn public_decisions(&self, q: &ListQuery, now: DateTime<Utc>) -> Result<Page<DecisionView>, EngineError> {
+    pub async fn public_decisions(&self, q: &ListQuery, now: DateTime<Utc>) -> Result<Page<DecisionView>, Error> {
         let public = crate::auth::anonymous();
         self.list_where(q, now, |d| d.facts.publicly_published().then(|| self.view(d, &public, Access::Public, now)))
             .await
     }
 
-    async fn list_where<F>(
-        &self,
-        q: &ListQuery,
-        _now: DateTime<Utc>,
-        keep: F,
-    ) -> Result<Page<DecisionView>, EngineError>
+    async fn list_where<F>(&self, q: &ListQuery, _now: DateTime<Utc>, keep: F) -> Result<Page<DecisionView>, Error>
     where
         F: Fn(&Decision) -> Option<DecisionView>,
     {

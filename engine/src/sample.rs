@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 
 use crate::act::Act;
 use crate::actor::{Actor, Role};
-use crate::orchestrator::{ActRequest, Applied, Engine, EngineError};
+use crate::error::Error;
+use crate::orchestrator::{ActRequest, Applied, Engine};
 
 /// One act of the script: who takes it, its name and its payload.
 pub type Step = (Actor, &'static str, Value);
@@ -66,13 +67,7 @@ pub const TO_PARTICIPATION: usize = 6;
 
 /// Take the script's act number `index` on decision `id`: the first opens the decision (on the national
 /// procedure), every other one goes through [`Engine::apply`], as the server's acts do.
-pub async fn take(
-    engine: &Engine,
-    id: &str,
-    index: usize,
-    step: &Step,
-    now: DateTime<Utc>,
-) -> Result<Applied, EngineError> {
+pub async fn take(engine: &Engine, id: &str, index: usize, step: &Step, now: DateTime<Utc>) -> Result<Applied, Error> {
     let (actor, name, payload) = step;
     let act = Act::new(name, payload.clone());
     let request = ActRequest::new(id, &act, actor, now);

@@ -45,7 +45,8 @@ use tokio_util::sync::CancellationToken;
 use crate::act::Act;
 use crate::audit::format_instant;
 use crate::definition::{DeadlineDef, DeadlineKind};
-use crate::orchestrator::{Engine, EngineError};
+use crate::error::Error;
+use crate::orchestrator::Engine;
 use crate::procedure::deadline::next_working_occurrence;
 use crate::store::scheduler::{AfterClaim, FirePlan, Fired, Lease, LeasedFiring};
 use crate::store::{DeadlineRow, OutboxMessage};
@@ -85,7 +86,7 @@ impl Default for SchedulerConfig {
 pub struct Firing {
     pub fired: Fired,
     /// `None` for deadlines without an act.
-    pub act: Option<Result<(), EngineError>>,
+    pub act: Option<Result<(), Error>>,
 }
 
 /// What the scheduler tells about its work, for monitoring: the server exports it as Prometheus metrics, the
@@ -122,7 +123,7 @@ impl Scheduler {
     }
 
     /// Fire everything due at the clock's `now`, batch after batch, in due order.
-    pub async fn tick(&self) -> Result<Vec<Firing>, EngineError> {
+    pub async fn tick(&self) -> Result<Vec<Firing>, Error> {
         let now = self.clock.now();
         // A notice another replica loaded re-arms series on the calendar it makes.
         self.engine.fresh_calendar().await?;
@@ -145,8 +146,8 @@ impl Scheduler {
             let d = &f.fired.deadline.spec;
             o.fired(d.kind, (now - d.due_at).to_std().unwrap_or(Duration::ZERO));
             match &f.act {
-                Some(Err(EngineError::Refused(r))) => o.act_not_applied(r.reason_code()),
-                Some(Err(EngineError::Conflict { .. })) => o.act_not_applied("conflict"),
+                Some(Err(Error::Refused(r))) => o.act_not_applied(r.reason_code()),
+                Some(Err(Error::Conflict { .. })) => o.act_not_applied("conflict"),
                 Some(Err(_)) => o.act_not_applied("error"),
                 _ => {}
             }
@@ -217,7 +218,7 @@ pub async fn fire_batch(
     now: DateTime<Utc>,
     limit: i64,
     lease: Duration,
-) -> Result<Vec<Firing>, EngineError> {
+) -> Result<Vec<Firing>, Error> {
     let plan = |d: &DeadlineRow, now: DateTime<Utc>| plan(engine, d, now, lease);
     let fired = engine.store().fire_due_planned(now, limit, &plan).await?;
     let mut out = Vec::with_capacity(fired.len());
@@ -237,18 +238,18 @@ async fn apply_auto_act(
     name: &str,
     lease: &Lease,
     now: DateTime<Utc>,
-) -> Result<(), EngineError> {
+) -> Result<(), Error> {
     let act = Act::new(name, serde_json::json!({}));
     let firing = LeasedFiring { deadline_id: d.id.clone(), holder: lease.holder.clone(), at: now };
     let mut attempt = 0;
     loop {
         match engine.apply_due(&d.decision_id, &act, &firing, &outbox(d, now, notice(engine, d))).await {
-            Err(EngineError::Conflict { .. }) if attempt < CONFLICT_RETRIES => attempt += 1,
+            Err(Error::Conflict { .. }) if attempt < CONFLICT_RETRIES => attempt += 1,
             // The engine will never apply it (the procedure moved on, or the
             // decision is gone): the deadline has fired all the same, and its
             // role is told why nothing was done. Other errors keep the lease,
             // so the act is tried again when it expires.
-            Err(e @ (EngineError::Refused(_) | EngineError::NotFound(_) | EngineError::UnknownWorkflow(_))) => {
+            Err(e @ (Error::Refused(_) | Error::NotFound(_) | Error::UnknownWorkflow(_))) => {
                 let told = outbox(d, now, format!("{}; not applied: {e}", notice(engine, d)));
                 if let Err(fe) = engine.store().finish_leased(&firing, &told).await {
                     tracing::warn!(deadline = %d.id, error = %fe, "finishing a refused auto-act failed; retried later");

@@ -13,7 +13,8 @@ use serde::Serialize;
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::definition::Workflow;
-use crate::orchestrator::{Engine, EngineError};
+use crate::error::Error;
+use crate::orchestrator::Engine;
 use crate::queries::{DecisionView, ListQuery, MAX_PAGE};
 use crate::store::{DeadlineStatus, OutboxMessage};
 use crate::visibility;
@@ -51,7 +52,7 @@ pub struct StageMark {
 
 impl Engine {
     /// The reader's tasks, earliest deadline first (those without one last).
-    pub async fn worklist(&self, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Task>, EngineError> {
+    pub async fn worklist(&self, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Task>, Error> {
         let mut tasks = Vec::new();
         let mut offset = 0;
         while offset < WORKLIST_SCAN {
@@ -79,12 +80,7 @@ impl Engine {
     }
 
     /// The reader's notifications, newest first: messages to their roles about decisions they may read.
-    pub async fn inbox_for(
-        &self,
-        actor: &Actor,
-        limit: i64,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<OutboxMessage>, EngineError> {
+    pub async fn inbox_for(&self, actor: &Actor, limit: i64, now: DateTime<Utc>) -> Result<Vec<OutboxMessage>, Error> {
         let mut out = Vec::new();
         for role in &actor.roles {
             out.extend(self.store().inbox(role.as_str(), limit).await?);
@@ -122,7 +118,7 @@ impl Engine {
         &self,
         actor: &Actor,
         messages: &[OutboxMessage],
-    ) -> Result<BTreeMap<String, DateTime<Utc>>, EngineError> {
+    ) -> Result<BTreeMap<String, DateTime<Utc>>, Error> {
         let Some(oldest) = messages.iter().map(|m| m.created_at).min() else {
             return Ok(BTreeMap::new());
         };
@@ -136,7 +132,7 @@ impl Engine {
         actor: &Actor,
         id: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<OutboxMessage>, EngineError> {
+    ) -> Result<Option<OutboxMessage>, Error> {
         let Some(m) = self.store().outbox_message(id).await? else {
             return Ok(None);
         };

@@ -7,9 +7,9 @@ use juece_api::idempotency::LEASE;
 use juece_api::routes::decisions::AppliedOut;
 use juece_engine::act::Act;
 use juece_engine::orchestrator::ActRequest;
-use juece_engine::orchestrator::{Answering, Applied, EngineError};
+use juece_engine::orchestrator::{Answering, Applied};
 use juece_engine::store::idempotency::KeyClaim;
-use juece_engine::store::StoreError;
+use juece_engine::Error;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -77,7 +77,7 @@ async fn commit_as(
     held: KeyClaim,
     (user, id, name): (&str, &str, &str),
     payload: serde_json::Value,
-) -> Result<i64, EngineError> {
+) -> Result<i64, Error> {
     let answer = |x: &Applied| AppliedOut::stored(x, StatusCode::OK);
     let answering = Answering { held, answer: &answer };
     let actor = a.app.state.auth.token_actor(&a.token(user)).await.expect("actor").expect("live");
@@ -149,7 +149,7 @@ async fn a_key_whose_act_never_committed_is_free_again_after_its_lease() {
     // The overtaken claim can no longer commit any act under the key.
     let draft = json!({ "text": "第一条", "explanation": "说明", "legal_basis": ["某法"] });
     let late = commit_as(&a, held, ("drafter", &id, "record_draft"), draft).await;
-    assert!(matches!(late, Err(EngineError::Store(StoreError::KeyNotHeld(_)))), "{late:?}");
+    assert!(matches!(late, Err(Error::KeyInFlight(_))), "{late:?}");
     assert_eq!(version().await, 2, "applied once");
     let replay = send("k-lost", body).await;
     assert_eq!((replay.status.as_u16(), replay.body.clone()), (200, retry.body.clone()));

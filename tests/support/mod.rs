@@ -42,9 +42,9 @@ pub fn postgres_url() -> Option<String> {
 
 /// The reason code of a refused act (anything else fails the test).
 #[track_caller]
-pub fn refusal_code<T: std::fmt::Debug>(result: Result<T, juece_engine::orchestrator::EngineError>) -> String {
+pub fn refusal_code<T: std::fmt::Debug>(result: Result<T, juece_engine::Error>) -> String {
     match result {
-        Err(juece_engine::orchestrator::EngineError::Refused(r)) => r.reason_code().to_string(),
+        Err(juece_engine::Error::Refused(r)) => r.reason_code().to_string(),
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -225,7 +225,7 @@ pub async fn comment(
     engine: &Engine,
     id: &str,
     content: &str,
-) -> Result<juece_engine::ledger::Opinion, juece_engine::orchestrator::EngineError> {
+) -> Result<juece_engine::ledger::Opinion, juece_engine::Error> {
     let public = person("anonymous", "", juece_engine::actor::Role::Public);
     let act = juece_engine::act::Act::new("receive_comment", serde_json::json!({ "content": content }));
     let request = juece_engine::orchestrator::OpinionRequest {

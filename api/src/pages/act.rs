@@ -13,9 +13,10 @@ use axum::response::Response;
 use juece_engine::act::Act;
 use juece_engine::actor::Actor;
 use juece_engine::orchestrator::ActRequest;
-use juece_engine::orchestrator::{Answering, Applied, EngineError};
+use juece_engine::orchestrator::{Answering, Applied};
 use juece_engine::refusal::Refusal;
 use juece_engine::store::idempotency::{KeyClaim, StoredResponse};
+use juece_engine::Error;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -215,7 +216,7 @@ pub async fn form_page(State(s): State<AppState>, v: Viewer, Path((id, act)): Pa
         let probe = Act::new(&act, json!({}));
         if let Err(e) = s.engine.check(&id, &probe, &actor, s.clock.now()).await {
             let payload_only =
-                matches!(&e, EngineError::Refused(r) if r.reasons.iter().all(|x| x.reason_code == "invalid_payload"));
+                matches!(&e, Error::Refused(r) if r.reasons.iter().all(|x| x.reason_code == "invalid_payload"));
             if !payload_only {
                 return engine_error(&s, &v, &e);
             }
@@ -256,7 +257,7 @@ pub async fn submit(
     if intent == "check" {
         return match s.engine.check(&id, &a, &actor, s.clock.now()).await {
             Ok(()) => show(&s, &v, page(Vec::new(), Some(true), StatusCode::OK)),
-            Err(EngineError::Refused(r)) => show(&s, &v, page(reasons(l, &fields, &r), Some(false), StatusCode::OK)),
+            Err(Error::Refused(r)) => show(&s, &v, page(reasons(l, &fields, &r), Some(false), StatusCode::OK)),
             Err(e) => engine_error(&s, &v, &e),
         };
     }
@@ -264,7 +265,7 @@ pub async fn submit(
         // Check first: a refused act is shown with its reasons, not taken to a signature.
         return match s.engine.check(&id, &a, &actor, s.clock.now()).await {
             Ok(()) => confirm(&s, &v, &id, &act, &view.title, &fields, &form, &a.payload),
-            Err(EngineError::Refused(r)) => {
+            Err(Error::Refused(r)) => {
                 show(&s, &v, page(reasons(l, &fields, &r), None, StatusCode::UNPROCESSABLE_ENTITY))
             }
             Err(e) => engine_error(&s, &v, &e),
@@ -286,7 +287,7 @@ pub async fn submit(
     }
     match applied {
         Ok(_) => see_other(&done),
-        Err(EngineError::Refused(r)) => {
+        Err(Error::Refused(r)) => {
             let errors = reasons(l, &fields, &r);
             let forbidden =
                 r.reasons.iter().any(|x| matches!(x.reason_code.as_str(), "role_not_permitted" | "not_assigned"));
@@ -352,12 +353,7 @@ pub(super) enum Claimed {
 }
 
 impl FormKey {
-    pub(super) async fn claim(
-        s: &AppState,
-        actor: &Actor,
-        form: &Submitted,
-        body: &[u8],
-    ) -> Result<Claimed, EngineError> {
+    pub(super) async fn claim(s: &AppState, actor: &Actor, form: &Submitted, body: &[u8]) -> Result<Claimed, Error> {
         FormKey::claim_part(s, actor, form, body, None).await
     }
 
@@ -369,7 +365,7 @@ impl FormKey {
         form: &Submitted,
         body: &[u8],
         part: Option<&str>,
-    ) -> Result<Claimed, EngineError> {
+    ) -> Result<Claimed, Error> {
         let key = form.get("_key").filter(|k| (1..=100).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
         let Some(key) = key else { return Ok(Claimed::Act(FormKey { held: None })) };
         let key = match part {
@@ -397,7 +393,7 @@ impl FormKey {
             }
         }
         // Still in flight after five seconds: act no more; the reader sees the outcome on the decision page.
-        Err(EngineError::Conflict { decision_id: String::new(), current: None })
+        Err(Error::Conflict { decision_id: String::new(), current: None })
     }
 
     /// What the engine stores with the act: the redirect `answer` gives.
@@ -474,7 +470,7 @@ pub async fn new_submit(State(s): State<AppState>, v: Viewer, body: Bytes) -> Re
     }
     match result {
         Ok(_) => see_other(&done),
-        Err(EngineError::Refused(r)) => {
+        Err(Error::Refused(r)) => {
             show(&s, &v, base().with(reasons(l, &fields, &r), None, StatusCode::UNPROCESSABLE_ENTITY))
         }
         Err(e) => engine_error(&s, &v, &e),

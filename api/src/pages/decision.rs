@@ -7,10 +7,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use juece_engine::act::Act;
-use juece_engine::orchestrator::EngineError;
 use juece_engine::queries::DecisionView;
 use juece_engine::visibility::Access;
 use juece_engine::worklist::StageStatus;
+use juece_engine::Error;
 use serde_json::{json, Value};
 
 use super::i18n::Lang;
@@ -133,7 +133,7 @@ async fn checklist(s: &AppState, v: &Viewer, view: &DecisionView) -> Vec<Value> 
         let act = Act::new(name, json!({}));
         let reasons: Vec<Value> = match s.engine.check(&view.id, &act, actor, s.clock.now()).await {
             Ok(()) => Vec::new(),
-            Err(EngineError::Refused(r)) => r
+            Err(Error::Refused(r)) => r
                 .reasons
                 .iter()
                 .filter(|x| !PAYLOAD_ONLY.contains(&x.reason_code.as_str()))

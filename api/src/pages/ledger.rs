@@ -14,9 +14,10 @@ use juece_engine::act::Act;
 use juece_engine::actor::Actor;
 use juece_engine::ledger::{Kind, OpinionQuery};
 use juece_engine::orchestrator::ActRequest;
-use juece_engine::orchestrator::{Applied, EngineError};
+use juece_engine::orchestrator::Applied;
 use juece_engine::queries::{DecisionView, OpinionView};
 use juece_engine::visibility::Access;
+use juece_engine::Error;
 use serde_json::{json, Value};
 
 use super::act::{redirect_to, Claimed, FormKey};
@@ -103,7 +104,7 @@ pub async fn submit(State(s): State<AppState>, v: Viewer, Path(id): Path<String>
     for (n, a) in &acts {
         match s.engine.check(&id, a, &actor, s.clock.now()).await {
             Ok(()) => {}
-            Err(EngineError::Refused(r)) => errors.extend(numbered(l, *n, &r.reasons)),
+            Err(Error::Refused(r)) => errors.extend(numbered(l, *n, &r.reasons)),
             Err(e) => return engine_error(&s, &v, &e),
         }
     }
@@ -128,7 +129,7 @@ pub async fn submit(State(s): State<AppState>, v: Viewer, Path(id): Path<String>
             Ok(_) => {}
             // Refused between the check and the act (another reader acted meanwhile): what was taken stays
             // taken, and the page says which opinion stopped the batch.
-            Err(EngineError::Refused(r)) => {
+            Err(Error::Refused(r)) => {
                 key.release(&s).await;
                 let view = match read(&s, &v, &actor, &id).await {
                     Ok(view) => view,

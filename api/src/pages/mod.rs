@@ -38,7 +38,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use handlebars::Handlebars;
-use juece_engine::orchestrator::EngineError;
+use juece_engine::Error;
 use serde_json::{json, Value};
 
 use crate::server::AppState;
@@ -238,20 +238,20 @@ pub fn reason_of(lang: Lang, x: &juece_engine::refusal::Reason) -> Value {
 }
 
 /// An engine error as a page: refusals listed with their articles.
-pub fn engine_error(state: &AppState, v: &Viewer, e: &EngineError) -> Response {
+pub fn engine_error(state: &AppState, v: &Viewer, e: &Error) -> Response {
     let l = v.lang;
     let (status, heading, message, errors) = match e {
-        EngineError::Refused(r) => {
+        Error::Refused(r) => {
             let forbidden =
                 r.reasons.iter().any(|x| matches!(x.reason_code.as_str(), "role_not_permitted" | "not_assigned"));
             let status = if forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY };
             let errors: Vec<Value> = r.reasons.iter().map(|x| reason_of(l, x)).collect();
             (status, l.t("error-title"), if forbidden { l.t("error-forbidden") } else { String::new() }, errors)
         }
-        EngineError::NotFound(_) | EngineError::UnknownWorkflow(_) => {
+        Error::NotFound(_) | Error::UnknownWorkflow(_) => {
             (StatusCode::NOT_FOUND, l.t("error-title"), l.t("error-not-found"), Vec::new())
         }
-        EngineError::Conflict { .. } => (StatusCode::CONFLICT, l.t("error-title"), l.t("error-conflict"), Vec::new()),
+        Error::Conflict { .. } => (StatusCode::CONFLICT, l.t("error-title"), l.t("error-conflict"), Vec::new()),
         other => {
             tracing::error!(error = %other, "a page's engine call failed");
             (StatusCode::INTERNAL_SERVER_ERROR, l.t("error-title"), l.t("error-internal"), Vec::new())

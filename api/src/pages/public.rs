@@ -14,9 +14,10 @@ use juece_engine::act::Act;
 use std::sync::Arc;
 
 use juece_engine::ledger::Opinion;
-use juece_engine::orchestrator::{EngineError, OpinionRequest};
+use juece_engine::orchestrator::OpinionRequest;
 use juece_engine::queries::{DecisionView, ListQuery};
 use juece_engine::store::opinions::AnswerFn;
+use juece_engine::Error;
 use serde_json::{json, Value};
 
 use super::act::{redirect_to, Claimed, FormKey};
@@ -214,7 +215,7 @@ async fn public_act(s: AppState, v: Viewer, id: String, body: Bytes, act: &str) 
     }
     match result {
         Ok(opinion) => see_other(&locate(&opinion)),
-        Err(EngineError::Refused(r)) => {
+        Err(Error::Refused(r)) => {
             let errors = r
                 .reasons
                 .iter()

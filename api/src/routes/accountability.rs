@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(dossier))
 }
 
-fn answer<T: serde::Serialize>(r: Result<T, juece_engine::orchestrator::EngineError>) -> Response {
+fn answer<T: serde::Serialize>(r: Result<T, juece_engine::Error>) -> Response {
     match r {
         Ok(v) => Json(v).into_response(),
         Err(e) => Problem::from(e).into_response(),

@@ -400,7 +400,7 @@ fn office() -> Actor {
 }
 
 /// Open decision `num-i` and start it: the start letter takes a 示政办函 number.
-pub(crate) async fn open_numbered(engine: &Engine, i: usize) -> Result<(), crate::orchestrator::EngineError> {
+pub(crate) async fn open_numbered(engine: &Engine, i: usize) -> Result<(), crate::error::Error> {
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().unwrap_or_default();
     let id = format!("num-{i}");
     let proposal = Act::new(

@@ -7,9 +7,10 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use chrono::{DateTime, Utc};
 
-use super::{Engine, EngineError};
+use super::Engine;
 use crate::actor::Actor;
 use crate::calendar::{CalendarYear, WorkCalendar};
+use crate::error::Error;
 use crate::notice::{self, NoticeError, NoticeReport};
 
 /// The calendar in use and how many stored notices it includes.
@@ -43,16 +44,16 @@ impl Engine {
 
     /// The calendar with every notice stored so far: when the store holds notices this replica has not merged
     /// (one count query), they are merged into a copy that replaces the current calendar.
-    pub async fn fresh_calendar(&self) -> Result<Arc<WorkCalendar>, EngineError> {
+    pub async fn fresh_calendar(&self) -> Result<Arc<WorkCalendar>, Error> {
         self.calendar_as_of(None).await
     }
 
     /// [`Engine::fresh_calendar`], given the stored notice count when the caller has just read it (with a
     /// decision, see [`crate::store::Loaded`]); `None` asks the store.
-    pub(super) async fn calendar_as_of(&self, stored: Option<i64>) -> Result<Arc<WorkCalendar>, EngineError> {
+    pub(super) async fn calendar_as_of(&self, stored: Option<i64>) -> Result<Arc<WorkCalendar>, Error> {
         self.merge_stored_notices(stored).await.map_err(|e| match e {
-            NoticeError::Store(e) => EngineError::Store(e),
-            other => EngineError::Calendar(other.to_string()),
+            NoticeError::Store(e) => e.into(),
+            other => Error::Calendar(other.to_string()),
         })
     }
 

@@ -9,13 +9,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::issue::{issue, Request};
-use super::{Answering, Applied, Engine, EngineError, NUMBER_ATTEMPTS};
+use super::{Answering, Applied, Engine, NUMBER_ATTEMPTS};
 use crate::act::Act;
 use crate::actor::Actor;
 use crate::audit::{self, AuditRecord};
 use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::effect::Effect;
+use crate::error::Error;
 use crate::ledger::LedgerWrite;
 use crate::machine::{self, Context};
 use crate::refusal::{Detail, Reason, Refusal};
@@ -83,18 +84,18 @@ impl Engine {
         parts: Vec<Part>,
         now: DateTime<Utc>,
         carried: Carried<'_>,
-    ) -> Result<Vec<Applied>, EngineError> {
+    ) -> Result<Vec<Applied>, Error> {
         let (steps, records) = self.step_group(parts, now).await?;
         self.write_group(&steps, &records.heads, now, carried).await
     }
 
     /// Whether the group would be accepted — its linked acts included — without writing anything (a what-if).
-    pub(super) async fn check_group(&self, parts: Vec<Part>, now: DateTime<Utc>) -> Result<(), EngineError> {
+    pub(super) async fn check_group(&self, parts: Vec<Part>, now: DateTime<Utc>) -> Result<(), Error> {
         self.step_group(parts, now).await.map(|_| ())
     }
 
     /// Step `parts` in order, then the acts they link to; the first refusal refuses the group.
-    async fn step_group(&self, parts: Vec<Part>, now: DateTime<Utc>) -> Result<(Vec<Stepped>, Records), EngineError> {
+    async fn step_group(&self, parts: Vec<Part>, now: DateTime<Utc>) -> Result<(Vec<Stepped>, Records), Error> {
         let mut records = Records::default();
         let mut steps = Vec::new();
         let mut links = Vec::new();
@@ -118,7 +119,7 @@ impl Engine {
             let stepped = self.step_one(&state, act, Actor::engine(), now, &calendar, &mut further).await?;
             if let Some((id, act)) = further.first() {
                 // One level only: a linked act that links again would make the group unbounded.
-                return Err(EngineError::Refused(Refusal::one(
+                return Err(Error::Refused(Refusal::one(
                     Reason::new(
                         "linked_act_chain",
                         "Art. 33",
@@ -146,12 +147,12 @@ impl Engine {
         now: DateTime<Utc>,
         calendar: &WorkCalendar,
         links: &mut Vec<(String, Act)>,
-    ) -> Result<Stepped, EngineError> {
+    ) -> Result<Stepped, Error> {
         let lw = self.loaded(&state.workflow_key, state.workflow_version)?;
         let pools = self.resolve_pools(&act.payload).await?;
         let ledger = self.standing(&state.id, &act).await?;
         let ctx = Context { workflow: &lw.workflow, calendar, pools: &pools, ledger: &ledger };
-        let outcome = machine::step(ctx, state, &act, &actor, now).map_err(EngineError::Refused)?;
+        let outcome = machine::step(ctx, state, &act, &actor, now).map_err(Error::Refused)?;
         let next = outcome.decision;
         let message = |role: &str, subject: String| OutboxMessage {
             id: uuid::Uuid::new_v4().to_string(),
@@ -187,7 +188,7 @@ impl Engine {
                 Effect::Link { decision_id, act } => links.push((decision_id, act)),
                 Effect::Ledger(write) => s.ledger.push(write),
                 // Opinions are written by the intake (`Engine::receive`), which refuses them here first.
-                Effect::Receive(_) => return Err(EngineError::Refused(super::intake::not_an_opinion(&s.act.name))),
+                Effect::Receive(_) => return Err(Error::Refused(super::intake::not_an_opinion(&s.act.name))),
             }
         }
         for d in &s.set_deadlines {
@@ -208,7 +209,7 @@ impl Engine {
         heads: &BTreeMap<String, String>,
         now: DateTime<Utc>,
         carried: Carried<'_>,
-    ) -> Result<Vec<Applied>, EngineError> {
+    ) -> Result<Vec<Applied>, Error> {
         // Within this process numbered acts take turns from reading the
         // number to committing it, so acts written in one group commit never
         // race for one number; only another replica's act can take it, and
@@ -297,8 +298,8 @@ impl Engine {
     }
 }
 
-fn missing_link(target: &str, act: &Act) -> EngineError {
-    EngineError::Refused(Refusal::one(
+fn missing_link(target: &str, act: &Act) -> Error {
+    Error::Refused(Refusal::one(
         Reason::new("linked_record_not_found", "Art. 33", "关联记录不存在", "the linked record does not exist")
             .with_detail(Detail::new(
                 format!("决策事项 {target} 的 `{}`", act.name),

@@ -11,11 +11,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 
-use super::{Engine, EngineError};
+use super::Engine;
 use crate::act::Act;
 use crate::actor::{Actor, Role};
 use crate::decision::Decision;
 use crate::effect::Effect;
+use crate::error::Error;
 use crate::ledger::cluster::Fingerprint;
 use crate::ledger::{new_receipt, Kind, Opinion, Standing, Submission, Targets};
 use crate::machine::{self, Context};
@@ -68,12 +69,12 @@ impl Intake {
 
 impl Engine {
     /// Take an opinion from the public and write it; the answer is the stored row, with its number and receipt.
-    pub async fn receive(&self, request: OpinionRequest<'_>) -> Result<Opinion, EngineError> {
+    pub async fn receive(&self, request: OpinionRequest<'_>) -> Result<Opinion, Error> {
         let OpinionRequest { decision_id, act, actor, now, answer } = request;
         let started = std::time::Instant::now();
         let result = async {
             let Some(kind) = Kind::of_act(&act.name) else {
-                return Err(EngineError::Refused(not_an_opinion(&act.name)));
+                return Err(Error::Refused(not_an_opinion(&act.name)));
             };
             let mut attempt = 0;
             loop {
@@ -81,7 +82,7 @@ impl Engine {
                     Some(d) => d,
                     None => {
                         let loaded = self.store.load(decision_id).await?;
-                        let d = Arc::new(loaded.ok_or_else(|| EngineError::NotFound(decision_id.into()))?.decision);
+                        let d = Arc::new(loaded.ok_or_else(|| Error::NotFound(decision_id.into()))?.decision);
                         self.intake.put(d.clone());
                         d
                     }
@@ -105,7 +106,7 @@ impl Engine {
                     }
                     Err(StoreError::Conflict { .. }) => {
                         self.intake.forget(decision_id);
-                        return Err(EngineError::Conflict { decision_id: decision_id.into(), current: None });
+                        return Err(Error::Conflict { decision_id: decision_id.into(), current: None });
                     }
                     other => return Ok(other?),
                 }
@@ -127,14 +128,14 @@ impl Engine {
         act: &Act,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<Submission, EngineError> {
+    ) -> Result<Submission, Error> {
         let lw = self.loaded(&decision.workflow_key, decision.workflow_version)?;
         // An opinion's checks compute no date (the period's end is in the notice) and read no tally: the intake
         // asks the store for neither on each opinion.
         let calendar = self.calendar();
         let ledger = Standing::default();
         let ctx = Context { workflow: &lw.workflow, calendar: &calendar, pools: &[], ledger: &ledger };
-        let outcome = machine::step(ctx, decision, act, actor, now).map_err(EngineError::Refused)?;
+        let outcome = machine::step(ctx, decision, act, actor, now).map_err(Error::Refused)?;
         outcome
             .effects
             .into_iter()
@@ -142,7 +143,7 @@ impl Engine {
                 Effect::Receive(s) => Some(s),
                 _ => None,
             })
-            .ok_or_else(|| EngineError::Refused(not_an_opinion(&act.name)))
+            .ok_or_else(|| Error::Refused(not_an_opinion(&act.name)))
     }
 
     /// Feedback reaching the procedure's threshold tells the general office to consider a post-evaluation
@@ -168,7 +169,7 @@ impl Engine {
     }
 
     /// The tallies of a decision's opinions and the opinion an act names, for the act's step.
-    pub(super) async fn standing(&self, decision_id: &str, act: &Act) -> Result<Standing, EngineError> {
+    pub(super) async fn standing(&self, decision_id: &str, act: &Act) -> Result<Standing, Error> {
         Ok(self.store.standing(decision_id, &Targets::of(&act.name, &act.payload)).await?)
     }
 }

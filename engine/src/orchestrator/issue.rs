@@ -6,11 +6,11 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Asia::Shanghai;
 
-use super::EngineError;
 use crate::act::Act;
 use crate::actor::Actor;
 use crate::audit::{self, format_instant};
 use crate::decision::Decision;
+use crate::error::Error;
 use crate::memo::{with_meta, Author, DocNumber, MemoSet, Meta};
 use crate::store::numbering::NumberClaim;
 use crate::store::{Store, StoredMemo};
@@ -38,7 +38,7 @@ pub struct Request<'a> {
 /// gets the next free number of its series (after those `taken` by acts
 /// committed with it); the claim goes into the act's commit, which fails
 /// with `NumberTaken` if another act took it first.
-pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<Issued, EngineError> {
+pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<Issued, Error> {
     let Request { next, act, actor, now, requested, taken } = r;
     let mut out = Issued { memos: Vec::new(), numbers: Vec::new() };
     let year = now.with_timezone(&Shanghai).year();
@@ -54,7 +54,7 @@ pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<I
                 fields.join(", "),
                 next.facts.organ
             );
-            return Err(EngineError::Memo(super::MemoError::Render(memo.clone(), why)));
+            return Err(Error::Memo(crate::memo::MemoError::Render(memo.clone(), why)));
         }
         let organ = set.manifest().numbering_organ(memo, &next.facts.organ, &actor.unit).to_string();
         let number = match set.manifest().series(memo, &organ) {
@@ -97,7 +97,7 @@ pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<I
         // A handler that builds no data leaves the facts as they stand after the act.
         let base = match data {
             serde_json::Value::Object(m) if m.is_empty() => serde_json::to_value(&next.facts)
-                .map_err(|e| EngineError::Memo(super::MemoError::Render(memo.clone(), e.to_string())))?,
+                .map_err(|e| Error::Memo(crate::memo::MemoError::Render(memo.clone(), e.to_string())))?,
             other => other.clone(),
         };
         let base = match (info.is_some_and(|i| i.lists_dossier), base) {

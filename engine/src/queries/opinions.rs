@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::actor::{Actor, Role};
+use crate::error::Error;
 use crate::ledger::{Campaign, Hidden, Kind, Opinion, OpinionQuery, Settled};
-use crate::orchestrator::{Engine, EngineError};
+use crate::orchestrator::Engine;
 
 /// An opinion as one reader sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -130,7 +131,7 @@ impl Engine {
         actor: &Actor,
         q: &OpinionQuery,
         now: DateTime<Utc>,
-    ) -> Result<OpinionPage, EngineError> {
+    ) -> Result<OpinionPage, Error> {
         self.readable_full(&q.decision_id, actor, now).await?;
         let readers = Readership::of(actor);
         let limit = if q.limit <= 0 { 50 } else { q.limit.min(super::MAX_PAGE) };
@@ -154,7 +155,7 @@ impl Engine {
         actor: &Actor,
         decision_id: &str,
         now: DateTime<Utc>,
-    ) -> Result<Vec<OpinionCount>, EngineError> {
+    ) -> Result<Vec<OpinionCount>, Error> {
         self.readable_full(decision_id, actor, now).await?;
         let standing = self.store().standing(decision_id, &Default::default()).await?;
         Ok(standing
@@ -173,7 +174,7 @@ impl Engine {
         after: i64,
         limit: i64,
         now: DateTime<Utc>,
-    ) -> Result<Vec<CampaignView>, EngineError> {
+    ) -> Result<Vec<CampaignView>, Error> {
         self.readable_full(decision_id, actor, now).await?;
         let readers = Readership::of(actor);
         let page = self.store().campaigns(decision_id, kind, after, limit.clamp(1, super::MAX_PAGE)).await?;
@@ -184,8 +185,8 @@ impl Engine {
     }
 
     /// The opinion a receipt names, as its sender reads it: no sign-in, and nothing of anyone else's.
-    pub async fn read_receipt(&self, receipt: &str) -> Result<ReceiptView, EngineError> {
-        let not_found = || EngineError::NotFound(format!("receipt {receipt}"));
+    pub async fn read_receipt(&self, receipt: &str) -> Result<ReceiptView, Error> {
+        let not_found = || Error::NotFound(format!("receipt {receipt}"));
         let o = self.store().opinion_by_receipt(receipt.trim()).await?.ok_or_else(not_found)?;
         let d = self.load(&o.decision_id).await?;
         Ok(ReceiptView {

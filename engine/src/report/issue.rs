@@ -11,7 +11,8 @@ use chrono_tz::Asia::Shanghai;
 use super::AnnualReport;
 use crate::actor::{Actor, Role};
 use crate::audit::canonical_json;
-use crate::orchestrator::{Engine, EngineError};
+use crate::error::Error;
+use crate::orchestrator::Engine;
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::reports::{IssueOutcome, IssuedReport};
 use crate::store::StoreError;
@@ -31,18 +32,17 @@ pub struct Issued {
     pub newly: bool,
 }
 
-fn refused(code: &str, zh: &str, en: &str, detail: Detail) -> EngineError {
-    EngineError::Refused(Refusal::one(Reason::new(code, OFFICE_RULES, zh, en).with_detail(detail)))
+fn refused(code: &str, zh: &str, en: &str, detail: Detail) -> Error {
+    Error::Refused(Refusal::one(Reason::new(code, OFFICE_RULES, zh, en).with_detail(detail)))
 }
 
-fn from_stored(r: &IssuedReport) -> Result<AnnualReport, EngineError> {
-    serde_json::from_str(&r.data).map_err(|e| {
-        EngineError::Store(StoreError::Corrupt(format!("issued report {} {}: {e}", r.organ, r.report_year)))
-    })
+fn from_stored(r: &IssuedReport) -> Result<AnnualReport, Error> {
+    serde_json::from_str(&r.data)
+        .map_err(|e| Error::Store(StoreError::Corrupt(format!("issued report {} {}: {e}", r.organ, r.report_year))))
 }
 
 /// The report as it stands: the issued one if the organ issued it, else a preview counted now (no number).
-pub async fn current(engine: &Engine, organ: &str, year: i32, now: DateTime<Utc>) -> Result<AnnualReport, EngineError> {
+pub async fn current(engine: &Engine, organ: &str, year: i32, now: DateTime<Utc>) -> Result<AnnualReport, Error> {
     match engine.store().issued_report(organ, ANNUAL, year).await? {
         Some(issued) => from_stored(&issued),
         None => Ok(super::annual(engine, organ, year, now).await?),
@@ -59,7 +59,7 @@ pub async fn issue(
     year: i32,
     now: DateTime<Utc>,
     anchor: Option<String>,
-) -> Result<Issued, EngineError> {
+) -> Result<Issued, Error> {
     if !actor.roles.contains(&Role::GeneralOffice) {
         return Err(refused(
             "role_not_permitted",
@@ -80,7 +80,7 @@ pub async fn issue(
             Detail::new(format!("{year}年度（今年是{this_year}年）"), format!("{year} (this year is {this_year})")),
         ));
     }
-    let set = engine.memos("national").ok_or_else(|| EngineError::UnknownWorkflow("national".into()))?;
+    let set = engine.memos("national").ok_or_else(|| Error::UnknownWorkflow("national".into()))?;
     let directory = set.manifest().organ(organ);
     let missing: Vec<&str> = [("superior", &directory.superior), ("signer", &directory.signer)]
         .into_iter()
@@ -133,9 +133,7 @@ pub async fn issue(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(EngineError::Store(StoreError::Corrupt(format!(
-        "the {series} number of {organ} was taken eight times running"
-    ))))
+    Err(Error::Store(StoreError::Corrupt(format!("the {series} number of {organ} was taken eight times running"))))
 }
 
 #[cfg(test)]
@@ -158,9 +156,9 @@ mod tests {
         }
     }
 
-    fn code(e: EngineError) -> String {
+    fn code(e: Error) -> String {
         match e {
-            EngineError::Refused(r) => r.reason_code().to_string(),
+            Error::Refused(r) => r.reason_code().to_string(),
             other => panic!("not a refusal: {other}"),
         }
     }

@@ -307,7 +307,7 @@ async fn two_schedulers_fire_each_once(a: Arc<dyn Store>, b: Arc<dyn Store>, raw
                     let auto = f.fired.deadline.spec.act.is_some();
                     assert_eq!(f.fired.lease.is_some(), auto, "auto-acts, and only they, are leased");
                     if auto {
-                        assert!(matches!(f.act, Some(Err(EngineError::UnknownWorkflow(_)))), "{:?}", f.act);
+                        assert!(matches!(f.act, Some(Err(Error::UnknownWorkflow(_)))), "{:?}", f.act);
                     }
                 }
                 mine.extend(fired.into_iter().map(|f| f.fired.deadline.id));
