@@ -89,7 +89,7 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
     let held = KeyClaim { key, claim: uuid::Uuid::new_v4().to_string() };
     let expired_before = now - state.config.idempotency_ttl;
     purge_now_and_then(&state, expired_before);
-    match state.store.reserve_key_expiring(&held, &fingerprint, now, now + LEASE, expired_before).await {
+    match state.engine.reserve_key_expiring(&held, &fingerprint, now, now + LEASE, expired_before).await {
         Err(e) => return Problem::internal(&e).into_response(),
         Ok(Some(found)) if found.fingerprint != fingerprint => {
             return Problem::new(
@@ -119,12 +119,12 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
     let rbytes = match to_bytes(rbody, usize::MAX).await {
         Ok(b) => b,
         Err(e) => {
-            let _ = state.store.release_key(&held).await;
+            let _ = state.engine.release_key(&held).await;
             return Problem::internal(&e).into_response();
         }
     };
     if rparts.status.is_server_error() {
-        if let Err(e) = state.store.release_key(&held).await {
+        if let Err(e) = state.engine.release_key(&held).await {
             tracing::error!(error = %e, "releasing an idempotency key");
         }
     } else {
@@ -138,7 +138,7 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
                 .to_string(),
             body: String::from_utf8_lossy(&rbytes).into_owned(),
         };
-        match state.store.complete_key(&held, &stored).await {
+        match state.engine.complete_key(&held, &stored).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!("an idempotency key was taken over before its answer was stored"),
             Err(e) => tracing::error!(error = %e, "storing an idempotent response"),
@@ -179,9 +179,9 @@ fn purge_now_and_then(state: &AppState, expired_before: chrono::DateTime<chrono:
     if !due || state.keys_purged_at.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_err() {
         return;
     }
-    let store = state.store.clone();
+    let engine = state.engine.clone();
     tokio::spawn(async move {
-        match store.purge_keys(expired_before).await {
+        match engine.purge_keys(expired_before).await {
             Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys purged"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "purging expired idempotency keys"),

@@ -137,9 +137,9 @@ impl Metrics {
     }
 
     /// Read what the store and the engine count (scrape time): the due backlog and the group-commit totals.
-    async fn refresh(&self, state: &AppState) -> Result<(), juece_engine::store::StoreError> {
+    async fn refresh(&self, state: &AppState) -> Result<(), Error> {
         let now = state.clock.now();
-        let backlog = state.engine.store().due_backlog(now).await?;
+        let backlog = state.engine.due_backlog(now).await?;
         self.due_unfired.set(backlog.count);
         let oldest = backlog.oldest_due.map_or(0.0, |t| (now - t).to_std().map_or(0.0, |d| d.as_secs_f64()));
         self.oldest_unfired.set(oldest);

@@ -19,7 +19,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use juece_engine::auth::Auth;
 use juece_engine::orchestrator::Engine;
-use juece_engine::store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -72,7 +71,6 @@ impl Default for ServerConfig {
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
     pub engine: Arc<Engine>,
     pub auth: Auth,
     /// The unit directory, with the memo templates' 机关代字.
@@ -96,11 +94,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(engine: Arc<Engine>, config: ServerConfig, clock: Clock) -> anyhow::Result<AppState> {
-        let store = engine.store().clone();
         Ok(AppState {
-            auth: Auth::new(store.clone()),
+            auth: engine.auth(),
             units: engine.units(),
-            store,
             engine,
             clock,
             limiter: Arc::new(Limiter::new(config.public_per_minute, config.public_burst)),
@@ -195,7 +191,7 @@ async fn healthz() -> Json<serde_json::Value> {
 
 /// Ready when the database answers and every migration is applied.
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
-    match state.store.ready().await {
+    match state.engine.ready().await {
         Ok(true) => (StatusCode::OK, Json(serde_json::json!({ "status": "ready" }))),
         Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "migrations pending" }))),
         Err(e) => {

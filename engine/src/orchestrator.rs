@@ -7,6 +7,7 @@ mod calendar;
 mod group;
 mod intake;
 mod issue;
+mod server;
 mod turns;
 
 use std::collections::BTreeMap;

@@ -38,7 +38,7 @@ async fn juece_report(url: &str, year: i32, format: &str, out: &std::path::Path)
 async fn a_case_is_opened_concluded_and_counted_and_the_report_is_the_commands_bytes() {
     let a = api_on_system_clock().await;
     juece_api::demo::run(&a.app.state.engine, None, &mut Vec::new()).await.expect("demo");
-    let id = a.app.state.store.versions().await.expect("versions")[0].0.clone();
+    let id = a.app.state.engine.store().versions().await.expect("versions")[0].0.clone();
     let record = a.get(&format!("/api/v1/decisions/{id}/record"), Some("oversight")).await;
     let opinion = (record.body.as_array().into_iter().flatten()).find(|r| r["act"] == "issue_legality_opinion");
     let seq = opinion.and_then(|r| r["seq"].as_i64()).unwrap_or_else(|| panic!("no opinion: {}", record.body));
@@ -116,7 +116,7 @@ async fn a_case_is_opened_concluded_and_counted_and_the_report_is_the_commands_b
     post("oversight", issue(year, "示范市人民政府")).await.expect(403, "role_not_permitted");
     post("office", issue(year + 1, "示范市人民政府")).await.expect(422, "report_year_not_started");
     post("office", issue(year, "某县人民政府")).await.expect(422, "unit_directory_incomplete");
-    let store = &a.app.state.store;
+    let store = &a.app.state.engine.store();
     assert_eq!(
         store.issued_report("示范市人民政府", "annual", year).await.expect("read"),
         None,

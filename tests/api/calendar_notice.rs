@@ -22,7 +22,7 @@ async fn toml(a: &Api, year: &str, who: &str, text: &str) -> Answer {
 
 /// What a load writes: the stored notices and the calendar chain.
 async fn written(a: &Api) -> (usize, usize) {
-    let store = &a.app.state.store;
+    let store = &a.app.state.engine.store();
     (store.calendar_notices().await.expect("notices").len(), store.calendar_audit().await.expect("chain").len())
 }
 
@@ -97,7 +97,7 @@ async fn an_administrator_loads_a_notice_and_bad_notices_are_refused() {
         (Some("pending-2027"), Some("comment_period_end"))
     );
     assert_eq!(moved[0]["new_due_at"], "2027-10-08T16:00:00.000000Z");
-    let chain = a.app.state.store.calendar_audit().await.expect("chain");
+    let chain = a.app.state.engine.store().calendar_audit().await.expect("chain");
     assert_eq!((chain.len(), chain[0].actor.user_id.as_str(), chain[0].actor.name.as_str()), (1, "admin", "管理员"));
     let year = a.get("/api/v1/calendars/2027", None).await;
     assert_eq!(year.body["provisional"], false, "{}", year.body);

@@ -66,7 +66,7 @@ fn fingerprint(a: &super::Api, path: &str, user: &str, body: &[u8]) -> String {
 async fn crashed_reservation(a: &super::Api, key: &str, fingerprint: &str) -> KeyClaim {
     let held = KeyClaim { key: key.into(), claim: "crashed".into() };
     let now = a.app.clock.now();
-    let got = a.app.state.store.reserve_key(&held, fingerprint, now, now + LEASE).await.expect("reserve");
+    let got = a.app.state.engine.store().reserve_key(&held, fingerprint, now, now + LEASE).await.expect("reserve");
     assert_eq!(got, None, "reserved");
     held
 }

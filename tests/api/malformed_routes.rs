@@ -130,7 +130,7 @@ fn routes(id: &str, unit: &str) -> Vec<Route> {
 /// Everything a request could have written: every decision's version, every
 /// user with roles, unit, position and status, every unit of the directory, every cast member's tokens, the stored calendar notices.
 async fn written(a: &Api) -> Value {
-    let store = &a.app.state.store;
+    let store = &a.app.state.engine.store();
     let mut tokens = Vec::new();
     for (name, ..) in juece_tests::app::CAST {
         let list = a.app.state.auth.tokens(name).await.expect("tokens");

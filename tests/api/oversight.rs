@@ -15,7 +15,7 @@ async fn public_feedback_reaches_the_decision_and_crosses_the_threshold_once() {
     juece_tests::drive_to_execution(&a.app.state.engine, id, a.app.clock.now()).await;
     let path = format!("/api/v1/public/decisions/{id}/feedback");
     let tasks = || async {
-        let inbox = a.app.state.store.inbox("general_office", 500).await.expect("inbox");
+        let inbox = a.app.state.engine.store().inbox("general_office", 500).await.expect("inbox");
         inbox.iter().filter(|m| m.decision_id == id && m.subject.contains(THRESHOLD_TASK)).count()
     };
     let first = a
@@ -116,7 +116,7 @@ async fn accountability_queries_return_the_demos_stances_and_refuse_a_drafter() 
     let a = api().await;
     let engine = &a.app.state.engine;
     juece_api::demo::run(engine, None, &mut Vec::new()).await.expect("demo");
-    let id = a.app.state.store.versions().await.expect("versions")[0].0.clone();
+    let id = a.app.state.engine.store().versions().await.expect("versions")[0].0.clone();
 
     let st = a.get(&format!("/api/v1/accountability/decisions/{id}/stances"), Some("oversight")).await;
     st.expect(200, "");
@@ -146,7 +146,7 @@ async fn accountability_queries_return_the_demos_stances_and_refuse_a_drafter() 
     dossier.expect(200, "");
     let dir = tempfile::tempdir().expect("dir");
     let key = juece_engine::anchor::ServerKey::generate();
-    let store = a.app.state.store.as_ref();
+    let store = a.app.state.engine.store().as_ref();
     let manifest =
         juece_engine::accountability::export_dossier(store, &id, dir.path(), a.app.clock.now(), Some(&key), None)
             .await

@@ -62,7 +62,7 @@ async fn an_administrator_loads_the_holiday_notice_from_the_page_and_no_one_else
     let page = drafter.get("/account/tokens").await;
     let tried = drafter.post("/admin/calendar", &[("_csrf", &page.csrf()), ("year", "2027"), ("text", &text)]).await;
     assert_eq!(tried.status, StatusCode::FORBIDDEN, "{}", tried.body);
-    assert!(api.app.state.store.calendar_notices().await.expect("notices").is_empty(), "nothing loaded");
+    assert!(api.app.state.engine.store().calendar_notices().await.expect("notices").is_empty(), "nothing loaded");
 
     let admin = Browser::new(&api);
     admin.sign_in("admin").await;
@@ -75,7 +75,7 @@ async fn an_administrator_loads_the_holiday_notice_from_the_page_and_no_one_else
     let loaded = admin.post("/admin/calendar", &[("_csrf", &page.csrf()), ("year", "2027"), ("text", &text)]).await;
     assert_eq!(loaded.status, StatusCode::OK, "{}", loaded.body);
     assert!(loaded.body.contains("已载入2027年节假日安排通知"), "{}", loaded.body);
-    assert_eq!(api.app.state.store.calendar_notices().await.expect("notices").len(), 1);
+    assert_eq!(api.app.state.engine.store().calendar_notices().await.expect("notices").len(), 1);
 }
 
 /// A user moved to another unit, deactivated (never deleted) and reactivated from their page; the administrator

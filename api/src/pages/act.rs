@@ -381,7 +381,7 @@ impl FormKey {
         let now = s.clock.now();
         let lease = now + chrono::Duration::seconds(LEASE_SECS);
         for _ in 0..50 {
-            match s.store.reserve_key(&held, &fingerprint, now, lease).await? {
+            match s.engine.reserve_key(&held, &fingerprint, now, lease).await? {
                 None => return Ok(Claimed::Act(FormKey { held: Some(held) })),
                 Some(found) => match found.response {
                     Some(r) if found.fingerprint == fingerprint => return Ok(Claimed::Replay(r.body)),
@@ -412,7 +412,7 @@ impl FormKey {
     /// Free the key after a refusal.
     pub(super) async fn release(&self, s: &AppState) {
         if let Some(held) = &self.held {
-            if let Err(e) = s.store.release_key(held).await {
+            if let Err(e) = s.engine.release_key(held).await {
                 tracing::error!(error = %e, "releasing a page's idempotency key");
             }
         }
