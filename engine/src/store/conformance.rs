@@ -1,8 +1,9 @@
 //! The store conformance suite: what every [`Store`] must do, checked the
 //! same way against each backend. [`run_all`] takes a freshly migrated,
 //! empty store and panics, naming the check and the broken promise, at the
-//! first failure. It is compiled with the library so that integration tests
-//! elsewhere can run it too:
+//! first failure. It is compiled into the library only with the `testing`
+//! feature (and for the engine's own tests), so that integration tests and
+//! benchmarks elsewhere can run it too:
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), juece_engine::store::StoreError> {

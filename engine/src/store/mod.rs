@@ -11,6 +11,8 @@
 //! on another record) are written all or none.
 
 pub mod calendar;
+// The suite and raw SQL are for tests and benchmarks: the `testing` feature, never in the release library.
+#[cfg(any(test, feature = "testing"))]
 pub mod conformance;
 pub mod directory;
 pub mod idempotency;

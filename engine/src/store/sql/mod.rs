@@ -24,7 +24,6 @@ use chrono::{DateTime, Utc};
 use super::{dialect, Backend, Db};
 use crate::anchor::{seal_message, ServerKey};
 use crate::audit::{format_instant, sha256_hex, AuditRecord};
-use crate::store::conformance::RawSql;
 use crate::store::rows;
 use crate::store::{
     DeadlineRow, DecisionFilter, DecisionSummary, Loaded, OutboxMessage, Store, StoreError, StoredMemo,
@@ -387,8 +386,9 @@ impl Store for Backend {
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 #[async_trait]
-impl RawSql for Backend {
+impl crate::store::conformance::RawSql for Backend {
     async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
         Ok(sqlx::raw_sql(sql).execute(&self.writer).await?.rows_affected())
     }
