@@ -8,9 +8,9 @@
 //! * **Decision** — one matter going through a workflow ([`decision`]),
 //!   with the facts recorded so far ([`procedure::facts`]).
 //! * **Act** — something a person (or the scheduler) does to a decision
-//!   ([`act`]); [`machine::step`] accepts or refuses it, purely.
+//!   ([`act`]); `machine::step` accepts or refuses it, purely.
 //! * **Gate** — a named check an act must pass, with its `reason_code` and
-//!   article ([`procedure::gates`]); **handlers** record what an act says ([`procedure::acts`]).
+//!   article (`procedure::gates`); **handlers** record what an act says ([`procedure::acts`]).
 //! * **Warning** — a declared check that, when it fails, is recorded and
 //!   returned but does not refuse the act ([`warning`]).
 //! * **Effects** — memos, deadlines, notifications an act causes ([`effect`]).
@@ -52,17 +52,17 @@ pub mod audit;
 pub mod auth;
 pub mod bind;
 pub mod calendar;
-pub mod codes;
+pub(crate) mod codes;
 pub mod decision;
 pub mod definition;
 pub mod dossier;
 pub mod effect;
-pub mod error;
-pub mod group_commit;
+pub(crate) mod error;
+pub(crate) mod group_commit;
 pub mod ledger;
-pub mod machine;
+pub(crate) mod machine;
 pub mod memo;
-pub mod nondisclosure;
+pub(crate) mod nondisclosure;
 pub mod notice;
 pub mod notify;
 pub mod orchestrator;

@@ -115,7 +115,7 @@ fn the_crate_documentation_places_every_module_in_its_layout() {
     let layout = lib.split("//! # Layout").nth(1).and_then(|l| l.split("\n\n").next()).expect("a # Layout section");
     let unplaced: Vec<&str> = lib
         .lines()
-        .filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';'))
+        .filter_map(|l| l.strip_prefix("pub mod ").or_else(|| l.strip_prefix("pub(crate) mod "))?.strip_suffix(';'))
         .filter(|m| !layout.contains(&format!("`{m}`")))
         .collect();
     assert!(unplaced.is_empty(), "modules the # Layout of lib.rs does not name: {unplaced:?}");

@@ -6,7 +6,6 @@
 //! the definition's names are looked up in.
 
 pub use super::experts::pool::{draw, engine_seed};
-pub use crate::codes;
 #[cfg(feature = "openapi")]
 pub mod payload;
 
@@ -19,11 +18,8 @@ use crate::definition::Parameters;
 use crate::procedure::facts::Facts;
 use crate::refusal::{Detail, Reason};
 
-// The phases whose handlers the registry below names.
-use super::{
-    archive, catalogue, drafting, execution, experts, initiation, legality, meeting, participation, release,
-    responsibility, risk,
-};
+// The phases, whose handlers the registry below names.
+use super::*;
 
 pub struct HandlerCtx<'a> {
     pub facts: &'a mut Facts,

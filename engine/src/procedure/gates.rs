@@ -15,11 +15,8 @@ use crate::definition::{Gate, Parameters, Workflow};
 use crate::procedure::facts::Facts;
 use crate::refusal::{Detail, Reason};
 
-// The phases whose checks the registry below names.
-use super::{
-    archive, catalogue, drafting, execution, experts, initiation, legality, meeting, participation, release,
-    responsibility, risk,
-};
+// The phases, whose checks the registry below names.
+use super::*;
 
 pub struct GateCtx<'a> {
     pub before: &'a Facts,

@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::calendar::period::add_working_days;
-use crate::procedure::acts::{codes, non_blank, HandlerCtx};
+use crate::codes;
+use crate::procedure::acts::{non_blank, HandlerCtx};
 use crate::procedure::facts::{FairCompetition, LawyerOpinion, LegalityOpinion, LegalitySubmission, Package};
 use crate::refusal::Reason;
 

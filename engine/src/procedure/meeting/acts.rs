@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::procedure::acts::{codes, non_blank, HandlerCtx};
+use crate::codes;
+use crate::procedure::acts::{non_blank, HandlerCtx};
 use crate::procedure::facts::{DecisionOutcome, Meeting, Stance, Tally};
 use crate::refusal::Reason;
 

@@ -4,8 +4,9 @@
 
 use serde::Deserialize;
 
+use crate::codes;
 use crate::ledger::{Hidden, Kind, LedgerWrite, Opinion, Settled};
-use crate::procedure::acts::{codes, non_blank, HandlerCtx};
+use crate::procedure::acts::{non_blank, HandlerCtx};
 use crate::refusal::Reason;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
