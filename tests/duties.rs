@@ -102,6 +102,14 @@ async fn a13_an_overdue_opinion_reminds_the_drafter_and_the_pool_manager_each_wo
         let views = e.read_deadlines("d", &office, monday).await.unwrap();
         let c2 = views.iter().find(|v| v.row.spec.name == "expert_opinion_overdue:c2").unwrap();
         assert!(c2.overdue && c2.occurrences == 1, "{}: flagged overdue", db.kind);
+        // The drafter's worklist says what the decision page says: "d" waits on them, overdue, due when its
+        // earliest pending deadline is (the page's deadlines are read for many decisions at once there).
+        let tasks = e.worklist(&drafter, monday).await.unwrap();
+        let task = tasks.iter().find(|t| t.decision.id == "d").expect("d is on the drafter's worklist");
+        let pending_views = views.iter().filter(|v| v.row.status == DeadlineStatus::Pending);
+        let earliest = pending_views.map(|v| juece_engine::procedure::deadline::obligation_due(&v.row.spec)).min();
+        assert!(earliest.is_some() && task.due == earliest, "{}: {:?} against {earliest:?}", db.kind, task.due);
+        assert!(task.overdue, "{}: overdue on the worklist too", db.kind);
         assert_eq!(s.tick_at(cst(2026, 3, 10, 9, 0)).await.len(), 2, "again the next working day");
 
         // The drafter extends c2's date to Friday 13 March: the series moves to Monday 16 March.

@@ -95,6 +95,21 @@ async fn campaigns_are_found_as_comments_arrive_and_disposed_of_once() {
             q.after = Some(next);
         }
         assert_eq!(seen, [1, 2, 3, 4, 5, 6], "{}", db.kind);
+        // A search pages the same way: the index walked from the cursor (SQLite) or filtered (PostgreSQL), every
+        // match once, in order, whatever the page size.
+        let q = OpinionQuery { text: Some("垃圾焚烧厂".into()), ..query(Kind::Comment) };
+        let all: Vec<i64> =
+            e.read_opinions(&drafter(), &q, Utc::now()).await.expect("search").items.iter().map(|o| o.seq).collect();
+        let mut paged = Vec::new();
+        let mut q = OpinionQuery { limit: 1, ..q };
+        loop {
+            let page = e.read_opinions(&drafter(), &q, Utc::now()).await.expect("search page");
+            paged.extend(page.items.iter().map(|o| o.seq));
+            let Some(next) = page.next.as_deref().and_then(juece_engine::queries::parse_cursor) else { break };
+            q.after = Some(next);
+        }
+        assert_eq!((all.len(), &paged), (4, &all), "{}", db.kind);
+        assert!(all.windows(2).all(|w| w[0] < w[1]), "{}: in order: {all:?}", db.kind);
 
         // The chain verifies; an edited comment is caught, even with its row's trigger dropped.
         let report = verify_store(e.store().as_ref()).await.expect("verify");

@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Semaphore};
 
 use crate::ledger::Opinion;
 use crate::store::opinions::Incoming;
@@ -47,14 +47,15 @@ type Waiting<T> = (T, oneshot::Sender<Result<<T as Batchable>::Written, StoreErr
 pub(crate) struct GroupCommit<T: Batchable = TransitionCommit> {
     /// Commits not yet taken by a writer.
     pending: Mutex<Vec<Waiting<T>>>,
-    /// Held while a batch is written: at most one batch is in flight.
-    writing: Arc<tokio::sync::Mutex<()>>,
+    /// A permit is held while a batch is written: at most as many batches in flight as the store has writers.
+    writing: Arc<Semaphore>,
     counts: Arc<Counts>,
 }
 
 impl<T: Batchable> Default for GroupCommit<T> {
+    /// One batch in flight at a time.
     fn default() -> Self {
-        GroupCommit { pending: Mutex::new(Vec::new()), writing: Default::default(), counts: Default::default() }
+        GroupCommit::with_writers(1)
     }
 }
 
@@ -66,41 +67,54 @@ pub struct Counts {
 }
 
 impl<T: Batchable> GroupCommit<T> {
+    /// Up to `writers` batches written at once, each in its own transaction. SQLite has one writer, so one;
+    /// PostgreSQL writes concurrent transactions side by side, and a batch spends most of its time waiting on
+    /// round trips and the flush, so a few in flight keep both the server and this process busy. Batches in
+    /// flight together never hold the same record: acts on a record take turns before they reach here.
+    pub(crate) fn with_writers(writers: usize) -> Self {
+        GroupCommit {
+            pending: Mutex::new(Vec::new()),
+            writing: Arc::new(Semaphore::new(writers.max(1))),
+            counts: Default::default(),
+        }
+    }
+
     /// Write `commit`, together with whatever else is waiting.
     pub(crate) async fn commit(&self, store: &Arc<dyn Store>, commit: T) -> Result<T::Written, StoreError> {
         let (sender, mut answer) = oneshot::channel();
         self.with_pending(|p| p.push((commit, sender)));
-        loop {
-            let turn = self.writing.clone().lock_owned().await;
-            // The writer before us may have taken ours into its batch.
-            match answer.try_recv() {
-                Ok(result) => return result,
-                Err(oneshot::error::TryRecvError::Closed) => return Err(lost()),
-                Err(oneshot::error::TryRecvError::Empty) => {}
-            }
-            // A caller that went away before its act was written (its
-            // request was cancelled) has it dropped, never written.
-            let batch: Vec<Waiting<T>> =
-                self.with_pending(std::mem::take).into_iter().filter(|(_, s)| !s.is_closed()).collect();
-            if batch.is_empty() {
-                continue;
-            }
-            // The batch is written by a task of its own, so that a caller
-            // going away now (a closed HTTP connection drops its future)
-            // never aborts the other callers' acts in the same transaction.
-            let (store, counts) = (store.clone(), self.counts.clone());
-            tokio::spawn(async move {
-                let (commits, senders): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-                counts.batches.fetch_add(1, Ordering::Relaxed);
-                counts.acts.fetch_add(commits.len() as u64, Ordering::Relaxed);
-                let results = T::write(&store, commits).await;
-                for (sender, result) in senders.into_iter().zip(results) {
-                    let _ = sender.send(result);
-                }
-                drop(turn);
-            });
+        let turn = self.writing.clone().acquire_owned().await.expect("the semaphore is never closed");
+        // The writer before us may have taken ours into its batch.
+        match answer.try_recv() {
+            Ok(result) => return result,
+            Err(oneshot::error::TryRecvError::Closed) => return Err(lost()),
+            Err(oneshot::error::TryRecvError::Empty) => {}
+        }
+        // A caller that went away before its act was written (its
+        // request was cancelled) has it dropped, never written.
+        let batch: Vec<Waiting<T>> =
+            self.with_pending(std::mem::take).into_iter().filter(|(_, s)| !s.is_closed()).collect();
+        if batch.is_empty() {
+            // Ours is in a batch a writer still in flight took (only a writer takes from `pending`): its answer
+            // comes when that batch is written.
+            drop(turn);
             return answer.await.unwrap_or_else(|_| Err(lost()));
         }
+        // The batch is written by a task of its own, so that a caller
+        // going away now (a closed HTTP connection drops its future)
+        // never aborts the other callers' acts in the same transaction.
+        let (store, counts) = (store.clone(), self.counts.clone());
+        tokio::spawn(async move {
+            let (commits, senders): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+            counts.batches.fetch_add(1, Ordering::Relaxed);
+            counts.acts.fetch_add(commits.len() as u64, Ordering::Relaxed);
+            let results = T::write(&store, commits).await;
+            for (sender, result) in senders.into_iter().zip(results) {
+                let _ = sender.send(result);
+            }
+            drop(turn);
+        });
+        answer.await.unwrap_or_else(|_| Err(lost()))
     }
 
     pub(crate) fn counts(&self) -> &Counts {
@@ -166,7 +180,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn acts_that_wait_together_are_written_in_one_batch_each_on_its_own() {
         let (group, store) = (Arc::new(GroupCommit::default()), store().await);
-        let busy = group.writing.clone().lock_owned().await;
+        let busy = group.writing.clone().acquire_owned().await.expect("permit");
         let tasks = queued(&group, &store, vec![create("a"), create("b"), create("a")]).await;
         drop(busy);
         let mut results = Vec::new();
@@ -189,7 +203,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_act_whose_caller_went_away_before_the_write_is_not_written() {
         let (group, store) = (Arc::new(GroupCommit::default()), store().await);
-        let busy = group.writing.clone().lock_owned().await;
+        let busy = group.writing.clone().acquire_owned().await.expect("permit");
         let mut tasks = queued(&group, &store, vec![create("gone"), create("kept")]).await;
         let kept = tasks.pop().expect("kept");
         let gone = tasks.pop().expect("gone");
@@ -199,6 +213,26 @@ mod tests {
         kept.await.expect("task").expect("kept is written");
         assert!(store.load("gone").await.expect("load").is_none(), "the abandoned act is dropped");
         assert!(store.load("kept").await.expect("load").is_some());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn with_two_writers_a_batch_is_written_while_another_is_in_flight() {
+        let (group, store) = (Arc::new(GroupCommit::with_writers(2)), store().await);
+        // One writer busy (a batch in flight): the other still takes and writes what arrives.
+        let busy = group.writing.clone().acquire_owned().await.expect("permit");
+        let written = tokio::time::timeout(Duration::from_secs(30), group.commit(&store, create("beside")));
+        written.await.expect("not held up by the batch in flight").expect("written");
+        assert!(store.load("beside").await.expect("load").is_some());
+        // Both busy: an act waits for a writer, and is written when one is free.
+        let other = group.writing.clone().acquire_owned().await.expect("permit");
+        let waiting = queued(&group, &store, vec![create("after")]).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(store.load("after").await.expect("load").is_none(), "no writer free: not written yet");
+        drop((busy, other));
+        for t in waiting {
+            t.await.expect("task").expect("written once a writer is free");
+        }
+        assert!(store.load("after").await.expect("load").is_some());
     }
 
     #[tokio::test]

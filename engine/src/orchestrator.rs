@@ -130,12 +130,14 @@ impl Engine {
             *v = (*v).max(w.version);
             map.insert((w.key.clone(), w.version), Loadedwf { workflow: w, memos });
         }
+        let writers = store.writers();
         Ok(Engine {
             workflows: map,
             latest,
             calendar: LiveCalendar::new(calendar),
             store,
-            group: GroupCommit::default(),
+            group: GroupCommit::with_writers(writers),
+            // One batch of opinions at a time: each continues its consultation's hash chain from the last.
             intake_group: GroupCommit::default(),
             intake: Default::default(),
             numbering: Default::default(),

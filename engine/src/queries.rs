@@ -59,6 +59,13 @@ pub struct DeadlineView {
     pub overdue: bool,
 }
 
+/// Pending, and past due: it has fired (a repeating reminder re-arms in place), or its time has come. The
+/// decision page and the worklist both ask this, so "overdue" means the same on both.
+pub(crate) fn overdue(row: &DeadlineRow, occurrences: i64, now: DateTime<Utc>) -> bool {
+    row.status == DeadlineStatus::Pending
+        && (occurrences > 0 || crate::procedure::deadline::obligation_due(&row.spec) <= now)
+}
+
 /// A memo without its body, for listings.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -225,8 +232,7 @@ impl Engine {
         for row in self.store().deadlines(id).await? {
             let firing = self.store().firing_state(&row.id).await?;
             let (occurrences, last_fired_at) = firing.map_or((0, None), |f| (f.occurrences, f.last_fired_at));
-            let pending = row.status == DeadlineStatus::Pending;
-            let overdue = pending && (occurrences > 0 || crate::procedure::deadline::obligation_due(&row.spec) <= now);
+            let overdue = overdue(&row, occurrences, now);
             out.push(DeadlineView { row, occurrences, last_fired_at, overdue });
         }
         Ok(out)

@@ -16,8 +16,8 @@ use crate::definition::Workflow;
 use crate::error::Error;
 use crate::orchestrator::Engine;
 use crate::queries::{DecisionView, ListQuery, MAX_PAGE};
-use crate::store::{DeadlineStatus, OutboxMessage};
-use crate::visibility;
+use crate::store::{DeadlineRow, OutboxMessage};
+use crate::visibility::{self, Access};
 
 /// Decisions examined at most for one worklist.
 const WORKLIST_SCAN: i64 = 5_000;
@@ -58,16 +58,18 @@ impl Engine {
         while offset < WORKLIST_SCAN {
             let q = ListQuery { limit: MAX_PAGE, offset, ..ListQuery::default() };
             let page = self.list_for(&q, actor, now).await?;
-            for view in page.items.into_iter().filter(|v| !v.allowed_acts.is_empty()) {
-                // The deadlines as the decision page reads them, so "overdue" means the same thing on both.
-                let pending: Vec<_> = self
-                    .read_deadlines(&view.id, actor, now)
-                    .await?
-                    .into_iter()
-                    .filter(|d| d.row.status == DeadlineStatus::Pending)
-                    .collect();
-                let due = pending.iter().map(|d| crate::procedure::deadline::obligation_due(&d.row.spec)).min();
-                let overdue = pending.iter().any(|d| d.overdue);
+            let waiting: Vec<DecisionView> = page.items.into_iter().filter(|v| !v.allowed_acts.is_empty()).collect();
+            // The page's pending deadlines in one read, not a read (and a reload) per decision.
+            // Deadlines are read at full access only, as on the decision page.
+            let ids: Vec<String> = waiting.iter().filter(|v| v.access == Access::Full).map(|v| v.id.clone()).collect();
+            let mut pending: BTreeMap<String, Vec<(DeadlineRow, i64)>> = BTreeMap::new();
+            for (row, occurrences) in self.store().pending_deadlines(&ids).await? {
+                pending.entry(row.decision_id.clone()).or_default().push((row, occurrences));
+            }
+            for view in waiting {
+                let mine = pending.remove(&view.id).unwrap_or_default();
+                let due = mine.iter().map(|(d, _)| crate::procedure::deadline::obligation_due(&d.spec)).min();
+                let overdue = mine.iter().any(|(d, n)| crate::queries::overdue(d, *n, now));
                 tasks.push(Task { decision: view, due, overdue });
             }
             match page.next_offset {
@@ -97,8 +99,7 @@ impl Engine {
                 Some(may) => *may,
                 None => {
                     let may = match self.store().load(&m.decision_id).await? {
-                        Some(l) => visibility::read_access(&l.decision, actor, now)
-                            .is_ok_and(|a| a == visibility::Access::Full),
+                        Some(l) => visibility::read_access(&l.decision, actor, now).is_ok_and(|a| a == Access::Full),
                         None => false,
                     };
                     readable.insert(m.decision_id.clone(), may);
@@ -140,7 +141,7 @@ impl Engine {
             return Ok(None);
         }
         let readable = match self.store().load(&m.decision_id).await? {
-            Some(l) => visibility::read_access(&l.decision, actor, now).is_ok_and(|a| a == visibility::Access::Full),
+            Some(l) => visibility::read_access(&l.decision, actor, now).is_ok_and(|a| a == Access::Full),
             None => false,
         };
         if !readable {

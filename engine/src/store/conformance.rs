@@ -505,10 +505,16 @@ async fn deadlines(store: &dyn Store) {
     assert_eq!(status(&rows, "past"), Some(DeadlineStatus::Fired), "cancelling acts on pending deadlines only");
     assert_eq!(status(&rows, "far"), Some(DeadlineStatus::Cancelled));
     assert_eq!(status(&rows, "one_microsecond_late"), Some(DeadlineStatus::Pending));
+    let ids = [id.to_string(), "conf-no-such-decision".to_string()];
+    let pending = store.pending_deadlines(&ids).await.expect("pending_deadlines");
+    let got: Vec<_> = pending.iter().map(|(d, n)| (d.spec.name.as_str(), d.decision_id.as_str(), *n)).collect();
+    assert_eq!(got, [("one_microsecond_late", id, 0)], "only the pending one, of the decisions asked");
+    assert!(store.pending_deadlines(&[]).await.expect("none asked").is_empty());
 
     let later = now + Duration::microseconds(1);
     let claimed = store.claim_due(later, 10).await.expect("claim_due");
     assert_eq!(claimed.iter().map(|d| &d.id).collect::<Vec<_>>(), [&soon.id], "due once its time comes");
+    assert!(store.pending_deadlines(&ids).await.expect("pending_deadlines").is_empty(), "a fired one is not pending");
     assert!(store.claim_due(later, 0).await.expect("claim_due").is_empty(), "limit 0 claims nothing");
     let after_far = now + Duration::days(2);
     assert!(store.claim_due(after_far, 10).await.expect("claim_due").is_empty(), "cancelled is never claimed");

@@ -198,6 +198,11 @@ pub trait Store:
     async fn migrate(&self) -> Result<(), StoreError>;
     /// True when the database answers and every migration is applied.
     async fn ready(&self) -> Result<bool, StoreError>;
+    /// How many transactions of acts are worth writing at once: SQLite has one writer; PostgreSQL takes
+    /// several side by side (group commit keeps this many batches in flight).
+    fn writers(&self) -> usize {
+        1
+    }
     /// Commit each transition in its own database transaction; results in order.
     async fn commit(&self, batch: Vec<TransitionCommit>) -> Vec<Result<(), StoreError>>;
     /// Commit every transition in one database transaction, in order, or
@@ -211,6 +216,9 @@ pub trait Store:
     async fn audit_records(&self, decision_id: &str) -> Result<Vec<AuditRecord>, StoreError>;
     async fn memos(&self, decision_id: &str) -> Result<Vec<StoredMemo>, StoreError>;
     async fn deadlines(&self, decision_id: &str) -> Result<Vec<DeadlineRow>, StoreError>;
+    /// The pending deadlines of each of `decision_ids` with how often each has fired, in one read: a worklist
+    /// asks this of a page of decisions at once rather than of each decision in turn.
+    async fn pending_deadlines(&self, decision_ids: &[String]) -> Result<Vec<(DeadlineRow, i64)>, StoreError>;
     /// Atomically claim up to `limit` pending deadlines due at or before
     /// `now` (earliest first), marking them fired; no two callers get the same row.
     async fn claim_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<DeadlineRow>, StoreError>;

@@ -78,7 +78,7 @@ pub(super) mod sql {
          do update set members = opinion_campaigns.members + excluded.members";
     /// Every column of an opinion, and (for a campaign's leader) how many its campaign has.
     pub const COLUMNS: &str =
-        "*, (select c.members from opinion_campaigns c where c.decision_id = opinions.decision_id \
+        "opinions.*, (select c.members from opinion_campaigns c where c.decision_id = opinions.decision_id \
          and c.kind = opinions.kind and c.leader = opinions.seq) as members";
     pub const OPEN: &str = "select kind, count(distinct cluster) as open from opinions \
          where decision_id = $1 and settled is null and hidden is null group by kind";

@@ -34,18 +34,32 @@ mod dialect {
     pub(super) const CALENDAR_PENDING: &str = calendar::PROVISIONAL_PENDING_POSTGRES;
     /// Two replicas loading notices at once take turns: one chain head.
     pub(super) const CALENDAR_LOCK: Option<&str> = Some(calendar::LOCK_POSTGRES);
-    /// Group commit locks the decisions of a batch in id order first (see `sql::lock_in_order`).
     /// A read-only transaction that reads one snapshot (`store::snapshot`).
     pub(super) const READ_SNAPSHOT: &str = "begin isolation level repeatable read, read only";
-    pub(super) const DECISION_LOCK: Option<&str> = Some("select 1 from decisions where id = $1 for update");
+    /// Batches of acts in flight at once. Each batch is a string of round trips on one connection; with three,
+    /// one is flushing while the others send, and the pool's other connections are left to reads and opinions.
+    pub(super) const WRITERS: usize = 3;
+    /// Group commit locks the decisions of a batch in id order first (see `sql::lock_in_order`), in one
+    /// statement: the rows are locked as the sort returns them. Followed by `in ($1, …, $n)`.
+    pub(super) const DECISION_LOCK: Option<&str> = Some("select 1 from decisions where id in ");
     /// Held shared until the opinions commit: an act that moves the decision on (the period's end) waits for
     /// them, and opinions checked against the old version are refused once it has committed.
     pub(super) const OPINION_DECISION_VERSION: &str = "select version from decisions where id = $1 for share";
     /// Refreshes the opinions' statistics as a consultation grows (see `sql/opinion_intake.rs`).
     pub(super) const OPINIONS_ANALYZE: Option<&str> = Some("analyze opinions");
 
+    /// No ordered walk of the text index: a GIN index returns its matches unordered (see SQLite's).
+    pub(super) fn opinion_text_walk(_text: &str) -> Option<String> {
+        None
+    }
+
     /// Opinions holding `text`, by characters (the pg_trgm index serves it where the server has one).
     pub(super) fn opinion_text_filter(b: &mut sqlx::QueryBuilder<'_, super::Db>, text: &str) {
+        opinion_text_contains(b, text);
+    }
+
+    /// Opinions holding `text`, each row read (the same predicate: the planner chooses).
+    pub(super) fn opinion_text_contains(b: &mut sqlx::QueryBuilder<'_, super::Db>, text: &str) {
         let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         b.push(" and content like ").push_bind(format!("%{escaped}%")).push(" escape '\\'");
     }

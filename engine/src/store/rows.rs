@@ -61,6 +61,7 @@ macro_rules! migrations {
             migration!($dir, 11, "0011", "issued_reports"),
             migration!($dir, 12, "0012", "unit_directory"),
             migration!($dir, 13, "0013", "public_opinions"),
+            migration!($dir, 14, "0014", "toast_lz4"),
         ]
     };
 }
@@ -121,36 +122,60 @@ pub(super) const MEMO_COLUMNS: usize = 10;
 /// Memo rows written by one statement at most (an act issues each memo in four forms).
 pub(super) const MEMOS_PER_STATEMENT: usize = 8;
 
-/// One statement inserting `rows` memos: an act's memos cost one round trip, not one each.
-pub(super) fn insert_memos(rows: usize) -> String {
-    let mut sql = String::from(INSERT_MEMOS);
+/// `head` followed by `rows` rows of `columns` placeholders each, numbered on: many rows in one round trip.
+fn insert_rows(head: &str, columns: usize, rows: usize) -> String {
+    let mut sql = String::from(head);
     for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 1..=MEMO_COLUMNS {
-            let sep = if c == 1 { "" } else { ", " };
-            sql.push_str(&format!("{sep}${}", r * MEMO_COLUMNS + c));
-        }
-        sql.push(')');
+        sql.push_str(if r == 0 { "" } else { ", " });
+        sql.push_str(&in_list(r * columns + 1, columns));
     }
     sql
 }
-pub(super) const INSERT_DEADLINE: &str = "insert into deadlines \
-     (id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, fired_at, created_at) \
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// One statement inserting `rows` memos: an act's memos cost one round trip, not one each.
+pub(super) fn insert_memos(rows: usize) -> String {
+    insert_rows(INSERT_MEMOS, MEMO_COLUMNS, rows)
+}
+
+const INSERT_DEADLINES: &str = "insert into deadlines \
+     (id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, fired_at, created_at) values ";
+/// Columns of one deadline row in [`insert_deadlines`].
+pub(super) const DEADLINE_COLUMNS: usize = 11;
+/// Deadline rows written by one statement at most (PostgreSQL takes 65,535 parameters, SQLite 32,766).
+pub(super) const DEADLINES_PER_STATEMENT: usize = 64;
+
+/// One statement inserting `rows` deadlines: an act sets a stage's deadlines and reminders together.
+pub(super) fn insert_deadlines(rows: usize) -> String {
+    insert_rows(INSERT_DEADLINES, DEADLINE_COLUMNS, rows)
+}
+
 /// Deadline names cancelled by one statement at most.
 pub(super) const CANCELS_PER_STATEMENT: usize = 32;
+
+/// `($from, $from+1, …)`: `n` placeholders for an `in` list, which both dialects take alike.
+pub(super) fn in_list(from: usize, n: usize) -> String {
+    let list: Vec<String> = (from..from + n).map(|i| format!("${i}")).collect();
+    format!("({})", list.join(", "))
+}
 
 /// One statement cancelling the pending deadlines of decision `$1` named `$2`…: an act cancels
 /// several (each stage's deadlines, a family's members) in one round trip.
 pub(super) fn cancel_deadlines(names: usize) -> String {
-    let list: Vec<String> = (0..names).map(|i| format!("${}", i + 2)).collect();
     format!(
-        "update deadlines set status = 'cancelled' where decision_id = $1 and name in ({}) and status = 'pending'",
-        list.join(", ")
+        "update deadlines set status = 'cancelled' where decision_id = $1 and name in {} and status = 'pending'",
+        in_list(2, names)
     )
 }
-pub(super) const INSERT_OUTBOX: &str =
-    "insert into outbox (id, decision_id, recipient_role, subject, created_at) values ($1, $2, $3, $4, $5)";
+const INSERT_OUTBOX: &str = "insert into outbox (id, decision_id, recipient_role, subject, created_at) values ";
+/// Columns of one outbox row in [`insert_outbox`].
+pub(super) const OUTBOX_COLUMNS: usize = 5;
+/// Notifications written by one statement at most.
+pub(super) const OUTBOX_PER_STATEMENT: usize = 64;
+
+/// One statement queueing `rows` notifications: an act tells several roles at once.
+pub(super) fn insert_outbox(rows: usize) -> String {
+    insert_rows(INSERT_OUTBOX, OUTBOX_COLUMNS, rows)
+}
 
 /// The decision with the hash of its record number `version`: one snapshot,
 /// so the hash always belongs to the state read. The calendar notice count
@@ -170,6 +195,9 @@ pub(super) const MEMOS: &str = "select decision_id, seq, memo, lang, format, bod
      created_at from memos where decision_id = $1 order by seq, id";
 pub(super) const DEADLINES: &str = "select id, decision_id, name, kind, due_at_us, act, notify, basis_json, status, \
      fired_at from deadlines where decision_id = $1 order by due_at_us, id";
+/// Followed by `in ($1, …, $n)`: one placeholder per decision, which both databases take alike.
+pub(super) const PENDING_DEADLINES: &str = "select id, decision_id, name, kind, due_at_us, act, notify, basis_json, \
+     status, fired_at, occurrences from deadlines where status = 'pending' and decision_id in ";
 pub(super) const OUTBOX: &str = "select id, decision_id, recipient_role, subject, created_at from outbox \
      where decision_id = $1 order by created_at, id";
 
@@ -425,7 +453,7 @@ mod tests {
     }
 
     #[test]
-    fn memo_rows_are_numbered_on_from_row_to_row() {
+    fn rows_of_one_insert_are_numbered_on_from_row_to_row() {
         let sql = insert_memos(2);
         assert!(
             sql.ends_with(
@@ -433,6 +461,10 @@ mod tests {
             ),
             "{sql}"
         );
+        let sql = insert_outbox(2);
+        assert!(sql.ends_with("values ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)"), "{sql}");
+        let sql = insert_deadlines(2);
+        assert!(sql.ends_with("($12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"), "{sql}");
     }
 
     #[test]

@@ -38,6 +38,8 @@ mod dialect {
     /// No row locks: the single writer never waits on another transaction.
     /// A read-only transaction that reads one snapshot (`store::snapshot`).
     pub(super) const READ_SNAPSHOT: &str = "begin";
+    /// One writer: a second batch would only wait for the first's lock.
+    pub(super) const WRITERS: usize = 1;
     pub(super) const DECISION_LOCK: Option<&str> = None;
     /// The single writer holds the decision still while opinions are checked against it and written.
     pub(super) const OPINION_DECISION_VERSION: &str = "select version from decisions where id = $1";
@@ -46,15 +48,28 @@ mod dialect {
 
     /// Opinions holding `text`: the trigram index for three characters or more (quoted as one phrase), a scan
     /// for fewer (a trigram index cannot find them).
+    /// The index's query for `text` when the trigram index can walk a search in order: three characters or
+    /// more, quoted as one phrase. A search within one kind then reads the index in rowid order, which is the
+    /// kind's `seq` order (rows are only ever appended, each batch in `seq` order, by the one writer), and stops
+    /// at the page: a phrase in a hundred thousand comments costs a page's worth of rows, not all of them.
+    pub(super) fn opinion_text_walk(text: &str) -> Option<String> {
+        (text.chars().count() >= 3).then(|| format!("\"{}\"", text.replace('"', "\"\"")))
+    }
+
     pub(super) fn opinion_text_filter(b: &mut sqlx::QueryBuilder<'_, super::Db>, text: &str) {
-        if text.chars().count() >= 3 {
-            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-            b.push(" and rowid in (select rowid from opinion_text where opinion_text match ")
-                .push_bind(phrase)
-                .push(")");
-        } else {
-            b.push(" and instr(content, ").push_bind(text.to_string()).push(") > 0");
+        match opinion_text_walk(text) {
+            Some(phrase) => {
+                b.push(" and rowid in (select rowid from opinion_text where opinion_text match ")
+                    .push_bind(phrase)
+                    .push(")");
+            }
+            None => opinion_text_contains(b, text),
         }
+    }
+
+    /// Opinions holding `text`, each row read.
+    pub(super) fn opinion_text_contains(b: &mut sqlx::QueryBuilder<'_, super::Db>, text: &str) {
+        b.push(" and instr(content, ").push_bind(text.to_string()).push(") > 0");
     }
 }
 

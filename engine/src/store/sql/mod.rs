@@ -11,6 +11,7 @@ mod legacy_opinions;
 mod notify;
 mod numbering;
 mod opinion_intake;
+mod opinion_list;
 mod opinions;
 mod reports;
 mod scheduler;
@@ -24,7 +25,7 @@ use chrono::{DateTime, Utc};
 use super::{dialect, Backend, Db};
 use crate::anchor::{seal_message, ServerKey};
 use crate::audit::{format_instant, sha256_hex, AuditRecord};
-use crate::store::rows;
+use crate::store::rows::{self, Cols};
 use crate::store::{
     DeadlineRow, DecisionFilter, DecisionSummary, Loaded, OutboxMessage, Store, StoreError, StoredMemo,
     TransitionCommit,
@@ -113,9 +114,12 @@ async fn lock_in_order(
     if ids.len() < 2 {
         return Ok(());
     }
+    let sql = format!("{lock}{} order by id for update", rows::in_list(1, ids.len()));
+    let mut q = sqlx::query(&sql);
     for id in ids {
-        sqlx::query(lock).bind(id).execute(&mut *conn).await?;
+        q = q.bind(id);
     }
+    q.execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -228,21 +232,24 @@ async fn write(
         let cancel = names.iter().fold(sqlx::query(&sql).bind(&d.id), |q, name| q.bind(name));
         cancel.execute(&mut *conn).await?;
     }
-    for x in &c.set_deadlines {
-        sqlx::query(rows::INSERT_DEADLINE)
-            .bind(&x.id)
-            .bind(&x.decision_id)
-            .bind(&x.spec.name)
-            .bind(rows::kind_text(x.spec.kind)?)
-            .bind(x.spec.due_at.timestamp_micros())
-            .bind(&x.spec.act)
-            .bind(x.spec.notify.map(|r| r.as_str()))
-            .bind(rows::to_json(&x.spec.basis)?)
-            .bind(x.status.as_str())
-            .bind(x.fired_at.as_ref().map(format_instant))
-            .bind(rows::act_instant(c))
-            .execute(&mut *conn)
-            .await?;
+    for chunk in c.set_deadlines.chunks(rows::DEADLINES_PER_STATEMENT) {
+        let sql = rows::insert_deadlines(chunk.len());
+        let mut insert = sqlx::query(&sql);
+        for x in chunk {
+            insert = insert
+                .bind(&x.id)
+                .bind(&x.decision_id)
+                .bind(&x.spec.name)
+                .bind(rows::kind_text(x.spec.kind)?)
+                .bind(x.spec.due_at.timestamp_micros())
+                .bind(&x.spec.act)
+                .bind(x.spec.notify.map(|r| r.as_str()))
+                .bind(rows::to_json(&x.spec.basis)?)
+                .bind(x.status.as_str())
+                .bind(x.fired_at.as_ref().map(format_instant))
+                .bind(rows::act_instant(c));
+        }
+        insert.execute(&mut *conn).await?;
     }
     insert_outbox(&mut *conn, &c.outbox).await?;
     opinions::apply_writes(&mut *conn, &d.id, &c.ledger).await?;
@@ -260,15 +267,18 @@ async fn insert_outbox(
     conn: &mut <Db as sqlx::Database>::Connection,
     outbox: &[OutboxMessage],
 ) -> Result<(), StoreError> {
-    for o in outbox {
-        sqlx::query(rows::INSERT_OUTBOX)
-            .bind(&o.id)
-            .bind(&o.decision_id)
-            .bind(&o.recipient_role)
-            .bind(&o.subject)
-            .bind(format_instant(&o.created_at))
-            .execute(&mut *conn)
-            .await?;
+    for chunk in outbox.chunks(rows::OUTBOX_PER_STATEMENT) {
+        let sql = rows::insert_outbox(chunk.len());
+        let mut insert = sqlx::query(&sql);
+        for o in chunk {
+            insert = insert
+                .bind(&o.id)
+                .bind(&o.decision_id)
+                .bind(&o.recipient_role)
+                .bind(&o.subject)
+                .bind(format_instant(&o.created_at));
+        }
+        insert.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -362,6 +372,30 @@ impl Store for Backend {
     async fn deadlines(&self, decision_id: &str) -> Result<Vec<DeadlineRow>, StoreError> {
         let found = sqlx::query(rows::DEADLINES).bind(decision_id).fetch_all(&self.reader).await?;
         found.iter().map(rows::deadline).collect()
+    }
+
+    fn writers(&self) -> usize {
+        dialect::WRITERS
+    }
+
+    async fn pending_deadlines(&self, decision_ids: &[String]) -> Result<Vec<(DeadlineRow, i64)>, StoreError> {
+        let mut out = Vec::new();
+        // A page of ids a statement: well under either database's limit on parameters.
+        for ids in decision_ids.chunks(500) {
+            let sql = format!(
+                "{}{} order by decision_id, due_at_us, id",
+                rows::PENDING_DEADLINES,
+                rows::in_list(1, ids.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for id in ids {
+                q = q.bind(id);
+            }
+            for row in q.fetch_all(&self.reader).await? {
+                out.push((rows::deadline(&row)?, row.int("occurrences")?));
+            }
+        }
+        Ok(out)
     }
 
     async fn claim_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<DeadlineRow>, StoreError> {

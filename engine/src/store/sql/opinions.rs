@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{dialect, Backend, Db};
+use super::{Backend, Db};
 use crate::audit::format_instant;
 use crate::ledger::{Campaign, Kind, LedgerWrite, Opinion, OpinionQuery, Standing, Targets};
 use crate::store::opinions::{convert, sql, Incoming, OpinionStore};
@@ -67,61 +67,7 @@ impl OpinionStore for Backend {
     }
 
     async fn opinions(&self, q: &OpinionQuery) -> Result<Vec<Opinion>, StoreError> {
-        let mut b =
-            sqlx::QueryBuilder::<Db>::new(format!("select {} from opinions where decision_id = ", sql::COLUMNS));
-        b.push_bind(q.decision_id.clone());
-        if let Some(kind) = q.kind {
-            b.push(" and kind = ").push_bind(kind.as_str());
-        }
-        if let Some(n) = q.notice {
-            b.push(" and notice = ").push_bind(n);
-        }
-        if let Some(c) = q.cluster {
-            b.push(" and cluster = ").push_bind(c);
-        }
-        if q.leaders_only {
-            b.push(" and cluster = seq");
-        }
-        match q.disposition.as_deref() {
-            None => {}
-            Some("open") => {
-                b.push(" and settled is null and hidden is null");
-            }
-            Some("settled") => {
-                b.push(" and settled is not null");
-            }
-            Some("hidden") => {
-                b.push(" and hidden is not null");
-            }
-            Some(outcome) => {
-                b.push(" and outcome = ").push_bind(outcome.to_string());
-            }
-        }
-        match q.submitter.as_deref() {
-            Some("named") => {
-                b.push(" and submitter is not null");
-            }
-            Some("anonymous") => {
-                b.push(" and submitter is null");
-            }
-            _ => {}
-        }
-        if let Some(from) = q.from {
-            b.push(" and received_at >= ").push_bind(format_instant(&from));
-        }
-        if let Some(until) = q.until {
-            b.push(" and received_at < ").push_bind(format_instant(&until));
-        }
-        if let Some(text) = q.text.as_deref().filter(|t| !t.trim().is_empty()) {
-            dialect::opinion_text_filter(&mut b, text.trim());
-        }
-        if let Some((kind, seq)) = q.after {
-            b.push(" and (kind, seq) > (").push_bind(kind.as_str()).push(", ").push_bind(seq).push(")");
-        }
-        let limit = if q.limit <= 0 { 50 } else { q.limit.min(1000) };
-        b.push(" order by kind, seq limit ").push_bind(limit);
-        let found = b.build().fetch_all(&self.reader).await?;
-        found.iter().map(convert::opinion).collect()
+        super::opinion_list::opinions(self, q).await
     }
 
     async fn campaigns(
