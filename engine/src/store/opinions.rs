@@ -80,6 +80,11 @@ pub(super) mod sql {
     pub const COLUMNS: &str =
         "opinions.*, (select c.members from opinion_campaigns c where c.decision_id = opinions.decision_id \
          and c.kind = opinions.kind and c.leader = opinions.seq) as members";
+    /// [`COLUMNS`] of the rows of a window `w` of `opinions.*`: the campaign's size looked up for the page's rows
+    /// only, not for every row of the window searched.
+    pub const WINDOW_COLUMNS: &str =
+        "w.*, (select c.members from opinion_campaigns c where c.decision_id = w.decision_id \
+         and c.kind = w.kind and c.leader = w.seq) as members";
     pub const OPEN: &str = "select kind, count(distinct cluster) as open from opinions \
          where decision_id = $1 and settled is null and hidden is null group by kind";
     pub const OPEN_SAMPLE: &str = "select distinct cluster from opinions \

@@ -63,7 +63,7 @@ fn select<'a>(q: &'a OpinionQuery, plan: &Plan<'a>, limit: i64) -> sqlx::QueryBu
                 .push(" and ");
         }
         Plan::Window(..) => {
-            b.push("* from (select ").push(sql::COLUMNS).push(" from opinions where ");
+            b.push(sql::WINDOW_COLUMNS).push(" from (select opinions.* from opinions where ");
         }
         Plan::Plain | Plan::Index(_) => {
             b.push(sql::COLUMNS).push(" from opinions where ");
