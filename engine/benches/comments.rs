@@ -20,7 +20,7 @@
 //!
 //! Options: `--per N` comments per rate measurement (default 4,000), `--clients 1,16,64`, `--flat N`, `--burst N`,
 //! `--postgres URL` (default `JUECE_TEST_POSTGRES_URL`; a throw-away database is created and dropped),
-//! `--no-postgres`, `--no-text-index` (drop the full-text index first: what indexing each comment costs).
+//! `--no-postgres`, `--no-sqlite`, `--no-text-index` (drop the full-text index first: what indexing each comment costs).
 
 #[path = "common/load.rs"]
 mod load;
@@ -48,6 +48,8 @@ struct Args {
     flat: u64,
     burst: u64,
     postgres: Option<String>,
+    /// Leave SQLite out (PostgreSQL only).
+    no_sqlite: bool,
     /// Measure without the full-text index (what indexing each comment for search costs).
     no_text_index: bool,
 }
@@ -59,6 +61,7 @@ fn args() -> Args {
         flat: 100_000,
         burst: 75_000,
         postgres: std::env::var("JUECE_TEST_POSTGRES_URL").ok(),
+        no_sqlite: false,
         no_text_index: false,
     };
     let mut it = std::env::args().skip(1);
@@ -74,6 +77,7 @@ fn args() -> Args {
             }
             "--postgres" => a.postgres = it.next(),
             "--no-postgres" => a.postgres = None,
+            "--no-sqlite" => a.no_sqlite = true,
             "--no-text-index" => a.no_text_index = true,
             _ => {} // `cargo bench` adds `--bench`
         }
@@ -260,9 +264,11 @@ fn peak_rss_mb() -> f64 {
 async fn main() {
     let a = args();
     let dir = tempfile::tempdir().expect("a temp dir");
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let sqlite = SqliteStore::connect(&url).await.expect("SQLite");
-    run("sqlite", Arc::new(sqlite), "begin immediate", &a).await;
+    if !a.no_sqlite {
+        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+        let sqlite = SqliteStore::connect(&url).await.expect("SQLite");
+        run("sqlite", Arc::new(sqlite), "begin immediate", &a).await;
+    }
     if let Some(admin) = a.postgres.clone() {
         // A throw-away database, dropped at the end.
         let name = format!("juece_bench_{}", uuid::Uuid::new_v4().simple());
