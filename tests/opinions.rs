@@ -110,6 +110,18 @@ async fn campaigns_are_found_as_comments_arrive_and_disposed_of_once() {
         }
         assert_eq!((all.len(), &paged), (4, &all), "{}", db.kind);
         assert!(all.windows(2).all(|w| w[0] < w[1]), "{}: in order: {all:?}", db.kind);
+        // A cursor of the same kind bounds the number; of a kind sorting after, nothing of this kind follows it.
+        let seqs = |q: OpinionQuery| {
+            let e = &e;
+            async move {
+                let page = e.read_opinions(&drafter(), &q, Utc::now()).await.expect("page");
+                page.items.iter().map(|o| o.seq).collect::<Vec<_>>()
+            }
+        };
+        let after = |kind, seq| OpinionQuery { after: Some((kind, seq)), ..query(Kind::Comment) };
+        assert_eq!(seqs(after(Kind::Comment, 4)).await, [5, 6], "{}", db.kind);
+        assert_eq!(seqs(OpinionQuery { kind: None, ..after(Kind::Comment, 4) }).await, [5, 6], "{}", db.kind);
+        assert!(seqs(after(Kind::Feedback, 0)).await.is_empty(), "{}", db.kind);
 
         // The chain verifies; an edited comment is caught, even with its row's trigger dropped.
         let report = verify_store(e.store().as_ref()).await.expect("verify");

@@ -141,7 +141,23 @@ fn filters<'a>(b: &mut sqlx::QueryBuilder<'a, Db>, q: &'a OpinionQuery) {
 /// After the cursor; a walk of the text index starts at the cursor's row rather than at the kind's first match.
 fn after<'a>(b: &mut sqlx::QueryBuilder<'a, Db>, q: &'a OpinionQuery, walk: bool) {
     let Some((kind, seq)) = q.after else { return };
-    b.push(" and (kind, seq) > (").push_bind(kind.as_str()).push(", ").push_bind(seq).push(")");
+    match q.kind {
+        // Within one kind the cursor bounds `seq` alone. Beside the kind's equality, a row comparison over
+        // (kind, seq) is no start position for PostgreSQL's btree, which then read the kind from its first row:
+        // 30 ms at half a million comments, against 3.
+        Some(k) if k == kind => {
+            b.push(" and seq > ").push_bind(seq);
+        }
+        // The cursor's kind sorts after this one: nothing of this kind is after it.
+        Some(k) if k.as_str() < kind.as_str() => {
+            b.push(" and 1 = 0");
+        }
+        // It sorts before: every row of this kind is after it.
+        Some(_) => {}
+        None => {
+            b.push(" and (kind, seq) > (").push_bind(kind.as_str()).push(", ").push_bind(seq).push(")");
+        }
+    }
     if walk && q.kind == Some(kind) {
         b.push(" and opinion_text.rowid > coalesce((select rowid from opinions where decision_id = ")
             .push_bind(q.decision_id.as_str())
