@@ -19,12 +19,14 @@ pub mod idempotency;
 pub mod notify;
 pub mod numbering;
 pub mod opinions;
+mod plan;
 mod postgres;
 pub mod reports;
 mod rows;
 pub mod scheduler;
 pub mod snapshot;
 mod sqlite;
+mod sqlite_writer;
 pub mod units;
 pub mod users;
 
@@ -68,6 +70,9 @@ pub enum StoreError {
     Interrupted(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// From SQLite's writer thread (`sqlite_writer`), which writes acts' commits without sqlx.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -72,10 +72,6 @@ pub(super) mod sql {
          on conflict (decision_id, kind) do update set count = opinion_heads.count returning count, head";
     pub const SET_HEAD: &str = "update opinion_heads set count = $3, head = $4 where decision_id = $1 and kind = $2";
     pub const HEADS: &str = "select kind, count, head from opinion_heads where decision_id = $1 order by kind";
-    /// Add $4 members to the campaign led by $3 (a new campaign starts with them).
-    pub const ADD_MEMBERS: &str = "insert into opinion_campaigns (decision_id, kind, leader, members) \
-         values ($1, $2, $3, $4) on conflict (decision_id, kind, leader) \
-         do update set members = opinion_campaigns.members + excluded.members";
     /// Every column of an opinion, and (for a campaign's leader) how many its campaign has.
     pub const COLUMNS: &str =
         "opinions.*, (select c.members from opinion_campaigns c where c.decision_id = opinions.decision_id \
@@ -114,6 +110,16 @@ pub(super) mod sql {
     pub const SETTLE_CAMPAIGN: &str = "update opinions set settled = $4, outcome = $5 \
          where decision_id = $1 and kind = $2 and cluster = $3 \
          and (settled is null or settled like '%\"via_cluster\":true%')";
+    /// A split opinion ($3) leaves its campaign: the campaign's leader has one member fewer …
+    pub const SPLIT_LEAVE: &str = "insert into opinion_campaigns (decision_id, kind, leader, members) \
+         select decision_id, kind, cluster, -1 from opinions \
+         where decision_id = $1 and kind = $2 and seq = $3 and cluster <> seq \
+         on conflict (decision_id, kind, leader) do update set members = opinion_campaigns.members + excluded.members";
+    /// … and it leads a campaign of its own, of one (read before `SPLIT` moves its cluster).
+    pub const SPLIT_ALONE: &str = "insert into opinion_campaigns (decision_id, kind, leader, members) \
+         select decision_id, kind, seq, 1 from opinions \
+         where decision_id = $1 and kind = $2 and seq = $3 and cluster <> seq \
+         on conflict (decision_id, kind, leader) do update set members = opinion_campaigns.members + excluded.members";
     pub const SPLIT: &str = "update opinions set cluster = seq, \
          outcome = case when settled like '%\"via_cluster\":true%' then null else outcome end, \
          settled = case when settled like '%\"via_cluster\":true%' then null else settled end \

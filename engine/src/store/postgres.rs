@@ -36,6 +36,8 @@ mod dialect {
     pub(super) const CALENDAR_LOCK: Option<&str> = Some(calendar::LOCK_POSTGRES);
     /// A read-only transaction that reads one snapshot (`store::snapshot`).
     pub(super) const READ_SNAPSHOT: &str = "begin isolation level repeatable read, read only";
+    /// An act's rows in one statement (`store::plan::bundle`): one round trip instead of one per table.
+    pub(super) const BUNDLE: bool = true;
     /// Batches of acts in flight at once. Each batch is a string of round trips on one connection; with three,
     /// one is flushing while the others send, and the pool's other connections are left to reads and opinions.
     pub(super) const WRITERS: usize = 3;
@@ -101,6 +103,11 @@ impl PgStore {
 
     async fn begin_write(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
         self.writer.begin().await
+    }
+
+    /// Every commit goes through sqlx: the writer thread is SQLite's (see `sql/mod.rs`).
+    fn direct(&self) -> Option<&super::sqlite_writer::SqliteWriter> {
+        None
     }
 }
 

@@ -1,8 +1,9 @@
 //! [`Store`] on SQLite, for one machine: WAL, `synchronous = FULL`, one
-//! writer. Writes go through a single-connection pool, so writers queue in
-//! the pool (fair, no busy-wait) instead of polling SQLite's lock; reads use
-//! their own pool and never wait for a writer (WAL). The queries are shared
-//! with PostgreSQL in `sql/`.
+//! writer at a time. Acts' commits go to a writer thread of their own
+//! (`sqlite_writer`); other writes go through a single-connection pool, so
+//! they queue in the pool (fair, no busy-wait) instead of polling SQLite's
+//! lock; reads use their own pool and never wait for a writer (WAL). The
+//! queries are shared with PostgreSQL in `sql/`.
 
 // Compiled once per backend on purpose: see `sql/mod.rs`.
 #[allow(clippy::duplicate_mod)]
@@ -16,6 +17,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use super::sqlite_writer::SqliteWriter;
 use super::StoreError;
 use crate::anchor::ServerKey;
 
@@ -38,6 +40,8 @@ mod dialect {
     /// No row locks: the single writer never waits on another transaction.
     /// A read-only transaction that reads one snapshot (`store::snapshot`).
     pub(super) const READ_SNAPSHOT: &str = "begin";
+    /// No data-modifying `with` in SQLite; a file's commits go to the writer thread anyway.
+    pub(super) const BUNDLE: bool = false;
     /// One writer: a second batch would only wait for the first's lock.
     pub(super) const WRITERS: usize = 1;
     pub(super) const DECISION_LOCK: Option<&str> = None;
@@ -81,6 +85,9 @@ pub struct SqliteStore {
     /// One connection: SQLite admits one writer at a time anyway.
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Acts' commits, on a thread of their own; none for an in-memory database, which only its one sqlx connection
+    /// can see (its commits go through `writer`).
+    direct: Option<SqliteWriter>,
     /// Seals every audit record written (see `crate::anchor`); none in tools that only read.
     key: Option<Arc<ServerKey>>,
 }
@@ -105,12 +112,14 @@ impl SqliteStore {
             .max_lifetime(None)
             .test_before_acquire(false);
         let writer = single.connect_with(options.clone()).await?;
-        let reader = if url.contains(":memory:") || url.contains("mode=memory") {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let direct = if in_memory { None } else { Some(SqliteWriter::open(options.get_filename())?) };
+        let reader = if in_memory {
             writer.clone()
         } else {
             SqlitePoolOptions::new().max_connections(READERS).test_before_acquire(false).connect_with(options).await?
         };
-        Ok(SqliteStore { writer, reader, key: None })
+        Ok(SqliteStore { writer, reader, direct, key: None })
     }
 
     /// Seal every audit record this store writes with `key`.
@@ -140,6 +149,11 @@ impl SqliteStore {
     /// mid-transaction.
     async fn begin_write(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
         self.writer.begin_with("begin immediate").await
+    }
+
+    /// The writer thread acts' commits go to, if this database has one.
+    fn direct(&self) -> Option<&SqliteWriter> {
+        self.direct.as_ref()
     }
 }
 
@@ -233,5 +247,39 @@ mod tests {
         assert_eq!(mode, "wal");
         let sync: i64 = sqlx::query_scalar("pragma synchronous").fetch_one(&store.writer).await.expect("pragma");
         assert_eq!(sync, 2, "synchronous = FULL");
+    }
+
+    /// Acts' commits (the writer thread) and the other writes (the sqlx writer: here the scheduler's claims)
+    /// share SQLite's one write lock: they take turns, and none fails for holding the other's lock.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn the_writer_thread_and_the_pool_take_turns() {
+        use chrono::Utc;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Arc::new(SqliteStore::connect(&file_url(&dir)).await.expect("connect"));
+        store.migrate().await.expect("migrate");
+        assert!(store.direct().is_some(), "a file's acts are committed on the writer thread");
+        let mut writes = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let s = store.clone();
+            writes.spawn(async move {
+                let first = conformance::Chain::new(&format!("turns-{i}"), "start", Utc::now()).next(
+                    "propose",
+                    "drafting",
+                    Utc::now(),
+                    &["立项"],
+                );
+                s.commit(vec![first]).await.into_iter().try_for_each(|r| r)
+            });
+            let s = store.clone();
+            writes.spawn(async move { s.claim_due(Utc::now(), 10).await.map(|_| ()) });
+        }
+        while let Some(done) = writes.join_next().await {
+            done.expect("joined").expect("every write succeeds");
+        }
+        for i in 0..40 {
+            let loaded = store.load(&format!("turns-{i}")).await.expect("load").expect("committed");
+            assert_eq!((loaded.decision.version, loaded.decision.stage.as_str()), (1, "drafting"));
+        }
+        assert_eq!(store.memos("turns-7").await.expect("memos").len(), 1, "the act's memo is written with it");
     }
 }

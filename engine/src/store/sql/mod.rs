@@ -3,6 +3,10 @@
 //! `Backend` (the store type), `dialect` constants and `begin_write`, so
 //! every query, bind and row conversion exists in one place while each
 //! backend keeps its concrete sqlx types (no generic bounds, no `Any`).
+//!
+//! Acts' commits on a SQLite file are the exception: `direct()` names a
+//! writer thread (`store::sqlite_writer`) that runs the same statements
+//! (`store::plan`) without sqlx's per-statement hand-offs.
 
 mod calendar;
 mod directory;
@@ -21,10 +25,12 @@ mod users;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::Row;
 
 use super::{dialect, Backend, Db};
-use crate::anchor::{seal_message, ServerKey};
-use crate::audit::{format_instant, sha256_hex, AuditRecord};
+use crate::anchor::ServerKey;
+use crate::audit::{format_instant, AuditRecord};
+use crate::store::plan::{self, Arg, Fail, Stmt};
 use crate::store::rows::{self, Cols};
 use crate::store::{
     DeadlineRow, DecisionFilter, DecisionSummary, Loaded, OutboxMessage, Store, StoreError, StoredMemo,
@@ -35,6 +41,14 @@ impl Backend {
     /// One commit in its own transaction.
     async fn commit_alone(&self, c: &TransitionCommit) -> Result<(), StoreError> {
         rows::check_commit(c)?;
+        if dialect::BUNDLE && plan::bundles(c) {
+            match write_bundled(&self.writer, c, self.key.as_deref()).await {
+                // Refused by the database, the one statement wrote nothing: written statement by statement in
+                // a transaction, the commit then fails with its exact cause (or, after a lost race, succeeds).
+                Err(StoreError::Database(sqlx::Error::Database(_))) => {}
+                done => return done.map_err(|e| lost_race(e, c)),
+            }
+        }
         let written: Result<(), StoreError> = async {
             let mut tx = self.begin_write().await?;
             write(&mut tx, c, self.key.as_deref()).await?;
@@ -65,7 +79,12 @@ impl Backend {
         let mut tx = self.begin_write().await?;
         lock_in_order(&mut tx, batch).await?;
         for c in batch {
-            if write(&mut tx, c, self.key.as_deref()).await.is_err() {
+            let written = if dialect::BUNDLE && plan::bundles(c) {
+                write_bundled(&mut *tx, c, self.key.as_deref()).await
+            } else {
+                write(&mut tx, c, self.key.as_deref()).await
+            };
+            if written.is_err() {
                 tx.rollback().await?;
                 return Ok(false);
             }
@@ -142,124 +161,60 @@ async fn write(
     c: &TransitionCommit,
     key: Option<&ServerKey>,
 ) -> Result<(), StoreError> {
-    let d = &c.decision;
-    let state = rows::to_json(d)?;
-    // The seal: the state hash, signed with the record's hash (see `crate::anchor`).
-    let state_sha256 = sha256_hex(state.as_bytes());
-    let signature = key.map(|k| k.sign(&seal_message(&d.id, c.audit.seq, &c.audit.hash, &state_sha256)));
-    if c.expected_version == 0 {
-        let inserted = sqlx::query(rows::INSERT_DECISION)
-            .bind(&d.id)
-            .bind(&d.workflow_key)
-            .bind(i64::from(d.workflow_version))
-            .bind(&d.stage)
-            .bind(d.version)
-            .bind(d.title())
-            .bind(&d.parent)
-            .bind(&state)
-            .bind(format_instant(&d.created_at))
-            .bind(format_instant(&d.updated_at))
-            .execute(&mut *conn)
-            .await;
-        match inserted {
-            Err(e) if rows::is_unique_violation(&e) => return Err(StoreError::AlreadyExists(d.id.clone())),
-            other => other?,
-        };
-    } else {
-        let updated = sqlx::query(rows::UPDATE_DECISION)
-            .bind(&d.id)
-            .bind(&d.workflow_key)
-            .bind(i64::from(d.workflow_version))
-            .bind(&d.stage)
-            .bind(d.version)
-            .bind(d.title())
-            .bind(&d.parent)
-            .bind(&state)
-            .bind(format_instant(&d.updated_at))
-            .bind(c.expected_version)
-            .execute(&mut *conn)
-            .await?;
-        if updated.rows_affected() == 0 {
-            return Err(conflict(c));
-        }
+    let statements = plan::commit(c, key)?;
+    run(conn, &statements, |f| f.error(c)).await
+}
+
+/// One commit's rows in one statement (`plan::bundle`; PostgreSQL only), on a connection or the pool.
+async fn write_bundled<'e, E>(on: E, c: &TransitionCommit, key: Option<&ServerKey>) -> Result<(), StoreError>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    let statements = plan::commit(c, key)?;
+    let (sql, args) = plan::bundle(&statements);
+    let written: i64 = bound(&sql, args).fetch_one(on).await?.try_get(0)?;
+    if written == 0 {
+        return Err(Fail::Conflict.error(c));
     }
-    let a = &c.audit;
-    let inserted = sqlx::query(rows::INSERT_AUDIT)
-        .bind(&a.decision_id)
-        .bind(a.seq)
-        .bind(&a.act)
-        .bind(&a.stage_from)
-        .bind(&a.stage_to)
-        .bind(rows::to_json(&a.actor)?)
-        .bind(format_instant(&a.at))
-        .bind(&a.payload)
-        .bind(&a.payload_hash)
-        .bind(rows::to_json(&a.memo_hashes)?)
-        .bind(&a.prev_hash)
-        .bind(&a.hash)
-        .bind(&state_sha256)
-        .bind(&signature)
-        .execute(&mut *conn)
-        .await;
-    match inserted {
-        // Another writer holds this chain position: it won the race.
-        Err(e) if rows::is_unique_violation(&e) => return Err(conflict(c)),
-        other => other?,
-    };
-    numbering::claim(&mut *conn, &c.numbers).await?;
-    idempotency::complete_in(&mut *conn, c.idempotency.as_ref()).await?;
-    for chunk in c.memos.chunks(rows::MEMOS_PER_STATEMENT) {
-        let sql = rows::insert_memos(chunk.len());
-        let mut insert = sqlx::query(&sql);
-        for m in chunk {
-            insert = insert
-                .bind(&m.decision_id)
-                .bind(m.seq)
-                .bind(&m.memo)
-                .bind(&m.lang)
-                .bind(&m.format)
-                .bind(&m.body)
-                .bind(&m.sha256)
-                .bind(&m.template_sha256)
-                .bind(&m.data)
-                .bind(format_instant(&m.created_at));
-        }
-        insert.execute(&mut *conn).await?;
-    }
-    // Cancel before setting, so an act that replaces a deadline keeps the new one.
-    for names in c.cancel_deadlines.chunks(rows::CANCELS_PER_STATEMENT) {
-        let sql = rows::cancel_deadlines(names.len());
-        let cancel = names.iter().fold(sqlx::query(&sql).bind(&d.id), |q, name| q.bind(name));
-        cancel.execute(&mut *conn).await?;
-    }
-    for chunk in c.set_deadlines.chunks(rows::DEADLINES_PER_STATEMENT) {
-        let sql = rows::insert_deadlines(chunk.len());
-        let mut insert = sqlx::query(&sql);
-        for x in chunk {
-            insert = insert
-                .bind(&x.id)
-                .bind(&x.decision_id)
-                .bind(&x.spec.name)
-                .bind(rows::kind_text(x.spec.kind)?)
-                .bind(x.spec.due_at.timestamp_micros())
-                .bind(&x.spec.act)
-                .bind(x.spec.notify.map(|r| r.as_str()))
-                .bind(rows::to_json(&x.spec.basis)?)
-                .bind(x.status.as_str())
-                .bind(x.fired_at.as_ref().map(format_instant))
-                .bind(rows::act_instant(c));
-        }
-        insert.execute(&mut *conn).await?;
-    }
-    insert_outbox(&mut *conn, &c.outbox).await?;
-    opinions::apply_writes(&mut *conn, &d.id, &c.ledger).await?;
-    if let Some(f) = &c.fires {
-        let fired = sqlx::query(crate::store::scheduler::FIRE_LEASED).bind(&f.deadline_id).bind(&f.holder);
-        if fired.bind(format_instant(&f.at)).execute(&mut *conn).await?.rows_affected() == 0 {
-            return Err(StoreError::LeaseLost { deadline_id: f.deadline_id.clone() });
+    Ok(())
+}
+
+/// A query with its arguments bound in order.
+fn bound<'q>(
+    sql: &'q str,
+    args: impl IntoIterator<Item = &'q Arg<'q>>,
+) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>> {
+    args.into_iter().fold(sqlx::query(sql), |q, a| match a {
+        Arg::Text(t) => q.bind(t.as_ref()),
+        Arg::Int(v) => q.bind(*v),
+        Arg::Null => q.bind(None::<&str>),
+    })
+}
+
+/// Run a plan's statements in order; the first that fails ends it, with the error its plan names (`fail`).
+async fn run(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    statements: &[Stmt<'_>],
+    fail: impl Fn(Fail) -> StoreError,
+) -> Result<(), StoreError> {
+    for s in statements {
+        match bound(&s.sql, &s.args).execute(&mut *conn).await {
+            Err(e) if rows::is_unique_violation(&e) => return Err(s.if_taken.map_or_else(|| e.into(), &fail)),
+            Err(e) => return Err(e.into()),
+            Ok(done) if done.rows_affected() == 0 => {
+                if let Some(f) = s.if_none {
+                    return Err(fail(f));
+                }
+            }
+            Ok(_) => {}
         }
     }
     Ok(())
+}
+
+/// A statement that names no failure failed only as the database says.
+fn unnamed(f: Fail) -> StoreError {
+    rows::corrupt(format!("a statement without a named failure failed as {f:?}"))
 }
 
 /// Queue notifications inside the caller's transaction (an act's, or a deadline firing's).
@@ -267,20 +222,9 @@ async fn insert_outbox(
     conn: &mut <Db as sqlx::Database>::Connection,
     outbox: &[OutboxMessage],
 ) -> Result<(), StoreError> {
-    for chunk in outbox.chunks(rows::OUTBOX_PER_STATEMENT) {
-        let sql = rows::insert_outbox(chunk.len());
-        let mut insert = sqlx::query(&sql);
-        for o in chunk {
-            insert = insert
-                .bind(&o.id)
-                .bind(&o.decision_id)
-                .bind(&o.recipient_role)
-                .bind(&o.subject)
-                .bind(format_instant(&o.created_at));
-        }
-        insert.execute(&mut *conn).await?;
-    }
-    Ok(())
+    let mut statements = Vec::new();
+    plan::outbox(&mut statements, outbox);
+    run(conn, &statements, unnamed).await
 }
 
 fn conflict(c: &TransitionCommit) -> StoreError {
@@ -305,6 +249,9 @@ impl Store for Backend {
     }
 
     async fn commit(&self, batch: Vec<TransitionCommit>) -> Vec<Result<(), StoreError>> {
+        if let Some(direct) = self.direct() {
+            return direct.commit(batch, self.key.clone()).await;
+        }
         if batch.len() > 1 {
             match self.commit_group(&batch).await {
                 Ok(results) => return results,
@@ -319,6 +266,9 @@ impl Store for Backend {
     }
 
     async fn commit_all(&self, batch: Vec<TransitionCommit>) -> Result<(), StoreError> {
+        if let Some(direct) = self.direct() {
+            return direct.commit_all(batch, self.key.clone()).await;
+        }
         for c in &batch {
             rows::check_commit(c)?;
         }

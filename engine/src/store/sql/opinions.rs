@@ -7,7 +7,7 @@ use super::{Backend, Db};
 use crate::audit::format_instant;
 use crate::ledger::{Campaign, Kind, LedgerWrite, Opinion, OpinionQuery, Standing, Targets};
 use crate::store::opinions::{convert, sql, Incoming, OpinionStore};
-use crate::store::rows::{self, Cols};
+use crate::store::rows::Cols;
 use crate::store::StoreError;
 
 type Conn = <Db as sqlx::Database>::Connection;
@@ -120,46 +120,7 @@ impl OpinionStore for Backend {
 
 /// What a drafter's act does to the rows, in the act's transaction.
 pub(super) async fn apply_writes(conn: &mut Conn, decision_id: &str, writes: &[LedgerWrite]) -> Result<(), StoreError> {
-    for w in writes {
-        match w {
-            LedgerWrite::Settle { kind, seq, cluster, settled } => {
-                let statement = if *cluster { sql::SETTLE_CAMPAIGN } else { sql::SETTLE_ONE };
-                sqlx::query(statement)
-                    .bind(decision_id)
-                    .bind(kind.as_str())
-                    .bind(*seq)
-                    .bind(rows::to_json(settled)?)
-                    .bind(&settled.outcome)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            LedgerWrite::Split { kind, seq } => {
-                let leader: Option<i64> = sqlx::query(sql::ONE)
-                    .bind(decision_id)
-                    .bind(kind.as_str())
-                    .bind(*seq)
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .map(|r| r.int("cluster"))
-                    .transpose()?;
-                if let Some(leader) = leader.filter(|l| l != seq) {
-                    for (campaign, n) in [(leader, -1), (*seq, 1)] {
-                        let add = sqlx::query(sql::ADD_MEMBERS).bind(decision_id).bind(kind.as_str()).bind(campaign);
-                        add.bind(n).execute(&mut *conn).await?;
-                    }
-                }
-                sqlx::query(sql::SPLIT).bind(decision_id).bind(kind.as_str()).bind(*seq).execute(&mut *conn).await?;
-            }
-            LedgerWrite::Hide { kind, seq, hidden } => {
-                sqlx::query(sql::HIDE)
-                    .bind(decision_id)
-                    .bind(kind.as_str())
-                    .bind(*seq)
-                    .bind(rows::to_json(hidden)?)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-    }
-    Ok(())
+    let mut statements = Vec::new();
+    crate::store::plan::ledger(&mut statements, decision_id, writes)?;
+    super::run(conn, &statements, super::unnamed).await
 }

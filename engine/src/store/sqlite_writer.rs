@@ -1,0 +1,204 @@
+//! SQLite's commits on a thread of their own, through SQLite's C API
+//! (rusqlite) rather than sqlx's connection worker. sqlx hands every
+//! statement to its connection's thread and the answer back: two thread
+//! wake-ups a statement, about 70 µs on a shared two-core machine, and an act
+//! is seven to ten statements. Here a whole batch of acts is one message to
+//! the thread and one answer back; the thread runs the same statements
+//! (`store::plan`) on its own connection to the same file, and answers
+//! after the flush to disk.
+//!
+//! Only acts' commits come here. Other writes (the scheduler's claims,
+//! opinions, users) go through the sqlx writer as before: both take SQLite's
+//! write lock with `begin immediate` and wait for each other (busy timeout),
+//! so they take turns as two writers in two processes would.
+
+use std::path::Path;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use tokio::sync::oneshot;
+
+use super::plan::{self, Arg, Fail, Stmt};
+use super::{rows, StoreError, TransitionCommit};
+use crate::anchor::ServerKey;
+
+/// Statements kept prepared: an act's shapes (memos, deadlines and notices per statement) are few.
+const PREPARED: usize = 128;
+
+/// The sending end of the writer thread; the thread ends when the last clone is dropped.
+#[derive(Debug, Clone)]
+pub(super) struct SqliteWriter {
+    jobs: mpsc::Sender<Job>,
+}
+
+#[derive(Debug)]
+enum Job {
+    /// Each commit succeeds or fails alone (group commit: `Store::commit`).
+    Each { batch: Vec<TransitionCommit>, key: Option<Arc<ServerKey>>, answer: oneshot::Sender<Vec<Outcome>> },
+    /// All commits or none (`Store::commit_all`).
+    All { batch: Vec<TransitionCommit>, key: Option<Arc<ServerKey>>, answer: oneshot::Sender<Outcome> },
+}
+
+type Outcome = Result<(), StoreError>;
+
+impl SqliteWriter {
+    /// Open a second connection to the database file at `path` (the sqlx pools' file, already in WAL mode) and
+    /// start its thread.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags)?;
+        // The same durability and checks as the sqlx connections (`SqliteStore::connect`).
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.set_prepared_statement_cache_capacity(PREPARED);
+        let (jobs, inbox) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("juece-sqlite-writer".into())
+            .spawn(move || serve(conn, inbox))
+            .map_err(|e| StoreError::Interrupted(format!("cannot start the SQLite writer thread: {e}")))?;
+        Ok(SqliteWriter { jobs })
+    }
+
+    pub async fn commit(&self, batch: Vec<TransitionCommit>, key: Option<Arc<ServerKey>>) -> Vec<Outcome> {
+        let n = batch.len();
+        let (answer, answered) = oneshot::channel();
+        let lost = || (0..n).map(|_| Err(gone())).collect();
+        if self.jobs.send(Job::Each { batch, key, answer }).is_err() {
+            return lost();
+        }
+        answered.await.unwrap_or_else(|_| lost())
+    }
+
+    pub async fn commit_all(&self, batch: Vec<TransitionCommit>, key: Option<Arc<ServerKey>>) -> Outcome {
+        let (answer, answered) = oneshot::channel();
+        self.jobs.send(Job::All { batch, key, answer }).map_err(|_| gone())?;
+        answered.await.unwrap_or_else(|_| Err(gone()))
+    }
+}
+
+/// The thread stopped (it panicked): whatever it was writing was rolled back with its transaction.
+fn gone() -> StoreError {
+    StoreError::Interrupted("the SQLite writer thread stopped".into())
+}
+
+fn serve(mut conn: Connection, inbox: mpsc::Receiver<Job>) {
+    // The caller may have stopped waiting (its task was cancelled); the commit stands all the same.
+    while let Ok(job) = inbox.recv() {
+        match job {
+            Job::Each { batch, key, answer } => drop(answer.send(each(&mut conn, &batch, key.as_deref()))),
+            Job::All { batch, key, answer } => drop(answer.send(all(&mut conn, &batch, key.as_deref()))),
+        }
+    }
+}
+
+/// Like the sqlx stores' `commit`: a batch in one transaction (one flush), written straight through first; if a
+/// commit fails, the batch is written again with each commit in a savepoint, so that the failure is its own.
+fn each(conn: &mut Connection, batch: &[TransitionCommit], key: Option<&ServerKey>) -> Vec<Outcome> {
+    if batch.len() > 1 {
+        match straight(conn, batch, key)
+            .and_then(|done| if done { Ok(None) } else { isolated(conn, batch, key).map(Some) })
+        {
+            Ok(None) => return batch.iter().map(|_| Ok(())).collect(),
+            Ok(Some(results)) => return results,
+            Err(e) => tracing::warn!(error = %e, "group commit failed; committing one by one"),
+        }
+    }
+    batch.iter().map(|c| all(conn, std::slice::from_ref(c), key)).collect()
+}
+
+/// Every commit of `batch` in one transaction, or (false) none of them when one fails.
+fn straight(conn: &mut Connection, batch: &[TransitionCommit], key: Option<&ServerKey>) -> Result<bool, StoreError> {
+    if batch.iter().any(|c| rows::check_commit(c).is_err()) {
+        return Ok(false);
+    }
+    // Dropped without a commit, a transaction rolls back.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for c in batch {
+        if write(&tx, c, key).is_err() {
+            return Ok(false);
+        }
+    }
+    tx.commit()?;
+    Ok(true)
+}
+
+/// A batch in one transaction, each commit in a savepoint: each succeeds or fails alone.
+fn isolated(
+    conn: &mut Connection,
+    batch: &[TransitionCommit],
+    key: Option<&ServerKey>,
+) -> Result<Vec<Outcome>, StoreError> {
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut results = Vec::with_capacity(batch.len());
+    for c in batch {
+        if let Err(e) = rows::check_commit(c) {
+            results.push(Err(e));
+            continue;
+        }
+        // Dropped without a commit, a savepoint rolls back to where it began: this commit's partial rows go.
+        let savepoint = tx.savepoint()?;
+        let outcome = write(&savepoint, c, key);
+        if outcome.is_ok() {
+            savepoint.commit()?;
+        }
+        results.push(outcome);
+    }
+    tx.commit()?;
+    Ok(results)
+}
+
+/// Every commit of `batch` or none.
+fn all(conn: &mut Connection, batch: &[TransitionCommit], key: Option<&ServerKey>) -> Outcome {
+    for c in batch {
+        rows::check_commit(c)?;
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for c in batch {
+        write(&tx, c, key)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn write(conn: &Connection, c: &TransitionCommit, key: Option<&ServerKey>) -> Outcome {
+    run(conn, &plan::commit(c, key)?, |f| f.error(c))
+}
+
+/// Run a plan's statements in order; the first that fails ends it, with the error its plan names (`fail`).
+fn run(conn: &Connection, statements: &[Stmt<'_>], fail: impl Fn(Fail) -> StoreError) -> Outcome {
+    for s in statements {
+        let mut st = conn.prepare_cached(&s.sql)?;
+        // SQLite numbers `$n` parameters in the order they first appear, not by `n`: bind each by its name.
+        for i in 1..=st.parameter_count() {
+            let n = st.parameter_name(i).and_then(|name| name.strip_prefix('$')).and_then(|n| n.parse::<usize>().ok());
+            let arg = n
+                .and_then(|n| s.args.get(n.wrapping_sub(1)))
+                .ok_or_else(|| rows::corrupt(format!("parameter {i} of `{}` has no argument", s.sql)))?;
+            match arg {
+                Arg::Text(t) => st.raw_bind_parameter(i, t.as_ref())?,
+                Arg::Int(v) => st.raw_bind_parameter(i, v)?,
+                Arg::Null => st.raw_bind_parameter(i, rusqlite::types::Null)?,
+            }
+        }
+        match st.raw_execute() {
+            Err(e) if is_unique_violation(&e) => return Err(s.if_taken.map_or_else(|| e.into(), &fail)),
+            Err(e) => return Err(e.into()),
+            Ok(0) => {
+                if let Some(f) = s.if_none {
+                    return Err(fail(f));
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// A unique or primary key violated, as sqlx tells it for SQLite.
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
