@@ -46,6 +46,9 @@ async fn campaigns_are_found_as_comments_arrive_and_disposed_of_once() {
         let clusters: Vec<i64> = rows.iter().map(|o| o.cluster).collect();
         assert_eq!(clusters, [1, 1, 1, 4, 5], "{}: identical and near-identical letters are one campaign", db.kind);
         assert_eq!(rows[0].members, 3, "{}", db.kind);
+        // Read with the decision, so an act on a decision nobody wrote on needs no read of the ledger.
+        let loaded = e.store().load("d").await.expect("load").expect("exists");
+        assert_eq!(loaded.opinion_kinds, Some(1), "{}: one kind of opinion received", db.kind);
 
         // The campaign disposed of once; a letter arriving afterwards inherits it.
         let whole = json!({ "opinion_id": 2, "outcome": "not_adopted", "reason": "选址已经论证", "campaign": true });

@@ -190,7 +190,12 @@ impl Engine {
             let version = *self.latest.get(workflow_key).ok_or_else(|| Error::UnknownWorkflow(workflow_key.into()))?;
             let wf = &self.loaded(workflow_key, version)?.workflow;
             let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
-            let opened = Loaded { decision: fresh, last_hash: audit::GENESIS.into(), calendar_notices: None };
+            let opened = Loaded {
+                decision: fresh,
+                last_hash: audit::GENESIS.into(),
+                calendar_notices: None,
+                opinion_kinds: None,
+            };
             self.commit(opened, act, actor, now, answering, None).await
         }
         .await;
@@ -236,7 +241,12 @@ impl Engine {
         let parts = vec![
             Part { loaded: parent, act: link, actor: actor.clone() },
             Part {
-                loaded: Loaded { decision: fresh, last_hash: audit::GENESIS.into(), calendar_notices: None },
+                loaded: Loaded {
+                    decision: fresh,
+                    last_hash: audit::GENESIS.into(),
+                    calendar_notices: None,
+                    opinion_kinds: None,
+                },
                 act: request.first_act.clone(),
                 actor: actor.clone(),
             },

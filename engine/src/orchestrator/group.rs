@@ -4,7 +4,7 @@
 //! later act on the same record sees the earlier one's state — and all are
 //! written in one store transaction, or none.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
@@ -17,7 +17,7 @@ use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::effect::Effect;
 use crate::error::Error;
-use crate::ledger::LedgerWrite;
+use crate::ledger::{LedgerWrite, Standing};
 use crate::machine::{self, Context};
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::idempotency::KeyCompletion;
@@ -61,6 +61,8 @@ struct Stepped {
 struct Records {
     states: BTreeMap<String, Decision>,
     heads: BTreeMap<String, String>,
+    /// Records read with no opinion received: their acts need no read of the opinion ledger.
+    quiet: BTreeSet<String>,
 }
 
 impl Records {
@@ -69,6 +71,9 @@ impl Records {
             Some(state) => state.clone(),
             None => {
                 self.heads.insert(loaded.decision.id.clone(), loaded.last_hash);
+                if loaded.opinion_kinds == Some(0) {
+                    self.quiet.insert(loaded.decision.id.clone());
+                }
                 loaded.decision
             }
         }
@@ -103,7 +108,8 @@ impl Engine {
         let calendar = self.calendar_as_of(parts.first().and_then(|p| p.loaded.calendar_notices)).await?;
         for Part { loaded, act, actor } in parts {
             let state = records.current(loaded);
-            let stepped = self.step_one(&state, act, actor, now, &calendar, &mut links).await?;
+            let quiet = records.quiet.contains(&state.id);
+            let stepped = self.step_one(&state, act, actor, now, &calendar, quiet, &mut links).await?;
             records.states.insert(stepped.next.id.clone(), stepped.next.clone());
             steps.push(stepped);
         }
@@ -116,7 +122,8 @@ impl Engine {
                 }
             };
             let mut further = Vec::new();
-            let stepped = self.step_one(&state, act, Actor::engine(), now, &calendar, &mut further).await?;
+            let quiet = records.quiet.contains(&state.id);
+            let stepped = self.step_one(&state, act, Actor::engine(), now, &calendar, quiet, &mut further).await?;
             if let Some((id, act)) = further.first() {
                 // One level only: a linked act that links again would make the group unbounded.
                 return Err(Error::Refused(Refusal::one(
@@ -138,7 +145,9 @@ impl Engine {
         Ok((steps, records))
     }
 
-    /// Run the transition function on one act and turn its effects into rows.
+    /// Run the transition function on one act and turn its effects into rows. `quiet`: the record was read with
+    /// no opinion received, so its opinion ledger stands empty without another read.
+    #[allow(clippy::too_many_arguments)]
     async fn step_one(
         &self,
         state: &Decision,
@@ -146,11 +155,12 @@ impl Engine {
         actor: Actor,
         now: DateTime<Utc>,
         calendar: &WorkCalendar,
+        quiet: bool,
         links: &mut Vec<(String, Act)>,
     ) -> Result<Stepped, Error> {
         let lw = self.loaded(&state.workflow_key, state.workflow_version)?;
         let pools = self.resolve_pools(&act.payload).await?;
-        let ledger = self.standing(&state.id, &act).await?;
+        let ledger = if quiet { Standing::default() } else { self.standing(&state.id, &act).await? };
         let ctx = Context { workflow: &lw.workflow, calendar, pools: &pools, ledger: &ledger };
         let outcome = machine::step(ctx, state, &act, &actor, now).map_err(Error::Refused)?;
         let next = outcome.decision;

@@ -240,6 +240,7 @@ async fn create_and_load(store: &dyn Store) {
     let loaded = store.load(id).await.expect("load").expect("the created decision loads");
     assert_eq!(loaded.decision, c.decision, "the loaded state equals the committed state");
     assert_eq!(loaded.last_hash, c.audit.hash, "last_hash is the hash of the latest audit record");
+    assert_eq!(loaded.opinion_kinds, Some(0), "no opinion received on a decision just created");
     assert_eq!(store.audit_records(id).await.expect("audit_records"), vec![c.audit.clone()]);
     assert_eq!(store.memos(id).await.expect("memos"), c.memos, "memos round trip");
     assert_eq!(store.deadlines(id).await.expect("deadlines"), c.set_deadlines, "deadlines round trip");

@@ -165,6 +165,9 @@ pub struct Loaded {
     /// the decision, so the engine knows whether its calendar is current
     /// without another query; `None` for a record not read from the store.
     pub calendar_notices: Option<i64>,
+    /// How many kinds of opinion anyone has sent on the decision, read with it like `calendar_notices`: most
+    /// decisions have none, and then an act needs no read of the opinion ledger. `None` when not read.
+    pub opinion_kinds: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]

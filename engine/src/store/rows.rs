@@ -179,10 +179,11 @@ pub(super) fn insert_outbox(rows: usize) -> String {
 
 /// The decision with the hash of its record number `version`: one snapshot,
 /// so the hash always belongs to the state read. The calendar notice count
-/// rides along: every act checks it, and a query of its own would cost a
-/// round trip per act.
+/// and the kinds of opinion received ride along: every act checks both, and
+/// a query of their own would cost a round trip per act.
 pub(super) const LOAD: &str = "select d.state_json, d.version, a.hash, \
-     (select count(*) from calendar_notices) as calendar_notices from decisions d \
+     (select count(*) from calendar_notices) as calendar_notices, \
+     (select count(*) from opinion_heads h where h.decision_id = d.id) as opinion_kinds from decisions d \
      left join audit_records a on a.decision_id = d.id and a.seq = d.version where d.id = $1";
 pub(super) const LIST_ALL: &str = "select id, title, workflow_key, stage, version from decisions \
      order by created_at desc, id limit $1 offset $2";
@@ -321,7 +322,12 @@ pub(super) fn loaded(row: &impl Cols, id: &str) -> Result<Loaded, StoreError> {
             return Err(corrupt(format!("decision {id} is at version {version} but has no audit record #{version}")))
         }
     };
-    Ok(Loaded { decision, last_hash, calendar_notices: Some(row.int("calendar_notices")?) })
+    Ok(Loaded {
+        decision,
+        last_hash,
+        calendar_notices: Some(row.int("calendar_notices")?),
+        opinion_kinds: Some(row.int("opinion_kinds")?),
+    })
 }
 
 pub(super) fn summary(row: &impl Cols) -> Result<DecisionSummary, StoreError> {
