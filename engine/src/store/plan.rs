@@ -121,9 +121,9 @@ pub(super) fn commit<'a>(c: &'a TransitionCommit, key: Option<&ServerKey>) -> Re
     // The seal: the state hash, signed with the record's hash (see `crate::anchor`).
     let state_sha256 = sha256_hex(state.as_bytes());
     let signature = key.map(|k| k.sign(&seal_message(&d.id, c.audit.seq, &c.audit.hash, &state_sha256)));
-    let mut plan = Vec::new();
-    plan.push(if c.expected_version == 0 {
-        Stmt::new(rows::INSERT_DECISION)
+    // The record's columns, in the order both statements number them.
+    let record = |sql| {
+        Stmt::new(sql)
             .arg(d.id.as_str())
             .arg(d.workflow_key.as_str())
             .arg(i64::from(d.workflow_version))
@@ -132,23 +132,16 @@ pub(super) fn commit<'a>(c: &'a TransitionCommit, key: Option<&ServerKey>) -> Re
             .arg(d.title())
             .arg(d.parent.as_deref())
             .arg(state)
+    };
+    let mut plan = Vec::new();
+    plan.push(if c.expected_version == 0 {
+        record(rows::INSERT_DECISION)
             .arg(format_instant(&d.created_at))
             .arg(format_instant(&d.updated_at))
             .if_taken(Fail::AlreadyExists)
     } else {
         // Optimistic versioning: no row is updated unless the stored version is the one the act read.
-        Stmt::new(rows::UPDATE_DECISION)
-            .arg(d.id.as_str())
-            .arg(d.workflow_key.as_str())
-            .arg(i64::from(d.workflow_version))
-            .arg(d.stage.as_str())
-            .arg(d.version)
-            .arg(d.title())
-            .arg(d.parent.as_deref())
-            .arg(state)
-            .arg(format_instant(&d.updated_at))
-            .arg(c.expected_version)
-            .if_none(Fail::Conflict)
+        record(rows::UPDATE_DECISION).arg(format_instant(&d.updated_at)).arg(c.expected_version).if_none(Fail::Conflict)
     });
     let a = &c.audit;
     plan.push(
