@@ -38,7 +38,7 @@ impl Engine {
     pub async fn public_catalogues(&self, q: &ListQuery) -> Result<Page<PublishedCatalogue>, Error> {
         let limit = if q.limit <= 0 { 50 } else { q.limit.min(MAX_PAGE) };
         let offset = q.offset.max(0);
-        let filter = DecisionFilter { stage: Some(PUBLISHED_STAGE.into()), limit, offset };
+        let filter = DecisionFilter { stage: Some(PUBLISHED_STAGE.into()), limit, offset, ..Default::default() };
         let summaries = self.store().list(&filter).await?;
         let examined = summaries.len() as i64;
         let mut items = Vec::new();

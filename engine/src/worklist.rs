@@ -16,10 +16,10 @@ use crate::definition::Workflow;
 use crate::error::Error;
 use crate::orchestrator::Engine;
 use crate::queries::{DecisionView, ListQuery, MAX_PAGE};
-use crate::store::{DeadlineRow, OutboxMessage};
+use crate::store::{DeadlineRow, OutboxMessage, StageOf};
 use crate::visibility::{self, Access};
 
-/// Decisions examined at most for one worklist.
+/// Decisions examined at most for one worklist: of those at a stage where the reader's roles have an act.
 const WORKLIST_SCAN: i64 = 5_000;
 
 /// A decision with acts waiting for the reader.
@@ -54,9 +54,16 @@ impl Engine {
     /// The reader's tasks, earliest deadline first (those without one last).
     pub async fn worklist(&self, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Task>, Error> {
         let mut tasks = Vec::new();
+        // Only decisions at a stage where one of the reader's roles has an act can wait for them: the store finds
+        // those by their stage, so a task on an older decision is not lost behind thousands of others, and the
+        // others are not loaded. Each found decision is still checked in full (`view`: unit, assignment, access).
+        let at = self.stages_with_acts_for(actor);
+        if at.is_empty() {
+            return Ok(tasks);
+        }
         let mut offset = 0;
         while offset < WORKLIST_SCAN {
-            let q = ListQuery { limit: MAX_PAGE, offset, ..ListQuery::default() };
+            let q = ListQuery { limit: MAX_PAGE, offset, at: at.clone(), ..ListQuery::default() };
             let page = self.list_for(&q, actor, now).await?;
             let waiting: Vec<DecisionView> = page.items.into_iter().filter(|v| !v.allowed_acts.is_empty()).collect();
             // The page's pending deadlines in one read, not a read (and a reload) per decision.
@@ -79,6 +86,21 @@ impl Engine {
         }
         tasks.sort_by_key(|t| (t.due.is_none(), t.due));
         Ok(tasks)
+    }
+
+    /// Every stage, of every procedure version loaded, at which an act names one of `actor`'s roles.
+    fn stages_with_acts_for(&self, actor: &Actor) -> Vec<StageOf> {
+        let mut at = BTreeSet::new();
+        for wf in self.workflows() {
+            for act in wf.acts.values().filter(|a| actor.roles.iter().any(|r| a.roles.contains(r))) {
+                at.extend(act.stages.iter().map(|stage| StageOf {
+                    workflow_key: wf.key.clone(),
+                    workflow_version: wf.version,
+                    stage: stage.clone(),
+                }));
+            }
+        }
+        at.into_iter().collect()
     }
 
     /// The reader's notifications, newest first: messages to their roles about decisions they may read.

@@ -573,7 +573,7 @@ async fn list_and_versions(store: &dyn Store) {
         ids.push(id);
     }
     ids.reverse(); // newest first
-    let page = |limit, offset| DecisionFilter { stage: Some(stage.to_string()), limit, offset };
+    let page = |limit, offset| DecisionFilter { stage: Some(stage.to_string()), limit, offset, ..Default::default() };
     let listed = |rows: Vec<super::DecisionSummary>| rows.into_iter().map(|s| s.id).collect::<Vec<_>>();
     assert_eq!(listed(store.list(&page(2, 0)).await.expect("list")), ids[..2], "first page, newest first");
     assert_eq!(listed(store.list(&page(2, 2)).await.expect("list")), ids[2..4], "second page");
@@ -588,6 +588,28 @@ async fn list_and_versions(store: &dyn Store) {
     assert!(everything.len() > ids.len(), "no stage filter lists every stage");
     let none = DecisionFilter { stage: Some("no-such-stage".into()), ..Default::default() };
     assert!(store.list(&none).await.expect("list").is_empty());
+    // Bounded to stages of a procedure: the workflow, its version and the stage must all match.
+    let of = |key: &str, version, stage: &str| super::StageOf {
+        workflow_key: key.into(),
+        workflow_version: version,
+        stage: stage.into(),
+    };
+    let at = |places: Vec<super::StageOf>, stage: Option<&str>| DecisionFilter {
+        at: places,
+        stage: stage.map(str::to_string),
+        limit: 3,
+        offset: 1,
+    };
+    let here = vec![of("conformance", 1, stage), of("conformance", 1, "no-such-stage")];
+    assert_eq!(
+        listed(store.list(&at(here.clone(), None)).await.expect("list")),
+        ids[1..4],
+        "a page of those at a stage"
+    );
+    assert_eq!(listed(store.list(&at(here, Some(stage))).await.expect("list")), ids[1..4], "and at the stage named");
+    let elsewhere =
+        vec![of("conformance", 2, stage), of("other", 1, stage), of("conformance", 1, "conf-listing-elsewhere")];
+    assert!(store.list(&at(elsewhere, None)).await.expect("list").is_empty(), "another version, procedure or stage");
 
     let versions = store.versions().await.expect("versions");
     assert_eq!(versions.len(), everything.len(), "versions() lists every decision");

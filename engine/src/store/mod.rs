@@ -173,8 +173,18 @@ pub struct Loaded {
 #[derive(Debug, Clone, Default)]
 pub struct DecisionFilter {
     pub stage: Option<String>,
+    /// Only decisions at one of these stages of these procedures (none: no such bound).
+    pub at: Vec<StageOf>,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// A stage of one version of a procedure.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StageOf {
+    pub workflow_key: String,
+    pub workflow_version: u32,
+    pub stage: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -189,6 +189,23 @@ pub(super) const LIST_ALL: &str = "select id, title, workflow_key, stage, versio
      order by created_at desc, id limit $1 offset $2";
 pub(super) const LIST_BY_STAGE: &str = "select id, title, workflow_key, stage, version from decisions \
      where stage = $1 order by created_at desc, id limit $2 offset $3";
+/// Decisions at one of `places` stages (`(workflow_key, workflow_version, stage)`, three placeholders each), and at
+/// stage `$3·places+1` if `stage`; then limit and offset. Both databases compare a row with a `values` list.
+pub(super) fn list_at(stage: bool, places: usize) -> String {
+    let rows: Vec<String> = (0..places).map(|i| in_list(i * 3 + 1, 3)).collect();
+    let mut next = places * 3 + 1;
+    let mut sql = format!(
+        "select id, title, workflow_key, stage, version from decisions \
+         where (workflow_key, workflow_version, stage) in (values {})",
+        rows.join(", ")
+    );
+    if stage {
+        sql.push_str(&format!(" and stage = ${next}"));
+        next += 1;
+    }
+    sql.push_str(&format!(" order by created_at desc, id limit ${next} offset ${}", next + 1));
+    sql
+}
 pub(super) const VERSIONS: &str = "select id, version from decisions order by id";
 pub(super) const AUDIT_RECORDS: &str = "select decision_id, seq, act, stage_from, stage_to, actor_json, at, \
      payload, payload_hash, memo_hashes_json, prev_hash, hash from audit_records where decision_id = $1 order by seq";

@@ -297,6 +297,18 @@ impl Store for Backend {
     async fn list(&self, filter: &DecisionFilter) -> Result<Vec<DecisionSummary>, StoreError> {
         let limit = if filter.limit <= 0 { 50 } else { filter.limit };
         let offset = filter.offset.max(0);
+        if !filter.at.is_empty() {
+            let sql = rows::list_at(filter.stage.is_some(), filter.at.len());
+            let mut query = sqlx::query(&sql);
+            for at in &filter.at {
+                query = query.bind(&at.workflow_key).bind(i64::from(at.workflow_version)).bind(&at.stage);
+            }
+            if let Some(stage) = &filter.stage {
+                query = query.bind(stage);
+            }
+            let found = query.bind(limit).bind(offset).fetch_all(&self.reader).await?;
+            return found.iter().map(rows::summary).collect();
+        }
         let query = match &filter.stage {
             Some(stage) => sqlx::query(rows::LIST_BY_STAGE).bind(stage),
             None => sqlx::query(rows::LIST_ALL),
