@@ -51,7 +51,7 @@ async fn short_mode_prints_its_lines_and_stores_every_act() {
         for (line, open) in lines[2..4].iter().zip([50.0, 70.0]) {
             assert_eq!(check(line, "OPEN", store, &["open", "p50_ms", "p99_ms"])["open"], open, "{line}");
         }
-        let reads = ["open", "view_p95_ms", "record_p95_ms", "memos_p95_ms", "tasks_p95_ms"];
+        let reads = ["open", "view_p95_ms", "record_p95_ms", "memos_p95_ms", "tasks_p95_ms", "reviewer_tasks_p95_ms"];
         check(lines[4], "READS", store, &reads);
         let (head, fields) = parse(lines[5]);
         assert_eq!(head, "BENCH");

@@ -1,6 +1,7 @@
 //! The READS line: what the decision page reads, each timed on its own at the largest open count, as the
 //! decision's drafter (whose unit every benchmark decision names, so "my tasks" scans them all): the decision
-//! view with the acts allowed now, the record, the memo list, and the drafter's tasks.
+//! view with the acts allowed now, the record, the memo list, and the drafter's tasks; and a legality reviewer's
+//! tasks, which no decision in drafting waits on (the store finds none at the reviewer's stages, none is loaded).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,6 +23,7 @@ pub struct Reads {
     pub record: f64,
     pub memos: f64,
     pub tasks: f64,
+    pub reviewer_tasks: f64,
 }
 
 /// Time the page's reads over the decisions `ids` (taken in turn).
@@ -39,15 +41,21 @@ pub async fn measure(engine: &Arc<Engine>, ids: &[String]) -> anyhow::Result<Rea
         engine.read_memos(id, &drafter, Utc::now()).await?;
         memos.push(t.elapsed().as_secs_f64() * 1e3);
     }
+    let reviewer = who("reviewer", "司法局", Role::LegalityReviewer);
+    let mut reviewer_tasks = Vec::new();
     for _ in 0..TASK_REPEATS {
         let t = Instant::now();
         engine.worklist(&drafter, Utc::now()).await?;
         tasks.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        engine.worklist(&reviewer, Utc::now()).await?;
+        reviewer_tasks.push(t.elapsed().as_secs_f64() * 1e3);
     }
     Ok(Reads {
         view: percentile(&mut view, 95.0),
         record: percentile(&mut record, 95.0),
         memos: percentile(&mut memos, 95.0),
         tasks: percentile(&mut tasks, 95.0),
+        reviewer_tasks: percentile(&mut reviewer_tasks, 95.0),
     })
 }
