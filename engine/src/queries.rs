@@ -84,8 +84,6 @@ pub struct MemoInfo {
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
     pub stage: Option<String>,
-    /// Only decisions at one of these stages (none: any); the worklist asks for those where the reader has acts.
-    pub at: Vec<crate::store::StageOf>,
     pub workflow: Option<String>,
     pub limit: i64,
     pub offset: i64,
@@ -287,7 +285,7 @@ impl Engine {
     {
         let limit = if q.limit <= 0 { 50 } else { q.limit.min(MAX_PAGE) };
         let offset = q.offset.max(0);
-        let filter = DecisionFilter { stage: q.stage.clone(), at: q.at.clone(), limit, offset };
+        let filter = DecisionFilter { stage: q.stage.clone(), limit, offset, ..Default::default() };
         let summaries = self.store().list(&filter).await?;
         let examined = summaries.len() as i64;
         let mut items = Vec::new();

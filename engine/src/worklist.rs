@@ -15,8 +15,8 @@ use crate::audit::AuditRecord;
 use crate::definition::Workflow;
 use crate::error::Error;
 use crate::orchestrator::Engine;
-use crate::queries::{DecisionView, ListQuery, MAX_PAGE};
-use crate::store::{DeadlineRow, OutboxMessage, StageOf};
+use crate::queries::{DecisionView, MAX_PAGE};
+use crate::store::{DeadlineRow, DecisionFilter, OutboxMessage, StageOf};
 use crate::visibility::{self, Access};
 
 /// Decisions examined at most for one worklist: of those at a stage where the reader's roles have an act.
@@ -61,11 +61,20 @@ impl Engine {
         if at.is_empty() {
             return Ok(tasks);
         }
-        let mut offset = 0;
-        while offset < WORKLIST_SCAN {
-            let q = ListQuery { limit: MAX_PAGE, offset, at: at.clone(), ..ListQuery::default() };
-            let page = self.list_for(&q, actor, now).await?;
-            let waiting: Vec<DecisionView> = page.items.into_iter().filter(|v| !v.allowed_acts.is_empty()).collect();
+        // One read of the candidates, newest first: paged by offset, each page would sort them all again.
+        let filter = DecisionFilter { at, limit: WORKLIST_SCAN, ..DecisionFilter::default() };
+        let found = self.store().list(&filter).await?;
+        for page in found.chunks(MAX_PAGE as usize) {
+            let mut waiting = Vec::new();
+            for s in page {
+                let Some(loaded) = self.store().load(&s.id).await? else { continue };
+                let d = &loaded.decision;
+                let Ok(access) = visibility::read_access(d, actor, now) else { continue };
+                let view = self.view(d, actor, access, now);
+                if !view.allowed_acts.is_empty() {
+                    waiting.push(view);
+                }
+            }
             // The page's pending deadlines in one read, not a read (and a reload) per decision.
             // Deadlines are read at full access only, as on the decision page.
             let ids: Vec<String> = waiting.iter().filter(|v| v.access == Access::Full).map(|v| v.id.clone()).collect();
@@ -78,10 +87,6 @@ impl Engine {
                 let due = mine.iter().map(|(d, _)| crate::procedure::deadline::obligation_due(&d.spec)).min();
                 let overdue = mine.iter().any(|(d, n)| crate::queries::overdue(d, *n, now));
                 tasks.push(Task { decision: view, due, overdue });
-            }
-            match page.next_offset {
-                Some(next) => offset = next,
-                None => break,
             }
         }
         tasks.sort_by_key(|t| (t.due.is_none(), t.due));

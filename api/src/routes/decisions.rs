@@ -177,7 +177,6 @@ impl ListParams {
             workflow: self.workflow,
             limit: self.limit.unwrap_or(0),
             offset: self.offset.unwrap_or(0),
-            ..ListQuery::default()
         }
     }
 }

@@ -189,16 +189,20 @@ pub(super) const LIST_ALL: &str = "select id, title, workflow_key, stage, versio
      order by created_at desc, id limit $1 offset $2";
 pub(super) const LIST_BY_STAGE: &str = "select id, title, workflow_key, stage, version from decisions \
      where stage = $1 order by created_at desc, id limit $2 offset $3";
-/// Decisions at one of `places` stages (`(workflow_key, workflow_version, stage)`, three placeholders each), and at
-/// stage `$3·places+1` if `stage`; then limit and offset. Both databases compare a row with a `values` list.
-pub(super) fn list_at(stage: bool, places: usize) -> String {
+/// Decisions at one of `places` stages (`(workflow_key, workflow_version, stage)`, three placeholders each), whose
+/// stage is one of the next `stages` placeholders (those places' stages, each once: the planners find them through
+/// the stage index, where the row comparison alone had PostgreSQL read every decision), and at the next stage if
+/// `stage`; then limit and offset.
+pub(super) fn list_at(places: usize, stages: usize, stage: bool) -> String {
     let rows: Vec<String> = (0..places).map(|i| in_list(i * 3 + 1, 3)).collect();
     let mut next = places * 3 + 1;
     let mut sql = format!(
-        "select id, title, workflow_key, stage, version from decisions \
-         where (workflow_key, workflow_version, stage) in (values {})",
+        "select id, title, workflow_key, stage, version from decisions where stage in {} \
+         and (workflow_key, workflow_version, stage) in (values {})",
+        in_list(next, stages),
         rows.join(", ")
     );
+    next += stages;
     if stage {
         sql.push_str(&format!(" and stage = ${next}"));
         next += 1;

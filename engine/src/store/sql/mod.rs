@@ -298,10 +298,14 @@ impl Store for Backend {
         let limit = if filter.limit <= 0 { 50 } else { filter.limit };
         let offset = filter.offset.max(0);
         if !filter.at.is_empty() {
-            let sql = rows::list_at(filter.stage.is_some(), filter.at.len());
+            let stages: std::collections::BTreeSet<&str> = filter.at.iter().map(|a| a.stage.as_str()).collect();
+            let sql = rows::list_at(filter.at.len(), stages.len(), filter.stage.is_some());
             let mut query = sqlx::query(&sql);
             for at in &filter.at {
                 query = query.bind(&at.workflow_key).bind(i64::from(at.workflow_version)).bind(&at.stage);
+            }
+            for stage in stages {
+                query = query.bind(stage);
             }
             if let Some(stage) = &filter.stage {
                 query = query.bind(stage);
