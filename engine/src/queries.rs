@@ -128,6 +128,11 @@ impl Engine {
         }
     }
 
+    /// The decision as `actor` sees it, if they may read it at all: what every list of decisions shows them.
+    pub(crate) fn view_for(&self, d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Option<DecisionView> {
+        visibility::read_access(d, actor, now).ok().map(|a| self.view(d, actor, a, now))
+    }
+
     pub fn view(&self, d: &Decision, actor: &Actor, access: Access, now: DateTime<Utc>) -> DecisionView {
         let wf = self.workflow(&d.workflow_key, d.workflow_version);
         let allowed_acts = match (wf, access) {
@@ -247,8 +252,7 @@ impl Engine {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Page<DecisionView>, Error> {
-        self.list_where(q, now, |d| visibility::read_access(d, actor, now).ok().map(|a| self.view(d, actor, a, now)))
-            .await
+        self.list_where(q, now, |d| self.view_for(d, actor, now)).await
     }
 
     /// Public consultations (public view): open for comment now, or ended — a consultation once published

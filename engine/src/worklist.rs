@@ -68,11 +68,10 @@ impl Engine {
             let mut waiting = Vec::new();
             for s in page {
                 let Some(loaded) = self.store().load(&s.id).await? else { continue };
-                let d = &loaded.decision;
-                let Ok(access) = visibility::read_access(d, actor, now) else { continue };
-                let view = self.view(d, actor, access, now);
-                if !view.allowed_acts.is_empty() {
-                    waiting.push(view);
+                if let Some(view) = self.view_for(&loaded.decision, actor, now) {
+                    if !view.allowed_acts.is_empty() {
+                        waiting.push(view);
+                    }
                 }
             }
             // The page's pending deadlines in one read, not a read (and a reload) per decision.

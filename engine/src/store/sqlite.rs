@@ -50,8 +50,6 @@ mod dialect {
     /// SQLite plans by its rules and the indexes' shapes, with no statistics to go stale.
     pub(super) const OPINIONS_ANALYZE: Option<&str> = None;
 
-    /// Opinions holding `text`: the trigram index for three characters or more (quoted as one phrase), a scan
-    /// for fewer (a trigram index cannot find them).
     /// The index's query for `text` when the trigram index can walk a search in order: three characters or
     /// more, quoted as one phrase. A search within one kind then reads the index in rowid order, which is the
     /// kind's `seq` order (rows are only ever appended, each batch in `seq` order, by the one writer), and stops
@@ -60,6 +58,8 @@ mod dialect {
         (text.chars().count() >= 3).then(|| format!("\"{}\"", text.replace('"', "\"\"")))
     }
 
+    /// Opinions holding `text`: the trigram index for three characters or more (quoted as one phrase), a scan
+    /// for fewer (a trigram index cannot find them).
     pub(super) fn opinion_text_filter(b: &mut sqlx::QueryBuilder<'_, super::Db>, text: &str) {
         match opinion_text_walk(text) {
             Some(phrase) => {

@@ -97,15 +97,23 @@ fn serve(mut conn: Connection, inbox: mpsc::Receiver<Job>) {
 /// commit fails, the batch is written again with each commit in a savepoint, so that the failure is its own.
 fn each(conn: &mut Connection, batch: &[TransitionCommit], key: Option<&ServerKey>) -> Vec<Outcome> {
     if batch.len() > 1 {
-        match straight(conn, batch, key)
-            .and_then(|done| if done { Ok(None) } else { isolated(conn, batch, key).map(Some) })
-        {
-            Ok(None) => return batch.iter().map(|_| Ok(())).collect(),
-            Ok(Some(results)) => return results,
+        match group(conn, batch, key) {
+            Ok(results) => return results,
             Err(e) => tracing::warn!(error = %e, "group commit failed; committing one by one"),
         }
     }
     batch.iter().map(|c| all(conn, std::slice::from_ref(c), key)).collect()
+}
+
+fn group(
+    conn: &mut Connection,
+    batch: &[TransitionCommit],
+    key: Option<&ServerKey>,
+) -> Result<Vec<Outcome>, StoreError> {
+    if straight(conn, batch, key)? {
+        return Ok(batch.iter().map(|_| Ok(())).collect());
+    }
+    isolated(conn, batch, key)
 }
 
 /// Every commit of `batch` in one transaction, or (false) none of them when one fails.

@@ -149,7 +149,7 @@ fn lost_race(e: StoreError, c: &TransitionCommit) -> StoreError {
     match &e {
         StoreError::Database(sqlx::Error::Database(db)) if matches!(db.code().as_deref(), Some("40001" | "40P01")) => {
             tracing::info!(decision = %c.decision.id, code = ?db.code(), "a commit lost a race in the database");
-            conflict(c)
+            Fail::Conflict.error(c)
         }
         _ => e,
     }
@@ -225,10 +225,6 @@ async fn insert_outbox(
     let mut statements = Vec::new();
     plan::outbox(&mut statements, outbox);
     run(conn, &statements, unnamed).await
-}
-
-fn conflict(c: &TransitionCommit) -> StoreError {
-    StoreError::Conflict { decision_id: c.decision.id.clone(), expected: c.expected_version }
 }
 
 #[async_trait]
