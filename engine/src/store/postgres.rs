@@ -67,6 +67,9 @@ mod dialect {
     }
 }
 
+/// A pooled connection idle this long is pinged before it is handed out.
+const IDLE_CHECK: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[derive(Debug, Clone)]
 pub struct PgStore {
     /// Reads and writes share one pool: under MVCC readers never wait for
@@ -84,7 +87,21 @@ impl PgStore {
     }
 
     async fn connect_with(options: PgConnectOptions) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new().connect_with(options).await?;
+        // sqlx pings every connection it hands out by default: a round trip before each read and each commit,
+        // about a tenth of an act's time on a local server. A connection that sat idle a while is still checked,
+        // since that is when a server restart or a dropped link goes unnoticed.
+        let pool = PgPoolOptions::new()
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_CHECK {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
+            .connect_with(options)
+            .await?;
         Ok(PgStore { writer: pool.clone(), reader: pool, key: None })
     }
 
