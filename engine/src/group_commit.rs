@@ -42,7 +42,11 @@ impl Batchable for Incoming {
     }
 }
 
-type Waiting<T> = (T, oneshot::Sender<Result<<T as Batchable>::Written, StoreError>>);
+type Answer<T> = Result<<T as Batchable>::Written, StoreError>;
+type Waiting<T> = (T, oneshot::Sender<Answer<T>>);
+
+/// A commit in the queue, waiting for its answer.
+pub(crate) struct Queued<T: Batchable>(oneshot::Receiver<Answer<T>>);
 
 pub(crate) struct GroupCommit<T: Batchable = TransitionCommit> {
     /// Commits not yet taken by a writer.
@@ -79,10 +83,30 @@ impl<T: Batchable> GroupCommit<T> {
         }
     }
 
+    /// Another queue with `writers` of its own, counted with this one.
+    pub(crate) fn beside(&self, writers: usize) -> Self {
+        GroupCommit { counts: self.counts.clone(), ..GroupCommit::with_writers(writers) }
+    }
+
     /// Write `commit`, together with whatever else is waiting.
     pub(crate) async fn commit(&self, store: &Arc<dyn Store>, commit: T) -> Result<T::Written, StoreError> {
-        let (sender, mut answer) = oneshot::channel();
+        let queued = self.queue(commit);
+        self.written(store, queued).await
+    }
+
+    /// Put `commit` in the queue now; [`GroupCommit::written`] writes it. With one writer, commits reach the
+    /// database in the order they were queued: a batch takes everything queued, in order, and the next batch
+    /// starts when it is written.
+    pub(crate) fn queue(&self, commit: T) -> Queued<T> {
+        let (sender, answer) = oneshot::channel();
         self.with_pending(|p| p.push((commit, sender)));
+        Queued(answer)
+    }
+
+    /// Wait for a queued commit to be written, writing a batch when it is our turn. A caller that goes away
+    /// before then (drops this future) has its commit dropped, never written.
+    pub(crate) async fn written(&self, store: &Arc<dyn Store>, queued: Queued<T>) -> Result<T::Written, StoreError> {
+        let Queued(mut answer) = queued;
         let turn = self.writing.clone().acquire_owned().await.expect("the semaphore is never closed");
         // The writer before us may have taken ours into its batch.
         match answer.try_recv() {

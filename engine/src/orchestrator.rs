@@ -7,6 +7,7 @@ mod calendar;
 mod group;
 mod intake;
 mod issue;
+mod numbers;
 mod server;
 mod turns;
 
@@ -111,11 +112,14 @@ pub struct Engine {
     calendar: LiveCalendar,
     store: Arc<dyn Store>,
     group: GroupCommit,
+    /// Acts that issue numbered documents, written by one writer in the order their numbers were handed out (see
+    /// [`numbers`]); `None` where the store has one writer anyway, and `group` keeps that order.
+    numbered: Option<GroupCommit>,
     /// Opinions from the public, group-committed apart from acts (see [`intake`]).
     intake_group: GroupCommit<crate::store::opinions::Incoming>,
     intake: intake::Intake,
-    /// Held by an act that issues a numbered document, from reading its number to committing it.
-    numbering: tokio::sync::Mutex<()>,
+    /// Held by an act that issues a numbered document, from reading its number to queueing its commit.
+    numbering: numbers::Numbering,
     /// Acts on one record take turns in this process (see [`turns`]).
     turns: turns::Turns,
 }
@@ -131,12 +135,14 @@ impl Engine {
             map.insert((w.key.clone(), w.version), Loadedwf { workflow: w, memos });
         }
         let writers = store.writers();
+        let group = GroupCommit::with_writers(writers);
         Ok(Engine {
             workflows: map,
             latest,
             calendar: LiveCalendar::new(calendar),
             store,
-            group: GroupCommit::with_writers(writers),
+            numbered: (writers > 1).then(|| group.beside(1)),
+            group,
             // One batch of opinions at a time: each continues its consultation's hash chain from the last.
             intake_group: GroupCommit::default(),
             intake: Default::default(),

@@ -8,7 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
+use tokio::sync::MutexGuard;
+
 use super::issue::{issue, Request};
+use super::numbers::Floors;
 use super::{Answering, Applied, Engine, NUMBER_ATTEMPTS};
 use crate::act::Act;
 use crate::actor::Actor;
@@ -220,17 +223,18 @@ impl Engine {
         now: DateTime<Utc>,
         carried: Carried<'_>,
     ) -> Result<Vec<Applied>, Error> {
-        // Within this process numbered acts take turns from reading the
-        // number to committing it, so acts written in one group commit never
-        // race for one number; only another replica's act can take it, and
-        // then we render again.
+        // Within this process numbered acts take turns from reading the number to queueing the commit (see
+        // `numbers`), so two acts never hold one number; only another replica's act, or a number left free by a
+        // failed commit, fails a commit, and then we render again.
         let numbered = steps.iter().any(|s| {
             let Ok(lw) = self.loaded(&s.next.workflow_key, s.next.workflow_version) else { return false };
             s.requested.iter().any(|(memo, _)| lw.memos.manifest().series(memo, &s.next.facts.organ).is_some())
         });
-        let _turn = if numbered { Some(self.numbering.lock().await) } else { None };
+        let no_floors = Floors::default();
         let mut attempt = 0;
         loop {
+            let mut turn = if numbered { Some(self.numbering.turn().await) } else { None };
+            let floors = turn.as_deref().unwrap_or(&no_floors);
             let mut hashes = heads.clone();
             let mut numbers = Vec::new();
             let mut commits = Vec::with_capacity(steps.len());
@@ -245,6 +249,7 @@ impl Engine {
                     now,
                     requested: &s.requested,
                     taken: &numbers,
+                    floors,
                 };
                 let issued = Box::pin(issue(memos, self.store.as_ref(), request)).await?;
                 let prev = hashes.get(&s.next.id).cloned().unwrap_or_else(|| audit::GENESIS.into());
@@ -293,17 +298,39 @@ impl Engine {
                     c.outbox.extend(notices.iter().cloned());
                 }
             }
-            // An act alone shares a transaction with acts arriving meanwhile (group
-            // commit); acts that belong together are one transaction of their own.
-            let result = match <[TransitionCommit; 1]>::try_from(commits) {
-                Ok([commit]) => self.group.commit(&self.store, commit).await,
-                Err(commits) => self.store.commit_all(commits).await,
-            };
+            if let Some(floors) = turn.as_deref_mut() {
+                floors.hand_out(&numbers);
+            }
+            let result = self.send(commits, numbered, turn).await;
+            if result.is_err() && numbered {
+                self.numbering.turn().await.forget(&numbers);
+            }
             match result {
                 Err(StoreError::NumberTaken { .. }) if attempt < NUMBER_ATTEMPTS => attempt += 1,
                 Err(e) => return Err(e.into()),
                 Ok(()) => return Ok(applied),
             }
+        }
+    }
+
+    /// Write a group's commits. An act alone shares a transaction with acts arriving meanwhile (group commit);
+    /// a numbered one queues behind the numbered acts before it, and the next numbered act may take its turn as
+    /// soon as it is queued. Acts that belong together are one transaction of their own, written in the turn.
+    async fn send(
+        &self,
+        commits: Vec<TransitionCommit>,
+        numbered: bool,
+        turn: Option<MutexGuard<'_, Floors>>,
+    ) -> Result<(), StoreError> {
+        match <[TransitionCommit; 1]>::try_from(commits) {
+            Ok([commit]) if numbered => {
+                let lane = self.numbered.as_ref().unwrap_or(&self.group);
+                let queued = lane.queue(commit);
+                drop(turn);
+                lane.written(&self.store, queued).await
+            }
+            Ok([commit]) => self.group.commit(&self.store, commit).await,
+            Err(commits) => self.store.commit_all(commits).await,
         }
     }
 }

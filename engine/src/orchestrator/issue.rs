@@ -6,6 +6,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Asia::Shanghai;
 
+use super::numbers::Floors;
 use crate::act::Act;
 use crate::actor::Actor;
 use crate::audit::{self, format_instant};
@@ -32,14 +33,17 @@ pub struct Request<'a> {
     pub requested: &'a [(String, serde_json::Value)],
     /// Numbers claimed by acts committed in the same transaction.
     pub taken: &'a [NumberClaim],
+    /// Numbers this process handed out to acts not committed yet.
+    pub floors: &'a Floors,
 }
 
 /// Render each `(memo, data)` an act's effects asked for. A numbered memo
 /// gets the next free number of its series (after those `taken` by acts
-/// committed with it); the claim goes into the act's commit, which fails
-/// with `NumberTaken` if another act took it first.
+/// committed with it, and after those this process handed out to acts on
+/// their way to the database); the claim goes into the act's commit, which
+/// fails with `NumberTaken` if another act took it first.
 pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<Issued, Error> {
-    let Request { next, act, actor, now, requested, taken } = r;
+    let Request { next, act, actor, now, requested, taken, floors } = r;
     let mut out = Issued { memos: Vec::new(), numbers: Vec::new() };
     let year = now.with_timezone(&Shanghai).year();
     for (memo, data) in requested {
@@ -62,7 +66,8 @@ pub async fn issue(set: &MemoSet, store: &dyn Store, r: Request<'_>) -> Result<I
                 let earlier = (out.numbers.iter().chain(taken))
                     .filter(|c| c.organ == organ && c.series == series && c.year == year)
                     .count() as i64;
-                let n = store.next_number(&organ, &series, year).await? + earlier;
+                let free = store.next_number(&organ, &series, year).await?.max(floors.floor(&organ, &series, year));
+                let n = free + earlier;
                 out.numbers.push(NumberClaim {
                     organ: organ.clone(),
                     series: series.clone(),

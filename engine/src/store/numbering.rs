@@ -103,5 +103,23 @@ pub(crate) mod conformance {
         assert_eq!(store.next_number("示范市人民政府", "示政办函", 2027).await.expect("next"), 1, "per year");
         let err = crate::memo::tests::commit_stale_claim(&engine).await;
         assert!(matches!(err, Some(StoreError::NumberTaken { number: 1, .. })), "{err:?}");
+        two_replicas(store, engine).await;
+    }
+
+    /// Two replicas on one database, six acts each at once: each hands out numbers ahead of its commits, the
+    /// other's commits take some of them, and every act still commits with a number of its own, without gaps.
+    async fn two_replicas(store: Arc<dyn Store>, first: Arc<crate::orchestrator::Engine>) {
+        let second = crate::memo::tests::engine_on(store.clone()).await;
+        let mut tasks = Vec::new();
+        for i in 10..22 {
+            let engine = if i % 2 == 0 { first.clone() } else { second.clone() };
+            tasks.push(tokio::spawn(async move { crate::memo::tests::open_numbered(&engine, i).await }));
+        }
+        for t in tasks {
+            t.await.expect("task").expect("every act commits, past the numbers the other replica took");
+        }
+        let issued = store.issued_numbers("示范市人民政府", 2026).await.expect("issued");
+        let numbers: Vec<i64> = issued.iter().filter(|c| c.series == "示政办函").map(|c| c.number).collect();
+        assert_eq!(numbers, (1..=22).collect::<Vec<i64>>(), "no gaps, no duplicates");
     }
 }
