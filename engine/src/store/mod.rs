@@ -26,6 +26,7 @@ mod rows;
 pub mod scheduler;
 pub mod snapshot;
 mod sqlite;
+mod sqlite_reader;
 mod sqlite_writer;
 pub mod units;
 pub mod users;

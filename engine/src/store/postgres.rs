@@ -126,6 +126,11 @@ impl PgStore {
     fn direct(&self) -> Option<&super::sqlite_writer::SqliteWriter> {
         None
     }
+
+    /// Every read goes through sqlx.
+    fn direct_reads(&self) -> Option<&super::sqlite_reader::SqliteReader> {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use super::sqlite_reader::SqliteReader;
 use super::sqlite_writer::SqliteWriter;
 use super::StoreError;
 use crate::anchor::ServerKey;
@@ -88,6 +89,8 @@ pub struct SqliteStore {
     /// Acts' commits, on a thread of their own; none for an in-memory database, which only its one sqlx connection
     /// can see (its commits go through `writer`).
     direct: Option<SqliteWriter>,
+    /// Acts' loads of their decision, on the calling thread; none for an in-memory database.
+    direct_reads: Option<Arc<SqliteReader>>,
     /// Seals every audit record written (see `crate::anchor`); none in tools that only read.
     key: Option<Arc<ServerKey>>,
 }
@@ -114,12 +117,13 @@ impl SqliteStore {
         let writer = single.connect_with(options.clone()).await?;
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         let direct = if in_memory { None } else { Some(SqliteWriter::open(options.get_filename())?) };
+        let direct_reads = if in_memory { None } else { Some(Arc::new(SqliteReader::open(options.get_filename())?)) };
         let reader = if in_memory {
             writer.clone()
         } else {
             SqlitePoolOptions::new().max_connections(READERS).test_before_acquire(false).connect_with(options).await?
         };
-        Ok(SqliteStore { writer, reader, direct, key: None })
+        Ok(SqliteStore { writer, reader, direct, direct_reads, key: None })
     }
 
     /// Seal every audit record this store writes with `key`.
@@ -154,6 +158,11 @@ impl SqliteStore {
     /// The writer thread acts' commits go to, if this database has one.
     fn direct(&self) -> Option<&SqliteWriter> {
         self.direct.as_ref()
+    }
+
+    /// The connections acts load their decision on, if this database has them.
+    fn direct_reads(&self) -> Option<&SqliteReader> {
+        self.direct_reads.as_deref()
     }
 }
 
@@ -258,6 +267,7 @@ mod tests {
         let store = Arc::new(SqliteStore::connect(&file_url(&dir)).await.expect("connect"));
         store.migrate().await.expect("migrate");
         assert!(store.direct().is_some(), "a file's acts are committed on the writer thread");
+        assert!(store.direct_reads().is_some(), "and loaded on connections of their own");
         let mut writes = tokio::task::JoinSet::new();
         for i in 0..40 {
             let s = store.clone();

@@ -6,7 +6,9 @@
 //!
 //! Acts' commits on a SQLite file are the exception: `direct()` names a
 //! writer thread (`store::sqlite_writer`) that runs the same statements
-//! (`store::plan`) without sqlx's per-statement hand-offs.
+//! (`store::plan`) without sqlx's per-statement hand-offs; and so are their
+//! loads (`direct_reads()`, `store::sqlite_reader`), the same query on the
+//! calling thread.
 
 mod calendar;
 mod directory;
@@ -286,6 +288,9 @@ impl Store for Backend {
     }
 
     async fn load(&self, decision_id: &str) -> Result<Option<Loaded>, StoreError> {
+        if let Some(direct) = self.direct_reads() {
+            return direct.load(decision_id);
+        }
         let row = sqlx::query(rows::LOAD).bind(decision_id).fetch_optional(&self.reader).await?;
         row.map(|r| rows::loaded(&r, decision_id)).transpose()
     }
