@@ -68,7 +68,7 @@ pub async fn run(args: &Args, out: &mut (dyn Write + Send)) -> anyhow::Result<()
     let mut levels = args.open.clone();
     levels.sort_unstable();
     for &level in &levels {
-        let line = open::measure(&engine, &run, level, args.probes).await?;
+        let line = open::measure(&engine, &url, &run, level, args.probes).await?;
         writeln!(
             out,
             "OPEN store={store} open={} p50_ms={:.3} p99_ms={:.3} decisions={} probes={} seed_s={:.1}",
