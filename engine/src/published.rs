@@ -42,9 +42,8 @@ impl Engine {
         let summaries = self.store().list(&filter).await?;
         let examined = summaries.len() as i64;
         let mut items = Vec::new();
-        for s in summaries.into_iter().filter(|s| s.workflow_key == CATALOGUE_WORKFLOW) {
-            let Some(loaded) = self.store().load(&s.id).await? else { continue };
-            let d = loaded.decision;
+        let catalogues = summaries.iter().filter(|s| s.workflow_key == CATALOGUE_WORKFLOW);
+        for d in self.load_listed(catalogues.map(|s| s.id.as_str())).await? {
             let Some(c) = &d.facts.catalogue else { continue };
             // Only a version that was itself published is shown.
             let Some(p) = c.published.iter().rev().find(|p| p.version == c.version) else { continue };

@@ -292,17 +292,16 @@ impl Engine {
         let filter = DecisionFilter { stage: q.stage.clone(), limit, offset, ..Default::default() };
         let summaries = self.store().list(&filter).await?;
         let examined = summaries.len() as i64;
-        let mut items = Vec::new();
-        for s in summaries {
-            if q.workflow.as_ref().is_some_and(|w| *w != s.workflow_key) {
-                continue;
-            }
-            if let Some(loaded) = self.store().load(&s.id).await? {
-                if let Some(v) = keep(&loaded.decision) {
-                    items.push(v);
-                }
-            }
-        }
+        let listed = summaries.iter().filter(|s| q.workflow.as_ref().is_none_or(|w| *w == s.workflow_key));
+        let items = self.load_listed(listed.map(|s| s.id.as_str())).await?.iter().filter_map(keep).collect();
         Ok(Page { items, next_offset: (examined == limit).then_some(offset + examined) })
+    }
+
+    /// The decisions `ids` that exist, in the order given, in a few reads (`Store::load_many`), not one each.
+    pub(crate) async fn load_listed<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<Vec<Decision>, Error> {
+        let ids: Vec<&str> = ids.collect();
+        let mut found: std::collections::HashMap<String, Decision> =
+            self.store().load_many(&ids).await?.into_iter().map(|l| (l.decision.id.clone(), l.decision)).collect();
+        Ok(ids.iter().filter_map(|id| found.remove(*id)).collect())
     }
 }

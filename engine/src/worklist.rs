@@ -66,9 +66,8 @@ impl Engine {
         let found = self.store().list(&filter).await?;
         for page in found.chunks(MAX_PAGE as usize) {
             let mut waiting = Vec::new();
-            for s in page {
-                let Some(loaded) = self.store().load(&s.id).await? else { continue };
-                if let Some(view) = self.view_for(&loaded.decision, actor, now) {
+            for d in self.load_listed(page.iter().map(|s| s.id.as_str())).await? {
+                if let Some(view) = self.view_for(&d, actor, now) {
                     if !view.allowed_acts.is_empty() {
                         waiting.push(view);
                     }

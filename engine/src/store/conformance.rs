@@ -51,6 +51,7 @@ pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
     check("migrate is idempotent and ready", Box::pin(migrate_and_ready(s))).await;
     check("create, load, create twice", Box::pin(create_and_load(s))).await;
     check("update; stale and malformed commits write nothing", Box::pin(update_and_stale(s))).await;
+    check("load_many reads as load does", Box::pin(load_many(s))).await;
     check("each commit of a batch stands alone", Box::pin(batch(s))).await;
     check("commit_all writes every commit or none", Box::pin(all_or_nothing(s))).await;
     check("racing acts: one wins, the rest conflict", Box::pin(racing_acts(store.clone()))).await;
@@ -255,6 +256,25 @@ async fn create_and_load(store: &dyn Store) {
     let again = commit1(store, other).await;
     assert!(matches!(again, Err(StoreError::AlreadyExists(_))), "creating twice: {again:?}");
     assert_eq!(snapshot(store, id).await, before, "a refused create writes nothing");
+}
+
+/// Two decisions the checks before wrote, named among 600 ids that do not exist (two statements' worth): each is
+/// read as `load` reads it, and the missing ones are left out.
+async fn load_many(store: &dyn Store) {
+    let mut ids: Vec<String> = (0..600).map(|i| format!("conf-missing-{i}")).collect();
+    ids.insert(3, "conf-update".into());
+    ids.push("conf-create".into());
+    let named: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut many = store.load_many(&named).await.expect("load_many");
+    many.sort_by(|a, b| a.decision.id.cmp(&b.decision.id));
+    assert_eq!(many.len(), 2, "only the decisions that exist");
+    for got in many {
+        let one = store.load(&got.decision.id).await.expect("load").expect("exists");
+        assert_eq!(got.decision, one.decision, "{}: the same state", one.decision.id);
+        assert_eq!(got.last_hash, one.last_hash, "{}: the same record head", one.decision.id);
+        assert_eq!((got.calendar_notices, got.opinion_kinds), (one.calendar_notices, one.opinion_kinds));
+    }
+    assert!(store.load_many(&[]).await.expect("no ids").is_empty());
 }
 
 async fn update_and_stale(store: &dyn Store) {

@@ -228,6 +228,9 @@ pub trait Store:
     /// none of them: the first error rolls the whole batch back.
     async fn commit_all(&self, batch: Vec<TransitionCommit>) -> Result<(), StoreError>;
     async fn load(&self, decision_id: &str) -> Result<Option<Loaded>, StoreError>;
+    /// The decisions `ids` that exist, as [`Store::load`] reads each, in no particular order: a page of a list in a
+    /// few reads, not one a decision.
+    async fn load_many(&self, ids: &[&str]) -> Result<Vec<Loaded>, StoreError>;
     async fn list(&self, filter: &DecisionFilter) -> Result<Vec<DecisionSummary>, StoreError>;
     /// Every decision id with its version, for verification of all chains.
     async fn versions(&self) -> Result<Vec<(String, i64)>, StoreError>;

@@ -295,6 +295,18 @@ impl Store for Backend {
         row.map(|r| rows::loaded(&r, decision_id)).transpose()
     }
 
+    async fn load_many(&self, ids: &[&str]) -> Result<Vec<Loaded>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(rows::LOADS_PER_STATEMENT) {
+            let sql = rows::load_many(chunk.len());
+            let found = chunk.iter().fold(sqlx::query(&sql), |q, id| q.bind(*id)).fetch_all(&self.reader).await?;
+            for row in &found {
+                out.push(rows::loaded_row(row)?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn list(&self, filter: &DecisionFilter) -> Result<Vec<DecisionSummary>, StoreError> {
         let limit = if filter.limit <= 0 { 50 } else { filter.limit };
         let offset = filter.offset.max(0);
