@@ -13,8 +13,8 @@ use crate::stats::percentile;
 /// its record, state and deadlines as a live decision has them.
 pub const SEED_ACTS: usize = 2;
 /// Decisions seeded at once: the engine's group commit writes them in large transactions, which makes seeding
-/// 100,000 decisions take minutes (3 on SQLite, 7 on PostgreSQL on a busy 2-core machine), not hours, through the
-/// same code as every act.
+/// 100,000 decisions take under a minute on SQLite and under two on PostgreSQL (a busy 2-core machine), not hours,
+/// through the same code as every act.
 const SEED_CLIENTS: usize = 64;
 
 /// One open count's latencies.
