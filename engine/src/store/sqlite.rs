@@ -292,4 +292,31 @@ mod tests {
         }
         assert_eq!(store.memos("turns-7").await.expect("memos").len(), 1, "the act's memo is written with it");
     }
+
+    /// The writer thread never copies the log into the database file itself; the checkpoint thread does, so the
+    /// file grows as acts are written (without it, everything would stay in the log).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_checkpoint_thread_copies_acts_into_the_database_file() {
+        use chrono::Utc;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::connect(&file_url(&dir)).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let file = dir.path().join("juece.db");
+        let size = || std::fs::metadata(&file).expect("database file").len();
+        let before = size();
+        for i in 0..=super::super::sqlite_writer::CHECKPOINT_EVERY {
+            let first = conformance::Chain::new(&format!("ckpt-{i}"), "start", Utc::now()).next(
+                "propose",
+                "drafting",
+                Utc::now(),
+                &["立项"],
+            );
+            store.commit(vec![first]).await.into_iter().try_for_each(|r| r).expect("committed");
+        }
+        let waited = std::time::Instant::now();
+        while size() == before && waited.elapsed() < std::time::Duration::from_secs(30) {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(size() > before, "the acts are checkpointed into the database file, still {before} bytes");
+    }
 }

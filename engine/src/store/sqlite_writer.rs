@@ -7,6 +7,11 @@
 //! (`store::plan`) on its own connection to the same file, and answers
 //! after the flush to disk.
 //!
+//! The thread does not copy the log into the database file itself (SQLite's
+//! automatic checkpoint, which would stop every act for that copy and its
+//! flush): a second thread checkpoints on a connection of its own, and the
+//! writer goes on appending meanwhile.
+//!
 //! Only acts' commits come here. Other writes (the scheduler's claims,
 //! opinions, users) go through the sqlx writer as before: both take SQLite's
 //! write lock with `begin immediate` and wait for each other (busy timeout),
@@ -25,6 +30,10 @@ use crate::anchor::ServerKey;
 
 /// Statements kept prepared: an act's shapes (memos, deadlines and notices per statement) are few.
 const PREPARED: usize = 128;
+
+/// Acts written between two checkpoints: an act writes about ten pages, so about SQLite's own default of a
+/// checkpoint every 1,000 pages.
+pub(super) const CHECKPOINT_EVERY: usize = 100;
 
 /// The sending end of the writer thread; the thread ends when the last clone is dropped.
 #[derive(Debug, Clone)]
@@ -46,18 +55,13 @@ impl SqliteWriter {
     /// Open a second connection to the database file at `path` (the sqlx pools' file, already in WAL mode) and
     /// start its thread.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags)?;
-        // The same durability and checks as the sqlx connections (`SqliteStore::connect`).
-        conn.busy_timeout(Duration::from_secs(5))?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        let conn = connection(path)?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         conn.set_prepared_statement_cache_capacity(PREPARED);
+        let checkpoints = checkpointer(connection(path)?)?;
         let (jobs, inbox) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("juece-sqlite-writer".into())
-            .spawn(move || serve(conn, inbox))
-            .map_err(|e| StoreError::Interrupted(format!("cannot start the SQLite writer thread: {e}")))?;
+        spawn("juece-sqlite-writer", move || serve(conn, inbox, checkpoints))?;
         Ok(SqliteWriter { jobs })
     }
 
@@ -78,17 +82,62 @@ impl SqliteWriter {
     }
 }
 
+/// A read-write connection to the file at `path`, with the same durability as the sqlx connections
+/// (`SqliteStore::connect`).
+fn connection(path: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(conn)
+}
+
+fn spawn(name: &str, body: impl FnOnce() + Send + 'static) -> Result<(), StoreError> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(body)
+        .map(drop)
+        .map_err(|e| StoreError::Interrupted(format!("cannot start the thread {name}: {e}")))
+}
+
+/// Start the thread that checkpoints on `conn` each time it is asked (and once for any asks that came while it
+/// was busy); it ends with the writer. A passive checkpoint copies what no reader still needs and never waits
+/// for the writer, whose appends go on meanwhile.
+fn checkpointer(conn: Connection) -> Result<mpsc::SyncSender<()>, StoreError> {
+    let (ask, asked) = mpsc::sync_channel(1);
+    spawn("juece-sqlite-checkpoint", move || {
+        while asked.recv().is_ok() {
+            if let Err(e) = conn.query_row("pragma wal_checkpoint(passive)", [], |_| Ok(())) {
+                tracing::warn!(error = %e, "SQLite checkpoint failed; the log is copied at the next one");
+            }
+        }
+    })?;
+    Ok(ask)
+}
+
 /// The thread stopped (it panicked): whatever it was writing was rolled back with its transaction.
 fn gone() -> StoreError {
     StoreError::Interrupted("the SQLite writer thread stopped".into())
 }
 
-fn serve(mut conn: Connection, inbox: mpsc::Receiver<Job>) {
+fn serve(mut conn: Connection, inbox: mpsc::Receiver<Job>, checkpoints: mpsc::SyncSender<()>) {
+    let mut written = 0;
     // The caller may have stopped waiting (its task was cancelled); the commit stands all the same.
     while let Ok(job) = inbox.recv() {
-        match job {
-            Job::Each { batch, key, answer } => drop(answer.send(each(&mut conn, &batch, key.as_deref()))),
-            Job::All { batch, key, answer } => drop(answer.send(all(&mut conn, &batch, key.as_deref()))),
+        written += match job {
+            Job::Each { batch, key, answer } => {
+                drop(answer.send(each(&mut conn, &batch, key.as_deref())));
+                batch.len()
+            }
+            Job::All { batch, key, answer } => {
+                drop(answer.send(all(&mut conn, &batch, key.as_deref())));
+                batch.len()
+            }
+        };
+        if written >= CHECKPOINT_EVERY {
+            // Full: a checkpoint is asked for already, and it will copy these too.
+            let _ = checkpoints.try_send(());
+            written = 0;
         }
     }
 }
