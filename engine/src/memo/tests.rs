@@ -456,6 +456,7 @@ pub(crate) async fn commit_stale_claim(engine: &Engine) -> Option<StoreError> {
         idempotency: None,
         fires: None,
         ledger: Vec::new(),
+        sealed: None,
     };
     let err = store.commit(vec![commit]).await.into_iter().next()?.err();
     let after = store.load("num-0").await.ok().flatten()?;

@@ -279,6 +279,7 @@ impl Engine {
                     idempotency: None,
                     fires: None,
                     ledger: s.ledger.clone(),
+                    sealed: None,
                 });
                 applied.push(Applied {
                     decision: s.next.clone(),
@@ -318,10 +319,14 @@ impl Engine {
     /// soon as it is queued. Acts that belong together are one transaction of their own, written in the turn.
     async fn send(
         &self,
-        commits: Vec<TransitionCommit>,
+        mut commits: Vec<TransitionCommit>,
         numbered: bool,
         turn: Option<MutexGuard<'_, Floors>>,
     ) -> Result<(), StoreError> {
+        // Sealed here, by each caller at once, not in turn by the store's writer.
+        for c in &mut commits {
+            self.store.seal(c)?;
+        }
         match <[TransitionCommit; 1]>::try_from(commits) {
             Ok([commit]) if numbered => {
                 let lane = self.numbered.as_ref().unwrap_or(&self.group);

@@ -274,6 +274,7 @@ async fn two_schedulers_fire_each_once(a: Arc<dyn Store>, b: Arc<dyn Store>, raw
         idempotency: None,
         fires: None,
         ledger: Vec::new(),
+        sealed: None,
     };
     raw.commit(vec![commit]).await.remove(0).expect("a decision");
     let mut values = Vec::new();

@@ -78,7 +78,7 @@ async fn check(name: &str, body: impl std::future::Future<Output = ()>) {
 // ---- fixtures ---------------------------------------------------------------
 
 /// 2031-03-01T08:00:00.123456Z: microsecond precision, as stored.
-fn t0() -> DateTime<Utc> {
+pub(crate) fn t0() -> DateTime<Utc> {
     DateTime::from_timestamp_micros(1_930_118_400_123_456).expect("t0 in range")
 }
 
@@ -134,6 +134,7 @@ impl Chain {
             idempotency: None,
             fires: None,
             ledger: Vec::new(),
+            sealed: None,
         }
     }
 

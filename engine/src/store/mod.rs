@@ -39,6 +39,7 @@ use crate::audit::AuditRecord;
 use crate::decision::Decision;
 use crate::effect::DeadlineSpec;
 
+pub use plan::Seal;
 /// A fresh PostgreSQL database per test run, for tests of store extensions.
 #[cfg(test)]
 pub(crate) use postgres::tests::TestDb as PgTestDb;
@@ -155,6 +156,9 @@ pub struct TransitionCommit {
     pub fires: Option<scheduler::LeasedFiring>,
     /// What the act does to the decision's opinion rows (a disposition, a split, a hidden text).
     pub ledger: Vec<crate::ledger::LedgerWrite>,
+    /// The state as stored, its hash and the server's signature, computed by the caller with [`Store::seal`] once
+    /// the commit is final, so that SQLite's one writer spends its turn writing; `None`: the store computes them.
+    pub sealed: Option<Seal>,
 }
 
 /// A decision as loaded, with the hash its next audit record must link to.
@@ -222,6 +226,8 @@ pub trait Store:
     fn writers(&self) -> usize {
         1
     }
+    /// Seal `c` now, in the caller's task (see [`TransitionCommit::sealed`]); `c` must not change afterwards.
+    fn seal(&self, c: &mut TransitionCommit) -> Result<(), StoreError>;
     /// Commit each transition in its own database transaction; results in order.
     async fn commit(&self, batch: Vec<TransitionCommit>) -> Vec<Result<(), StoreError>>;
     /// Commit every transition in one database transaction, in order, or

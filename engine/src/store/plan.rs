@@ -110,6 +110,24 @@ impl<'a> Stmt<'a> {
     }
 }
 
+/// What a commit derives from the state it writes: the state as stored (JSON), its SHA-256, and the server's
+/// signature over the audit record's hash and that state hash (see `crate::anchor`).
+#[derive(Debug, Clone)]
+pub struct Seal {
+    state: String,
+    state_sha256: String,
+    signature: Option<String>,
+}
+
+/// `c`'s seal, signed with `key` (none: unsigned, as in a store without a key).
+pub(super) fn seal(c: &TransitionCommit, key: Option<&ServerKey>) -> Result<Seal, StoreError> {
+    let d = &c.decision;
+    let state = rows::to_json(d)?;
+    let state_sha256 = sha256_hex(state.as_bytes());
+    let signature = key.map(|k| k.sign(&seal_message(&d.id, c.audit.seq, &c.audit.hash, &state_sha256)));
+    Ok(Seal { state, state_sha256, signature })
+}
+
 /// Every statement of one commit, in the order they must run: the record,
 /// its audit record (the chain position is unique: a second act at the same
 /// version loses), document numbers, the idempotency answer, memos, deadlines
@@ -117,10 +135,14 @@ impl<'a> Stmt<'a> {
 /// notifications, opinion rows and the scheduler's firing.
 pub(super) fn commit<'a>(c: &'a TransitionCommit, key: Option<&ServerKey>) -> Result<Vec<Stmt<'a>>, StoreError> {
     let d = &c.decision;
-    let state = rows::to_json(d)?;
-    // The seal: the state hash, signed with the record's hash (see `crate::anchor`).
-    let state_sha256 = sha256_hex(state.as_bytes());
-    let signature = key.map(|k| k.sign(&seal_message(&d.id, c.audit.seq, &c.audit.hash, &state_sha256)));
+    // Sealed by the caller ahead of the write where it could be (`Store::seal`), otherwise here.
+    let (state, state_sha256, signature): (Arg<'a>, Arg<'a>, Arg<'a>) = match &c.sealed {
+        Some(s) => (s.state.as_str().into(), s.state_sha256.as_str().into(), s.signature.as_deref().into()),
+        None => {
+            let s = seal(c, key)?;
+            (s.state.into(), s.state_sha256.into(), s.signature.into())
+        }
+    };
     // The record's columns, in the order both statements number them.
     let record = |sql| {
         Stmt::new(sql)
@@ -348,6 +370,23 @@ fn renumber(sql: &str, by: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::conformance::{t0, Chain};
+
+    #[test]
+    fn a_commit_sealed_by_its_caller_writes_what_the_store_would_have_sealed() {
+        let key = ServerKey::generate();
+        let c = Chain::new("sealed", "proposal", t0()).next("submit_proposal", "drafting", t0(), &["proposal"]);
+        let by_store = format!("{:?}", commit(&c, Some(&key)).expect("plan"));
+        let mut ahead = c.clone();
+        let seal = seal(&ahead, Some(&key)).expect("seal");
+        let signature = seal.signature.clone().expect("signed with the key");
+        ahead.sealed = Some(seal);
+        assert!(by_store.contains(&signature), "Ed25519 signs alike twice: the store's plan carries this signature");
+        assert_eq!(format!("{:?}", commit(&ahead, Some(&key)).expect("plan")), by_store);
+        // What the caller sealed is written as it is: the store does not sign again.
+        assert_eq!(format!("{:?}", commit(&ahead, None).expect("plan")), by_store);
+        assert!(!format!("{:?}", commit(&c, None).expect("plan")).contains(&signature), "no key, no signature");
+    }
 
     #[test]
     fn placeholders_are_numbered_on() {

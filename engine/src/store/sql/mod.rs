@@ -246,6 +246,11 @@ impl Store for Backend {
         }
     }
 
+    fn seal(&self, c: &mut TransitionCommit) -> Result<(), StoreError> {
+        c.sealed = Some(plan::seal(c, self.key.as_deref())?);
+        Ok(())
+    }
+
     async fn commit(&self, batch: Vec<TransitionCommit>) -> Vec<Result<(), StoreError>> {
         if let Some(direct) = self.direct() {
             return direct.commit(batch, self.key.clone()).await;
