@@ -2,6 +2,12 @@
 
 use clap::Parser;
 
+// mimalloc rather than glibc's malloc: an act allocates and frees many small values, on every core at once (W8 at
+// 16 clients: 13-24% more acts a second). Its `no_thp` feature keeps it off transparent huge pages: without it,
+// `juece serve` measured 54 MB of idle memory, over the product's 50 MB (with it 38 MB; glibc 37 MB).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     juece_api::telemetry::init();
