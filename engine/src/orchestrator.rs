@@ -8,6 +8,7 @@ mod group;
 mod intake;
 mod issue;
 mod numbers;
+mod recent;
 mod server;
 mod turns;
 
@@ -122,6 +123,8 @@ pub struct Engine {
     numbering: numbers::Numbering,
     /// Acts on one record take turns in this process (see [`turns`]).
     turns: turns::Turns,
+    /// The records acts committed last, for the next act on them (see [`recent`]).
+    recent: recent::Recent,
 }
 
 impl Engine {
@@ -148,6 +151,7 @@ impl Engine {
             intake: Default::default(),
             numbering: Default::default(),
             turns: Default::default(),
+            recent: Default::default(),
         })
     }
 
@@ -202,7 +206,7 @@ impl Engine {
                 calendar_notices: None,
                 opinion_kinds: None,
             };
-            self.commit(opened, act, actor, now, answering, None).await
+            self.commit(opened, act, actor, now, Carried::first(answering)).await
         }
         .await;
         // The first act is an act like any other: one log line, accepted or refused.
@@ -257,7 +261,7 @@ impl Engine {
                 actor: actor.clone(),
             },
         ];
-        let carried = Carried { part: 1, answering, fires: None };
+        let carried = Carried { part: 1, answering, fires: None, assumed: None };
         let mut applied = self.commit_group(parts, now, carried).await?.into_iter();
         match (applied.next(), applied.next()) {
             (Some(parent), Some(child)) => Ok((parent, child)),
@@ -279,13 +283,33 @@ impl Engine {
             }
             let _turn = self.turns.take(decision_id).await;
             let mut attempt = 0;
+            // The record as this process's last act on it committed it, if kept and at the version the caller named.
+            let mut kept =
+                self.recent.take(decision_id).filter(|(l, _)| expected_version.is_none_or(|v| v == l.decision.version));
             loop {
-                let loaded = self.store.load(decision_id).await?.ok_or_else(|| Error::NotFound(decision_id.into()))?;
+                let (loaded, assumed) = match kept.take() {
+                    Some((loaded, assumed)) => (loaded, Some(assumed)),
+                    None => (self.load_stored(decision_id).await?, None),
+                };
                 if expected_version.is_some_and(|v| v != loaded.decision.version) {
                     let current = Some(loaded.decision.version);
                     return Err(Error::Conflict { decision_id: decision_id.into(), current });
                 }
-                match self.commit(loaded, act, actor, now, answering, None).await {
+                let read_with = (loaded.calendar_notices, loaded.opinion_kinds);
+                match self.commit(loaded, act, actor, now, Carried { assumed, ..Carried::first(answering) }).await {
+                    Ok(applied) => {
+                        self.recent.keep(Loaded {
+                            decision: applied.decision.clone(),
+                            last_hash: applied.audit.hash.clone(),
+                            calendar_notices: read_with.0,
+                            opinion_kinds: read_with.1,
+                        });
+                        return Ok(applied);
+                    }
+                    // Taken as this process last wrote it, the record had moved on (another replica's act, an
+                    // opinion, a calendar notice), or the law refused the act on that state: step it again on the
+                    // record as stored, which decides.
+                    Err(Error::Conflict { .. } | Error::Refused(_)) if assumed.is_some() => self.recent.read_again(),
                     // Another replica committed on this record first. A caller who named no version acted on the
                     // record as it is, not as they read it: the act is stepped again on the new state (and refused
                     // if the law now refuses it). A caller who named one is told, for they must look again.
@@ -323,8 +347,11 @@ impl Engine {
         notices: &[OutboxMessage],
     ) -> Result<Applied, Error> {
         let _turn = self.turns.take(decision_id).await;
-        let loaded = self.store.load(decision_id).await?.ok_or_else(|| Error::NotFound(decision_id.into()))?;
-        self.commit(loaded, act, &Actor::system(), firing.at, None, Some((firing, notices))).await
+        // What an act here last committed is superseded by this one.
+        self.recent.take(decision_id);
+        let loaded = self.load_stored(decision_id).await?;
+        let carried = Carried { fires: Some((firing, notices)), ..Carried::first(None) };
+        self.commit(loaded, act, &Actor::system(), firing.at, carried).await
     }
 
     /// Check an act without committing it (what-if for forms and tests).
@@ -341,11 +368,9 @@ impl Engine {
         act: &Act,
         actor: &Actor,
         now: DateTime<Utc>,
-        answering: Option<&Answering<'_>>,
-        fires: Option<(&LeasedFiring, &[OutboxMessage])>,
+        carried: Carried<'_>,
     ) -> Result<Applied, Error> {
         let part = Part { loaded, act: act.clone(), actor: actor.clone() };
-        let carried = Carried { part: 0, answering, fires };
         // The act's own result comes first; acts it caused on linked records follow.
         let applied = self.commit_group(vec![part], now, carried).await?.into_iter().next();
         Ok(applied.expect("a group returns one result per part"))
@@ -369,7 +394,12 @@ impl Engine {
     }
 
     pub async fn load(&self, decision_id: &str) -> Result<Decision, Error> {
-        Ok(self.store.load(decision_id).await?.ok_or_else(|| Error::NotFound(decision_id.into()))?.decision)
+        Ok(self.load_stored(decision_id).await?.decision)
+    }
+
+    /// The record as stored, with what is read with it.
+    async fn load_stored(&self, decision_id: &str) -> Result<Loaded, Error> {
+        self.store.load(decision_id).await?.ok_or_else(|| Error::NotFound(decision_id.into()))
     }
 
     /// Claim up to `limit` deadlines due at `now` and fire them (see

@@ -25,7 +25,7 @@ use crate::machine::{self, Context};
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::idempotency::KeyCompletion;
 use crate::store::scheduler::LeasedFiring;
-use crate::store::{DeadlineRow, DeadlineStatus, Loaded, OutboxMessage, StoreError, TransitionCommit};
+use crate::store::{Assumed, DeadlineRow, DeadlineStatus, Loaded, OutboxMessage, StoreError, TransitionCommit};
 use crate::warning::Warning;
 
 /// One act of a group, on a record as loaded (or, for a new record, before its first act).
@@ -42,6 +42,15 @@ pub(super) struct Carried<'a> {
     pub part: usize,
     pub answering: Option<&'a Answering<'a>>,
     pub fires: Option<(&'a LeasedFiring, &'a [OutboxMessage])>,
+    /// What the part's act took as read without reading its record (see `recent`), checked when it commits.
+    pub assumed: Option<Assumed>,
+}
+
+impl<'a> Carried<'a> {
+    /// For the first part: the request's answer, and nothing else.
+    pub fn first(answering: Option<&'a Answering<'a>>) -> Self {
+        Carried { part: 0, answering, fires: None, assumed: None }
+    }
 }
 
 /// An act the transition function accepted, turned into rows but for its memos.
@@ -280,6 +289,7 @@ impl Engine {
                     fires: None,
                     ledger: s.ledger.clone(),
                     sealed: None,
+                    assumed: None,
                 });
                 applied.push(Applied {
                     decision: s.next.clone(),
@@ -290,6 +300,7 @@ impl Engine {
                 });
             }
             if let Some(c) = commits.get_mut(carried.part) {
+                c.assumed = carried.assumed;
                 // Stored with the acts, so a request whose acts committed always replays.
                 c.idempotency = carried
                     .answering

@@ -27,7 +27,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use super::{
-    DeadlineRow, DeadlineStatus, DecisionFilter, OutboxMessage, Store, StoreError, StoredMemo, TransitionCommit,
+    Assumed, DeadlineRow, DeadlineStatus, DecisionFilter, OutboxMessage, Store, StoreError, StoredMemo,
+    TransitionCommit,
 };
 use crate::actor::{Actor, Role};
 use crate::audit::{self, sha256_hex, AuditRecord, GENESIS};
@@ -52,6 +53,7 @@ pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
     check("create, load, create twice", Box::pin(create_and_load(s))).await;
     check("update; stale and malformed commits write nothing", Box::pin(update_and_stale(s))).await;
     check("load_many reads as load does", Box::pin(load_many(s))).await;
+    check("an act that read nothing commits only while what it assumed holds", Box::pin(assumed(s))).await;
     check("each commit of a batch stands alone", Box::pin(batch(s))).await;
     check("commit_all writes every commit or none", Box::pin(all_or_nothing(s))).await;
     check("racing acts: one wins, the rest conflict", Box::pin(racing_acts(store.clone()))).await;
@@ -135,6 +137,7 @@ impl Chain {
             fires: None,
             ledger: Vec::new(),
             sealed: None,
+            assumed: None,
         }
     }
 
@@ -276,6 +279,42 @@ async fn load_many(store: &dyn Store) {
         assert_eq!((got.calendar_notices, got.opinion_kinds), (one.calendar_notices, one.opinion_kinds));
     }
     assert!(store.load_many(&[]).await.expect("no ids").is_empty());
+}
+
+/// An act that took its record as its process last wrote it, instead of reading it ([`Assumed`]), commits only
+/// while the record's version, the number of calendar notices and the kinds of opinion on it are what it took them
+/// to be; otherwise it conflicts and writes nothing.
+async fn assumed<S: RawSql>(store: &S) {
+    let id = "conf-assumed";
+    let mut chain = Chain::new(id, "proposal", t0());
+    let create = chain.next("start", "drafting", t0(), &[]);
+    commit1(store, create.clone()).await.expect("create");
+    chain.accept(&create);
+    let notices = store.calendar_notice_count().await.expect("notice count");
+    let quiet = Assumed { calendar_notices: notices, opinion_kinds: 0 };
+    let at = t0() + Duration::minutes(1);
+    for wrong in [Assumed { calendar_notices: notices + 1, ..quiet }, Assumed { opinion_kinds: 1, ..quiet }] {
+        let mut c = chain.next("record", "drafting", at, &["备忘"]);
+        c.assumed = Some(wrong);
+        let before = snapshot(store, id).await;
+        let r = commit1(store, c).await;
+        assert!(is_conflict(&r), "assuming {wrong:?} where {quiet:?} holds conflicts: {r:?}");
+        assert!(snapshot(store, id).await == before, "and writes nothing");
+    }
+    let mut c = chain.next("record", "drafting", at, &[]);
+    c.assumed = Some(quiet);
+    commit1(store, c.clone()).await.expect("what it assumed holds: it commits");
+    chain.accept(&c);
+    // An opinion comes in: the record is no longer quiet.
+    let head = format!("insert into opinion_heads (decision_id, kind, count, head) values ('{id}', 'comment', 1, 'h')");
+    store.execute_raw(&head).await.expect("an opinion's head");
+    let mut c = chain.next("record", "drafting", at, &[]);
+    c.assumed = Some(quiet);
+    let r = commit1(store, c.clone()).await;
+    assert!(is_conflict(&r), "assuming no opinion after one came in conflicts: {r:?}");
+    c.assumed = Some(Assumed { opinion_kinds: 1, ..quiet });
+    commit1(store, c).await.expect("assuming the opinion, it commits");
+    assert_eq!(store.load(id).await.expect("load").expect("exists").decision.version, 3);
 }
 
 async fn update_and_stale(store: &dyn Store) {

@@ -159,6 +159,16 @@ pub struct TransitionCommit {
     /// The state as stored, its hash and the server's signature, computed by the caller with [`Store::seal`] once
     /// the commit is final, so that SQLite's one writer spends its turn writing; `None`: the store computes them.
     pub sealed: Option<Seal>,
+    /// Set when the act did not read the record but took it as this process last wrote it: then the commit is
+    /// written only if what the act would have read with the record still holds, and fails as a conflict otherwise.
+    pub assumed: Option<Assumed>,
+}
+
+/// What an act that did not read its record took as read with it ([`Loaded`]'s counts), checked when it commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assumed {
+    pub calendar_notices: i64,
+    pub opinion_kinds: i64,
 }
 
 /// A decision as loaded, with the hash its next audit record must link to.

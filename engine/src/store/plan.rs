@@ -162,8 +162,18 @@ pub(super) fn commit<'a>(c: &'a TransitionCommit, key: Option<&ServerKey>) -> Re
             .arg(format_instant(&d.updated_at))
             .if_taken(Fail::AlreadyExists)
     } else {
-        // Optimistic versioning: no row is updated unless the stored version is the one the act read.
-        record(rows::UPDATE_DECISION).arg(format_instant(&d.updated_at)).arg(c.expected_version).if_none(Fail::Conflict)
+        // Optimistic versioning: no row is updated unless the stored version is the one the act read (and, for an
+        // act that read nothing, what it assumed still holds).
+        let update = match &c.assumed {
+            None => record(rows::UPDATE_DECISION),
+            Some(_) => record(rows::UPDATE_DECISION_ASSUMING),
+        };
+        let update = update.arg(format_instant(&d.updated_at)).arg(c.expected_version);
+        match &c.assumed {
+            None => update,
+            Some(a) => update.arg(a.calendar_notices).arg(a.opinion_kinds).arg(d.id.as_str()),
+        }
+        .if_none(Fail::Conflict)
     });
     let a = &c.audit;
     plan.push(

@@ -112,6 +112,14 @@ pub(super) const UPDATE_DECISION: &str = "update decisions set \
      workflow_key = $2, workflow_version = $3, stage = $4, version = $5, title = $6, parent_id = $7, \
      state_json = $8, updated_at = $9 \
      where id = $1 and version = $10";
+/// [`UPDATE_DECISION`] for an act that took the record as this process last wrote it instead of reading it
+/// ([`super::Assumed`]): also only if the calendar notices (`$11`) and the kinds of opinion on the record (`$12`, on
+/// the record `$13`) still number what the act assumed.
+pub(super) const UPDATE_DECISION_ASSUMING: &str = "update decisions set \
+     workflow_key = $2, workflow_version = $3, stage = $4, version = $5, title = $6, parent_id = $7, \
+     state_json = $8, updated_at = $9 \
+     where id = $1 and version = $10 and (select count(*) from calendar_notices) = $11 \
+     and (select count(*) from opinion_heads h where h.decision_id = $13) = $12";
 pub(super) const INSERT_AUDIT: &str = "insert into audit_records \
      (decision_id, seq, act, stage_from, stage_to, actor_json, at, payload, payload_hash, memo_hashes_json, \
      prev_hash, hash, state_sha256, signature) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
