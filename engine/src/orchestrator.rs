@@ -277,7 +277,9 @@ impl Engine {
     pub async fn apply(&self, request: ActRequest<'_>) -> Result<Applied, Error> {
         let ActRequest { decision_id, act, actor, now, expected_version, answering } = request;
         let started = std::time::Instant::now();
-        let result = async {
+        // On the heap: with the record it may hold as kept and the one it reads, this future is large, and the
+        // callers' futures hold it (debug builds overflow a test thread's stack otherwise).
+        let result = Box::pin(async {
             if crate::ledger::Kind::of_act(&act.name).is_some() {
                 return Err(Error::Refused(intake::not_an_opinion(&act.name)));
             }
@@ -329,7 +331,7 @@ impl Engine {
                     other => return other,
                 }
             }
-        }
+        })
         .await;
         log_applied(decision_id, act, actor, started, &result);
         result
@@ -348,7 +350,7 @@ impl Engine {
     ) -> Result<Applied, Error> {
         let _turn = self.turns.take(decision_id).await;
         // What an act here last committed is superseded by this one.
-        self.recent.take(decision_id);
+        self.recent.forget(decision_id);
         let loaded = self.load_stored(decision_id).await?;
         let carried = Carried { fires: Some((firing, notices)), ..Carried::first(None) };
         self.commit(loaded, act, &Actor::system(), firing.at, carried).await

@@ -239,6 +239,12 @@ impl Engine {
             let Ok(lw) = self.loaded(&s.next.workflow_key, s.next.workflow_version) else { return false };
             s.requested.iter().any(|(memo, _)| lw.memos.manifest().series(memo, &s.next.facts.organ).is_some())
         });
+        if numbered && carried.assumed.is_some() {
+            // Not on a record taken unread (see `recent`): if that record had moved on, the failed commit would leave
+            // its number free, and every act numbered after it here would render again. Read it, and step again.
+            let decision_id = steps.get(carried.part).map(|s| s.next.id.clone()).unwrap_or_default();
+            return Err(Error::Conflict { decision_id, current: None });
+        }
         let no_floors = Floors::default();
         let mut attempt = 0;
         loop {
@@ -320,7 +326,13 @@ impl Engine {
             match result {
                 Err(StoreError::NumberTaken { .. }) if attempt < NUMBER_ATTEMPTS => attempt += 1,
                 Err(e) => return Err(e.into()),
-                Ok(()) => return Ok(applied),
+                Ok(()) => {
+                    // The records kept as last written are written anew (the caller keeps its own act's).
+                    for s in steps {
+                        self.recent.forget(&s.next.id);
+                    }
+                    return Ok(applied);
+                }
             }
         }
     }

@@ -4,61 +4,100 @@
 //! that version and the calendar notices and the kinds of opinion on it still number what the act took them to
 //! be ([`Assumed`]), checked in its commit's own statement; otherwise, and whenever the law refuses it on that
 //! state, the act is stepped again on the record read from the database (`Engine::apply`). So a record another
-//! replica moved on, an opinion that came in meanwhile, or a new calendar notice costs a read, never a wrong act.
+//! replica moved on, a first opinion of a kind, or a new calendar notice costs a read; the act is decided as one
+//! on a record read afresh would be (which reads the opinions themselves anew each act, as before).
+//!
+//! Where replicas share records without a router sending each record's acts to one replica, most kept records
+//! are stale, and each costs a failed commit before the read: when most of a stretch of acts had to read again,
+//! the cache rests for a while and acts read their records as before.
 
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use lru::LruCache;
 
 use crate::store::{Assumed, Loaded};
 
-/// Records kept: far more than acts in flight, little memory (a record's state is a few kilobytes).
+/// Records kept: far more than acts in flight; a record's state is a few kilobytes.
 const KEPT: NonZeroUsize = NonZeroUsize::new(1024).expect("not zero");
+/// Acts that took a record from here, looked at together: if more than a quarter of them had to read again, the
+/// next `REST` acts read their records without looking here.
+const STRETCH: u64 = 64;
+const REST: u64 = 4096;
 
-pub(super) struct Recent {
-    kept: Mutex<LruCache<String, Loaded>>,
-    /// Acts that took their record from here, and those of them stepped again on the record as stored.
-    taken: AtomicU64,
-    read_again: AtomicU64,
+pub(super) struct Recent(Mutex<State>);
+
+struct State {
+    kept: LruCache<String, Loaded>,
+    /// Over the whole life of the process: acts that took their record from here, and those of them read again.
+    taken: u64,
+    read_again: u64,
+    /// The same over the current stretch, and acts left to rest.
+    stretch: (u64, u64),
+    resting: u64,
 }
 
 impl Default for Recent {
     fn default() -> Self {
-        Recent { kept: Mutex::new(LruCache::new(KEPT)), taken: AtomicU64::new(0), read_again: AtomicU64::new(0) }
+        let kept = LruCache::new(KEPT);
+        Recent(Mutex::new(State { kept, taken: 0, read_again: 0, stretch: (0, 0), resting: 0 }))
     }
 }
 
 impl Recent {
     /// The record `id` as this process's last act on it committed it, taken out (an act that fails puts nothing
-    /// back), with what its act must assume; `None` if not kept, or kept without what it was read with.
+    /// back), with what its act must assume; `None` if not kept, kept without what it was read with, or resting.
     pub fn take(&self, id: &str) -> Option<(Loaded, Assumed)> {
-        let loaded = self.with(|kept| kept.pop(id))?;
-        let assumed = Assumed { calendar_notices: loaded.calendar_notices?, opinion_kinds: loaded.opinion_kinds? };
-        self.taken.fetch_add(1, Ordering::Relaxed);
-        Some((loaded, assumed))
+        self.with(|s| {
+            let loaded = s.kept.pop(id)?;
+            if s.resting > 0 {
+                s.resting -= 1;
+                return None;
+            }
+            let assumed = Assumed { calendar_notices: loaded.calendar_notices?, opinion_kinds: loaded.opinion_kinds? };
+            s.taken += 1;
+            s.stretch.0 += 1;
+            if s.stretch.0 >= STRETCH {
+                if s.stretch.1 * 4 > s.stretch.0 {
+                    s.resting = REST;
+                }
+                s.stretch = (0, 0);
+            }
+            Some((loaded, assumed))
+        })
     }
 
     /// An act that took its record from here is stepped again on the record as stored.
     pub fn read_again(&self) {
-        self.read_again.fetch_add(1, Ordering::Relaxed);
+        self.with(|s| {
+            s.read_again += 1;
+            s.stretch.1 += 1;
+        });
     }
 
     /// Keep `loaded`, the record as an act just committed it.
     pub fn keep(&self, loaded: Loaded) {
-        self.with(|kept| kept.put(loaded.decision.id.clone(), loaded));
+        self.with(|s| s.kept.put(loaded.decision.id.clone(), loaded));
     }
 
-    fn with<R>(&self, f: impl FnOnce(&mut LruCache<String, Loaded>) -> R) -> R {
-        // A panic while the lock is held cannot leave the cache half-changed: each call is one cache operation.
-        f(&mut self.kept.lock().unwrap_or_else(PoisonError::into_inner))
+    /// Forget the record `id`: something wrote it other than the act that would keep it.
+    pub fn forget(&self, id: &str) {
+        self.with(|s| s.kept.pop(id));
+    }
+
+    #[cfg(test)]
+    fn counts(&self) -> (u64, u64) {
+        self.with(|s| (s.taken, s.read_again))
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        // A panic while the lock is held leaves at worst a count off by one and a record not kept.
+        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::Ordering::Relaxed;
     use std::sync::Arc;
 
     use chrono::Utc;
@@ -66,12 +105,16 @@ mod tests {
     use crate::error::Error;
     use crate::orchestrator::Engine;
     use crate::sample::{script, take};
-    use crate::store::{SqliteStore, Store};
+    use crate::store::{Loaded, SqliteStore, Store};
 
-    async fn store() -> Arc<dyn Store> {
+    async fn raw() -> Arc<SqliteStore> {
         let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");
         store.migrate().await.expect("migrate");
         Arc::new(store)
+    }
+
+    async fn store() -> Arc<dyn Store> {
+        raw().await
     }
 
     async fn act(engine: &Engine, id: &str, index: usize) -> Result<i64, Error> {
@@ -79,7 +122,7 @@ mod tests {
     }
 
     fn counts(engine: &Engine) -> (u64, u64) {
-        (engine.recent.taken.load(Relaxed), engine.recent.read_again.load(Relaxed))
+        engine.recent.counts()
     }
 
     /// A replica's next act on a record takes it as its last act committed it, unread, while no one else acts on it.
@@ -125,5 +168,59 @@ mod tests {
         assert!(matches!(r, Err(Error::Refused(_))), "finish_drafting before a draft is refused: {r:?}");
         assert_eq!(counts(&engine), (1, 1));
         assert_eq!(engine.load("refused").await.expect("load").version, 2, "nothing written");
+    }
+
+    /// Another replica moved the record on and the act is accepted on the kept state too: its commit conflicts,
+    /// nothing of it is written, and it is stepped again and committed on the record as stored.
+    #[tokio::test]
+    async fn an_act_accepted_on_a_stale_record_is_committed_on_the_stored_one() {
+        let store = store().await;
+        let (a, b) = (crate::memo::tests::engine_on(store.clone()).await, crate::memo::tests::engine_on(store).await);
+        for index in 0..3 {
+            act(&a, "stale", index).await.expect("on a");
+        }
+        assert_eq!(act(&b, "stale", 2).await.expect("a second draft recorded on b"), 4);
+        assert_eq!(act(&a, "stale", 3).await.expect("finish_drafting on a"), 5);
+        assert_eq!(counts(&a), (2, 1), "taken at the third act and this one, read again once");
+        let records = a.store.audit_records("stale").await.expect("records");
+        let acts: Vec<&str> = records.iter().map(|r| r.act.as_str()).collect();
+        assert_eq!(acts, ["submit_proposal", "start_decision", "record_draft", "record_draft", "finish_drafting"]);
+        assert!(records.windows(2).all(|w| w[1].prev_hash == w[0].hash), "one unbroken chain");
+    }
+
+    /// The first opinion of a kind on a record changes what an act assumed of it (it had none, and need not read
+    /// the opinions): the act taken on the kept record does not commit, and is stepped again on the stored record.
+    #[tokio::test]
+    async fn a_first_opinion_since_the_last_act_makes_the_next_act_read_the_record() {
+        let store = raw().await;
+        let engine = crate::memo::tests::engine_on(store.clone()).await;
+        act(&engine, "heard", 0).await.expect("opened");
+        act(&engine, "heard", 1).await.expect("started");
+        let head = "insert into opinion_heads (decision_id, kind, count, head) values ('heard', 'comment', 1, 'h')";
+        store.execute_raw(head).await.expect("an opinion's head");
+        assert_eq!(act(&engine, "heard", 2).await.expect("record_draft"), 3);
+        assert_eq!(counts(&engine), (1, 1), "taken, and read again for the opinion");
+    }
+
+    /// Where most acts that took their record from here had to read it again (replicas sharing records), the
+    /// cache rests: acts read their records without trying it first.
+    #[test]
+    fn mostly_stale_records_make_the_cache_rest() {
+        let recent = super::Recent::default();
+        let record = |version| {
+            let mut decision = crate::decision::Decision::new("shared", "national", 1, "drafting", Utc::now());
+            decision.version = version;
+            Loaded { decision, last_hash: String::new(), calendar_notices: Some(0), opinion_kinds: Some(0) }
+        };
+        for i in 0..super::STRETCH {
+            recent.keep(record(i as i64 + 1));
+            assert!(recent.take("shared").is_some(), "taken while fresh enough ({i})");
+            if i % 2 == 0 {
+                recent.read_again();
+            }
+        }
+        recent.keep(record(100));
+        assert!(recent.take("shared").is_none(), "half read again: resting");
+        assert!(recent.take("shared").is_none(), "and the record taken out meanwhile is not kept");
     }
 }

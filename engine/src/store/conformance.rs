@@ -301,6 +301,20 @@ async fn assumed<S: RawSql>(store: &S) {
         assert!(is_conflict(&r), "assuming {wrong:?} where {quiet:?} holds conflicts: {r:?}");
         assert!(snapshot(store, id).await == before, "and writes nothing");
     }
+    let mut ahead = chain.clone();
+    ahead.decision.version = 5;
+    let mut wrong_version = ahead.next("record", "drafting", at, &[]);
+    wrong_version.assumed = Some(quiet);
+    let r = commit1(store, wrong_version).await;
+    assert!(is_conflict(&r), "what it assumed holds, but not the version: conflicts: {r:?}");
+    // Opinions on another record are not this record's.
+    let mut other = Chain::new("conf-assumed-other", "proposal", t0());
+    let open = other.next("start", "drafting", t0(), &[]);
+    commit1(store, open.clone()).await.expect("create the other");
+    other.accept(&open);
+    let elsewhere =
+        "insert into opinion_heads (decision_id, kind, count, head) values ('conf-assumed-other', 'comment', 1, 'h')";
+    store.execute_raw(elsewhere).await.expect("an opinion's head on the other record");
     let mut c = chain.next("record", "drafting", at, &[]);
     c.assumed = Some(quiet);
     commit1(store, c.clone()).await.expect("what it assumed holds: it commits");
