@@ -30,7 +30,7 @@ use crate::procedure::facts::ExpertPool;
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::idempotency::{KeyClaim, StoredResponse};
 use crate::store::scheduler::LeasedFiring;
-use crate::store::{DeadlineRow, Loaded, OutboxMessage, Store, StoredMemo};
+use crate::store::{Assumed, DeadlineRow, Loaded, OutboxMessage, Store, StoredMemo};
 use crate::warning::Warning;
 use calendar::LiveCalendar;
 use group::{Carried, Part};
@@ -288,16 +288,24 @@ impl Engine {
             // The record as this process's last act on it committed it, if kept and at the version the caller named.
             let mut kept =
                 self.recent.take(decision_id).filter(|(l, _)| expected_version.is_none_or(|v| v == l.decision.version));
+            // What an attempt on a kept record took as read, when it has to be stepped again on the stored one.
+            let mut unread: Option<(i64, Assumed)> = None;
             loop {
                 let (loaded, assumed) = match kept.take() {
                     Some((loaded, assumed)) => (loaded, Some(assumed)),
-                    None => (self.load_stored(decision_id).await?, None),
+                    None => {
+                        let loaded = self.load_stored(decision_id).await?;
+                        if unread.take().is_some_and(|(version, assumed)| !assumed.holds_for(&loaded, version)) {
+                            self.recent.stale();
+                        }
+                        (loaded, None)
+                    }
                 };
                 if expected_version.is_some_and(|v| v != loaded.decision.version) {
                     let current = Some(loaded.decision.version);
                     return Err(Error::Conflict { decision_id: decision_id.into(), current });
                 }
-                let read_with = (loaded.calendar_notices, loaded.opinion_kinds);
+                let (version, read_with) = (loaded.decision.version, (loaded.calendar_notices, loaded.opinion_kinds));
                 match self.commit(loaded, act, actor, now, Carried { assumed, ..Carried::first(answering) }).await {
                     Ok(applied) => {
                         self.recent.keep(Loaded {
@@ -311,7 +319,9 @@ impl Engine {
                     // Taken as this process last wrote it, the record had moved on (another replica's act, an
                     // opinion, a calendar notice), or the law refused the act on that state: step it again on the
                     // record as stored, which decides.
-                    Err(Error::Conflict { .. } | Error::Refused(_)) if assumed.is_some() => self.recent.read_again(),
+                    Err(Error::Conflict { .. } | Error::Refused(_)) if assumed.is_some() => {
+                        unread = assumed.map(|a| (version, a));
+                    }
                     // Another replica committed on this record first. A caller who named no version acted on the
                     // record as it is, not as they read it: the act is stepped again on the new state (and refused
                     // if the law now refuses it). A caller who named one is told, for they must look again.

@@ -8,8 +8,8 @@
 //! on a record read afresh would be (which reads the opinions themselves anew each act, as before).
 //!
 //! Where replicas share records without a router sending each record's acts to one replica, most kept records
-//! are stale, and each costs a failed commit before the read: when most of a stretch of acts had to read again,
-//! the cache rests for a while and acts read their records as before.
+//! are stale, and each costs a failed commit before the read: when many of a stretch of records taken from here
+//! were stale, the cache rests for a while and acts read their records as before.
 
 use std::num::NonZeroUsize;
 use std::sync::{Mutex, PoisonError};
@@ -20,7 +20,7 @@ use crate::store::{Assumed, Loaded};
 
 /// Records kept: far more than acts in flight; a record's state is a few kilobytes.
 const KEPT: NonZeroUsize = NonZeroUsize::new(1024).expect("not zero");
-/// Acts that took a record from here, looked at together: if more than a quarter of them had to read again, the
+/// Acts that took a record from here, looked at together: if more than a quarter of those records were stale, the
 /// next `REST` acts read their records without looking here.
 const STRETCH: u64 = 64;
 const REST: u64 = 4096;
@@ -29,9 +29,10 @@ pub(super) struct Recent(Mutex<State>);
 
 struct State {
     kept: LruCache<String, Loaded>,
-    /// Over the whole life of the process: acts that took their record from here, and those of them read again.
+    /// Over the whole life of the process: acts that took their record from here, and how many of those records
+    /// were stale (the record as stored had moved on).
     taken: u64,
-    read_again: u64,
+    stale: u64,
     /// The same over the current stretch, and acts left to rest.
     stretch: (u64, u64),
     resting: u64,
@@ -40,7 +41,7 @@ struct State {
 impl Default for Recent {
     fn default() -> Self {
         let kept = LruCache::new(KEPT);
-        Recent(Mutex::new(State { kept, taken: 0, read_again: 0, stretch: (0, 0), resting: 0 }))
+        Recent(Mutex::new(State { kept, taken: 0, stale: 0, stretch: (0, 0), resting: 0 }))
     }
 }
 
@@ -67,10 +68,10 @@ impl Recent {
         })
     }
 
-    /// An act that took its record from here is stepped again on the record as stored.
-    pub fn read_again(&self) {
+    /// A record an act took from here had moved on: the act read it again and found it changed.
+    pub fn stale(&self) {
         self.with(|s| {
-            s.read_again += 1;
+            s.stale += 1;
             s.stretch.1 += 1;
         });
     }
@@ -87,7 +88,7 @@ impl Recent {
 
     #[cfg(test)]
     fn counts(&self) -> (u64, u64) {
-        self.with(|s| (s.taken, s.read_again))
+        self.with(|s| (s.taken, s.stale))
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
@@ -152,13 +153,14 @@ mod tests {
         assert_eq!(kept.decision.version, 2, "a's copy is behind");
         a.recent.keep(kept);
         assert_eq!(act(&a, "moved", 3).await.expect("finish_drafting accepted on the stored record"), 4);
-        assert_eq!(counts(&a), (2, 1), "taken twice (the look above and the act), read again once");
+        assert_eq!(counts(&a), (2, 1), "taken twice (the look above and the act), stale once");
         // The act after it takes the record as `a` committed it, current again.
         assert_eq!(act(&a, "moved", 4).await.expect("accepted"), 5);
         assert_eq!(counts(&a), (3, 1));
     }
 
-    /// A refusal on the stored record stands, after one more read, and nothing is written.
+    /// A refusal on the stored record stands, after one more read, and nothing is written; the kept record was
+    /// current, not stale.
     #[tokio::test]
     async fn a_refusal_on_the_stored_record_stands() {
         let engine = crate::memo::tests::engine_on(store().await).await;
@@ -166,7 +168,7 @@ mod tests {
         act(&engine, "refused", 1).await.expect("started");
         let r = act(&engine, "refused", 3).await;
         assert!(matches!(r, Err(Error::Refused(_))), "finish_drafting before a draft is refused: {r:?}");
-        assert_eq!(counts(&engine), (1, 1));
+        assert_eq!(counts(&engine), (1, 0));
         assert_eq!(engine.load("refused").await.expect("load").version, 2, "nothing written");
     }
 
@@ -181,7 +183,7 @@ mod tests {
         }
         assert_eq!(act(&b, "stale", 2).await.expect("a second draft recorded on b"), 4);
         assert_eq!(act(&a, "stale", 3).await.expect("finish_drafting on a"), 5);
-        assert_eq!(counts(&a), (2, 1), "taken at the third act and this one, read again once");
+        assert_eq!(counts(&a), (2, 1), "taken at the third act and this one, stale once");
         let records = a.store.audit_records("stale").await.expect("records");
         let acts: Vec<&str> = records.iter().map(|r| r.act.as_str()).collect();
         assert_eq!(acts, ["submit_proposal", "start_decision", "record_draft", "record_draft", "finish_drafting"]);
@@ -199,11 +201,11 @@ mod tests {
         let head = "insert into opinion_heads (decision_id, kind, count, head) values ('heard', 'comment', 1, 'h')";
         store.execute_raw(head).await.expect("an opinion's head");
         assert_eq!(act(&engine, "heard", 2).await.expect("record_draft"), 3);
-        assert_eq!(counts(&engine), (1, 1), "taken, and read again for the opinion");
+        assert_eq!(counts(&engine), (1, 1), "taken, and stale for the opinion");
     }
 
-    /// Where most acts that took their record from here had to read it again (replicas sharing records), the
-    /// cache rests: acts read their records without trying it first.
+    /// Where many records acts took from here were stale (replicas sharing records), the cache rests: acts read
+    /// their records without trying it first.
     #[test]
     fn mostly_stale_records_make_the_cache_rest() {
         let recent = super::Recent::default();
@@ -216,11 +218,11 @@ mod tests {
             recent.keep(record(i as i64 + 1));
             assert!(recent.take("shared").is_some(), "taken while fresh enough ({i})");
             if i % 2 == 0 {
-                recent.read_again();
+                recent.stale();
             }
         }
         recent.keep(record(100));
-        assert!(recent.take("shared").is_none(), "half read again: resting");
+        assert!(recent.take("shared").is_none(), "half were stale: resting");
         assert!(recent.take("shared").is_none(), "and the record taken out meanwhile is not kept");
     }
 }

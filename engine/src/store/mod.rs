@@ -171,6 +171,15 @@ pub struct Assumed {
     pub opinion_kinds: i64,
 }
 
+impl Assumed {
+    /// Whether `loaded`, read from the store, is at `version` and read with these counts.
+    pub fn holds_for(&self, loaded: &Loaded, version: i64) -> bool {
+        loaded.decision.version == version
+            && loaded.calendar_notices == Some(self.calendar_notices)
+            && loaded.opinion_kinds == Some(self.opinion_kinds)
+    }
+}
+
 /// A decision as loaded, with the hash its next audit record must link to.
 #[derive(Debug, Clone)]
 pub struct Loaded {
