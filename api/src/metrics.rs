@@ -7,7 +7,8 @@
 //! fired by kind, how late each fired, auto-acts not applied, failed claims.
 //! What is due and not fired is read from the store at each scrape, as are the
 //! group-commit counts, so a replica without a scheduler still shows a backlog
-//! that another replica should be firing.
+//! that another replica should be firing. So are the counts of acts that took their record as the replica last
+//! committed it, and of those records found stale.
 
 use std::time::Instant;
 
@@ -38,6 +39,8 @@ pub struct Metrics {
     oldest_unfired: Gauge,
     batches: IntCounter,
     batched_acts: IntCounter,
+    kept_taken: IntCounter,
+    kept_stale: IntCounter,
 }
 
 /// `metric`, registered: every metric is created and registered the same way.
@@ -120,6 +123,17 @@ impl Metrics {
             &registry,
             IntCounter::new("juece_group_commit_acts_total", "acts written by those transactions")?,
         )?;
+        let kept_taken = registered(
+            &registry,
+            IntCounter::new(
+                "juece_kept_records_taken_total",
+                "acts that took their record as this replica last committed it, instead of reading it",
+            )?,
+        )?;
+        let kept_stale = registered(
+            &registry,
+            IntCounter::new("juece_kept_records_stale_total", "of those, records another writer had moved on")?,
+        )?;
         Ok(Metrics {
             registry,
             requests,
@@ -133,6 +147,8 @@ impl Metrics {
             oldest_unfired,
             batches,
             batched_acts,
+            kept_taken,
+            kept_stale,
         })
     }
 
@@ -148,6 +164,9 @@ impl Metrics {
         let advance = |c: &IntCounter, to: u64| c.inc_by(to.saturating_sub(c.get()));
         advance(&self.batches, counts.batches.load(std::sync::atomic::Ordering::Relaxed));
         advance(&self.batched_acts, counts.acts.load(std::sync::atomic::Ordering::Relaxed));
+        let (taken, stale) = state.engine.kept_record_counts();
+        advance(&self.kept_taken, taken);
+        advance(&self.kept_stale, stale);
         Ok(())
     }
 

@@ -181,6 +181,12 @@ impl Engine {
         self.group.counts()
     }
 
+    /// Acts that took their record as this process last committed it instead of reading it, and how many of those
+    /// records had moved on (see [`recent`]): many stale ones mean replicas share records without routing.
+    pub fn kept_record_counts(&self) -> (u64, u64) {
+        self.recent.counts()
+    }
+
     pub fn workflows(&self) -> impl Iterator<Item = &Workflow> {
         self.workflows.values().map(|l| &l.workflow)
     }

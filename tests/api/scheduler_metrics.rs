@@ -28,6 +28,10 @@ async fn the_backlog_firings_and_their_lag_are_in_the_metrics() {
     let before = metrics(&a).await;
     assert_eq!(sample(&before, "juece_deadlines_due_unfired"), Some(0.0), "{before}");
     assert!(sample(&before, "juece_group_commit_acts_total").unwrap_or(0.0) >= 1.0, "{before}");
+    // The acts that brought the decision here followed one another on one replica: all but the first two took the
+    // record as the last one committed it, and none found it moved on.
+    assert!(sample(&before, "juece_kept_records_taken_total").unwrap_or(0.0) >= 1.0, "{before}");
+    assert_eq!(sample(&before, "juece_kept_records_stale_total"), Some(0.0), "{before}");
 
     // Two days past the period's end, with no scheduler running: the auto-act is due and waits.
     a.wait_days(33);

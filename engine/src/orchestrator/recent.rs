@@ -86,8 +86,8 @@ impl Recent {
         self.with(|s| s.kept.pop(id));
     }
 
-    #[cfg(test)]
-    fn counts(&self) -> (u64, u64) {
+    /// Acts that took their record from here, and how many of those records were stale, since the process started.
+    pub fn counts(&self) -> (u64, u64) {
         self.with(|s| (s.taken, s.stale))
     }
 
