@@ -206,12 +206,8 @@ impl Engine {
             let version = *self.latest.get(workflow_key).ok_or_else(|| Error::UnknownWorkflow(workflow_key.into()))?;
             let wf = &self.loaded(workflow_key, version)?.workflow;
             let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
-            let opened = Loaded {
-                decision: fresh,
-                last_hash: audit::GENESIS.into(),
-                calendar_notices: None,
-                opinion_kinds: None,
-            };
+            let opened =
+                Loaded { decision: fresh, last_hash: audit::GENESIS.into(), calendar_notices: None, opinions: None };
             self.commit(opened, act, actor, now, Carried::first(answering)).await
         }
         .await;
@@ -261,7 +257,7 @@ impl Engine {
                     decision: fresh,
                     last_hash: audit::GENESIS.into(),
                     calendar_notices: None,
-                    opinion_kinds: None,
+                    opinions: None,
                 },
                 act: request.first_act.clone(),
                 actor: actor.clone(),
@@ -311,14 +307,14 @@ impl Engine {
                     let current = Some(loaded.decision.version);
                     return Err(Error::Conflict { decision_id: decision_id.into(), current });
                 }
-                let (version, read_with) = (loaded.decision.version, (loaded.calendar_notices, loaded.opinion_kinds));
+                let (version, read_with) = (loaded.decision.version, (loaded.calendar_notices, loaded.opinions));
                 match self.commit(loaded, act, actor, now, Carried { assumed, ..Carried::first(answering) }).await {
                     Ok(applied) => {
                         self.recent.keep(Loaded {
                             decision: applied.decision.clone(),
                             last_hash: applied.audit.hash.clone(),
                             calendar_notices: read_with.0,
-                            opinion_kinds: read_with.1,
+                            opinions: read_with.1,
                         });
                         return Ok(applied);
                     }
@@ -328,16 +324,20 @@ impl Engine {
                     Err(Error::Conflict { .. } | Error::Refused(_)) if assumed.is_some() => {
                         unread = assumed.map(|a| (version, a));
                     }
-                    // Another replica committed on this record first. A caller who named no version acted on the
-                    // record as it is, not as they read it: the act is stepped again on the new state (and refused
-                    // if the law now refuses it). A caller who named one is told, for they must look again.
-                    Err(Error::Conflict { .. }) if expected_version.is_none() && attempt < CONFLICT_ATTEMPTS => {
+                    // Another replica committed on this record first, or an opinion arrived on it after the act read
+                    // it: the record is read again. A caller who named no version acted on the record as it is, not
+                    // as they read it: the act is stepped again on the new state (and refused if the law now refuses
+                    // it). A caller who named one is told if the version moved on, for they must look again (at the
+                    // top of the loop); if only the opinions did, the act is stepped again on them.
+                    Err(Error::Conflict { .. }) if attempt < CONFLICT_ATTEMPTS => {
                         attempt += 1;
-                        // Replicas racing on one record would keep racing in step: a random pause, growing with
-                        // each lost race, lets one through.
-                        let ceiling = 1u64 << attempt.min(6);
-                        let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 1..=ceiling);
-                        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                        if expected_version.is_none() {
+                            // Replicas racing on one record would keep racing in step: a random pause, growing with
+                            // each lost race, lets one through.
+                            let ceiling = 1u64 << attempt.min(6);
+                            let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 1..=ceiling);
+                            tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                        }
                     }
                     // Lost a race while naming a version: say which version won.
                     Err(Error::Conflict { decision_id, current: None }) => {

@@ -458,6 +458,7 @@ pub(crate) async fn commit_stale_claim(engine: &Engine) -> Option<StoreError> {
         ledger: Vec::new(),
         sealed: None,
         assumed: None,
+        opinions: 0,
     };
     let err = store.commit(vec![commit]).await.into_iter().next()?.err();
     let after = store.load("num-0").await.ok().flatten()?;

@@ -73,6 +73,8 @@ struct Stepped {
 struct Records {
     states: BTreeMap<String, Decision>,
     heads: BTreeMap<String, String>,
+    /// How many opinions each record had received when read: its acts commit only while that still holds.
+    opinions: BTreeMap<String, i64>,
     /// Records read with no opinion received: their acts need no read of the opinion ledger.
     quiet: BTreeSet<String>,
 }
@@ -83,7 +85,10 @@ impl Records {
             Some(state) => state.clone(),
             None => {
                 self.heads.insert(loaded.decision.id.clone(), loaded.last_hash);
-                if loaded.opinion_kinds == Some(0) {
+                // A record not read from the store (a new one, never updated) counts none: an update on that
+                // count fails if opinions exist rather than pass unseen.
+                self.opinions.insert(loaded.decision.id.clone(), loaded.opinions.unwrap_or(0));
+                if loaded.opinions == Some(0) {
                     self.quiet.insert(loaded.decision.id.clone());
                 }
                 loaded.decision
@@ -103,7 +108,7 @@ impl Engine {
         carried: Carried<'_>,
     ) -> Result<Vec<Applied>, Error> {
         let (steps, records) = self.step_group(parts, now).await?;
-        self.write_group(&steps, &records.heads, now, carried).await
+        self.write_group(&steps, &records, now, carried).await
     }
 
     /// Whether the group would be accepted — its linked acts included — without writing anything (a what-if).
@@ -228,7 +233,7 @@ impl Engine {
     async fn write_group(
         &self,
         steps: &[Stepped],
-        heads: &BTreeMap<String, String>,
+        records: &Records,
         now: DateTime<Utc>,
         carried: Carried<'_>,
     ) -> Result<Vec<Applied>, Error> {
@@ -250,7 +255,7 @@ impl Engine {
         loop {
             let mut turn = if numbered { Some(self.numbering.turn().await) } else { None };
             let floors = turn.as_deref().unwrap_or(&no_floors);
-            let mut hashes = heads.clone();
+            let mut hashes = records.heads.clone();
             let mut numbers = Vec::new();
             let mut commits = Vec::with_capacity(steps.len());
             let mut applied = Vec::with_capacity(steps.len());
@@ -296,6 +301,7 @@ impl Engine {
                     ledger: s.ledger.clone(),
                     sealed: None,
                     assumed: None,
+                    opinions: records.opinions.get(&s.next.id).copied().unwrap_or(0),
                 });
                 applied.push(Applied {
                     decision: s.next.clone(),

@@ -55,7 +55,7 @@ impl Recent {
                 s.resting -= 1;
                 return None;
             }
-            let assumed = Assumed { calendar_notices: loaded.calendar_notices?, opinion_kinds: loaded.opinion_kinds? };
+            let assumed = Assumed { calendar_notices: loaded.calendar_notices?, opinions: loaded.opinions? };
             s.taken += 1;
             s.stretch.0 += 1;
             if s.stretch.0 >= STRETCH {
@@ -190,16 +190,17 @@ mod tests {
         assert!(records.windows(2).all(|w| w[1].prev_hash == w[0].hash), "one unbroken chain");
     }
 
-    /// The first opinion of a kind on a record changes what an act assumed of it (it had none, and need not read
-    /// the opinions): the act taken on the kept record does not commit, and is stepped again on the stored record.
+    /// An opinion received since the last act changes what an act assumed of the record (it had none, and need not
+    /// read the opinions): the act taken on the kept record does not commit, and is stepped again on the stored one.
     #[tokio::test]
-    async fn a_first_opinion_since_the_last_act_makes_the_next_act_read_the_record() {
+    async fn an_opinion_since_the_last_act_makes_the_next_act_read_the_record() {
         let store = raw().await;
         let engine = crate::memo::tests::engine_on(store.clone()).await;
         act(&engine, "heard", 0).await.expect("opened");
         act(&engine, "heard", 1).await.expect("started");
-        let head = "insert into opinion_heads (decision_id, kind, count, head) values ('heard', 'comment', 1, 'h')";
-        store.execute_raw(head).await.expect("an opinion's head");
+        // What the intake writes on the decision's row with an opinion.
+        let arrived = "update decisions set opinions = opinions + 1 where id = 'heard'";
+        assert_eq!(store.execute_raw(arrived).await.expect("an opinion received"), 1);
         assert_eq!(act(&engine, "heard", 2).await.expect("record_draft"), 3);
         assert_eq!(counts(&engine), (1, 1), "taken, and stale for the opinion");
     }
@@ -212,7 +213,7 @@ mod tests {
         let record = |version| {
             let mut decision = crate::decision::Decision::new("shared", "national", 1, "drafting", Utc::now());
             decision.version = version;
-            Loaded { decision, last_hash: String::new(), calendar_notices: Some(0), opinion_kinds: Some(0) }
+            Loaded { decision, last_hash: String::new(), calendar_notices: Some(0), opinions: Some(0) }
         };
         for i in 0..super::STRETCH {
             recent.keep(record(i as i64 + 1));

@@ -276,6 +276,7 @@ async fn two_schedulers_fire_each_once(a: Arc<dyn Store>, b: Arc<dyn Store>, raw
         ledger: Vec::new(),
         sealed: None,
         assumed: None,
+        opinions: 0,
     };
     raw.commit(vec![commit]).await.remove(0).expect("a decision");
     let mut values = Vec::new();

@@ -54,6 +54,7 @@ pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
     check("update; stale and malformed commits write nothing", Box::pin(update_and_stale(s))).await;
     check("load_many reads as load does", Box::pin(load_many(s))).await;
     check("an act that read nothing commits only while what it assumed holds", Box::pin(assumed(s))).await;
+    check("an act commits only while no opinion arrived since it read", Box::pin(opinions_since(s))).await;
     check("each commit of a batch stands alone", Box::pin(batch(s))).await;
     check("commit_all writes every commit or none", Box::pin(all_or_nothing(s))).await;
     check("racing acts: one wins, the rest conflict", Box::pin(racing_acts(store.clone()))).await;
@@ -138,6 +139,7 @@ impl Chain {
             ledger: Vec::new(),
             sealed: None,
             assumed: None,
+            opinions: 0,
         }
     }
 
@@ -245,7 +247,7 @@ async fn create_and_load(store: &dyn Store) {
     let loaded = store.load(id).await.expect("load").expect("the created decision loads");
     assert_eq!(loaded.decision, c.decision, "the loaded state equals the committed state");
     assert_eq!(loaded.last_hash, c.audit.hash, "last_hash is the hash of the latest audit record");
-    assert_eq!(loaded.opinion_kinds, Some(0), "no opinion received on a decision just created");
+    assert_eq!(loaded.opinions, Some(0), "no opinion received on a decision just created");
     assert_eq!(store.audit_records(id).await.expect("audit_records"), vec![c.audit.clone()]);
     assert_eq!(store.memos(id).await.expect("memos"), c.memos, "memos round trip");
     assert_eq!(store.deadlines(id).await.expect("deadlines"), c.set_deadlines, "deadlines round trip");
@@ -276,14 +278,14 @@ async fn load_many(store: &dyn Store) {
         let one = store.load(&got.decision.id).await.expect("load").expect("exists");
         assert_eq!(got.decision, one.decision, "{}: the same state", one.decision.id);
         assert_eq!(got.last_hash, one.last_hash, "{}: the same record head", one.decision.id);
-        assert_eq!((got.calendar_notices, got.opinion_kinds), (one.calendar_notices, one.opinion_kinds));
+        assert_eq!((got.calendar_notices, got.opinions), (one.calendar_notices, one.opinions));
     }
     assert!(store.load_many(&[]).await.expect("no ids").is_empty());
 }
 
 /// An act that took its record as its process last wrote it, instead of reading it ([`Assumed`]), commits only
-/// while the record's version, the number of calendar notices and the kinds of opinion on it are what it took them
-/// to be; otherwise it conflicts and writes nothing.
+/// while the record's version and the number of calendar notices are what it took them to be; otherwise it
+/// conflicts and writes nothing.
 async fn assumed<S: RawSql>(store: &S) {
     let id = "conf-assumed";
     let mut chain = Chain::new(id, "proposal", t0());
@@ -291,44 +293,82 @@ async fn assumed<S: RawSql>(store: &S) {
     commit1(store, create.clone()).await.expect("create");
     chain.accept(&create);
     let notices = store.calendar_notice_count().await.expect("notice count");
-    let quiet = Assumed { calendar_notices: notices, opinion_kinds: 0 };
+    let quiet = Assumed { calendar_notices: notices, opinions: 0 };
     let at = t0() + Duration::minutes(1);
-    for wrong in [Assumed { calendar_notices: notices + 1, ..quiet }, Assumed { opinion_kinds: 1, ..quiet }] {
-        let mut c = chain.next("record", "drafting", at, &["备忘"]);
-        c.assumed = Some(wrong);
-        let before = snapshot(store, id).await;
-        let r = commit1(store, c).await;
-        assert!(is_conflict(&r), "assuming {wrong:?} where {quiet:?} holds conflicts: {r:?}");
-        assert!(snapshot(store, id).await == before, "and writes nothing");
-    }
+    let mut c = chain.next("record", "drafting", at, &["备忘"]);
+    c.assumed = Some(Assumed { calendar_notices: notices + 1, ..quiet });
+    let before = snapshot(store, id).await;
+    let r = commit1(store, c).await;
+    assert!(is_conflict(&r), "assuming a calendar notice fewer than there are conflicts: {r:?}");
+    assert!(snapshot(store, id).await == before, "and writes nothing");
     let mut ahead = chain.clone();
     ahead.decision.version = 5;
     let mut wrong_version = ahead.next("record", "drafting", at, &[]);
     wrong_version.assumed = Some(quiet);
     let r = commit1(store, wrong_version).await;
     assert!(is_conflict(&r), "what it assumed holds, but not the version: conflicts: {r:?}");
-    // Opinions on another record are not this record's.
-    let mut other = Chain::new("conf-assumed-other", "proposal", t0());
-    let open = other.next("start", "drafting", t0(), &[]);
+    let mut c = chain.next("record", "drafting", at, &[]);
+    c.assumed = Some(quiet);
+    commit1(store, c).await.expect("what it assumed holds: it commits");
+    assert_eq!(store.load(id).await.expect("load").expect("exists").decision.version, 2);
+}
+
+/// An opinion as the intake takes it: `text` on `decision_id`, checked against its version `checked`.
+fn incoming(decision_id: &str, checked: i64, text: &str) -> super::opinions::Incoming {
+    use crate::ledger::{cluster::Fingerprint, new_receipt, Kind, Submission};
+    super::opinions::Incoming {
+        decision_id: decision_id.into(),
+        checked_version: checked,
+        submission: Submission { kind: Kind::Comment, content: text.into(), submitter: None, notice: None },
+        received_at: t0(),
+        receipt: new_receipt(Kind::Comment),
+        fingerprint: Fingerprint::of(text),
+        answer: None,
+        notify_at: None,
+    }
+}
+
+/// An act may decide on the opinions it read with its record (a period closed with their count and chain head): it
+/// commits only while the record has received no other since. The intake counts each opinion on the decision's row
+/// in the opinion's own transaction; an update naming another count conflicts and writes nothing; an opinion checked
+/// against a version that moved on is refused and not counted; opinions on another record do not count.
+async fn opinions_since(store: &dyn Store) {
+    let id = "conf-opinions";
+    let mut chain = Chain::new(id, "proposal", t0());
+    let create = chain.next("start", "participation", t0(), &[]);
+    commit1(store, create.clone()).await.expect("create");
+    chain.accept(&create);
+    let mut other = Chain::new("conf-opinions-other", "proposal", t0());
+    let open = other.next("start", "participation", t0(), &[]);
     commit1(store, open.clone()).await.expect("create the other");
     other.accept(&open);
-    let elsewhere =
-        "insert into opinion_heads (decision_id, kind, count, head) values ('conf-assumed-other', 'comment', 1, 'h')";
-    store.execute_raw(elsewhere).await.expect("an opinion's head on the other record");
-    let mut c = chain.next("record", "drafting", at, &[]);
-    c.assumed = Some(quiet);
-    commit1(store, c.clone()).await.expect("what it assumed holds: it commits");
+    let count = |id: &'static str| async move { store.load(id).await.expect("load").expect("exists").opinions };
+    assert_eq!(count(id).await, Some(0), "none received yet");
+
+    let taken =
+        store.receive(vec![incoming(id, 1, "同意"), incoming(id, 1, "反对"), incoming("conf-opinions-other", 1, "另")]);
+    assert!(taken.await.expect("receive").iter().all(Result::is_ok), "three opinions taken");
+    assert_eq!(count(id).await, Some(2), "two on the record");
+    assert_eq!(count("conf-opinions-other").await, Some(1), "one on the other");
+    assert_eq!(store.load(id).await.expect("load").expect("exists").decision.version, 1, "the version stays");
+
+    let at = t0() + Duration::minutes(1);
+    for seen in [0, 1, 3] {
+        let mut c = chain.next("close", "review", at, &["意见汇总"]);
+        c.opinions = seen;
+        let before = snapshot(store, id).await;
+        let r = commit1(store, c).await;
+        assert!(is_conflict(&r), "an act that read {seen} opinions where 2 were received conflicts: {r:?}");
+        assert!(snapshot(store, id).await == before, "and writes nothing");
+    }
+    let mut c = chain.next("close", "review", at, &["意见汇总"]);
+    c.opinions = 2;
+    commit1(store, c.clone()).await.expect("an act that read both commits");
     chain.accept(&c);
-    // An opinion comes in: the record is no longer quiet.
-    let head = format!("insert into opinion_heads (decision_id, kind, count, head) values ('{id}', 'comment', 1, 'h')");
-    store.execute_raw(&head).await.expect("an opinion's head");
-    let mut c = chain.next("record", "drafting", at, &[]);
-    c.assumed = Some(quiet);
-    let r = commit1(store, c.clone()).await;
-    assert!(is_conflict(&r), "assuming no opinion after one came in conflicts: {r:?}");
-    c.assumed = Some(Assumed { opinion_kinds: 1, ..quiet });
-    commit1(store, c).await.expect("assuming the opinion, it commits");
-    assert_eq!(store.load(id).await.expect("load").expect("exists").decision.version, 3);
+
+    let late = store.receive(vec![incoming(id, 1, "迟到的意见")]).await.expect("receive");
+    assert!(matches!(late.as_slice(), [Err(StoreError::Conflict { .. })]), "checked against version 1: {late:?}");
+    assert_eq!(count(id).await, Some(2), "a refused opinion is not counted");
 }
 
 async fn update_and_stale(store: &dyn Store) {

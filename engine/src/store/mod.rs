@@ -162,13 +162,19 @@ pub struct TransitionCommit {
     /// Set when the act did not read the record but took it as this process last wrote it: then the commit is
     /// written only if what the act would have read with the record still holds, and fails as a conflict otherwise.
     pub assumed: Option<Assumed>,
+    /// How many opinions the record had received when the act read it ([`Loaded::opinions`]). An update is written
+    /// only while the record has received no other, and fails as a conflict otherwise: the act may have decided on
+    /// the opinions it read (a period closed with their count and chain head, Art. 14), and a free-text reading of
+    /// them never stands in for one it did not see. Not read for a new record.
+    pub opinions: i64,
 }
 
-/// What an act that did not read its record took as read with it ([`Loaded`]'s counts), checked when it commits.
+/// What an act that did not read its record took as read with it ([`Loaded`]'s counts), checked when it commits
+/// (the opinions, as for every act, by [`TransitionCommit::opinions`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Assumed {
     pub calendar_notices: i64,
-    pub opinion_kinds: i64,
+    pub opinions: i64,
 }
 
 impl Assumed {
@@ -176,7 +182,7 @@ impl Assumed {
     pub fn holds_for(&self, loaded: &Loaded, version: i64) -> bool {
         loaded.decision.version == version
             && loaded.calendar_notices == Some(self.calendar_notices)
-            && loaded.opinion_kinds == Some(self.opinion_kinds)
+            && loaded.opinions == Some(self.opinions)
     }
 }
 
@@ -189,9 +195,10 @@ pub struct Loaded {
     /// the decision, so the engine knows whether its calendar is current
     /// without another query; `None` for a record not read from the store.
     pub calendar_notices: Option<i64>,
-    /// How many kinds of opinion anyone has sent on the decision, read with it like `calendar_notices`: most
-    /// decisions have none, and then an act needs no read of the opinion ledger. `None` when not read.
-    pub opinion_kinds: Option<i64>,
+    /// How many opinions anyone has sent on the decision (the decision row's own count, written with each
+    /// opinion), read with it like `calendar_notices`: most decisions have none, and then an act needs no read of
+    /// the opinion ledger. An act commits only while the count is still this one. `None` when not read.
+    pub opinions: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]

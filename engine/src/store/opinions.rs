@@ -71,6 +71,8 @@ pub(super) mod sql {
     pub const CLAIM_HEAD: &str = "insert into opinion_heads (decision_id, kind, count, head) values ($1, $2, 0, $3) \
          on conflict (decision_id, kind) do update set count = opinion_heads.count returning count, head";
     pub const SET_HEAD: &str = "update opinion_heads set count = $3, head = $4 where decision_id = $1 and kind = $2";
+    /// The opinions received, counted on the decision's own row, which every act's update checks.
+    pub const RECEIVED: &str = "update decisions set opinions = opinions + $2 where id = $1";
     pub const HEADS: &str = "select kind, count, head from opinion_heads where decision_id = $1 order by kind";
     /// Every column of an opinion, and (for a campaign's leader) how many its campaign has.
     pub const COLUMNS: &str =

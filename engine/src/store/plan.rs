@@ -162,16 +162,16 @@ pub(super) fn commit<'a>(c: &'a TransitionCommit, key: Option<&ServerKey>) -> Re
             .arg(format_instant(&d.updated_at))
             .if_taken(Fail::AlreadyExists)
     } else {
-        // Optimistic versioning: no row is updated unless the stored version is the one the act read (and, for an
-        // act that read nothing, what it assumed still holds).
+        // Optimistic versioning: no row is updated unless the stored version is the one the act read, with the
+        // opinions it read (and, for an act that read nothing, what it assumed still holds).
         let update = match &c.assumed {
             None => record(rows::UPDATE_DECISION),
             Some(_) => record(rows::UPDATE_DECISION_ASSUMING),
         };
-        let update = update.arg(format_instant(&d.updated_at)).arg(c.expected_version);
+        let update = update.arg(format_instant(&d.updated_at)).arg(c.expected_version).arg(c.opinions);
         match &c.assumed {
             None => update,
-            Some(a) => update.arg(a.calendar_notices).arg(a.opinion_kinds).arg(d.id.as_str()),
+            Some(a) => update.arg(a.calendar_notices),
         }
         .if_none(Fail::Conflict)
     });

@@ -44,9 +44,11 @@ mod dialect {
     /// Group commit locks the decisions of a batch in id order first (see `sql::lock_in_order`), in one
     /// statement: the rows are locked as the sort returns them. Followed by `in ($1, …, $n)`.
     pub(super) const DECISION_LOCK: Option<&str> = Some("select 1 from decisions where id in ");
-    /// Held shared until the opinions commit: an act that moves the decision on (the period's end) waits for
-    /// them, and opinions checked against the old version are refused once it has committed.
-    pub(super) const OPINION_DECISION_VERSION: &str = "select version from decisions where id = $1 for share";
+    /// Held until the opinions commit, as the count of opinions on the row is written then: an act that moves the
+    /// decision on (the period's end) waits for them and, the count having moved, is stepped again on them; opinions
+    /// checked against the old version are refused once such an act has committed. Not `for share`: two intakes
+    /// sharing the row would each wait for the other to write the count.
+    pub(super) const OPINION_DECISION_VERSION: &str = "select version from decisions where id = $1 for no key update";
     /// Refreshes the opinions' statistics as a consultation grows (see `sql/opinion_intake.rs`).
     pub(super) const OPINIONS_ANALYZE: Option<&str> = Some("analyze opinions");
 

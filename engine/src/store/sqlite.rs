@@ -221,6 +221,36 @@ mod tests {
         );
     }
 
+    /// A database from before opinions were counted on the decision's row: each decision counts those its ledger
+    /// holds, so an act on it commits only on all of them.
+    #[tokio::test]
+    async fn the_opinions_received_are_counted_on_each_decision() {
+        let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");
+        let before = &crate::store::rows::SQLITE_MIGRATIONS[..14];
+        assert_eq!(before.last().map(|m| m.version), Some(14));
+        crate::store::rows::migrator(before).await.expect("migrator").run(&store.writer).await.expect("to 0014");
+        for id in ["heard", "quiet"] {
+            let sql = format!(
+                "insert into decisions (id, workflow_key, workflow_version, stage, version, title, parent_id, \
+                 state_json, created_at, updated_at) values ('{id}', 'national', 1, 'public_participation', 1, 't', \
+                 null, '{{}}', '2026-01-05T01:00:00.000000Z', '2026-01-05T01:00:00.000000Z')"
+            );
+            store.execute_raw(&sql).await.expect("a decision of before");
+        }
+        let heads = "insert into opinion_heads (decision_id, kind, count, head) \
+             values ('heard', 'comment', 3, 'h'), ('heard', 'feedback', 2, 'h')";
+        store.execute_raw(heads).await.expect("its opinions' heads");
+        crate::store::rows::migrator(crate::store::rows::SQLITE_MIGRATIONS)
+            .await
+            .expect("migrator")
+            .run(&store.writer)
+            .await
+            .expect("migrated");
+        let count = "select id || '=' || opinions from decisions order by id";
+        let counts: Vec<String> = sqlx::query_scalar(count).fetch_all(&store.reader).await.expect("counts");
+        assert_eq!(counts, ["heard=5", "quiet=0"]);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn conformance_in_memory() {
         let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");

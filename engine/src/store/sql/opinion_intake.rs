@@ -1,5 +1,5 @@
 //! Writing a batch of opinions: one transaction, and a fixed number of statements whatever the batch's size —
-//! the decision's version checked (held shared on PostgreSQL), the chain head claimed, the campaign leaders
+//! the decision's version checked (its row held on PostgreSQL), the chain head claimed, the campaign leaders
 //! every opinion of the batch may join read in one query, the rows inserted many to a statement, the campaigns'
 //! counts added once each, the head moved on. Round trips, not rows, are what a batch costs on a networked
 //! database, so opinions arriving together cost little more than one.
@@ -90,6 +90,11 @@ pub(super) async fn receive(b: &Backend, batch: Vec<Incoming>) -> Result<Vec<Res
                     results[i] = Some(r);
                 }
             }
+        }
+        // Counted on the decision's row in the opinions' transaction: an act that read fewer no longer commits.
+        let received = current.iter().filter(|&&i| matches!(results[i], Some(Ok(_)))).count() as i64;
+        if received > 0 {
+            sqlx::query(sql::RECEIVED).bind(decision_id).bind(received).execute(&mut *tx).await?;
         }
     }
     tx.commit().await?;
