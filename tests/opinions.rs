@@ -48,7 +48,7 @@ async fn campaigns_are_found_as_comments_arrive_and_disposed_of_once() {
         assert_eq!(rows[0].members, 3, "{}", db.kind);
         // Read with the decision, so an act on a decision nobody wrote on needs no read of the ledger.
         let loaded = e.store().load("d").await.expect("load").expect("exists");
-        assert_eq!(loaded.opinions, Some(5), "{}: five opinions received", db.kind);
+        assert_eq!((loaded.opinion_kinds, loaded.opinions), (Some(1), Some(5)), "{}: five comments", db.kind);
 
         // The campaign disposed of once; a letter arriving afterwards inherits it.
         let whole = json!({ "opinion_id": 2, "outcome": "not_adopted", "reason": "选址已经论证", "campaign": true });
@@ -252,79 +252,103 @@ async fn opinions_recorded_in_the_state_before_are_copied_into_rows_once() {
 }
 
 /// An intake in flight, held open by hand: the database's write lock (SQLite) or the decision's row (PostgreSQL)
-/// taken, and the decision's count of opinions moved on, not yet committed.
+/// taken, and a second comment written as the intake writes one (its row, its kind's count and chain head, the
+/// decision's count of opinions), not yet committed.
 enum Held {
     Sqlite(sqlx::SqliteConnection),
     Postgres(sqlx::PgConnection, sqlx::PgConnection),
 }
 
+/// The head the held comment leaves on its chain.
+const HELD_HEAD: &str = "held-head";
+
 impl Held {
     async fn take(url: &str, id: &str) -> Held {
         use sqlx::Connection;
-        let count = format!("update decisions set opinions = opinions + 1 where id = '{id}'");
+        let at = juece_engine::audit::format_instant(&Utc::now());
+        let writes = [
+            format!(
+                "insert into opinions (decision_id, kind, seq, notice, content, submitter, received_at, receipt, \
+                 content_sha256, chain_hash, norm_sha, signature, band0, band1, band2, band3, cluster) values \
+                 ('{id}', 'comment', 2, null, '最后一刻的意见', null, '{at}', 'held-receipt', 'c', '{HELD_HEAD}', 'n', \
+                 's', 0, 0, 0, 0, 2)"
+            ),
+            format!("update opinion_heads set count = 2, head = '{HELD_HEAD}' where decision_id = '{id}'"),
+            format!("update decisions set opinions = opinions + 1 where id = '{id}'"),
+        ];
         if url.starts_with("postgres") {
             let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
             let hold = format!("select version from decisions where id = '{id}' for no key update");
-            for sql in ["begin", hold.as_str(), count.as_str()] {
+            for sql in ["begin", hold.as_str()].into_iter().chain(writes.iter().map(String::as_str)) {
                 sqlx::query(sql).execute(&mut c).await.expect(sql);
             }
             Held::Postgres(c, sqlx::PgConnection::connect(url).await.expect("connect"))
         } else {
             let mut c = sqlx::SqliteConnection::connect(url).await.expect("connect");
-            for sql in ["begin immediate", count.as_str()] {
+            for sql in ["begin immediate"].into_iter().chain(writes.iter().map(String::as_str)) {
                 sqlx::query(sql).execute(&mut c).await.expect(sql);
             }
             Held::Sqlite(c)
         }
     }
 
-    /// Commit once an act waits on the hold: on PostgreSQL once a session waits for a lock; SQLite cannot be
-    /// asked, so after a pause far longer than an act takes to reach its commit.
+    /// Commit once an act waits on the hold: on PostgreSQL once a session waits for a lock (none within ten
+    /// seconds fails the test); SQLite cannot be asked, so after a pause far longer than an act takes to reach
+    /// its commit.
     async fn commit_once_waited_on(self) {
-        let mut c = match self {
+        use sqlx::Connection;
+        match self {
             Held::Sqlite(mut c) => {
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;
                 sqlx::query("commit").execute(&mut c).await.expect("commit");
-                return;
             }
-            Held::Postgres(c, mut watch) => {
+            Held::Postgres(mut c, mut watch) => {
                 let waiting = "select count(*) from pg_stat_activity \
                      where datname = current_database() and wait_event_type = 'Lock'";
-                for _ in 0..200 {
+                let mut seen = false;
+                for _ in 0..400 {
                     let n: i64 = sqlx::query_scalar(waiting).fetch_one(&mut watch).await.expect("pg_stat_activity");
                     if n > 0 {
+                        seen = true;
                         break;
                     }
                     tokio::time::sleep(std::time::Duration::from_millis(25)).await;
                 }
-                c
+                sqlx::query("commit").execute(&mut c).await.expect("commit");
+                watch.close().await.expect("close");
+                assert!(seen, "the act never waited for the intake's hold on the decision's row");
             }
-        };
-        sqlx::query("commit").execute(&mut c).await.expect("commit");
+        }
     }
 }
 
-/// An opinion that commits after an act read its record, while the act waits to commit, is not passed over: the
-/// act's update finds the record's count of opinions moved on, and the act is stepped again on the record as stored
-/// — even for a caller who named the version, which did not move. On PostgreSQL the act's update waits for the
-/// intake's hold on the decision's row and then checks the count on the row as the intake left it.
+/// A comment that commits after the period's end read the record, while the end waits to commit, is not passed
+/// over: the end's update finds the record's count of opinions moved on, and the end is stepped again on the
+/// record as stored, so the count and chain head it puts on the record are the comments' as they were when it
+/// committed (Art. 15) — even for a caller who named the version, which did not move. On PostgreSQL the end's
+/// update waits for the intake's hold on the decision's row and then checks the count on the row as the intake
+/// left it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_act_waiting_on_an_intake_is_stepped_again_on_the_opinions_it_did_not_read() {
+async fn the_period_s_end_waiting_on_a_comment_s_commit_seals_that_comment_too() {
     for db in databases().await {
         let e = engine(&db.url).await;
         crate::concurrency::open_for_comment(&e, "d").await;
         comment(&e, "d", "同意").await.expect("taken");
         let before = e.store().load("d").await.expect("load").expect("exists");
-        assert_eq!(before.opinions, Some(1), "{}", db.kind);
+        assert_eq!((before.opinion_kinds, before.opinions), (Some(1), Some(1)), "{}", db.kind);
         let held = Held::take(&db.url, "d").await;
-        let dispose = Act::new("dispose_opinion", json!({ "opinion_id": 1, "outcome": "adopted", "reason": "采纳" }));
-        let who = drafter();
-        let request = ActRequest::new("d", &dispose, &who, Utc::now()).expecting(Some(before.decision.version));
-        let (applied, ()) = tokio::join!(e.apply(request), held.commit_once_waited_on());
+        let end = Act::new("end_comment_period", json!({}));
+        let (system, after_end) = (Actor::system(), Utc::now() + Duration::days(120));
+        let request = ActRequest::new("d", &end, &system, after_end).expecting(Some(before.decision.version));
+        // On a replica with no record kept from an earlier act, so that it reads the record and the ledger.
+        let replica = engine(&db.url).await;
+        let (applied, ()) = tokio::join!(replica.apply(request), held.commit_once_waited_on());
         let applied = applied.unwrap_or_else(|err| panic!("{}: stepped again, not turned away: {err}", db.kind));
-        assert_eq!(applied.decision.version, before.decision.version + 1, "{}: one act", db.kind);
+        let notice = applied.decision.facts.comment_notices.last().expect("the notice");
+        let sealed = notice.comments_at_close.as_ref().expect("the comments sealed at the end");
+        assert_eq!((sealed.count, sealed.head.as_str()), (2, HELD_HEAD), "{}: both comments sealed", db.kind);
         let after = e.store().load("d").await.expect("load").expect("exists");
-        assert_eq!(after.opinions, Some(2), "{}: the act committed on the count as the intake left it", db.kind);
+        assert_eq!(after.decision.version, before.decision.version + 1, "{}: one act", db.kind);
         assert_eq!((after.decision.version, after.last_hash), (applied.decision.version, applied.audit.hash));
         db.finish().await;
     }

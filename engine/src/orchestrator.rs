@@ -206,8 +206,13 @@ impl Engine {
             let version = *self.latest.get(workflow_key).ok_or_else(|| Error::UnknownWorkflow(workflow_key.into()))?;
             let wf = &self.loaded(workflow_key, version)?.workflow;
             let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
-            let opened =
-                Loaded { decision: fresh, last_hash: audit::GENESIS.into(), calendar_notices: None, opinions: None };
+            let opened = Loaded {
+                decision: fresh,
+                last_hash: audit::GENESIS.into(),
+                calendar_notices: None,
+                opinion_kinds: None,
+                opinions: None,
+            };
             self.commit(opened, act, actor, now, Carried::first(answering)).await
         }
         .await;
@@ -257,6 +262,7 @@ impl Engine {
                     decision: fresh,
                     last_hash: audit::GENESIS.into(),
                     calendar_notices: None,
+                    opinion_kinds: None,
                     opinions: None,
                 },
                 act: request.first_act.clone(),
@@ -307,14 +313,16 @@ impl Engine {
                     let current = Some(loaded.decision.version);
                     return Err(Error::Conflict { decision_id: decision_id.into(), current });
                 }
-                let (version, read_with) = (loaded.decision.version, (loaded.calendar_notices, loaded.opinions));
+                let version = loaded.decision.version;
+                let read_with = (loaded.calendar_notices, loaded.opinion_kinds, loaded.opinions);
                 match self.commit(loaded, act, actor, now, Carried { assumed, ..Carried::first(answering) }).await {
                     Ok(applied) => {
                         self.recent.keep(Loaded {
                             decision: applied.decision.clone(),
                             last_hash: applied.audit.hash.clone(),
                             calendar_notices: read_with.0,
-                            opinions: read_with.1,
+                            opinion_kinds: read_with.1,
+                            opinions: read_with.2,
                         });
                         return Ok(applied);
                     }

@@ -88,7 +88,7 @@ impl Records {
                 // A record not read from the store (a new one, never updated) counts none: an update on that
                 // count fails if opinions exist rather than pass unseen.
                 self.opinions.insert(loaded.decision.id.clone(), loaded.opinions.unwrap_or(0));
-                if loaded.opinions == Some(0) {
+                if loaded.opinion_kinds == Some(0) {
                     self.quiet.insert(loaded.decision.id.clone());
                 }
                 loaded.decision

@@ -55,7 +55,11 @@ impl Recent {
                 s.resting -= 1;
                 return None;
             }
-            let assumed = Assumed { calendar_notices: loaded.calendar_notices?, opinions: loaded.opinions? };
+            let assumed = Assumed {
+                calendar_notices: loaded.calendar_notices?,
+                opinion_kinds: loaded.opinion_kinds?,
+                opinions: loaded.opinions?,
+            };
             s.taken += 1;
             s.stretch.0 += 1;
             if s.stretch.0 >= STRETCH {
@@ -213,7 +217,13 @@ mod tests {
         let record = |version| {
             let mut decision = crate::decision::Decision::new("shared", "national", 1, "drafting", Utc::now());
             decision.version = version;
-            Loaded { decision, last_hash: String::new(), calendar_notices: Some(0), opinions: Some(0) }
+            Loaded {
+                decision,
+                last_hash: String::new(),
+                calendar_notices: Some(0),
+                opinion_kinds: Some(0),
+                opinions: Some(0),
+            }
         };
         for i in 0..super::STRETCH {
             recent.keep(record(i as i64 + 1));

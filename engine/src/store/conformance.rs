@@ -284,8 +284,8 @@ async fn load_many(store: &dyn Store) {
 }
 
 /// An act that took its record as its process last wrote it, instead of reading it ([`Assumed`]), commits only
-/// while the record's version and the number of calendar notices are what it took them to be; otherwise it
-/// conflicts and writes nothing.
+/// while the record's version, the number of calendar notices, the kinds of opinion on it and the row's count of
+/// opinions are what it took them to be; otherwise it conflicts and writes nothing.
 async fn assumed<S: RawSql>(store: &S) {
     let id = "conf-assumed";
     let mut chain = Chain::new(id, "proposal", t0());
@@ -293,14 +293,21 @@ async fn assumed<S: RawSql>(store: &S) {
     commit1(store, create.clone()).await.expect("create");
     chain.accept(&create);
     let notices = store.calendar_notice_count().await.expect("notice count");
-    let quiet = Assumed { calendar_notices: notices, opinions: 0 };
+    let quiet = Assumed { calendar_notices: notices, opinion_kinds: 0, opinions: 0 };
     let at = t0() + Duration::minutes(1);
-    let mut c = chain.next("record", "drafting", at, &["备忘"]);
-    c.assumed = Some(Assumed { calendar_notices: notices + 1, ..quiet });
-    let before = snapshot(store, id).await;
-    let r = commit1(store, c).await;
-    assert!(is_conflict(&r), "assuming a calendar notice fewer than there are conflicts: {r:?}");
-    assert!(snapshot(store, id).await == before, "and writes nothing");
+    let wrong = [
+        (Assumed { calendar_notices: notices + 1, ..quiet }, 0),
+        (Assumed { opinion_kinds: 1, ..quiet }, 0),
+        (Assumed { opinions: 1, ..quiet }, 1),
+    ];
+    for (assumed, opinions) in wrong {
+        let mut c = chain.next("record", "drafting", at, &["备忘"]);
+        (c.assumed, c.opinions) = (Some(assumed), opinions);
+        let before = snapshot(store, id).await;
+        let r = commit1(store, c).await;
+        assert!(is_conflict(&r), "assuming {assumed:?} where {quiet:?} holds conflicts: {r:?}");
+        assert!(snapshot(store, id).await == before, "and writes nothing");
+    }
     let mut ahead = chain.clone();
     ahead.decision.version = 5;
     let mut wrong_version = ahead.next("record", "drafting", at, &[]);
@@ -309,8 +316,18 @@ async fn assumed<S: RawSql>(store: &S) {
     assert!(is_conflict(&r), "what it assumed holds, but not the version: conflicts: {r:?}");
     let mut c = chain.next("record", "drafting", at, &[]);
     c.assumed = Some(quiet);
-    commit1(store, c).await.expect("what it assumed holds: it commits");
-    assert_eq!(store.load(id).await.expect("load").expect("exists").decision.version, 2);
+    commit1(store, c.clone()).await.expect("what it assumed holds: it commits");
+    chain.accept(&c);
+    // A kind of opinion comes in, as a replica of a version before the row's count writes it (its head only).
+    let head = format!("insert into opinion_heads (decision_id, kind, count, head) values ('{id}', 'comment', 1, 'h')");
+    store.execute_raw(&head).await.expect("an opinion's head");
+    let mut c = chain.next("record", "drafting", at, &[]);
+    c.assumed = Some(quiet);
+    let r = commit1(store, c.clone()).await;
+    assert!(is_conflict(&r), "assuming no kind of opinion after one came in conflicts: {r:?}");
+    c.assumed = Some(Assumed { opinion_kinds: 1, ..quiet });
+    commit1(store, c).await.expect("assuming the kind, it commits");
+    assert_eq!(store.load(id).await.expect("load").expect("exists").decision.version, 3);
 }
 
 /// An opinion as the intake takes it: `text` on `decision_id`, checked against its version `checked`.

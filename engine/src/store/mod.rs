@@ -170,10 +170,11 @@ pub struct TransitionCommit {
 }
 
 /// What an act that did not read its record took as read with it ([`Loaded`]'s counts), checked when it commits
-/// (the opinions, as for every act, by [`TransitionCommit::opinions`]).
+/// (the row's count of opinions, as for every act, by [`TransitionCommit::opinions`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Assumed {
     pub calendar_notices: i64,
+    pub opinion_kinds: i64,
     pub opinions: i64,
 }
 
@@ -182,6 +183,7 @@ impl Assumed {
     pub fn holds_for(&self, loaded: &Loaded, version: i64) -> bool {
         loaded.decision.version == version
             && loaded.calendar_notices == Some(self.calendar_notices)
+            && loaded.opinion_kinds == Some(self.opinion_kinds)
             && loaded.opinions == Some(self.opinions)
     }
 }
@@ -195,9 +197,14 @@ pub struct Loaded {
     /// the decision, so the engine knows whether its calendar is current
     /// without another query; `None` for a record not read from the store.
     pub calendar_notices: Option<i64>,
-    /// How many opinions anyone has sent on the decision (the decision row's own count, written with each
-    /// opinion), read with it like `calendar_notices`: most decisions have none, and then an act needs no read of
-    /// the opinion ledger. An act commits only while the count is still this one. `None` when not read.
+    /// How many kinds of opinion anyone has sent on the decision, read with it like `calendar_notices`, from the
+    /// ledger's own heads: most decisions have none, and then an act needs no read of the opinion ledger. `None`
+    /// when not read.
+    pub opinion_kinds: Option<i64>,
+    /// The opinions the decision's row counts, read with it: the intake adds to it with every opinion, and an act
+    /// commits only while it is still this number, so no opinion arrives unseen between the act's read and its
+    /// commit. A change mark, not the ledger's tally: a replica of a version before the count (migration 0015),
+    /// still running during an upgrade, takes opinions without counting them. `None` when not read.
     pub opinions: Option<i64>,
 }
 

@@ -171,7 +171,7 @@ pub(super) fn commit<'a>(c: &'a TransitionCommit, key: Option<&ServerKey>) -> Re
         let update = update.arg(format_instant(&d.updated_at)).arg(c.expected_version).arg(c.opinions);
         match &c.assumed {
             None => update,
-            Some(a) => update.arg(a.calendar_notices),
+            Some(a) => update.arg(a.calendar_notices).arg(a.opinion_kinds),
         }
         .if_none(Fail::Conflict)
     });

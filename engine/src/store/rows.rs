@@ -117,11 +117,13 @@ pub(super) const UPDATE_DECISION: &str = "update decisions set \
      state_json = $8, updated_at = $9 \
      where id = $1 and version = $10 and opinions = $11";
 /// [`UPDATE_DECISION`] for an act that took the record as this process last wrote it instead of reading it
-/// ([`super::Assumed`]): also only if the calendar notices still number what the act assumed (`$12`).
+/// ([`super::Assumed`]): also only if the calendar notices (`$12`) and the kinds of opinion on the record (`$13`,
+/// on the record `$1`) still number what the act assumed.
 pub(super) const UPDATE_DECISION_ASSUMING: &str = "update decisions set \
      workflow_key = $2, workflow_version = $3, stage = $4, version = $5, title = $6, parent_id = $7, \
      state_json = $8, updated_at = $9 \
-     where id = $1 and version = $10 and opinions = $11 and (select count(*) from calendar_notices) = $12";
+     where id = $1 and version = $10 and opinions = $11 and (select count(*) from calendar_notices) = $12 \
+     and (select count(*) from opinion_heads h where h.decision_id = $1) = $13";
 pub(super) const INSERT_AUDIT: &str = "insert into audit_records \
      (decision_id, seq, act, stage_from, stage_to, actor_json, at, payload, payload_hash, memo_hashes_json, \
      prev_hash, hash, state_sha256, signature) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
@@ -188,13 +190,15 @@ pub(super) fn insert_outbox(rows: usize) -> String {
 }
 
 /// The decision with the hash of its record number `version`: one snapshot,
-/// so the hash always belongs to the state read. The calendar notice count
-/// and the opinions received ride along: every act checks both, and a query
-/// of their own would cost a round trip per act.
+/// so the hash always belongs to the state read. The calendar notice count,
+/// the kinds of opinion received and the row's count of opinions ride along:
+/// every act checks them, and a query of their own would cost a round trip
+/// per act.
 macro_rules! load_select {
     () => {
         "select d.id, d.state_json, d.version, d.opinions, a.hash, \
-         (select count(*) from calendar_notices) as calendar_notices from decisions d \
+         (select count(*) from calendar_notices) as calendar_notices, \
+         (select count(*) from opinion_heads h where h.decision_id = d.id) as opinion_kinds from decisions d \
          left join audit_records a on a.decision_id = d.id and a.seq = d.version"
     };
 }
@@ -372,6 +376,7 @@ pub(super) fn loaded(row: &impl Cols, id: &str) -> Result<Loaded, StoreError> {
         decision,
         last_hash,
         calendar_notices: Some(row.int("calendar_notices")?),
+        opinion_kinds: Some(row.int("opinion_kinds")?),
         opinions: Some(row.int("opinions")?),
     })
 }
