@@ -68,3 +68,34 @@ async fn short_mode_prints_its_lines_and_stores_every_act() {
     })
     .await;
 }
+
+/// `--replicas 2`: two engines on one database take each decision's acts in turn, as replicas behind a load
+/// balancer that does not route by record. Every act is stored once, and every record a replica took as it last
+/// committed it had moved on (the other replica acted since): the W8 line says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_taking_acts_in_turn_find_every_kept_record_stale() {
+    on_each_database(|url| async move {
+        let store = if url.starts_with("sqlite") { "sqlite" } else { "postgres" };
+        let w = workflows();
+        let argv = ["juece-bench", "--store", store, "--database-url", &url, "--n", "10", "-c", "2"];
+        let more = ["--replicas", "2", "--workflows", w.to_str().expect("a UTF-8 path")];
+        let args = juece_bench::Args::try_parse_from(argv.iter().chain(&more)).expect("the flags parse");
+        let mut out = Vec::new();
+        juece_bench::run(&args, &mut out).await.expect("the benchmark runs");
+        let text = String::from_utf8(out).expect("UTF-8");
+        let line = text.lines().next().expect("a W8 line");
+        let w8 = check(line, "W8", store, &["c", "engine_tps", "replicas", "kept_taken", "kept_stale"]);
+        assert_eq!(w8["replicas"], 2.0, "{line}");
+        assert!(w8["kept_taken"] > 0.0, "a replica's next act on a decision takes its kept record: {line}");
+        assert_eq!(w8["kept_stale"], w8["kept_taken"], "each had moved on: {line}");
+
+        let stored = juece_engine::store::connect(&url).await.expect("the database opens");
+        let versions = stored.versions().await.expect("decisions");
+        let driven: Vec<&String> = versions.iter().map(|(id, _)| id).filter(|id| id.starts_with("w8-")).collect();
+        assert_eq!(driven.len(), 10, "N decisions");
+        for id in driven {
+            assert_eq!(stored.audit_records(id).await.expect("its record").len(), 8, "eight acts recorded on {id}");
+        }
+    })
+    .await;
+}

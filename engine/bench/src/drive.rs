@@ -1,6 +1,8 @@
 //! The engine's side of the W8 line: decisions taken through the sample script's first acts
 //! (`juece_engine::sample`: the first by `Engine::open`, the others by `Engine::apply`, as the server takes
-//! them), `c` decisions in flight, each act timed.
+//! them), `c` decisions in flight, each act timed. With several engines on one database (replicas), each act goes
+//! to the next replica after the one that took the decision's act before: a load balancer that does not route by
+//! record, the worst case for the records each replica keeps.
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
@@ -28,6 +30,9 @@ pub struct Driven {
     /// Transactions group commit wrote, and the acts they held (`Engine::group_commit_counts` over the run).
     pub batches: u64,
     pub grouped: u64,
+    /// Acts that took their record as their replica last committed it, and how many of those had moved on
+    /// (`Engine::kept_record_counts` over the run, all replicas).
+    pub kept: (u64, u64),
 }
 
 impl Driven {
@@ -45,26 +50,37 @@ impl Driven {
         self.latencies_ms.extend(other.latencies_ms);
         self.batches += other.batches;
         self.grouped += other.grouped;
+        self.kept = (self.kept.0 + other.kept.0, self.kept.1 + other.kept.1);
     }
 }
 
-/// Take decisions `{prefix}-0` … `{prefix}-{n-1}` through the script's first `acts` acts, `c` at a time.
-pub async fn drive(engine: &Arc<Engine>, prefix: &str, n: u64, c: usize, acts: usize) -> anyhow::Result<Driven> {
+/// What the engines counted so far: batches and acts group commit wrote, records kept taken and found stale.
+fn counted(engines: &[Arc<Engine>]) -> [u64; 4] {
+    engines.iter().fold([0; 4], |sum, e| {
+        let (counts, kept) = (e.group_commit_counts(), e.kept_record_counts());
+        let now = [counts.batches.load(Relaxed), counts.acts.load(Relaxed), kept.0, kept.1];
+        std::array::from_fn(|i| sum[i] + now[i])
+    })
+}
+
+/// Take decisions `{prefix}-0` … `{prefix}-{n-1}` through the script's first `acts` acts, `c` at a time, each act
+/// on the replica after the one that took the act before it.
+pub async fn drive(engines: &[Arc<Engine>], prefix: &str, n: u64, c: usize, acts: usize) -> anyhow::Result<Driven> {
     let script: Arc<Vec<Step>> = Arc::new(sample::script().into_iter().take(acts).collect());
     let c = c.max(1);
-    let counts = engine.group_commit_counts();
-    let before = (counts.batches.load(Relaxed), counts.acts.load(Relaxed));
+    let before = counted(engines);
     let started = Instant::now();
     let mut clients = JoinSet::new();
     for client in 0..c as u64 {
-        let (engine, script, prefix) = (engine.clone(), script.clone(), prefix.to_string());
+        let (engines, script, prefix) = (engines.to_vec(), script.clone(), prefix.to_string());
         clients.spawn(async move {
             let mut latencies = Vec::new();
             for i in (client..n).step_by(c) {
                 let id = format!("{prefix}-{i}");
                 for (k, step) in script.iter().enumerate() {
+                    let engine = &engines[(i as usize + k) % engines.len()];
                     let t = Instant::now();
-                    sample::take(&engine, &id, k, step, Utc::now())
+                    sample::take(engine, &id, k, step, Utc::now())
                         .await
                         .map_err(|e| anyhow!("{} on {id}: {e}", step.1))?;
                     latencies.push(t.elapsed().as_secs_f64() * 1e3);
@@ -77,10 +93,12 @@ pub async fn drive(engine: &Arc<Engine>, prefix: &str, n: u64, c: usize, acts: u
     while let Some(joined) = clients.join_next().await {
         latencies_ms.extend(joined??);
     }
+    let after = counted(engines);
     Ok(Driven {
         secs: started.elapsed().as_secs_f64(),
         latencies_ms,
-        batches: counts.batches.load(Relaxed) - before.0,
-        grouped: counts.acts.load(Relaxed) - before.1,
+        batches: after[0] - before[0],
+        grouped: after[1] - before[1],
+        kept: (after[2] - before[2], after[3] - before[3]),
     })
 }

@@ -50,7 +50,13 @@ pub async fn run(args: &Args, out: &mut (dyn Write + Send)) -> anyhow::Result<()
     if is_sqlite != (args.store == StoreKind::Sqlite) {
         bail!("--database-url does not name a {} database", args.store.name());
     }
-    let engine = Arc::new(open_engine(&url, args).await?);
+    // One key for the run, as replicas of a server share theirs.
+    let key = Arc::new(ServerKey::generate());
+    let engine = Arc::new(open_engine(&url, args, &key).await?);
+    let mut engines = vec![engine.clone()];
+    for _ in 1..args.replicas {
+        engines.push(Arc::new(open_engine(&url, args, &key).await?));
+    }
     let store = args.store.name();
     // Ids unique to this run, so that runs can share a database.
     let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
@@ -60,9 +66,9 @@ pub async fn run(args: &Args, out: &mut (dyn Write + Send)) -> anyhow::Result<()
     };
     // One short unreported round of each side first: the first writes into a new file or a cold cache cost more,
     // and would be charged to whichever side happened to run first.
-    w8::warm_up(&engine, &url, &run).await?;
+    w8::warm_up(&engines, &url, &run).await?;
     for &c in &args.c {
-        let line = w8::measure(&engine, &url, &run, args.n, c.max(1)).await?;
+        let line = w8::measure(&engines, &url, &run, args.n, c.max(1)).await?;
         writeln!(out, "W8 store={store} {line} n={}{durability}", args.n)?;
     }
     let mut levels = args.open.clone();
@@ -89,13 +95,12 @@ pub async fn run(args: &Args, out: &mut (dyn Write + Send)) -> anyhow::Result<()
     Ok(())
 }
 
-/// The engine as `juece serve` builds it: the definitions proved on load, and every audit record sealed (by a
-/// key made for this run: the seal's cost is part of an act).
-async fn open_engine(url: &str, args: &Args) -> anyhow::Result<Engine> {
+/// The engine as `juece serve` builds it: the definitions proved on load, and every audit record sealed (by
+/// `key`, made for this run: the seal's cost is part of an act).
+async fn open_engine(url: &str, args: &Args, key: &Arc<ServerKey>) -> anyhow::Result<Engine> {
     let workflows =
         args.workflows.clone().unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../workflows"));
-    let key = Arc::new(ServerKey::generate());
-    let store = juece_engine::store::connect_sealed(url, Some(key)).await.context("opening the database")?;
+    let store = juece_engine::store::connect_sealed(url, Some(key.clone())).await.context("opening the database")?;
     let defs = bind::load_dir(&workflows)
         .map_err(|errs| anyhow!(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))?;
     let calendar = WorkCalendar::load_dir(&workflows.join("calendars")).context("loading calendars")?;

@@ -33,12 +33,14 @@ pub async fn measure(engine: &Arc<Engine>, url: &str, run: &str, open: u64, prob
     let have = engine.store().versions().await?.len() as u64;
     let started = std::time::Instant::now();
     if open > have {
-        drive(engine, &format!("open-{run}-{have}"), open - have, SEED_CLIENTS, SEED_ACTS).await?;
+        drive(std::slice::from_ref(engine), &format!("open-{run}-{have}"), open - have, SEED_CLIENTS, SEED_ACTS)
+            .await?;
         settle(url).await?;
     }
     let seed_secs = started.elapsed().as_secs_f64();
     let decisions = have.max(open);
-    let mut timed = drive(engine, &format!("probe-{run}-{open}"), probes, 1, ACTS).await?.latencies_ms;
+    let mut timed =
+        drive(std::slice::from_ref(engine), &format!("probe-{run}-{open}"), probes, 1, ACTS).await?.latencies_ms;
     Ok(OpenLine {
         open,
         p50_ms: percentile(&mut timed, 50.0),

@@ -20,6 +20,8 @@ const WARM_UP: u64 = 100;
 /// The fields of a W8 line after `store=`.
 pub struct W8 {
     c: usize,
+    /// Engines on the database, taking a decision's acts in turn.
+    replicas: usize,
     sqlite: bool,
     engine: Driven,
     /// Seconds the bare client took: the sqlx client on PostgreSQL, rusqlite with a connection per client on
@@ -45,10 +47,14 @@ impl fmt::Display for W8 {
         write!(
             f,
             "c={} engine_tps={engine:.0} baseline_tps={base:.0} ratio={:.3} p50_ms={p50:.3} p99_ms={p99:.3} \
-             sqlx_baseline_tps={sqlx:.0} baseline_client={client} acts_per_commit={:.2}",
+             sqlx_baseline_tps={sqlx:.0} baseline_client={client} acts_per_commit={:.2} replicas={} kept_taken={} \
+             kept_stale={}",
             self.c,
             engine / base,
-            self.engine.acts_per_commit()
+            self.engine.acts_per_commit(),
+            self.replicas,
+            self.engine.kept.0,
+            self.engine.kept.1,
         )?;
         if self.sqlite {
             write!(f, " rusqlite_conns_tps={conns:.0}")?;
@@ -62,18 +68,25 @@ impl fmt::Display for W8 {
 
 /// One short unreported round of each side: the first writes into a new file or a cold cache cost more, and would
 /// be charged to whichever side happened to run first.
-pub async fn warm_up(engine: &Arc<Engine>, url: &str, run: &str) -> anyhow::Result<()> {
+pub async fn warm_up(engines: &[Arc<Engine>], url: &str, run: &str) -> anyhow::Result<()> {
     bare(url, WARM_UP, 1, false).await?;
-    drive(engine, &format!("warm-{run}"), WARM_UP / 10, 1, ACTS).await?;
+    drive(engines, &format!("warm-{run}"), WARM_UP / 10, 1, ACTS).await?;
     Ok(())
 }
 
-/// Drive `n` decisions through the engine (`w8-{run}-c{c}-s{slice}-{i}`) and the same writes through the bare
+/// Drive `n` decisions through the engines (`w8-{run}-c{c}-s{slice}-{i}`) and the same writes through the bare
 /// clients, `c` at a time.
-pub async fn measure(engine: &Arc<Engine>, url: &str, run: &str, n: u64, c: usize) -> anyhow::Result<W8> {
+pub async fn measure(engines: &[Arc<Engine>], url: &str, run: &str, n: u64, c: usize) -> anyhow::Result<W8> {
     let is_sqlite = baseline::sqlite_path(url).is_some();
-    let mut line =
-        W8 { c, sqlite: is_sqlite, engine: Driven::default(), bare_secs: 0.0, shared_secs: 0.0, sqlx_secs: 0.0 };
+    let mut line = W8 {
+        c,
+        replicas: engines.len(),
+        sqlite: is_sqlite,
+        engine: Driven::default(),
+        bare_secs: 0.0,
+        shared_secs: 0.0,
+        sqlx_secs: 0.0,
+    };
     for slice in 0..SLICES {
         let size = n / SLICES + u64::from(slice < n % SLICES);
         if size == 0 {
@@ -85,7 +98,7 @@ pub async fn measure(engine: &Arc<Engine>, url: &str, run: &str, n: u64, c: usiz
         if is_sqlite && c > 1 {
             line.shared_secs += acts / bare(url, size, c, true).await?;
         }
-        line.engine.merge(drive(engine, &format!("w8-{run}-c{c}-s{slice}"), size, c, ACTS).await?);
+        line.engine.merge(drive(engines, &format!("w8-{run}-c{c}-s{slice}"), size, c, ACTS).await?);
         line.sqlx_secs += if is_sqlite { acts / baseline::sqlx_tps(url, size, c).await? } else { bare_secs };
     }
     Ok(line)
