@@ -107,6 +107,14 @@ const CONFLICT_ATTEMPTS: u32 = 16;
 /// How often an act renders again after losing a document number to a concurrent act.
 const NUMBER_ATTEMPTS: u32 = 16;
 
+/// Replicas racing for one record, or for the next number of one series, would keep racing in step: a random pause,
+/// growing with each lost race (`attempt`, from 1), lets one through.
+async fn lost_race_pause(attempt: u32) {
+    let ceiling = 1u64 << attempt.min(6);
+    let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 1..=ceiling);
+    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+}
+
 pub struct Engine {
     workflows: BTreeMap<(String, u32), Loadedwf>,
     latest: BTreeMap<String, u32>,
@@ -340,11 +348,7 @@ impl Engine {
                     Err(Error::Conflict { .. }) if attempt < CONFLICT_ATTEMPTS => {
                         attempt += 1;
                         if expected_version.is_none() {
-                            // Replicas racing on one record would keep racing in step: a random pause, growing with
-                            // each lost race, lets one through.
-                            let ceiling = 1u64 << attempt.min(6);
-                            let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 1..=ceiling);
-                            tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                            lost_race_pause(attempt).await;
                         }
                     }
                     // Lost a race while naming a version: say which version won.

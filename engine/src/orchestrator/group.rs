@@ -330,7 +330,11 @@ impl Engine {
                 self.numbering.turn().await.forget(&numbers);
             }
             match result {
-                Err(StoreError::NumberTaken { .. }) if attempt < NUMBER_ATTEMPTS => attempt += 1,
+                Err(StoreError::NumberTaken { .. }) if attempt < NUMBER_ATTEMPTS => {
+                    attempt += 1;
+                    // Another replica took the number: both read the next one afresh, and would collide again.
+                    super::lost_race_pause(attempt).await;
+                }
                 Err(e) => return Err(e.into()),
                 Ok(()) => {
                     // The records kept as last written are written anew (the caller keeps its own act's).
