@@ -108,3 +108,29 @@ async fn pe4_an_evaluation_recommending_adjust_opens_a_linked_adjustment_and_kee
         db.finish().await;
     }
 }
+
+/// An opinion on the parent (a published decision takes the public's feedback, Art. 35) that commits while the
+/// adjustment waits to commit makes the parent's update conflict; the parent is read again and the adjustment
+/// opened on it, not turned away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_adjustment_waiting_on_an_opinion_on_its_parent_is_opened_on_the_parent_read_again() {
+    for db in databases().await {
+        let e = engine(&db.url).await;
+        drive_to_execution(&e, "parent", now()).await;
+        let before = e.store().load("parent").await.unwrap().expect("the parent");
+        let held = juece_tests::held::Held::take(&db.url, "parent", &[]).await;
+        let office = who("office", "办公厅", Role::GeneralOffice);
+        let first = proposal();
+        let request =
+            AdjustmentRequest { child_id: "child", reason: "情况变化", first_act: &first, from_evaluation: false };
+        let (opened, ()) =
+            tokio::join!(e.open_adjustment("parent", request, &office, now(), None), held.commit_once_waited_on());
+        let (parent, child) = opened.unwrap_or_else(|err| panic!("{}: read again, not turned away: {err}", db.kind));
+        assert_eq!(parent.decision.version, before.decision.version + 1, "{}", db.kind);
+        assert_eq!(child.decision.parent.as_deref(), Some("parent"), "{}", db.kind);
+        let after = e.store().load("parent").await.unwrap().expect("the parent");
+        assert_eq!((after.opinions, after.decision.facts.adjustments.len()), (Some(1), 1), "{}", db.kind);
+        assert!(verify_store(e.store().as_ref()).await.unwrap().breaks.is_empty(), "{}", db.kind);
+        db.finish().await;
+    }
+}

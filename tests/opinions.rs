@@ -13,6 +13,7 @@ use juece_engine::Error;
 use serde_json::json;
 
 use juece_tests::databases::databases;
+use juece_tests::held::Held;
 use juece_tests::{comment, engine, opinions, person, refusal_code};
 
 const LETTER: &str =
@@ -251,76 +252,8 @@ async fn opinions_recorded_in_the_state_before_are_copied_into_rows_once() {
     }
 }
 
-/// An intake in flight, held open by hand: the database's write lock (SQLite) or the decision's row (PostgreSQL)
-/// taken, and a second comment written as the intake writes one (its row, its kind's count and chain head, the
-/// decision's count of opinions), not yet committed.
-enum Held {
-    Sqlite(sqlx::SqliteConnection),
-    Postgres(sqlx::PgConnection, sqlx::PgConnection),
-}
-
-/// The head the held comment leaves on its chain.
+/// The head the comment written in the held intake leaves on its chain.
 const HELD_HEAD: &str = "held-head";
-
-impl Held {
-    async fn take(url: &str, id: &str) -> Held {
-        use sqlx::Connection;
-        let at = juece_engine::audit::format_instant(&Utc::now());
-        let writes = [
-            format!(
-                "insert into opinions (decision_id, kind, seq, notice, content, submitter, received_at, receipt, \
-                 content_sha256, chain_hash, norm_sha, signature, band0, band1, band2, band3, cluster) values \
-                 ('{id}', 'comment', 2, null, '最后一刻的意见', null, '{at}', 'held-receipt', 'c', '{HELD_HEAD}', 'n', \
-                 's', 0, 0, 0, 0, 2)"
-            ),
-            format!("update opinion_heads set count = 2, head = '{HELD_HEAD}' where decision_id = '{id}'"),
-            format!("update decisions set opinions = opinions + 1 where id = '{id}'"),
-        ];
-        if url.starts_with("postgres") {
-            let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
-            let hold = format!("select version from decisions where id = '{id}' for no key update");
-            for sql in ["begin", hold.as_str()].into_iter().chain(writes.iter().map(String::as_str)) {
-                sqlx::query(sql).execute(&mut c).await.expect(sql);
-            }
-            Held::Postgres(c, sqlx::PgConnection::connect(url).await.expect("connect"))
-        } else {
-            let mut c = sqlx::SqliteConnection::connect(url).await.expect("connect");
-            for sql in ["begin immediate"].into_iter().chain(writes.iter().map(String::as_str)) {
-                sqlx::query(sql).execute(&mut c).await.expect(sql);
-            }
-            Held::Sqlite(c)
-        }
-    }
-
-    /// Commit once an act waits on the hold: on PostgreSQL once a session waits for a lock (none within ten
-    /// seconds fails the test); SQLite cannot be asked, so after a pause far longer than an act takes to reach
-    /// its commit.
-    async fn commit_once_waited_on(self) {
-        use sqlx::Connection;
-        match self {
-            Held::Sqlite(mut c) => {
-                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-                sqlx::query("commit").execute(&mut c).await.expect("commit");
-            }
-            Held::Postgres(mut c, mut watch) => {
-                let waiting = "select count(*) from pg_stat_activity \
-                     where datname = current_database() and wait_event_type = 'Lock'";
-                let mut seen = false;
-                for _ in 0..400 {
-                    let n: i64 = sqlx::query_scalar(waiting).fetch_one(&mut watch).await.expect("pg_stat_activity");
-                    if n > 0 {
-                        seen = true;
-                        break;
-                    }
-                    tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-                }
-                sqlx::query("commit").execute(&mut c).await.expect("commit");
-                watch.close().await.expect("close");
-                assert!(seen, "the act never waited for the intake's hold on the decision's row");
-            }
-        }
-    }
-}
 
 /// A comment that commits after the period's end read the record, while the end waits to commit, is not passed
 /// over: the end's update finds the record's count of opinions moved on, and the end is stepped again on the
@@ -336,7 +269,17 @@ async fn the_period_s_end_waiting_on_a_comment_s_commit_seals_that_comment_too()
         comment(&e, "d", "同意").await.expect("taken");
         let before = e.store().load("d").await.expect("load").expect("exists");
         assert_eq!((before.opinion_kinds, before.opinions), (Some(1), Some(1)), "{}", db.kind);
-        let held = Held::take(&db.url, "d").await;
+        let at = juece_engine::audit::format_instant(&Utc::now());
+        let comment = [
+            format!(
+                "insert into opinions (decision_id, kind, seq, notice, content, submitter, received_at, receipt, \
+                 content_sha256, chain_hash, norm_sha, signature, band0, band1, band2, band3, cluster) values \
+                 ('d', 'comment', 2, null, '最后一刻的意见', null, '{at}', 'held-receipt', 'c', '{HELD_HEAD}', 'n', \
+                 's', 0, 0, 0, 0, 2)"
+            ),
+            format!("update opinion_heads set count = 2, head = '{HELD_HEAD}' where decision_id = 'd'"),
+        ];
+        let held = Held::take(&db.url, "d", &comment).await;
         let end = Act::new("end_comment_period", json!({}));
         let (system, after_end) = (Actor::system(), Utc::now() + Duration::days(120));
         let request = ActRequest::new("d", &end, &system, after_end).expecting(Some(before.decision.version));

@@ -252,36 +252,49 @@ impl Engine {
             )));
         }
         let _turn = self.turns.take(parent_id).await;
-        let parent = self.store.load(parent_id).await?.ok_or_else(|| Error::NotFound(parent_id.into()))?;
-        let (key, version) = (parent.decision.workflow_key.clone(), parent.decision.workflow_version);
-        let wf = &self.loaded(&key, version)?.workflow;
-        let mut fresh = Decision::new(request.child_id, &key, version, &wf.start, now);
-        fresh.parent = Some(parent_id.to_string());
-        let link = Act::new(
-            "record_adjustment",
-            serde_json::json!({
-                "child_id": request.child_id, "reason": request.reason, "from_evaluation": request.from_evaluation,
-            }),
-        );
-        let parts = vec![
-            Part { loaded: parent, act: link, actor: actor.clone() },
-            Part {
-                loaded: Loaded {
-                    decision: fresh,
-                    last_hash: audit::GENESIS.into(),
-                    calendar_notices: None,
-                    opinion_kinds: None,
-                    opinions: None,
+        let mut attempt = 0;
+        loop {
+            let parent = self.store.load(parent_id).await?.ok_or_else(|| Error::NotFound(parent_id.into()))?;
+            let (key, version) = (parent.decision.workflow_key.clone(), parent.decision.workflow_version);
+            let wf = &self.loaded(&key, version)?.workflow;
+            let mut fresh = Decision::new(request.child_id, &key, version, &wf.start, now);
+            fresh.parent = Some(parent_id.to_string());
+            let link = Act::new(
+                "record_adjustment",
+                serde_json::json!({
+                    "child_id": request.child_id, "reason": request.reason, "from_evaluation": request.from_evaluation,
+                }),
+            );
+            let parts = vec![
+                Part { loaded: parent, act: link, actor: actor.clone() },
+                Part {
+                    loaded: Loaded {
+                        decision: fresh,
+                        last_hash: audit::GENESIS.into(),
+                        calendar_notices: None,
+                        opinion_kinds: None,
+                        opinions: None,
+                    },
+                    act: request.first_act.clone(),
+                    actor: actor.clone(),
                 },
-                act: request.first_act.clone(),
-                actor: actor.clone(),
-            },
-        ];
-        let carried = Carried { part: 1, answering, fires: None, assumed: None };
-        let mut applied = self.commit_group(parts, now, carried).await?.into_iter();
-        match (applied.next(), applied.next()) {
-            (Some(parent), Some(child)) => Ok((parent, child)),
-            _ => unreachable!("a group returns one result per part"),
+            ];
+            let carried = Carried { part: 1, answering, fires: None, assumed: None };
+            match self.commit_group(parts, now, carried).await {
+                // Another replica's act on the parent, or an opinion on it (a published decision takes the public's
+                // feedback), came between the read and the commit: the parent is read again, as `apply` does.
+                Err(Error::Conflict { .. }) if attempt < CONFLICT_ATTEMPTS => {
+                    attempt += 1;
+                    lost_race_pause(attempt).await;
+                }
+                result => {
+                    let mut applied = result?.into_iter();
+                    return match (applied.next(), applied.next()) {
+                        (Some(parent), Some(child)) => Ok((parent, child)),
+                        _ => unreachable!("a group returns one result per part"),
+                    };
+                }
+            }
         }
     }
 

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 pub mod app;
 pub mod bilingual;
 pub mod databases;
+pub mod held;
 pub mod http;
 pub mod schema;
 pub mod steps;
