@@ -214,12 +214,14 @@ impl Engine {
             let version = *self.latest.get(workflow_key).ok_or_else(|| Error::UnknownWorkflow(workflow_key.into()))?;
             let wf = &self.loaded(workflow_key, version)?.workflow;
             let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
+            // A record not yet written has no opinions (each names a stored decision): its act needs no read of
+            // the ledger.
             let opened = Loaded {
                 decision: fresh,
                 last_hash: audit::GENESIS.into(),
                 calendar_notices: None,
-                opinion_kinds: None,
-                opinions: None,
+                opinion_kinds: Some(0),
+                opinions: Some(0),
             };
             self.commit(opened, act, actor, now, Carried::first(answering)).await
         }
@@ -272,8 +274,8 @@ impl Engine {
                         decision: fresh,
                         last_hash: audit::GENESIS.into(),
                         calendar_notices: None,
-                        opinion_kinds: None,
-                        opinions: None,
+                        opinion_kinds: Some(0),
+                        opinions: Some(0),
                     },
                     act: request.first_act.clone(),
                     actor: actor.clone(),

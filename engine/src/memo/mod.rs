@@ -171,15 +171,21 @@ impl MemoSet {
     }
 
     pub fn render_markdown(&self, memo: &str, lang: &str, data: &serde_json::Value) -> Result<String, MemoError> {
+        self.render_in(memo, lang, &handlebars::Context::from(data.clone()))
+    }
+
+    fn render_in(&self, memo: &str, lang: &str, data: &handlebars::Context) -> Result<String, MemoError> {
         let name = format!("{memo}.{lang}");
-        self.registry.render(&name, data).map_err(|e| MemoError::Render(name.clone(), e.to_string()))
+        self.registry.render_with_context(&name, data).map_err(|e| MemoError::Render(name.clone(), e.to_string()))
     }
 
     /// Render a memo in both languages as Markdown and as HTML.
     pub fn render(&self, memo: &str, data: &serde_json::Value) -> Result<Vec<Rendered>, MemoError> {
         let mut out = Vec::new();
+        // One copy of the data for both languages (rendering by name copies it into a context each time).
+        let data = handlebars::Context::from(data.clone());
         for lang in LANGS {
-            let md = self.render_markdown(memo, lang, data)?;
+            let md = self.render_in(memo, lang, &data)?;
             let template_sha256 = self.template_sha256(memo, lang).unwrap_or_default().to_string();
             let html = crate::render::html::page(&md, lang);
             for (format, body) in [("md", md), ("html", html)] {
