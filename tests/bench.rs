@@ -31,17 +31,22 @@ fn check(line: &str, head: &str, store: &str, keys: &[&str]) -> HashMap<String, 
         .collect()
 }
 
+/// `juece-bench` on the database at `url` with `flags` (and the repository's workflows): its store's name and what
+/// it printed.
+async fn bench(url: &str, flags: &[&str]) -> (&'static str, String) {
+    let store = if url.starts_with("sqlite") { "sqlite" } else { "postgres" };
+    let w = workflows();
+    let argv = ["juece-bench", "--store", store, "--database-url", url, "--workflows", w.to_str().expect("UTF-8")];
+    let args = juece_bench::Args::try_parse_from(argv.iter().chain(flags)).expect("the flags parse");
+    let mut out = Vec::new();
+    juece_bench::run(&args, &mut out).await.expect("the benchmark runs");
+    (store, String::from_utf8(out).expect("UTF-8"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn short_mode_prints_its_lines_and_stores_every_act() {
     on_each_database(|url| async move {
-        let store = if url.starts_with("sqlite") { "sqlite" } else { "postgres" };
-        let w = workflows();
-        let argv = ["juece-bench", "--store", store, "--database-url", &url, "--n", "20", "-c", "1,4"];
-        let more = ["--open", "50,70", "--probes", "3", "--workflows", w.to_str().expect("a UTF-8 path")];
-        let args = juece_bench::Args::try_parse_from(argv.iter().chain(&more)).expect("the flags parse");
-        let mut out = Vec::new();
-        juece_bench::run(&args, &mut out).await.expect("the benchmark runs");
-        let text = String::from_utf8(out).expect("UTF-8");
+        let (store, text) = bench(&url, &["--n", "20", "-c", "1,4", "--open", "50,70", "--probes", "3"]).await;
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 6, "two W8, two OPEN, one READS, one BENCH line:\n{text}");
         for (line, c) in lines[..2].iter().zip([1.0, 4.0]) {
@@ -75,14 +80,7 @@ async fn short_mode_prints_its_lines_and_stores_every_act() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn replicas_taking_acts_in_turn_find_every_kept_record_stale() {
     on_each_database(|url| async move {
-        let store = if url.starts_with("sqlite") { "sqlite" } else { "postgres" };
-        let w = workflows();
-        let argv = ["juece-bench", "--store", store, "--database-url", &url, "--n", "10", "-c", "2"];
-        let more = ["--replicas", "2", "--workflows", w.to_str().expect("a UTF-8 path")];
-        let args = juece_bench::Args::try_parse_from(argv.iter().chain(&more)).expect("the flags parse");
-        let mut out = Vec::new();
-        juece_bench::run(&args, &mut out).await.expect("the benchmark runs");
-        let text = String::from_utf8(out).expect("UTF-8");
+        let (store, text) = bench(&url, &["--n", "10", "-c", "2", "--replicas", "2"]).await;
         let line = text.lines().next().expect("a W8 line");
         let w8 = check(line, "W8", store, &["c", "engine_tps", "replicas", "kept_taken", "kept_stale"]);
         assert_eq!(w8["replicas"], 2.0, "{line}");

@@ -225,6 +225,15 @@ async fn assert_chain(store: &dyn Store, id: &str, version: i64) {
     }
 }
 
+/// Decision `id` created by a first act into `stage`, its chain ready for the next act.
+async fn started(store: &dyn Store, id: &str, stage: &str) -> Chain {
+    let mut chain = Chain::new(id, "proposal", t0());
+    let create = chain.next("start", stage, t0(), &[]);
+    commit1(store, create.clone()).await.unwrap_or_else(|e| panic!("create {id}: {e}"));
+    chain.accept(&create);
+    chain
+}
+
 fn is_conflict(r: &Result<(), StoreError>) -> bool {
     matches!(r, Err(StoreError::Conflict { .. }))
 }
@@ -288,10 +297,7 @@ async fn load_many(store: &dyn Store) {
 /// opinions are what it took them to be; otherwise it conflicts and writes nothing.
 async fn assumed<S: RawSql>(store: &S) {
     let id = "conf-assumed";
-    let mut chain = Chain::new(id, "proposal", t0());
-    let create = chain.next("start", "drafting", t0(), &[]);
-    commit1(store, create.clone()).await.expect("create");
-    chain.accept(&create);
+    let mut chain = started(store, id, "drafting").await;
     let notices = store.calendar_notice_count().await.expect("notice count");
     let quiet = Assumed { calendar_notices: notices, opinion_kinds: 0, opinions: 0 };
     let at = t0() + Duration::minutes(1);
@@ -351,14 +357,8 @@ fn incoming(decision_id: &str, checked: i64, text: &str) -> super::opinions::Inc
 /// against a version that moved on is refused and not counted; opinions on another record do not count.
 async fn opinions_since(store: &dyn Store) {
     let id = "conf-opinions";
-    let mut chain = Chain::new(id, "proposal", t0());
-    let create = chain.next("start", "participation", t0(), &[]);
-    commit1(store, create.clone()).await.expect("create");
-    chain.accept(&create);
-    let mut other = Chain::new("conf-opinions-other", "proposal", t0());
-    let open = other.next("start", "participation", t0(), &[]);
-    commit1(store, open.clone()).await.expect("create the other");
-    other.accept(&open);
+    let mut chain = started(store, id, "participation").await;
+    started(store, "conf-opinions-other", "participation").await;
     let count = |id: &'static str| async move { store.load(id).await.expect("load").expect("exists").opinions };
     assert_eq!(count(id).await, Some(0), "none received yet");
 
@@ -390,10 +390,7 @@ async fn opinions_since(store: &dyn Store) {
 
 async fn update_and_stale(store: &dyn Store) {
     let id = "conf-update";
-    let mut chain = Chain::new(id, "proposal", t0());
-    let create = chain.next("start", "drafting", t0(), &[]);
-    commit1(store, create.clone()).await.expect("create");
-    chain.accept(&create);
+    let mut chain = started(store, id, "drafting").await;
     let v1 = chain.clone();
 
     let at = t0() + Duration::minutes(5);
