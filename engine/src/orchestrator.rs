@@ -238,7 +238,8 @@ impl Engine {
     /// recommendation (PE-4) — the child opens on the parent's workflow with
     /// its first act, and the parent's act records the origin on the child:
     /// all in one transaction, so no child exists without its parent's link. With `answering`, the answer (made
-    /// from the child's first act) is stored under the request's idempotency key with the acts.
+    /// from the child's first act) is stored under the request's idempotency key with the acts. Another act or an
+    /// opinion on the parent between its read and the commit makes the parent read again, as for an act.
     pub async fn open_adjustment(
         &self,
         parent_id: &str,

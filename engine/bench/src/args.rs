@@ -24,8 +24,9 @@ pub struct Args {
     #[arg(short = 'c', long = "concurrency", value_delimiter = ',', default_values_t = [1, 16])]
     pub c: Vec<usize>,
     /// Engines on the database, each with its own connections, writer and kept records, as replicas of `juece
-    /// serve` are; a decision's acts go to them in turn (no routing by record). The W8 lines only.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=16))]
+    /// serve` are; a decision's acts go to them in turn (no routing by record). The W8 lines only. At most 8: each
+    /// has a pool of its own, and PostgreSQL takes 100 connections by default.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=8))]
     pub replicas: u64,
     /// Open decisions in the database at which the acts' latency is measured again (`OPEN` lines), e.g.
     /// `1000,10000,100000`; the decision page's reads are timed at the largest (`READS` line).
