@@ -3,7 +3,7 @@
 //! binary on a fresh SQLite database and prints numbers; it asserts nothing about time.
 //!
 //! ```sh
-//! cargo bench -p juece-api --bench footprint                 # 2,000 decisions opened by 16 clients
+//! cargo bench -p juece-api --bench footprint                 # 2,000 decisions opened, 2,000 more opened and started
 //! cargo bench -p juece-api --bench footprint -- --acts 10000
 //! ```
 //!
@@ -31,22 +31,35 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Open `total` decisions through the API with `clients` concurrent clients; decisions per second.
-async fn load(base: &str, token: &str, http: &reqwest::Client, clients: usize, total: usize) -> f64 {
+/// Open `total` decisions through the API with `clients` concurrent clients, and with `start` also start each
+/// (its second act: the record the server keeps as last committed, see `orchestrator/recent.rs`); decisions per
+/// second.
+async fn load(base: &str, token: &str, http: &reqwest::Client, clients: usize, total: usize, start: bool) -> f64 {
     let started = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let tasks: Vec<_> = (0..clients)
         .map(|_| {
             let (http, next) = (http.clone(), next.clone());
-            let (url, token) = (format!("{base}/api/v1/decisions"), token.to_string());
+            let (base, token) = (base.to_string(), token.to_string());
             tokio::spawn(async move {
                 while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < total {
                     let body = json!({ "workflow": "national", "act": { "name": "submit_proposal", "payload": {
                         "title": "负载测试事项", "organ": "示范市人民政府", "proposer_type": "department",
                         "proposer": "示范市生态环境局", "summary": "s", "main_problem": "p", "reasons_and_basis": "b",
                         "preliminary_solution": "x", "necessity": "n", "feasibility": "f" } } });
+                    let url = format!("{base}/api/v1/decisions");
                     let r = http.post(&url).bearer_auth(&token).json(&body).send().await.expect("a request");
-                    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap_or_default());
+                    let status = r.status().as_u16();
+                    let text = r.text().await.unwrap_or_default();
+                    assert_eq!(status, 201, "{text}");
+                    if start {
+                        let opened: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+                        let id = opened["decision_id"].as_str().expect("the id");
+                        let url = format!("{base}/api/v1/decisions/{id}/acts/start_decision");
+                        let body = json!({ "category": 1, "undertaking_units": [UNIT] });
+                        let r = http.post(&url).bearer_auth(&token).json(&body).send().await.expect("a request");
+                        assert_eq!(r.status().as_u16(), 200, "{}", r.text().await.unwrap_or_default());
+                    }
                 }
             })
         })
@@ -56,6 +69,9 @@ async fn load(base: &str, token: &str, http: &reqwest::Client, clients: usize, t
     }
     total as f64 / started.elapsed().as_secs_f64()
 }
+
+/// The undertaking unit the started decisions name.
+const UNIT: &str = "示范市生态环境局";
 
 #[tokio::main]
 async fn main() {
@@ -98,6 +114,8 @@ async fn main() {
     let token = {
         // Migrate first so the CLI finds the schema, as `juece serve` would leave it.
         assert!(juece(&db).arg("migrate").output().expect("juece migrate").status.success());
+        let unit = juece(&db).args(["unit", "add", UNIT]).output().expect("juece unit add");
+        assert!(unit.status.success(), "{}", String::from_utf8_lossy(&unit.stderr));
         office_token(&db)
     };
     let (server, _) = start(&db, &http).await;
@@ -105,9 +123,13 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle = status_mb(pid, "VmRSS:");
     println!("  idle memory (RSS after 2 s):                      {idle:>7.1} MB; target < 50 MB: {}", mb(idle, 50.0));
-    let rate = load(&server.base, &token, &http, 16, acts).await;
+    let rate = load(&server.base, &token, &http, 16, acts, false).await;
     let (now, peak) = (status_mb(pid, "VmRSS:"), status_mb(pid, "VmHWM:"));
     println!("  under load ({acts} decisions opened by 16 clients, {rate:.0}/s): RSS {now:.1} MB, peak {peak:.1} MB; target < 200 MB: {}", mb(peak, 200.0));
+    // Then decisions opened and started, so that the server keeps the records it last committed (up to 1,024).
+    let rate = load(&server.base, &token, &http, 16, acts, true).await;
+    let (now, peak) = (status_mb(pid, "VmRSS:"), status_mb(pid, "VmHWM:"));
+    println!("  then {acts} more opened and started by 16 clients ({rate:.0}/s, records kept): RSS {now:.1} MB, peak {peak:.1} MB; target < 200 MB: {}", mb(peak, 200.0));
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
