@@ -296,3 +296,50 @@ async fn the_period_s_end_waiting_on_a_comment_s_commit_seals_that_comment_too()
         db.finish().await;
     }
 }
+
+/// A stream of comments on a consultation never keeps the drafter's acts on it from committing: each act reads the
+/// opinions and commits only while no other arrived (Art. 15), and the comments of this process wait for the act
+/// to join the intake's queue. Twenty dispositions, each naming the version it read (so none is paused for), go
+/// through while thirty-two senders write as fast as the intake takes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_of_comments_does_not_starve_the_acts_on_its_consultation() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    for db in databases().await {
+        let e = std::sync::Arc::new(engine(&db.url).await);
+        crate::concurrency::open_for_comment(&e, "d").await;
+        for i in 0..20 {
+            comment(&e, "d", &format!("第{i}条意见：建议增加夜间公交线路。")).await.expect("taken");
+        }
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let senders: Vec<_> = (0..32)
+            .map(|s| {
+                let (e, stop) = (e.clone(), stop.clone());
+                tokio::spawn(async move {
+                    let mut sent = 0;
+                    while !stop.load(Ordering::Relaxed) {
+                        comment(&e, "d", &format!("发送者{s}的第{sent}条意见")).await.expect("taken");
+                        sent += 1;
+                    }
+                    sent
+                })
+            })
+            .collect();
+        for n in 1..=20 {
+            let version = e.store().load("d").await.expect("load").expect("exists").decision.version;
+            let dispose =
+                Act::new("dispose_opinion", json!({ "opinion_id": n, "outcome": "adopted", "reason": "采纳" }));
+            let who = drafter();
+            let request = ActRequest::new("d", &dispose, &who, Utc::now()).expecting(Some(version));
+            e.apply(request).await.unwrap_or_else(|err| panic!("{}: disposition {n} amid the stream: {err}", db.kind));
+        }
+        stop.store(true, Ordering::Relaxed);
+        let mut sent = 0;
+        for s in senders {
+            sent += s.await.expect("a sender");
+        }
+        assert!(sent > 0, "{}: the stream ran", db.kind);
+        let disposed = opinions(&e, "d", Kind::Comment).await.iter().filter(|o| o.settled.is_some()).count();
+        assert!(disposed >= 20, "{}: {disposed} disposed", db.kind);
+        db.finish().await;
+    }
+}

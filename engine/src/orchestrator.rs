@@ -322,6 +322,8 @@ impl Engine {
                 self.recent.take(decision_id).filter(|(l, _)| expected_version.is_none_or(|v| v == l.decision.version));
             // What an attempt on a kept record took as read, when it has to be stepped again on the stored one.
             let mut unread: Option<(i64, Assumed)> = None;
+            // Held after a lost commit, until the act is done: this process's opinions on the record wait for it.
+            let mut opinions_held = None;
             loop {
                 let (loaded, assumed) = match kept.take() {
                     Some((loaded, assumed)) => (loaded, Some(assumed)),
@@ -363,6 +365,8 @@ impl Engine {
                     // top of the loop); if only the opinions did, the act is stepped again on them.
                     Err(Error::Conflict { .. }) if attempt < CONFLICT_ATTEMPTS => {
                         attempt += 1;
+                        // If opinions arriving failed it, a stream of them could fail every attempt.
+                        opinions_held.get_or_insert_with(|| self.turns.hold_opinions(decision_id));
                         if expected_version.is_none() {
                             lost_race_pause(attempt).await;
                         }

@@ -99,6 +99,9 @@ impl Engine {
                     received_at: chrono::SubsecRound::trunc_subsecs(now, 6),
                     answer: answer.clone(),
                 };
+                // An act on the record whose commit opinions kept failing holds them (see `turns`): this one joins
+                // the queue once the act is done.
+                drop(self.turns.opinions_wait(decision_id).await);
                 match self.intake_group.commit(&self.store, incoming).await {
                     Err(StoreError::Conflict { .. }) if attempt < ATTEMPTS => {
                         attempt += 1;

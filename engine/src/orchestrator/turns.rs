@@ -3,6 +3,12 @@
 //! conflict and do its work again: on a consultation taking comments from many people at once, nearly every
 //! comment would. Queued here instead, they go one after another; the version check still guards against other
 //! replicas, and acts on different records never wait for each other (group commit batches those).
+//!
+//! Opinions from the public do not take turns: they are many, and their checks run beside each other. But an
+//! opinion that arrives between an act's read of the record's opinions and its commit fails that commit, and a
+//! stream of them could fail it every time. So an act whose commit failed this way holds the record's
+//! [`Turns::hold_opinions`] until it is done, and meanwhile this process's opinions on the record wait for the
+//! act's turn to end before joining the intake's queue.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
@@ -16,6 +22,26 @@ pub(crate) type Turn = OwnedMutexGuard<()>;
 pub(crate) struct Turns {
     /// Each record's lock while some act holds or awaits it; dead entries are swept as the map grows.
     locks: Mutex<HashMap<String, Weak<TurnLock<()>>>>,
+    /// Records whose opinions wait for the acts on them, and how many acts ask it.
+    held: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+/// While alive, this process's opinions on a record wait for the acts on it (see [`Turns::hold_opinions`]).
+pub(crate) struct OpinionsHeld {
+    held: Arc<Mutex<HashMap<String, usize>>>,
+    record: String,
+}
+
+impl Drop for OpinionsHeld {
+    fn drop(&mut self) {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = held.get_mut(&self.record) {
+            *n -= 1;
+            if *n == 0 {
+                held.remove(&self.record);
+            }
+        }
+    }
 }
 
 impl Turns {
@@ -38,11 +64,44 @@ impl Turns {
         };
         lock.lock_owned().await
     }
+
+    /// Make this process's opinions on `record` wait for the acts on it, until the guard is dropped: an act holding
+    /// the record's turn then commits without another of them arriving meanwhile.
+    pub(crate) fn hold_opinions(&self, record: &str) -> OpinionsHeld {
+        *self.held.lock().unwrap_or_else(PoisonError::into_inner).entry(record.to_string()).or_default() += 1;
+        OpinionsHeld { held: self.held.clone(), record: record.to_string() }
+    }
+
+    /// Wait, if an act holds `record`'s opinions, until the act's turn ends (`None` at once otherwise).
+    pub(crate) async fn opinions_wait(&self, record: &str) -> Option<Turn> {
+        let held = self.held.lock().unwrap_or_else(PoisonError::into_inner).contains_key(record);
+        match held {
+            true => Some(self.take(record).await),
+            false => None,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn opinions_wait_for_an_act_only_while_it_holds_them() {
+        let turns = Turns::default();
+        let act = turns.take("a").await;
+        let free = tokio::time::timeout(std::time::Duration::from_millis(50), turns.opinions_wait("a")).await;
+        assert!(free.is_ok(), "an opinion does not wait for an act that does not hold the opinions");
+        let held = turns.hold_opinions("a");
+        let waiting = tokio::time::timeout(std::time::Duration::from_millis(50), turns.opinions_wait("a")).await;
+        assert!(waiting.is_err(), "an opinion waits while the act holds the opinions");
+        let other = tokio::time::timeout(std::time::Duration::from_millis(50), turns.opinions_wait("b")).await;
+        assert!(other.is_ok(), "another record's opinions do not wait");
+        drop((act, held));
+        let after = tokio::time::timeout(std::time::Duration::from_millis(50), turns.opinions_wait("a")).await;
+        assert!(after.is_ok(), "the act done, opinions go on");
+        assert!(turns.held.lock().unwrap().is_empty(), "nothing is left held");
+    }
 
     #[tokio::test]
     async fn acts_on_one_record_wait_their_turn_and_other_records_do_not() {
