@@ -78,6 +78,11 @@ impl Engine {
             };
             let mut attempt = 0;
             loop {
+                // An act on the record whose commit opinions kept failing holds them (see `turns`): this one is
+                // checked once the act is done, on the record as the act left it.
+                if self.turns.opinions_wait(decision_id).await.is_some() {
+                    self.intake.forget(decision_id);
+                }
                 let decision = match self.intake.get(decision_id) {
                     Some(d) => d,
                     None => {
@@ -99,9 +104,6 @@ impl Engine {
                     received_at: chrono::SubsecRound::trunc_subsecs(now, 6),
                     answer: answer.clone(),
                 };
-                // An act on the record whose commit opinions kept failing holds them (see `turns`): this one joins
-                // the queue once the act is done.
-                drop(self.turns.opinions_wait(decision_id).await);
                 match self.intake_group.commit(&self.store, incoming).await {
                     Err(StoreError::Conflict { .. }) if attempt < ATTEMPTS => {
                         attempt += 1;
