@@ -80,7 +80,7 @@ impl Engine {
             loop {
                 // An act on the record whose commit opinions kept failing holds them (see `turns`): this one is
                 // checked once the act is done, on the record as the act left it.
-                if self.turns.opinions_wait(decision_id).await.is_some() {
+                if self.turns.opinions_wait(decision_id).await {
                     self.intake.forget(decision_id);
                 }
                 let decision = match self.intake.get(decision_id) {

@@ -72,13 +72,13 @@ impl Turns {
         OpinionsHeld { held: self.held.clone(), record: record.to_string() }
     }
 
-    /// Wait, if an act holds `record`'s opinions, until the act's turn ends (`None` at once otherwise).
-    pub(crate) async fn opinions_wait(&self, record: &str) -> Option<Turn> {
+    /// Wait, if an act holds `record`'s opinions, until the act's turn ends; whether it waited.
+    pub(crate) async fn opinions_wait(&self, record: &str) -> bool {
         let held = self.held.lock().unwrap_or_else(PoisonError::into_inner).contains_key(record);
-        match held {
-            true => Some(self.take(record).await),
-            false => None,
+        if held {
+            drop(self.take(record).await);
         }
+        held
     }
 }
 
