@@ -349,4 +349,33 @@ mod tests {
         }
         assert!(size() > before, "the acts are checkpointed into the database file, still {before} bytes");
     }
+
+    /// Acts that never stop coming still let SQLite start its log over: the log file stays about the size of the
+    /// acts between two checkpoints, instead of growing by every act (it did, twelve times here).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_log_starts_over_while_acts_keep_coming() {
+        use chrono::Utc;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::connect(&file_url(&dir)).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let log = dir.path().join("juece.db-wal");
+        let log_size = || std::fs::metadata(&log).map(|m| m.len()).expect("the log file");
+        let every = super::super::sqlite_writer::CHECKPOINT_EVERY;
+        let mut first = 0;
+        for i in 0..12 * every {
+            if i == every {
+                // The acts before the first checkpoint: the most the log should hold at a time, give or take.
+                first = log_size();
+            }
+            let act = conformance::Chain::new(&format!("log-{i}"), "start", Utc::now()).next(
+                "propose",
+                "drafting",
+                Utc::now(),
+                &["立项"],
+            );
+            store.commit(vec![act]).await.into_iter().try_for_each(|r| r).expect("committed");
+        }
+        let last = log_size();
+        assert!(last < 4 * first, "the log grew from {first} bytes after {every} acts to {last} after {}", 12 * every);
+    }
 }

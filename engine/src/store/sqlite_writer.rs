@@ -10,7 +10,13 @@
 //! The thread does not copy the log into the database file itself (SQLite's
 //! automatic checkpoint, which would stop every act for that copy and its
 //! flush): a second thread checkpoints on a connection of its own, and the
-//! writer goes on appending meanwhile.
+//! writer goes on appending meanwhile. Then the writer copies the few acts it
+//! appended during that checkpoint, between two batches: SQLite starts the
+//! log over from its beginning only when a write finds it copied whole, and
+//! a writer that never stops appending never finds it so. Without that, the
+//! log grew by every act for as long as acts kept coming (680 MB after 16,000
+//! acts from one client), and each commit, lengthening the file, took about
+//! twice as long to flush (412 µs against 212 µs).
 //!
 //! Only acts' commits come here. Other writes (the scheduler's claims,
 //! opinions, users) go through the sqlx writer as before: both take SQLite's
@@ -18,6 +24,7 @@
 //! so they take turns as two writers in two processes would.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
@@ -34,6 +41,10 @@ const PREPARED: usize = 128;
 /// Acts written between two checkpoints: an act writes about ten pages, so about SQLite's own default of a
 /// checkpoint every 1,000 pages.
 pub(super) const CHECKPOINT_EVERY: usize = 100;
+
+/// The log's size SQLite cuts it back to when it starts it over, after a reader held it long enough for it to grow
+/// (it is reused, not cut, below that: about 1,500 acts).
+const LOG_KEPT_BYTES: i64 = 64 << 20;
 
 /// The sending end of the writer thread; the thread ends when the last clone is dropped.
 #[derive(Debug, Clone)]
@@ -58,10 +69,12 @@ impl SqliteWriter {
         let conn = connection(path)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        conn.pragma_update(None, "journal_size_limit", LOG_KEPT_BYTES)?;
         conn.set_prepared_statement_cache_capacity(PREPARED);
-        let checkpoints = checkpointer(connection(path)?)?;
+        let copied = Arc::new(AtomicBool::new(false));
+        let checkpoints = checkpointer(connection(path)?, copied.clone())?;
         let (jobs, inbox) = mpsc::channel();
-        spawn("juece-sqlite-writer", move || serve(conn, inbox, checkpoints))?;
+        spawn("juece-sqlite-writer", move || serve(conn, inbox, checkpoints, &copied))?;
         Ok(SqliteWriter { jobs })
     }
 
@@ -101,18 +114,25 @@ fn spawn(name: &str, body: impl FnOnce() + Send + 'static) -> Result<(), StoreEr
 }
 
 /// Start the thread that checkpoints on `conn` each time it is asked (and once for any asks that came while it
-/// was busy); it ends with the writer. A passive checkpoint copies what no reader still needs and never waits
-/// for the writer, whose appends go on meanwhile.
-fn checkpointer(conn: Connection) -> Result<mpsc::SyncSender<()>, StoreError> {
+/// was busy), and then says so in `copied`; it ends with the writer. A passive checkpoint copies what no reader
+/// still needs and never waits for the writer, whose appends go on meanwhile.
+fn checkpointer(conn: Connection, copied: Arc<AtomicBool>) -> Result<mpsc::SyncSender<()>, StoreError> {
     let (ask, asked) = mpsc::sync_channel(1);
     spawn("juece-sqlite-checkpoint", move || {
         while asked.recv().is_ok() {
-            if let Err(e) = conn.query_row("pragma wal_checkpoint(passive)", [], |_| Ok(())) {
-                tracing::warn!(error = %e, "SQLite checkpoint failed; the log is copied at the next one");
-            }
+            checkpoint(&conn);
+            copied.store(true, Ordering::Release);
         }
     })?;
     Ok(ask)
+}
+
+/// Copy the log into the database file as far as no reader still needs it (a passive checkpoint). One that finds
+/// the other connection checkpointing, or fails, leaves the rest to the next.
+fn checkpoint(conn: &Connection) {
+    if let Err(e) = conn.query_row("pragma wal_checkpoint(passive)", [], |_| Ok(())) {
+        tracing::warn!(error = %e, "SQLite checkpoint failed; the log is copied at the next one");
+    }
 }
 
 /// The thread stopped (it panicked): whatever it was writing was rolled back with its transaction.
@@ -120,7 +140,7 @@ fn gone() -> StoreError {
     StoreError::Interrupted("the SQLite writer thread stopped".into())
 }
 
-fn serve(mut conn: Connection, inbox: mpsc::Receiver<Job>, checkpoints: mpsc::SyncSender<()>) {
+fn serve(mut conn: Connection, inbox: mpsc::Receiver<Job>, checkpoints: mpsc::SyncSender<()>, copied: &AtomicBool) {
     let mut written = 0;
     // The caller may have stopped waiting (its task was cancelled); the commit stands all the same.
     while let Ok(job) = inbox.recv() {
@@ -134,6 +154,11 @@ fn serve(mut conn: Connection, inbox: mpsc::Receiver<Job>, checkpoints: mpsc::Sy
                 batch.len()
             }
         };
+        // The checkpoint thread copied the log as it was when it began; what was appended since is a few acts,
+        // copied here, after their callers have their answers: the next batch then starts the log over.
+        if copied.swap(false, Ordering::Acquire) {
+            checkpoint(&conn);
+        }
         if written >= CHECKPOINT_EVERY {
             // Full: a checkpoint is asked for already, and it will copy these too.
             let _ = checkpoints.try_send(());
