@@ -9,7 +9,7 @@
 //!
 //! The thread does not copy the log into the database file itself (SQLite's
 //! automatic checkpoint, which would stop every act for that copy and its
-//! flush): a second thread checkpoints on a connection of its own, and the
+//! flush; the sqlx writer, for the other writes, keeps it): a second thread checkpoints on a connection of its own, and the
 //! writer goes on appending meanwhile. Once the log has grown to
 //! `RESTART_FRAMES`, the writer then copies the few acts it appended during
 //! that checkpoint, between two batches: SQLite starts the log over from its
@@ -20,6 +20,8 @@
 //! (412 µs against 212 µs). The writer's copy ends with a flush of the
 //! database file, which the next act waits for: done after every checkpoint
 //! (every 100 acts), it raised one client's 99th percentile by 0.3–0.5 ms.
+//! A read begun during that copy and still open keeps the log from starting
+//! over (SQLite does not wait for it); the next round tries again.
 //!
 //! Only acts' commits come here. Other writes (the scheduler's claims,
 //! opinions, users) go through the sqlx writer as before: both take SQLite's
@@ -46,12 +48,13 @@ const PREPARED: usize = 128;
 pub(super) const CHECKPOINT_EVERY: usize = 100;
 
 /// Frames (pages) in the log from which the writer completes a checkpoint so that the log starts over: 16 MB,
-/// about 400 acts from one client (group commit shares pages, and writes fewer a commit).
-pub(super) const RESTART_FRAMES: i64 = 4096;
+/// about 400 acts from one client (under group commit acts share pages, and write fewer pages an act).
+const RESTART_FRAMES: i64 = 4096;
 
-/// The log's size SQLite cuts it back to when it starts it over, after a reader held it long enough for it to grow
-/// (it is reused, not cut, below that: about 1,500 acts).
-const LOG_KEPT_BYTES: i64 = 64 << 20;
+/// The log's size SQLite cuts it back to after it grew larger (a reader held it): at the commit of the first
+/// transaction written into the log started over, by the connection that wrote it, so every connection that writes
+/// sets it. Below that the log is reused, not cut: about 1,400 acts.
+pub(super) const LOG_KEPT_BYTES: i64 = 64 << 20;
 
 /// The sending end of the writer thread; the thread ends when the last clone is dropped.
 #[derive(Debug, Clone)]
@@ -137,9 +140,10 @@ fn checkpointer(conn: Connection, copied: Arc<AtomicBool>) -> Result<mpsc::SyncS
 }
 
 /// Copy the log into the database file as far as no reader still needs it (a passive checkpoint), and say how many
-/// frames the log holds. One that finds the other connection checkpointing, or fails, leaves the rest to the next.
+/// frames the log held (-1: another connection was checkpointing, and this one did nothing). One that fails leaves
+/// the rest to the next.
 fn checkpoint(conn: &Connection) -> i64 {
-    // The pragma's row: busy, frames in the log, frames copied.
+    // The pragma's row: busy, frames in the log, frames copied (both -1 when busy).
     match conn.query_row("pragma wal_checkpoint(passive)", [], |r| r.get(1)) {
         Ok(frames) => frames,
         Err(e) => {
@@ -169,9 +173,10 @@ fn serve(mut conn: Connection, inbox: mpsc::Receiver<Job>, checkpoints: mpsc::Sy
             }
         };
         // The checkpoint thread copied the log as it was when it began; what was appended since is a few acts,
-        // copied here, after their callers have their answers: the next batch then starts the log over.
-        if copied.swap(false, Ordering::Acquire) {
-            let _ = checkpoint(&conn);
+        // copied here, after their callers have their answers: the next batch then starts the log over. If the
+        // checkpoint thread is copying again (asked while it was busy), the writer tries after the next batch.
+        if copied.swap(false, Ordering::Acquire) && checkpoint(&conn) < 0 {
+            copied.store(true, Ordering::Release);
         }
         if written >= CHECKPOINT_EVERY {
             // Full: a checkpoint is asked for already, and it will copy these too.
