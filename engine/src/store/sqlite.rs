@@ -175,15 +175,21 @@ mod tests {
     use super::*;
     use crate::store::{conformance, Store};
 
+    /// A migrated store on a new file (removed with the directory).
+    async fn migrated_file() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::connect(&file_url(&dir)).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        (dir, store)
+    }
+
     fn file_url(dir: &tempfile::TempDir) -> String {
         format!("sqlite://{}", dir.path().join("juece.db").display())
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn conformance_on_a_file() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::connect(&file_url(&dir)).await.expect("connect");
-        store.migrate().await.expect("migrate");
+        let (_dir, store) = migrated_file().await;
         conformance::run_all(Arc::new(store)).await;
     }
 
@@ -262,17 +268,13 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn batches_in_opposite_orders_both_answer() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::connect(&file_url(&dir)).await.expect("connect");
-        store.migrate().await.expect("migrate");
+        let (_dir, store) = migrated_file().await;
         conformance::races::opposite_batches_never_fail_the_database(Arc::new(store)).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn numbers_have_no_gaps_or_duplicates_under_concurrency() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::connect(&file_url(&dir)).await.expect("connect");
-        store.migrate().await.expect("migrate");
+        let (_dir, store) = migrated_file().await;
         crate::store::numbering::conformance::run_all(Arc::new(store)).await;
     }
 
@@ -293,27 +295,26 @@ mod tests {
         assert_eq!(limit, super::super::sqlite_writer::LOG_KEPT_BYTES, "a log held long is cut back");
     }
 
+    /// A new record's first act, with one memo.
+    fn proposed(id: &str) -> crate::store::TransitionCommit {
+        let now = chrono::Utc::now();
+        conformance::Chain::new(id, "start", now).next("propose", "drafting", now, &["立项"])
+    }
+
     /// Acts' commits (the writer thread) and the other writes (the sqlx writer: here the scheduler's claims)
     /// share SQLite's one write lock: they take turns, and none fails for holding the other's lock.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn the_writer_thread_and_the_pool_take_turns() {
         use chrono::Utc;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = Arc::new(SqliteStore::connect(&file_url(&dir)).await.expect("connect"));
-        store.migrate().await.expect("migrate");
+        let (_dir, store) = migrated_file().await;
+        let store = Arc::new(store);
         assert!(store.direct().is_some(), "a file's acts are committed on the writer thread");
         assert!(store.direct_reads().is_some(), "and loaded on connections of their own");
         let mut writes = tokio::task::JoinSet::new();
         for i in 0..40 {
             let s = store.clone();
             writes.spawn(async move {
-                let first = conformance::Chain::new(&format!("turns-{i}"), "start", Utc::now()).next(
-                    "propose",
-                    "drafting",
-                    Utc::now(),
-                    &["立项"],
-                );
-                s.commit(vec![first]).await.into_iter().try_for_each(|r| r)
+                s.commit(vec![proposed(&format!("turns-{i}"))]).await.into_iter().try_for_each(|r| r)
             });
             let s = store.clone();
             writes.spawn(async move { s.claim_due(Utc::now(), 10).await.map(|_| ()) });
@@ -332,21 +333,17 @@ mod tests {
     /// file grows as acts are written (without it, everything would stay in the log).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_checkpoint_thread_copies_acts_into_the_database_file() {
-        use chrono::Utc;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::connect(&file_url(&dir)).await.expect("connect");
-        store.migrate().await.expect("migrate");
+        let (dir, store) = migrated_file().await;
         let file = dir.path().join("juece.db");
         let size = || std::fs::metadata(&file).expect("database file").len();
         let before = size();
         for i in 0..=super::super::sqlite_writer::CHECKPOINT_EVERY {
-            let first = conformance::Chain::new(&format!("ckpt-{i}"), "start", Utc::now()).next(
-                "propose",
-                "drafting",
-                Utc::now(),
-                &["立项"],
-            );
-            store.commit(vec![first]).await.into_iter().try_for_each(|r| r).expect("committed");
+            store
+                .commit(vec![proposed(&format!("ckpt-{i}"))])
+                .await
+                .into_iter()
+                .try_for_each(|r| r)
+                .expect("committed");
         }
         let waited = std::time::Instant::now();
         while size() == before && waited.elapsed() < std::time::Duration::from_secs(30) {
@@ -360,10 +357,7 @@ mod tests {
     /// every act (it did, to 93 MB: twenty times).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_log_starts_over_while_acts_keep_coming() {
-        use chrono::Utc;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::connect(&file_url(&dir)).await.expect("connect");
-        store.migrate().await.expect("migrate");
+        let (dir, store) = migrated_file().await;
         let log = dir.path().join("juece.db-wal");
         let log_size = || std::fs::metadata(&log).map(|m| m.len()).expect("the log file");
         let every = super::super::sqlite_writer::CHECKPOINT_EVERY;
@@ -373,13 +367,7 @@ mod tests {
                 // The log's growth between two checkpoints.
                 first = log_size();
             }
-            let act = conformance::Chain::new(&format!("log-{i}"), "start", Utc::now()).next(
-                "propose",
-                "drafting",
-                Utc::now(),
-                &["立项"],
-            );
-            store.commit(vec![act]).await.into_iter().try_for_each(|r| r).expect("committed");
+            store.commit(vec![proposed(&format!("log-{i}"))]).await.into_iter().try_for_each(|r| r).expect("committed");
         }
         let last = log_size();
         assert!(last < 10 * first, "the log grew from {first} bytes after {every} acts to {last} after {}", 20 * every);
