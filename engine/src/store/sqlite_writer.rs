@@ -9,19 +9,20 @@
 //!
 //! The thread does not copy the log into the database file itself (SQLite's
 //! automatic checkpoint, which would stop every act for that copy and its
-//! flush; the sqlx writer, for the other writes, keeps it): a second thread checkpoints on a connection of its own, and the
-//! writer goes on appending meanwhile. Once the log has grown to
-//! `RESTART_FRAMES`, the writer then copies the few acts it appended during
-//! that checkpoint, between two batches: SQLite starts the log over from its
-//! beginning only when a write finds it copied whole, and a writer that never
-//! stops appending never finds it so. Without that, the log grew by every act
-//! for as long as acts kept coming (680 MB after 16,000 acts from one client),
-//! and each commit, lengthening the file, took about twice as long to flush
-//! (412 µs against 212 µs). The writer's copy ends with a flush of the
-//! database file, which the next act waits for: done after every checkpoint
-//! (every 100 acts), it raised one client's 99th percentile by 0.3–0.5 ms.
-//! A read begun during that copy and still open keeps the log from starting
-//! over (SQLite does not wait for it); the next round tries again.
+//! flush; the sqlx writer, for the other writes, keeps it): a second thread
+//! checkpoints on a connection of its own, and the writer goes on appending
+//! meanwhile. Once the log has grown to `RESTART_FRAMES`, the writer then
+//! copies the few acts it appended during that checkpoint, between two
+//! batches: SQLite starts the log over from its beginning only when a write
+//! finds it copied whole, and a writer that never stops appending never finds
+//! it so. Without that, the log grew by every act for as long as acts kept
+//! coming (680 MB after 16,000 acts from one client), and each commit,
+//! lengthening the file, took about twice as long to flush (412 µs against
+//! 212 µs). The writer's copy ends with a flush of the database file, which
+//! the next act waits for: done after every checkpoint (every 100 acts), it
+//! raised one client's 99th percentile by 0.3–0.5 ms. A read begun during
+//! that copy and still open keeps the log from starting over (SQLite does not
+//! wait for it); the next round tries again.
 //!
 //! Only acts' commits come here. Other writes (the scheduler's claims,
 //! opinions, users) go through the sqlx writer as before: both take SQLite's
