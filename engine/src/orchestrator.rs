@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 
 use crate::act::Act;
 use crate::actor::Actor;
-use crate::audit::{self, AuditRecord};
+use crate::audit::AuditRecord;
 use crate::calendar::WorkCalendar;
 use crate::decision::Decision;
 use crate::definition::Workflow;
@@ -213,16 +213,7 @@ impl Engine {
         let result = async {
             let version = *self.latest.get(workflow_key).ok_or_else(|| Error::UnknownWorkflow(workflow_key.into()))?;
             let wf = &self.loaded(workflow_key, version)?.workflow;
-            let fresh = Decision::new(id, workflow_key, version, &wf.start, now);
-            // A record not yet written has no opinions (each names a stored decision): its act needs no read of
-            // the ledger.
-            let opened = Loaded {
-                decision: fresh,
-                last_hash: audit::GENESIS.into(),
-                calendar_notices: None,
-                opinion_kinds: Some(0),
-                opinions: Some(0),
-            };
+            let opened = Loaded::unwritten(Decision::new(id, workflow_key, version, &wf.start, now));
             self.commit(opened, act, actor, now, Carried::first(answering)).await
         }
         .await;
@@ -270,17 +261,7 @@ impl Engine {
             );
             let parts = vec![
                 Part { loaded: parent, act: link, actor: actor.clone() },
-                Part {
-                    loaded: Loaded {
-                        decision: fresh,
-                        last_hash: audit::GENESIS.into(),
-                        calendar_notices: None,
-                        opinion_kinds: Some(0),
-                        opinions: Some(0),
-                    },
-                    act: request.first_act.clone(),
-                    actor: actor.clone(),
-                },
+                Part { loaded: Loaded::unwritten(fresh), act: request.first_act.clone(), actor: actor.clone() },
             ];
             let carried = Carried { part: 1, answering, fires: None, assumed: None };
             match self.commit_group(parts, now, carried).await {

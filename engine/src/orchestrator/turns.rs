@@ -86,20 +86,24 @@ impl Turns {
 mod tests {
     use super::*;
 
+    /// Whether `waited` is done within 50 ms.
+    async fn soon(waited: impl std::future::Future) -> bool {
+        tokio::time::timeout(std::time::Duration::from_millis(50), waited).await.is_ok()
+    }
+
     #[tokio::test]
     async fn opinions_wait_for_an_act_only_while_it_holds_them() {
         let turns = Turns::default();
         let act = turns.take("a").await;
-        let free = tokio::time::timeout(std::time::Duration::from_millis(50), turns.opinions_wait("a")).await;
-        assert!(free.is_ok(), "an opinion does not wait for an act that does not hold the opinions");
+        assert!(
+            soon(turns.opinions_wait("a")).await,
+            "an opinion does not wait for an act that does not hold the opinions"
+        );
         let held = turns.hold_opinions("a");
-        let waiting = tokio::time::timeout(std::time::Duration::from_millis(50), turns.opinions_wait("a")).await;
-        assert!(waiting.is_err(), "an opinion waits while the act holds the opinions");
-        let other = tokio::time::timeout(std::time::Duration::from_millis(50), turns.opinions_wait("b")).await;
-        assert!(other.is_ok(), "another record's opinions do not wait");
+        assert!(!soon(turns.opinions_wait("a")).await, "an opinion waits while the act holds the opinions");
+        assert!(soon(turns.opinions_wait("b")).await, "another record's opinions do not wait");
         drop((act, held));
-        let after = tokio::time::timeout(std::time::Duration::from_millis(50), turns.opinions_wait("a")).await;
-        assert!(after.is_ok(), "the act done, opinions go on");
+        assert!(soon(turns.opinions_wait("a")).await, "the act done, opinions go on");
         assert!(turns.held.lock().unwrap().is_empty(), "nothing is left held");
     }
 
@@ -108,13 +112,10 @@ mod tests {
         let turns = Turns::default();
         let first = turns.take("a").await;
         // Another record's turn is free at once.
-        let other = tokio::time::timeout(std::time::Duration::from_millis(50), turns.take("b")).await;
-        assert!(other.is_ok(), "record b does not wait for record a");
+        assert!(soon(turns.take("b")).await, "record b does not wait for record a");
         // The same record waits until the first act is done.
-        let waiting = tokio::time::timeout(std::time::Duration::from_millis(50), turns.take("a")).await;
-        assert!(waiting.is_err(), "a second act on record a waits");
+        assert!(!soon(turns.take("a")).await, "a second act on record a waits");
         drop(first);
-        let next = tokio::time::timeout(std::time::Duration::from_millis(50), turns.take("a")).await;
-        assert!(next.is_ok(), "and goes once the first is done");
+        assert!(soon(turns.take("a")).await, "and goes once the first is done");
     }
 }

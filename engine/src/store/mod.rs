@@ -208,6 +208,20 @@ pub struct Loaded {
     pub opinions: Option<i64>,
 }
 
+impl Loaded {
+    /// `decision` before its first act, never written: its chain starts at the genesis hash, and it has no opinions
+    /// (each names a stored decision), so its act needs no read of the ledger.
+    pub fn unwritten(decision: Decision) -> Self {
+        Loaded {
+            decision,
+            last_hash: crate::audit::GENESIS.into(),
+            calendar_notices: None,
+            opinion_kinds: Some(0),
+            opinions: Some(0),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DecisionFilter {
     pub stage: Option<String>,
