@@ -50,6 +50,23 @@ async fn who_did_what_stances_and_the_dossier() {
     assert!(verify_dossier(&out, &key.public()).unwrap_err().to_string().contains("does not match the manifest"));
     std::fs::write(&path, &original).unwrap();
     verify_dossier(&out, &key.public()).expect("restored");
+
+    // Each memo sealed as Markdown has its A4 page beside it, laid out from it and signed by the manifest.
+    let pages: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).filter(|p| p.starts_with("pages/")).collect();
+    let sealed = manifest.files.iter().filter(|f| f.path.starts_with("memos/") && f.path.ends_with(".md")).count();
+    assert_eq!(pages.len(), sealed, "{pages:?}");
+    for page in &pages {
+        let md = out.join(page.replacen("pages/", "memos/", 1).replace(".html", ".md"));
+        let lang = if page.ends_with(".zh.html") { "zh" } else { "en" };
+        let expected = juece_engine::render::html::page(&std::fs::read_to_string(&md).unwrap(), lang);
+        assert_eq!(std::fs::read_to_string(out.join(page)).unwrap(), expected, "{page}");
+    }
+    let page = out.join(pages[0]);
+    let original = std::fs::read(&page).unwrap();
+    std::fs::write(&page, [original.as_slice(), b"<p>added</p>"].concat()).unwrap();
+    assert!(verify_dossier(&out, &key.public()).unwrap_err().to_string().contains("does not match the manifest"));
+    std::fs::write(&page, &original).unwrap();
+    verify_dossier(&out, &key.public()).expect("restored");
 }
 
 /// Rewrite `manifest.json` as a forger would: each file's hash recomputed, the signature left as it was.

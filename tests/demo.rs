@@ -2,7 +2,7 @@
 
 use juece_engine::orchestrator::verify_store;
 use juece_engine::store::{PgStore, SqliteStore};
-use juece_tests::{engine, postgres_url, sqlite_url};
+use juece_tests::{assert_vouched_memo_file, engine, postgres_url, sqlite_url};
 
 async fn run_demo(url: &str, out: Option<&std::path::Path>) -> String {
     let engine = engine(url).await;
@@ -30,20 +30,18 @@ async fn demo_runs_to_the_archive_with_refusals_and_a_verified_record() {
     assert!(story.contains("→ stage `closed`"), "{story}");
     assert!(story.contains("audit verify: OK 1 decisions"), "{story}");
 
-    // Every memo file written is byte-for-byte one the record vouches for.
+    // Every memo file written is one the record vouches for, or the page of one.
     let engine = engine(&url).await;
     let id = engine.store().versions().await.unwrap()[0].0.clone();
     let records = engine.store().audit_records(&id).await.unwrap();
     let files: Vec<_> = std::fs::read_dir(&out_dir).unwrap().flatten().collect();
     assert!(files.len() >= 40, "{} memo files", files.len());
     for f in files {
-        let body = std::fs::read(f.path()).unwrap();
-        let hash = juece_engine::audit::sha256_hex(&body);
-        assert!(records.iter().any(|r| r.memo_hashes.contains(&hash)), "{:?} not in the record", f.path());
+        assert_vouched_memo_file(&f.path(), &records);
     }
-    // User text is escaped in the memos: the comment's script tag never appears raw.
-    for m in engine.store().memos(&id).await.unwrap() {
-        assert!(!m.body.contains("<script>"), "{} {}", m.memo, m.format);
+    // User text is escaped in the memos and their pages: the comment's script tag never appears raw.
+    for r in juece_engine::memo::pages::renditions(engine.store().memos(&id).await.unwrap()) {
+        assert!(!r.memo.body.contains("<script>"), "{} {}", r.memo.memo, r.memo.format);
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::{Subcommand, ValueEnum};
+use juece_engine::memo::pages::renditions;
 use juece_engine::report;
 
 use crate::annual_report::ReportFormat;
@@ -89,7 +90,7 @@ impl Format {
     fn as_str(self) -> &'static str {
         match self {
             Format::Md => "md",
-            // A PDF is printed from the stored HTML page.
+            // A PDF is printed from the HTML page.
             Format::Html | Format::Pdf => "html",
         }
     }
@@ -104,7 +105,8 @@ pub async fn memo(database_url: &str, browser: Option<&Path>, command: MemoComma
         _ => None,
     };
     let store = setup::open_store(database_url).await?;
-    let memos = store.memos(&decision).await?;
+    // Sealed renditions and the HTML pages of those sealed as Markdown.
+    let memos: Vec<_> = renditions(store.memos(&decision).await?).into_iter().map(|r| r.memo).collect();
     if memos.is_empty() {
         bail!("decision {decision} has no memos (or does not exist)");
     }

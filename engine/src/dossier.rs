@@ -1,6 +1,7 @@
-//! A decision's dossier (Art. 38): its state, its record, every memo and a
-//! manifest of their hashes, exported to a folder and verified offline with
-//! nothing but its files and the server's public key.
+//! A decision's dossier (Art. 38): its state, its record, every memo (with
+//! the A4 page of each memo sealed as Markdown) and a manifest of their
+//! hashes, exported to a folder and verified offline with nothing but its
+//! files and the server's public key.
 //!
 //! The manifest carries the server key's signature over the manifest, so a
 //! file edited together with its manifest entry, a memo deleted with its
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::anchor::{Anchor, PublicKey, ServerKey};
 use crate::audit::{self, canonical_json, AuditRecord};
 use crate::decision::Decision;
+use crate::memo::pages::renditions;
 use crate::store::{Store, StoreError, StoredMemo};
 
 /// The files of an exported dossier, each with its SHA-256.
@@ -101,6 +103,11 @@ fn memo_path(m: &StoredMemo) -> String {
     format!("memos/{:03}-{}.{}.{}", m.seq, m.memo, m.lang, m.format)
 }
 
+/// The A4 page of a memo sealed as Markdown, laid out at export.
+fn page_path(m: &StoredMemo) -> String {
+    format!("pages/{:03}-{}.{}.html", m.seq, m.memo, m.lang)
+}
+
 fn invalid(e: serde_json::Error) -> DossierError {
     DossierError::Invalid(e.to_string())
 }
@@ -127,7 +134,13 @@ pub async fn build_dossier(store: &dyn Store, decision_id: &str, now: DateTime<U
     }
     files.push(("record.jsonl".to_string(), lines.into_bytes()));
     let mut memos = Vec::new();
-    for m in store.memos(decision_id).await? {
+    for crate::memo::pages::Rendition { memo: m, rendered_from } in renditions(store.memos(decision_id).await?) {
+        // A page rendered from its sealed Markdown is no memo of the record:
+        // it goes beside the memos, covered by the signed manifest only.
+        if rendered_from.is_some() {
+            files.push((page_path(&m), m.body.into_bytes()));
+            continue;
+        }
         let path = memo_path(&m);
         files.push((path.clone(), m.body.as_bytes().to_vec()));
         memos.push(DossierMemo {

@@ -13,6 +13,7 @@ use crate::actor::Actor;
 use crate::decision::Decision;
 use crate::error::Error;
 use crate::machine;
+use crate::memo::pages::{renditions, Rendition};
 use crate::orchestrator::Engine;
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::{DeadlineRow, DeadlineStatus, DecisionFilter, StoredMemo};
@@ -78,6 +79,10 @@ pub struct MemoInfo {
     pub created_at: DateTime<Utc>,
     /// Set when this reader may not open the memo, and why.
     pub withheld: Option<Withheld>,
+    /// For an HTML page rendered on read, the hash of the sealed Markdown it
+    /// lays out (the hash its record vouches for); absent for a memo sealed as is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rendered_from: Option<String>,
 }
 
 /// What lists accept.
@@ -180,11 +185,11 @@ impl Engine {
     /// open say so (`withheld`).
     pub async fn read_memos(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<MemoInfo>, Error> {
         let (_, veil) = self.readable_full(id, actor, now).await?;
-        let memos = self.store().memos(id).await?;
+        let memos = renditions(self.store().memos(id).await?);
         let records = if veil.is_clear() { Vec::new() } else { self.store().audit_records(id).await? };
         Ok(memos
             .into_iter()
-            .map(|m| MemoInfo {
+            .map(|Rendition { memo: m, rendered_from }| MemoInfo {
                 withheld: veil.memo(&m, &records),
                 seq: m.seq,
                 memo: m.memo,
@@ -192,11 +197,13 @@ impl Engine {
                 format: m.format,
                 sha256: m.sha256,
                 created_at: m.created_at,
+                rendered_from,
             })
             .collect())
     }
 
     /// One memo; `NotFound` names the memo when the decision has no such one.
+    /// An HTML page not stored is rendered from its sealed Markdown.
     pub async fn read_memo(
         &self,
         id: &str,
@@ -207,13 +214,9 @@ impl Engine {
     ) -> Result<StoredMemo, Error> {
         let (_, veil) = self.readable_full(id, actor, now).await?;
         let (memo, lang, format) = name;
-        let found = self
-            .store()
-            .memos(id)
-            .await?
-            .into_iter()
-            .find(|m| m.seq == seq && m.memo == memo && m.lang == lang && m.format == format)
-            .ok_or_else(|| Error::NotFound(format!("{id} memo {seq}/{memo}.{lang}.{format}")))?;
+        let found = crate::memo::pages::find(self.store().memos(id).await?, seq, memo, lang, format)
+            .ok_or_else(|| Error::NotFound(format!("{id} memo {seq}/{memo}.{lang}.{format}")))?
+            .memo;
         if !veil.is_clear() {
             let records = self.store().audit_records(id).await?;
             if let Some(w) = veil.memo(&found, &records) {

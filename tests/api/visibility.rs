@@ -118,13 +118,23 @@ async fn no_read_path_shows_an_expert_another_opinion_before_their_own() {
     let memo = memos.body.as_array().into_iter().flatten().find(|m| m["memo"] == "expert_opinion").cloned();
     let memo = memo.expect("the opinion's memo is listed");
     assert_eq!(memo["withheld"]["reason_code"], "expert_opinion_sealed");
+    // The page rendered on read from the sealed Markdown is withheld as its Markdown is.
+    let listed = a.get(&format!("/api/v1/decisions/{id}/memos"), Some("office")).await;
+    let listed: Vec<&Value> =
+        listed.body.as_array().into_iter().flatten().filter(|m| m["memo"] == "expert_opinion").collect();
     for (lang, format) in [("zh", "html"), ("zh", "md"), ("en", "html"), ("en", "md")] {
         let path = format!("/api/v1/decisions/{id}/memos/{}/expert_opinion.{lang}.{format}", memo["seq"]);
-        if a.get(&path, Some("office")).await.status == 200 {
-            let got = a.get(&path, Some("e-2")).await;
-            got.expect(403, "expert_opinion_sealed");
-            assert_eq!(got.body["article"], "Art. 19");
-        }
+        let open = a.get(&path, Some("office")).await;
+        open.expect(200, "");
+        let text = open.body.as_str().unwrap_or_default();
+        assert!(lang == "en" || text.contains(OPINION), "{path}: the office reads the opinion");
+        let entry = listed.iter().find(|m| m["seq"] == memo["seq"] && m["lang"] == lang && m["format"] == format);
+        let entry = entry.unwrap_or_else(|| panic!("{path}: listed"));
+        assert_eq!(entry["sha256"], juece_engine::audit::sha256_hex(text.as_bytes()), "{path}: the listed hash");
+        let got = a.get(&path, Some("e-2")).await;
+        got.expect(403, "expert_opinion_sealed");
+        assert_eq!(got.body["article"], "Art. 19");
+        assert!(!got.body.to_string().contains(OPINION), "{}", got.body);
     }
     // As PDF too: refused before any printing (this server has no browser: the office is told so), and the
     // refusal carries nothing of the opinion.

@@ -30,6 +30,31 @@ pub fn sqlite_url() -> (tempfile::TempDir, String) {
     (dir, url)
 }
 
+/// Check a memo file `juece demo --out` wrote (`039-D25-decision.zh.md`): a Markdown file is one its record
+/// vouches for byte for byte; an HTML page is the layout of the Markdown beside it, which its record vouches for.
+/// Returns the file's chain position.
+#[track_caller]
+pub fn assert_vouched_memo_file(path: &std::path::Path, records: &[juece_engine::audit::AuditRecord]) -> i64 {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let seq: i64 = name.split('-').next().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{name}: sequence"));
+    let (stem, format) = name.rsplit_once('.').unwrap_or_else(|| panic!("{name}: format"));
+    let lang = stem.rsplit_once('.').map(|(_, l)| l).unwrap_or_else(|| panic!("{name}: language"));
+    assert!(matches!(lang, "zh" | "en"), "{name}: language {lang}");
+    let md = std::fs::read_to_string(path.with_extension("md")).unwrap_or_else(|e| panic!("{name}: {e}"));
+    match format {
+        "md" => {}
+        "html" => {
+            let page = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(page, juece_engine::render::html::page(&md, lang), "{name}: the page of its Markdown");
+        }
+        other => panic!("{name}: format {other}"),
+    }
+    let hash = juece_engine::audit::sha256_hex(md.as_bytes());
+    let record = records.iter().find(|r| r.seq == seq).unwrap_or_else(|| panic!("{name}: no record #{seq}"));
+    assert!(record.memo_hashes.contains(&hash), "{name}: not the memo record #{seq} vouches for");
+    seq
+}
+
 /// The fixture of an official notice for 2027 (National Day rest 1–7 October, made up on 26 September and
 /// 9 October), a year file as `juece calendar load` and the API take it.
 pub fn notice_2027() -> String {

@@ -1,8 +1,8 @@
 //! Memos: the documents of the procedure (regulation.md §3), rendered from
 //! handlebars templates in `workflows/<key>/memos/` in strict mode (a
 //! missing field is an error, never a blank in an official document) with
-//! HTML escaping on, in Chinese and English, as Markdown and as an A4 HTML
-//! page in the GB/T 9704 layout (`render::html`).
+//! HTML escaping on, in Chinese and English, as Markdown; each is read also
+//! as an A4 HTML page in the GB/T 9704 layout (`render::html`, [`pages`]).
 //!
 //! Loading checks more than syntax: where the folder has a `manifest.toml`
 //! (the national procedure's does), every template is listed in it and rendered from its fixture (`fixtures/<memo>.json`,
@@ -13,6 +13,7 @@
 
 pub mod archive;
 pub mod manifest;
+pub mod pages;
 #[cfg(test)]
 pub(crate) mod tests;
 
@@ -179,25 +180,22 @@ impl MemoSet {
         self.registry.render_with_context(&name, data).map_err(|e| MemoError::Render(name.clone(), e.to_string()))
     }
 
-    /// Render a memo in both languages as Markdown and as HTML.
+    /// Render a memo in both languages as Markdown: the renditions an act
+    /// seals. Their HTML pages are rendered when read ([`pages`]).
     pub fn render(&self, memo: &str, data: &serde_json::Value) -> Result<Vec<Rendered>, MemoError> {
         let mut out = Vec::new();
         // One copy of the data for both languages (rendering by name copies it into a context each time).
         let data = handlebars::Context::from(data.clone());
         for lang in LANGS {
-            let md = self.render_in(memo, lang, &data)?;
-            let template_sha256 = self.template_sha256(memo, lang).unwrap_or_default().to_string();
-            let html = crate::render::html::page(&md, lang);
-            for (format, body) in [("md", md), ("html", html)] {
-                out.push(Rendered {
-                    memo: memo.to_string(),
-                    lang: lang.to_string(),
-                    format: format.to_string(),
-                    sha256: sha256_hex(body.as_bytes()),
-                    body,
-                    template_sha256: template_sha256.clone(),
-                });
-            }
+            let body = self.render_in(memo, lang, &data)?;
+            out.push(Rendered {
+                memo: memo.to_string(),
+                lang: lang.to_string(),
+                format: "md".to_string(),
+                sha256: sha256_hex(body.as_bytes()),
+                body,
+                template_sha256: self.template_sha256(memo, lang).unwrap_or_default().to_string(),
+            });
         }
         Ok(out)
     }
