@@ -81,6 +81,21 @@ fn rehash_manifest(dir: &Path) {
     std::fs::write(dir.join("manifest.json"), serde_json::to_vec_pretty(&m).unwrap()).unwrap();
 }
 
+/// Write `manifest.json` from the manifest `m` (its `files` sorted) with `key`'s signature.
+fn sign_manifest(dir: &Path, key: &ServerKey, m: serde_json::Value) {
+    let mut manifest: juece_engine::dossier::Manifest = serde_json::from_value(m).unwrap();
+    manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
+    let signed = juece_engine::dossier::SignedManifest {
+        seal: Some(juece_engine::dossier::ManifestSeal {
+            public_key: key.public().to_hex(),
+            signature: key
+                .sign(juece_engine::audit::canonical_json(&serde_json::to_value(&manifest).unwrap()).as_bytes()),
+        }),
+        manifest,
+    };
+    std::fs::write(dir.join("manifest.json"), serde_json::to_vec(&signed).unwrap()).unwrap();
+}
+
 #[track_caller]
 fn refused(dir: &Path, key: &ServerKey, what: &str) {
     let err = verify_dossier(dir, &key.public()).expect_err(what).to_string();
@@ -153,18 +168,19 @@ async fn a_forged_dossier_is_refused_each_way() {
     std::fs::write(dir.path().join("secret.txt"), "x").unwrap();
     let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     m["files"].as_array_mut().unwrap().push(serde_json::json!({ "path": "../secret.txt", "sha256": sha256_hex(b"x") }));
-    let mut manifest: juece_engine::dossier::Manifest = serde_json::from_value(m.clone()).unwrap();
-    manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
-    let signed = juece_engine::dossier::SignedManifest {
-        seal: Some(juece_engine::dossier::ManifestSeal {
-            public_key: key.public().to_hex(),
-            signature: key
-                .sign(juece_engine::audit::canonical_json(&serde_json::to_value(&manifest).unwrap()).as_bytes()),
-        }),
-        manifest,
-    };
-    std::fs::write(out.join("manifest.json"), serde_json::to_vec(&signed).unwrap()).unwrap();
+    sign_manifest(&out, &key, m);
     refused(&out, &key, "../secret.txt: the manifest names a path outside the dossier");
+
+    // A page (signed, even by the server) that lays out no memo of the dossier.
+    let out = fresh("page").await;
+    std::fs::create_dir_all(out.join("pages")).unwrap();
+    std::fs::write(out.join("pages/999-note.zh.html"), "<p>补充材料</p>").unwrap();
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let entry =
+        serde_json::json!({ "path": "pages/999-note.zh.html", "sha256": sha256_hex("<p>补充材料</p>".as_bytes()) });
+    m["files"].as_array_mut().unwrap().push(entry);
+    sign_manifest(&out, &key, m);
+    refused(&out, &key, "pages/999-note.zh.html: a page of no memo the dossier holds");
 
     // An unsigned export does not verify.
     let out = dir.path().join("unsigned");

@@ -40,7 +40,7 @@ async fn demo_runs_to_the_archive_with_refusals_and_a_verified_record() {
         assert_vouched_memo_file(&f.path(), &records);
     }
     // User text is escaped in the memos and their pages: the comment's script tag never appears raw.
-    for r in juece_engine::memo::pages::renditions(engine.store().memos(&id).await.unwrap()) {
+    for r in juece_engine::memo::pages::renditions(&engine.store().memos(&id).await.unwrap()) {
         assert!(!r.memo.body.contains("<script>"), "{} {}", r.memo.memo, r.memo.format);
     }
 }

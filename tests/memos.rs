@@ -236,3 +236,85 @@ async fn memo_render_and_report_annual_commands() {
     let err = juece(&missing).await.unwrap_err().to_string();
     assert!(err.contains("has no memo `no_such_memo`") && err.contains("decision"), "{err}");
 }
+
+/// A record written before pages were laid out on read sealed each memo's page too: it still reads (each page
+/// once, as stored, not laid out again), verifies, and goes into the dossier as a memo of the record.
+#[tokio::test]
+async fn a_record_that_sealed_its_pages_reads_verifies_and_exports_as_stored() {
+    use juece_engine::actor::{Actor, Role};
+    use juece_engine::audit::{sha256_hex, AuditRecord, GENESIS};
+    use juece_engine::decision::Decision;
+    use juece_engine::store::{StoredMemo, TransitionCommit};
+    let (dir, url) = sqlite_url();
+    let engine = engine(&url).await;
+    let at = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+    let mut d = Decision::new("legacy-1", "national", 1, "proposal", at);
+    d.version = 1;
+    let md =
+        "<!-- title -->\n# 关于示范事项的请示\n\n<!-- body -->\n正文。\n\n<!-- date -->\n2026年3月2日\n".to_string();
+    // Laid out by an earlier version: not what today's layout gives.
+    let html = format!("{}<!-- laid out by an earlier version -->", juece_engine::render::html::page(&md, "zh"));
+    let memo = |format: &str, body: &str| StoredMemo {
+        decision_id: d.id.clone(),
+        seq: 1,
+        memo: "proposal".into(),
+        lang: "zh".into(),
+        format: format.into(),
+        body: body.into(),
+        sha256: sha256_hex(body.as_bytes()),
+        template_sha256: "t".into(),
+        data: "{}".into(),
+        created_at: at,
+    };
+    let memos = vec![memo("md", &md), memo("html", &html)];
+    let hashes = memos.iter().map(|m| m.sha256.clone()).collect();
+    let payload = serde_json::json!({});
+    let audit =
+        AuditRecord::next(&d.id, 1, "submit_proposal", "", "proposal", &Actor::system(), at, &payload, hashes, GENESIS);
+    let commit = TransitionCommit {
+        decision: d,
+        expected_version: 0,
+        audit,
+        memos,
+        set_deadlines: Vec::new(),
+        cancel_deadlines: Vec::new(),
+        outbox: Vec::new(),
+        numbers: Vec::new(),
+        idempotency: None,
+        fires: None,
+        ledger: Vec::new(),
+        sealed: None,
+        assumed: None,
+        opinions: 0,
+    };
+    for written in engine.store().commit(vec![commit]).await {
+        written.expect("the legacy record is written");
+    }
+
+    let oversight = Actor {
+        user_id: "o".into(),
+        name: "监察".into(),
+        unit: "监察组".into(),
+        position: "组长".into(),
+        roles: vec![Role::Oversight],
+        former_units: Vec::new(),
+    };
+    let listed = engine.read_memos("legacy-1", &oversight, Utc::now()).await.expect("listed");
+    let names: Vec<(&str, Option<&String>)> =
+        listed.iter().map(|m| (m.format.as_str(), m.rendered_from.as_ref())).collect();
+    assert_eq!(names, [("md", None), ("html", None)], "each page once, sealed");
+    let page = engine.read_memo("legacy-1", 1, ("proposal", "zh", "html"), &oversight, Utc::now()).await.expect("page");
+    assert_eq!(page.body, html, "read as stored");
+
+    let report = juece_engine::orchestrator::verify_store(engine.store().as_ref()).await.expect("verify");
+    assert!(report.breaks.is_empty() && report.memos == 2, "{:?}", report.breaks);
+    let key = juece_engine::anchor::ServerKey::generate();
+    let out = dir.path().join("dossier");
+    let manifest =
+        juece_engine::dossier::export_dossier(engine.store().as_ref(), "legacy-1", &out, Utc::now(), Some(&key), None)
+            .await
+            .expect("exported");
+    let paths: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).filter(|p| p.contains("proposal")).collect();
+    assert_eq!(paths, ["memos/001-proposal.zh.md", "memos/001-proposal.zh.html"]);
+    juece_engine::dossier::verify_dossier(&out, &key.public()).expect("the dossier verifies");
+}

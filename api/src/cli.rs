@@ -156,7 +156,7 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Print a decision's stored memo (`juece memo render DECISION MEMO`).
+    /// Print a decision's memo (`juece memo render DECISION MEMO`).
     Memo {
         #[command(subcommand)]
         command: crate::documents::MemoCommand,

@@ -178,7 +178,7 @@ async fn story<W: Write>(
     if let Some(dir) = memo_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         // Each memo as sealed, and the A4 page of each one sealed as Markdown.
-        let files = juece_engine::memo::pages::renditions(std::mem::take(&mut r.memos));
+        let files = juece_engine::memo::pages::renditions(&r.memos);
         for m in files.iter().map(|f| &f.memo) {
             let file = dir.join(memo_file_name(m));
             std::fs::write(&file, &m.body).with_context(|| format!("writing {}", file.display()))?;

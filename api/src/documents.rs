@@ -106,7 +106,7 @@ pub async fn memo(database_url: &str, browser: Option<&Path>, command: MemoComma
     };
     let store = setup::open_store(database_url).await?;
     // Sealed renditions and the HTML pages of those sealed as Markdown.
-    let memos: Vec<_> = renditions(store.memos(&decision).await?).into_iter().map(|r| r.memo).collect();
+    let memos: Vec<_> = renditions(&store.memos(&decision).await?).into_iter().map(|r| r.memo).collect();
     if memos.is_empty() {
         bail!("decision {decision} has no memos (or does not exist)");
     }

@@ -1,4 +1,4 @@
-//! Memos as PDF: the stored A4 HTML page printed by headless Chromium, an
+//! Memos as PDF: the memo's A4 HTML page printed by headless Chromium, an
 //! optional dependency (`--browser` / `JUECE_BROWSER`, e.g. Debian's
 //! `chromium` with `fonts-noto-cjk`). Without one configured, PDF is
 //! answered "unavailable" and everything else works.

@@ -88,6 +88,9 @@ pub struct Dossier {
     pub decision: Decision,
     pub records: Vec<AuditRecord>,
     pub memos: Vec<DossierMemo>,
+    /// The A4 page of each memo sealed as Markdown (`pages/…`), laid out at export: signed by the manifest, not
+    /// vouched for by the record.
+    pub pages: Vec<DossierMemo>,
     /// The public's opinions, each kind's chain whole (`opinions/<kind>.jsonl`), senders as hashes.
     pub opinions: Vec<crate::ledger::chain::Archived>,
     pub manifest: Manifest,
@@ -133,17 +136,16 @@ pub async fn build_dossier(store: &dyn Store, decision_id: &str, now: DateTime<U
         lines.push('\n');
     }
     files.push(("record.jsonl".to_string(), lines.into_bytes()));
-    let mut memos = Vec::new();
-    for crate::memo::pages::Rendition { memo: m, rendered_from } in renditions(store.memos(decision_id).await?) {
+    let (mut memos, mut pages) = (Vec::new(), Vec::new());
+    for crate::memo::pages::Rendition { memo: m, rendered_from } in renditions(&store.memos(decision_id).await?) {
         // A page rendered from its sealed Markdown is no memo of the record:
         // it goes beside the memos, covered by the signed manifest only.
-        if rendered_from.is_some() {
-            files.push((page_path(&m), m.body.into_bytes()));
-            continue;
-        }
-        let path = memo_path(&m);
+        let (path, list) = match rendered_from {
+            Some(_) => (page_path(&m), &mut pages),
+            None => (memo_path(&m), &mut memos),
+        };
         files.push((path.clone(), m.body.as_bytes().to_vec()));
-        memos.push(DossierMemo {
+        list.push(DossierMemo {
             path,
             seq: m.seq,
             memo: m.memo,
@@ -184,7 +186,7 @@ pub async fn build_dossier(store: &dyn Store, decision_id: &str, now: DateTime<U
         .map(|(path, bytes)| ManifestEntry { path: path.clone(), sha256: audit::sha256_hex(bytes) })
         .collect();
     let manifest = Manifest { decision_id: decision_id.into(), exported_at: now, files: entries };
-    Ok(Dossier { decision: loaded.decision, records, memos, opinions, manifest, files })
+    Ok(Dossier { decision: loaded.decision, records, memos, pages, opinions, manifest, files })
 }
 
 /// Write a decision's whole dossier into `dir`: its state, its record (one
@@ -261,7 +263,8 @@ fn files_under(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), Do
 /// every file against the manifest (and no file it does not list), the
 /// record's hash chain, the state's version against the chain length, every
 /// memo against the record (and every memo the record vouches for present),
-/// and the anchor, when there is one, against the chain.
+/// each page beside the memo it lays out, and the anchor, when there is one,
+/// against the chain.
 pub fn verify_dossier(dir: &Path, key: &PublicKey) -> Result<Manifest, DossierError> {
     let read = |rel: &str| -> Result<Vec<u8>, DossierError> {
         let path = inside(dir, rel)?;
@@ -301,6 +304,14 @@ pub fn verify_dossier(dir: &Path, key: &PublicKey) -> Result<Manifest, DossierEr
     for r in &records {
         if let Some(h) = r.memo_hashes.iter().find(|h| !memo_files.iter().any(|f| &f.sha256 == *h)) {
             return Err(refuse(format!("record #{}: memo {h} it vouches for is missing", r.seq)));
+        }
+    }
+    // A page is signed by the manifest only; it must lay out a memo the record vouches for. Its bytes are not
+    // laid out again here: a dossier verifies years later, under a newer layout.
+    for f in manifest.files.iter().filter(|f| f.path.starts_with("pages/")) {
+        let md = f.path.strip_prefix("pages/").and_then(|p| p.strip_suffix(".html")).map(|p| format!("memos/{p}.md"));
+        if !md.is_some_and(|md| memo_files.iter().any(|m| m.path == md)) {
+            return Err(refuse(format!("{}: a page of no memo the dossier holds", f.path)));
         }
     }
     if manifest.files.iter().any(|f| f.path == ANCHOR) {

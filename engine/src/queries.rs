@@ -13,7 +13,7 @@ use crate::actor::Actor;
 use crate::decision::Decision;
 use crate::error::Error;
 use crate::machine;
-use crate::memo::pages::{renditions, Rendition};
+use crate::memo::pages::{find, markdown_of, renditions, Rendition};
 use crate::orchestrator::Engine;
 use crate::refusal::{Detail, Reason, Refusal};
 use crate::store::{DeadlineRow, DeadlineStatus, DecisionFilter, StoredMemo};
@@ -185,12 +185,12 @@ impl Engine {
     /// open say so (`withheld`).
     pub async fn read_memos(&self, id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<MemoInfo>, Error> {
         let (_, veil) = self.readable_full(id, actor, now).await?;
-        let memos = renditions(self.store().memos(id).await?);
+        let stored = self.store().memos(id).await?;
         let records = if veil.is_clear() { Vec::new() } else { self.store().audit_records(id).await? };
-        Ok(memos
+        Ok(renditions(&stored)
             .into_iter()
             .map(|Rendition { memo: m, rendered_from }| MemoInfo {
-                withheld: veil.memo(&m, &records),
+                withheld: veil.rendition(&m, markdown_of(&stored, &m), &records),
                 seq: m.seq,
                 memo: m.memo,
                 lang: m.lang,
@@ -214,12 +214,13 @@ impl Engine {
     ) -> Result<StoredMemo, Error> {
         let (_, veil) = self.readable_full(id, actor, now).await?;
         let (memo, lang, format) = name;
-        let found = crate::memo::pages::find(self.store().memos(id).await?, seq, memo, lang, format)
+        let stored = self.store().memos(id).await?;
+        let found = find(&stored, seq, memo, lang, format)
             .ok_or_else(|| Error::NotFound(format!("{id} memo {seq}/{memo}.{lang}.{format}")))?
             .memo;
         if !veil.is_clear() {
             let records = self.store().audit_records(id).await?;
-            if let Some(w) = veil.memo(&found, &records) {
+            if let Some(w) = veil.rendition(&found, markdown_of(&stored, &found), &records) {
                 return Err(Error::Refused(w.refusal(Detail::new(
                     format!("决策事项 {id} 的文书 {seq}/{memo}.{lang}.{format}"),
                     format!("{id} memo {seq}/{memo}.{lang}.{format}"),

@@ -85,11 +85,12 @@ async fn integrity(State(s): State<AppState>, Caller(actor): Caller, Path(id): P
     answer(s.engine.integrity_record(&actor, &id).await)
 }
 
-/// A decision's dossier: its state, record, memos with their hashes and the
-/// manifest `juece dossier export` writes (the same hashes).
+/// A decision's dossier: its state, record, memos with their hashes, the A4
+/// page of each memo sealed as Markdown, and the manifest `juece dossier
+/// export` writes (the same hashes).
 #[utoipa::path(get, path = "/api/v1/decisions/{id}/dossier", tag = "accountability",
     params(("id" = String, Path, description = "decision id")),
-    responses((status = 200, description = "{ decision, records, memos, manifest }", body = Dossier),
+    responses((status = 200, description = "{ decision, records, memos, pages, manifest }", body = Dossier),
         (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 async fn dossier(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Response {

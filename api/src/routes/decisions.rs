@@ -61,7 +61,8 @@ pub struct AppliedOut {
     pub version: i64,
     /// The audit record (hash-chained).
     pub record: AuditRecord,
-    /// Memos rendered by the act.
+    /// Memos rendered by the act, as sealed: Markdown, in Chinese and English (the hashes its record holds).
+    /// Each one's A4 page is at the same path with `.html` (or `.pdf`).
     pub memos: Vec<MemoRef>,
     /// Deadlines the act set.
     pub deadlines: Vec<DeadlineRow>,

@@ -57,10 +57,10 @@ async fn get_memo(
         ))
         .into_response();
     };
-    // A PDF is the stored HTML page printed: read (and authorized) as the HTML is.
+    // A PDF is the HTML page printed: read (and authorized) as the HTML is.
     let pdf = *format == "pdf";
-    let stored = if pdf { "html" } else { format };
-    match s.engine.read_memo(&id, seq, (memo, lang, stored), &actor, s.clock.now()).await {
+    let read = if pdf { "html" } else { format };
+    match s.engine.read_memo(&id, seq, (memo, lang, read), &actor, s.clock.now()).await {
         Ok(m) if pdf => print(s.config.browser.as_ref(), &m.body, &file).await,
         Ok(m) => {
             let content_type =

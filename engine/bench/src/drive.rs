@@ -16,8 +16,8 @@ use tokio::task::JoinSet;
 
 /// Acts per decision in the W8 line: proposal, start, draft, end of drafting, the cost-benefit determination
 /// and its pass-over, a participation activity and its adoption summary. Four of them render a memo (proposal,
-/// start, draft, adoption summary), each stored in Chinese and English as Markdown and HTML: 16 documents of
-/// about 2 KB per decision, and the decision's state is about 2 KB after the eighth act.
+/// start, draft, adoption summary), each stored in Chinese and English as Markdown (their HTML pages are laid out
+/// when read): 8 documents per decision, and the decision's state is about 2 KB after the eighth act.
 pub const ACTS: usize = 8;
 
 /// What driving decisions took; runs add up (`merge`).

@@ -26,16 +26,13 @@ pub struct Rendition {
 
 /// The stored memos with, after each Markdown rendition whose page is not
 /// stored, that page.
-pub fn renditions(stored: Vec<StoredMemo>) -> Vec<Rendition> {
-    let has_page = |m: &StoredMemo| {
-        stored.iter().any(|p| p.format == "html" && p.seq == m.seq && p.memo == m.memo && p.lang == m.lang)
-    };
-    let missing: Vec<bool> = stored.iter().map(|m| m.format == "md" && !has_page(m)).collect();
+pub fn renditions(stored: &[StoredMemo]) -> Vec<Rendition> {
     let mut out = Vec::with_capacity(stored.len() * 2);
-    for (m, missing) in stored.into_iter().zip(missing) {
-        let page = missing.then(|| page_of(&m));
-        out.push(Rendition { memo: m, rendered_from: None });
-        out.extend(page);
+    for m in stored {
+        out.push(Rendition { memo: m.clone(), rendered_from: None });
+        if m.format == "md" && !stored.iter().any(|p| p.format == "html" && same_memo(p, m)) {
+            out.push(page_of(m));
+        }
     }
     out
 }
@@ -50,19 +47,24 @@ pub fn page_of(md: &StoredMemo) -> Rendition {
 }
 
 /// One rendition by name: stored, or the page of its stored Markdown.
-pub fn find(stored: Vec<StoredMemo>, seq: i64, memo: &str, lang: &str, format: &str) -> Option<Rendition> {
-    let named = |m: &StoredMemo, format: &str| m.seq == seq && m.memo == memo && m.lang == lang && m.format == format;
-    let mut stored = stored.into_iter();
-    let mut md = None;
-    for m in stored.by_ref() {
-        if named(&m, format) {
-            return Some(Rendition { memo: m, rendered_from: None });
-        }
-        if format == "html" && named(&m, "md") {
-            md = Some(m);
-        }
+pub fn find(stored: &[StoredMemo], seq: i64, memo: &str, lang: &str, format: &str) -> Option<Rendition> {
+    let named = |m: &&StoredMemo, format: &str| m.seq == seq && m.memo == memo && m.lang == lang && m.format == format;
+    match stored.iter().find(|m| named(m, format)) {
+        Some(m) => Some(Rendition { memo: m.clone(), rendered_from: None }),
+        None if format == "html" => stored.iter().find(|m| named(m, "md")).map(page_of),
+        None => None,
     }
-    md.map(|m| page_of(&m))
+}
+
+/// The Markdown a page lays out (the same act's memo in the same language), whether the page was rendered on
+/// read or stored: a page is withheld whenever it is (`Veil::rendition`). `None` for a Markdown rendition.
+pub fn markdown_of<'a>(stored: &'a [StoredMemo], page: &StoredMemo) -> Option<&'a StoredMemo> {
+    (page.format != "md").then(|| stored.iter().find(|m| m.format == "md" && same_memo(m, page))).flatten()
+}
+
+/// Two renditions of one memo of one act, in one language.
+fn same_memo(a: &StoredMemo, b: &StoredMemo) -> bool {
+    a.seq == b.seq && a.memo == b.memo && a.lang == b.lang
 }
 
 #[cfg(test)]
@@ -89,7 +91,7 @@ mod tests {
 
     #[test]
     fn each_markdown_rendition_without_its_page_gets_one_rendered_from_it() {
-        let list = renditions(vec![stored(3, "decision", "zh", "md", MD), stored(3, "decision", "en", "md", "# D")]);
+        let list = renditions(&[stored(3, "decision", "zh", "md", MD), stored(3, "decision", "en", "md", "# D")]);
         let names: Vec<(String, String, Option<String>)> =
             list.iter().map(|r| (r.memo.lang.clone(), r.memo.format.clone(), r.rendered_from.clone())).collect();
         assert_eq!(
@@ -111,20 +113,25 @@ mod tests {
     #[test]
     fn a_page_stored_and_sealed_by_an_earlier_version_is_read_as_stored() {
         let sealed = stored(3, "decision", "zh", "html", "<p>as sealed</p>");
-        let list = renditions(vec![stored(3, "decision", "zh", "md", MD), sealed.clone()]);
+        let both = [stored(3, "decision", "zh", "md", MD), sealed.clone()];
+        let list = renditions(&both);
         assert_eq!(list.len(), 2);
         assert_eq!(list[1], Rendition { memo: sealed.clone(), rendered_from: None });
-        let found = find(vec![stored(3, "decision", "zh", "md", MD), sealed.clone()], 3, "decision", "zh", "html");
+        let found = find(&both, 3, "decision", "zh", "html");
         assert_eq!(found.map(|r| r.memo.body), Some("<p>as sealed</p>".to_string()));
+        // Its Markdown is the one it is withheld with.
+        assert_eq!(markdown_of(&both, &sealed), Some(&both[0]));
+        assert_eq!(markdown_of(&both, &both[0]), None);
     }
 
     #[test]
     fn find_renders_the_page_of_the_named_markdown_only() {
         let list = vec![stored(3, "decision", "zh", "md", MD), stored(4, "decision", "zh", "md", "# other")];
-        let page = find(list.clone(), 3, "decision", "zh", "html").expect("a page");
+        let page = find(&list, 3, "decision", "zh", "html").expect("a page");
         assert_eq!(page.rendered_from, Some(sha256_hex(MD.as_bytes())));
-        assert_eq!(find(list.clone(), 3, "decision", "en", "html"), None);
-        assert_eq!(find(list.clone(), 5, "decision", "zh", "html"), None);
-        assert_eq!(find(list, 3, "decision", "zh", "pdf"), None);
+        assert_eq!(markdown_of(&list, &page.memo), Some(&list[0]));
+        assert_eq!(find(&list, 3, "decision", "en", "html"), None);
+        assert_eq!(find(&list, 5, "decision", "zh", "html"), None);
+        assert_eq!(find(&list, 3, "decision", "zh", "pdf"), None);
     }
 }

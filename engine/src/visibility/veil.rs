@@ -322,6 +322,18 @@ impl Veil {
         }
         self.leaks(&m.body).then(|| self.leaked())
     }
+
+    /// Why a rendition is withheld: as [`Veil::memo`], and an HTML page also whenever the Markdown it lays out
+    /// (`markdown`) is. The content check reads text, and the markup a layout adds (`*乙*` becomes `<em>乙</em>`,
+    /// a paragraph break `</p><p>`) would split in the page a sealed text it finds in the Markdown.
+    pub fn rendition(
+        &self,
+        m: &StoredMemo,
+        markdown: Option<&StoredMemo>,
+        records: &[AuditRecord],
+    ) -> Option<Withheld> {
+        self.memo(m, records).or_else(|| markdown.and_then(|md| self.memo(md, records)))
+    }
 }
 
 /// Letters and digits only, lower case: the content check survives
@@ -379,5 +391,43 @@ mod tests {
             let seen = Veil::for_reader(&d, &reader(role)).record(named.clone());
             assert!(seen.record.payload.contains("市民甲") && seen.withheld.is_none(), "{role:?}");
         }
+    }
+
+    /// A page is withheld whenever its Markdown is, though the markup of its layout splits the sealed text.
+    #[test]
+    fn a_page_is_withheld_with_the_markdown_it_lays_out() {
+        let at = chrono::Utc::now();
+        let mut d = Decision::new("d", "national", 1, "execution", at);
+        let grounds = "未经合法性审查即提请讨论，*情节较重*。\n\n且未按规定公开征求意见";
+        d.facts.accountability.push(crate::procedure::responsibility::facts::AccountabilityCase {
+            number: 1,
+            article: "Art. 39".into(),
+            grounds: grounds.into(),
+            persons: Vec::new(),
+            acts: vec![1],
+            opened_by: "监察组".into(),
+            opened_at: at,
+            conclusion: None,
+        });
+        let memo = |format: &str, body: String| StoredMemo {
+            decision_id: "d".into(),
+            seq: 1,
+            memo: "case_opened".into(),
+            lang: "zh".into(),
+            format: format.into(),
+            sha256: crate::audit::sha256_hex(body.as_bytes()),
+            body,
+            template_sha256: String::new(),
+            data: "{}".into(),
+            created_at: at,
+        };
+        let md = memo("md", format!("<!-- title -->\n# 立案通知\n\n<!-- body -->\n{grounds}\n"));
+        let page = memo("html", crate::render::html::page(&md.body, "zh"));
+        let veil = Veil::for_reader(&d, &reader(Role::Drafter));
+        assert_eq!(veil.memo(&md, &[]).map(|w| w.reason_code), Some("accountability_case_restricted".into()));
+        let withheld = veil.rendition(&page, Some(&md), &[]).map(|w| w.reason_code);
+        assert_eq!(withheld, Some("accountability_case_restricted".into()), "{}", page.body);
+        let open = Veil::for_reader(&d, &reader(Role::Oversight));
+        assert!(open.rendition(&page, Some(&md), &[]).is_none(), "oversight reads the case file");
     }
 }
