@@ -271,34 +271,12 @@ async fn a_record_that_sealed_its_pages_reads_verifies_and_exports_as_stored() {
     let payload = serde_json::json!({});
     let audit =
         AuditRecord::next(&d.id, 1, "submit_proposal", "", "proposal", &Actor::system(), at, &payload, hashes, GENESIS);
-    let commit = TransitionCommit {
-        decision: d,
-        expected_version: 0,
-        audit,
-        memos,
-        set_deadlines: Vec::new(),
-        cancel_deadlines: Vec::new(),
-        outbox: Vec::new(),
-        numbers: Vec::new(),
-        idempotency: None,
-        fires: None,
-        ledger: Vec::new(),
-        sealed: None,
-        assumed: None,
-        opinions: 0,
-    };
+    let commit = TransitionCommit::bare(d, 0, audit, memos);
     for written in engine.store().commit(vec![commit]).await {
         written.expect("the legacy record is written");
     }
 
-    let oversight = Actor {
-        user_id: "o".into(),
-        name: "监察".into(),
-        unit: "监察组".into(),
-        position: "组长".into(),
-        roles: vec![Role::Oversight],
-        former_units: Vec::new(),
-    };
+    let oversight = juece_tests::person("监察", "监察组", Role::Oversight);
     let listed = engine.read_memos("legacy-1", &oversight, Utc::now()).await.expect("listed");
     let names: Vec<(&str, Option<&String>)> =
         listed.iter().map(|m| (m.format.as_str(), m.rendered_from.as_ref())).collect();

@@ -453,20 +453,8 @@ pub(crate) async fn commit_stale_claim(engine: &Engine) -> Option<StoreError> {
         memo: "start_decision".into(),
     };
     let commit = TransitionCommit {
-        decision: next,
-        expected_version: loaded.decision.version,
-        audit,
-        memos: Vec::new(),
-        set_deadlines: Vec::new(),
-        cancel_deadlines: Vec::new(),
-        outbox: Vec::new(),
         numbers: vec![claim],
-        idempotency: None,
-        fires: None,
-        ledger: Vec::new(),
-        sealed: None,
-        assumed: None,
-        opinions: 0,
+        ..TransitionCommit::bare(next, loaded.decision.version, audit, Vec::new())
     };
     let err = store.commit(vec![commit]).await.into_iter().next()?.err();
     let after = store.load("num-0").await.ok().flatten()?;

@@ -262,22 +262,7 @@ async fn two_schedulers_fire_each_once(a: Arc<dyn Store>, b: Arc<dyn Store>, raw
         vec![],
         crate::audit::GENESIS,
     );
-    let commit = crate::store::TransitionCommit {
-        decision: x,
-        expected_version: 0,
-        audit,
-        memos: vec![],
-        set_deadlines: vec![],
-        cancel_deadlines: vec![],
-        outbox: vec![],
-        numbers: vec![],
-        idempotency: None,
-        fires: None,
-        ledger: Vec::new(),
-        sealed: None,
-        assumed: None,
-        opinions: 0,
-    };
+    let commit = crate::store::TransitionCommit::bare(x, 0, audit, Vec::new());
     raw.commit(vec![commit]).await.remove(0).expect("a decision");
     let mut values = Vec::new();
     for i in 0..1000i64 {

@@ -125,22 +125,7 @@ impl Chain {
             hashes,
             &self.head,
         );
-        TransitionCommit {
-            expected_version: self.decision.version,
-            decision: d,
-            audit,
-            memos,
-            set_deadlines: Vec::new(),
-            cancel_deadlines: Vec::new(),
-            outbox: Vec::new(),
-            numbers: Vec::new(),
-            idempotency: None,
-            fires: None,
-            ledger: Vec::new(),
-            sealed: None,
-            assumed: None,
-            opinions: 0,
-        }
+        TransitionCommit::bare(d, self.decision.version, audit, memos)
     }
 
     fn accept(&mut self, c: &TransitionCommit) {

@@ -169,6 +169,30 @@ pub struct TransitionCommit {
     pub opinions: i64,
 }
 
+impl TransitionCommit {
+    /// A commit of the state, its record and its memos, with nothing else written (no deadline, notice, number,
+    /// opinion change or key; sealed by the store): the commits tests and tools build by hand. The engine's acts
+    /// fill in the rest.
+    pub fn bare(decision: Decision, expected_version: i64, audit: AuditRecord, memos: Vec<StoredMemo>) -> Self {
+        TransitionCommit {
+            decision,
+            expected_version,
+            audit,
+            memos,
+            set_deadlines: Vec::new(),
+            cancel_deadlines: Vec::new(),
+            outbox: Vec::new(),
+            numbers: Vec::new(),
+            idempotency: None,
+            fires: None,
+            ledger: Vec::new(),
+            sealed: None,
+            assumed: None,
+            opinions: 0,
+        }
+    }
+}
+
 /// What an act that did not read its record took as read with it ([`Loaded`]'s counts), checked when it commits
 /// (the row's count of opinions, as for every act, by [`TransitionCommit::opinions`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
