@@ -8,8 +8,9 @@
 //! stored and sealed too; those are read as they were stored.
 //!
 //! Every reader of memos (the API, the pages, the dossier, the CLI) takes
-//! them through [`renditions`], so each sees the same list, and a page is
-//! withheld exactly when its Markdown is: it has the same act and content.
+//! them through [`renditions`] or [`find`], so each sees the same list; a
+//! page is withheld whenever its Markdown is ([`markdown_of`],
+//! `Veil::rendition`).
 
 use crate::audit::sha256_hex;
 use crate::store::StoredMemo;
