@@ -32,9 +32,8 @@ pub fn sqlite_url() -> (tempfile::TempDir, String) {
 
 /// Check a memo file `juece demo --out` wrote (`039-D25-decision.zh.md`): a Markdown file is one its record
 /// vouches for byte for byte; an HTML page is the layout of the Markdown beside it, which its record vouches for.
-/// Returns the file's chain position.
 #[track_caller]
-pub fn assert_vouched_memo_file(path: &std::path::Path, records: &[juece_engine::audit::AuditRecord]) -> i64 {
+pub fn assert_vouched_memo_file(path: &std::path::Path, records: &[juece_engine::audit::AuditRecord]) {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
     let seq: i64 = name.split('-').next().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{name}: sequence"));
     let (stem, format) = name.rsplit_once('.').unwrap_or_else(|| panic!("{name}: format"));
@@ -52,7 +51,6 @@ pub fn assert_vouched_memo_file(path: &std::path::Path, records: &[juece_engine:
     let hash = juece_engine::audit::sha256_hex(md.as_bytes());
     let record = records.iter().find(|r| r.seq == seq).unwrap_or_else(|| panic!("{name}: no record #{seq}"));
     assert!(record.memo_hashes.contains(&hash), "{name}: not the memo record #{seq} vouches for");
-    seq
 }
 
 /// The fixture of an official notice for 2027 (National Day rest 1–7 October, made up on 26 September and
