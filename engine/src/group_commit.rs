@@ -4,21 +4,36 @@
 //! (a savepoint each, see [`Store::commit`]); alone, an act is written at
 //! once, with no added wait. Opinions from the public are batched the same
 //! way ([`Batchable`] for [`Incoming`], written by `OpinionStore::receive`).
+//!
+//! A store with a writer thread of its own (SQLite) batches acts there
+//! instead ([`Store::enqueue`]): the thread takes everything queued as soon as
+//! it is free, with no task of the runtime to wake between two batches.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::{oneshot, Semaphore};
 
 use crate::ledger::Opinion;
 use crate::store::opinions::Incoming;
-use crate::store::{Store, StoreError, TransitionCommit};
+use crate::store::{BatchCounts, Store, StoreError, TransitionCommit};
 
 /// What can be written in batches, and how a batch is written: one result per item, in order.
 #[async_trait::async_trait]
 pub(crate) trait Batchable: Send + Sized + 'static {
     type Written: Send + 'static;
     async fn write(store: &Arc<dyn Store>, batch: Vec<Self>) -> Vec<Result<Self::Written, StoreError>>;
+
+    /// Queue `item` with a writer of the store's own, which batches it and answers `answer` (see
+    /// [`Store::enqueue`]); `Err` gives both back, to be batched here.
+    fn enqueue(
+        _store: &Arc<dyn Store>,
+        item: Self,
+        answer: oneshot::Sender<Answer<Self>>,
+        _counts: &Arc<BatchCounts>,
+    ) -> Result<(), Waiting<Self>> {
+        Err((item, answer))
+    }
 }
 
 #[async_trait::async_trait]
@@ -26,6 +41,15 @@ impl Batchable for TransitionCommit {
     type Written = ();
     async fn write(store: &Arc<dyn Store>, batch: Vec<Self>) -> Vec<Result<(), StoreError>> {
         store.commit(batch).await
+    }
+
+    fn enqueue(
+        store: &Arc<dyn Store>,
+        item: Self,
+        answer: oneshot::Sender<Answer<Self>>,
+        counts: &Arc<BatchCounts>,
+    ) -> Result<(), Waiting<Self>> {
+        store.enqueue(Box::new(item), answer, counts).map_err(|(item, answer)| (*item, answer))
     }
 }
 
@@ -43,17 +67,21 @@ impl Batchable for Incoming {
 }
 
 type Answer<T> = Result<<T as Batchable>::Written, StoreError>;
-type Waiting<T> = (T, oneshot::Sender<Answer<T>>);
+pub(crate) type Waiting<T> = (T, oneshot::Sender<Answer<T>>);
 
 /// A commit in the queue, waiting for its answer.
-pub(crate) struct Queued<T: Batchable>(oneshot::Receiver<Answer<T>>);
+pub(crate) struct Queued<T: Batchable> {
+    answer: oneshot::Receiver<Answer<T>>,
+    /// Queued with the store's own writer, which writes and answers it: no batch to take here.
+    with_store: bool,
+}
 
 pub(crate) struct GroupCommit<T: Batchable = TransitionCommit> {
     /// Commits not yet taken by a writer.
     pending: Mutex<Vec<Waiting<T>>>,
     /// A permit is held while a batch is written: at most as many batches in flight as the store has writers.
     writing: Arc<Semaphore>,
-    counts: Arc<Counts>,
+    counts: Arc<BatchCounts>,
 }
 
 impl<T: Batchable> Default for GroupCommit<T> {
@@ -61,13 +89,6 @@ impl<T: Batchable> Default for GroupCommit<T> {
     fn default() -> Self {
         GroupCommit::with_writers(1)
     }
-}
-
-/// How many batches were written, holding how many acts (for `/metrics`).
-#[derive(Debug, Default)]
-pub struct Counts {
-    pub batches: AtomicU64,
-    pub acts: AtomicU64,
 }
 
 impl<T: Batchable> GroupCommit<T> {
@@ -90,23 +111,32 @@ impl<T: Batchable> GroupCommit<T> {
 
     /// Write `commit`, together with whatever else is waiting.
     pub(crate) async fn commit(&self, store: &Arc<dyn Store>, commit: T) -> Result<T::Written, StoreError> {
-        let queued = self.queue(commit);
+        let queued = self.queue(store, commit);
         self.written(store, queued).await
     }
 
-    /// Put `commit` in the queue now; [`GroupCommit::written`] writes it. With one writer, commits reach the
-    /// database in the order they were queued: a batch takes everything queued, in order, and the next batch
-    /// starts when it is written.
-    pub(crate) fn queue(&self, commit: T) -> Queued<T> {
+    /// Put `commit` in the queue now (the store's writer's, if it has one); [`GroupCommit::written`] writes it.
+    /// With one writer, commits reach the database in the order they were queued: a batch takes everything
+    /// queued, in order, and the next batch starts when it is written.
+    pub(crate) fn queue(&self, store: &Arc<dyn Store>, commit: T) -> Queued<T> {
         let (sender, answer) = oneshot::channel();
-        self.with_pending(|p| p.push((commit, sender)));
-        Queued(answer)
+        let with_store = match T::enqueue(store, commit, sender, &self.counts) {
+            Ok(()) => true,
+            Err(waiting) => {
+                self.with_pending(|p| p.push(waiting));
+                false
+            }
+        };
+        Queued { answer, with_store }
     }
 
     /// Wait for a queued commit to be written, writing a batch when it is our turn. A caller that goes away
     /// before then (drops this future) has its commit dropped, never written.
     pub(crate) async fn written(&self, store: &Arc<dyn Store>, queued: Queued<T>) -> Result<T::Written, StoreError> {
-        let Queued(mut answer) = queued;
+        let Queued { mut answer, with_store } = queued;
+        if with_store {
+            return answer.await.unwrap_or_else(|_| Err(lost()));
+        }
         let turn = self.writing.clone().acquire_owned().await.expect("the semaphore is never closed");
         // The writer before us may have taken ours into its batch.
         match answer.try_recv() {
@@ -141,7 +171,7 @@ impl<T: Batchable> GroupCommit<T> {
         answer.await.unwrap_or_else(|_| Err(lost()))
     }
 
-    pub(crate) fn counts(&self) -> &Counts {
+    pub(crate) fn counts(&self) -> &BatchCounts {
         &self.counts
     }
 
@@ -257,6 +287,23 @@ mod tests {
             t.await.expect("task").expect("written once a writer is free");
         }
         assert!(store.load("after").await.expect("load").is_some());
+    }
+
+    /// A store with a writer thread of its own (SQLite on a file) batches the acts there: they never wait for a
+    /// writer of the group's (here all busy), nor queue in its `pending`.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_store_with_a_writer_of_its_own_batches_acts_itself() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sqlite = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("j.db").display())).await;
+        let store: Arc<dyn Store> = Arc::new(sqlite.expect("connect"));
+        store.migrate().await.expect("migrate");
+        let group = GroupCommit::default();
+        let _busy = group.writing.clone().acquire_owned().await.expect("permit");
+        let written = tokio::time::timeout(Duration::from_secs(30), group.commit(&store, create("own")));
+        written.await.expect("not held up by the group's writers").expect("written");
+        assert_eq!(group.with_pending(|p| p.len()), 0);
+        assert_eq!((group.counts.batches.load(Ordering::Relaxed), group.counts.acts.load(Ordering::Relaxed)), (1, 1));
+        assert!(store.load("own").await.expect("load").is_some());
     }
 
     #[tokio::test]

@@ -185,7 +185,7 @@ impl Engine {
     }
 
     /// How many acts group commit wrote in how many transactions.
-    pub fn group_commit_counts(&self) -> &crate::group_commit::Counts {
+    pub fn group_commit_counts(&self) -> &crate::store::BatchCounts {
         self.group.counts()
     }
 

@@ -363,7 +363,7 @@ impl Engine {
         match <[TransitionCommit; 1]>::try_from(commits) {
             Ok([commit]) if numbered => {
                 let lane = self.numbered.as_ref().unwrap_or(&self.group);
-                let queued = lane.queue(commit);
+                let queued = lane.queue(&self.store, commit);
                 drop(turn);
                 lane.written(&self.store, queued).await
             }

@@ -35,11 +35,24 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use std::sync::Arc;
+
 use crate::audit::AuditRecord;
 use crate::decision::Decision;
 use crate::effect::DeadlineSpec;
 
 pub use plan::Seal;
+
+/// Where a queued commit's result goes ([`Store::enqueue`]).
+pub type CommitAnswer = tokio::sync::oneshot::Sender<Result<(), StoreError>>;
+
+/// How many batches of acts were written, holding how many acts: by group commit, or by a store's own writer
+/// ([`Store::enqueue`]), for `/metrics`.
+#[derive(Debug, Default)]
+pub struct BatchCounts {
+    pub batches: std::sync::atomic::AtomicU64,
+    pub acts: std::sync::atomic::AtomicU64,
+}
 /// A fresh PostgreSQL database per test run, for tests of store extensions.
 #[cfg(test)]
 pub(crate) use postgres::tests::TestDb as PgTestDb;
@@ -301,6 +314,18 @@ pub trait Store:
     fn seal(&self, c: &mut TransitionCommit) -> Result<(), StoreError>;
     /// Commit each transition in its own database transaction; results in order.
     async fn commit(&self, batch: Vec<TransitionCommit>) -> Vec<Result<(), StoreError>>;
+    /// Queue `commit` with a writer of the store's own, which takes everything queued as one batch as soon as it
+    /// is free (each commit succeeding or failing alone, as [`Store::commit`] writes them), sends each its
+    /// `answer`, and counts the batch in `counts`. A commit whose caller stopped waiting before its batch was taken
+    /// is dropped, never written. `Err` gives both back: the store has no such writer, and group commit batches.
+    fn enqueue(
+        &self,
+        commit: Box<TransitionCommit>,
+        answer: CommitAnswer,
+        _counts: &Arc<BatchCounts>,
+    ) -> Result<(), (Box<TransitionCommit>, CommitAnswer)> {
+        Err((commit, answer))
+    }
     /// Commit every transition in one database transaction, in order, or
     /// none of them: the first error rolls the whole batch back.
     async fn commit_all(&self, batch: Vec<TransitionCommit>) -> Result<(), StoreError>;

@@ -329,6 +329,67 @@ mod tests {
         assert_eq!(store.memos("turns-7").await.expect("memos").len(), 1, "the act's memo is written with it");
     }
 
+    /// Acts queued with the writer thread while the sqlx writer holds SQLite's write lock: the first is taken alone
+    /// and waits for the lock (busy timeout), the others queue behind it; the caller of `gone` stops waiting before
+    /// the lock is released. Each other act's result, the batches and acts counted, and the store.
+    async fn queued_behind_the_lock(
+        ids: &[&str],
+        gone: Option<&str>,
+    ) -> (Vec<(String, Result<(), StoreError>)>, [u64; 2], Arc<dyn Store>, tempfile::TempDir) {
+        use std::sync::atomic::Ordering::Relaxed;
+        use std::time::Duration;
+        let (dir, store) = migrated_file().await;
+        let lock = store.begin_write().await.expect("the write lock");
+        let store: Arc<dyn Store> = Arc::new(store);
+        let group = Arc::new(crate::group_commit::GroupCommit::default());
+        let mut tasks = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let (s, g, c) = (store.clone(), group.clone(), proposed(id));
+            tasks.push((id.to_string(), tokio::spawn(async move { g.commit(&s, c).await })));
+            tokio::time::sleep(Duration::from_millis(if i == 0 { 300 } else { 30 })).await;
+        }
+        let mut waiting = Vec::new();
+        for (id, task) in tasks {
+            if gone == Some(id.as_str()) {
+                task.abort();
+                assert!(task.await.expect_err("aborted").is_cancelled());
+            } else {
+                waiting.push((id, task));
+            }
+        }
+        lock.rollback().await.expect("released");
+        let mut results = Vec::new();
+        for (id, task) in waiting {
+            results.push((id, task.await.expect("joined")));
+        }
+        let counts = group.counts();
+        (results, [counts.batches.load(Relaxed), counts.acts.load(Relaxed)], store, dir)
+    }
+
+    /// Acts that queue with the writer thread while it writes go to the database together in its next batch,
+    /// each succeeding or failing alone.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn acts_queued_while_the_writer_writes_share_its_next_batch_each_on_its_own() {
+        let (results, counts, store, _dir) = queued_behind_the_lock(&["first", "b", "c", "b"], None).await;
+        let ok = |i: usize| results[i].1.is_ok();
+        assert!(ok(0) && ok(2), "{results:?}");
+        assert!(ok(1) != ok(3), "of the two creations of `b` in one batch exactly one fails, alone: {results:?}");
+        assert_eq!(counts, [2, 4], "the first alone, then the three that queued behind it in one batch");
+        for id in ["first", "b", "c"] {
+            assert_eq!(store.audit_records(id).await.expect("records").len(), 1, "{id} is written once");
+        }
+    }
+
+    /// An act whose caller stopped waiting before the writer thread took it is dropped, never written.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_queued_act_whose_caller_went_away_is_not_written() {
+        let (results, counts, store, _dir) = queued_behind_the_lock(&["first", "gone", "kept"], Some("gone")).await;
+        assert!(results.iter().all(|(_, r)| r.is_ok()), "{results:?}");
+        assert_eq!(counts, [2, 2], "the abandoned act is neither written nor counted");
+        assert!(store.load("gone").await.expect("load").is_none(), "the abandoned act is dropped");
+        assert!(store.load("kept").await.expect("load").is_some());
+    }
+
     /// The writer thread never copies the log into the database file itself; the checkpoint thread does, so the
     /// file grows as acts are written (without it, everything would stay in the log).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -35,8 +35,8 @@ use crate::audit::{format_instant, AuditRecord};
 use crate::store::plan::{self, Arg, Fail, Stmt};
 use crate::store::rows::{self, Cols};
 use crate::store::{
-    DeadlineRow, DecisionFilter, DecisionSummary, Loaded, OutboxMessage, Store, StoreError, StoredMemo,
-    TransitionCommit,
+    BatchCounts, CommitAnswer, DeadlineRow, DecisionFilter, DecisionSummary, Loaded, OutboxMessage, Store, StoreError,
+    StoredMemo, TransitionCommit,
 };
 
 impl Backend {
@@ -266,6 +266,21 @@ impl Store for Backend {
             results.push(self.commit_alone(c).await);
         }
         results
+    }
+
+    fn enqueue(
+        &self,
+        commit: Box<TransitionCommit>,
+        answer: CommitAnswer,
+        counts: &std::sync::Arc<BatchCounts>,
+    ) -> Result<(), (Box<TransitionCommit>, CommitAnswer)> {
+        match self.direct() {
+            Some(direct) => {
+                direct.enqueue(commit, self.key.clone(), answer, counts.clone());
+                Ok(())
+            }
+            None => Err((commit, answer)),
+        }
     }
 
     async fn commit_all(&self, batch: Vec<TransitionCommit>) -> Result<(), StoreError> {
