@@ -31,17 +31,23 @@ mod sqlite_writer;
 pub mod units;
 pub mod users;
 
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-
-use std::sync::Arc;
 
 use crate::audit::AuditRecord;
 use crate::decision::Decision;
 use crate::effect::DeadlineSpec;
 
 pub use plan::Seal;
+/// A fresh PostgreSQL database per test run, for tests of store extensions.
+#[cfg(test)]
+pub(crate) use postgres::tests::TestDb as PgTestDb;
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
 
 /// Where a queued commit's result goes ([`Store::enqueue`]).
 pub type CommitAnswer = tokio::sync::oneshot::Sender<Result<(), StoreError>>;
@@ -50,14 +56,9 @@ pub type CommitAnswer = tokio::sync::oneshot::Sender<Result<(), StoreError>>;
 /// ([`Store::enqueue`]), for `/metrics`.
 #[derive(Debug, Default)]
 pub struct BatchCounts {
-    pub batches: std::sync::atomic::AtomicU64,
-    pub acts: std::sync::atomic::AtomicU64,
+    pub batches: AtomicU64,
+    pub acts: AtomicU64,
 }
-/// A fresh PostgreSQL database per test run, for tests of store extensions.
-#[cfg(test)]
-pub(crate) use postgres::tests::TestDb as PgTestDb;
-pub use postgres::PgStore;
-pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
