@@ -11,7 +11,7 @@
 //! at once. Batched by the runtime's tasks instead (`group_commit`), a batch
 //! waited for a task to be woken and scheduled between two batches, behind
 //! the acts being stepped; with 16 clients the thread then stood idle, and
-//! acts a second were 8–28% fewer (three alternated pairs; p50 2.1–2.5 ms
+//! acts a second were 8–22% fewer (three alternated pairs; p50 2.1–2.5 ms
 //! against 1.6–1.9, p99 5.2–6.2 against 7.3–8.4 ms, as the batches are
 //! smaller: 5–7 acts instead of 14).
 //!
