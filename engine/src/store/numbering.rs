@@ -101,8 +101,13 @@ pub(crate) mod conformance {
         assert_eq!(numbers, (1..=10).collect::<Vec<i64>>(), "no gaps, no duplicates");
         assert_eq!(store.next_number("示范市人民政府", "示政办函", 2026).await.expect("next"), 11);
         assert_eq!(store.next_number("示范市人民政府", "示政办函", 2027).await.expect("next"), 1, "per year");
-        let err = crate::memo::tests::commit_stale_claim(&engine).await;
+        let err = crate::memo::tests::commit_claim(&engine, 1).await;
         assert!(matches!(err, Some(StoreError::NumberTaken { number: 1, .. })), "{err:?}");
+        // A number above the next free one (its act saw 11 handed out, and that act failed): no other act holds 12,
+        // but the counter does not stand at 11, so the claim is refused too, and the register keeps no gap.
+        let err = crate::memo::tests::commit_claim(&engine, 12).await;
+        assert!(matches!(err, Some(StoreError::NumberTaken { number: 12, .. })), "{err:?}");
+        assert_eq!(store.next_number("示范市人民政府", "示政办函", 2026).await.expect("next"), 11, "nothing taken");
         two_replicas(store, engine).await;
     }
 

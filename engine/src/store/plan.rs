@@ -324,34 +324,46 @@ pub(super) fn ledger<'a>(
     Ok(())
 }
 
-/// Whether a commit's statements can run as one (`bundle`). Only the record's own statement may change
-/// nothing there (the record moved on); a document number, an idempotency answer and a deadline firing each
-/// fail that way too, and opinion rows may be touched twice (settled, then split), which one statement cannot
-/// do: commits holding any of them run statement by statement.
+/// Whether a commit's statements can run as one (`bundle`). One statement must not write a row twice, so not
+/// when it holds two document numbers of one series (one counter moved twice), opinion rows (settled, then split)
+/// or a deadline's firing (the act it fires may cancel that deadline by name).
 pub(super) fn bundles(c: &TransitionCommit) -> bool {
-    c.numbers.is_empty() && c.idempotency.is_none() && c.fires.is_none() && c.ledger.is_empty()
+    let series: std::collections::BTreeSet<_> = c.numbers.iter().map(|n| (&n.organ, &n.series, n.year)).collect();
+    series.len() == c.numbers.len() && c.fires.is_none() && c.ledger.is_empty()
 }
 
 /// A commit's statements as one `with` query (PostgreSQL), so that an act costs one round trip and is atomic on
 /// its own, with no `begin` and `commit` around it. The first statement (the record's insert, or its versioned
 /// update) returns a row when it writes; every other statement writes only if it did, so a record that moved on
-/// writes nothing and the query answers 0. All steps read the snapshot from before the query: deadlines are
-/// cancelled among the rows there were, never among those the same act sets.
+/// writes nothing and the query answers 0. Any other statement that must change a row (a document number's
+/// counter, an idempotency answer) is required to have, by `juece_require` (migration 0016): if it changed none,
+/// the query fails and writes nothing, and the caller writes the commit statement by statement to name the cause.
+/// All steps read the snapshot from before the query: deadlines are cancelled among the rows there were, never
+/// among those the same act sets.
 pub(super) fn bundle<'s>(statements: &'s [Stmt<'s>]) -> (String, Vec<&'s Arg<'s>>) {
     use std::fmt::Write;
     let mut sql = String::from("with ");
     let mut args = Vec::new();
+    let mut required = Vec::new();
     for (i, s) in statements.iter().enumerate() {
         let text = renumber(&s.sql, args.len());
-        let step = match (i, text.split_once(" values ")) {
+        let mut step = match (i, text.split_once(" values ")) {
             (0, _) => format!("{text} returning 1"),
             (_, Some((head, rows))) => format!("{head} select * from (values {rows}) v where exists (select from s0)"),
             (_, None) => format!("{text} and exists (select from s0)"),
         };
+        if let (1.., Some(fail)) = (i, s.if_none) {
+            step.push_str(" returning 1");
+            required.push(format!("juece_require(exists (select from s{i}), '{fail:?}')"));
+        }
         let _ = write!(sql, "{}s{i} as ({step})", if i == 0 { "" } else { ", " });
         args.extend(&s.args);
     }
     sql.push_str(" select count(*) from s0");
+    // Asked only of a record that was written: when it was not, nothing else was either.
+    if !required.is_empty() {
+        let _ = write!(sql, " where {}", required.join(" and "));
+    }
     (sql, args)
 }
 
@@ -427,5 +439,47 @@ mod tests {
              select count(*) from s0"
         );
         assert_eq!(args.len(), 7);
+    }
+
+    #[test]
+    fn a_commit_that_would_write_a_row_twice_is_not_bundled() {
+        let c = Chain::new("b", "proposal", t0()).next("start", "drafting", t0(), &["受理通知"]);
+        let claim = |series: &str, number| crate::store::numbering::NumberClaim {
+            organ: "示范市人民政府".into(),
+            series: series.into(),
+            year: 2026,
+            number,
+            decision_id: "b".into(),
+            seq: 2,
+            memo: "受理通知".into(),
+        };
+        assert!(bundles(&c));
+        let numbered = TransitionCommit { numbers: vec![claim("示政办函", 3), claim("示政发", 1)], ..c.clone() };
+        assert!(bundles(&numbered), "one number of each of two series: each counter moves once");
+        let twice = TransitionCommit { numbers: vec![claim("示政办函", 3), claim("示政办函", 4)], ..c.clone() };
+        assert!(!bundles(&twice), "two numbers of one series move one counter twice");
+        let split = crate::ledger::LedgerWrite::Split { kind: crate::ledger::Kind::Comment, seq: 1 };
+        assert!(!bundles(&TransitionCommit { ledger: vec![split], ..c.clone() }), "opinion rows");
+    }
+
+    #[test]
+    fn a_bundle_fails_whole_when_a_step_that_must_write_wrote_nothing() {
+        let statements = vec![
+            Stmt::new("update decisions set v = $2 where id = $1").arg("d").arg(2).if_none(Fail::Conflict),
+            Stmt::new("update document_counters set n = $2 where s = $1 and n = $3")
+                .arg("s")
+                .arg(5)
+                .arg(4)
+                .if_none(Fail::NumberTaken(0)),
+            Stmt::new("insert into document_numbers (s, n) values ($1, $2)").arg("s").arg(5),
+        ];
+        let (sql, _) = bundle(&statements);
+        assert_eq!(
+            sql,
+            "with s0 as (update decisions set v = $2 where id = $1 returning 1), \
+             s1 as (update document_counters set n = $4 where s = $3 and n = $5 and exists (select from s0) returning 1), \
+             s2 as (insert into document_numbers (s, n) select * from (values ($6, $7)) v where exists (select from s0)) \
+             select count(*) from s0 where juece_require(exists (select from s1), 'NumberTaken(0)')"
+        );
     }
 }

@@ -63,6 +63,7 @@ macro_rules! migrations {
             migration!($dir, 13, "0013", "public_opinions"),
             migration!($dir, 14, "0014", "toast_lz4"),
             migration!($dir, 15, "0015", "opinions_on_the_record"),
+            migration!($dir, 16, "0016", "required_steps"),
         ]
     };
 }
