@@ -56,8 +56,17 @@ async fn short_mode_prints_its_lines_and_stores_every_act() {
         for (line, open) in lines[2..4].iter().zip([50.0, 70.0]) {
             assert_eq!(check(line, "OPEN", store, &["open", "p50_ms", "p99_ms"])["open"], open, "{line}");
         }
-        let reads = ["open", "view_p95_ms", "record_p95_ms", "memos_p95_ms", "tasks_p95_ms", "reviewer_tasks_p95_ms"];
-        check(lines[4], "READS", store, &reads);
+        let reads = [
+            "open",
+            "view_p95_ms",
+            "record_p95_ms",
+            "memos_p95_ms",
+            "tasks_p95_ms",
+            "reviewer_tasks_p95_ms",
+            "tasks_partial",
+        ];
+        let read = check(lines[4], "READS", store, &reads);
+        assert_eq!(read["tasks_partial"], 0.0, "a few hundred decisions are all examined: {}", lines[4]);
         let (head, fields) = parse(lines[5]);
         assert_eq!(head, "BENCH");
         assert!(fields["peak_rss_mb"].parse::<f64>().expect("a number") > 0.0, "{}", lines[5]);

@@ -19,8 +19,14 @@ use crate::queries::{DecisionView, MAX_PAGE};
 use crate::store::{DeadlineRow, DecisionFilter, OutboxMessage, StageOf};
 use crate::visibility::{self, Access};
 
-/// Decisions examined at most for one worklist: of those at a stage where the reader's roles have an act.
-const WORKLIST_SCAN: i64 = 5_000;
+/// The reader's tasks, and whether they may be incomplete.
+#[derive(Debug, Clone, Serialize)]
+pub struct Worklist {
+    pub tasks: Vec<Task>,
+    /// More decisions were at the reader's stages than one worklist examines ([`Engine::WORKLIST_SCAN`]): only
+    /// the newest of them were, so a task on an older one may be missing. Said to the reader, never silent.
+    pub partial: bool,
+}
 
 /// A decision with acts waiting for the reader.
 #[derive(Debug, Clone, Serialize)]
@@ -51,19 +57,33 @@ pub struct StageMark {
 }
 
 impl Engine {
+    /// Decisions examined at most for one worklist: of those at a stage where the reader's roles have an act.
+    pub const WORKLIST_SCAN: i64 = 5_000;
+
     /// The reader's tasks, earliest deadline first (those without one last).
-    pub async fn worklist(&self, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Task>, Error> {
+    pub async fn worklist(&self, actor: &Actor, now: DateTime<Utc>) -> Result<Worklist, Error> {
+        self.worklist_within(actor, now, Self::WORKLIST_SCAN).await
+    }
+
+    /// [`Engine::worklist`], examining at most `scan` decisions.
+    async fn worklist_within(&self, actor: &Actor, now: DateTime<Utc>, scan: i64) -> Result<Worklist, Error> {
         let mut tasks = Vec::new();
         // Only decisions at a stage where one of the reader's roles has an act can wait for them: the store finds
         // those by their stage, so a task on an older decision is not lost behind thousands of others, and the
         // others are not loaded. Each found decision is still checked in full (`view`: unit, assignment, access).
         let at = self.stages_with_acts_for(actor);
         if at.is_empty() {
-            return Ok(tasks);
+            return Ok(Worklist { tasks, partial: false });
         }
-        // One read of the candidates, newest first: paged by offset, each page would sort them all again.
-        let filter = DecisionFilter { at, limit: WORKLIST_SCAN, ..DecisionFilter::default() };
-        let found = self.store().list(&filter).await?;
+        // One read of the candidates, newest first: paged by offset, each page would sort them all again. One more
+        // than examined, to know whether there were more.
+        let filter = DecisionFilter { at, limit: scan + 1, ..DecisionFilter::default() };
+        let mut found = self.store().list(&filter).await?;
+        let partial = found.len() as i64 > scan;
+        if partial {
+            found.truncate(scan as usize);
+            tracing::warn!(user = %actor.user_id, examined = scan, "worklist partial: more decisions at the reader's stages than one worklist examines");
+        }
         for page in found.chunks(MAX_PAGE as usize) {
             let mut waiting = Vec::new();
             for d in self.load_listed(page.iter().map(|s| s.id.as_str())).await? {
@@ -88,7 +108,7 @@ impl Engine {
             }
         }
         tasks.sort_by_key(|t| (t.due.is_none(), t.due));
-        Ok(tasks)
+        Ok(Worklist { tasks, partial })
     }
 
     /// Every stage, of every procedure version loaded, at which an act names one of `actor`'s roles.
@@ -228,4 +248,45 @@ fn stage_order(wf: &Workflow) -> Vec<String> {
     }
     order.extend(wf.stages.keys().filter(|k| !seen.contains(*k)).cloned());
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::actor::Role;
+    use crate::memo::tests::{engine_on, open_numbered};
+    use crate::store::{SqliteStore, Store};
+
+    /// More decisions at the reader's stages than one worklist examines: the worklist says it is partial (the page
+    /// tells the reader), and with room for them all it lists them all and is not.
+    #[tokio::test]
+    async fn a_worklist_that_could_not_examine_every_candidate_says_so() {
+        let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let engine = engine_on(Arc::new(store)).await;
+        for i in 0..3 {
+            open_numbered(&engine, i).await.expect("opened and started");
+        }
+        let drafter = Actor {
+            user_id: "u-drafter".into(),
+            name: "李明".into(),
+            unit: "示范市生态环境局".into(),
+            position: "科长".into(),
+            roles: vec![Role::Drafter],
+            former_units: Vec::new(),
+        };
+        let now = Utc.with_ymd_and_hms(2026, 3, 3, 1, 0, 0).single().expect("instant");
+        let all = engine.worklist_within(&drafter, now, 3).await.expect("worklist");
+        assert!(!all.partial, "three candidates, three examined");
+        let mut ids: Vec<&str> = all.tasks.iter().map(|t| t.decision.id.as_str()).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["num-0", "num-1", "num-2"], "each started decision waits on its undertaking unit");
+        let some = engine.worklist_within(&drafter, now, 2).await.expect("worklist");
+        assert!(some.partial, "three candidates, two examined");
+        assert_eq!(some.tasks.len(), 2, "the two examined are listed");
+    }
 }

@@ -37,6 +37,7 @@ back-home = Back to the start page
 
 tasks-title = My tasks
 tasks-intro = What is waiting for you, by due date.
+tasks-partial = More decisions are at your stages than one list examines: tasks are shown from the newest { $count } of them only. Look for older ones in the list of decisions:
 tasks-none = Nothing is waiting for you.
 tasks-act = Task
 tasks-decision = Decision

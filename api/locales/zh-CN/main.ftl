@@ -38,6 +38,7 @@ back-home = 返回首页
 
 tasks-title = 我的待办
 tasks-intro = 以下是当前等待您办理的事项，按截止时间排列。
+tasks-partial = 处于您办理环节的决策事项超过一次可查看的数量：仅显示其中最新 { $count } 件中的待办。更早事项的待办请在决策事项列表中查找：
 tasks-none = 目前没有等待您办理的事项。
 tasks-act = 待办事项
 tasks-decision = 决策事项

@@ -35,15 +35,16 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
     let Some(actor) = v.actor.clone() else { return sign_in_first(&v) };
     let now = s.clock.now();
     let l = v.lang;
-    let tasks = match s.engine.worklist(&actor, now).await {
-        Ok(t) => t,
+    let worklist = match s.engine.worklist(&actor, now).await {
+        Ok(w) => w,
         Err(e) => return engine_error(&s, &v, &e),
     };
     let inbox = match s.engine.inbox_for(&actor, 20, now).await {
         Ok(m) => m,
         Err(e) => return engine_error(&s, &v, &e),
     };
-    let rows: Vec<_> = tasks
+    let rows: Vec<_> = worklist
+        .tasks
         .iter()
         .map(|t| {
             let d = &t.decision;
@@ -70,7 +71,8 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
                 "read": reads.contains_key(&m.id), "action": format!("/inbox/{}/read", seg(&m.id))})
         })
         .collect();
-    let data = json!({"tasks": rows, "inbox": messages});
+    let partial = worklist.partial.then_some(juece_engine::orchestrator::Engine::WORKLIST_SCAN);
+    let data = json!({"tasks": rows, "partial": partial, "inbox": messages});
     render(&s, &v, Page::new("tasks", l.t("tasks-title"), data))
 }
 
@@ -115,4 +117,29 @@ pub async fn decisions(State(s): State<AppState>, v: Viewer, Query(p): Query<Lis
     let next = page.next_offset.map(|o| format!("/decisions?offset={o}"));
     let data = json!({"decisions": rows, "next": next});
     render(&s, &v, Page::new("decisions", l.t("decisions-title"), data))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::Ui;
+
+    /// A worklist that could not examine every decision at the reader's stages says so on the page, in the
+    /// reader's language, and sends them to the list of decisions; a complete one says nothing of the kind.
+    #[test]
+    fn the_home_page_says_when_the_tasks_may_be_incomplete() {
+        let ui = Ui::new();
+        let page = |lang: &str, partial: Option<i64>| {
+            let data = json!({"lang": lang, "tasks": [], "inbox": [], "partial": partial});
+            ui.hb.render("tasks", &data).expect("the tasks page renders")
+        };
+        let en = page("en", Some(5000));
+        assert!(en.contains("tasks are shown from the newest 5000 of them only"), "{en}");
+        assert!(en.contains(r#"<a href="/decisions">"#), "{en}");
+        let zh = page("zh-CN", Some(5000));
+        assert!(zh.contains("仅显示其中最新 5000 件中的待办"), "{zh}");
+        let complete = page("en", None);
+        assert!(!complete.contains("newest") && !complete.contains("role=\"status\""), "{complete}");
+    }
 }

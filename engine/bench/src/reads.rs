@@ -24,6 +24,8 @@ pub struct Reads {
     pub memos: f64,
     pub tasks: f64,
     pub reviewer_tasks: f64,
+    /// The drafter's worklist had more decisions at their stages than it examines (`Worklist::partial`).
+    pub tasks_partial: bool,
 }
 
 /// Time the page's reads over the decisions `ids` (taken in turn).
@@ -42,10 +44,10 @@ pub async fn measure(engine: &Arc<Engine>, ids: &[String]) -> anyhow::Result<Rea
         memos.push(t.elapsed().as_secs_f64() * 1e3);
     }
     let reviewer = who("reviewer", "司法局", Role::LegalityReviewer);
-    let mut reviewer_tasks = Vec::new();
+    let (mut reviewer_tasks, mut tasks_partial) = (Vec::new(), false);
     for _ in 0..TASK_REPEATS {
         let t = Instant::now();
-        engine.worklist(&drafter, Utc::now()).await?;
+        tasks_partial |= engine.worklist(&drafter, Utc::now()).await?.partial;
         tasks.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
         engine.worklist(&reviewer, Utc::now()).await?;
@@ -57,5 +59,6 @@ pub async fn measure(engine: &Arc<Engine>, ids: &[String]) -> anyhow::Result<Rea
         memos: percentile(&mut memos, 95.0),
         tasks: percentile(&mut tasks, 95.0),
         reviewer_tasks: percentile(&mut reviewer_tasks, 95.0),
+        tasks_partial,
     })
 }
