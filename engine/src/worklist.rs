@@ -271,14 +271,7 @@ mod tests {
         for i in 0..3 {
             open_numbered(&engine, i).await.expect("opened and started");
         }
-        let drafter = Actor {
-            user_id: "u-drafter".into(),
-            name: "李明".into(),
-            unit: "示范市生态环境局".into(),
-            position: "科长".into(),
-            roles: vec![Role::Drafter],
-            former_units: Vec::new(),
-        };
+        let drafter = crate::sample::who("李明", "示范市生态环境局", Role::Drafter);
         let now = Utc.with_ymd_and_hms(2026, 3, 3, 1, 0, 0).single().expect("instant");
         let all = engine.worklist_within(&drafter, now, 3).await.expect("worklist");
         assert!(!all.partial, "three candidates, three examined");
