@@ -64,6 +64,7 @@ async fn short_mode_prints_its_lines_and_stores_every_act() {
             "tasks_p95_ms",
             "reviewer_tasks_p95_ms",
             "tasks_partial",
+            "other_unit_tasks_p95_ms",
         ];
         let read = check(lines[4], "READS", store, &reads);
         assert_eq!(read["tasks_partial"], 0.0, "a few hundred decisions are all examined: {}", lines[4]);

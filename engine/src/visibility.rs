@@ -84,6 +84,29 @@ pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Ac
     Err(Refusal::one(reason.with_detail(Detail::new(format!("决策事项 {}", d.id), format!("decision {}", d.id)))))
 }
 
+/// The [`Facts::parties`] any one of which names `actor` on a decision; `None` when one of their roles reads decisions in
+/// full whoever is named on them (the general office, legality reviewers once a draft is submitted, …), so that only
+/// a check of each decision can tell.
+pub fn party_keys(actor: &Actor) -> Option<Vec<String>> {
+    if actor.roles.iter().any(|r| reads_unnamed(*r)) {
+        return None;
+    }
+    let units = std::iter::once(&actor.unit).chain(&actor.former_units).map(|u| format!("unit:{u}"));
+    Some(units.chain(std::iter::once(format!("user:{}", actor.user_id))).collect())
+}
+
+/// Whether `role` may read some decision in full without being named on it: [`read_access`]'s arms that do not
+/// look at [`Facts::parties`]. Every role is listed, so that a new one must be placed here too.
+fn reads_unnamed(role: Role) -> bool {
+    match role {
+        Role::GeneralOffice | Role::ChiefExecutive | Role::Oversight | Role::Administrator => true,
+        Role::LegalityReviewer | Role::LegalAdviser | Role::PoolManager => true,
+        Role::Drafter | Role::ExecutingUnit | Role::Expert | Role::MeetingMember => false,
+        // Never in full.
+        Role::Public | Role::System => false,
+    }
+}
+
 /// Published to the public (a release withheld on a non-disclosure ground is not), or consulted publicly: a
 /// consultation once published stays on the public record after its period, marked as ended (Art. 15).
 pub fn is_public(f: &Facts, now: DateTime<Utc>) -> bool {

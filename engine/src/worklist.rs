@@ -77,7 +77,9 @@ impl Engine {
         }
         // One read of the candidates, newest first: paged by offset, each page would sort them all again. One more
         // than examined, to know whether there were more.
-        let filter = DecisionFilter { at, limit: scan + 1, ..DecisionFilter::default() };
+        // A reader whose roles read in full only the decisions naming them is looked for by name there.
+        let parties = visibility::party_keys(actor);
+        let filter = DecisionFilter { at, parties, limit: scan + 1, ..DecisionFilter::default() };
         let mut found = self.store().list(&filter).await?;
         let partial = found.len() as i64 > scan;
         if partial {
@@ -257,9 +259,78 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+    use crate::act::Act;
     use crate::actor::Role;
     use crate::memo::tests::{engine_on, open_numbered};
+    use crate::orchestrator::ActRequest;
+    use crate::sample::who;
     use crate::store::{SqliteStore, Store};
+
+    /// Open decision `id` and start it with `unit` undertaking it.
+    async fn started(engine: &Engine, id: &str, unit: &str, now: DateTime<Utc>) {
+        let office = who("王文", "示范市人民政府办公室", Role::GeneralOffice);
+        let proposal = Act::new(
+            "submit_proposal",
+            serde_json::json!({ "title": id, "organ": "示范市人民政府", "proposer_type": "leader",
+                                "proposer": "张市长", "summary": "建议" }),
+        );
+        engine.open("national", ActRequest::new(id, &proposal, &office, now)).await.expect("opened");
+        let start = Act::new("start_decision", serde_json::json!({ "category": 1, "undertaking_units": [unit] }));
+        engine.apply(ActRequest::new(id, &start, &office, now)).await.expect("started");
+    }
+
+    /// Other units' decisions, however many and however new, do not hide a drafter's own: the store looks for the
+    /// decisions naming the reader's unit among those at their stages. A row written before decisions named their
+    /// parties is examined whatever it names, as before.
+    #[tokio::test]
+    async fn a_drafter_s_task_is_found_behind_any_number_of_other_units_decisions() {
+        let store = Arc::new(SqliteStore::connect("sqlite::memory:").await.expect("connect"));
+        store.migrate().await.expect("migrate");
+        let engine = engine_on(store.clone()).await;
+        let t = |minute| Utc.with_ymd_and_hms(2026, 3, 2, 1, minute, 0).single().expect("instant");
+        started(&engine, "own", "示范市生态环境局", t(0)).await;
+        for i in 0..4 {
+            started(&engine, &format!("other-{i}"), "示范市交通运输局", t(i + 1)).await;
+        }
+        let drafter = who("李明", "示范市生态环境局", Role::Drafter);
+        let tasks = engine.worklist_within(&drafter, t(10), 2).await.expect("worklist");
+        let ids: Vec<&str> = tasks.tasks.iter().map(|t| t.decision.id.as_str()).collect();
+        assert_eq!(ids, ["own"], "the oldest decision, behind four newer ones of another unit");
+        assert!(!tasks.partial, "one decision names the reader's unit, and it was examined");
+
+        // A renamed unit's drafter finds what names the unit under its former name.
+        let renamed = crate::actor::Actor {
+            former_units: vec!["示范市生态环境局".into()],
+            ..who("李明", "示范市生态局", Role::Drafter)
+        };
+        let ids: Vec<String> = engine
+            .worklist_within(&renamed, t(10), 2)
+            .await
+            .expect("worklist")
+            .tasks
+            .into_iter()
+            .map(|t| t.decision.id)
+            .collect();
+        assert_eq!(ids, ["own"]);
+
+        // Rows written by a replica from before the parties were stored: examined (newest first, within the bound)
+        // whatever they name, never skipped. The next start fills their parties in.
+        store
+            .execute_raw("update decisions set parties = null, parties_version = null where id like 'other-%'")
+            .await
+            .expect("raw");
+        store
+            .execute_raw("update decisions set parties = '|unit:示范市交通运输局|' where id = 'other-3'")
+            .await
+            .expect("raw");
+        let unnamed = engine.worklist_within(&drafter, t(10), 2).await.expect("worklist");
+        assert!(unnamed.partial && unnamed.tasks.is_empty(), "four unnamed rows, the newest two examined, none theirs");
+        let all = engine.worklist_within(&drafter, t(10), 5).await.expect("worklist");
+        assert!(!all.partial && all.tasks.len() == 1 && all.tasks[0].decision.id == "own");
+        store.migrate().await.expect("migrated again: the parties are filled in");
+        let filled = engine.worklist_within(&drafter, t(10), 2).await.expect("worklist");
+        assert!(!filled.partial && filled.tasks.len() == 1 && filled.tasks[0].decision.id == "own");
+    }
 
     /// More decisions at the reader's stages than one worklist examines: the worklist says it is partial (the page
     /// tells the reader), and with room for them all it lists them all and is not.
@@ -271,7 +342,7 @@ mod tests {
         for i in 0..3 {
             open_numbered(&engine, i).await.expect("opened and started");
         }
-        let drafter = crate::sample::who("李明", "示范市生态环境局", Role::Drafter);
+        let drafter = who("李明", "示范市生态环境局", Role::Drafter);
         let now = Utc.with_ymd_and_hms(2026, 3, 3, 1, 0, 0).single().expect("instant");
         let all = engine.worklist_within(&drafter, now, 3).await.expect("worklist");
         assert!(!all.partial, "three candidates, three examined");

@@ -148,3 +148,23 @@ async fn ex3_the_opinion_waits_for_the_experts_own_declaration_of_interests() {
     let declared = record.body.as_array().into_iter().flatten().find(|r| r["act"] == "declare_no_direct_interest");
     assert_eq!(declared.map(|r| r["actor"]["user_id"].clone()), Some(json!("e-1")), "{}", record.body);
 }
+
+/// The experts on a panel find the decision among their tasks, found by their name stored with it; an expert not on
+/// it, and a drafter of another unit, do not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expert_on_the_panel_finds_the_decision_among_their_tasks() {
+    use juece_engine::actor::Role;
+    use juece_engine::sample::who;
+    let a = api().await;
+    let id = a.at_stage("示范市噪声污染防治办法", "expert_consultation").await;
+    select(&a, &id, "e-1", false).await;
+    let a = &a;
+    let tasks = |actor| async move {
+        let found = a.app.state.engine.worklist(&actor, a.app.clock.now()).await.expect("worklist");
+        found.tasks.into_iter().map(|t| t.decision.id).collect::<Vec<_>>()
+    };
+    assert_eq!(tasks(who("e-1", "示范大学环境学院", Role::Expert)).await, std::slice::from_ref(&id), "on the panel");
+    assert!(tasks(who("e-2", "省环境科学研究院", Role::Expert)).await.is_empty(), "not on the panel");
+    assert!(tasks(who("other-drafter", "示范市交通运输局", Role::Drafter)).await.is_empty(), "another unit");
+    assert_eq!(tasks(who("drafter", "示范市生态环境局", Role::Drafter)).await, [id], "the undertaking unit");
+}

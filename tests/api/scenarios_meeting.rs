@@ -180,3 +180,20 @@ async fn cd2_the_decision_is_taken_at_the_open_meeting_dated_by_it_and_the_minut
     assert!(memo_zh(&a, &id, "minutes").await.contains("会议决定：通过"));
     a.ok("office", &id, "report_to_party", json!({ "reference_no": "示政请〔2026〕9号" })).await;
 }
+
+/// A member of the convened meeting finds the decision among their tasks (found by the account stored with it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_of_the_meeting_finds_the_decision_among_their_tasks() {
+    use juece_engine::actor::Role;
+    use juece_engine::sample::who;
+    let a = api().await;
+    let id = at_meeting(&a, "示范市户外广告设施管理办法").await;
+    let member = who("member", "示范市人民政府", Role::MeetingMember);
+    let tasks = || async {
+        let found = a.app.state.engine.worklist(&member, a.app.clock.now()).await.expect("worklist");
+        found.tasks.into_iter().map(|t| t.decision.id).collect::<Vec<_>>()
+    };
+    assert!(tasks().await.is_empty(), "not a member of a meeting not yet convened");
+    convene(&a, &id, a.today()).await;
+    assert_eq!(tasks().await, [id], "a member once it is convened");
+}

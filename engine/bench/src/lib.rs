@@ -6,7 +6,7 @@
 //! ```text
 //! W8 store=<sqlite|postgres> c=<C> engine_tps=<x> baseline_tps=<y> ratio=<x/y> p50_ms=<a> p99_ms=<b> [key=value…]
 //! OPEN store=<…> open=<decisions> p50_ms=<a> p99_ms=<b> [key=value…]      (with --open)
-//! READS store=<…> open=<decisions> view_p95_ms=… record_p95_ms=… memos_p95_ms=… tasks_p95_ms=… reviewer_tasks_p95_ms=… tasks_partial=<0|1>
+//! READS store=<…> open=<decisions> view_p95_ms=… record_p95_ms=… memos_p95_ms=… tasks_p95_ms=… reviewer_tasks_p95_ms=… tasks_partial=<0|1> other_unit_tasks_p95_ms=…
 //! BENCH peak_rss_mb=<m>
 //! ```
 //!
@@ -91,8 +91,8 @@ pub async fn run(args: &Args, out: &mut (dyn Write + Send)) -> anyhow::Result<()
         writeln!(
             out,
             "READS store={store} open={largest} view_p95_ms={:.3} record_p95_ms={:.3} memos_p95_ms={:.3} tasks_p95_ms={:.3} \
-             reviewer_tasks_p95_ms={:.3} tasks_partial={}",
-            r.view, r.record, r.memos, r.tasks, r.reviewer_tasks, u8::from(r.tasks_partial)
+             reviewer_tasks_p95_ms={:.3} tasks_partial={} other_unit_tasks_p95_ms={:.3}",
+            r.view, r.record, r.memos, r.tasks, r.reviewer_tasks, u8::from(r.tasks_partial), r.other_unit_tasks
         )?;
     }
     writeln!(out, "BENCH peak_rss_mb={:.1}", stats::peak_rss_mb())?;

@@ -26,6 +26,8 @@ pub struct Reads {
     pub reviewer_tasks: f64,
     /// The drafter's worklist had more decisions at their stages than it examines (`Worklist::partial`).
     pub tasks_partial: bool,
+    /// A drafter of a unit no decision names: the store finds none of the decisions at their stages for them.
+    pub other_unit_tasks: f64,
 }
 
 /// Time the page's reads over the decisions `ids` (taken in turn).
@@ -44,7 +46,8 @@ pub async fn measure(engine: &Arc<Engine>, ids: &[String]) -> anyhow::Result<Rea
         memos.push(t.elapsed().as_secs_f64() * 1e3);
     }
     let reviewer = who("reviewer", "司法局", Role::LegalityReviewer);
-    let (mut reviewer_tasks, mut tasks_partial) = (Vec::new(), false);
+    let other = who("other-drafter", "另一承办单位", Role::Drafter);
+    let (mut reviewer_tasks, mut other_unit_tasks, mut tasks_partial) = (Vec::new(), Vec::new(), false);
     for _ in 0..TASK_REPEATS {
         let t = Instant::now();
         tasks_partial |= engine.worklist(&drafter, Utc::now()).await?.partial;
@@ -52,6 +55,9 @@ pub async fn measure(engine: &Arc<Engine>, ids: &[String]) -> anyhow::Result<Rea
         let t = Instant::now();
         engine.worklist(&reviewer, Utc::now()).await?;
         reviewer_tasks.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        engine.worklist(&other, Utc::now()).await?;
+        other_unit_tasks.push(t.elapsed().as_secs_f64() * 1e3);
     }
     Ok(Reads {
         view: percentile(&mut view, 95.0),
@@ -60,5 +66,6 @@ pub async fn measure(engine: &Arc<Engine>, ids: &[String]) -> anyhow::Result<Rea
         tasks: percentile(&mut tasks, 95.0),
         reviewer_tasks: percentile(&mut reviewer_tasks, 95.0),
         tasks_partial,
+        other_unit_tasks: percentile(&mut other_unit_tasks, 95.0),
     })
 }

@@ -113,6 +113,25 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// Who is named on the decision so that a role scoped to its own decisions reads it in full (the arms of
+    /// `visibility::read_access` that look at the decision): `unit:<name>` for its undertaking and lead units (the
+    /// proposing unit before the start) and its executing unit, `user:<id>` for its experts and its meeting's
+    /// members. Stored with the record, so that a worklist finds a reader's decisions among many others'
+    /// (`visibility::party_keys`); it may name more than grants access, never less: the full check is still made
+    /// on each decision found.
+    pub fn parties(&self) -> std::collections::BTreeSet<String> {
+        let unit = |u: &str| format!("unit:{u}");
+        let mut out = std::collections::BTreeSet::new();
+        match &self.start {
+            Some(s) => out.extend(s.undertaking_units.iter().chain(&s.lead_unit).map(|u| unit(u))),
+            None => out.extend(self.proposal.iter().map(|p| unit(&p.proposer))),
+        }
+        out.extend(self.executing_unit.iter().map(|u| unit(u)));
+        out.extend(self.experts.iter().map(|e| format!("user:{}", e.expert_id)));
+        out.extend(self.meeting.iter().flat_map(|m| m.accounts.values()).map(|u| format!("user:{u}")));
+        out
+    }
+
     pub fn current_draft(&self) -> Option<&Draft> {
         self.drafts.last()
     }

@@ -681,7 +681,10 @@ async fn list_and_versions(store: &dyn Store) {
     let mut ids = Vec::new();
     for i in 0..5i64 {
         let id = format!("conf-list-{i}");
-        let c = Chain::new(&id, "s0", t0() + Duration::seconds(i)).next("start", stage, t0(), &[]);
+        let mut c = Chain::new(&id, "s0", t0() + Duration::seconds(i)).next("start", stage, t0(), &[]);
+        // Names a `like` pattern would take for wildcards, unless they are escaped.
+        c.decision.facts.executing_unit =
+            [None, Some("单位%"), None, Some("单位_1"), None][i as usize].map(str::to_string);
         commit1(store, c).await.expect("create");
         ids.push(id);
     }
@@ -710,6 +713,7 @@ async fn list_and_versions(store: &dyn Store) {
     let at = |places: Vec<super::StageOf>, stage: Option<&str>| DecisionFilter {
         at: places,
         stage: stage.map(str::to_string),
+        parties: None,
         limit: 3,
         offset: 1,
     };
@@ -723,6 +727,16 @@ async fn list_and_versions(store: &dyn Store) {
     let elsewhere =
         vec![of("conformance", 2, stage), of("other", 1, stage), of("conformance", 1, "conf-listing-elsewhere")];
     assert!(store.list(&at(elsewhere, None)).await.expect("list").is_empty(), "another version, procedure or stage");
+    // Bounded to decisions naming a party: found whole, wildcards taken as they are written.
+    let naming = |party: &str| DecisionFilter {
+        at: vec![of("conformance", 1, stage)],
+        parties: Some(vec!["user:nobody".into(), party.into()]),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(listed(store.list(&naming("unit:单位%")).await.expect("list")), ["conf-list-1"]);
+    assert_eq!(listed(store.list(&naming("unit:单位_1")).await.expect("list")), ["conf-list-3"]);
+    assert!(store.list(&naming("unit:单位")).await.expect("list").is_empty(), "a name is not a prefix of another");
 
     let versions = store.versions().await.expect("versions");
     assert_eq!(versions.len(), everything.len(), "versions() lists every decision");

@@ -265,6 +265,9 @@ pub struct DecisionFilter {
     pub stage: Option<String>,
     /// Only decisions at one of these stages of these procedures (none: no such bound).
     pub at: Vec<StageOf>,
+    /// With `at` only: decisions naming one of these parties (`Facts::parties`), and those whose
+    /// parties were not written with their state (none: no such bound).
+    pub parties: Option<Vec<String>>,
     pub limit: i64,
     pub offset: i64,
 }

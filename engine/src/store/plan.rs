@@ -155,11 +155,13 @@ pub(super) fn commit<'a>(c: &'a TransitionCommit, key: Option<&ServerKey>) -> Re
             .arg(d.parent.as_deref())
             .arg(state)
     };
+    let parties = parties_text(d);
     let mut plan = Vec::new();
     plan.push(if c.expected_version == 0 {
         record(rows::INSERT_DECISION)
             .arg(format_instant(&d.created_at))
             .arg(format_instant(&d.updated_at))
+            .arg(parties)
             .if_taken(Fail::AlreadyExists)
     } else {
         // Optimistic versioning: no row is updated unless the stored version is the one the act read, with the
@@ -173,6 +175,7 @@ pub(super) fn commit<'a>(c: &'a TransitionCommit, key: Option<&ServerKey>) -> Re
             None => update,
             Some(a) => update.arg(a.calendar_notices).arg(a.opinion_kinds),
         }
+        .arg(parties)
         .if_none(Fail::Conflict)
     });
     let a = &c.audit;
@@ -255,6 +258,18 @@ pub(super) fn commit<'a>(c: &'a TransitionCommit, key: Option<&ServerKey>) -> Re
         plan.push(fired.if_none(Fail::LeaseLost));
     }
     Ok(plan)
+}
+
+/// The decision's parties ([`crate::procedure::facts::Facts::parties`]) as stored: each between bars, so that one is found whole by
+/// `like '%|<party>|%'` (`store::rows::list_at`).
+pub(super) fn parties_text(d: &crate::decision::Decision) -> String {
+    let parties = d.facts.parties();
+    let mut text = String::from("|");
+    for p in parties {
+        text.push_str(&p);
+        text.push('|');
+    }
+    text
 }
 
 /// Each document number: the series' counter moves from n-1 to n (or starts at 1) only for the act that saw

@@ -64,6 +64,7 @@ macro_rules! migrations {
             migration!($dir, 14, "0014", "toast_lz4"),
             migration!($dir, 15, "0015", "opinions_on_the_record"),
             migration!($dir, 16, "0016", "required_steps"),
+            migration!($dir, 17, "0017", "decision_parties"),
         ]
     };
 }
@@ -107,22 +108,22 @@ pub(super) const RELEASE: &str = "release savepoint juece_commit";
 pub(super) const ROLLBACK_TO: &str = "rollback to savepoint juece_commit";
 
 pub(super) const INSERT_DECISION: &str = "insert into decisions \
-     (id, workflow_key, workflow_version, stage, version, title, parent_id, state_json, created_at, updated_at) \
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+     (id, workflow_key, workflow_version, stage, version, title, parent_id, state_json, created_at, updated_at, \
+     parties, parties_version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $5)";
 /// Optimistic versioning: no row is updated unless the stored version is the one the act read, and the record has
 /// received no opinion since (`$11`, the count the act read): the act may have decided on the opinions it read. Both
 /// are conditions on the row itself, so PostgreSQL checks them again on the newest row after waiting for an intake
 /// that held it.
 pub(super) const UPDATE_DECISION: &str = "update decisions set \
      workflow_key = $2, workflow_version = $3, stage = $4, version = $5, title = $6, parent_id = $7, \
-     state_json = $8, updated_at = $9 \
+     state_json = $8, updated_at = $9, parties = $12, parties_version = $5 \
      where id = $1 and version = $10 and opinions = $11";
 /// [`UPDATE_DECISION`] for an act that took the record as this process last wrote it instead of reading it
 /// ([`super::Assumed`]): also only if the calendar notices (`$12`) and the kinds of opinion on the record (`$13`,
 /// on the record `$1`) still number what the act assumed.
 pub(super) const UPDATE_DECISION_ASSUMING: &str = "update decisions set \
      workflow_key = $2, workflow_version = $3, stage = $4, version = $5, title = $6, parent_id = $7, \
-     state_json = $8, updated_at = $9 \
+     state_json = $8, updated_at = $9, parties = $14, parties_version = $5 \
      where id = $1 and version = $10 and opinions = $11 and (select count(*) from calendar_notices) = $12 \
      and (select count(*) from opinion_heads h where h.decision_id = $1) = $13";
 pub(super) const INSERT_AUDIT: &str = "insert into audit_records \
@@ -218,7 +219,7 @@ pub(super) const LIST_BY_STAGE: &str = "select id, title, workflow_key, stage, v
 /// stage is one of the next `stages` placeholders (those places' stages, each once: the planners find them through
 /// the stage index, where the row comparison alone had PostgreSQL read every decision), and at the next stage if
 /// `stage`; then limit and offset.
-pub(super) fn list_at(places: usize, stages: usize, stage: bool) -> String {
+pub(super) fn list_at(places: usize, stages: usize, stage: bool, parties: Option<usize>) -> String {
     let rows: Vec<String> = (0..places).map(|i| in_list(i * 3 + 1, 3)).collect();
     let mut next = places * 3 + 1;
     let mut sql = format!(
@@ -232,8 +233,25 @@ pub(super) fn list_at(places: usize, stages: usize, stage: bool) -> String {
         sql.push_str(&format!(" and stage = ${next}"));
         next += 1;
     }
+    if let Some(n) = parties {
+        let named: Vec<String> = (next..next + n).map(|i| format!("parties like ${i} escape '\\'")).collect();
+        sql.push_str(&format!(" and (coalesce(parties_version, -1) <> version or {})", named.join(" or ")));
+        next += n;
+    }
     sql.push_str(&format!(" order by created_at desc, id limit ${next} offset ${}", next + 1));
     sql
+}
+/// The `like` pattern that finds `party` whole in a stored parties text (`store::plan::parties_text`).
+pub(super) fn party_pattern(party: &str) -> String {
+    let mut p = String::from("%|");
+    for ch in party.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push_str("|%");
+    p
 }
 pub(super) const VERSIONS: &str = "select id, version from decisions order by id";
 pub(super) const AUDIT_RECORDS: &str = "select decision_id, seq, act, stage_from, stage_to, actor_json, at, \

@@ -19,6 +19,7 @@ mod numbering;
 mod opinion_intake;
 mod opinion_list;
 mod opinions;
+mod parties;
 mod reports;
 mod scheduler;
 mod snapshot;
@@ -233,7 +234,8 @@ async fn insert_outbox(
 impl Store for Backend {
     async fn migrate(&self) -> Result<(), StoreError> {
         rows::migrator(dialect::MIGRATIONS).await?.run(&self.writer).await?;
-        legacy_opinions::copy(self).await
+        legacy_opinions::copy(self).await?;
+        parties::fill(self).await
     }
 
     async fn ready(&self) -> Result<bool, StoreError> {
@@ -332,7 +334,13 @@ impl Store for Backend {
         let offset = filter.offset.max(0);
         if !filter.at.is_empty() {
             let stages: std::collections::BTreeSet<&str> = filter.at.iter().map(|a| a.stage.as_str()).collect();
-            let sql = rows::list_at(filter.at.len(), stages.len(), filter.stage.is_some());
+            let parties = filter.parties.as_deref().unwrap_or_default();
+            let sql = rows::list_at(
+                filter.at.len(),
+                stages.len(),
+                filter.stage.is_some(),
+                filter.parties.as_ref().map(Vec::len),
+            );
             let mut query = sqlx::query(&sql);
             for at in &filter.at {
                 query = query.bind(&at.workflow_key).bind(i64::from(at.workflow_version)).bind(&at.stage);
@@ -342,6 +350,9 @@ impl Store for Backend {
             }
             if let Some(stage) = &filter.stage {
                 query = query.bind(stage);
+            }
+            for party in parties {
+                query = query.bind(rows::party_pattern(party));
             }
             let found = query.bind(limit).bind(offset).fetch_all(&self.reader).await?;
             return found.iter().map(rows::summary).collect();
