@@ -166,10 +166,13 @@ pub(super) fn commit<'a>(c: &'a TransitionCommit, key: Option<&ServerKey>) -> Re
     } else {
         // Optimistic versioning: no row is updated unless the stored version is the one the act read, with the
         // opinions it read (and, for an act that read nothing, what it assumed still holds).
-        let update = match &c.assumed {
-            None => record(rows::UPDATE_DECISION),
-            Some(_) => record(rows::UPDATE_DECISION_ASSUMING),
-        };
+        let moves = c.audit.stage_from != d.stage;
+        let update = record(match (&c.assumed, moves) {
+            (None, true) => rows::UPDATE_DECISION,
+            (None, false) => rows::UPDATE_DECISION_IN_PLACE,
+            (Some(_), true) => rows::UPDATE_DECISION_ASSUMING,
+            (Some(_), false) => rows::UPDATE_DECISION_ASSUMING_IN_PLACE,
+        });
         let update = update.arg(format_instant(&d.updated_at)).arg(c.expected_version).arg(c.opinions);
         match &c.assumed {
             None => update,
@@ -454,6 +457,20 @@ mod tests {
              select count(*) from s0"
         );
         assert_eq!(args.len(), 7);
+    }
+
+    /// SQLite writes the stage index's entry again whenever `stage` is named in the update's `set` list, changed or
+    /// not: an act that leaves the record at its stage does not name it (and requires the row to be at it still).
+    #[test]
+    fn only_an_act_that_moves_the_record_sets_its_stage() {
+        let chain = Chain::new("in-place", "drafting", t0());
+        let moves = chain.next("finish_drafting", "cost_benefit", t0(), &[]);
+        let stays = chain.next("record_draft", "drafting", t0(), &[]);
+        let update = |c: &TransitionCommit| commit(c, None).expect("plan")[0].sql.to_string();
+        let moving = update(&TransitionCommit { expected_version: 1, ..moves });
+        let staying = update(&TransitionCommit { expected_version: 1, ..stays });
+        assert!(moving.contains("stage = $4,") && !moving.contains("and stage = $4"), "{moving}");
+        assert!(!staying.contains("stage = $4,") && staying.contains("where id = $1 and stage = $4"), "{staying}");
     }
 
     #[test]

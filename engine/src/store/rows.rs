@@ -126,6 +126,19 @@ pub(super) const UPDATE_DECISION_ASSUMING: &str = "update decisions set \
      state_json = $8, updated_at = $9, parties = $14, parties_version = $5 \
      where id = $1 and version = $10 and opinions = $11 and (select count(*) from calendar_notices) = $12 \
      and (select count(*) from opinion_heads h where h.decision_id = $1) = $13";
+/// [`UPDATE_DECISION`] and [`UPDATE_DECISION_ASSUMING`] for an act that leaves the record at its stage: `stage` is
+/// not in the `set` list (SQLite writes an index's entry again for every column named there, changed or not: one
+/// more page in the log for `decisions_stage`), and `$4` is the stage the row must still be at.
+pub(super) const UPDATE_DECISION_IN_PLACE: &str = "update decisions set \
+     workflow_key = $2, workflow_version = $3, version = $5, title = $6, parent_id = $7, \
+     state_json = $8, updated_at = $9, parties = $12, parties_version = $5 \
+     where id = $1 and stage = $4 and version = $10 and opinions = $11";
+pub(super) const UPDATE_DECISION_ASSUMING_IN_PLACE: &str = "update decisions set \
+     workflow_key = $2, workflow_version = $3, version = $5, title = $6, parent_id = $7, \
+     state_json = $8, updated_at = $9, parties = $14, parties_version = $5 \
+     where id = $1 and stage = $4 and version = $10 and opinions = $11 \
+     and (select count(*) from calendar_notices) = $12 \
+     and (select count(*) from opinion_heads h where h.decision_id = $1) = $13";
 pub(super) const INSERT_AUDIT: &str = "insert into audit_records \
      (decision_id, seq, act, stage_from, stage_to, actor_json, at, payload, payload_hash, memo_hashes_json, \
      prev_hash, hash, state_sha256, signature) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
