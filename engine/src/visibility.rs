@@ -84,9 +84,9 @@ pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Ac
     Err(Refusal::one(reason.with_detail(Detail::new(format!("决策事项 {}", d.id), format!("decision {}", d.id)))))
 }
 
-/// The [`Facts::parties`] any one of which names `actor` on a decision; `None` when one of their roles reads decisions in
-/// full whoever is named on them (the general office, legality reviewers once a draft is submitted, …), so that only
-/// a check of each decision can tell.
+/// The [`Facts::parties`] any one of which names `actor` on a decision; `None` when one of their roles reads
+/// decisions in full whoever is named on them (the general office, legality reviewers once a draft is submitted,
+/// …), so that only a check of each decision can tell.
 pub fn party_keys(actor: &Actor) -> Option<Vec<String>> {
     if actor.roles.iter().any(|r| reads_unnamed(*r)) {
         return None;

@@ -75,16 +75,17 @@ impl Engine {
         if at.is_empty() {
             return Ok(Worklist { tasks, partial: false });
         }
+        // A reader whose roles read in full only the decisions naming them is looked for by name among those.
+        let parties = visibility::party_keys(actor);
         // One read of the candidates, newest first: paged by offset, each page would sort them all again. One more
         // than examined, to know whether there were more.
-        // A reader whose roles read in full only the decisions naming them is looked for by name there.
-        let parties = visibility::party_keys(actor);
         let filter = DecisionFilter { at, parties, limit: scan + 1, ..DecisionFilter::default() };
         let mut found = self.store().list(&filter).await?;
         let partial = found.len() as i64 > scan;
         if partial {
             found.truncate(scan as usize);
-            tracing::warn!(user = %actor.user_id, examined = scan, "worklist partial: more decisions at the reader's stages than one worklist examines");
+            let why = "worklist partial: more decisions at the reader's stages than one worklist examines";
+            tracing::warn!(user = %actor.user_id, examined = scan, "{why}");
         }
         for page in found.chunks(MAX_PAGE as usize) {
             let mut waiting = Vec::new();

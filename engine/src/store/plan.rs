@@ -263,8 +263,8 @@ pub(super) fn commit<'a>(c: &'a TransitionCommit, key: Option<&ServerKey>) -> Re
     Ok(plan)
 }
 
-/// The decision's parties ([`crate::procedure::facts::Facts::parties`]) as stored: each between bars, so that one is found whole by
-/// `like '%|<party>|%'` (`store::rows::list_at`).
+/// The decision's parties ([`crate::procedure::facts::Facts::parties`]) as stored: each between bars, so that one
+/// is found whole by `like '%|<party>|%'` (`store::rows::list_at`).
 pub(super) fn parties_text(d: &crate::decision::Decision) -> String {
     let parties = d.facts.parties();
     let mut text = String::from("|");

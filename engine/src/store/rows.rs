@@ -128,7 +128,8 @@ pub(super) const UPDATE_DECISION_ASSUMING: &str = "update decisions set \
      and (select count(*) from opinion_heads h where h.decision_id = $1) = $13";
 /// [`UPDATE_DECISION`] and [`UPDATE_DECISION_ASSUMING`] for an act that leaves the record at its stage: `stage` is
 /// not in the `set` list (SQLite writes an index's entry again for every column named there, changed or not: one
-/// more page in the log for `decisions_stage`), and `$4` is the stage the row must still be at.
+/// more page in the log for `decisions_stage`), and `$4` is the stage the row must still be at (true whenever the
+/// version is: it is there because PostgreSQL refuses a bound argument the statement does not use).
 pub(super) const UPDATE_DECISION_IN_PLACE: &str = "update decisions set \
      workflow_key = $2, workflow_version = $3, version = $5, title = $6, parent_id = $7, \
      state_json = $8, updated_at = $9, parties = $12, parties_version = $5 \
