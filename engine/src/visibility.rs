@@ -86,13 +86,15 @@ pub fn read_access(d: &Decision, actor: &Actor, now: DateTime<Utc>) -> Result<Ac
 
 /// The [`Facts::parties`] any one of which names `actor` on a decision; `None` when one of their roles reads
 /// decisions in full whoever is named on them (the general office, legality reviewers once a draft is submitted,
-/// …), so that only a check of each decision can tell.
+/// …), so that only a check of each decision can tell. `None` too when a name has a bar in it: the store keeps the
+/// names between bars (`decision_parties`, migration 0018), and would cut such a name in two.
 pub fn party_keys(actor: &Actor) -> Option<Vec<String>> {
     if actor.roles.iter().any(|r| reads_unnamed(*r)) {
         return None;
     }
     let units = std::iter::once(&actor.unit).chain(&actor.former_units).map(|u| format!("unit:{u}"));
-    Some(units.chain(std::iter::once(format!("user:{}", actor.user_id))).collect())
+    let keys: Vec<String> = units.chain(std::iter::once(format!("user:{}", actor.user_id))).collect();
+    keys.iter().all(|k| !k.contains('|')).then_some(keys)
 }
 
 /// Whether `role` may read some decision in full without being named on it: [`read_access`]'s arms that do not

@@ -333,6 +333,25 @@ mod tests {
         assert!(!filled.partial && filled.tasks.len() == 1 && filled.tasks[0].decision.id == "own");
     }
 
+    /// The store keeps names between bars, so a unit whose name has one is cut in two there: its drafters are
+    /// looked for among every decision at their stages instead, and still find their task; the pieces of its
+    /// name find nothing, since every decision found is checked in full.
+    #[tokio::test]
+    async fn a_unit_with_a_bar_in_its_name_finds_its_tasks() {
+        let store = Arc::new(SqliteStore::connect("sqlite::memory:").await.expect("connect"));
+        store.migrate().await.expect("migrate");
+        let engine = engine_on(store.clone()).await;
+        let t = |minute| Utc.with_ymd_and_hms(2026, 3, 2, 1, minute, 0).single().expect("instant");
+        started(&engine, "barred", "甲|乙局", t(0)).await;
+        let ids = |w: Worklist| w.tasks.into_iter().map(|t| t.decision.id).collect::<Vec<_>>();
+        let barred = who("李明", "甲|乙局", Role::Drafter);
+        assert_eq!(ids(engine.worklist(&barred, t(10)).await.expect("worklist")), ["barred"]);
+        for piece in ["甲", "乙局"] {
+            let drafter = who("李明", piece, Role::Drafter);
+            assert!(ids(engine.worklist(&drafter, t(10)).await.expect("worklist")).is_empty(), "{piece}");
+        }
+    }
+
     /// More decisions at the reader's stages than one worklist examines: the worklist says it is partial (the page
     /// tells the reader), and with room for them all it lists them all and is not.
     #[tokio::test]

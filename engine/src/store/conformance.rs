@@ -64,6 +64,7 @@ pub async fn run_all<S: RawSql + 'static>(store: Arc<S>) {
     check("racing schedulers claim each deadline once", Box::pin(racing_claims(store.clone()))).await;
     check("leased auto-act deadlines fire only with their holder's act", Box::pin(leases::leases(s))).await;
     check("list, versions", Box::pin(list_and_versions(s))).await;
+    check("the names on each decision follow its acts", Box::pin(names_follow_acts(s))).await;
     check("idempotency keys answered in the act's commit", Box::pin(keys::keys_in_commit(s))).await;
     check("idempotency keys expire and are purged", Box::pin(keys::keys_expire(s))).await;
     check("a report is numbered once, from the acts' counters", Box::pin(reports::issued_once(store.clone()))).await;
@@ -746,4 +747,101 @@ async fn list_and_versions(store: &dyn Store) {
     for (id, version) in &versions {
         assert_chain(store, id, *version).await;
     }
+}
+
+/// A worklist finds a reader's decisions through the names each commit writes (`decision_parties`, migration
+/// 0018): the names an act changes are found afresh and the old ones no longer, and a decision whose names were not
+/// written with its state is found by every reader, whatever it names.
+async fn names_follow_acts<S: RawSql>(store: &S) {
+    let stage = "conf-naming";
+    let naming = |party: &str| DecisionFilter {
+        at: vec![super::StageOf { workflow_key: "conformance".into(), workflow_version: 1, stage: stage.into() }],
+        parties: Some(vec![party.into()]),
+        limit: 10,
+        ..Default::default()
+    };
+    let found = |party: &'static str| async move {
+        let mut ids: Vec<String> = store.list(&naming(party)).await.expect("list").into_iter().map(|s| s.id).collect();
+        ids.sort_unstable();
+        ids
+    };
+    let mut chains = Vec::new();
+    for (id, unit) in [("conf-named-a", Some("甲局")), ("conf-named-b", None)] {
+        let mut chain = Chain::new(id, "s0", t0());
+        let mut c = chain.next("start", stage, t0(), &[]);
+        c.decision.facts.executing_unit = unit.map(str::to_string);
+        commit1(store, c.clone()).await.expect("create");
+        chain.accept(&c);
+        chains.push(chain);
+    }
+    assert_eq!(found("unit:甲局").await, ["conf-named-a"]);
+    assert!(found("unit:乙局").await.is_empty() && found("user:nobody").await.is_empty());
+
+    // An act that names another unit: found under the new name only.
+    let a = &mut chains[0];
+    let mut c = a.next("reassign", stage, t0() + Duration::seconds(1), &[]);
+    c.decision.facts.executing_unit = Some("乙局".into());
+    commit1(store, c.clone()).await.expect("reassigned");
+    a.accept(&c);
+    assert!(found("unit:甲局").await.is_empty(), "the former name no longer finds it");
+    assert_eq!(found("unit:乙局").await, ["conf-named-a"]);
+    // An act that keeps the names keeps them found.
+    let c = a.next("note", stage, t0() + Duration::seconds(2), &[]);
+    commit1(store, c.clone()).await.expect("noted");
+    a.accept(&c);
+    assert_eq!(found("unit:乙局").await, ["conf-named-a"]);
+
+    // Written as a replica from before migration 0017 writes it (state and version, no names): every reader
+    // examines it, until its names are written with its state again.
+    store
+        .execute_raw("update decisions set version = version + 1 where id = 'conf-named-b'")
+        .await
+        .expect("an old replica's write");
+    assert_eq!(found("user:nobody").await, ["conf-named-b"], "unnamed: found by any reader");
+    assert_eq!(found("unit:乙局").await, ["conf-named-a", "conf-named-b"]);
+    store
+        .execute_raw("update decisions set version = version - 1 where id = 'conf-named-b'")
+        .await
+        .expect("back to the version its names were written for");
+    assert!(found("user:nobody").await.is_empty(), "named again: found by its names only");
+    assert_eq!(found("unit:乙局").await, ["conf-named-a"]);
+}
+
+/// Decisions stored before migration 0018, for [`names_from_before_0018`]: one named with its state (`|…|`, as
+/// 0017's writers leave it), one never named, one named for an older state (written since by an older replica).
+#[cfg(test)]
+pub(crate) async fn seed_before_0018<S: RawSql>(store: &S) {
+    for (id, parties, parties_version) in [
+        ("old-named", "'|unit:甲局|user:li|'", "2"),
+        ("old-unnamed", "null", "null"),
+        ("old-stale", "'|unit:甲局|'", "1"),
+    ] {
+        let sql = format!(
+            "insert into decisions (id, workflow_key, workflow_version, stage, version, title, parent_id, state_json, \
+             created_at, updated_at, parties, parties_version) values ('{id}', 'national', 1, 'drafting', 2, 't', \
+             null, '{{}}', '2026-01-05T01:00:00.000000Z', '2026-01-05T01:00:00.000000Z', {parties}, \
+             {parties_version})"
+        );
+        store.execute_raw(&sql).await.expect("a decision of before");
+    }
+}
+
+/// After migration 0018 (and before any fill): the decisions [`seed_before_0018`] stored are found by the names
+/// written with their state, and those whose names were not are found by every reader.
+#[cfg(test)]
+pub(crate) async fn names_from_before_0018(store: &dyn Store) {
+    let found = |party: &'static str| async move {
+        let filter = DecisionFilter {
+            at: vec![super::StageOf { workflow_key: "national".into(), workflow_version: 1, stage: "drafting".into() }],
+            parties: Some(vec![party.into()]),
+            limit: 10,
+            ..Default::default()
+        };
+        let mut ids: Vec<String> = store.list(&filter).await.expect("list").into_iter().map(|s| s.id).collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(found("unit:甲局").await, ["old-named", "old-stale", "old-unnamed"]);
+    assert_eq!(found("user:li").await, ["old-named", "old-stale", "old-unnamed"]);
+    assert_eq!(found("user:wang").await, ["old-stale", "old-unnamed"], "the named row is found by its names only");
 }

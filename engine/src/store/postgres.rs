@@ -216,6 +216,29 @@ pub(crate) mod tests {
         }
     }
 
+    /// A database from before the names were indexed (migration 0018): as on SQLite.
+    #[tokio::test]
+    async fn the_names_stored_before_are_indexed() {
+        let Some(db) = TestDb::create().await else { return };
+        let options = PgConnectOptions::from_str(&db.admin_url).expect("url").database(&db.name);
+        let outcome = tokio::spawn(async move {
+            let store = PgStore::connect_with(options).await.expect("connect");
+            let before = &crate::store::rows::POSTGRES_MIGRATIONS[..17];
+            assert_eq!(before.last().map(|m| m.version), Some(17));
+            crate::store::rows::migrator(before).await.expect("migrator").run(&store.writer).await.expect("to 0017");
+            conformance::seed_before_0018(&store).await;
+            let all = crate::store::rows::POSTGRES_MIGRATIONS;
+            crate::store::rows::migrator(all).await.expect("migrator").run(&store.writer).await.expect("migrated");
+            conformance::names_from_before_0018(&store).await;
+            store.writer.close().await;
+        })
+        .await;
+        db.run(|_| async {}).await; // drops the database
+        if let Err(e) = outcome {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+
     #[tokio::test]
     async fn append_only_tables_refuse_truncate() {
         let Some(db) = TestDb::create().await else {

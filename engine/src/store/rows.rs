@@ -65,6 +65,7 @@ macro_rules! migrations {
             migration!($dir, 15, "0015", "opinions_on_the_record"),
             migration!($dir, 16, "0016", "required_steps"),
             migration!($dir, 17, "0017", "decision_parties"),
+            migration!($dir, 18, "0018", "party_index"),
         ]
     };
 }
@@ -231,41 +232,53 @@ pub(super) const LIST_BY_STAGE: &str = "select id, title, workflow_key, stage, v
      where stage = $1 order by created_at desc, id limit $2 offset $3";
 /// Decisions at one of `places` stages (`(workflow_key, workflow_version, stage)`, three placeholders each), whose
 /// stage is one of the next `stages` placeholders (those places' stages, each once: the planners find them through
-/// the stage index, where the row comparison alone had PostgreSQL read every decision), and at the next stage if
-/// `stage`; then limit and offset.
+/// the stage index, where the row comparison alone had PostgreSQL read every decision), at the next stage if
+/// `stage`; then limit and offset. With `parties`, see [`list_naming`].
 pub(super) fn list_at(places: usize, stages: usize, stage: bool, parties: Option<usize>) -> String {
     let rows: Vec<String> = (0..places).map(|i| in_list(i * 3 + 1, 3)).collect();
     let mut next = places * 3 + 1;
-    let mut sql = format!(
-        "select id, title, workflow_key, stage, version from decisions where stage in {} \
-         and (workflow_key, workflow_version, stage) in (values {})",
+    let mut at = format!(
+        "d.stage in {} and (d.workflow_key, d.workflow_version, d.stage) in (values {})",
         in_list(next, stages),
         rows.join(", ")
     );
     next += stages;
     if stage {
-        sql.push_str(&format!(" and stage = ${next}"));
+        at.push_str(&format!(" and d.stage = ${next}"));
         next += 1;
     }
-    if let Some(n) = parties {
-        let named: Vec<String> = (next..next + n).map(|i| format!("parties like ${i} escape '\\'")).collect();
-        sql.push_str(&format!(" and (coalesce(parties_version, -1) <> version or {})", named.join(" or ")));
-        next += n;
+    match parties {
+        Some(n) => list_naming(&at, next, n),
+        None => format!(
+            "select d.id, d.title, d.workflow_key, d.stage, d.version from decisions d where {at} \
+             order by d.created_at desc, d.id limit ${next} offset ${}",
+            next + 1
+        ),
     }
-    sql.push_str(&format!(" order by created_at desc, id limit ${next} offset ${}", next + 1));
-    sql
 }
-/// The `like` pattern that finds `party` whole in a stored parties text (`store::plan::parties_text`).
-pub(super) fn party_pattern(party: &str) -> String {
-    let mut p = String::from("%|");
-    for ch in party.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(ch);
-    }
-    p.push_str("|%");
-    p
+
+/// The decisions meeting `at` that name one of `n` parties (placeholders from `next`) or are listed under `*` (their
+/// names were not written with their state, migration 0018); then limit, offset, and limit + offset. Each name's
+/// decisions are read newest first from its key in `decision_parties`, only until limit + offset of them meet `at`
+/// (SQLite keeps a cross join's order), so a reader named on few decisions reads few and one named on thousands
+/// reads no more than are asked for; then the newest of them all, each once. Newest first, ties by id descending.
+fn list_naming(at: &str, next: usize, n: usize) -> String {
+    let (limit, offset, first) = (next + n, next + n + 1, next + n + 2);
+    let names = std::iter::once("'*'".to_string()).chain((next..next + n).map(|i| format!("${i}")));
+    let each: Vec<String> = names
+        .map(|name| {
+            format!(
+                "select * from (select d.id, d.title, d.workflow_key, d.stage, d.version, d.created_at \
+                 from decision_parties p cross join decisions d where p.party = {name} and d.id = p.decision_id \
+                 and {at} order by p.created_at desc, p.decision_id desc limit ${first}) as n"
+            )
+        })
+        .collect();
+    format!(
+        "select distinct id, title, workflow_key, stage, version, created_at from ({}) as named \
+         order by created_at desc, id desc limit ${limit} offset ${offset}",
+        each.join(" union all ")
+    )
 }
 pub(super) const VERSIONS: &str = "select id, version from decisions order by id";
 pub(super) const AUDIT_RECORDS: &str = "select decision_id, seq, act, stage_from, stage_to, actor_json, at, \

@@ -259,6 +259,20 @@ mod tests {
         assert_eq!(counts, ["heard=5", "quiet=0"]);
     }
 
+    /// A database from before the names were indexed (migration 0018): the names each decision's row holds are
+    /// indexed, and those not written with its state leave it to every reader.
+    #[tokio::test]
+    async fn the_names_stored_before_are_indexed() {
+        let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");
+        let before = &crate::store::rows::SQLITE_MIGRATIONS[..17];
+        assert_eq!(before.last().map(|m| m.version), Some(17));
+        crate::store::rows::migrator(before).await.expect("migrator").run(&store.writer).await.expect("to 0017");
+        conformance::seed_before_0018(&store).await;
+        let all = crate::store::rows::SQLITE_MIGRATIONS;
+        crate::store::rows::migrator(all).await.expect("migrator").run(&store.writer).await.expect("migrated");
+        conformance::names_from_before_0018(&store).await;
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn conformance_in_memory() {
         let store = SqliteStore::connect("sqlite::memory:").await.expect("connect");

@@ -352,9 +352,13 @@ impl Store for Backend {
                 query = query.bind(stage);
             }
             for party in parties {
-                query = query.bind(rows::party_pattern(party));
+                query = query.bind(party);
             }
-            let found = query.bind(limit).bind(offset).fetch_all(&self.reader).await?;
+            query = query.bind(limit).bind(offset);
+            if filter.parties.is_some() {
+                query = query.bind(limit + offset);
+            }
+            let found = query.fetch_all(&self.reader).await?;
             return found.iter().map(rows::summary).collect();
         }
         let query = match &filter.stage {

@@ -1,7 +1,8 @@
 //! Fills in the parties (migration 0017) of decisions whose parties were not written with their state: those no
-//! act has written since the migration, and those a replica from before it wrote. A worklist examines such a row
-//! whatever it names, so until then every task is still found, only after more reading. Page by page, each row
-//! only while it is at the version it was read at (an act that wrote it meanwhile wrote its parties itself).
+//! act has written since the migration, and those a replica from before it wrote. Migration 0018's triggers list
+//! each of them under `*` in `decision_parties`, and a worklist examines it whatever it names, so until then every
+//! task is still found, only after more reading. Page by page, each row only while it is at the version it was
+//! read at (an act that wrote it meanwhile wrote its parties itself); the triggers then list its names instead.
 
 use super::Backend;
 use crate::store::rows::Cols;
@@ -14,7 +15,8 @@ pub(super) async fn fill(b: &Backend) -> Result<(), StoreError> {
     let mut after = String::new();
     loop {
         let page = sqlx::query(
-            "select id from decisions where coalesce(parties_version, -1) <> version and id > $1 order by id limit $2",
+            "select decision_id as id from decision_parties where party = '*' and decision_id > $1 \
+             order by decision_id limit $2",
         )
         .bind(&after)
         .bind(PAGE)
