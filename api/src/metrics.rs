@@ -39,6 +39,7 @@ pub struct Metrics {
     oldest_unfired: Gauge,
     batches: IntCounter,
     batched_acts: IntCounter,
+    caller_acts: IntCounter,
     kept_taken: IntCounter,
     kept_stale: IntCounter,
 }
@@ -123,6 +124,13 @@ impl Metrics {
             &registry,
             IntCounter::new("juece_group_commit_acts_total", "acts written by those transactions")?,
         )?;
+        let caller_acts = registered(
+            &registry,
+            IntCounter::new(
+                "juece_group_commit_caller_acts_total",
+                "of those acts, written by their own request, the store's writer having nothing else to write (SQLite)",
+            )?,
+        )?;
         let kept_taken = registered(
             &registry,
             IntCounter::new(
@@ -147,6 +155,7 @@ impl Metrics {
             oldest_unfired,
             batches,
             batched_acts,
+            caller_acts,
             kept_taken,
             kept_stale,
         })
@@ -164,6 +173,7 @@ impl Metrics {
         let advance = |c: &IntCounter, to: u64| c.inc_by(to.saturating_sub(c.get()));
         advance(&self.batches, counts.batches.load(std::sync::atomic::Ordering::Relaxed));
         advance(&self.batched_acts, counts.acts.load(std::sync::atomic::Ordering::Relaxed));
+        advance(&self.caller_acts, counts.by_caller.load(std::sync::atomic::Ordering::Relaxed));
         let (taken, stale) = state.engine.kept_record_counts();
         advance(&self.kept_taken, taken);
         advance(&self.kept_stale, stale);

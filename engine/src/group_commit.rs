@@ -303,6 +303,7 @@ mod tests {
         written.await.expect("not held up by the group's writers").expect("written");
         assert_eq!(group.with_pending(|p| p.len()), 0);
         assert_eq!((group.counts.batches.load(Ordering::Relaxed), group.counts.acts.load(Ordering::Relaxed)), (1, 1));
+        assert_eq!(group.counts.by_caller.load(Ordering::Relaxed), 1, "the writer thread idle: written by its caller");
         assert!(store.load("own").await.expect("load").is_some());
     }
 

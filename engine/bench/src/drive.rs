@@ -30,6 +30,8 @@ pub struct Driven {
     /// Transactions group commit wrote, and the acts they held (`Engine::group_commit_counts` over the run).
     pub batches: u64,
     pub grouped: u64,
+    /// Of `grouped`, the acts written by their own caller, the store's writer having nothing else to write.
+    pub by_caller: u64,
     /// Acts that took their record as their replica last committed it, and how many of those had moved on
     /// (`Engine::kept_record_counts` over the run, all replicas).
     pub kept: (u64, u64),
@@ -50,15 +52,18 @@ impl Driven {
         self.latencies_ms.extend(other.latencies_ms);
         self.batches += other.batches;
         self.grouped += other.grouped;
+        self.by_caller += other.by_caller;
         self.kept = (self.kept.0 + other.kept.0, self.kept.1 + other.kept.1);
     }
 }
 
-/// What the engines counted so far: batches and acts group commit wrote, records kept taken and found stale.
-fn counted(engines: &[Arc<Engine>]) -> [u64; 4] {
-    engines.iter().fold([0; 4], |sum, e| {
+/// What the engines counted so far: batches and acts group commit wrote, records kept taken and found stale, and
+/// acts written by their caller.
+fn counted(engines: &[Arc<Engine>]) -> [u64; 5] {
+    engines.iter().fold([0; 5], |sum, e| {
         let (counts, kept) = (e.group_commit_counts(), e.kept_record_counts());
-        let now = [counts.batches.load(Relaxed), counts.acts.load(Relaxed), kept.0, kept.1];
+        let now =
+            [counts.batches.load(Relaxed), counts.acts.load(Relaxed), kept.0, kept.1, counts.by_caller.load(Relaxed)];
         std::array::from_fn(|i| sum[i] + now[i])
     })
 }
@@ -100,5 +105,6 @@ pub async fn drive(engines: &[Arc<Engine>], prefix: &str, n: u64, c: usize, acts
         batches: after[0] - before[0],
         grouped: after[1] - before[1],
         kept: (after[2] - before[2], after[3] - before[3]),
+        by_caller: after[4] - before[4],
     })
 }

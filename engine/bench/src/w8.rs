@@ -58,6 +58,8 @@ impl fmt::Display for W8 {
         )?;
         if self.sqlite {
             write!(f, " rusqlite_conns_tps={conns:.0}")?;
+            // Acts written by their own caller, the writer thread having nothing else to write.
+            write!(f, " by_caller={}", self.engine.by_caller)?;
         }
         if self.shared_secs > 0.0 {
             write!(f, " rusqlite_shared_tps={shared:.0}")?;

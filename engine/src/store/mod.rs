@@ -58,6 +58,8 @@ pub type CommitAnswer = tokio::sync::oneshot::Sender<Result<(), StoreError>>;
 pub struct BatchCounts {
     pub batches: AtomicU64,
     pub acts: AtomicU64,
+    /// Of `acts`, those written by their own caller, the store's writer having nothing else to write (SQLite).
+    pub by_caller: AtomicU64,
 }
 
 #[derive(Debug, thiserror::Error)]
