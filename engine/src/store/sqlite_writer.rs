@@ -489,6 +489,15 @@ mod tests {
     use crate::store::conformance::{t0, Chain};
     use crate::store::{SqliteStore, Store};
 
+    /// A migrated database file `juece.db` in a directory of its own.
+    async fn migrated() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("juece.db").display());
+        let store = SqliteStore::connect(&url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        (dir, store)
+    }
+
     fn created(id: &str) -> Box<TransitionCommit> {
         Box::new(Chain::new(id, "s0", t0()).next("start", "s1", t0(), &[]))
     }
@@ -499,10 +508,8 @@ mod tests {
     /// the thread's to wait for.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_caller_writes_its_act_only_while_the_thread_has_nothing_to_write() {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let (dir, store) = migrated().await;
         let path = dir.path().join("juece.db");
-        let store = SqliteStore::connect(&format!("sqlite://{}", path.display())).await.expect("connect");
-        store.migrate().await.expect("migrate");
         let (writer, inbox) = SqliteWriter::unstarted(&path).expect("writer");
         let counts = Arc::new(BatchCounts::default());
         let enqueue = |id: &str| {
@@ -548,10 +555,8 @@ mod tests {
     /// Acts from many callers at once are each written once, by their callers or by the thread in batches.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn acts_from_many_callers_at_once_are_each_written_once() {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let (dir, store) = migrated().await;
         let path = dir.path().join("juece.db");
-        let store = SqliteStore::connect(&format!("sqlite://{}", path.display())).await.expect("connect");
-        store.migrate().await.expect("migrate");
         let writer = SqliteWriter::open(&path).expect("writer");
         let counts = Arc::new(BatchCounts::default());
         let mut callers = tokio::task::JoinSet::new();
