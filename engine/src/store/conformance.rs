@@ -754,17 +754,7 @@ async fn list_and_versions(store: &dyn Store) {
 /// written with its state is found by every reader, whatever it names.
 async fn names_follow_acts<S: RawSql>(store: &S) {
     let stage = "conf-naming";
-    let naming = |party: &str| DecisionFilter {
-        at: vec![super::StageOf { workflow_key: "conformance".into(), workflow_version: 1, stage: stage.into() }],
-        parties: Some(vec![party.into()]),
-        limit: 10,
-        ..Default::default()
-    };
-    let found = |party: &'static str| async move {
-        let mut ids: Vec<String> = store.list(&naming(party)).await.expect("list").into_iter().map(|s| s.id).collect();
-        ids.sort_unstable();
-        ids
-    };
+    let found = |party| naming(store, "conformance", stage, party);
     let mut chains = Vec::new();
     for (id, unit) in [("conf-named-a", Some("甲局")), ("conf-named-b", None)] {
         let mut chain = Chain::new(id, "s0", t0());
@@ -807,6 +797,20 @@ async fn names_follow_acts<S: RawSql>(store: &S) {
     assert_eq!(found("unit:乙局").await, ["conf-named-a"]);
 }
 
+/// The ids, sorted, of the decisions at `stage` of version 1 of procedure `workflow` that a reader named `party`
+/// is looked for among (`DecisionFilter::parties`).
+async fn naming(store: &dyn Store, workflow: &str, stage: &str, party: &str) -> Vec<String> {
+    let filter = DecisionFilter {
+        at: vec![super::StageOf { workflow_key: workflow.into(), workflow_version: 1, stage: stage.into() }],
+        parties: Some(vec![party.into()]),
+        limit: 10,
+        ..Default::default()
+    };
+    let mut ids: Vec<String> = store.list(&filter).await.expect("list").into_iter().map(|s| s.id).collect();
+    ids.sort_unstable();
+    ids
+}
+
 /// Decisions stored before migration 0018, for [`names_from_before_0018`]: one named with its state (`|…|`, as
 /// 0017's writers leave it), one never named, one named for an older state (written since by an older replica).
 #[cfg(test)]
@@ -830,17 +834,7 @@ pub(crate) async fn seed_before_0018<S: RawSql>(store: &S) {
 /// written with their state, and those whose names were not are found by every reader.
 #[cfg(test)]
 pub(crate) async fn names_from_before_0018(store: &dyn Store) {
-    let found = |party: &'static str| async move {
-        let filter = DecisionFilter {
-            at: vec![super::StageOf { workflow_key: "national".into(), workflow_version: 1, stage: "drafting".into() }],
-            parties: Some(vec![party.into()]),
-            limit: 10,
-            ..Default::default()
-        };
-        let mut ids: Vec<String> = store.list(&filter).await.expect("list").into_iter().map(|s| s.id).collect();
-        ids.sort_unstable();
-        ids
-    };
+    let found = |party| naming(store, "national", "drafting", party);
     assert_eq!(found("unit:甲局").await, ["old-named", "old-stale", "old-unnamed"]);
     assert_eq!(found("user:li").await, ["old-named", "old-stale", "old-unnamed"]);
     assert_eq!(found("user:wang").await, ["old-stale", "old-unnamed"], "the named row is found by its names only");
